@@ -1,0 +1,10 @@
+/* frontline.h: the whole public API of libfrontline in one include. */
+#ifndef FRONTLINE_H
+#define FRONTLINE_H
+#include "frontline/error.h"
+#include "frontline/date.h"
+#include "frontline/tracker.h"
+#include "frontline/snapshot.h"
+#define FL_VERSION_STRING_MAX 32
+FL_API const char *fl_version(void);
+#endif

@@ -1,0 +1,77 @@
+/*
+ * snapshot.h: the map at an instant.
+ *
+ * A snapshot partitions the tracked area into pieces, each with one holder
+ * (or none), obtained by applying, in order, every event with instant <= the
+ * query instant.  A query may replay only what was recorded by an instant
+ * (as_of: the map as it was known then; corrections recorded by then replace
+ * the events they correct) and may keep confirmed events only.
+ *
+ * Ownership: fl_snapshot_new() returns a snapshot the caller frees with
+ * fl_snapshot_free(); pieces belong to the snapshot.  A snapshot keeps a
+ * pointer to its tracker, which must outlive it.
+ */
+#ifndef FRONTLINE_SNAPSHOT_H
+#define FRONTLINE_SNAPSHOT_H
+
+#include <stddef.h>
+#include "frontline/tracker.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct fl_query {
+	fl_instant at;          /* the instant of the map */
+	int has_as_of;          /* replay only events recorded by as_of */
+	fl_instant as_of;
+	int confirmed_only;     /* leave out claimed and disputed events */
+} fl_query;
+
+/* A query for instant `at` with no other filter. */
+FL_API fl_query fl_query_at(fl_instant at);
+
+typedef enum fl_group {
+	FL_BY_REGION = 0,  /* one piece per region and holder */
+	FL_BY_ACTOR = 1    /* one piece per holder, dissolved */
+} fl_group;
+
+typedef struct fl_snapshot fl_snapshot;
+
+typedef struct fl_piece {
+	int region;           /* region index, FL_NONE with FL_BY_ACTOR or outside regions */
+	int holder;           /* actor index, FL_NONE when not held */
+	int event;            /* latest event that applies here, or FL_NONE */
+	fl_instant since;     /* start of the current holder's unbroken run */
+	int has_since;
+	double area_km2;      /* geodesic area */
+	int partial;          /* the event speaks of part of the region only */
+} fl_piece;
+
+FL_API fl_status fl_snapshot_new(const fl_tracker *t, const fl_query *q,
+				 fl_group by, fl_snapshot **out);
+FL_API void fl_snapshot_free(fl_snapshot *s);
+
+FL_API size_t fl_snapshot_count(const fl_snapshot *s);
+FL_API const fl_piece *fl_snapshot_piece(const fl_snapshot *s, size_t i);
+
+/* The piece's geometry as ISO WKB (lon/lat, WGS 84).  The buffer belongs to
+ * the snapshot. */
+FL_API const unsigned char *fl_snapshot_piece_wkb(const fl_snapshot *s, size_t i,
+						  size_t *len);
+
+/* Holder of region `region` (index) in the snapshot, FL_NONE if not held;
+ * when the region is split, the holder of its largest piece. */
+FL_API int fl_snapshot_region_holder(const fl_snapshot *s, int region);
+
+/* Write the snapshot through GDAL.  path NULL or "-" writes to stdout;
+ * format is a GDAL driver name or short name (geojson, gpkg, fgb, kml, shp,
+ * csv), or NULL to choose by the file's extension (GeoJSON for stdout).
+ * A file is written whole or not at all (temporary file, then rename). */
+FL_API fl_status fl_snapshot_write(const fl_snapshot *s, const char *path,
+				   const char *format);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

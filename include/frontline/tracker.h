@@ -1,0 +1,124 @@
+/*
+ * tracker.h: a tracker is the whole record of one conflict: actors, regions,
+ * the change log of events, and zones.
+ *
+ * A tracker is read through GDAL/OGR from
+ *   - a folder of text files: actors.csv, regions.geojson, events.csv and
+ *     zones.geojson (or zones.csv); areas.geojson holds the polygons of
+ *     polygon events (an event names its area with `area`);
+ *   - a GeoPackage file holding layers of the same names.
+ * Regions in any CRS GDAL knows are transformed to WGS 84 lon/lat.
+ *
+ * Ownership: fl_tracker_open() returns a tracker the caller frees with
+ * fl_tracker_free().  Every pointer obtained from a tracker (actors, regions,
+ * events, zones and their strings) belongs to the tracker and lives as long
+ * as it does.
+ */
+#ifndef FRONTLINE_TRACKER_H
+#define FRONTLINE_TRACKER_H
+
+#include <stddef.h>
+#include "frontline/error.h"
+#include "frontline/date.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct fl_tracker fl_tracker;
+
+typedef enum fl_event_kind {
+	FL_KIND_CAPTURE, FL_KIND_HANDOVER, FL_KIND_WITHDRAWAL,
+	FL_KIND_AGREEMENT, FL_KIND_BASELINE, FL_KIND_CORRECTION
+} fl_event_kind;
+
+typedef enum fl_event_status {
+	FL_STATUS_CLAIMED, FL_STATUS_CONFIRMED, FL_STATUS_DISPUTED
+} fl_event_status;
+
+/* Index value meaning "none" (no actor, no event, no region). */
+#define FL_NONE (-1)
+
+typedef struct fl_actor {
+	const char *id;
+	const char *name;
+	const char *color;   /* "#rrggbb" */
+	const char *kind;    /* "control" or "presence" */
+	const char *note;
+} fl_actor;
+
+typedef struct fl_region {
+	const char *id;
+	const char *name;
+	const char *alt_names; /* semicolon-separated, may be "" */
+	const char *kind;
+	const char *parent;
+	double area_km2;       /* geodesic, WGS 84 ellipsoid */
+} fl_region;
+
+typedef struct fl_event {
+	const char *id;
+	fl_instant when;        /* when the transfer takes effect */
+	const char *date;       /* the date as written in the source */
+	int all_regions;        /* the area is every region ("*") */
+	size_t nregions;        /* the area as regions ... */
+	const int *regions;     /* ... indices into the tracker's regions */
+	int has_polygon;        /* ... or (also) an arbitrary polygon */
+	int to;                 /* actor index */
+	int from;               /* expected previous holder, or FL_NONE */
+	fl_event_kind kind;
+	fl_event_status status;
+	const char *source;
+	const char *note;
+	fl_instant recorded;    /* when the event entered the record */
+	int corrects;           /* index of the event it corrects, or FL_NONE */
+	int partial;            /* the source speaks of part of the region */
+	const char *file;       /* where it was read (for messages) */
+	int line;
+} fl_event;
+
+typedef struct fl_zone {
+	const char *id;
+	const char *name;
+	int actor;              /* actor index, or FL_NONE */
+	const char *kind;
+	fl_instant valid_from;
+	fl_instant valid_to;    /* meaningful when has_end */
+	int has_end;
+	const char *source;
+	const char *note;
+	int approximate;
+} fl_zone;
+
+/* Open a tracker (folder or GeoPackage).  Bad content fails with FL_EINPUT
+ * and a message naming file, line and field. */
+FL_API fl_status fl_tracker_open(const char *path, fl_tracker **out);
+FL_API void fl_tracker_free(fl_tracker *t);
+
+FL_API const char *fl_tracker_path(const fl_tracker *t);
+
+FL_API size_t fl_tracker_actor_count(const fl_tracker *t);
+FL_API const fl_actor *fl_tracker_actor(const fl_tracker *t, size_t i);
+FL_API int fl_tracker_find_actor(const fl_tracker *t, const char *id);
+
+FL_API size_t fl_tracker_region_count(const fl_tracker *t);
+FL_API const fl_region *fl_tracker_region(const fl_tracker *t, size_t i);
+FL_API int fl_tracker_find_region(const fl_tracker *t, const char *id);
+
+/* Events in file order; fl_tracker_event_order() gives them in the order
+ * they apply (by instant, then file order). */
+FL_API size_t fl_tracker_event_count(const fl_tracker *t);
+FL_API const fl_event *fl_tracker_event(const fl_tracker *t, size_t i);
+FL_API const size_t *fl_tracker_event_order(const fl_tracker *t);
+FL_API int fl_tracker_find_event(const fl_tracker *t, const char *id);
+
+FL_API size_t fl_tracker_zone_count(const fl_tracker *t);
+FL_API const fl_zone *fl_tracker_zone(const fl_tracker *t, size_t i);
+
+FL_API const char *fl_event_kind_name(fl_event_kind k);
+FL_API const char *fl_event_status_name(fl_event_status s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,30 @@
+/* cli.h: what the subcommands of the frontline tool share. */
+#ifndef FL_CLI_H
+#define FL_CLI_H
+#include <frontline/frontline.h>
+
+typedef struct cli_global {
+	const char *tracker; /* -d PATH, or NULL for the default */
+	const char *prog;
+} cli_global;
+
+/* Open the tracker named by -d, $FRONTLINE_TRACKER or the shipped one;
+ * prints the error and returns NULL on failure. */
+fl_tracker *cli_open_tracker(const cli_global *g);
+/* Parse a date option; prints the error and returns nonzero on failure. */
+int cli_parse_date(const char *opt, const char *value, fl_date_side side, fl_instant *out);
+/* Print "frontline: message" to stderr. */
+void cli_error(const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 1, 2)))
+#endif
+	;
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+
+int cmd_snapshot(const cli_global *g, int argc, char **argv);
+int cmd_log(const cli_global *g, int argc, char **argv);
+#endif

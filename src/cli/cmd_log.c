@@ -1,0 +1,158 @@
+/* cmd_log.c: `frontline log`: the change log, filtered, as a table, CSV or JSON. */
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+
+static const char help[] =
+	"usage: frontline [-d PATH] log [--region ID] [--holder ID] [--from D] [--to D]\n"
+	"                               [-f table|csv|json]\n"
+	"\n"
+	"The change log in the order events apply.\n"
+	"\n"
+	"  --region ID   events whose area covers region ID\n"
+	"  --holder ID   events that give area to, or take it from, actor ID\n"
+	"  --from D      events on or after D\n"
+	"  --to D        events on or before D (a date means the end of that day)\n"
+	"  -f FORMAT     table (default), csv or json\n";
+
+static void regions_text(const fl_tracker *t, const fl_event *e, char *buf, size_t len)
+{
+	buf[0] = 0;
+	if (e->all_regions) {
+		snprintf(buf, len, "*");
+		return;
+	}
+	size_t used = 0;
+	for (size_t i = 0; i < e->nregions && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ";" : "",
+					 fl_tracker_region(t, (size_t)e->regions[i])->id);
+	if (e->has_polygon && used < len)
+		snprintf(buf + used, len - used, "%s(polygon)", used ? ";" : "");
+}
+
+static void csv_field(const char *s, int last)
+{
+	if (strpbrk(s, ",\"\n\r")) {
+		putchar('"');
+		for (; *s; s++) {
+			if (*s == '"')
+				putchar('"');
+			putchar(*s);
+		}
+		putchar('"');
+	} else
+		fputs(s, stdout);
+	putchar(last ? '\n' : ',');
+}
+
+int cmd_log(const cli_global *g, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"region", required_argument, NULL, 'R'}, {"holder", required_argument, NULL, 'H'},
+		{"from", required_argument, NULL, 'F'},	  {"to", required_argument, NULL, 'T'},
+		{"format", required_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
+	const char *region = NULL, *holder = NULL, *from = NULL, *to = NULL, *format = "table";
+	int c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":f:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'R': region = optarg; break;
+		case 'H': holder = optarg; break;
+		case 'F': from = optarg; break;
+		case 'T': to = optarg; break;
+		case 'f': format = optarg; break;
+		case 'h': fputs(help, stdout); return 0;
+		case ':': return cli_usage_error("log", "option '%s' needs a value", argv[optind - 1]);
+		default: return cli_usage_error("log", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("log", "unexpected argument '%s'", argv[optind]);
+	if (strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "json"))
+		return cli_usage_error("log", "-f %s: expected table, csv or json", format);
+	fl_instant t0 = INT64_MIN, t1 = INT64_MAX;
+	if (from && cli_parse_date("--from", from, FL_DATE_START, &t0))
+		return 2;
+	if (to && cli_parse_date("--to", to, FL_DATE_END, &t1))
+		return 2;
+	fl_tracker *t = cli_open_tracker(g);
+	if (!t)
+		return 1;
+	int rid = FL_NONE, aid = FL_NONE;
+	if (region && (rid = fl_tracker_find_region(t, region)) == FL_NONE) {
+		cli_error("--region %s: no such region in %s", region, fl_tracker_path(t));
+		fl_tracker_free(t);
+		return 2;
+	}
+	if (holder && (aid = fl_tracker_find_actor(t, holder)) == FL_NONE) {
+		cli_error("--holder %s: no such actor in %s", holder, fl_tracker_path(t));
+		fl_tracker_free(t);
+		return 2;
+	}
+	json_object *arr = !strcmp(format, "json") ? json_object_new_array() : NULL;
+	if (!strcmp(format, "csv"))
+		puts("id,date,regions,from,to,kind,status,source,note,recorded,corrects,partial");
+	else if (!strcmp(format, "table"))
+		printf("%-26s %-10s %-5s %-5s %-10s %-9s %s\n", "id", "date", "from", "to", "kind",
+		       "status", "regions");
+	const size_t *order = fl_tracker_event_order(t);
+	for (size_t k = 0; k < fl_tracker_event_count(t); k++) {
+		const fl_event *e = fl_tracker_event(t, order[k]);
+		if (e->when < t0 || e->when > t1)
+			continue;
+		if (aid != FL_NONE && e->to != aid && e->from != aid)
+			continue;
+		if (rid != FL_NONE) {
+			int hit = e->all_regions;
+			for (size_t i = 0; i < e->nregions && !hit; i++)
+				hit = e->regions[i] == rid;
+			if (!hit)
+				continue;
+		}
+		char regs[4096], date[16], rec[16];
+		regions_text(t, e, regs, sizeof regs);
+		fl_instant_format_date(e->when, date, sizeof date);
+		fl_instant_format_date(e->recorded, rec, sizeof rec);
+		const char *fromid = e->from != FL_NONE ? fl_tracker_actor(t, (size_t)e->from)->id : "";
+		const char *toid = fl_tracker_actor(t, (size_t)e->to)->id;
+		const char *corr = e->corrects != FL_NONE ? fl_tracker_event(t, (size_t)e->corrects)->id : "";
+		if (arr) {
+			json_object *o = json_object_new_object();
+			json_object_object_add(o, "id", json_object_new_string(e->id));
+			json_object_object_add(o, "date", json_object_new_string(e->date));
+			json_object_object_add(o, "regions", json_object_new_string(regs));
+			json_object_object_add(o, "from", *fromid ? json_object_new_string(fromid) : NULL);
+			json_object_object_add(o, "to", json_object_new_string(toid));
+			json_object_object_add(o, "kind", json_object_new_string(fl_event_kind_name(e->kind)));
+			json_object_object_add(o, "status",
+					       json_object_new_string(fl_event_status_name(e->status)));
+			json_object_object_add(o, "source", json_object_new_string(e->source));
+			json_object_object_add(o, "note", json_object_new_string(e->note));
+			json_object_object_add(o, "recorded", json_object_new_string(rec));
+			json_object_object_add(o, "corrects", *corr ? json_object_new_string(corr) : NULL);
+			json_object_object_add(o, "partial", json_object_new_boolean(e->partial));
+			json_object_array_add(arr, o);
+		} else if (!strcmp(format, "csv")) {
+			csv_field(e->id, 0), csv_field(e->date, 0), csv_field(regs, 0);
+			csv_field(fromid, 0), csv_field(toid, 0), csv_field(fl_event_kind_name(e->kind), 0);
+			csv_field(fl_event_status_name(e->status), 0), csv_field(e->source, 0);
+			csv_field(e->note, 0), csv_field(rec, 0), csv_field(corr, 0);
+			csv_field(e->partial ? "true" : "false", 1);
+		} else {
+			printf("%-26s %-10s %-5s %-5s %-10s %-9s %s\n", e->id, date, *fromid ? fromid : "-",
+			       toid, fl_event_kind_name(e->kind), fl_event_status_name(e->status), regs);
+		}
+	}
+	if (arr) {
+		puts(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
+								 JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(arr);
+	}
+	fl_tracker_free(t);
+	return 0;
+}

@@ -1,0 +1,63 @@
+/*
+ * main.c: the frontline tool's entry point: global options, then dispatch to
+ * one subcommand (cmd_*.c).  The tool is a thin client of libfrontline: it
+ * parses arguments, calls the library, and prints.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+
+static const char usage[] =
+	"usage: frontline [-d|--tracker PATH] COMMAND [ARGS]\n"
+	"\n"
+	"Who controls which territory, on any date.\n"
+	"\n"
+	"commands:\n"
+	"  snapshot   the map on a date (GeoJSON, GeoPackage, ...)\n"
+	"  log        the change log, filtered\n"
+	"\n"
+	"options:\n"
+	"  -d, --tracker PATH  tracker folder or GeoPackage (default: $FRONTLINE_TRACKER,\n"
+	"                      else the shipped geodata/karabakh)\n"
+	"  -h, --help          this help; 'frontline COMMAND --help' for a command\n"
+	"  --version           print the version\n";
+
+int main(int argc, char **argv)
+{
+	cli_global g = {NULL, argv[0]};
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fputs(usage, stdout);
+			return 0;
+		} else if (!strcmp(a, "--version")) {
+			printf("frontline %s\n", fl_version());
+			return 0;
+		} else if (!strcmp(a, "-d") || !strcmp(a, "--tracker")) {
+			if (++i >= argc) {
+				cli_error("%s needs a PATH", a);
+				return 2;
+			}
+			g.tracker = argv[i];
+		} else if (!strncmp(a, "--tracker=", 10)) {
+			g.tracker = a + 10;
+		} else {
+			cli_error("unknown option '%s'\n\n%s", a, usage);
+			return 2;
+		}
+	}
+	if (i >= argc) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	const char *cmd = argv[i];
+	int sub_argc = argc - i;
+	char **sub_argv = argv + i;
+	if (!strcmp(cmd, "snapshot"))
+		return cmd_snapshot(&g, sub_argc, sub_argv);
+	if (!strcmp(cmd, "log"))
+		return cmd_log(&g, sub_argc, sub_argv);
+	cli_error("unknown command '%s'\n\n%s", cmd, usage);
+	return 2;
+}

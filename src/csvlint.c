@@ -1,0 +1,109 @@
+/*
+ * csvlint.c: structural check of a CSV file before GDAL reads it.
+ *
+ * GDAL's CSV driver is forgiving: it drops extra fields of a row and reads an
+ * unterminated quote to the end of the file.  For a hand-edited change log
+ * that forgiveness would lose data silently, so the loader first walks the
+ * file's records (RFC 4180 quoting) and reports rows whose field count
+ * differs from the header's, and unterminated quotes, by line.  The walk
+ * also maps each record to the line it starts on, so that messages about a
+ * feature read by GDAL name the right line even after multi-line fields.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include "internal.h"
+#include "csvlint.h"
+
+fl_status fl__csv_lint(const char *path, const char *display, fl__diags *d,
+		       int **record_lines, size_t *nrecords)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return fl__fail(FL_ENOTFOUND, "%s: cannot open", display);
+	int *lines = NULL;
+	size_t n = 0, cap = 0;
+	int line = 1, start_line = 1, fields = 1, header_fields = -1;
+	int in_quotes = 0, at_field_start = 1, any = 0, c;
+	fl_status st = FL_OK;
+
+	while ((c = fgetc(f)) != EOF) {
+		any = 1;
+		if (in_quotes) {
+			if (c == '"') {
+				int c2 = fgetc(f);
+				if (c2 != '"') {
+					in_quotes = 0;
+					if (c2 == EOF)
+						break;
+					ungetc(c2, f);
+				}
+			} else if (c == '\n')
+				line++;
+			continue;
+		}
+		if (c == '"' && at_field_start) {
+			in_quotes = 1;
+			at_field_start = 0;
+		} else if (c == ',') {
+			fields++;
+			at_field_start = 1;
+		} else if (c == '\n' || c == '\r') {
+			if (c == '\r') {
+				int c2 = fgetc(f);
+				if (c2 != '\n' && c2 != EOF)
+					ungetc(c2, f);
+			}
+			if (!(fields == 1 && at_field_start)) { /* skip blank lines */
+				if (header_fields < 0)
+					header_fields = fields;
+				else {
+					if (fields != header_fields)
+						fl__diags_add(d, FL__ERROR, display, start_line, NULL,
+							      "row has %d fields, the header has %d", fields,
+							      header_fields);
+					int *nl = fl__grow(lines, &cap, n + 1, sizeof *nl);
+					if (!nl) {
+						st = fl__fail(FL_ENOMEM, "out of memory");
+						goto out;
+					}
+					lines = nl;
+					lines[n++] = start_line;
+				}
+			}
+			line++;
+			start_line = line;
+			fields = 1;
+			at_field_start = 1;
+		} else {
+			at_field_start = 0;
+		}
+	}
+	if (in_quotes)
+		fl__diags_add(d, FL__ERROR, display, start_line, NULL,
+			      "unterminated quoted field (a '\"' is never closed)");
+	else if (any && !(fields == 1 && at_field_start)) { /* last row without newline */
+		if (header_fields < 0)
+			header_fields = fields;
+		else {
+			if (fields != header_fields)
+				fl__diags_add(d, FL__ERROR, display, start_line, NULL,
+					      "row has %d fields, the header has %d", fields, header_fields);
+			int *nl = fl__grow(lines, &cap, n + 1, sizeof *nl);
+			if (nl) {
+				lines = nl;
+				lines[n++] = start_line;
+			}
+		}
+	}
+	if (header_fields < 0)
+		fl__diags_add(d, FL__ERROR, display, 1, NULL, "empty file: no header row");
+out:
+	fclose(f);
+	if (st != FL_OK) {
+		free(lines);
+		return st;
+	}
+	*record_lines = lines;
+	*nrecords = n;
+	return FL_OK;
+}

@@ -1,0 +1,180 @@
+/*
+ * date.c: ISO 8601 dates and date-times to and from fl_instant.
+ *
+ * The parser is strict on purpose: a tracker is a record of facts, and a
+ * typo in a date (2020-02-30, 2020-13-01, "2020-11-25x") must be an error
+ * naming the value, never a silently shifted day.  Calendar arithmetic uses
+ * the proleptic Gregorian calendar (days_from_civil), with no dependency on
+ * the process's time zone.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "internal.h"
+
+static int is_leap(long y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int days_in_month(long y, int m)
+{
+	static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	return m == 2 && is_leap(y) ? 29 : d[m - 1];
+}
+
+/* Days since 1970-01-01 of a civil date. */
+static int64_t days_from_civil(long y, int m, int d)
+{
+	y -= m <= 2;
+	long era = (y >= 0 ? y : y - 399) / 400;
+	long yoe = y - era * 400;
+	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return (int64_t)era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(int64_t z, long *y, int *m, int *d)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	long doe = (long)(z - era * 146097);
+	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long yy = yoe + (long)era * 400;
+	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	long mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yy + (*m <= 2);
+}
+
+/* Read exactly n digits. */
+static int digits(const char **p, int n, long *out)
+{
+	long v = 0;
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)(*p)[i]))
+			return -1;
+		v = v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	*out = v;
+	return 0;
+}
+
+fl_status fl_instant_parse(const char *text, fl_date_side side,
+			   const char *what, fl_instant *out)
+{
+	const char *p = text;
+	long y, mo, d, hh = 0, mi = 0, ss = 0;
+	const char *why = NULL;
+
+	if (!text || !*text)
+		return fl__fail(FL_EINPUT, "%s: empty date (expected YYYY-MM-DD)", what);
+	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' ||
+	    digits(&p, 2, &d)) {
+		why = "expected YYYY-MM-DD";
+		goto bad;
+	}
+	if (mo < 1 || mo > 12) {
+		why = "month out of range";
+		goto bad;
+	}
+	if (d < 1 || d > days_in_month(y, (int)mo)) {
+		why = "no such day in that month";
+		goto bad;
+	}
+	int64_t day = days_from_civil(y, (int)mo, (int)d);
+	if (*p == '\0') {
+		*out = day * 86400 + (side == FL_DATE_END ? 86399 : 0);
+		return FL_OK;
+	}
+	if (*p != 'T' && *p != 't' && *p != ' ') {
+		why = "unexpected characters after the date";
+		goto bad;
+	}
+	p++;
+	if (digits(&p, 2, &hh) || *p++ != ':' || digits(&p, 2, &mi)) {
+		why = "expected THH:MM after the date";
+		goto bad;
+	}
+	if (*p == ':') {
+		p++;
+		if (digits(&p, 2, &ss)) {
+			why = "expected seconds as SS";
+			goto bad;
+		}
+		if (*p == '.' || *p == ',') { /* fractions of a second: truncated */
+			p++;
+			if (!isdigit((unsigned char)*p)) {
+				why = "expected digits after the decimal point";
+				goto bad;
+			}
+			while (isdigit((unsigned char)*p))
+				p++;
+		}
+	}
+	if (hh > 24 || mi > 59 || ss > 60 || (hh == 24 && (mi || ss))) {
+		why = "time of day out of range";
+		goto bad;
+	}
+	long off = 0;
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		int sign = *p == '-' ? -1 : 1;
+		long oh, om = 0;
+		p++;
+		if (digits(&p, 2, &oh)) {
+			why = "expected the offset as +HH:MM";
+			goto bad;
+		}
+		if (*p == ':')
+			p++;
+		if (*p && digits(&p, 2, &om)) {
+			why = "expected the offset as +HH:MM";
+			goto bad;
+		}
+		if (oh > 18 || om > 59) {
+			why = "offset out of range";
+			goto bad;
+		}
+		off = sign * (oh * 3600 + om * 60);
+	}
+	if (*p != '\0') {
+		why = "unexpected characters at the end";
+		goto bad;
+	}
+	if (ss == 60)
+		ss = 59; /* a leap second is the last second of its minute */
+	*out = day * 86400 + hh * 3600 + mi * 60 + ss - off;
+	return FL_OK;
+bad:
+	return fl__fail(FL_EINPUT, "%s: invalid date '%s' (%s)", what, text, why);
+}
+
+void fl_instant_format_date(fl_instant t, char *buf, size_t len)
+{
+	int64_t day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+	long y;
+	int m, d;
+	civil_from_days(day, &y, &m, &d);
+	snprintf(buf, len, "%04ld-%02d-%02d", y, m, d);
+}
+
+void fl_instant_format(fl_instant t, char *buf, size_t len)
+{
+	int64_t day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+	int64_t sec = t - day * 86400;
+	long y;
+	int m, d;
+	civil_from_days(day, &y, &m, &d);
+	snprintf(buf, len, "%04ld-%02d-%02dT%02d:%02d:%02dZ", y, m, d, (int)(sec / 3600),
+		 (int)(sec / 60 % 60), (int)(sec % 60));
+}
+
+fl_instant fl_instant_now(void)
+{
+	return (fl_instant)time(NULL);
+}

@@ -1,0 +1,176 @@
+/*
+ * internal.h: the library's private structures and helpers, shared by the
+ * files of src/ and never installed.
+ *
+ * The in-memory tracker keeps the public structs (fl_actor, fl_region, ...)
+ * inside larger private ones that add geometry and bookkeeping.  The engine
+ * works on atoms: the faces of the overlay of every region and every event
+ * polygon.  Each atom has one geodesic area and a timeline (the events that
+ * touch it, in the order they apply), so that a snapshot is a binary search
+ * per atom and an area series needs no geometry work at all.  When no event
+ * carries a polygon, the atoms are exactly the regions.
+ */
+#ifndef FL_INTERNAL_H
+#define FL_INTERNAL_H
+
+#define FL_BUILDING_LIBRARY 1
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <geos_c.h>
+#include "fl_config.h"
+#include "frontline/frontline.h"
+
+/* ---- errors (error.c) ---- */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+fl_status fl__fail(fl_status st, const char *fmt, ...);
+
+/* ---- small utilities (util.c) ---- */
+char *fl__strdup(const char *s);
+char *fl__printf(const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 1, 2)))
+#endif
+	;
+void *fl__grow(void *ptr, size_t *cap, size_t need, size_t elem);
+
+/* ---- diagnostics (diag.c): problems found while loading or checking ---- */
+typedef enum fl__severity { FL__WARNING, FL__ERROR } fl__severity;
+typedef struct fl__diag {
+	fl__severity severity;
+	char *file;
+	int line;      /* 0 when not about a line */
+	char *field;   /* may be NULL */
+	char *message;
+} fl__diag;
+typedef struct fl__diags {
+	fl__diag *v;
+	size_t n, cap;
+	size_t nerrors;
+} fl__diags;
+void fl__diags_add(fl__diags *d, fl__severity sev, const char *file, int line,
+		   const char *field, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 6, 7)))
+#endif
+	;
+void fl__diags_free(fl__diags *d);
+/* "file:line: field 'f': message" */
+char *fl__diag_text(const fl__diag *g);
+
+/* ---- geometry helpers (geo.c) ---- */
+typedef struct fl__geod {
+	double a, f; /* WGS 84 ellipsoid, read from PROJ's database */
+} fl__geod;
+fl_status fl__geod_init(fl__geod *g);
+/* Geodesic area in km² of a (multi)polygon in lon/lat. */
+double fl__geod_area_km2(const fl__geod *g, GEOSContextHandle_t h, const GEOSGeometry *geom);
+GEOSContextHandle_t fl__geos_new(void);
+/* ISO WKB of a geometry, malloc'd. */
+unsigned char *fl__geos_to_wkb(GEOSContextHandle_t h, const GEOSGeometry *g, size_t *len);
+GEOSGeometry *fl__geos_from_wkb(GEOSContextHandle_t h, const unsigned char *wkb, size_t len);
+/* Union of geometries that form a coverage (edge-matched, no overlaps).
+ * Takes ownership of nothing; returns a new geometry. */
+GEOSGeometry *fl__coverage_union(GEOSContextHandle_t h, GEOSGeometry *const *parts, size_t n);
+
+/* ---- the tracker (tracker.c, store_ogr.c) ---- */
+typedef struct fl__region {
+	fl_region pub;
+	GEOSGeometry *geom;
+	char *file;
+	int line;
+} fl__region;
+
+typedef struct fl__event {
+	fl_event pub;
+	int *regions;          /* owned buffer behind pub.regions */
+	char *area_ref;        /* id of the polygon in areas.geojson, or NULL */
+	GEOSGeometry *polygon; /* the arbitrary area, or NULL */
+	char *corrects_id;     /* as written, resolved into pub.corrects */
+	size_t *atoms;         /* atoms this event covers */
+	size_t natoms;
+} fl__event;
+
+typedef struct fl__zone {
+	fl_zone pub;
+	GEOSGeometry *geom;
+} fl__zone;
+
+typedef struct fl__atom {
+	GEOSGeometry *geom;
+	double area_km2;
+	int region;            /* region index or FL_NONE */
+	size_t *tl;            /* event indices, in the order they apply */
+	size_t ntl;
+} fl__atom;
+
+struct fl_tracker {
+	char *path;
+	GEOSContextHandle_t geos;
+	fl__geod geod;
+
+	fl_actor *actors;
+	size_t nactors;
+	fl__region *regions;
+	size_t nregions;
+	fl__event *events;     /* file order */
+	size_t nevents;
+	size_t *order;         /* event indices in apply order */
+	size_t *rank;          /* rank[e]: position of event e in order */
+	fl__zone *zones;
+	size_t nzones;
+
+	fl__atom *atoms;
+	size_t natoms;
+	double total_km2;      /* area of the tracked extent */
+};
+
+/* Read every layer of a tracker, recording problems in d (continues past
+ * bad rows so that `check` can report all of them).  Returns a tracker
+ * even when d has errors, unless the files cannot be read at all. */
+fl_status fl__tracker_load(const char *path, fl__diags *d, fl_tracker **out);
+
+/* Build atoms and timelines (atoms.c). */
+fl_status fl__atoms_build(fl_tracker *t, fl__diags *d);
+
+/* Which events take part in a query (replay.c): active[e] != 0. */
+unsigned char *fl__active_events(const fl_tracker *t, const fl_query *q);
+
+/* The holder of atom a for a query: the latest active event with instant
+ * <= at, or FL_NONE.  *since gets the start of the holder's run. */
+int fl__atom_state(const fl_tracker *t, size_t a, const unsigned char *active,
+		   fl_instant at, int *holder, fl_instant *since);
+
+/* ---- writing through GDAL (output.c) ---- */
+typedef enum fl__ftype { FL__STR, FL__REAL, FL__INT, FL__DATE, FL__DATETIME, FL__BOOL } fl__ftype;
+typedef struct fl__field {
+	const char *name;
+	fl__ftype type;
+} fl__field;
+typedef struct fl__value {
+	bool null;
+	const char *s;
+	double d;
+	long long i;
+	fl_instant t;
+} fl__value;
+typedef struct fl__sink fl__sink;
+/* Open a sink writing `layer` to path (NULL or "-" = stdout) in format
+ * (driver or short name; NULL = by extension).  Nothing reaches the target
+ * until fl__sink_commit(). */
+fl_status fl__sink_open(const char *path, const char *format, const char *layer,
+			const fl__field *fields, size_t nfields, bool has_geometry,
+			fl__sink **out);
+/* Add another layer to the same dataset (formats that hold several). */
+fl_status fl__sink_layer(fl__sink *s, const char *layer, const fl__field *fields,
+			 size_t nfields, bool has_geometry);
+fl_status fl__sink_add(fl__sink *s, const fl__value *values, GEOSContextHandle_t h,
+		       const GEOSGeometry *g);
+fl_status fl__sink_commit(fl__sink *s);
+void fl__sink_abort(fl__sink *s);
+/* The GDAL driver name for a format name or a path's extension. */
+fl_status fl__resolve_format(const char *path, const char *format, const char **driver);
+
+#endif

@@ -1,0 +1,339 @@
+/*
+ * output.c: writing features through GDAL, whole or not at all.
+ *
+ * Every output goes through a "sink": the dataset is first built in GDAL's
+ * in-memory file system (/vsimem), whatever the driver, and only when it is
+ * complete are its bytes copied out: to stdout, or to a temporary file beside
+ * the target that is fsync'd and renamed over it.  A failure at any point
+ * (bad geometry, full disk, killed process) therefore never leaves a partial
+ * file under the target's name.  Formats with side files (Shapefile's .shx,
+ * .dbf, .prj) are moved file by file.
+ */
+#include <gdal.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <cpl_string.h>
+#include <cpl_vsi.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include "internal.h"
+
+struct fl__sink {
+	char *target;       /* NULL for stdout */
+	char *memdir;       /* /vsimem/... folder of the dataset */
+	char *mempath;
+	const char *driver;
+	GDALDatasetH ds;
+	OGRLayerH lyr;
+	OGRSpatialReferenceH srs;
+	bool multi;         /* driver wants one geometry type: promote to multi */
+	size_t nfields;
+	fl__ftype types[64];
+};
+
+static const struct {
+	const char *alias, *driver, *ext;
+} formats[] = {
+	{"geojson", "GeoJSON", "geojson"}, {"json", "GeoJSON", "json"},
+	{"gpkg", "GPKG", "gpkg"},	   {"geopackage", "GPKG", "gpkg"},
+	{"fgb", "FlatGeobuf", "fgb"},	   {"flatgeobuf", "FlatGeobuf", "fgb"},
+	{"kml", "KML", "kml"},		   {"shp", "ESRI Shapefile", "shp"},
+	{"shapefile", "ESRI Shapefile", "shp"}, {"csv", "CSV", "csv"},
+};
+#define NFORMATS (sizeof formats / sizeof formats[0])
+
+fl_status fl__resolve_format(const char *path, const char *format, const char **driver)
+{
+	GDALAllRegister();
+	if (format && *format) {
+		for (size_t i = 0; i < NFORMATS; i++)
+			if (strcasecmp(format, formats[i].alias) == 0 ||
+			    strcasecmp(format, formats[i].driver) == 0) {
+				*driver = formats[i].driver;
+				return FL_OK;
+			}
+		GDALDriverH d = GDALGetDriverByName(format);
+		if (d && GDALGetMetadataItem(d, GDAL_DCAP_VECTOR, NULL) &&
+		    GDALGetMetadataItem(d, GDAL_DCAP_CREATE, NULL)) {
+			*driver = GDALGetDriverShortName(d);
+			return FL_OK;
+		}
+		return fl__fail(FL_EARG,
+				"-f %s: unknown output format (use geojson, gpkg, fgb, kml, shp, csv "
+				"or a GDAL vector driver name)", format);
+	}
+	if (!path || strcmp(path, "-") == 0) {
+		*driver = "GeoJSON";
+		return FL_OK;
+	}
+	const char *dot = strrchr(path, '.');
+	const char *slash = strrchr(path, '/');
+	if (dot && (!slash || dot > slash))
+		for (size_t i = 0; i < NFORMATS; i++)
+			if (strcasecmp(dot + 1, formats[i].ext) == 0) {
+				*driver = formats[i].driver;
+				return FL_OK;
+			}
+	return fl__fail(FL_EARG,
+			"-o %s: cannot tell the format from the extension (use .geojson, .gpkg, .fgb, "
+			".kml, .shp, .csv, or -f)", path);
+}
+
+static const char *ext_of_driver(const char *driver)
+{
+	for (size_t i = 0; i < NFORMATS; i++)
+		if (strcmp(formats[i].driver, driver) == 0)
+			return formats[i].ext;
+	return "dat";
+}
+
+static fl_status create_layer(fl__sink *s, const char *layer, const fl__field *fields,
+			      size_t nfields, bool has_geometry)
+{
+	char **lco = NULL;
+	if (strcmp(s->driver, "GeoJSON") == 0)
+		lco = CSLSetNameValue(lco, "RFC7946", "YES");
+	if (strcmp(s->driver, "CSV") == 0)
+		lco = CSLSetNameValue(lco, "GEOMETRY", "AS_WKT");
+	OGRwkbGeometryType gt = !has_geometry ? wkbNone : s->multi ? wkbMultiPolygon : wkbUnknown;
+	s->lyr = GDALDatasetCreateLayer(s->ds, layer, has_geometry ? s->srs : NULL, gt, lco);
+	CSLDestroy(lco);
+	if (!s->lyr)
+		return fl__fail(FL_EIO, "GDAL %s: cannot create layer '%s': %s", s->driver, layer,
+				CPLGetLastErrorMsg());
+	if (nfields > sizeof s->types / sizeof s->types[0])
+		return fl__fail(FL_EARG, "too many fields");
+	s->nfields = nfields;
+	for (size_t i = 0; i < nfields; i++) {
+		OGRFieldType ft = OFTString;
+		OGRFieldSubType sub = OFSTNone;
+		switch (fields[i].type) {
+		case FL__STR: ft = OFTString; break;
+		case FL__REAL: ft = OFTReal; break;
+		case FL__INT: ft = OFTInteger64; break;
+		case FL__DATE: ft = OFTDate; break;
+		case FL__DATETIME: ft = OFTDateTime; break;
+		case FL__BOOL: ft = OFTInteger; sub = OFSTBoolean; break;
+		}
+		s->types[i] = fields[i].type;
+		OGRFieldDefnH fd = OGR_Fld_Create(fields[i].name, ft);
+		OGR_Fld_SetSubType(fd, sub);
+		OGRErr err = OGR_L_CreateField(s->lyr, fd, TRUE);
+		OGR_Fld_Destroy(fd);
+		if (err != OGRERR_NONE)
+			return fl__fail(FL_EIO, "GDAL %s: cannot create field '%s': %s", s->driver,
+					fields[i].name, CPLGetLastErrorMsg());
+	}
+	return FL_OK;
+}
+
+static unsigned sink_counter;
+
+fl_status fl__sink_open(const char *path, const char *format, const char *layer,
+			const fl__field *fields, size_t nfields, bool has_geometry, fl__sink **out)
+{
+	*out = NULL;
+	const char *driver;
+	fl_status st = fl__resolve_format(path, format, &driver);
+	if (st)
+		return st;
+	bool to_stdout = !path || strcmp(path, "-") == 0;
+	if (to_stdout && (strcmp(driver, "ESRI Shapefile") == 0))
+		return fl__fail(FL_EARG, "Shapefile output needs a file (-o FILE.shp), not stdout");
+	GDALDriverH drv = GDALGetDriverByName(driver);
+	if (!drv)
+		return fl__fail(FL_EARG, "GDAL driver '%s' is not available", driver);
+	fl__sink *s = calloc(1, sizeof *s);
+	if (!s)
+		return fl__fail(FL_ENOMEM, "out of memory");
+	s->driver = driver;
+	s->target = to_stdout ? NULL : fl__strdup(path);
+	s->multi = strcmp(driver, "GeoJSON") && strcmp(driver, "KML") && strcmp(driver, "CSV");
+	s->memdir = fl__printf("/vsimem/frontline-%ld-%u", (long)getpid(),
+			       __atomic_add_fetch(&sink_counter, 1, __ATOMIC_SEQ_CST));
+	const char *base = s->target ? strrchr(s->target, '/') : NULL;
+	base = base ? base + 1 : s->target;
+	if (base)
+		s->mempath = fl__printf("%s/%s", s->memdir, base);
+	else
+		s->mempath = fl__printf("%s/out.%s", s->memdir, ext_of_driver(driver));
+	VSIMkdir(s->memdir, 0755);
+	s->srs = OSRNewSpatialReference(NULL);
+	OSRSetWellKnownGeogCS(s->srs, "WGS84");
+	OSRSetAxisMappingStrategy(s->srs, OAMS_TRADITIONAL_GIS_ORDER);
+	CPLErrorReset();
+	s->ds = GDALCreate(drv, s->mempath, 0, 0, 0, GDT_Unknown, NULL);
+	if (!s->ds) {
+		st = fl__fail(FL_EIO, "GDAL %s: cannot create output: %s", driver, CPLGetLastErrorMsg());
+		fl__sink_abort(s);
+		return st;
+	}
+	st = create_layer(s, layer, fields, nfields, has_geometry);
+	if (st) {
+		fl__sink_abort(s);
+		return st;
+	}
+	*out = s;
+	return FL_OK;
+}
+
+fl_status fl__sink_layer(fl__sink *s, const char *layer, const fl__field *fields, size_t nfields,
+			 bool has_geometry)
+{
+	return create_layer(s, layer, fields, nfields, has_geometry);
+}
+
+fl_status fl__sink_add(fl__sink *s, const fl__value *v, GEOSContextHandle_t h, const GEOSGeometry *g)
+{
+	OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(s->lyr));
+	for (size_t i = 0; i < s->nfields; i++) {
+		if (v[i].null) {
+			OGR_F_SetFieldNull(f, (int)i);
+			continue;
+		}
+		switch (s->types[i]) {
+		case FL__STR: OGR_F_SetFieldString(f, (int)i, v[i].s ? v[i].s : ""); break;
+		case FL__REAL: OGR_F_SetFieldDouble(f, (int)i, v[i].d); break;
+		case FL__INT: OGR_F_SetFieldInteger64(f, (int)i, v[i].i); break;
+		case FL__BOOL: OGR_F_SetFieldInteger(f, (int)i, v[i].i ? 1 : 0); break;
+		case FL__DATE:
+		case FL__DATETIME: {
+			char buf[32];
+			if (s->types[i] == FL__DATE)
+				fl_instant_format_date(v[i].t, buf, sizeof buf);
+			else
+				fl_instant_format(v[i].t, buf, sizeof buf);
+			OGR_F_SetFieldString(f, (int)i, buf);
+			break;
+		}
+		}
+	}
+	if (g) {
+		size_t len = 0;
+		unsigned char *wkb = fl__geos_to_wkb(h, g, &len);
+		OGRGeometryH og = NULL;
+		if (!wkb || OGR_G_CreateFromWkb(wkb, NULL, &og, (int)len) != OGRERR_NONE) {
+			free(wkb);
+			OGR_F_Destroy(f);
+			return fl__fail(FL_EGEOM, "cannot convert a geometry for GDAL");
+		}
+		free(wkb);
+		if (s->multi && wkbFlatten(OGR_G_GetGeometryType(og)) == wkbPolygon)
+			og = OGR_G_ForceToMultiPolygon(og);
+		OGR_F_SetGeometryDirectly(f, og);
+	}
+	OGRErr err = OGR_L_CreateFeature(s->lyr, f);
+	OGR_F_Destroy(f);
+	if (err != OGRERR_NONE)
+		return fl__fail(FL_EIO, "GDAL %s: cannot write a feature: %s", s->driver,
+				CPLGetLastErrorMsg());
+	return FL_OK;
+}
+
+static fl_status write_all(int fd, const unsigned char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return FL_EIO;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return FL_OK;
+}
+
+/* Copy one in-memory file to its place: temp file, fsync, rename. */
+static fl_status place_file(const char *mem, const char *target)
+{
+	vsi_l_offset len = 0;
+	GByte *buf = VSIGetMemFileBuffer(mem, &len, FALSE);
+	if (!buf && len)
+		return fl__fail(FL_EIO, "lost the in-memory output %s", mem);
+	char *tmp = fl__printf("%s.tmp-%ld", target, (long)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0) {
+		fl_status st = fl__fail(FL_EIO, "%s: cannot write: %s", target, strerror(errno));
+		free(tmp);
+		return st;
+	}
+	int e = 0;
+	if (write_all(fd, buf, (size_t)len) || fsync(fd))
+		e = errno ? errno : EIO;
+	if (close(fd) && !e)
+		e = errno;
+	if (!e && rename(tmp, target))
+		e = errno;
+	fl_status st = FL_OK;
+	if (e) {
+		unlink(tmp);
+		st = fl__fail(FL_EIO, "%s: cannot write: %s (nothing written)", target, strerror(e));
+	}
+	free(tmp);
+	return st;
+}
+
+fl_status fl__sink_commit(fl__sink *s)
+{
+	CPLErrorReset();
+	GDALClose(s->ds);
+	s->ds = NULL;
+	fl_status st = FL_OK;
+	if (CPLGetLastErrorType() >= CE_Failure)
+		st = fl__fail(FL_EIO, "GDAL %s: writing failed: %s", s->driver, CPLGetLastErrorMsg());
+	char **files = st ? NULL : VSIReadDir(s->memdir);
+	if (!st && !s->target) {
+		vsi_l_offset len = 0;
+		GByte *buf = VSIGetMemFileBuffer(s->mempath, &len, FALSE);
+		if (buf && (fwrite(buf, 1, (size_t)len, stdout) != (size_t)len || fflush(stdout)))
+			st = fl__fail(FL_EIO, "stdout: write failed: %s", strerror(errno));
+	} else if (!st) {
+		const char *slash = strrchr(s->target, '/');
+		char *dir = slash ? fl__printf("%.*s", (int)(slash - s->target), s->target)
+				  : fl__strdup(".");
+		/* the main file last, so that its appearance means the rest is there */
+		const char *base = slash ? slash + 1 : s->target;
+		for (int pass = 0; pass < 2 && !st; pass++)
+			for (int i = 0; files && files[i] && !st; i++) {
+				if (!strcmp(files[i], ".") || !strcmp(files[i], ".."))
+					continue;
+				bool main_file = strcmp(files[i], base) == 0;
+				if (main_file != (pass == 1))
+					continue;
+				char *mem = fl__printf("%s/%s", s->memdir, files[i]);
+				char *dst = fl__printf("%s/%s", dir, files[i]);
+				st = place_file(mem, dst);
+				free(mem);
+				free(dst);
+			}
+		free(dir);
+	}
+	CSLDestroy(files);
+	fl__sink_abort(s);
+	return st;
+}
+
+void fl__sink_abort(fl__sink *s)
+{
+	if (!s)
+		return;
+	if (s->ds)
+		GDALClose(s->ds);
+	if (s->memdir)
+		VSIRmdirRecursive(s->memdir);
+	if (s->srs)
+		OSRDestroySpatialReference(s->srs);
+	free(s->target);
+	free(s->memdir);
+	free(s->mempath);
+	free(s);
+}

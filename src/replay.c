@@ -1,0 +1,81 @@
+/*
+ * replay.c: which events count for a query, and the state of an atom.
+ *
+ * An event counts when it was recorded by the query's as-of instant (if
+ * any), passes the status filter, and has not been replaced by a correction
+ * that itself counts.  A correction replaces the event it names: a claim
+ * later confirmed, a date fixed, a transfer withdrawn.  The state of an atom
+ * at T is then the latest counting event of its timeline with instant <= T.
+ */
+#include <stdlib.h>
+#include "internal.h"
+
+fl_query fl_query_at(fl_instant at)
+{
+	fl_query q = {0};
+	q.at = at;
+	return q;
+}
+
+unsigned char *fl__active_events(const fl_tracker *t, const fl_query *q)
+{
+	unsigned char *vis = calloc(t->nevents + 1, 1);
+	if (!vis)
+		return NULL;
+	for (size_t i = 0; i < t->nevents; i++) {
+		const fl_event *e = &t->events[i].pub;
+		vis[i] = (!q->has_as_of || e->recorded <= q->as_of) &&
+			 (!q->confirmed_only || e->status == FL_STATUS_CONFIRMED);
+	}
+	unsigned char *active = malloc(t->nevents + 1);
+	if (!active) {
+		free(vis);
+		return NULL;
+	}
+	for (size_t i = 0; i < t->nevents; i++)
+		active[i] = vis[i];
+	for (size_t i = 0; i < t->nevents; i++) {
+		int c = t->events[i].pub.corrects;
+		if (vis[i] && c != FL_NONE)
+			active[c] = 0;
+	}
+	free(vis);
+	return active;
+}
+
+int fl__atom_state(const fl_tracker *t, size_t ai, const unsigned char *active, fl_instant at,
+		   int *holder, fl_instant *since)
+{
+	const fl__atom *a = &t->atoms[ai];
+	/* first timeline entry with instant > at */
+	size_t lo = 0, hi = a->ntl;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (t->events[a->tl[mid]].pub.when <= at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t k = lo;
+	while (k > 0 && !active[a->tl[k - 1]])
+		k--;
+	if (k == 0) {
+		*holder = FL_NONE;
+		return FL_NONE;
+	}
+	int ev = (int)a->tl[k - 1];
+	*holder = t->events[ev].pub.to;
+	if (since) {
+		fl_instant s = t->events[ev].pub.when;
+		for (size_t j = k - 1; j > 0; j--) {
+			size_t e = a->tl[j - 1];
+			if (!active[e])
+				continue;
+			if (t->events[e].pub.to != *holder)
+				break;
+			s = t->events[e].pub.when;
+		}
+		*since = s;
+	}
+	return ev;
+}

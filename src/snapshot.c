@@ -1,0 +1,225 @@
+/*
+ * snapshot.c: the map at an instant.
+ *
+ * One pass over the atoms finds each atom's holder (a binary search in its
+ * timeline); atoms are then grouped by (region, holder) or by holder and each
+ * group's geometry is the coverage union of its atoms (they are edge-matched
+ * faces of one arrangement, which is what GEOSCoverageUnion is fast at).
+ * Areas are sums of the atoms' geodesic areas: no area is computed here.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+struct fl_snapshot {
+	const fl_tracker *t;
+	fl_group by;
+	fl_query q;
+	fl_piece *pieces;
+	GEOSGeometry **geoms;
+	unsigned char **wkb;
+	size_t *wkblen;
+	size_t n;
+	int *region_holder;
+	double *region_best;
+};
+
+typedef struct atom_state {
+	size_t atom;
+	int region, holder, event;
+	fl_instant since;
+} atom_state;
+
+static int cmp_state(const void *a, const void *b)
+{
+	const atom_state *x = a, *y = b;
+	if (x->region != y->region)
+		return x->region < y->region ? -1 : 1;
+	if (x->holder != y->holder)
+		return x->holder < y->holder ? -1 : 1;
+	return x->atom < y->atom ? -1 : x->atom > y->atom;
+}
+
+fl_status fl_snapshot_new(const fl_tracker *t, const fl_query *q, fl_group by, fl_snapshot **out)
+{
+	if (!t || !q || !out)
+		return fl__fail(FL_EARG, "fl_snapshot_new: NULL argument");
+	*out = NULL;
+	fl_snapshot *s = calloc(1, sizeof *s);
+	atom_state *st = calloc(t->natoms + 1, sizeof *st);
+	unsigned char *active = fl__active_events(t, q);
+	if (!s || !st || !active) {
+		free(s), free(st), free(active);
+		return fl__fail(FL_ENOMEM, "out of memory");
+	}
+	s->t = t;
+	s->by = by;
+	s->q = *q;
+	size_t n = 0;
+	for (size_t a = 0; a < t->natoms; a++) {
+		atom_state x = {a, by == FL_BY_ACTOR ? FL_NONE : t->atoms[a].region, FL_NONE, FL_NONE, 0};
+		x.event = fl__atom_state(t, a, active, q->at, &x.holder, &x.since);
+		if (by == FL_BY_ACTOR && x.holder == FL_NONE)
+			continue;
+		st[n++] = x;
+	}
+	free(active);
+	qsort(st, n, sizeof *st, cmp_state);
+	s->pieces = calloc(n + 1, sizeof *s->pieces);
+	s->geoms = calloc(n + 1, sizeof *s->geoms);
+	s->wkb = calloc(n + 1, sizeof *s->wkb);
+	s->wkblen = calloc(n + 1, sizeof *s->wkblen);
+	s->region_holder = malloc((t->nregions + 1) * sizeof *s->region_holder);
+	s->region_best = calloc(t->nregions + 1, sizeof *s->region_best);
+	GEOSGeometry **parts = calloc(n + 1, sizeof *parts);
+	fl_status rc = FL_OK;
+	if (!s->pieces || !s->geoms || !s->wkb || !s->wkblen || !s->region_holder ||
+	    !s->region_best || !parts) {
+		rc = fl__fail(FL_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t r = 0; r < t->nregions; r++)
+		s->region_holder[r] = FL_NONE;
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		fl_piece p = {st[i].region, st[i].holder, FL_NONE, 0, 0, 0, 0};
+		size_t np = 0;
+		for (; j < n && st[j].region == st[i].region && st[j].holder == st[i].holder; j++) {
+			const fl__atom *a = &t->atoms[st[j].atom];
+			parts[np++] = a->geom;
+			p.area_km2 += a->area_km2;
+			if (st[j].event != FL_NONE) {
+				if (p.event == FL_NONE || t->rank[st[j].event] > t->rank[p.event])
+					p.event = st[j].event;
+				if (!p.has_since || st[j].since < p.since)
+					p.since = st[j].since;
+				p.has_since = 1;
+			}
+		}
+		if (p.event != FL_NONE)
+			p.partial = t->events[p.event].pub.partial;
+		GEOSGeometry *g = fl__coverage_union(t->geos, parts, np);
+		if (!g) {
+			rc = fl__fail(FL_EGEOM, "union of the pieces failed: %s", fl_error_last());
+			goto done;
+		}
+		s->geoms[s->n] = g;
+		s->pieces[s->n++] = p;
+		if (p.region != FL_NONE && p.area_km2 > s->region_best[p.region]) {
+			s->region_best[p.region] = p.area_km2;
+			s->region_holder[p.region] = p.holder;
+		}
+		i = j;
+	}
+done:
+	free(parts);
+	free(st);
+	if (rc) {
+		fl_snapshot_free(s);
+		return rc;
+	}
+	*out = s;
+	return FL_OK;
+}
+
+void fl_snapshot_free(fl_snapshot *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n; i++) {
+		if (s->geoms && s->geoms[i])
+			GEOSGeom_destroy_r(s->t->geos, s->geoms[i]);
+		if (s->wkb)
+			free(s->wkb[i]);
+	}
+	free(s->geoms);
+	free(s->wkb);
+	free(s->wkblen);
+	free(s->pieces);
+	free(s->region_holder);
+	free(s->region_best);
+	free(s);
+}
+
+size_t fl_snapshot_count(const fl_snapshot *s) { return s->n; }
+
+const fl_piece *fl_snapshot_piece(const fl_snapshot *s, size_t i)
+{
+	return i < s->n ? &s->pieces[i] : NULL;
+}
+
+const unsigned char *fl_snapshot_piece_wkb(const fl_snapshot *s, size_t i, size_t *len)
+{
+	if (i >= s->n)
+		return NULL;
+	fl_snapshot *m = (fl_snapshot *)s; /* lazily filled cache */
+	if (!m->wkb[i])
+		m->wkb[i] = fl__geos_to_wkb(s->t->geos, s->geoms[i], &m->wkblen[i]);
+	*len = m->wkblen[i];
+	return m->wkb[i];
+}
+
+int fl_snapshot_region_holder(const fl_snapshot *s, int region)
+{
+	if (region < 0 || (size_t)region >= s->t->nregions)
+		return FL_NONE;
+	return s->region_holder[region];
+}
+
+const GEOSGeometry *fl__snapshot_geom(const fl_snapshot *s, size_t i)
+{
+	return i < s->n ? s->geoms[i] : NULL;
+}
+
+fl_status fl_snapshot_write(const fl_snapshot *s, const char *path, const char *format)
+{
+	const fl_tracker *t = s->t;
+	static const fl__field by_region[] = {
+		{"region", FL__STR},  {"name", FL__STR},	  {"alt_names", FL__STR},
+		{"holder", FL__STR},  {"holder_name", FL__STR}, {"since", FL__DATE},
+		{"event", FL__STR},   {"kind", FL__STR},	  {"status", FL__STR},
+		{"source", FL__STR},  {"partial", FL__BOOL},	  {"note", FL__STR},
+		{"area_km2", FL__REAL}};
+	static const fl__field by_actor[] = {
+		{"holder", FL__STR}, {"holder_name", FL__STR}, {"area_km2", FL__REAL}, {"share", FL__REAL}};
+	bool region = s->by == FL_BY_REGION;
+	fl__sink *k = NULL;
+	fl_status st = fl__sink_open(path, format, "control", region ? by_region : by_actor,
+				     region ? 13 : 4, true, &k);
+	if (st)
+		return st;
+	for (size_t i = 0; i < s->n && !st; i++) {
+		const fl_piece *p = &s->pieces[i];
+		const fl_actor *a = p->holder != FL_NONE ? &t->actors[p->holder] : NULL;
+		const fl_event *e = p->event != FL_NONE ? &t->events[p->event].pub : NULL;
+		const fl_region *r = p->region != FL_NONE ? &t->regions[p->region].pub : NULL;
+		fl__value v[13];
+		memset(v, 0, sizeof v);
+		if (region) {
+			v[0] = (fl__value){.null = !r, .s = r ? r->id : NULL};
+			v[1] = (fl__value){.null = !r, .s = r ? r->name : NULL};
+			v[2] = (fl__value){.null = !r, .s = r ? r->alt_names : NULL};
+			v[3] = (fl__value){.null = !a, .s = a ? a->id : NULL};
+			v[4] = (fl__value){.null = !a, .s = a ? a->name : NULL};
+			v[5] = (fl__value){.null = !p->has_since, .t = p->since};
+			v[6] = (fl__value){.null = !e, .s = e ? e->id : NULL};
+			v[7] = (fl__value){.null = !e, .s = e ? fl_event_kind_name(e->kind) : NULL};
+			v[8] = (fl__value){.null = !e, .s = e ? fl_event_status_name(e->status) : NULL};
+			v[9] = (fl__value){.null = !e, .s = e ? e->source : NULL};
+			v[10] = (fl__value){.null = !e, .i = p->partial};
+			v[11] = (fl__value){.null = !e || !*e->note, .s = e ? e->note : NULL};
+			v[12] = (fl__value){.d = p->area_km2};
+		} else {
+			v[0] = (fl__value){.s = a->id};
+			v[1] = (fl__value){.s = a->name};
+			v[2] = (fl__value){.d = p->area_km2};
+			v[3] = (fl__value){.d = t->total_km2 > 0 ? p->area_km2 / t->total_km2 : 0};
+		}
+		st = fl__sink_add(k, v, t->geos, s->geoms[i]);
+	}
+	if (st) {
+		fl__sink_abort(k);
+		return st;
+	}
+	return fl__sink_commit(k);
+}
