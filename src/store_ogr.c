@@ -146,33 +146,41 @@ static fl_status layer_open(const char *root, GDALDatasetH gpkg, const char *nam
 
 /* The value of a field as a string ("" when null or absent).  Dates that a
  * driver typed as Date/DateTime come back in ISO 8601, not GDAL's
- * "2020/11/10" form.  The string lives until the next call. */
+ * "2020/11/10" form.  Strings stay valid while the feature lives; values
+ * of other types are formatted into a ring of buffers (valid for the next
+ * seven calls), so a caller may hold several at once. */
 static const char *fstr(OGRFeatureH f, const char *name)
 {
-	static _Thread_local char buf[64];
+	static _Thread_local char ring[8][64];
+	static _Thread_local unsigned next;
 	int i = OGR_F_GetFieldIndex(f, name);
 	if (i < 0 || !OGR_F_IsFieldSetAndNotNull(f, i))
 		return "";
 	OGRFieldType ft = OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, i));
+	if (ft == OFTString)
+		return OGR_F_GetFieldAsString(f, i);
+	char *buf = ring[next++ % 8];
+	const size_t bufsz = sizeof ring[0];
 	if (ft == OFTDate || ft == OFTDateTime) {
 		int y, m, d, hh, mm, tz;
 		float ss;
 		OGR_F_GetFieldAsDateTimeEx(f, i, &y, &m, &d, &hh, &mm, &ss, &tz);
 		if (ft == OFTDate) {
-			snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+			snprintf(buf, bufsz, "%04d-%02d-%02d", y, m, d);
 			return buf;
 		}
-		int n = snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", y, m, d, hh, mm, (int)ss);
+		int n = snprintf(buf, bufsz, "%04d-%02d-%02dT%02d:%02d:%02d", y, m, d, hh, mm, (int)ss);
 		if (tz == 100)
-			snprintf(buf + n, sizeof buf - (size_t)n, "Z");
+			snprintf(buf + n, bufsz - (size_t)n, "Z");
 		else if (tz > 1) {
 			int off = (tz - 100) * 15;
-			snprintf(buf + n, sizeof buf - (size_t)n, "%c%02d:%02d", off < 0 ? '-' : '+',
+			snprintf(buf + n, bufsz - (size_t)n, "%c%02d:%02d", off < 0 ? '-' : '+',
 				 abs(off) / 60, abs(off) % 60);
 		}
 		return buf;
 	}
-	return OGR_F_GetFieldAsString(f, i);
+	snprintf(buf, bufsz, "%s", OGR_F_GetFieldAsString(f, i));
+	return buf;
 }
 
 static bool has_column(const layer_src *L, const char *name)

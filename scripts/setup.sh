@@ -1,0 +1,18 @@
+#!/bin/sh
+# setup.sh: install what frontline needs on Debian 12 (as root) and build it
+# in build/.  Idempotent: run it as often as you like.
+set -eu
+cd "$(dirname "$0")/.."
+PKGS="meson ninja-build gcc pkg-config libgdal-dev gdal-bin libgeos-dev libproj-dev proj-data
+      libjson-c-dev libcmocka-dev python3 python3-gdal python3-pyproj python3-shapely"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq $missing >/dev/null
+fi
+[ -f build/build.ninja ] || meson setup build ${FL_MESON_ARGS:-} >/dev/null
+ninja -C build >/dev/null

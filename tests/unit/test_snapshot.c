@@ -1,0 +1,156 @@
+/* test_snapshot.c: snapshots through the library (snapshot.c, replay.c,
+ * atoms.c): holders on the dates of the 2020 handovers, as-of and status
+ * filters, dissolved areas, and polygon events cutting across regions. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <math.h>
+#include <cmocka.h>
+#include <frontline/frontline.h>
+#include "helpers.h"
+
+static int holder_at(const fl_tracker *t, const char *region, const char *date, fl_query q)
+{
+	assert_int_equal(fl_instant_parse(date, FL_DATE_END, "test", &q.at), FL_OK);
+	fl_snapshot *s = NULL;
+	assert_int_equal(fl_snapshot_new(t, &q, FL_BY_REGION, &s), FL_OK);
+	int h = fl_snapshot_region_holder(s, fl_tracker_find_region(t, region));
+	fl_snapshot_free(s);
+	return h;
+}
+
+static const char *holder_id(const fl_tracker *t, const char *region, const char *date)
+{
+	int h = holder_at(t, region, date, fl_query_at(0));
+	return h == FL_NONE ? "-" : fl_tracker_actor(t, (size_t)h)->id;
+}
+
+static void test_handovers(void **state)
+{
+	(void)state;
+	fl_tracker *t = NULL;
+	assert_int_equal(fl_tracker_open(KARABAKH, &t), FL_OK);
+	assert_string_equal(holder_id(t, "agdam", "2020-11-19"), "AM");
+	assert_string_equal(holder_id(t, "agdam", "2020-11-20"), "AZ");
+	assert_string_equal(holder_id(t, "kalbajar", "2020-11-24"), "AM");
+	assert_string_equal(holder_id(t, "kalbajar", "2020-11-25"), "AZ");
+	assert_string_equal(holder_id(t, "lachin", "2020-11-30"), "AM");
+	assert_string_equal(holder_id(t, "lachin", "2020-12-01"), "AZ");
+	assert_string_equal(holder_id(t, "kalbajar", "1993-04-01"), "AZ");
+	assert_string_equal(holder_id(t, "kalbajar", "1993-04-02"), "AM");
+	assert_string_equal(holder_id(t, "khankendi-city", "2023-09-19"), "AM");
+	assert_string_equal(holder_id(t, "khankendi-city", "2023-09-20"), "AZ");
+	assert_string_equal(holder_id(t, "baku-city", "2020-11-25"), "AZ");
+	/* before the tracked history nothing is held */
+	assert_string_equal(holder_id(t, "baku-city", "1990-01-01"), "-");
+	fl_tracker_free(t);
+}
+
+static void test_as_of_and_status(void **state)
+{
+	(void)state;
+	fl_tracker *t = NULL;
+	assert_int_equal(fl_tracker_open(KARABAKH, &t), FL_OK);
+	int AZ = fl_tracker_find_actor(t, "AZ"), AM = fl_tracker_find_actor(t, "AM");
+	fl_query q = fl_query_at(0);
+	q.has_as_of = 1;
+	assert_int_equal(fl_instant_parse("2020-11-07", FL_DATE_END, "t", &q.as_of), FL_OK);
+	assert_int_equal(holder_at(t, "shusha-city", "2020-11-08", q), AM);
+	assert_int_equal(fl_instant_parse("2020-11-08", FL_DATE_END, "t", &q.as_of), FL_OK);
+	assert_int_equal(holder_at(t, "shusha-city", "2020-11-08", q), AZ);
+	/* the map as known in 2019 did not know about 2020 */
+	assert_int_equal(fl_instant_parse("2019-12-31", FL_DATE_END, "t", &q.as_of), FL_OK);
+	assert_int_equal(holder_at(t, "kalbajar", "2020-12-31", q), AM);
+	/* confirmed only: the 2020 claims are left out, confirmations kept */
+	fl_query c = fl_query_at(0);
+	c.confirmed_only = 1;
+	assert_int_equal(holder_at(t, "jabrayil", "2020-11-08", c), AM);
+	assert_int_equal(holder_at(t, "jabrayil", "2020-11-08", fl_query_at(0)), AZ);
+	assert_int_equal(holder_at(t, "shusha-city", "2020-11-08", c), AZ);
+	fl_tracker_free(t);
+}
+
+static void test_by_actor_areas(void **state)
+{
+	(void)state;
+	fl_tracker *t = NULL;
+	assert_int_equal(fl_tracker_open(KARABAKH, &t), FL_OK);
+	fl_query q = fl_query_at(0);
+	assert_int_equal(fl_instant_parse("2020-11-24", FL_DATE_END, "t", &q.at), FL_OK);
+	fl_snapshot *reg = NULL, *act = NULL;
+	assert_int_equal(fl_snapshot_new(t, &q, FL_BY_REGION, &reg), FL_OK);
+	assert_int_equal(fl_snapshot_new(t, &q, FL_BY_ACTOR, &act), FL_OK);
+	double want[8] = {0};
+	for (size_t i = 0; i < fl_snapshot_count(reg); i++) {
+		const fl_piece *p = fl_snapshot_piece(reg, i);
+		if (p->holder != FL_NONE)
+			want[p->holder] += fl_tracker_region(t, (size_t)p->region)->area_km2;
+	}
+	assert_int_equal(fl_snapshot_count(act), 2);
+	for (size_t i = 0; i < fl_snapshot_count(act); i++) {
+		const fl_piece *p = fl_snapshot_piece(act, i);
+		assert_true(fabs(p->area_km2 - want[p->holder]) < 1e-6);
+		size_t len = 0;
+		assert_non_null(fl_snapshot_piece_wkb(act, i, &len));
+		assert_true(len > 100);
+	}
+	/* AM on 2020-11-24: Kalbajar and Lachin among others, over 4,000 km² */
+	int AM = fl_tracker_find_actor(t, "AM");
+	assert_true(want[AM] > 4000 && want[AM] < 10000);
+	fl_snapshot_free(reg);
+	fl_snapshot_free(act);
+	fl_tracker_free(t);
+}
+
+/* A polygon event across two squares splits them: by region gives pieces. */
+static void test_polygon_event(void **state)
+{
+	(void)state;
+	char *dir = tmp_tracker();
+	write_file(dir, "actors.csv", SQUARES_ACTORS);
+	write_file(dir, "regions.geojson", SQUARES_REGIONS);
+	write_file(dir, "areas.geojson",
+		   "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":"
+		   "{\"id\":\"adv\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+		   "[[[0.5,0],[1.5,0],[1.5,1],[0.5,1],[0.5,0]]]}}]}");
+	write_file(dir, "events.csv",
+		   "id,date,regions,area,to,from,kind,status,source\n"
+		   "base,2020-01-01,*,,X,,baseline,confirmed,test\n"
+		   "adv,2020-02-01,,adv,Y,X,capture,confirmed,test\n");
+	fl_tracker *t = NULL;
+	assert_int_equal(fl_tracker_open(dir, &t), FL_OK);
+	fl_query q = fl_query_at(0);
+	assert_int_equal(fl_instant_parse("2020-02-01", FL_DATE_END, "t", &q.at), FL_OK);
+	fl_snapshot *s = NULL;
+	assert_int_equal(fl_snapshot_new(t, &q, FL_BY_REGION, &s), FL_OK);
+	assert_int_equal(fl_snapshot_count(s), 5); /* a:X,Y  b:X,Y  c:X */
+	double y = 0, all = 0;
+	for (size_t i = 0; i < fl_snapshot_count(s); i++) {
+		const fl_piece *p = fl_snapshot_piece(s, i);
+		all += p->area_km2;
+		if (p->holder == fl_tracker_find_actor(t, "Y"))
+			y += p->area_km2;
+	}
+	/* one degree square at the equator is about 12,308 km² */
+	assert_true(fabs(all / 3 - 12308.0) < 5);
+	assert_true(fabs(y / all - 1.0 / 3) < 1e-4);
+	fl_snapshot_free(s);
+	q.at -= 86400;
+	assert_int_equal(fl_snapshot_new(t, &q, FL_BY_ACTOR, &s), FL_OK);
+	assert_int_equal(fl_snapshot_count(s), 1);
+	fl_snapshot_free(s);
+	fl_tracker_free(t);
+	rm_tree(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_handovers),
+		cmocka_unit_test(test_as_of_and_status),
+		cmocka_unit_test(test_by_actor_areas),
+		cmocka_unit_test(test_polygon_event),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,129 @@
+/* test_tracker.c: loading trackers (store_ogr.c, tracker.c): the shipped
+ * Karabakh tracker and small fixtures with planted faults. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <math.h>
+#include <cmocka.h>
+#include <frontline/frontline.h>
+#include "helpers.h"
+
+static void test_karabakh_loads(void **state)
+{
+	(void)state;
+	fl_tracker *t = NULL;
+	assert_int_equal(fl_tracker_open(KARABAKH, &t), FL_OK);
+	assert_int_equal(fl_tracker_region_count(t), 78);
+	assert_true(fl_tracker_actor_count(t) >= 2);
+	assert_int_not_equal(fl_tracker_find_actor(t, "AZ"), FL_NONE);
+	assert_int_not_equal(fl_tracker_find_actor(t, "AM"), FL_NONE);
+	static const char *const ids[] = {"kalbajar", "lachin", "agdam", "fuzuli", "jabrayil",
+					  "qubadli", "zangilan", "khojaly", "khojavend", "tartar",
+					  "shusha", "shusha-city", "khankendi-city", "lankaran"};
+	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+		assert_int_not_equal(fl_tracker_find_region(t, ids[i]), FL_NONE);
+	/* geodesic areas agree with pyproj's figures in the data's SOURCE.md */
+	static const struct {
+		const char *id;
+		double km2;
+	} areas[] = {{"kalbajar", 2860.7}, {"lachin", 1787.4}, {"agdam", 1045.5}, {"fuzuli", 1410.3},
+		     {"shusha-city", 11.7}, {"khankendi-city", 29.5}, {"tartar", 1258.3}};
+	for (size_t i = 0; i < sizeof areas / sizeof areas[0]; i++) {
+		const fl_region *r = fl_tracker_region(t, (size_t)fl_tracker_find_region(t, areas[i].id));
+		assert_true(fabs(r->area_km2 - areas[i].km2) < 0.06);
+	}
+	/* events apply in date order, same date in file order */
+	const size_t *order = fl_tracker_event_order(t);
+	for (size_t k = 1; k < fl_tracker_event_count(t); k++) {
+		const fl_event *a = fl_tracker_event(t, order[k - 1]), *b = fl_tracker_event(t, order[k]);
+		assert_true(a->when < b->when || (a->when == b->when && order[k - 1] < order[k]));
+	}
+	int c = fl_tracker_find_event(t, "2020-shusha-city-confirmed");
+	assert_int_not_equal(c, FL_NONE);
+	assert_int_equal(fl_tracker_event(t, (size_t)c)->corrects,
+			 fl_tracker_find_event(t, "2020-shusha-city"));
+	int ag = fl_tracker_find_event(t, "1993-agdam");
+	assert_true(fl_tracker_event(t, (size_t)ag)->partial);
+	assert_true(fl_tracker_zone_count(t) >= 2);
+	fl_tracker_free(t);
+	fl_tracker_free(NULL);
+}
+
+/* A small tracker with one planted fault must fail naming file, line, field. */
+static void expect_fault(const char *events, const char *regions, const char *want1,
+			 const char *want2)
+{
+	char *dir = tmp_tracker();
+	write_file(dir, "actors.csv", SQUARES_ACTORS);
+	write_file(dir, "regions.geojson", regions ? regions : SQUARES_REGIONS);
+	write_file(dir, "events.csv", events);
+	fl_tracker *t = (fl_tracker *)1;
+	assert_int_not_equal(fl_tracker_open(dir, &t), FL_OK);
+	assert_null(t);
+	const char *msg = fl_error_last();
+	if (!strstr(msg, want1) || (want2 && !strstr(msg, want2)))
+		fail_msg("message '%s' lacks '%s' / '%s'", msg, want1, want2 ? want2 : "");
+	rm_tree(dir);
+}
+
+static void test_faults(void **state)
+{
+	(void)state;
+	expect_fault(EVENTS_HEADER "e1,2020-01-01,a,X,,capture,confirmed,src,,,,\n"
+				   "e2,2020-01-02,zz,Y,X,capture,confirmed,src,,,,\n",
+		     NULL, "events.csv:3: field 'regions'", "unknown region 'zz'");
+	expect_fault(EVENTS_HEADER "e1,2020-01-01,a,Q,,capture,confirmed,src,,,,\n", NULL,
+		     "events.csv:2: field 'to'", "unknown actor 'Q'");
+	expect_fault(EVENTS_HEADER "e1,2020-02-30,a,X,,capture,confirmed,src,,,,\n", NULL,
+		     "events.csv:2: field 'date'", "2020-02-30");
+	expect_fault(EVENTS_HEADER "e1,2020-01-01,a,X,,capture,confirmed,src,,,,,extra\n", NULL,
+		     "events.csv:2", "fields");
+	expect_fault(EVENTS_HEADER "e1,2020-01-01,a,X,,capture,confirmed,src,,,,\n"
+				   "e1,2020-01-02,b,X,,capture,confirmed,src,,,,\n",
+		     NULL, "events.csv:3: field 'id'", "duplicate");
+	expect_fault(EVENTS_HEADER "e1,2020-01-01,a,X,,capture,rumoured,src,,,,\n", NULL,
+		     "events.csv:2: field 'status'", "rumoured");
+	expect_fault(EVENTS_HEADER "e1,2020-01-01,a,X,,capture,confirmed,,,,,\n", NULL,
+		     "events.csv:2: field 'source'", NULL);
+	expect_fault(EVENTS_HEADER "e1,2020-01-01,a,X,,capture,confirmed,src,,,nope,\n", NULL,
+		     "events.csv:2: field 'corrects'", "nope");
+	/* overlapping regions: b shifted onto a */
+	expect_fault(EVENTS_HEADER "e1,2020-01-01,a,X,,capture,confirmed,src,,,,\n",
+		     "{\"type\":\"FeatureCollection\",\"features\":["
+		     "{\"type\":\"Feature\",\"properties\":{\"id\":\"a\",\"name\":\"A\"},\"geometry\":"
+		     "{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}},"
+		     "{\"type\":\"Feature\",\"properties\":{\"id\":\"b\",\"name\":\"B\"},\"geometry\":"
+		     "{\"type\":\"Polygon\",\"coordinates\":[[[0.5,0],[2,0],[2,1],[0.5,1],[0.5,0]]]}}]}",
+		     "regions.geojson: feature 2", "overlaps region 'a'");
+	/* a bow-tie */
+	expect_fault(EVENTS_HEADER "e1,2020-01-01,a,X,,capture,confirmed,src,,,,\n",
+		     "{\"type\":\"FeatureCollection\",\"features\":["
+		     "{\"type\":\"Feature\",\"properties\":{\"id\":\"a\",\"name\":\"A\"},\"geometry\":"
+		     "{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}}]}",
+		     "regions.geojson: feature 1: field 'geometry'", "Self-intersection");
+}
+
+static void test_missing_files(void **state)
+{
+	(void)state;
+	char *dir = tmp_tracker();
+	fl_tracker *t = NULL;
+	assert_int_equal(fl_tracker_open(dir, &t), FL_ENOTFOUND);
+	assert_non_null(strstr(fl_error_last(), "actors"));
+	write_file(dir, "actors.csv", SQUARES_ACTORS);
+	assert_int_equal(fl_tracker_open(dir, &t), FL_ENOTFOUND);
+	assert_non_null(strstr(fl_error_last(), "events"));
+	assert_int_equal(fl_tracker_open("/nonexistent/tracker", &t), FL_ENOTFOUND);
+	rm_tree(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_karabakh_loads),
+		cmocka_unit_test(test_faults),
+		cmocka_unit_test(test_missing_files),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
