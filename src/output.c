@@ -118,8 +118,9 @@ static fl_status create_layer(fl__sink *s, const char *layer, const fl__field *f
 		case FL__STR: ft = OFTString; break;
 		case FL__REAL: ft = OFTReal; break;
 		case FL__INT: ft = OFTInteger64; break;
-		case FL__DATE: ft = OFTDate; break;
-		case FL__DATETIME: ft = OFTDateTime; break;
+		/* GDAL's CSV driver writes dates as 2020/11/25: keep ISO 8601 text there */
+		case FL__DATE: ft = strcmp(s->driver, "CSV") ? OFTDate : OFTString; break;
+		case FL__DATETIME: ft = strcmp(s->driver, "CSV") ? OFTDateTime : OFTString; break;
 		case FL__BOOL: ft = OFTInteger; sub = OFSTBoolean; break;
 		}
 		s->types[i] = fields[i].type;

@@ -5,6 +5,9 @@
 #include "frontline/date.h"
 #include "frontline/tracker.h"
 #include "frontline/snapshot.h"
+#include "frontline/diff.h"
+#include "frontline/stats.h"
+#include "frontline/check.h"
 #define FL_VERSION_STRING_MAX 32
 FL_API const char *fl_version(void);
 #endif

@@ -11,6 +11,8 @@ typedef struct cli_global {
 /* Open the tracker named by -d, $FRONTLINE_TRACKER or the shipped one;
  * prints the error and returns NULL on failure. */
 fl_tracker *cli_open_tracker(const cli_global *g);
+/* The tracker path that -d, $FRONTLINE_TRACKER or the default give. */
+const char *cli_tracker_path(const cli_global *g);
 /* Parse a date option; prints the error and returns nonzero on failure. */
 int cli_parse_date(const char *opt, const char *value, fl_date_side side, fl_instant *out);
 /* Print "frontline: message" to stderr. */
@@ -27,4 +29,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 
 int cmd_snapshot(const cli_global *g, int argc, char **argv);
 int cmd_log(const cli_global *g, int argc, char **argv);
+int cmd_diff(const cli_global *g, int argc, char **argv);
+int cmd_stats(const cli_global *g, int argc, char **argv);
+int cmd_check(const cli_global *g, int argc, char **argv);
 #endif

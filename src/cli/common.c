@@ -33,7 +33,7 @@ static int is_dir(const char *p)
 	return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
-fl_tracker *cli_open_tracker(const cli_global *g)
+const char *cli_tracker_path(const cli_global *g)
 {
 	const char *path = g->tracker;
 	if (!path)
@@ -43,6 +43,12 @@ fl_tracker *cli_open_tracker(const cli_global *g)
 		if (!is_dir(path))
 			path = FL_GEODATA_INSTALLED "/karabakh";
 	}
+	return path;
+}
+
+fl_tracker *cli_open_tracker(const cli_global *g)
+{
+	const char *path = cli_tracker_path(g);
 	fl_tracker *t = NULL;
 	if (fl_tracker_open(path, &t) != FL_OK) {
 		cli_error("%s", fl_error_last());

@@ -15,6 +15,9 @@ static const char usage[] =
 	"commands:\n"
 	"  snapshot   the map on a date (GeoJSON, GeoPackage, ...)\n"
 	"  log        the change log, filtered\n"
+	"  diff       what changed between two dates, and how much ground\n"
+	"  stats      area held per actor over time (CSV)\n"
+	"  check      validate a tracker and report every problem\n"
 	"\n"
 	"options:\n"
 	"  -d, --tracker PATH  tracker folder or GeoPackage (default: $FRONTLINE_TRACKER,\n"
@@ -58,6 +61,12 @@ int main(int argc, char **argv)
 		return cmd_snapshot(&g, sub_argc, sub_argv);
 	if (!strcmp(cmd, "log"))
 		return cmd_log(&g, sub_argc, sub_argv);
+	if (!strcmp(cmd, "diff"))
+		return cmd_diff(&g, sub_argc, sub_argv);
+	if (!strcmp(cmd, "stats"))
+		return cmd_stats(&g, sub_argc, sub_argv);
+	if (!strcmp(cmd, "check"))
+		return cmd_check(&g, sub_argc, sub_argv);
 	cli_error("unknown command '%s'\n\n%s", cmd, usage);
 	return 2;
 }

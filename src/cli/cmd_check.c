@@ -1,0 +1,74 @@
+/* cmd_check.c: `frontline check`: every problem of a tracker, for people or machines. */
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "fl_config.h"
+
+static const char help[] =
+	"usage: frontline [-d PATH] check [-f table|json]\n"
+	"\n"
+	"Validates the tracker and reports every problem with file, line and field: invalid or\n"
+	"overlapping geometry, unknown regions or actors, events whose 'from' is not the holder\n"
+	"then, duplicate ids, corrections pointing nowhere, zones ending before they start.\n"
+	"Exit status 0 when clean (warnings alone keep 0), 1 on errors.\n";
+
+int cmd_check(const cli_global *g, int argc, char **argv)
+{
+	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	const char *format = "table";
+	int c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":f:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f': format = optarg; break;
+		case 'h': fputs(help, stdout); return 0;
+		case ':': return cli_usage_error("check", "option '%s' needs a value", argv[optind - 1]);
+		default: return cli_usage_error("check", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("check", "unexpected argument '%s'", argv[optind]);
+	if (strcmp(format, "table") && strcmp(format, "json"))
+		return cli_usage_error("check", "-f %s: expected table or json", format);
+	const char *path = cli_tracker_path(g);
+	fl_check_report *r = NULL;
+	if (fl_check_run(path, &r)) {
+		cli_error("%s", fl_error_last());
+		return 1;
+	}
+	size_t n = fl_check_count(r), ne = fl_check_errors(r);
+	if (!strcmp(format, "json")) {
+		json_object *root = json_object_new_object(), *arr = json_object_new_array();
+		json_object_object_add(root, "tracker", json_object_new_string(path));
+		json_object_object_add(root, "errors", json_object_new_int64((int64_t)ne));
+		json_object_object_add(root, "warnings", json_object_new_int64((int64_t)(n - ne)));
+		for (size_t i = 0; i < n; i++) {
+			const fl_check_item *it = fl_check_item_at(r, i);
+			json_object *o = json_object_new_object();
+			json_object_object_add(o, "severity", json_object_new_string(it->is_error ? "error" : "warning"));
+			json_object_object_add(o, "file", json_object_new_string(it->file));
+			json_object_object_add(o, "line", it->line ? json_object_new_int(it->line) : NULL);
+			json_object_object_add(o, "field", it->field ? json_object_new_string(it->field) : NULL);
+			json_object_object_add(o, "message", json_object_new_string(it->message));
+			json_object_array_add(arr, o);
+		}
+		json_object_object_add(root, "problems", arr);
+		puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+								  JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(root);
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			const fl_check_item *it = fl_check_item_at(r, i);
+			printf("%s: %s\n", it->is_error ? "error" : "warning", it->text);
+		}
+		printf("%s: %zu error(s), %zu warning(s)\n", path, ne, n - ne);
+	}
+	fl_check_free(r);
+	return ne ? 1 : 0;
+}

@@ -1,0 +1,207 @@
+/* cmd_diff.c: `frontline diff D1 D2`: what changed, as features or a summary. */
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+
+static const char help[] =
+	"usage: frontline [-d PATH] diff D1 D2 [--by region|actor] [-o FILE] [-f FORMAT] [--summary]\n"
+	"                                     [--as-of R] [--status confirmed]\n"
+	"\n"
+	"The pieces whose holder on D2 differs from D1, with the events of (D1, D2] that caused it.\n"
+	"Dates mean the end of the day.  Features have from, to, area_km2, events, first_date,\n"
+	"last_date (and region, name with --by region, the default).\n"
+	"\n"
+	"  --summary    a table a person reads: gained, lost and net km² per actor, per (from, to)\n"
+	"               pair, and the events; with -f csv or -f json, the same for scripts\n";
+
+typedef struct sums {
+	double *gained, *lost;
+} sums;
+
+static void summary(const fl_tracker *t, const fl_diff *d, const char *d1, const char *d2,
+		    const char *fmt)
+{
+	size_t na = fl_tracker_actor_count(t);
+	double *gain = calloc(na + 1, sizeof *gain), *lost = calloc(na + 1, sizeof *lost);
+	size_t ne = fl_tracker_event_count(t);
+	unsigned char *used = calloc(ne + 1, 1);
+	if (!gain || !lost || !used) {
+		free(gain), free(lost), free(used);
+		return;
+	}
+	for (size_t i = 0; i < fl_diff_count(d); i++) {
+		const fl_change *c = fl_diff_change(d, i);
+		if (c->to != FL_NONE)
+			gain[c->to] += c->area_km2;
+		if (c->from != FL_NONE)
+			lost[c->from] += c->area_km2;
+		for (size_t e = 0; e < c->nevents; e++)
+			used[c->events[e]] = 1;
+	}
+	const size_t *order = fl_tracker_event_order(t);
+	int json = !strcmp(fmt, "json"), csv = !strcmp(fmt, "csv");
+	json_object *root = json ? json_object_new_object() : NULL;
+	json_object *ja = NULL, *jp = NULL, *je = NULL;
+	if (json) {
+		json_object_object_add(root, "from_date", json_object_new_string(d1));
+		json_object_object_add(root, "to_date", json_object_new_string(d2));
+		json_object_object_add(root, "actors", ja = json_object_new_array());
+		json_object_object_add(root, "pairs", jp = json_object_new_array());
+		json_object_object_add(root, "events", je = json_object_new_array());
+	} else if (csv)
+		puts("type,actor,from,to,gained_km2,lost_km2,net_km2,area_km2,event,date,source");
+	else
+		printf("Changes from %s to %s\n\nPer actor:      gained km²     lost km²      net km²\n", d1, d2);
+	for (size_t a = 0; a < na; a++) {
+		if (gain[a] == 0 && lost[a] == 0)
+			continue;
+		const char *id = fl_tracker_actor(t, a)->id;
+		if (json) {
+			json_object *o = json_object_new_object();
+			json_object_object_add(o, "actor", json_object_new_string(id));
+			json_object_object_add(o, "gained_km2", json_object_new_double(gain[a]));
+			json_object_object_add(o, "lost_km2", json_object_new_double(lost[a]));
+			json_object_object_add(o, "net_km2", json_object_new_double(gain[a] - lost[a]));
+			json_object_array_add(ja, o);
+		} else if (csv)
+			printf("actor,%s,,,%.6f,%.6f,%.6f,,,,\n", id, gain[a], lost[a], gain[a] - lost[a]);
+		else
+			printf("  %-8s %14.1f %12.1f %+12.1f\n", id, gain[a], lost[a], gain[a] - lost[a]);
+	}
+	if (!json && !csv)
+		printf("\nPer pair:\n");
+	/* pairs: sum the changes per (from, to) */
+	for (int f = -1; f < (int)na; f++)
+		for (int to = -1; to < (int)na; to++) {
+			double area = 0;
+			for (size_t i = 0; i < fl_diff_count(d); i++) {
+				const fl_change *c = fl_diff_change(d, i);
+				if (c->from == f && c->to == to)
+					area += c->area_km2;
+			}
+			if (area == 0)
+				continue;
+			const char *fi = f < 0 ? "" : fl_tracker_actor(t, (size_t)f)->id;
+			const char *ti = to < 0 ? "" : fl_tracker_actor(t, (size_t)to)->id;
+			if (json) {
+				json_object *o = json_object_new_object();
+				json_object_object_add(o, "from", *fi ? json_object_new_string(fi) : NULL);
+				json_object_object_add(o, "to", *ti ? json_object_new_string(ti) : NULL);
+				json_object_object_add(o, "area_km2", json_object_new_double(area));
+				json_object_array_add(jp, o);
+			} else if (csv)
+				printf("pair,,%s,%s,,,,%.6f,,,\n", fi, ti, area);
+			else
+				printf("  %-4s -> %-4s %12.1f km²\n", *fi ? fi : "-", *ti ? ti : "-", area);
+		}
+	if (!json && !csv)
+		printf("\nEvents:\n");
+	for (size_t k = 0; k < ne; k++) {
+		size_t e = order[k];
+		if (!used[e])
+			continue;
+		const fl_event *ev = fl_tracker_event(t, e);
+		char date[16];
+		fl_instant_format_date(ev->when, date, sizeof date);
+		if (json) {
+			json_object *o = json_object_new_object();
+			json_object_object_add(o, "id", json_object_new_string(ev->id));
+			json_object_object_add(o, "date", json_object_new_string(date));
+			json_object_object_add(o, "to", json_object_new_string(fl_tracker_actor(t, (size_t)ev->to)->id));
+			json_object_object_add(o, "status", json_object_new_string(fl_event_status_name(ev->status)));
+			json_object_object_add(o, "source", json_object_new_string(ev->source));
+			json_object_array_add(je, o);
+		} else if (csv) {
+			printf("event,,,%s,,,,,%s,%s,\"", fl_tracker_actor(t, (size_t)ev->to)->id, ev->id, date);
+			for (const char *p = ev->source; *p; p++)
+				printf(*p == '"' ? "\"\"" : "%c", *p);
+			printf("\"\n");
+		} else
+			printf("  %s  %-28s -> %-4s %-9s %s\n", date, ev->id,
+			       fl_tracker_actor(t, (size_t)ev->to)->id, fl_event_status_name(ev->status),
+			       ev->source);
+	}
+	if (json) {
+		puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+								  JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(root);
+	}
+	free(gain), free(lost), free(used);
+}
+
+int cmd_diff(const cli_global *g, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"by", required_argument, NULL, 'B'},	  {"output", required_argument, NULL, 'o'},
+		{"format", required_argument, NULL, 'f'}, {"summary", no_argument, NULL, 'M'},
+		{"as-of", required_argument, NULL, 'A'},  {"status", required_argument, NULL, 'S'},
+		{"help", no_argument, NULL, 'h'},	  {NULL, 0, NULL, 0}};
+	const char *out = NULL, *format = NULL, *as_of = NULL;
+	fl_group by = FL_BY_REGION;
+	int sum = 0, c;
+	fl_query q = fl_query_at(0);
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:f:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'B':
+			if (!strcmp(optarg, "region"))
+				by = FL_BY_REGION;
+			else if (!strcmp(optarg, "actor"))
+				by = FL_BY_ACTOR;
+			else
+				return cli_usage_error("diff", "--by %s: expected 'region' or 'actor'", optarg);
+			break;
+		case 'o': out = optarg; break;
+		case 'f': format = optarg; break;
+		case 'M': sum = 1; break;
+		case 'A': as_of = optarg; break;
+		case 'S':
+			if (!strcmp(optarg, "confirmed"))
+				q.confirmed_only = 1;
+			else if (strcmp(optarg, "all"))
+				return cli_usage_error("diff", "--status %s: expected 'confirmed' or 'all'", optarg);
+			break;
+		case 'h': fputs(help, stdout); return 0;
+		case ':': return cli_usage_error("diff", "option '%s' needs a value", argv[optind - 1]);
+		default: return cli_usage_error("diff", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 2)
+		return cli_usage_error("diff", "expected two dates D1 D2, got %d argument(s)", argc - optind);
+	const char *d1 = argv[optind], *d2 = argv[optind + 1];
+	fl_instant t1, t2;
+	if (cli_parse_date("D1", d1, FL_DATE_END, &t1) || cli_parse_date("D2", d2, FL_DATE_END, &t2))
+		return 2;
+	if (t1 > t2) {
+		cli_error("D1 (%s) is after D2 (%s): did you mean 'frontline diff %s %s'?", d1, d2, d2, d1);
+		return 2;
+	}
+	if (sum && format && strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "json"))
+		return cli_usage_error("diff", "--summary -f %s: expected table, csv or json", format);
+	if (as_of) {
+		if (cli_parse_date("--as-of", as_of, FL_DATE_END, &q.as_of))
+			return 2;
+		q.has_as_of = 1;
+	}
+	fl_tracker *t = cli_open_tracker(g);
+	if (!t)
+		return 1;
+	fl_diff *d = NULL;
+	int rc = 0;
+	if (fl_diff_new(t, &q, t1, t2, sum ? FL_BY_ACTOR : by, &d)) {
+		cli_error("%s", fl_error_last());
+		rc = 1;
+	} else if (sum)
+		summary(t, d, d1, d2, format ? format : "table");
+	else if (fl_diff_write(d, out, format)) {
+		cli_error("%s", fl_error_last());
+		rc = 1;
+	}
+	fl_diff_free(d);
+	fl_tracker_free(t);
+	return rc;
+}

@@ -1,0 +1,87 @@
+/* cmd_stats.c: `frontline stats`: area held per actor over time, as CSV. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+
+static const char help[] =
+	"usage: frontline [-d PATH] stats [--from D] [--to D] [--step day|week|month|event] [-o FILE]\n"
+	"                                 [--as-of R] [--status confirmed]\n"
+	"\n"
+	"CSV with columns date,holder,area_km2,share (share of the tracked area), one row per holder\n"
+	"per step.  Defaults: the tracker's whole event range, --step event (a row set after each\n"
+	"event instant).  Areas are geodesic on the WGS 84 ellipsoid.\n";
+
+int cmd_stats(const cli_global *g, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"from", required_argument, NULL, 'F'},	 {"to", required_argument, NULL, 'T'},
+		{"step", required_argument, NULL, 's'},	 {"output", required_argument, NULL, 'o'},
+		{"as-of", required_argument, NULL, 'A'}, {"status", required_argument, NULL, 'S'},
+		{"help", no_argument, NULL, 'h'},	 {NULL, 0, NULL, 0}};
+	const char *from = NULL, *to = NULL, *out = NULL, *as_of = NULL;
+	fl_step step = FL_STEP_EVENT;
+	fl_query q = fl_query_at(0);
+	int c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'F': from = optarg; break;
+		case 'T': to = optarg; break;
+		case 's':
+			if (fl_step_parse(optarg, &step))
+				return cli_usage_error("stats", "%s", fl_error_last());
+			break;
+		case 'o': out = optarg; break;
+		case 'A': as_of = optarg; break;
+		case 'S':
+			if (!strcmp(optarg, "confirmed"))
+				q.confirmed_only = 1;
+			else if (strcmp(optarg, "all"))
+				return cli_usage_error("stats", "--status %s: expected 'confirmed' or 'all'", optarg);
+			break;
+		case 'h': fputs(help, stdout); return 0;
+		case ':': return cli_usage_error("stats", "option '%s' needs a value", argv[optind - 1]);
+		default: return cli_usage_error("stats", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("stats", "unexpected argument '%s'", argv[optind]);
+	fl_instant t0 = 0, t1 = 0;
+	if (from && cli_parse_date("--from", from, FL_DATE_START, &t0))
+		return 2;
+	if (to && cli_parse_date("--to", to, FL_DATE_END, &t1))
+		return 2;
+	if (from && to && t0 > t1) {
+		cli_error("--from %s is after --to %s: swap them", from, to);
+		return 2;
+	}
+	if (as_of) {
+		if (cli_parse_date("--as-of", as_of, FL_DATE_END, &q.as_of))
+			return 2;
+		q.has_as_of = 1;
+	}
+	fl_tracker *t = cli_open_tracker(g);
+	if (!t)
+		return 1;
+	int rc = 0;
+	fl_instant first, last;
+	fl_stats *s = NULL;
+	if ((!from || !to) && fl_tracker_event_range(t, &first, &last)) {
+		cli_error("%s", fl_error_last());
+		rc = 1;
+	} else {
+		if (!from)
+			t0 = first;
+		if (!to)
+			t1 = last;
+		if (fl_stats_new(t, &q, t0, t1, step, &s) || fl_stats_write_csv(s, out)) {
+			cli_error("%s", fl_error_last());
+			rc = 1;
+		}
+	}
+	fl_stats_free(s);
+	fl_tracker_free(t);
+	return rc;
+}

@@ -1,0 +1,211 @@
+/*
+ * diff.c: what changed between two instants.
+ *
+ * For each atom the holders at t1 and t2 come from two binary searches in its
+ * timeline; atoms whose holder differs are grouped by (region, from, to) or by
+ * (from, to), their areas summed, their geometries joined by coverage union,
+ * and the events of (t1, t2] that touched them collected in apply order.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+struct fl_diff {
+	const fl_tracker *t;
+	fl_group by;
+	fl_change *changes;
+	size_t **evbuf;
+	GEOSGeometry **geoms;
+	unsigned char **wkb;
+	size_t *wkblen;
+	size_t n;
+};
+
+typedef struct dstate {
+	size_t atom;
+	int region, from, to;
+} dstate;
+
+static int cmp_dstate(const void *a, const void *b)
+{
+	const dstate *x = a, *y = b;
+	if (x->region != y->region)
+		return x->region < y->region ? -1 : 1;
+	if (x->from != y->from)
+		return x->from < y->from ? -1 : 1;
+	if (x->to != y->to)
+		return x->to < y->to ? -1 : 1;
+	return x->atom < y->atom ? -1 : x->atom > y->atom;
+}
+
+fl_status fl_diff_new(const fl_tracker *t, const fl_query *filters, fl_instant t1, fl_instant t2,
+		      fl_group by, fl_diff **out)
+{
+	if (!t || !out)
+		return fl__fail(FL_EARG, "fl_diff_new: NULL argument");
+	*out = NULL;
+	if (t1 > t2) {
+		char a[32], b[32];
+		fl_instant_format(t1, a, sizeof a);
+		fl_instant_format(t2, b, sizeof b);
+		return fl__fail(FL_EARG, "the first date (%s) is after the second (%s): swap them", a, b);
+	}
+	fl_query q = filters ? *filters : fl_query_at(t2);
+	fl_diff *d = calloc(1, sizeof *d);
+	dstate *st = calloc(t->natoms + 1, sizeof *st);
+	unsigned char *active = fl__active_events(t, &q);
+	unsigned char *seen = calloc(t->nevents + 1, 1);
+	GEOSGeometry **parts = calloc(t->natoms + 1, sizeof *parts);
+	fl_status rc = FL_OK;
+	if (!d || !st || !active || !seen || !parts) {
+		free(d), free(st), free(active), free(seen), free(parts);
+		return fl__fail(FL_ENOMEM, "out of memory");
+	}
+	d->t = t;
+	d->by = by;
+	size_t n = 0;
+	for (size_t a = 0; a < t->natoms; a++) {
+		int h1, h2;
+		fl__atom_state(t, a, active, t1, &h1, NULL);
+		fl__atom_state(t, a, active, t2, &h2, NULL);
+		if (h1 == h2)
+			continue;
+		st[n++] = (dstate){a, by == FL_BY_ACTOR ? FL_NONE : t->atoms[a].region, h1, h2};
+	}
+	qsort(st, n, sizeof *st, cmp_dstate);
+	d->changes = calloc(n + 1, sizeof *d->changes);
+	d->evbuf = calloc(n + 1, sizeof *d->evbuf);
+	d->geoms = calloc(n + 1, sizeof *d->geoms);
+	d->wkb = calloc(n + 1, sizeof *d->wkb);
+	d->wkblen = calloc(n + 1, sizeof *d->wkblen);
+	if (!d->changes || !d->evbuf || !d->geoms || !d->wkb || !d->wkblen) {
+		rc = fl__fail(FL_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < n;) {
+		size_t j = i, np = 0;
+		fl_change c = {st[i].region, st[i].from, st[i].to, 0, 0, NULL, 0, 0};
+		size_t *ev = NULL, evcap = 0;
+		for (; j < n && !cmp_dstate(&(dstate){0, st[i].region, st[i].from, st[i].to},
+					    &(dstate){0, st[j].region, st[j].from, st[j].to}); j++) {
+			const fl__atom *a = &t->atoms[st[j].atom];
+			parts[np++] = a->geom;
+			c.area_km2 += a->area_km2;
+			for (size_t k = 0; k < a->ntl; k++) {
+				size_t e = a->tl[k];
+				fl_instant w = t->events[e].pub.when;
+				if (!active[e] || w <= t1 || w > t2 || seen[e])
+					continue;
+				seen[e] = 1;
+				size_t *nv = fl__grow(ev, &evcap, c.nevents + 1, sizeof *nv);
+				if (!nv)
+					break;
+				ev = nv;
+				ev[c.nevents++] = e;
+			}
+		}
+		/* apply order, and reset the marks for the next group */
+		for (size_t x = 1; x < c.nevents; x++)
+			for (size_t y = x; y > 0 && t->rank[ev[y - 1]] > t->rank[ev[y]]; y--) {
+				size_t tmp = ev[y];
+				ev[y] = ev[y - 1];
+				ev[y - 1] = tmp;
+			}
+		for (size_t x = 0; x < c.nevents; x++)
+			seen[ev[x]] = 0;
+		if (c.nevents) {
+			c.first = t->events[ev[0]].pub.when;
+			c.last = t->events[ev[c.nevents - 1]].pub.when;
+		}
+		c.events = ev;
+		d->evbuf[d->n] = ev;
+		d->geoms[d->n] = fl__coverage_union(t->geos, parts, np);
+		if (!d->geoms[d->n]) {
+			d->changes[d->n++] = c;
+			rc = fl__fail(FL_EGEOM, "union of the changed pieces failed");
+			goto done;
+		}
+		d->changes[d->n++] = c;
+		i = j;
+	}
+done:
+	free(st), free(active), free(seen), free(parts);
+	if (rc) {
+		fl_diff_free(d);
+		return rc;
+	}
+	*out = d;
+	return FL_OK;
+}
+
+void fl_diff_free(fl_diff *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->n; i++) {
+		free(d->evbuf[i]);
+		if (d->geoms[i])
+			GEOSGeom_destroy_r(d->t->geos, d->geoms[i]);
+		free(d->wkb[i]);
+	}
+	free(d->evbuf), free(d->geoms), free(d->wkb), free(d->wkblen), free(d->changes);
+	free(d);
+}
+
+size_t fl_diff_count(const fl_diff *d) { return d->n; }
+
+const fl_change *fl_diff_change(const fl_diff *d, size_t i)
+{
+	return i < d->n ? &d->changes[i] : NULL;
+}
+
+const unsigned char *fl_diff_change_wkb(const fl_diff *d, size_t i, size_t *len)
+{
+	if (i >= d->n)
+		return NULL;
+	fl_diff *m = (fl_diff *)d; /* lazily filled cache */
+	if (!m->wkb[i])
+		m->wkb[i] = fl__geos_to_wkb(d->t->geos, d->geoms[i], &m->wkblen[i]);
+	*len = m->wkblen[i];
+	return m->wkb[i];
+}
+
+fl_status fl_diff_write(const fl_diff *d, const char *path, const char *format)
+{
+	const fl_tracker *t = d->t;
+	static const fl__field fields[] = {
+		{"from", FL__STR},	 {"to", FL__STR},	 {"area_km2", FL__REAL},
+		{"events", FL__STR},	 {"first_date", FL__DATE}, {"last_date", FL__DATE},
+		{"region", FL__STR},	 {"name", FL__STR}};
+	bool region = d->by == FL_BY_REGION;
+	fl__sink *k = NULL;
+	fl_status st = fl__sink_open(path, format, "changes", fields, region ? 8 : 6, true, &k);
+	if (st)
+		return st;
+	for (size_t i = 0; i < d->n && !st; i++) {
+		const fl_change *c = &d->changes[i];
+		char *ids = fl__strdup("");
+		for (size_t e = 0; e < c->nevents && ids; e++) {
+			char *n = fl__printf("%s%s%s", ids, e ? "," : "", t->events[c->events[e]].pub.id);
+			free(ids);
+			ids = n;
+		}
+		const fl_region *r = c->region != FL_NONE ? &t->regions[c->region].pub : NULL;
+		fl__value v[8] = {
+			{.null = c->from == FL_NONE, .s = c->from != FL_NONE ? t->actors[c->from].id : NULL},
+			{.null = c->to == FL_NONE, .s = c->to != FL_NONE ? t->actors[c->to].id : NULL},
+			{.d = c->area_km2},
+			{.s = ids ? ids : ""},
+			{.null = !c->nevents, .t = c->first},
+			{.null = !c->nevents, .t = c->last},
+			{.null = !r, .s = r ? r->id : NULL},
+			{.null = !r, .s = r ? r->name : NULL}};
+		st = fl__sink_add(k, v, t->geos, d->geoms[i]);
+		free(ids);
+	}
+	if (st) {
+		fl__sink_abort(k);
+		return st;
+	}
+	return fl__sink_commit(k);
+}

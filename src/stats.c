@@ -1,0 +1,228 @@
+/*
+ * stats.c: area held per actor over time, by one sweep over the events.
+ *
+ * Atoms carry their geodesic areas, so the series is bookkeeping only: each
+ * event, in apply order, moves the area of its atoms from their old holder
+ * to the new one, and the per-actor totals are sampled at the requested
+ * instants.  A series over thousands of steps costs one pass over the log.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+struct fl_stats {
+	const fl_tracker *t;
+	fl_step step;
+	fl_stats_row *rows;
+	size_t n;
+};
+
+fl_status fl_step_parse(const char *text, fl_step *out)
+{
+	static const char *const names[] = {"event", "day", "week", "month"};
+	for (int i = 0; i < 4; i++)
+		if (text && strcmp(text, names[i]) == 0) {
+			*out = (fl_step)i;
+			return FL_OK;
+		}
+	return fl__fail(FL_EARG, "--step %s: expected day, week, month or event", text ? text : "");
+}
+
+fl_status fl_tracker_event_range(const fl_tracker *t, fl_instant *first, fl_instant *last)
+{
+	if (!t->nevents)
+		return fl__fail(FL_ENOTFOUND, "tracker '%s' has no events", t->path);
+	*first = t->events[t->order[0]].pub.when;
+	*last = t->events[t->order[t->nevents - 1]].pub.when;
+	return FL_OK;
+}
+
+/* End of the month holding instant x. */
+static fl_instant month_end(fl_instant x)
+{
+	char buf[16];
+	fl_instant_format_date(x, buf, sizeof buf);
+	int y = atoi(buf), m = atoi(buf + 5);
+	if (++m > 12)
+		m = 1, y++;
+	char next[32];
+	snprintf(next, sizeof next, "%04d-%02d-01", y, m);
+	fl_instant r = x;
+	fl_instant_parse(next, FL_DATE_START, "month", &r);
+	return r - 1;
+}
+
+static fl_instant day_end(fl_instant x)
+{
+	fl_instant d = x >= 0 ? x / 86400 : -((-x + 86399) / 86400);
+	return d * 86400 + 86399;
+}
+
+fl_status fl_stats_new(const fl_tracker *t, const fl_query *filters, fl_instant from, fl_instant to,
+		       fl_step step, fl_stats **out)
+{
+	*out = NULL;
+	if (from > to)
+		return fl__fail(FL_EARG, "--from is after --to: swap them");
+	fl_query q = filters ? *filters : fl_query_at(to);
+	unsigned char *active = fl__active_events(t, &q);
+	int *holder = malloc((t->natoms + 1) * sizeof *holder);
+	size_t na = t->nactors;
+	double *area = calloc(na + 1, sizeof *area);
+	double *samples = NULL;
+	fl_instant *at = NULL;
+	size_t ns = 0, scap = 0, acap = 0;
+	fl_status rc = FL_OK;
+	fl_stats *s = calloc(1, sizeof *s);
+	if (!active || !holder || !area || !s) {
+		rc = fl__fail(FL_ENOMEM, "out of memory");
+		goto done;
+	}
+	s->t = t;
+	s->step = step;
+	for (size_t a = 0; a < t->natoms; a++)
+		holder[a] = FL_NONE;
+	size_t k = 0;
+	fl_instant next = step == FL_STEP_EVENT ? from
+			  : step == FL_STEP_MONTH ? month_end(from)
+			  : step == FL_STEP_WEEK  ? day_end(from) + 6 * 86400
+						  : day_end(from);
+	for (;;) {
+		fl_instant sample;
+		if (step == FL_STEP_EVENT) {
+			/* apply everything before `from`, then sample after each event instant */
+			while (k < t->nevents && t->events[t->order[k]].pub.when < from) {
+				size_t e = t->order[k++];
+				if (!active[e])
+					continue;
+				fl__event *ev = &t->events[e];
+				for (size_t j = 0; j < ev->natoms; j++) {
+					size_t a = ev->atoms[j];
+					if (holder[a] != FL_NONE)
+						area[holder[a]] -= t->atoms[a].area_km2;
+					area[ev->pub.to] += t->atoms[a].area_km2;
+					holder[a] = ev->pub.to;
+				}
+			}
+			while (k < t->nevents && !active[t->order[k]])
+				k++;
+			if (k >= t->nevents || t->events[t->order[k]].pub.when > to)
+				break;
+			sample = t->events[t->order[k]].pub.when;
+		} else {
+			if (next > to && (ns && at[ns - 1] >= to))
+				break;
+			sample = next > to ? to : next;
+		}
+		while (k < t->nevents && t->events[t->order[k]].pub.when <= sample) {
+			size_t e = t->order[k++];
+			if (!active[e])
+				continue;
+			fl__event *ev = &t->events[e];
+			for (size_t j = 0; j < ev->natoms; j++) {
+				size_t a = ev->atoms[j];
+				if (holder[a] == ev->pub.to)
+					continue;
+				if (holder[a] != FL_NONE)
+					area[holder[a]] -= t->atoms[a].area_km2;
+				area[ev->pub.to] += t->atoms[a].area_km2;
+				holder[a] = ev->pub.to;
+			}
+		}
+		fl_instant *nat = fl__grow(at, &acap, ns + 1, sizeof *nat);
+		double *nsm = nat ? fl__grow(samples, &scap, (ns + 1) * na + 1, sizeof *nsm) : NULL;
+		if (!nat || !nsm) {
+			if (nat)
+				at = nat;
+			rc = fl__fail(FL_ENOMEM, "out of memory");
+			goto done;
+		}
+		at = nat;
+		samples = nsm;
+		at[ns] = sample;
+		memcpy(samples + ns * na, area, na * sizeof *area);
+		ns++;
+		if (step == FL_STEP_DAY)
+			next += 86400;
+		else if (step == FL_STEP_WEEK)
+			next += 7 * 86400;
+		else if (step == FL_STEP_MONTH)
+			next = month_end(next + 1);
+	}
+	/* rows for every actor that holds area at some sample */
+	bool *used = calloc(na + 1, sizeof *used);
+	if (!used) {
+		rc = fl__fail(FL_ENOMEM, "out of memory");
+		goto done;
+	}
+	size_t nused = 0;
+	for (size_t i = 0; i < ns; i++)
+		for (size_t a = 0; a < na; a++)
+			if (samples[i * na + a] > 1e-9 && !used[a])
+				used[a] = true, nused++;
+	s->rows = calloc(ns * nused + 1, sizeof *s->rows);
+	if (!s->rows) {
+		free(used);
+		rc = fl__fail(FL_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < ns; i++)
+		for (size_t a = 0; a < na; a++) {
+			if (!used[a])
+				continue;
+			double v = samples[i * na + a];
+			if (v < 1e-9)
+				v = 0; /* sweep rounding */
+			s->rows[s->n++] = (fl_stats_row){at[i], (int)a, v,
+							 t->total_km2 > 0 ? v / t->total_km2 : 0};
+		}
+	free(used);
+done:
+	free(active), free(holder), free(area), free(samples), free(at);
+	if (rc) {
+		fl_stats_free(s);
+		return rc;
+	}
+	*out = s;
+	return FL_OK;
+}
+
+void fl_stats_free(fl_stats *s)
+{
+	if (!s)
+		return;
+	free(s->rows);
+	free(s);
+}
+
+size_t fl_stats_count(const fl_stats *s) { return s->n; }
+
+const fl_stats_row *fl_stats_row_at(const fl_stats *s, size_t i)
+{
+	return i < s->n ? &s->rows[i] : NULL;
+}
+
+fl_status fl_stats_write_csv(const fl_stats *s, const char *path)
+{
+	static const fl__field fields[] = {
+		{"date", FL__STR}, {"holder", FL__STR}, {"area_km2", FL__REAL}, {"share", FL__REAL}};
+	fl__sink *k = NULL;
+	fl_status st = fl__sink_open(path, "CSV", "stats", fields, 4, false, &k);
+	for (size_t i = 0; i < s->n && !st; i++) {
+		const fl_stats_row *r = &s->rows[i];
+		char date[32];
+		if (s->step == FL_STEP_EVENT && r->at % 86400 != 0)
+			fl_instant_format(r->at, date, sizeof date);
+		else
+			fl_instant_format_date(r->at, date, sizeof date);
+		fl__value v[4] = {{.s = date}, {.s = s->t->actors[r->holder].id}, {.d = r->area_km2},
+				  {.d = r->share}};
+		st = fl__sink_add(k, v, NULL, NULL);
+	}
+	if (st) {
+		fl__sink_abort(k);
+		return st;
+	}
+	return fl__sink_commit(k);
+}
