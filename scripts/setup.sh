@@ -4,6 +4,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 PKGS="meson ninja-build gcc pkg-config libgdal-dev gdal-bin libgeos-dev libproj-dev proj-data
+      libcairo2-dev fonts-dejavu-core poppler-utils
       libjson-c-dev libcmocka-dev python3 python3-gdal python3-pyproj python3-shapely"
 missing=""
 for p in $PKGS; do

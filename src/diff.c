@@ -154,6 +154,11 @@ void fl_diff_free(fl_diff *d)
 
 size_t fl_diff_count(const fl_diff *d) { return d->n; }
 
+const GEOSGeometry *fl__diff_geom(const fl_diff *d, size_t i)
+{
+	return i < d->n ? d->geoms[i] : NULL;
+}
+
 const fl_change *fl_diff_change(const fl_diff *d, size_t i)
 {
 	return i < d->n ? &d->changes[i] : NULL;

@@ -170,6 +170,11 @@ fl_status fl__sink_add(fl__sink *s, const fl__value *values, GEOSContextHandle_t
 		       const GEOSGeometry *g);
 fl_status fl__sink_commit(fl__sink *s);
 void fl__sink_abort(fl__sink *s);
+/* Write buf to target whole or not at all: temporary file, fsync, rename. */
+fl_status fl__atomic_write(const char *target, const void *buf, size_t len);
+/* The GEOS geometry of snapshot piece i (belongs to the snapshot). */
+const GEOSGeometry *fl__snapshot_geom(const fl_snapshot *s, size_t i);
+const GEOSGeometry *fl__diff_geom(const fl_diff *d, size_t i);
 /* The GDAL driver name for a format name or a path's extension. */
 fl_status fl__resolve_format(const char *path, const char *format, const char **driver);
 

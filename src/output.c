@@ -253,13 +253,8 @@ static fl_status write_all(int fd, const unsigned char *p, size_t n)
 	return FL_OK;
 }
 
-/* Copy one in-memory file to its place: temp file, fsync, rename. */
-static fl_status place_file(const char *mem, const char *target)
+fl_status fl__atomic_write(const char *target, const void *buf, size_t len)
 {
-	vsi_l_offset len = 0;
-	GByte *buf = VSIGetMemFileBuffer(mem, &len, FALSE);
-	if (!buf && len)
-		return fl__fail(FL_EIO, "lost the in-memory output %s", mem);
 	char *tmp = fl__printf("%s.tmp-%ld", target, (long)getpid());
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0) {
@@ -268,7 +263,7 @@ static fl_status place_file(const char *mem, const char *target)
 		return st;
 	}
 	int e = 0;
-	if (write_all(fd, buf, (size_t)len) || fsync(fd))
+	if (write_all(fd, buf, len) || fsync(fd))
 		e = errno ? errno : EIO;
 	if (close(fd) && !e)
 		e = errno;
@@ -281,6 +276,16 @@ static fl_status place_file(const char *mem, const char *target)
 	}
 	free(tmp);
 	return st;
+}
+
+/* Copy one in-memory file to its place: temp file, fsync, rename. */
+static fl_status place_file(const char *mem, const char *target)
+{
+	vsi_l_offset len = 0;
+	GByte *buf = VSIGetMemFileBuffer(mem, &len, FALSE);
+	if (!buf && len)
+		return fl__fail(FL_EIO, "lost the in-memory output %s", mem);
+	return fl__atomic_write(target, buf, (size_t)len);
 }
 
 fl_status fl__sink_commit(fl__sink *s)

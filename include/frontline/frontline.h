@@ -8,6 +8,7 @@
 #include "frontline/diff.h"
 #include "frontline/stats.h"
 #include "frontline/check.h"
+#include "frontline/render.h"
 #define FL_VERSION_STRING_MAX 32
 FL_API const char *fl_version(void);
 #endif

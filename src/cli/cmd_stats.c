@@ -6,11 +6,13 @@
 
 static const char help[] =
 	"usage: frontline [-d PATH] stats [--from D] [--to D] [--step day|week|month|event] [-o FILE]\n"
-	"                                 [--as-of R] [--status confirmed]\n"
+	"                                 [--as-of R] [--status confirmed] [--chart FILE.(png|svg)]\n"
 	"\n"
 	"CSV with columns date,holder,area_km2,share (share of the tracked area), one row per holder\n"
 	"per step.  Defaults: the tracker's whole event range, --step event (a row set after each\n"
-	"event instant).  Areas are geodesic on the WGS 84 ellipsoid.\n";
+	"event instant).  Areas are geodesic on the WGS 84 ellipsoid.\n"
+	"  --chart FILE   also draw a line chart of area per actor (PNG or SVG; --size WxH);\n"
+	"                 the CSV then goes to stdout only with -o\n";
 
 int cmd_stats(const cli_global *g, int argc, char **argv)
 {
@@ -18,8 +20,10 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 		{"from", required_argument, NULL, 'F'},	 {"to", required_argument, NULL, 'T'},
 		{"step", required_argument, NULL, 's'},	 {"output", required_argument, NULL, 'o'},
 		{"as-of", required_argument, NULL, 'A'}, {"status", required_argument, NULL, 'S'},
+		{"chart", required_argument, NULL, 'C'}, {"size", required_argument, NULL, 'z'},
 		{"help", no_argument, NULL, 'h'},	 {NULL, 0, NULL, 0}};
-	const char *from = NULL, *to = NULL, *out = NULL, *as_of = NULL;
+	const char *from = NULL, *to = NULL, *out = NULL, *as_of = NULL, *chart = NULL;
+	fl_render_opts ro = fl_render_opts_default();
 	fl_step step = FL_STEP_EVENT;
 	fl_query q = fl_query_at(0);
 	int c;
@@ -34,6 +38,11 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 				return cli_usage_error("stats", "%s", fl_error_last());
 			break;
 		case 'o': out = optarg; break;
+		case 'C': chart = optarg; break;
+		case 'z':
+			if (fl_render_parse_size(optarg, &ro.width, &ro.height))
+				return cli_usage_error("stats", "%s", fl_error_last());
+			break;
 		case 'A': as_of = optarg; break;
 		case 'S':
 			if (!strcmp(optarg, "confirmed"))
@@ -76,7 +85,9 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 			t0 = first;
 		if (!to)
 			t1 = last;
-		if (fl_stats_new(t, &q, t0, t1, step, &s) || fl_stats_write_csv(s, out)) {
+		if (fl_stats_new(t, &q, t0, t1, step, &s) ||
+		    (chart ? fl_render_chart(t, s, &ro, chart) : FL_OK) ||
+		    ((!chart || out) && fl_stats_write_csv(s, out))) {
 			cli_error("%s", fl_error_last());
 			rc = 1;
 		}

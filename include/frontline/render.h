@@ -1,0 +1,51 @@
+/*
+ * render.h: maps and charts drawn with Cairo (PNG, SVG, PDF from one code path).
+ *
+ * A map shows the control on a date (or what changed between two dates) in a
+ * Lambert azimuthal equal-area projection centred on the map's extent (through
+ * PROJ): regions filled with their holder's colour, borders, labels that do not
+ * overlap, zones active on the date hatched, a muted base map of countries, a
+ * legend with areas, the date and title, a scale bar and an attribution line.
+ * The centre of the image is the centre of the bbox.
+ *
+ * Files are written whole or not at all.  The format comes from the extension.
+ */
+#ifndef FRONTLINE_RENDER_H
+#define FRONTLINE_RENDER_H
+
+#include "frontline/stats.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct fl_render_opts {
+	int width, height;     /* pixels (points for PDF) */
+	int has_bbox;
+	double bbox[4];        /* west, south, east, north in degrees */
+	const char *title;     /* NULL: none */
+	int labels;            /* draw region labels */
+	const char *basemap;   /* a vector file of country outlines, or NULL */
+	const char *attribution; /* NULL: read from the tracker's README ("Attribution: ...") */
+} fl_render_opts;
+
+/* Defaults: 1200x900, labels on, no bbox (the tracker's extent). */
+FL_API fl_render_opts fl_render_opts_default(void);
+
+/* "1200x900" (each 16..10000). */
+FL_API fl_status fl_render_parse_size(const char *text, int *w, int *h);
+/* "W,S,E,N" in degrees, W < E, S < N, within -180..180 / -90..90. */
+FL_API fl_status fl_render_parse_bbox(const char *text, double bbox[4]);
+
+FL_API fl_status fl_render_snapshot(const fl_tracker *t, const fl_query *q,
+				    const fl_render_opts *o, const char *path);
+FL_API fl_status fl_render_diff(const fl_tracker *t, const fl_query *filters, fl_instant t1,
+				fl_instant t2, const fl_render_opts *o, const char *path);
+/* A line chart of area held per actor over the series (PNG or SVG). */
+FL_API fl_status fl_render_chart(const fl_tracker *t, const fl_stats *s, const fl_render_opts *o,
+				 const char *path);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
