@@ -627,8 +627,7 @@ static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff
 			if (ch->to != FL_NONE)
 				gain[ch->to] += ch->area_km2;
 		}
-		if (!o->has_bbox || true)
-			draw_zones(&c, t, q->at, L, &nl);
+		draw_zones(&c, t, q->at, L, &nl);
 		if (o->labels)
 			region_labels(&c, t, L, &nl);
 		/* legend */
