@@ -175,7 +175,8 @@ const unsigned char *fl_diff_change_wkb(const fl_diff *d, size_t i, size_t *len)
 	return m->wkb[i];
 }
 
-fl_status fl_diff_write(const fl_diff *d, const char *path, const char *format)
+static fl_status diff_emit(const fl_diff *d, const char *path, const char *format,
+			   unsigned char **buf, size_t *len)
 {
 	const fl_tracker *t = d->t;
 	static const fl__field fields[] = {
@@ -212,5 +213,16 @@ fl_status fl_diff_write(const fl_diff *d, const char *path, const char *format)
 		fl__sink_abort(k);
 		return st;
 	}
-	return fl__sink_commit(k);
+	return buf ? fl__sink_commit_mem(k, buf, len) : fl__sink_commit(k);
+}
+
+fl_status fl_diff_write(const fl_diff *d, const char *path, const char *format)
+{
+	return diff_emit(d, path, format, NULL, NULL);
+}
+
+fl_status fl_diff_write_buffer(const fl_diff *d, const char *format, unsigned char **buf,
+			       size_t *len)
+{
+	return diff_emit(d, NULL, format ? format : "GeoJSON", buf, len);
 }

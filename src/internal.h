@@ -169,6 +169,8 @@ fl_status fl__sink_layer(fl__sink *s, const char *layer, const fl__field *fields
 fl_status fl__sink_add(fl__sink *s, const fl__value *values, GEOSContextHandle_t h,
 		       const GEOSGeometry *g);
 fl_status fl__sink_commit(fl__sink *s);
+/* Finish and hand the bytes to the caller (malloc'd, NUL-terminated). */
+fl_status fl__sink_commit_mem(fl__sink *s, unsigned char **buf, size_t *len);
 void fl__sink_abort(fl__sink *s);
 /* Write buf to target whole or not at all: temporary file, fsync, rename. */
 fl_status fl__atomic_write(const char *target, const void *buf, size_t len);

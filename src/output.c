@@ -328,6 +328,33 @@ fl_status fl__sink_commit(fl__sink *s)
 	return st;
 }
 
+fl_status fl__sink_commit_mem(fl__sink *s, unsigned char **buf, size_t *len)
+{
+	CPLErrorReset();
+	GDALClose(s->ds);
+	s->ds = NULL;
+	fl_status st = FL_OK;
+	*buf = NULL;
+	*len = 0;
+	if (CPLGetLastErrorType() >= CE_Failure)
+		st = fl__fail(FL_EIO, "GDAL %s: writing failed: %s", s->driver, CPLGetLastErrorMsg());
+	if (!st) {
+		vsi_l_offset n = 0;
+		GByte *mem = VSIGetMemFileBuffer(s->mempath, &n, FALSE);
+		*buf = malloc((size_t)n + 1);
+		if (!*buf)
+			st = fl__fail(FL_ENOMEM, "out of memory");
+		else {
+			if (n)
+				memcpy(*buf, mem, (size_t)n);
+			(*buf)[n] = 0;
+			*len = (size_t)n;
+		}
+	}
+	fl__sink_abort(s);
+	return st;
+}
+
 void fl__sink_abort(fl__sink *s)
 {
 	if (!s)

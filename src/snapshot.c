@@ -171,7 +171,8 @@ const GEOSGeometry *fl__snapshot_geom(const fl_snapshot *s, size_t i)
 	return i < s->n ? s->geoms[i] : NULL;
 }
 
-fl_status fl_snapshot_write(const fl_snapshot *s, const char *path, const char *format)
+static fl_status snapshot_emit(const fl_snapshot *s, const char *path, const char *format,
+			       unsigned char **buf, size_t *len)
 {
 	const fl_tracker *t = s->t;
 	static const fl__field by_region[] = {
@@ -221,5 +222,16 @@ fl_status fl_snapshot_write(const fl_snapshot *s, const char *path, const char *
 		fl__sink_abort(k);
 		return st;
 	}
-	return fl__sink_commit(k);
+	return buf ? fl__sink_commit_mem(k, buf, len) : fl__sink_commit(k);
+}
+
+fl_status fl_snapshot_write(const fl_snapshot *s, const char *path, const char *format)
+{
+	return snapshot_emit(s, path, format, NULL, NULL);
+}
+
+fl_status fl_snapshot_write_buffer(const fl_snapshot *s, const char *format, unsigned char **buf,
+				   size_t *len)
+{
+	return snapshot_emit(s, NULL, format ? format : "GeoJSON", buf, len);
 }

@@ -43,3 +43,8 @@ void *fl__grow(void *ptr, size_t *cap, size_t need, size_t elem)
 		*cap = nc;
 	return r;
 }
+
+void fl_free(void *p)
+{
+	free(p);
+}

@@ -40,6 +40,9 @@ FL_API const fl_change *fl_diff_change(const fl_diff *d, size_t i);
 FL_API const unsigned char *fl_diff_change_wkb(const fl_diff *d, size_t i, size_t *len);
 /* Write the changes through GDAL (same rules as fl_snapshot_write). */
 FL_API fl_status fl_diff_write(const fl_diff *d, const char *path, const char *format);
+/* Into memory (see fl_snapshot_write_buffer); free with fl_free(). */
+FL_API fl_status fl_diff_write_buffer(const fl_diff *d, const char *format, unsigned char **buf,
+				      size_t *len);
 
 #ifdef __cplusplus
 }

@@ -71,6 +71,14 @@ FL_API int fl_snapshot_region_holder(const fl_snapshot *s, int region);
 FL_API fl_status fl_snapshot_write(const fl_snapshot *s, const char *path,
 				   const char *format);
 
+/* The same output into memory: *buf is malloc'd (NUL-terminated), the caller
+ * frees it with fl_free().  format NULL means GeoJSON. */
+FL_API fl_status fl_snapshot_write_buffer(const fl_snapshot *s, const char *format,
+					  unsigned char **buf, size_t *len);
+
+/* Free memory the library handed to the caller. */
+FL_API void fl_free(void *p);
+
 #ifdef __cplusplus
 }
 #endif
