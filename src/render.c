@@ -82,6 +82,7 @@ static cairo_status_t mem_write(void *closure, const unsigned char *data, unsign
 
 static fl_status kind_of(const char *path, int *kind, bool allow_pdf)
 {
+	const char *opt = allow_pdf ? "-o" : "--chart";
 	const char *dot = path ? strrchr(path, '.') : NULL;
 	if (dot && !strcasecmp(dot, ".png"))
 		*kind = 0;
@@ -90,8 +91,8 @@ static fl_status kind_of(const char *path, int *kind, bool allow_pdf)
 	else if (dot && !strcasecmp(dot, ".pdf") && allow_pdf)
 		*kind = 2;
 	else
-		return fl__fail(FL_EARG, "-o %s: the file must end in .png, .svg%s", path ? path : "(none)",
-				allow_pdf ? " or .pdf" : "");
+		return fl__fail(FL_EARG, "%s %s: the file must end in %s", opt, path ? path : "(none)",
+				allow_pdf ? ".png, .svg or .pdf" : ".png or .svg");
 	return FL_OK;
 }
 
@@ -105,8 +106,10 @@ static fl_status canvas_open(canvas *c, const char *path, int w, int h, bool all
 	c->h = h;
 	if (c->kind == 0)
 		c->surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
-	else if (c->kind == 1)
+	else if (c->kind == 1) {
 		c->surf = cairo_svg_surface_create_for_stream(mem_write, c, w, h);
+		cairo_svg_surface_set_document_unit(c->surf, CAIRO_SVG_UNIT_PX); /* --size is pixels */
+	}
 	else
 		c->surf = cairo_pdf_surface_create_for_stream(mem_write, c, w, h);
 	if (cairo_surface_status(c->surf) != CAIRO_STATUS_SUCCESS)

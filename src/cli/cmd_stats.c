@@ -85,11 +85,14 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 			t0 = first;
 		if (!to)
 			t1 = last;
-		if (fl_stats_new(t, &q, t0, t1, step, &s) ||
-		    (chart ? fl_render_chart(t, s, &ro, chart) : FL_OK) ||
-		    ((!chart || out) && fl_stats_write_csv(s, out))) {
+		fl_status st = fl_stats_new(t, &q, t0, t1, step, &s);
+		if (!st && chart)
+			st = fl_render_chart(t, s, &ro, chart);
+		if (!st && (!chart || out))
+			st = fl_stats_write_csv(s, out);
+		if (st) {
 			cli_error("%s", fl_error_last());
-			rc = 1;
+			rc = st == FL_EARG ? 2 : 1;
 		}
 	}
 	fl_stats_free(s);

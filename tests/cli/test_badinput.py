@@ -421,9 +421,9 @@ def bad_option_test(opt, value, cmd="snapshot"):
         if cmd == "snapshot":
             args += ["-o", "out.geojson"]
         if value:
-            p = expect_failure(args, tmp, [opt, "'%s'" % value, "invalid date"], rc=2)
+            expect_failure(args, tmp, [opt, "'%s'" % value, "invalid date"], rc=2)
         else:
-            p = expect_failure(args, tmp, [opt, "empty date"], rc=2)
+            expect_failure(args, tmp, [opt, "empty date"], rc=2)
     return fn
 
 
@@ -469,9 +469,66 @@ def _(tmp):
 
 @test("-o into a directory that does not exist: clear error, nothing created")
 def _(tmp):
-    p = expect_failure(["snapshot", "--date", "2020-11-25", "-o", "nodir/out.geojson"], tmp,
-                       ["nodir/out.geojson", "No such file or directory"])
+    expect_failure(["snapshot", "--date", "2020-11-25", "-o", "nodir/out.geojson"], tmp,
+                   ["nodir/out.geojson", "No such file or directory"])
     check(not os.path.exists(os.path.join(tmp, "nodir")), "nodir was created")
+
+
+@test("-o d.geojson where d.geojson is a directory: error, directory untouched, no temp file")
+def _(tmp):
+    os.mkdir(os.path.join(tmp, "d.geojson"))
+    before = listing(tmp)
+    p = run(["snapshot", "--date", "2020-11-25", "-o", "d.geojson"], tmp)
+    check(p.returncode != 0, "expected failure\n" + describe(p))
+    check("d.geojson" in p.stderr, describe(p))
+    check(listing(tmp) == before, "files changed: new %r" % sorted(listing(tmp) - before))
+
+
+@test("-o y.shp where y.shp is a directory: fails and writes none of y.shx/.dbf/.prj")
+def _(tmp):
+    os.mkdir(os.path.join(tmp, "y.shp"))
+    before = listing(tmp)
+    p = run(["snapshot", "--date", "2020-11-25", "-o", "y.shp"], tmp)
+    check(p.returncode != 0, "expected failure\n" + describe(p))
+    check("y.shp" in p.stderr, describe(p))
+    new = sorted(listing(tmp) - before)
+    check(not new, "the output is not 'whole or not at all': after the failure these files "
+          "exist: %r\n%s" % (new, describe(p)))
+
+
+# -------------------------------------------------------- GeoPackage tracker
+def ogr2ogr(args):
+    exe = shutil.which("ogr2ogr")
+    if exe:
+        p = subprocess.run([exe] + args, capture_output=True, text=True, timeout=300)
+        check(p.returncode == 0, "ogr2ogr %s failed: %s" % (" ".join(args), p.stderr))
+    else:
+        from osgeo import gdal
+        gdal.UseExceptions()
+        gdal.VectorTranslate(args[-2], args[-1], options=args[:-2])
+
+
+@test("GeoPackage tracker with an unknown region: names k.gpkg:events, feature N, field")
+def _(tmp):
+    from osgeo import ogr
+    ogr.UseExceptions()
+    gpkg = os.path.join(tmp, "k.gpkg")
+    for name, ext in (("actors", "csv"), ("events", "csv"), ("regions", "geojson"),
+                      ("zones", "geojson")):
+        ogr2ogr(["-f", "GPKG", "-update", "-append", "-nln", name, gpkg,
+                 os.path.join(KARABAKH, name + "." + ext)])
+    ds = ogr.Open(gpkg, 1)
+    lyr = ds.GetLayerByName("events")
+    n = 0
+    for k, f in enumerate(lyr, 1):
+        if f.GetField("id") == "2020-kalbajar":
+            f.SetField("regions", "atlantis")
+            lyr.SetFeature(f)
+            n = k
+    ds = None
+    check(n > 0, "setup: 2020-kalbajar not in the layer")
+    snapshot_fails(gpkg, tmp, ["k.gpkg:events", "feature %d" % n, "field 'regions'",
+                               "'atlantis'"])
 
 
 # ------------------------------------------------------ existing output kept

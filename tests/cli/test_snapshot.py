@@ -451,6 +451,40 @@ def _(tmp):
     check(ra == rb and len(ra) == 78, "pairs differ: " + diff_pairs(ra, rb))
 
 
+@test("-o x.shp: Shapefile (.shp .shx .dbf .prj) with the same region/holder pairs")
+def _(tmp):
+    ref = pairs_geojson(geojson(["snapshot", "--date", "2020-11-24"], tmp))
+    run_ok(["snapshot", "--date", "2020-11-24", "-o", "x.shp"], tmp)
+    for ext in ("shp", "shx", "dbf", "prj"):
+        check(os.path.isfile(os.path.join(tmp, "x." + ext)), "x.%s not written" % ext)
+    ds = ogr.Open(os.path.join(tmp, "x.shp"))
+    lyr = ds.GetLayer(0)
+    got = sorted((f.GetField("region"), f.GetField("holder")) for f in lyr)
+    check(got == ref, "pairs differ: " + diff_pairs(got, ref))
+    tmps = [n for n in os.listdir(tmp) if ".tmp-" in n]
+    check(not tmps, "temporary files left: %r" % tmps)
+
+
+@test("-o x.kml: KML whose region/holder fields hold the same pairs as GeoJSON")
+def _(tmp):
+    doc = geojson(["snapshot", "--date", "2020-11-24"], tmp)
+    ref = pairs_geojson(doc)
+    run_ok(["snapshot", "--date", "2020-11-24", "-o", "x.kml"], tmp)
+    ds = ogr.Open(os.path.join(tmp, "x.kml"))
+    check(ds is not None, "osgeo.ogr cannot open x.kml")
+    lyr = ds.GetLayerByName("control") or ds.GetLayer(0)
+    rows = [{lyr.GetLayerDefn().GetFieldDefn(i).GetName(): f.GetField(i)
+             for i in range(f.GetFieldCount())} for f in lyr]
+    got = sorted((r.get("region"), r.get("holder")) for r in rows)
+    k = [r for r in rows if r.get("region") == "kalbajar"]
+    sample = {c: rows[0].get(c) for c in ("Name", "description", "region", "holder", "since",
+                                          "event")} if rows else None
+    check(got == ref, "pairs differ: %s\nfirst feature's fields: %r" % (diff_pairs(got, ref),
+                                                                       sample))
+    check(k and k[0].get("event") == "1993-kalbajar" and k[0].get("since") == "1993-04-02",
+          "kalbajar fields %r" % (k[0] if k else None))
+
+
 # -------------------------------------------------------- as-of and status
 def asof_test(as_of, want):
     def fn(tmp):
