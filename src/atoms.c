@@ -9,6 +9,7 @@
  * overlay is computed on a fixed precision grid, so that lines re-digitised
  * a few centimetres apart snap together instead of leaving slivers.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
@@ -40,50 +41,142 @@ static fl_status add_event_atom(fl__event *e, size_t a, size_t *cap)
 	return FL_OK;
 }
 
-/* Faces of the overlay of regions and event polygons. */
+/* Repair an event polygon that GEOS finds invalid; refuse the repair when
+ * it changes the area by more than 0.1 %. */
+static void repair_event_polygon(fl_tracker *t, fl__event *e, fl__diags *d)
+{
+	GEOSContextHandle_t h = t->geos;
+	if (GEOSisValid_r(h, e->polygon) == 1)
+		return;
+	GEOSGeometry *fixed = GEOSMakeValid_r(h, e->polygon);
+	double a0 = fl__geod_area_km2(&t->geod, h, e->polygon);
+	double a1 = fixed ? fl__geod_area_km2(&t->geod, h, fixed) : 0;
+	if (!fixed || (a0 > 0 && fabs(a1 - a0) / a0 > 0.001)) {
+		fl__diags_add(d, FL__ERROR, e->pub.file, e->pub.line, "area",
+			      "invalid polygon of area '%s': repair would change its area from %.4f to "
+			      "%.4f km² (more than 0.1 %%): fix the polygon", e->area_ref ? e->area_ref : "",
+			      a0, a1);
+	} else
+		fl__diags_add(d, FL__WARNING, e->pub.file, e->pub.line, "area",
+			      "invalid polygon of area '%s' repaired with GEOS MakeValid (%.4f -> %.4f km²)",
+			      e->area_ref ? e->area_ref : "", a0, a1);
+	if (fixed) {
+		GEOSGeom_destroy_r(h, e->polygon);
+		e->polygon = fixed;
+	}
+}
+
+typedef struct comp {
+	size_t event;                 /* or region, for the region tree */
+	const GEOSGeometry *geom;     /* one polygon of the (multi)polygon */
+	const GEOSPreparedGeometry *prep;
+} comp;
+
+typedef struct hits {
+	comp **v;
+	size_t n, cap;
+} hits;
+
+static void collect_comp(void *item, void *userdata)
+{
+	hits *l = userdata;
+	comp **v = fl__grow(l->v, &l->cap, l->n + 1, sizeof *v);
+	if (!v)
+		return;
+	l->v = v;
+	l->v[l->n++] = item;
+}
+
+/* Index the polygons of geoms[i] (one entry per component polygon). */
+static comp *index_components(GEOSContextHandle_t h, GEOSGeometry **geoms, size_t n, GEOSSTRtree *tree,
+			      size_t *ncomp)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		if (geoms[i])
+			total += (size_t)GEOSGetNumGeometries_r(h, geoms[i]);
+	comp *c = calloc(total + 1, sizeof *c);
+	if (!c)
+		return NULL;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!geoms[i])
+			continue;
+		int m = GEOSGetNumGeometries_r(h, geoms[i]);
+		for (int j = 0; j < m; j++) {
+			c[k].event = i;
+			c[k].geom = GEOSGetGeometryN_r(h, geoms[i], j);
+			k++;
+		}
+	}
+	for (size_t i = 0; i < k; i++) /* after filling: the tree keeps pointers */
+		GEOSSTRtree_insert_r(h, tree, c[i].geom, &c[i]);
+	*ncomp = k;
+	return c;
+}
+
+static bool comp_contains(GEOSContextHandle_t h, comp *c, const GEOSGeometry *pt)
+{
+	if (!c->prep)
+		c->prep = GEOSPrepare_r(h, c->geom);
+	return c->prep && GEOSPreparedContains_r(h, c->prep, pt) == 1;
+}
+
+static void free_components(GEOSContextHandle_t h, comp *c, size_t n)
+{
+	for (size_t i = 0; c && i < n; i++)
+		if (c[i].prep)
+			GEOSPreparedGeom_destroy_r(h, c[i].prep);
+	free(c);
+}
+
+/* Faces of the overlay of regions and event polygons, each located in its
+ * region and in the event polygons that cover it through two STR trees. */
 static fl_status build_overlay(fl_tracker *t, fl__diags *d)
 {
 	GEOSContextHandle_t h = t->geos;
-	size_t n = t->nregions, cap = 0;
-	for (size_t i = 0; i < t->nevents; i++)
-		n += t->events[i].polygon != NULL;
-	GEOSGeometry **lines = calloc(n + 1, sizeof *lines);
-	GEOSGeometry **snapped_ev = calloc(t->nevents + 1, sizeof *snapped_ev);
-	GEOSGeometry **snapped_rg = calloc(t->nregions + 1, sizeof *snapped_rg);
-	if (!lines || !snapped_ev || !snapped_rg) {
-		free(lines), free(snapped_ev), free(snapped_rg);
-		return fl__fail(FL_ENOMEM, "out of memory");
-	}
-	size_t k = 0;
+	size_t nlines = 0, cap = 0;
 	fl_status st = FL_OK;
+	GEOSGeometry **lines = calloc(t->nregions + t->nevents + 1, sizeof *lines);
+	GEOSGeometry **sev = calloc(t->nevents + 1, sizeof *sev);
+	GEOSGeometry **srg = calloc(t->nregions + 1, sizeof *srg);
+	size_t *ecap = calloc(t->nevents + 1, sizeof *ecap);
+	/* events that name regions: per region, plus those naming every region */
+	size_t **rev = calloc(t->nregions + 1, sizeof *rev), *nrev = calloc(t->nregions + 1, sizeof *nrev);
+	size_t *rcap = calloc(t->nregions + 1, sizeof *rcap);
+	if (!lines || !sev || !srg || !ecap || !rev || !nrev || !rcap) {
+		st = fl__fail(FL_ENOMEM, "out of memory");
+		goto out;
+	}
 	for (size_t i = 0; i < t->nregions; i++) {
-		snapped_rg[i] = GEOSGeom_setPrecision_r(h, t->regions[i].geom, FL_GRID, 0);
-		lines[k++] = GEOSBoundary_r(h, snapped_rg[i]);
+		srg[i] = GEOSGeom_setPrecision_r(h, t->regions[i].geom, FL_GRID, 0);
+		if (srg[i])
+			lines[nlines++] = GEOSBoundary_r(h, srg[i]);
 	}
 	for (size_t i = 0; i < t->nevents; i++) {
 		fl__event *e = &t->events[i];
+		for (size_t r = 0; r < t->nregions && (e->pub.all_regions || e->pub.nregions); r++) {
+			bool in = e->pub.all_regions;
+			for (size_t k = 0; !in && k < e->pub.nregions; k++)
+				in = (size_t)e->pub.regions[k] == r;
+			if (!in)
+				continue;
+			size_t *v = fl__grow(rev[r], &rcap[r], nrev[r] + 1, sizeof *v);
+			if (!v) {
+				st = fl__fail(FL_ENOMEM, "out of memory");
+				goto out;
+			}
+			rev[r] = v;
+			rev[r][nrev[r]++] = i;
+		}
 		if (!e->polygon)
 			continue;
-		GEOSGeometry *p = e->polygon;
-		if (GEOSisValid_r(h, p) != 1) {
-			GEOSGeometry *fixed = GEOSMakeValid_r(h, p);
-			double a0 = fl__geod_area_km2(&t->geod, h, p);
-			double a1 = fixed ? fl__geod_area_km2(&t->geod, h, fixed) : 0;
-			fl__diags_add(d, FL__WARNING, e->pub.file, e->pub.line, "area",
-				      "invalid polygon repaired with GEOS MakeValid (%.4f -> %.4f km²)", a0, a1);
-			if (!fixed || (a0 > 0 && a1 / a0 < 0.999) || (a0 > 0 && a1 / a0 > 1.001))
-				fl__diags_add(d, FL__ERROR, e->pub.file, e->pub.line, "area",
-					      "repair changes the area by more than 0.1 %%: fix the polygon");
-			if (fixed) {
-				GEOSGeom_destroy_r(h, e->polygon);
-				e->polygon = fixed;
-			}
-		}
-		snapped_ev[i] = GEOSGeom_setPrecision_r(h, e->polygon, FL_GRID, 0);
-		lines[k++] = GEOSBoundary_r(h, snapped_ev[i]);
+		repair_event_polygon(t, e, d);
+		sev[i] = GEOSGeom_setPrecision_r(h, e->polygon, FL_GRID, 0);
+		if (sev[i])
+			lines[nlines++] = GEOSBoundary_r(h, sev[i]);
 	}
-	GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, lines, (unsigned)k);
-	free(lines);
+	GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, lines, (unsigned)nlines);
 	GEOSGeometry *noded = coll ? GEOSUnaryUnion_r(h, coll) : NULL;
 	if (coll)
 		GEOSGeom_destroy_r(h, coll);
@@ -95,60 +188,75 @@ static fl_status build_overlay(fl_tracker *t, fl__diags *d)
 		st = fl__fail(FL_EGEOM, "overlay of regions and event areas failed: %s", fl_error_last());
 		goto out;
 	}
-	/* locate each face: which region, which event polygons */
+	GEOSSTRtree *rtree = GEOSSTRtree_create_r(h, 10), *etree = GEOSSTRtree_create_r(h, 10);
+	size_t nrc = 0, nec = 0;
+	comp *rc = index_components(h, srg, t->nregions, rtree, &nrc);
+	comp *ec = index_components(h, sev, t->nevents, etree, &nec);
+	hits hr = {0}, he = {0};
+	unsigned char *mark = calloc(t->nevents + 1, 1);
+	if (!rc || !ec || !mark)
+		st = fl__fail(FL_ENOMEM, "out of memory");
 	int nf = GEOSGetNumGeometries_r(h, faces);
-	const GEOSPreparedGeometry **prg = calloc(t->nregions + 1, sizeof *prg);
-	const GEOSPreparedGeometry **pev = calloc(t->nevents + 1, sizeof *pev);
-	size_t *ecap = calloc(t->nevents + 1, sizeof *ecap);
-	for (size_t i = 0; i < t->nregions; i++)
-		prg[i] = GEOSPrepare_r(h, snapped_rg[i]);
-	for (size_t i = 0; i < t->nevents; i++)
-		if (snapped_ev[i])
-			pev[i] = GEOSPrepare_r(h, snapped_ev[i]);
 	for (int fi = 0; fi < nf && !st; fi++) {
 		const GEOSGeometry *face = GEOSGetGeometryN_r(h, faces, fi);
 		GEOSGeometry *pt = GEOSPointOnSurface_r(h, face);
+		if (!pt)
+			continue;
 		int region = FL_NONE;
-		for (size_t i = 0; i < t->nregions && region == FL_NONE; i++)
-			if (GEOSPreparedContains_r(h, prg[i], pt) == 1)
-				region = (int)i;
-		bool covered = region != FL_NONE;
+		hr.n = he.n = 0;
+		GEOSSTRtree_query_r(h, rtree, pt, collect_comp, &hr);
+		for (size_t k = 0; k < hr.n && region == FL_NONE; k++)
+			if (comp_contains(h, hr.v[k], pt))
+				region = (int)hr.v[k]->event;
+		GEOSSTRtree_query_r(h, etree, pt, collect_comp, &he);
 		size_t atom = t->natoms;
 		bool added = false;
-		for (size_t i = 0; i < t->nevents && !st; i++) {
-			fl__event *e = &t->events[i];
-			bool in_ev = (pev[i] && GEOSPreparedContains_r(h, pev[i], pt) == 1) ||
-				     (region != FL_NONE && e->pub.all_regions);
-			for (size_t r = 0; !in_ev && region != FL_NONE && r < e->pub.nregions; r++)
-				in_ev = e->pub.regions[r] == region;
-			if (!in_ev)
+		for (size_t k = 0; k < he.n && !st; k++) {
+			size_t e = he.v[k]->event;
+			if (mark[e] || !comp_contains(h, he.v[k], pt))
 				continue;
-			if (!added) {
-				st = push_atom(t, &cap, GEOSGeom_clone_r(h, face), region);
-				added = true;
-			}
+			mark[e] = 1;
+			if (!added)
+				st = push_atom(t, &cap, GEOSGeom_clone_r(h, face), region), added = true;
 			if (!st)
-				st = add_event_atom(e, atom, &ecap[i]);
+				st = add_event_atom(&t->events[e], atom, &ecap[e]);
 		}
-		if (!added && covered && !st) /* a region piece no event ever touches */
+		for (size_t k = 0; region != FL_NONE && k < nrev[region] && !st; k++) {
+			size_t e = rev[region][k];
+			if (mark[e])
+				continue;
+			mark[e] = 1;
+			if (!added)
+				st = push_atom(t, &cap, GEOSGeom_clone_r(h, face), region), added = true;
+			if (!st)
+				st = add_event_atom(&t->events[e], atom, &ecap[e]);
+		}
+		if (added) /* reset marks */
+			for (size_t k = 0; k < t->nevents && k < SIZE_MAX; k++)
+				if (mark[k]) {
+					/* cheap enough: only events of this atom were marked */
+					mark[k] = 0;
+				}
+		if (!added && region != FL_NONE && !st) /* a region piece no event ever touches */
 			st = push_atom(t, &cap, GEOSGeom_clone_r(h, face), region);
 		GEOSGeom_destroy_r(h, pt);
 	}
-	for (size_t i = 0; i < t->nregions; i++)
-		GEOSPreparedGeom_destroy_r(h, prg[i]);
-	for (size_t i = 0; i < t->nevents; i++)
-		if (pev[i])
-			GEOSPreparedGeom_destroy_r(h, pev[i]);
-	free(prg), free(pev), free(ecap);
+	free(hr.v), free(he.v), free(mark);
+	free_components(h, rc, nrc);
+	free_components(h, ec, nec);
+	GEOSSTRtree_destroy_r(h, rtree);
+	GEOSSTRtree_destroy_r(h, etree);
 	GEOSGeom_destroy_r(h, faces);
 out:
-	for (size_t i = 0; i < t->nevents; i++)
-		if (snapped_ev[i])
-			GEOSGeom_destroy_r(h, snapped_ev[i]);
-	for (size_t i = 0; i < t->nregions; i++)
-		if (snapped_rg[i])
-			GEOSGeom_destroy_r(h, snapped_rg[i]);
-	free(snapped_ev), free(snapped_rg);
+	for (size_t i = 0; sev && i < t->nevents; i++)
+		if (sev[i])
+			GEOSGeom_destroy_r(h, sev[i]);
+	for (size_t i = 0; srg && i < t->nregions; i++)
+		if (srg[i])
+			GEOSGeom_destroy_r(h, srg[i]);
+	for (size_t i = 0; rev && i < t->nregions; i++)
+		free(rev[i]);
+	free(lines), free(sev), free(srg), free(ecap), free(rev), free(nrev), free(rcap);
 	return st;
 }
 

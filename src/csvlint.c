@@ -44,6 +44,11 @@ fl_status fl__csv_lint(const char *path, const char *display, fl__diags *d,
 		if (c == '"' && at_field_start) {
 			in_quotes = 1;
 			at_field_start = 0;
+		} else if (c == '"') {
+			fl__diags_add(d, FL__ERROR, display, line, NULL,
+				      "a '\"' inside an unquoted field (quote the whole field and double the "
+				      "'\"' inside)");
+			at_field_start = 0;
 		} else if (c == ',') {
 			fields++;
 			at_field_start = 1;

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "internal.h"
 
@@ -34,8 +35,10 @@ struct fl__sink {
 	OGRLayerH lyr;
 	OGRSpatialReferenceH srs;
 	bool multi;         /* driver wants one geometry type: promote to multi */
+	bool quiet;         /* GDAL's error handler is pushed */
 	size_t nfields;
 	fl__ftype types[64];
+	int index[64];      /* the layer's index of each field (drivers add their own) */
 };
 
 static const struct {
@@ -94,6 +97,11 @@ static const char *ext_of_driver(const char *driver)
 	return "dat";
 }
 
+static bool text_dates(const char *driver)
+{
+	return !strcmp(driver, "CSV") || !strcmp(driver, "KML") || !strcmp(driver, "LIBKML");
+}
+
 static fl_status create_layer(fl__sink *s, const char *layer, const fl__field *fields,
 			      size_t nfields, bool has_geometry)
 {
@@ -118,9 +126,9 @@ static fl_status create_layer(fl__sink *s, const char *layer, const fl__field *f
 		case FL__STR: ft = OFTString; break;
 		case FL__REAL: ft = OFTReal; break;
 		case FL__INT: ft = OFTInteger64; break;
-		/* GDAL's CSV driver writes dates as 2020/11/25: keep ISO 8601 text there */
-		case FL__DATE: ft = strcmp(s->driver, "CSV") ? OFTDate : OFTString; break;
-		case FL__DATETIME: ft = strcmp(s->driver, "CSV") ? OFTDateTime : OFTString; break;
+		/* GDAL's CSV and KML drivers write dates as 2020/11/25: keep ISO 8601 text */
+		case FL__DATE: ft = text_dates(s->driver) ? OFTString : OFTDate; break;
+		case FL__DATETIME: ft = text_dates(s->driver) ? OFTString : OFTDateTime; break;
 		case FL__BOOL: ft = OFTInteger; sub = OFSTBoolean; break;
 		}
 		s->types[i] = fields[i].type;
@@ -131,6 +139,11 @@ static fl_status create_layer(fl__sink *s, const char *layer, const fl__field *f
 		if (err != OGRERR_NONE)
 			return fl__fail(FL_EIO, "GDAL %s: cannot create field '%s': %s", s->driver,
 					fields[i].name, CPLGetLastErrorMsg());
+		/* LIBKML has Name, description, ... already; Shapefile launders names */
+		int n = OGR_FD_GetFieldCount(OGR_L_GetLayerDefn(s->lyr));
+		s->index[i] = OGR_L_FindFieldIndex(s->lyr, fields[i].name, TRUE);
+		if (s->index[i] < 0)
+			s->index[i] = n - 1;
 	}
 	return FL_OK;
 }
@@ -154,6 +167,8 @@ fl_status fl__sink_open(const char *path, const char *format, const char *layer,
 	fl__sink *s = calloc(1, sizeof *s);
 	if (!s)
 		return fl__fail(FL_ENOMEM, "out of memory");
+	CPLPushErrorHandler(CPLQuietErrorHandler); /* the library never prints */
+	s->quiet = true;
 	s->driver = driver;
 	s->target = to_stdout ? NULL : fl__strdup(path);
 	s->multi = strcmp(driver, "GeoJSON") && strcmp(driver, "KML") && strcmp(driver, "CSV");
@@ -195,15 +210,16 @@ fl_status fl__sink_add(fl__sink *s, const fl__value *v, GEOSContextHandle_t h, c
 {
 	OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(s->lyr));
 	for (size_t i = 0; i < s->nfields; i++) {
+		int fi = s->index[i];
 		if (v[i].null) {
-			OGR_F_SetFieldNull(f, (int)i);
+			OGR_F_SetFieldNull(f, fi);
 			continue;
 		}
 		switch (s->types[i]) {
-		case FL__STR: OGR_F_SetFieldString(f, (int)i, v[i].s ? v[i].s : ""); break;
-		case FL__REAL: OGR_F_SetFieldDouble(f, (int)i, v[i].d); break;
-		case FL__INT: OGR_F_SetFieldInteger64(f, (int)i, v[i].i); break;
-		case FL__BOOL: OGR_F_SetFieldInteger(f, (int)i, v[i].i ? 1 : 0); break;
+		case FL__STR: OGR_F_SetFieldString(f, fi, v[i].s ? v[i].s : ""); break;
+		case FL__REAL: OGR_F_SetFieldDouble(f, fi, v[i].d); break;
+		case FL__INT: OGR_F_SetFieldInteger64(f, fi, v[i].i); break;
+		case FL__BOOL: OGR_F_SetFieldInteger(f, fi, v[i].i ? 1 : 0); break;
 		case FL__DATE:
 		case FL__DATETIME: {
 			char buf[32];
@@ -211,7 +227,7 @@ fl_status fl__sink_add(fl__sink *s, const fl__value *v, GEOSContextHandle_t h, c
 				fl_instant_format_date(v[i].t, buf, sizeof buf);
 			else
 				fl_instant_format(v[i].t, buf, sizeof buf);
-			OGR_F_SetFieldString(f, (int)i, buf);
+			OGR_F_SetFieldString(f, fi, buf);
 			break;
 		}
 		}
@@ -253,39 +269,36 @@ static fl_status write_all(int fd, const unsigned char *p, size_t n)
 	return FL_OK;
 }
 
-fl_status fl__atomic_write(const char *target, const void *buf, size_t len)
+/* Write buf to tmp and fsync it; on failure remove tmp. */
+static fl_status write_temp(const char *tmp, const char *target, const void *buf, size_t len)
 {
-	char *tmp = fl__printf("%s.tmp-%ld", target, (long)getpid());
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0) {
-		fl_status st = fl__fail(FL_EIO, "%s: cannot write: %s", target, strerror(errno));
-		free(tmp);
-		return st;
-	}
+	if (fd < 0)
+		return fl__fail(FL_EIO, "%s: cannot write: %s (nothing written)", target, strerror(errno));
 	int e = 0;
 	if (write_all(fd, buf, len) || fsync(fd))
 		e = errno ? errno : EIO;
 	if (close(fd) && !e)
 		e = errno;
-	if (!e && rename(tmp, target))
-		e = errno;
-	fl_status st = FL_OK;
 	if (e) {
 		unlink(tmp);
-		st = fl__fail(FL_EIO, "%s: cannot write: %s (nothing written)", target, strerror(e));
+		return fl__fail(FL_EIO, "%s: cannot write: %s (nothing written)", target, strerror(e));
+	}
+	return FL_OK;
+}
+
+fl_status fl__atomic_write(const char *target, const void *buf, size_t len)
+{
+	char *tmp = fl__printf("%s.tmp-%ld", target, (long)getpid());
+	if (!tmp)
+		return fl__fail(FL_ENOMEM, "out of memory");
+	fl_status st = write_temp(tmp, target, buf, len);
+	if (!st && rename(tmp, target)) {
+		st = fl__fail(FL_EIO, "%s: cannot write: %s (nothing written)", target, strerror(errno));
+		unlink(tmp);
 	}
 	free(tmp);
 	return st;
-}
-
-/* Copy one in-memory file to its place: temp file, fsync, rename. */
-static fl_status place_file(const char *mem, const char *target)
-{
-	vsi_l_offset len = 0;
-	GByte *buf = VSIGetMemFileBuffer(mem, &len, FALSE);
-	if (!buf && len)
-		return fl__fail(FL_EIO, "lost the in-memory output %s", mem);
-	return fl__atomic_write(target, buf, (size_t)len);
 }
 
 fl_status fl__sink_commit(fl__sink *s)
@@ -306,21 +319,52 @@ fl_status fl__sink_commit(fl__sink *s)
 		const char *slash = strrchr(s->target, '/');
 		char *dir = slash ? fl__printf("%.*s", (int)(slash - s->target), s->target)
 				  : fl__strdup(".");
-		/* the main file last, so that its appearance means the rest is there */
+		/* phase 1: every file to a temporary name beside its target (fsync'd);
+		 * phase 2: rename them, the main file last.  A failure in phase 1
+		 * removes the temporaries and leaves the targets untouched. */
 		const char *base = slash ? slash + 1 : s->target;
-		for (int pass = 0; pass < 2 && !st; pass++)
-			for (int i = 0; files && files[i] && !st; i++) {
-				if (!strcmp(files[i], ".") || !strcmp(files[i], ".."))
-					continue;
-				bool main_file = strcmp(files[i], base) == 0;
-				if (main_file != (pass == 1))
-					continue;
-				char *mem = fl__printf("%s/%s", s->memdir, files[i]);
-				char *dst = fl__printf("%s/%s", dir, files[i]);
-				st = place_file(mem, dst);
-				free(mem);
-				free(dst);
+		size_t nf = (size_t)CSLCount(files), nt = 0;
+		char **tmp = calloc(nf + 1, sizeof *tmp), **dst = calloc(nf + 1, sizeof *dst);
+		int main_i = -1;
+		if (!tmp || !dst)
+			st = fl__fail(FL_ENOMEM, "out of memory");
+		for (size_t i = 0; !st && i < nf; i++) {
+			if (!strcmp(files[i], ".") || !strcmp(files[i], ".."))
+				continue;
+			struct stat sb;
+			char *d = fl__printf("%s/%s", dir, files[i]);
+			if (d && stat(d, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+				st = fl__fail(FL_EIO, "%s: cannot write: it is a directory (nothing written)", d);
+				free(d);
+				break;
 			}
+			char *mem = fl__printf("%s/%s", s->memdir, files[i]);
+			char *t = fl__printf("%s.tmp-%ld", d, (long)getpid());
+			vsi_l_offset len = 0;
+			GByte *buf = VSIGetMemFileBuffer(mem, &len, FALSE);
+			st = write_temp(t, d, buf, (size_t)len);
+			free(mem);
+			if (st) {
+				free(t), free(d);
+				break;
+			}
+			if (!strcmp(files[i], base))
+				main_i = (int)nt;
+			tmp[nt] = t, dst[nt] = d, nt++;
+		}
+		for (int pass = 0; pass < 2 && !st; pass++)
+			for (size_t i = 0; i < nt && !st; i++) {
+				if (((int)i == main_i) != (pass == 1))
+					continue;
+				if (rename(tmp[i], dst[i]))
+					st = fl__fail(FL_EIO, "%s: cannot write: %s", dst[i], strerror(errno));
+			}
+		for (size_t i = 0; i < nt; i++) {
+			if (st)
+				unlink(tmp[i]);
+			free(tmp[i]), free(dst[i]);
+		}
+		free(tmp), free(dst);
 		free(dir);
 	}
 	CSLDestroy(files);
@@ -368,5 +412,7 @@ void fl__sink_abort(fl__sink *s)
 	free(s->target);
 	free(s->memdir);
 	free(s->mempath);
+	if (s->quiet)
+		CPLPopErrorHandler();
 	free(s);
 }

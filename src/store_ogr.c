@@ -745,7 +745,17 @@ static int cmp_order(const void *a, const void *b)
 	return x->i < y->i ? -1 : x->i > y->i;
 }
 
+static fl_status tracker_load(const char *path, fl__diags *d, fl_tracker **out);
+
 fl_status fl__tracker_load(const char *path, fl__diags *d, fl_tracker **out)
+{
+	CPLPushErrorHandler(CPLQuietErrorHandler); /* the library never prints */
+	fl_status st = tracker_load(path, d, out);
+	CPLPopErrorHandler();
+	return st;
+}
+
+static fl_status tracker_load(const char *path, fl__diags *d, fl_tracker **out)
 {
 	*out = NULL;
 	GDALAllRegister();

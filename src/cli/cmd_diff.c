@@ -197,9 +197,12 @@ int cmd_diff(const cli_global *g, int argc, char **argv)
 		rc = 1;
 	} else if (sum)
 		summary(t, d, d1, d2, format ? format : "table");
-	else if (fl_diff_write(d, out, format)) {
-		cli_error("%s", fl_error_last());
-		rc = 1;
+	else {
+		fl_status st = fl_diff_write(d, out, format);
+		if (st) {
+			cli_error("%s", fl_error_last());
+			rc = st == FL_EARG ? 2 : 1;
+		}
 	}
 	fl_diff_free(d);
 	fl_tracker_free(t);

@@ -144,9 +144,12 @@ int cmd_snapshot(const cli_global *g, int argc, char **argv)
 		return 1;
 	fl_snapshot *s = NULL;
 	int rc = 0;
-	if (fl_snapshot_new(t, &q, by, &s) || fl_snapshot_write(s, out, format)) {
+	fl_status st = fl_snapshot_new(t, &q, by, &s);
+	if (!st)
+		st = fl_snapshot_write(s, out, format);
+	if (st) {
 		cli_error("%s", fl_error_last());
-		rc = 1;
+		rc = st == FL_EARG ? 2 : 1;
 	}
 	if (!rc && summary) {
 		fl_snapshot *sr = s;
