@@ -14,8 +14,6 @@
 #include <string.h>
 #include "internal.h"
 
-/* Grid of the overlay in degrees (about 1 cm). */
-#define FL_GRID 1e-7
 
 static fl_status push_atom(fl_tracker *t, size_t *cap, GEOSGeometry *g, int region)
 {
@@ -149,7 +147,7 @@ static fl_status build_overlay(fl_tracker *t, fl__diags *d)
 		goto out;
 	}
 	for (size_t i = 0; i < t->nregions; i++) {
-		srg[i] = GEOSGeom_setPrecision_r(h, t->regions[i].geom, FL_GRID, 0);
+		srg[i] = GEOSGeom_setPrecision_r(h, t->regions[i].geom, FL__GRID, 0);
 		if (srg[i])
 			lines[nlines++] = GEOSBoundary_r(h, srg[i]);
 	}
@@ -172,12 +170,12 @@ static fl_status build_overlay(fl_tracker *t, fl__diags *d)
 		if (!e->polygon)
 			continue;
 		repair_event_polygon(t, e, d);
-		sev[i] = GEOSGeom_setPrecision_r(h, e->polygon, FL_GRID, 0);
+		sev[i] = GEOSGeom_setPrecision_r(h, e->polygon, FL__GRID, 0);
 		if (sev[i])
 			lines[nlines++] = GEOSBoundary_r(h, sev[i]);
 	}
 	GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, lines, (unsigned)nlines);
-	GEOSGeometry *noded = coll ? GEOSUnaryUnion_r(h, coll) : NULL;
+	GEOSGeometry *noded = coll ? GEOSUnaryUnionPrec_r(h, coll, FL__GRID) : NULL;
 	if (coll)
 		GEOSGeom_destroy_r(h, coll);
 	const GEOSGeometry *in[1] = {noded};

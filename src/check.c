@@ -6,6 +6,7 @@
  * a replay of the log: events whose expected previous holder (`from`) is not
  * the holder of their area at that instant (corrections applied).
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
@@ -33,18 +34,27 @@ static void check_from(const fl_tracker *t, fl__diags *d)
 		if (!active[t->order[k]])
 			continue;
 		if (e->pub.from != FL_NONE) {
+			/* the area of the event held by someone else than `from` */
+			double bad = 0;
+			size_t first = SIZE_MAX;
 			for (size_t j = 0; j < e->natoms; j++) {
 				size_t a = e->atoms[j];
 				if (holder[a] == e->pub.from)
 					continue;
-				int r = t->atoms[a].region;
-				fl__diags_add(d, FL__ERROR, e->pub.file, e->pub.line, "from",
+				bad += t->atoms[a].area_km2;
+				if (first == SIZE_MAX || t->atoms[a].area_km2 > t->atoms[first].area_km2)
+					first = a;
+			}
+			if (first != SIZE_MAX) {
+				int r = t->atoms[first].region;
+				bool real = bad >= FL__SLIVER_KM2;
+				fl__diags_add(d, real ? FL__ERROR : FL__WARNING, e->pub.file, e->pub.line, "from",
 					      "event '%s' expects the area to be held by '%s', but on %s %s%s%s is "
-					      "held by %s", e->pub.id, t->actors[e->pub.from].id, e->pub.date,
-					      r != FL_NONE ? "region '" : "part of its area",
+					      "held by %s (%.6f km²)%s", e->pub.id, t->actors[e->pub.from].id,
+					      e->pub.date, r != FL_NONE ? "region '" : "part of its area",
 					      r != FL_NONE ? t->regions[r].pub.id : "", r != FL_NONE ? "'" : "",
-					      holder[a] == FL_NONE ? "nobody" : t->actors[holder[a]].id);
-				break;
+					      holder[first] == FL_NONE ? "nobody" : t->actors[holder[first]].id, bad,
+					      real ? "" : ": a sliver of the precision grid");
 			}
 		}
 		for (size_t j = 0; j < e->natoms; j++)

@@ -75,6 +75,17 @@ GEOSGeometry *fl__geos_from_wkb(GEOSContextHandle_t h, const unsigned char *wkb,
  * Takes ownership of nothing; returns a new geometry. */
 GEOSGeometry *fl__coverage_union(GEOSContextHandle_t h, GEOSGeometry *const *parts, size_t n);
 
+/* The engine's precision grid in degrees (about 1 cm): overlays snap to it. */
+#define FL__GRID 1e-7
+/* Mismatches smaller than this (0.01 km², the exactness the tracker
+ * promises) are slivers of the 1 cm grid along long edges, not data. */
+#define FL__SLIVER_KM2 0.01
+
+/* What `after` gains and loses relative to `before` (changes.c): new
+ * MultiPolygons, or NULL when empty. */
+fl_status fl__polygon_changes(GEOSContextHandle_t h, const GEOSGeometry *before,
+			      const GEOSGeometry *after, GEOSGeometry **gain, GEOSGeometry **loss);
+
 /* ---- the tracker (tracker.c, store_ogr.c) ---- */
 typedef struct fl__region {
 	fl_region pub;

@@ -19,6 +19,7 @@ static const char usage[] =
 	"  stats      area held per actor over time (CSV)\n"
 	"  check      validate a tracker and report every problem\n"
 	"  render     draw a map of a date, or of what changed (PNG, SVG, PDF)\n"
+	"  import-series  a series of dated control polygons to a tracker\n"
 	"\n"
 	"options:\n"
 	"  -d, --tracker PATH  tracker folder or GeoPackage (default: $FRONTLINE_TRACKER,\n"
@@ -66,6 +67,8 @@ int main(int argc, char **argv)
 		return cmd_diff(&g, sub_argc, sub_argv);
 	if (!strcmp(cmd, "stats"))
 		return cmd_stats(&g, sub_argc, sub_argv);
+	if (!strcmp(cmd, "import-series"))
+		return cmd_import(&g, sub_argc, sub_argv);
 	if (!strcmp(cmd, "render"))
 		return cmd_render(&g, sub_argc, sub_argv);
 	if (!strcmp(cmd, "check"))

@@ -1,0 +1,49 @@
+/*
+ * import.h: turning a series of dated control polygons into a tracker.
+ *
+ * Each input is the area one actor holds on one date (one file per date, the
+ * date read from the file name as YYYYMMDD or YYYY-MM-DD; or features dated by
+ * a field).  The result is a folder tracker without regions whose change log
+ * holds only what changed from one date to the next: on the first date the
+ * whole extent (the union of every date's area) passes to `other` and that
+ * date's area to `holder`; then each date's gains and losses are events.
+ * Unchanged places are found by comparing the two boundaries segment by
+ * segment, and only the boxes around changed segments are overlaid.
+ *
+ * The folder is written whole or not at all (built beside the target, then
+ * renamed); an existing non-empty folder is refused.
+ */
+#ifndef FRONTLINE_IMPORT_H
+#define FRONTLINE_IMPORT_H
+
+#include <stddef.h>
+#include "frontline/tracker.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct fl_import_opts {
+	const char *holder;      /* actor holding the area inside the polygons */
+	const char *other;       /* actor holding the rest of the extent */
+	const char *date_field;  /* NULL: dates from file names */
+	const char *source;      /* NULL: each event cites its input file */
+	fl_event_status status;  /* status of the imported events */
+	/* called after each date when not NULL */
+	void (*progress)(size_t done, size_t total, void *userdata);
+	void *userdata;
+} fl_import_opts;
+
+typedef struct fl_import_result {
+	size_t dates;            /* dates read */
+	size_t events;           /* events written */
+	size_t repaired;         /* invalid inputs repaired with MakeValid */
+} fl_import_result;
+
+FL_API fl_status fl_import_series(const char *const *files, size_t nfiles, const fl_import_opts *o,
+				  const char *out_dir, fl_import_result *result);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

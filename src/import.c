@@ -1,0 +1,463 @@
+/*
+ * import.c: a series of dated control polygons becomes a folder tracker.
+ *
+ * Reading: every input goes through GDAL (any vector format, any CRS; the
+ * geometry is transformed to WGS 84 lon/lat), the features of one date are
+ * unioned, repaired with MakeValid when invalid, and snapped to the engine's
+ * 1e-7 degree grid so that the tracker gives back exactly what was read.
+ * Writing: actors.csv, events.csv and areas.geojson are built in a folder
+ * beside the target and renamed into place at the end.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gdal.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+#include <cpl_error.h>
+#include <cpl_string.h>
+#include <cpl_vsi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "internal.h"
+
+
+typedef struct dated {
+	fl_instant when;
+	char date[16];
+	const char *file;      /* for messages and sources */
+	GEOSGeometry *geom;    /* union of the date's polygons, or NULL while reading */
+	GEOSGeometry **parts;
+	size_t nparts, cap;
+} dated;
+
+/* YYYYMMDD or YYYY-MM-DD in a file's name. */
+static fl_status date_from_name(const char *path, char *out)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	for (const char *p = base; *p; p++) {
+		if (!isdigit((unsigned char)p[0]))
+			continue;
+		char buf[11];
+		if (strlen(p) >= 10 && isdigit((unsigned char)p[1]) && isdigit((unsigned char)p[2]) &&
+		    isdigit((unsigned char)p[3]) && p[4] == '-' && p[7] == '-') {
+			memcpy(buf, p, 10);
+			buf[10] = 0;
+		} else if (strspn(p, "0123456789") == 8) {
+			snprintf(buf, sizeof buf, "%.4s-%.2s-%.2s", p, p + 4, p + 6);
+		} else {
+			p += strspn(p, "0123456789") - 1;
+			continue;
+		}
+		fl_instant t;
+		char what[300];
+		snprintf(what, sizeof what, "%s: the date in the file name", path);
+		if (fl_instant_parse(buf, FL_DATE_START, what, &t))
+			return FL_EINPUT;
+		strcpy(out, buf);
+		return FL_OK;
+	}
+	return fl__fail(FL_EINPUT, "%s: no date in the file name (expected YYYYMMDD or YYYY-MM-DD, "
+			"or use --date-field)", path);
+}
+
+static int cmp_dated(const void *a, const void *b)
+{
+	const dated *x = a, *y = b;
+	return x->when < y->when ? -1 : x->when > y->when;
+}
+
+static fl_status add_part(dated *d, GEOSGeometry *g)
+{
+	GEOSGeometry **v = fl__grow(d->parts, &d->cap, d->nparts + 1, sizeof *v);
+	if (!v)
+		return fl__fail(FL_ENOMEM, "out of memory");
+	d->parts = v;
+	d->parts[d->nparts++] = g;
+	return FL_OK;
+}
+
+static dated *find_or_add(dated **v, size_t *n, size_t *cap, const char *date, const char *file)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*v)[i].date, date))
+			return &(*v)[i];
+	dated *nv = fl__grow(*v, cap, *n + 1, sizeof *nv);
+	if (!nv)
+		return NULL;
+	*v = nv;
+	dated *d = &(*v)[(*n)++];
+	memset(d, 0, sizeof *d);
+	snprintf(d->date, sizeof d->date, "%s", date);
+	fl_instant_parse(date, FL_DATE_START, "date", &d->when);
+	d->file = file;
+	return d;
+}
+
+/* Read the polygons of one file into the dates they belong to. */
+static fl_status read_file(GEOSContextHandle_t h, const char *path, const char *date_field,
+			   dated **v, size_t *n, size_t *cap)
+{
+	char fdate[16] = "";
+	fl_status st = FL_OK;
+	if (!date_field && (st = date_from_name(path, fdate)))
+		return st;
+	for (size_t i = 0; !date_field && i < *n; i++)
+		if (!strcmp((*v)[i].date, fdate))
+			return fl__fail(FL_EINPUT, "%s: a second file for the date %s (the first is %s)", path,
+					fdate, (*v)[i].file);
+	GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+	if (!ds)
+		return fl__fail(FL_EINPUT, "%s: GDAL cannot read it: %s", path, CPLGetLastErrorMsg());
+	OGRLayerH lyr = GDALDatasetGetLayer(ds, 0);
+	OGRCoordinateTransformationH ct = NULL;
+	OGRSpatialReferenceH src = lyr ? OGR_L_GetSpatialRef(lyr) : NULL;
+	if (src) {
+		OGRSpatialReferenceH wgs = OSRNewSpatialReference(NULL);
+		OSRSetWellKnownGeogCS(wgs, "WGS84");
+		OSRSetAxisMappingStrategy(wgs, OAMS_TRADITIONAL_GIS_ORDER);
+		OGRSpatialReferenceH s2 = OSRClone(src);
+		OSRSetAxisMappingStrategy(s2, OAMS_TRADITIONAL_GIS_ORDER);
+		if (!OSRIsSame(s2, wgs))
+			ct = OCTNewCoordinateTransformation(s2, wgs);
+		OSRDestroySpatialReference(s2);
+		OSRDestroySpatialReference(wgs);
+	}
+	if (!lyr)
+		st = fl__fail(FL_EINPUT, "%s: no layer in it", path);
+	if (!st && date_field && OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(lyr), date_field) < 0)
+		st = fl__fail(FL_EINPUT, "%s: no field '%s' (--date-field)", path, date_field);
+	OGRFeatureH f;
+	long k = 0;
+	while (!st && (f = OGR_L_GetNextFeature(lyr))) {
+		k++;
+		char date[16];
+		snprintf(date, sizeof date, "%s", fdate);
+		if (date_field) {
+			int fi = OGR_F_GetFieldIndex(f, date_field);
+			int y, m, dd, hh, mm, tz;
+			float ss;
+			const char *txt = OGR_F_GetFieldAsString(f, fi);
+			fl_instant t;
+			char what[300];
+			snprintf(what, sizeof what, "%s: feature %ld: field '%s'", path, k, date_field);
+			OGRFieldType ft = OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, fi));
+			if ((ft == OFTDate || ft == OFTDateTime) &&
+			    OGR_F_GetFieldAsDateTimeEx(f, fi, &y, &m, &dd, &hh, &mm, &ss, &tz))
+				snprintf(date, sizeof date, "%04d-%02d-%02d", y, m, dd);
+			else if ((st = fl_instant_parse(txt, FL_DATE_START, what, &t)))
+				;
+			else
+				fl_instant_format_date(t, date, sizeof date);
+		}
+		OGRGeometryH og = OGR_F_GetGeometryRef(f);
+		if (!st && og && !OGR_G_IsEmpty(og)) {
+			OGRGeometryH c = OGR_G_Clone(og);
+			if (ct && OGR_G_Transform(c, ct) != OGRERR_NONE)
+				st = fl__fail(FL_EINPUT, "%s: feature %ld: cannot transform to WGS 84", path, k);
+			OGR_G_FlattenTo2D(c);
+			int len = OGR_G_WkbSize(c);
+			unsigned char *buf = malloc((size_t)len);
+			GEOSGeometry *g = NULL;
+			if (!st && buf && OGR_G_ExportToIsoWkb(c, wkbNDR, buf) == OGRERR_NONE)
+				g = fl__geos_from_wkb(h, buf, (size_t)len);
+			free(buf);
+			OGR_G_DestroyGeometry(c);
+			int type = g ? GEOSGeomTypeId_r(h, g) : -1;
+			if (!st && type != GEOS_POLYGON && type != GEOS_MULTIPOLYGON)
+				st = fl__fail(FL_EINPUT, "%s: feature %ld: field 'geometry': expected a polygon",
+					      path, k);
+			dated *d = st ? NULL : find_or_add(v, n, cap, date, path);
+			if (!st && !d)
+				st = fl__fail(FL_ENOMEM, "out of memory");
+			if (!st)
+				st = add_part(d, g);
+			else if (g)
+				GEOSGeom_destroy_r(h, g);
+		}
+		OGR_F_Destroy(f);
+	}
+	if (ct)
+		OCTDestroyCoordinateTransformation(ct);
+	GDALClose(ds);
+	return st;
+}
+
+/* Union of the parts, repaired and snapped to the grid. */
+static fl_status finish_date(GEOSContextHandle_t h, dated *d, size_t *repaired)
+{
+	GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, d->parts,
+							  (unsigned)d->nparts);
+	free(d->parts);
+	d->parts = NULL;
+	d->nparts = 0;
+	if (!coll)
+		return fl__fail(FL_EGEOM, "%s: cannot collect its polygons", d->file);
+	GEOSGeometry *u = NULL;
+	if (GEOSisValid_r(h, coll) != 1 || GEOSGetNumGeometries_r(h, coll) > 1) {
+		GEOSGeometry *fixed = GEOSMakeValid_r(h, coll);
+		if (fixed && GEOSisValid_r(h, coll) != 1)
+			(*repaired)++;
+		u = fixed ? GEOSUnaryUnion_r(h, fixed) : NULL;
+		if (fixed)
+			GEOSGeom_destroy_r(h, fixed);
+	} else
+		u = GEOSGeom_clone_r(h, GEOSGetGeometryN_r(h, coll, 0));
+	GEOSGeom_destroy_r(h, coll);
+	if (!u)
+		return fl__fail(FL_EGEOM, "%s: cannot repair or union its polygons", d->file);
+	d->geom = GEOSGeom_setPrecision_r(h, u, FL__GRID, 0);
+	GEOSGeom_destroy_r(h, u);
+	if (!d->geom)
+		return fl__fail(FL_EGEOM, "%s: cannot snap to the grid", d->file);
+	return FL_OK;
+}
+
+static void csv_put(FILE *f, const char *s, bool last)
+{
+	if (strpbrk(s, ",\"\n\r")) {
+		fputc('"', f);
+		for (; *s; s++) {
+			if (*s == '"')
+				fputc('"', f);
+			fputc(*s, f);
+		}
+		fputc('"', f);
+	} else
+		fputs(s, f);
+	fputc(last ? '\n' : ',', f);
+}
+
+typedef struct ev {
+	char id[48];
+	char date[16];
+	const char *to, *from, *kind, *source;
+	GEOSGeometry *area; /* owned */
+} ev;
+
+static fl_status push_ev(ev **v, size_t *n, size_t *cap, ev e)
+{
+	ev *nv = fl__grow(*v, cap, *n + 1, sizeof *nv);
+	if (!nv)
+		return fl__fail(FL_ENOMEM, "out of memory");
+	*v = nv;
+	(*v)[(*n)++] = e;
+	return FL_OK;
+}
+
+static const char *base_name(const char *p)
+{
+	const char *b = strrchr(p, '/');
+	return b ? b + 1 : p;
+}
+
+static fl_status write_tracker(GEOSContextHandle_t h, const char *dir, const fl_import_opts *o,
+			       ev *evs, size_t nev)
+{
+	fl_status st = FL_OK;
+	char *p = fl__printf("%s/actors.csv", dir);
+	FILE *f = fopen(p, "w");
+	if (!f)
+		st = fl__fail(FL_EIO, "%s: cannot write: %s", p, strerror(errno));
+	else {
+		fprintf(f, "id,name,color,kind,note\n");
+		csv_put(f, o->holder, false), csv_put(f, o->holder, false);
+		fprintf(f, "#d62728,control,holds the area inside the imported polygons\n");
+		csv_put(f, o->other, false), csv_put(f, o->other, false);
+		fprintf(f, "#1f77b4,control,holds the rest of the extent\n");
+		if (fflush(f) || fsync(fileno(f)))
+			st = fl__fail(FL_EIO, "%s: cannot write: %s", p, strerror(errno));
+		fclose(f);
+	}
+	free(p);
+	if (st)
+		return st;
+	p = fl__printf("%s/events.csv", dir);
+	f = fopen(p, "w");
+	if (!f)
+		st = fl__fail(FL_EIO, "%s: cannot write: %s", p, strerror(errno));
+	else {
+		fprintf(f, "id,date,regions,area,to,from,kind,status,source,note\n");
+		for (size_t i = 0; i < nev; i++) {
+			csv_put(f, evs[i].id, false), csv_put(f, evs[i].date, false);
+			csv_put(f, "", false), csv_put(f, evs[i].id, false);
+			csv_put(f, evs[i].to, false), csv_put(f, evs[i].from, false);
+			csv_put(f, evs[i].kind, false), csv_put(f, fl_event_status_name(o->status), false);
+			csv_put(f, evs[i].source, false), csv_put(f, "imported by frontline import-series", true);
+		}
+		if (fflush(f) || fsync(fileno(f)))
+			st = fl__fail(FL_EIO, "%s: cannot write: %s", p, strerror(errno));
+		fclose(f);
+	}
+	free(p);
+	if (st)
+		return st;
+	static const fl__field fields[] = {{"id", FL__STR}};
+	p = fl__printf("%s/areas.geojson", dir);
+	fl__sink *k = NULL;
+	st = fl__sink_open(p, "GeoJSON", "areas", fields, 1, true, &k);
+	for (size_t i = 0; i < nev && !st; i++) {
+		fl__value v[1] = {{.s = evs[i].id}};
+		st = fl__sink_add(k, v, h, evs[i].area);
+	}
+	if (!st)
+		st = fl__sink_commit(k);
+	else
+		fl__sink_abort(k);
+	free(p);
+	return st;
+}
+
+fl_status fl_import_series(const char *const *files, size_t nfiles, const fl_import_opts *o,
+			   const char *out_dir, fl_import_result *res)
+{
+	if (!o || !o->holder || !o->other || !*o->holder || !*o->other)
+		return fl__fail(FL_EARG, "import-series needs --holder and --other");
+	if (!strcmp(o->holder, o->other))
+		return fl__fail(FL_EARG, "--holder and --other are the same actor '%s'", o->holder);
+	if (!nfiles)
+		return fl__fail(FL_EARG, "import-series: no input files");
+	struct stat sb;
+	if (stat(out_dir, &sb) == 0) {
+		bool empty = false;
+		if (S_ISDIR(sb.st_mode)) {
+			char **ls = VSIReadDir(out_dir);
+			empty = CSLCount(ls) <= 2; /* "." and ".." */
+			CSLDestroy(ls);
+		}
+		if (!empty)
+			return fl__fail(FL_EARG, "--out %s: exists and is not an empty folder", out_dir);
+	}
+	GDALAllRegister();
+	CPLPushErrorHandler(CPLQuietErrorHandler);
+	GEOSContextHandle_t h = fl__geos_new();
+	dated *d = NULL;
+	size_t nd = 0, dcap = 0, repaired = 0;
+	ev *evs = NULL;
+	size_t nev = 0, ecap = 0;
+	fl_status st = FL_OK;
+	for (size_t i = 0; i < nfiles && !st; i++) {
+		size_t before = nd;
+		st = read_file(h, files[i], o->date_field, &d, &nd, &dcap);
+		if (!st && !o->date_field && nd == before)
+			st = fl__fail(FL_EINPUT, "%s: no polygon in it", files[i]);
+	}
+	if (!st)
+		qsort(d, nd, sizeof *d, cmp_dated);
+	GEOSGeometry **gains = calloc(nd + 1, sizeof *gains);
+	size_t ngains = 0;
+	if (!st && !gains)
+		st = fl__fail(FL_ENOMEM, "out of memory");
+	GEOSGeometry *prev = NULL;
+	for (size_t i = 0; i < nd && !st; i++) {
+		st = finish_date(h, &d[i], &repaired);
+		if (st)
+			break;
+		const char *src = o->source ? o->source : base_name(d[i].file);
+		if (!prev) {
+			ev e = {.to = o->holder, .from = "", .kind = "baseline", .source = src};
+			snprintf(e.id, sizeof e.id, "%s-%s", d[i].date, o->holder);
+			snprintf(e.date, sizeof e.date, "%s", d[i].date);
+			e.area = GEOSGeom_clone_r(h, d[i].geom);
+			st = push_ev(&evs, &nev, &ecap, e);
+		} else {
+			GEOSGeometry *gain = NULL, *loss = NULL;
+			st = fl__polygon_changes(h, prev, d[i].geom, &gain, &loss);
+			if (!st && gain) {
+				ev e = {.to = o->holder, .from = o->other, .kind = "capture", .source = src};
+				snprintf(e.id, sizeof e.id, "%s-%s", d[i].date, o->holder);
+				snprintf(e.date, sizeof e.date, "%s", d[i].date);
+				e.area = gain;
+				gains[ngains++] = GEOSGeom_clone_r(h, gain);
+				st = push_ev(&evs, &nev, &ecap, e);
+			}
+			if (!st && loss) {
+				ev e = {.to = o->other, .from = o->holder, .kind = "capture", .source = src};
+				snprintf(e.id, sizeof e.id, "%s-%s", d[i].date, o->other);
+				snprintf(e.date, sizeof e.date, "%s", d[i].date);
+				e.area = loss;
+				st = push_ev(&evs, &nev, &ecap, e);
+			}
+		}
+		prev = d[i].geom;
+		if (o->progress)
+			o->progress(i + 1, nd, o->userdata);
+	}
+	/* the rest of the extent: everything ever gained outside the first area */
+	if (!st && ngains && nev) {
+		GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, gains,
+								  (unsigned)ngains);
+		ngains = 0;
+		GEOSGeometry *all = coll ? GEOSUnaryUnionPrec_r(h, coll, FL__GRID) : NULL;
+		GEOSGeometry *rest = all ? GEOSDifferencePrec_r(h, all, evs[0].area, FL__GRID) : NULL;
+		GEOSGeometry *snapped = rest ? GEOSGeom_setPrecision_r(h, rest, FL__GRID, 0) : NULL;
+		if (coll)
+			GEOSGeom_destroy_r(h, coll);
+		if (all)
+			GEOSGeom_destroy_r(h, all);
+		if (rest)
+			GEOSGeom_destroy_r(h, rest);
+		if (!snapped)
+			st = fl__fail(FL_EGEOM, "cannot compute the extent: %s", fl_error_last());
+		else if (GEOSisEmpty_r(h, snapped))
+			GEOSGeom_destroy_r(h, snapped);
+		else {
+			ev e = {.to = o->other, .from = "", .kind = "baseline",
+				.source = "extent: the union of every date's area (frontline import-series)"};
+			snprintf(e.id, sizeof e.id, "%s-extent-%s", evs[0].date, o->other);
+			snprintf(e.date, sizeof e.date, "%s", evs[0].date);
+			e.area = snapped;
+			st = push_ev(&evs, &nev, &ecap, e);
+			/* it applies first: move it to the front */
+			if (!st) {
+				ev x = evs[nev - 1];
+				memmove(evs + 1, evs, (nev - 1) * sizeof *evs);
+				evs[0] = x;
+			}
+		}
+	}
+	for (size_t i = 0; i < ngains; i++)
+		GEOSGeom_destroy_r(h, gains[i]);
+	free(gains);
+	/* write into a folder beside the target, then rename it into place */
+	char *tmp = fl__printf("%s.tmp-%ld", out_dir, (long)getpid());
+	if (!st && mkdir(tmp, 0755))
+		st = fl__fail(FL_EIO, "%s: cannot create: %s", tmp, strerror(errno));
+	if (!st)
+		st = write_tracker(h, tmp, o, evs, nev);
+	if (!st && rename(tmp, out_dir))
+		st = fl__fail(FL_EIO, "--out %s: cannot create: %s", out_dir, strerror(errno));
+	if (st && tmp) {
+		char *files3[] = {"actors.csv", "events.csv", "areas.geojson"};
+		for (int i = 0; i < 3; i++) {
+			char *q = fl__printf("%s/%s", tmp, files3[i]);
+			unlink(q);
+			free(q);
+		}
+		rmdir(tmp);
+	}
+	free(tmp);
+	if (res) {
+		res->dates = nd;
+		res->events = nev;
+		res->repaired = repaired;
+	}
+	for (size_t i = 0; i < nev; i++)
+		GEOSGeom_destroy_r(h, evs[i].area);
+	free(evs);
+	for (size_t i = 0; i < nd; i++) {
+		for (size_t j = 0; j < d[i].nparts; j++)
+			GEOSGeom_destroy_r(h, d[i].parts[j]);
+		free(d[i].parts);
+		if (d[i].geom)
+			GEOSGeom_destroy_r(h, d[i].geom);
+	}
+	free(d);
+	GEOS_finish_r(h);
+	CPLPopErrorHandler();
+	return st;
+}

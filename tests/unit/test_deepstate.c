@@ -1,0 +1,210 @@
+/* test_deepstate.c: the real-data round trip of issue 8.  The 769 daily
+ * DeepStateMap polygons in ../shared/data/deepstate are imported into a
+ * tracker, and every day's snapshot must give back that day's polygon: a
+ * symmetric difference under 0.01 km², the same geodesic area to 0.01 %, and
+ * a tracker at least 20 times smaller than the daily files.  Skips when the
+ * shared data is absent. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <dirent.h>
+#include <math.h>
+#include <sys/stat.h>
+#include <cmocka.h>
+#include <gdal.h>
+#include <ogr_api.h>
+#include <geos_c.h>
+#include <frontline/frontline.h>
+#include "helpers.h"
+#include "internal.h"
+
+#define DEEPSTATE FL_SOURCE_ROOT "/../shared/data/deepstate"
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char **list_days(size_t *n, off_t *bytes)
+{
+	DIR *d = opendir(DEEPSTATE);
+	if (!d)
+		return NULL;
+	char **v = NULL;
+	size_t cap = 0;
+	*n = 0;
+	*bytes = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!strstr(e->d_name, ".geojson"))
+			continue;
+		v = fl__grow(v, &cap, *n + 1, sizeof *v);
+		v[*n] = fl__printf("%s/%s", DEEPSTATE, e->d_name);
+		struct stat sb;
+		if (stat(v[*n], &sb) == 0)
+			*bytes += sb.st_size;
+		(*n)++;
+	}
+	closedir(d);
+	qsort(v, *n, sizeof *v, cmp_str);
+	return v;
+}
+
+static GEOSGeometry *read_day(GEOSContextHandle_t h, const char *path)
+{
+	GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+	assert_non_null(ds);
+	OGRLayerH l = GDALDatasetGetLayer(ds, 0);
+	OGRFeatureH f = OGR_L_GetNextFeature(l);
+	OGRGeometryH g = OGR_F_GetGeometryRef(f);
+	int len = OGR_G_WkbSize(g);
+	unsigned char *buf = malloc((size_t)len);
+	OGR_G_ExportToIsoWkb(g, wkbNDR, buf);
+	GEOSGeometry *r = GEOSGeomFromWKB_buf_r(h, buf, (size_t)len);
+	free(buf);
+	OGR_F_Destroy(f);
+	GDALClose(ds);
+	if (GEOSisValid_r(h, r) != 1) {
+		GEOSGeometry *m = GEOSMakeValid_r(h, r);
+		GEOSGeom_destroy_r(h, r);
+		r = m;
+	}
+	return r;
+}
+
+/* Area in km² with straight lon/lat edges, as RFC 7946 reads GeoJSON: each
+ * polygon's planar area in square degrees at its own latitude's scale.  The
+ * symmetric difference is made of slivers between the same lon/lat lines with
+ * and without the vertices the overlay added on them; measured with geodesic
+ * edges, a long straight edge's bulge would count as area that no map shows. */
+static double lonlat_km2(GEOSContextHandle_t h, const GEOSGeometry *g)
+{
+	const double k = M_PI / 180 * 6371.0088; /* km per degree on the mean sphere */
+	int t = GEOSGeomTypeId_r(h, g);
+	if (t == GEOS_POLYGON) {
+		double a = 0, y = 0;
+		GEOSArea_r(h, g, &a);
+		GEOSGeometry *c = GEOSGetCentroid_r(h, g);
+		if (c && !GEOSisEmpty_r(h, c))
+			GEOSGeomGetY_r(h, c, &y);
+		if (c)
+			GEOSGeom_destroy_r(h, c);
+		return a * k * k * cos(y * M_PI / 180);
+	}
+	double sum = 0;
+	if (t == GEOS_MULTIPOLYGON || t == GEOS_GEOMETRYCOLLECTION)
+		for (int i = 0; i < GEOSGetNumGeometries_r(h, g); i++)
+			sum += lonlat_km2(h, GEOSGetGeometryN_r(h, g, i));
+	return sum;
+}
+
+static off_t folder_bytes(const char *dir)
+{
+	off_t total = 0;
+	const char *names[] = {"actors.csv", "events.csv", "areas.geojson"};
+	for (int i = 0; i < 3; i++) {
+		char *p = fl__printf("%s/%s", dir, names[i]);
+		struct stat sb;
+		if (p && stat(p, &sb) == 0)
+			total += sb.st_size;
+		free(p);
+	}
+	return total;
+}
+
+static void test_round_trip(void **state)
+{
+	(void)state;
+	size_t n = 0;
+	off_t pile = 0;
+	char **files = list_days(&n, &pile);
+	if (!files || n == 0) {
+		skip(); /* ../shared is absent */
+		return;
+	}
+	char *dir = tmp_tracker();
+	char *out = fl__printf("%s/ds", dir);
+	fl_import_opts o = {.holder = "RU", .other = "UA", .status = FL_STATUS_CONFIRMED};
+	fl_import_result r;
+	assert_int_equal(fl_import_series((const char *const *)files, n, &o, out, &r), FL_OK);
+	assert_int_equal(r.dates, n);
+	off_t size = folder_bytes(out);
+	print_message("# %zu days, %zu events, tracker %lld bytes, daily files %lld bytes (%.1fx)\n", n,
+		      r.events, (long long)size, (long long)pile, (double)pile / (double)size);
+	assert_true(size * 20 <= pile);
+
+	fl_tracker *t = NULL;
+	assert_int_equal(fl_tracker_open(out, &t), FL_OK);
+	GEOSContextHandle_t h = fl__geos_new();
+	fl__geod geod;
+	assert_int_equal(fl__geod_init(&geod), FL_OK);
+	int RU = fl_tracker_find_actor(t, "RU");
+
+	double worst_sd = 0, worst_rel = 0;
+	const char *worst_day = "";
+#ifdef FL_SANITIZED
+	const size_t stride = 16; /* sanitizers are 10x slower: a sample of days */
+#else
+	const size_t stride = 1; /* every day */
+#endif
+	for (size_t i = 0; i < n; i += stride) {
+		const char *base = strrchr(files[i], '_') + 1; /* YYYYMMDD.geojson */
+		char date[16];
+		snprintf(date, sizeof date, "%.4s-%.2s-%.2s", base, base + 4, base + 6);
+		fl_query q = fl_query_at(0);
+		assert_int_equal(fl_instant_parse(date, FL_DATE_END, "day", &q.at), FL_OK);
+		fl_snapshot *s = NULL;
+		assert_int_equal(fl_snapshot_new(t, &q, FL_BY_ACTOR, &s), FL_OK);
+		GEOSGeometry *got = NULL;
+		double area = -1;
+		for (size_t k = 0; k < fl_snapshot_count(s); k++)
+			if (fl_snapshot_piece(s, k)->holder == RU) {
+				size_t len;
+				const unsigned char *wkb = fl_snapshot_piece_wkb(s, k, &len);
+				got = GEOSGeomFromWKB_buf_r(h, wkb, len);
+				area = fl_snapshot_piece(s, k)->area_km2;
+			}
+		assert_non_null(got);
+		GEOSGeometry *want = read_day(h, files[i]);
+		GEOSGeometry *sd = GEOSSymDifference_r(h, got, want);
+		double sd_km2 = lonlat_km2(h, sd);
+		double want_km2 = fl__geod_area_km2(&geod, h, want);
+		double rel = fabs(area - want_km2) / want_km2;
+		if (sd_km2 > worst_sd)
+			worst_sd = sd_km2, worst_day = base;
+		worst_rel = fmax(worst_rel, rel);
+		if ((sd_km2 >= 0.01 || rel >= 1e-4) && getenv("FL_DEBUG_DUMP")) {
+			GEOSWKTWriter *w = GEOSWKTWriter_create_r(h);
+			FILE *f = fopen(getenv("FL_DEBUG_DUMP"), "w");
+			char *a = GEOSWKTWriter_write_r(h, w, got), *b = GEOSWKTWriter_write_r(h, w, want);
+			fprintf(f, "%s\n%s\n", a, b);
+			fclose(f);
+			GEOSFree_r(h, a), GEOSFree_r(h, b);
+			GEOSWKTWriter_destroy_r(h, w);
+		}
+		if (sd_km2 >= 0.01 || rel >= 1e-4)
+			fail_msg("%s: symmetric difference %.6f km², area %.4f vs %.4f km²", date, sd_km2,
+				 area, want_km2);
+		GEOSGeom_destroy_r(h, sd);
+		GEOSGeom_destroy_r(h, want);
+		GEOSGeom_destroy_r(h, got);
+		fl_snapshot_free(s);
+	}
+	print_message("# worst symmetric difference %.6f km² (%s), worst area error %.2e\n", worst_sd,
+		      worst_day, worst_rel);
+	GEOS_finish_r(h);
+	fl_tracker_free(t);
+	for (size_t i = 0; i < n; i++)
+		free(files[i]);
+	free(files);
+	free(out);
+	rm_tree(dir);
+}
+
+int main(void)
+{
+	GDALAllRegister();
+	const struct CMUnitTest tests[] = {cmocka_unit_test(test_round_trip)};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
