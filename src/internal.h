@@ -86,6 +86,10 @@ GEOSGeometry *fl__coverage_union(GEOSContextHandle_t h, GEOSGeometry *const *par
 fl_status fl__polygon_changes(GEOSContextHandle_t h, const GEOSGeometry *before,
 			      const GEOSGeometry *after, GEOSGeometry **gain, GEOSGeometry **loss);
 
+/* Run fn(i, ctx, geos) for i in [0, n) on a few threads (parallel.c). */
+typedef void (*fl__task_fn)(size_t i, void *ctx, GEOSContextHandle_t h);
+void fl__parallel_for(size_t n, fl__task_fn fn, void *ctx);
+
 /* ---- the tracker (tracker.c, store_ogr.c) ---- */
 typedef struct fl__region {
 	fl_region pub;
