@@ -282,8 +282,17 @@ fl_status fl__atoms_build(fl_tracker *t, fl__diags *d)
 {
 	bool polygons = false;
 	for (size_t i = 0; i < t->nevents; i++)
-		polygons |= t->events[i].polygon != NULL;
-	fl_status st = polygons ? build_overlay(t, d) : build_from_regions(t);
+		polygons |= t->events[i].pub.has_polygon != 0;
+	fl_status st = FL_OK;
+	if (t->natoms == 0) { /* not already read from the index */
+		if (!polygons)
+			st = build_from_regions(t);
+		else {
+			st = build_overlay(t, d);
+			if (!st && d->nerrors == 0)
+				fl__index_save(t);
+		}
+	}
 	if (st)
 		return st;
 	/* timelines: walk events in apply order */

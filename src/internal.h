@@ -140,7 +140,19 @@ struct fl_tracker {
 	fl__atom *atoms;
 	size_t natoms;
 	double total_km2;      /* area of the tracked extent */
+
+	uint64_t source_key;   /* sizes and times of the source files (index.c) */
+	char *index_path;      /* where the atoms are cached, or NULL */
 };
+
+/* ---- the persistent index of atoms (index.c) ---- */
+/* Mix a file's path, size and modification time into a key. */
+void fl__key_add_file(uint64_t *key, const char *path);
+/* Load the atoms and each event's atoms from the index when it matches the
+ * sources; FL_ENOTFOUND when there is none or it is stale. */
+fl_status fl__index_load(fl_tracker *t);
+/* Save them (best effort: a read-only folder just has no index). */
+void fl__index_save(const fl_tracker *t);
 
 /* Read every layer of a tracker, recording problems in d (continues past
  * bad rows so that `check` can report all of them).  Returns a tracker

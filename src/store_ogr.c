@@ -94,7 +94,8 @@ static fl_status setup_transform(layer_src *L)
 /* Open layer `name` of the tracker: a file in a folder, or a layer of a
  * GeoPackage.  *missing is set (and FL_OK returned) when it does not exist. */
 static fl_status layer_open(const char *root, GDALDatasetH gpkg, const char *name,
-			    const char *const *exts, fl__diags *d, layer_src *L, bool *missing)
+			    const char *const *exts, fl__diags *d, layer_src *L, bool *missing,
+			    uint64_t *key)
 {
 	memset(L, 0, sizeof *L);
 	*missing = false;
@@ -116,6 +117,8 @@ static fl_status layer_open(const char *root, GDALDatasetH gpkg, const char *nam
 			continue;
 		}
 		L->display = fl__printf("%s.%s", name, exts[i]);
+		if (key)
+			fl__key_add_file(key, p);
 		bool csv = strcmp(exts[i], "csv") == 0;
 		if (csv) {
 			fl_status st = fl__csv_lint(p, L->display, d, &L->lines, &L->nlines);
@@ -476,8 +479,30 @@ static int parse_status(const char *s)
 	return -1;
 }
 
-static fl_status load_events(fl_tracker *t, layer_src *L, fl__diags *d, area_def *areas,
-			     size_t nareas)
+static int cmp_area(const void *a, const void *b)
+{
+	return strcmp(((const area_def *)a)->id, ((const area_def *)b)->id);
+}
+
+/* Give each polygon event its polygon from areas.geojson. */
+static void attach_areas(fl_tracker *t, area_def *areas, size_t nareas, fl__diags *d)
+{
+	qsort(areas, nareas, sizeof *areas, cmp_area);
+	for (size_t i = 0; i < t->nevents; i++) {
+		fl__event *e = &t->events[i];
+		if (!e->area_ref)
+			continue;
+		area_def key = {e->area_ref, NULL};
+		area_def *a = bsearch(&key, areas, nareas, sizeof *areas, cmp_area);
+		if (!a)
+			fl__diags_add(d, FL__ERROR, e->pub.file, e->pub.line, "area",
+				      "no polygon with id '%s' in the areas layer", e->area_ref);
+		else
+			e->polygon = GEOSGeom_clone_r(t->geos, a->geom);
+	}
+}
+
+static fl_status load_events(fl_tracker *t, layer_src *L, fl__diags *d)
 {
 	static const char *const req[] = {"id", "date", "to", "status", "source", NULL};
 	if (!require_columns(L, req, d))
@@ -586,18 +611,9 @@ static fl_status load_events(fl_tracker *t, layer_src *L, fl__diags *d, area_def
 			}
 			free(copy);
 		}
-		if (*area) {
-			size_t i = 0;
-			while (i < nareas && strcmp(areas[i].id, area))
-				i++;
-			if (i == nareas) {
-				fl__diags_add(d, FL__ERROR, F, line, "area",
-					      "no polygon with id '%s' in areas.geojson", area);
-				ok = false;
-			} else {
-				e.polygon = GEOSGeom_clone_r(t->geos, areas[i].geom);
-				e.pub.has_polygon = 1;
-			}
+		if (*area) { /* resolved by attach_areas(), unless the index makes it unneeded */
+			e.area_ref = fl__strdup(area);
+			e.pub.has_polygon = 1;
 		}
 		if (!*regions && !*area) {
 			fl__diags_add(d, FL__ERROR, F, line, "regions",
@@ -610,6 +626,7 @@ static fl_status load_events(fl_tracker *t, layer_src *L, fl__diags *d, area_def
 		if (!ok) {
 			free(e.regions);
 			free(e.corrects_id);
+			free(e.area_ref);
 			if (e.polygon)
 				GEOSGeom_destroy_r(t->geos, e.polygon);
 			OGR_F_Destroy(f);
@@ -776,6 +793,7 @@ static fl_status tracker_load(const char *path, fl__diags *d, fl_tracker **out)
 			return fl__fail(FL_ENOTFOUND, "tracker '%s': no such folder or file", path);
 		}
 		CPLErrorReset();
+		fl__key_add_file(&t->source_key, path);
 		gpkg = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
 		if (!gpkg) {
 			fl_tracker_free(t);
@@ -791,11 +809,29 @@ static fl_status tracker_load(const char *path, fl__diags *d, fl_tracker **out)
 		const char *name;
 		const char *const *ext;
 		bool required;
-	} layers[] = {{"actors", csv_ext, true},   {"regions", json_ext, false},
-		      {"areas", json_ext, false},  {"events", csv_ext, true},
-		      {"zones", zone_ext, false}};
+	} layers[] = {{"actors", csv_ext, true},  {"regions", json_ext, false},
+		      {"events", csv_ext, true},  {"zones", zone_ext, false},
+		      {"areas", json_ext, false}};
 	for (size_t li = 0; li < sizeof layers / sizeof layers[0] && !st; li++) {
-		st = layer_open(path, gpkg, layers[li].name, layers[li].ext, d, &L, &missing);
+		if (li == 4) { /* areas: only when polygon events need them */
+			bool any = false;
+			for (size_t i = 0; i < t->nevents; i++)
+				any |= t->events[i].area_ref != NULL;
+			if (!any)
+				break;
+			if (!gpkg)
+				for (size_t x = 0; json_ext[x]; x++) {
+					char *ap = fl__printf("%s/areas.%s", path, json_ext[x]);
+					if (ap && file_exists(ap))
+						fl__key_add_file(&t->source_key, ap);
+					free(ap);
+				}
+			if (d->nerrors == 0 && fl__index_load(t) == FL_OK)
+				break; /* the atoms are known: the polygons are not needed */
+		}
+		/* (the areas file is in the key already, added before the index lookup) */
+		st = layer_open(path, gpkg, layers[li].name, layers[li].ext, d, &L, &missing,
+				li == 4 ? NULL : &t->source_key);
 		if (st) {
 			layer_close(&L);
 			break;
@@ -810,9 +846,13 @@ static fl_status tracker_load(const char *path, fl__diags *d, fl_tracker **out)
 		switch (li) {
 		case 0: st = load_actors(t, &L, d); break;
 		case 1: st = load_regions(t, &L, d); check_overlaps(t, d); break;
-		case 2: st = load_areas(t, &L, d, &areas, &nareas); break;
-		case 3: st = load_events(t, &L, d, areas, nareas); break;
-		case 4: st = load_zones(t, &L, d); break;
+		case 2: st = load_events(t, &L, d); break;
+		case 3: st = load_zones(t, &L, d); break;
+		case 4:
+			st = load_areas(t, &L, d, &areas, &nareas);
+			if (!st)
+				attach_areas(t, areas, nareas, d);
+			break;
 		}
 		layer_close(&L);
 	}

@@ -84,6 +84,7 @@ void fl_tracker_free(fl_tracker *t)
 	}
 	free(t->atoms);
 	free(t->path);
+	free(t->index_path);
 	if (h)
 		GEOS_finish_r(h);
 	free(t);
