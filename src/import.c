@@ -9,6 +9,7 @@
  * beside the target and renamed into place at the end.
  */
 #include <ctype.h>
+#include <math.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gdal.h>
@@ -204,16 +205,57 @@ static fl_status finish_date(GEOSContextHandle_t h, dated *d, size_t *repaired)
 	if (!coll)
 		return fl__fail(FL_EGEOM, "%s: cannot collect its polygons", d->file);
 	GEOSGeometry *u = NULL;
-	if (GEOSisValid_r(h, coll) != 1 || GEOSGetNumGeometries_r(h, coll) > 1) {
-		GEOSGeometry *fixed = GEOSMakeValid_r(h, coll);
-		if (fixed && GEOSisValid_r(h, coll) != 1)
-			(*repaired)++;
-		u = fixed ? GEOSUnaryUnion_r(h, fixed) : NULL;
-		if (fixed)
-			GEOSGeom_destroy_r(h, fixed);
-	} else
+	fl_status st = FL_OK;
+	if (GEOSGetNumGeometries_r(h, coll) == 1 && GEOSisValid_r(h, GEOSGetGeometryN_r(h, coll, 0)) == 1)
 		u = GEOSGeom_clone_r(h, GEOSGetGeometryN_r(h, coll, 0));
+	else {
+		/* each polygon repaired on its own (an invalid one with GEOS MakeValid,
+		 * refused if that changes its area by more than 0.1 %), then unioned */
+		int n = 0;
+		for (int i = 0; i < GEOSGetNumGeometries_r(h, coll); i++)
+			n += GEOSGetNumGeometries_r(h, GEOSGetGeometryN_r(h, coll, i));
+		GEOSGeometry **fixed = calloc((size_t)n + 1, sizeof *fixed);
+		const GEOSGeometry **polys = calloc((size_t)n + 1, sizeof *polys);
+		for (int i = 0, k = 0; polys && i < GEOSGetNumGeometries_r(h, coll); i++) {
+			const GEOSGeometry *g = GEOSGetGeometryN_r(h, coll, i);
+			for (int j = 0; j < GEOSGetNumGeometries_r(h, g); j++)
+				polys[k++] = GEOSGetGeometryN_r(h, g, j);
+		}
+		if (!polys)
+			st = fl__fail(FL_ENOMEM, "out of memory");
+		for (int i = 0; fixed && i < n && !st; i++) {
+			const GEOSGeometry *p = polys[i];
+			if (GEOSisValid_r(h, p) == 1) {
+				fixed[i] = GEOSGeom_clone_r(h, p);
+				continue;
+			}
+			fixed[i] = GEOSMakeValid_r(h, p);
+			double a0 = 0, a1 = 0;
+			GEOSArea_r(h, p, &a0);
+			if (fixed[i])
+				GEOSArea_r(h, fixed[i], &a1);
+			if (!fixed[i] || (a0 > 0 && fabs(a1 - a0) / a0 > 0.001) || a0 <= 0)
+				st = fl__fail(FL_EINPUT,
+					      "%s: an invalid polygon whose repair (GEOS MakeValid) would change "
+					      "its area by more than 0.1 %%: fix the source", d->file);
+			else
+				(*repaired)++;
+		}
+		GEOSGeometry *c2 = st || !fixed ? NULL
+				   : GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, fixed, (unsigned)n);
+		if (c2) {
+			u = GEOSUnaryUnion_r(h, c2);
+			GEOSGeom_destroy_r(h, c2);
+		} else
+			for (int i = 0; fixed && i < n; i++)
+				if (fixed[i])
+					GEOSGeom_destroy_r(h, fixed[i]);
+		free(fixed);
+		free(polys);
+	}
 	GEOSGeom_destroy_r(h, coll);
+	if (st)
+		return st;
 	if (!u)
 		return fl__fail(FL_EGEOM, "%s: cannot repair or union its polygons", d->file);
 	/* kept as read: the change detection compares the source's own
