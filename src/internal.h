@@ -141,23 +141,32 @@ struct fl_tracker {
 	size_t natoms;
 	double total_km2;      /* area of the tracked extent */
 
+	size_t *tl_pool;       /* all atoms' timelines, one block */
+
 	uint64_t source_key;   /* sizes and times of the source files (index.c) */
-	char *index_path;      /* where the atoms are cached, or NULL */
+	char *index_path;      /* where the index lives, or NULL */
+	unsigned char *arena;  /* the index's bytes, when read from it: strings point here */
+	int *pool_regions;     /* events' region lists, when read from the index */
+	size_t *pool_atoms;    /* events' atom lists, when read from the index */
 };
 
-/* ---- the persistent index of atoms (index.c) ---- */
-/* Mix a file's path, size and modification time into a key. */
-void fl__key_add_file(uint64_t *key, const char *path);
-/* Load the atoms and each event's atoms from the index when it matches the
- * sources; FL_ENOTFOUND when there is none or it is stale. */
+/* ---- the persistent index (index.c) ---- */
+/* The key of a tracker's sources: paths, sizes and modification times. */
+uint64_t fl__sources_key(const char *path);
+/* Fill a new tracker (path, geos, geod set) from the index when it matches
+ * the sources; FL_ENOTFOUND when there is none or it is stale. */
 fl_status fl__index_load(fl_tracker *t);
-/* Save them (best effort: a read-only folder just has no index). */
+/* Whether a tracker is big enough for an index to pay. */
+bool fl__index_worth(const fl_tracker *t);
+/* Save it (best effort: a read-only folder just has no index). */
 void fl__index_save(const fl_tracker *t);
+/* Each atom's timeline from the events' atoms, in apply order (atoms.c). */
+fl_status fl__atoms_timelines(fl_tracker *t);
 
 /* Read every layer of a tracker, recording problems in d (continues past
  * bad rows so that `check` can report all of them).  Returns a tracker
  * even when d has errors, unless the files cannot be read at all. */
-fl_status fl__tracker_load(const char *path, fl__diags *d, fl_tracker **out);
+fl_status fl__tracker_load(const char *path, bool use_index, fl__diags *d, fl_tracker **out);
 
 /* Build atoms and timelines (atoms.c). */
 fl_status fl__atoms_build(fl_tracker *t, fl__diags *d);

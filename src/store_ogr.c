@@ -94,8 +94,7 @@ static fl_status setup_transform(layer_src *L)
 /* Open layer `name` of the tracker: a file in a folder, or a layer of a
  * GeoPackage.  *missing is set (and FL_OK returned) when it does not exist. */
 static fl_status layer_open(const char *root, GDALDatasetH gpkg, const char *name,
-			    const char *const *exts, fl__diags *d, layer_src *L, bool *missing,
-			    uint64_t *key)
+			    const char *const *exts, fl__diags *d, layer_src *L, bool *missing)
 {
 	memset(L, 0, sizeof *L);
 	*missing = false;
@@ -117,8 +116,6 @@ static fl_status layer_open(const char *root, GDALDatasetH gpkg, const char *nam
 			continue;
 		}
 		L->display = fl__printf("%s.%s", name, exts[i]);
-		if (key)
-			fl__key_add_file(key, p);
 		bool csv = strcmp(exts[i], "csv") == 0;
 		if (csv) {
 			fl_status st = fl__csv_lint(p, L->display, d, &L->lines, &L->nlines);
@@ -762,17 +759,17 @@ static int cmp_order(const void *a, const void *b)
 	return x->i < y->i ? -1 : x->i > y->i;
 }
 
-static fl_status tracker_load(const char *path, fl__diags *d, fl_tracker **out);
+static fl_status tracker_load(const char *path, bool use_index, fl__diags *d, fl_tracker **out);
 
-fl_status fl__tracker_load(const char *path, fl__diags *d, fl_tracker **out)
+fl_status fl__tracker_load(const char *path, bool use_index, fl__diags *d, fl_tracker **out)
 {
 	CPLPushErrorHandler(CPLQuietErrorHandler); /* the library never prints */
-	fl_status st = tracker_load(path, d, out);
+	fl_status st = tracker_load(path, use_index, d, out);
 	CPLPopErrorHandler();
 	return st;
 }
 
-static fl_status tracker_load(const char *path, fl__diags *d, fl_tracker **out)
+static fl_status tracker_load(const char *path, bool use_index, fl__diags *d, fl_tracker **out)
 {
 	*out = NULL;
 	GDALAllRegister();
@@ -786,6 +783,12 @@ static fl_status tracker_load(const char *path, fl__diags *d, fl_tracker **out)
 		fl_tracker_free(t);
 		return st;
 	}
+	/* the index, when it matches the sources, replaces all the reading */
+	t->source_key = fl__sources_key(path);
+	if (use_index && fl__index_load(t) == FL_OK) {
+		*out = t;
+		return FL_OK;
+	}
 	GDALDatasetH gpkg = NULL;
 	if (!is_dir(path)) {
 		if (!file_exists(path) && strncmp(path, "PG:", 3) != 0) {
@@ -793,7 +796,6 @@ static fl_status tracker_load(const char *path, fl__diags *d, fl_tracker **out)
 			return fl__fail(FL_ENOTFOUND, "tracker '%s': no such folder or file", path);
 		}
 		CPLErrorReset();
-		fl__key_add_file(&t->source_key, path);
 		gpkg = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
 		if (!gpkg) {
 			fl_tracker_free(t);
@@ -819,19 +821,8 @@ static fl_status tracker_load(const char *path, fl__diags *d, fl_tracker **out)
 				any |= t->events[i].area_ref != NULL;
 			if (!any)
 				break;
-			if (!gpkg)
-				for (size_t x = 0; json_ext[x]; x++) {
-					char *ap = fl__printf("%s/areas.%s", path, json_ext[x]);
-					if (ap && file_exists(ap))
-						fl__key_add_file(&t->source_key, ap);
-					free(ap);
-				}
-			if (d->nerrors == 0 && fl__index_load(t) == FL_OK)
-				break; /* the atoms are known: the polygons are not needed */
 		}
-		/* (the areas file is in the key already, added before the index lookup) */
-		st = layer_open(path, gpkg, layers[li].name, layers[li].ext, d, &L, &missing,
-				li == 4 ? NULL : &t->source_key);
+		st = layer_open(path, gpkg, layers[li].name, layers[li].ext, d, &L, &missing);
 		if (st) {
 			layer_close(&L);
 			break;
@@ -892,6 +883,8 @@ static fl_status tracker_load(const char *path, fl__diags *d, fl_tracker **out)
 		fl_tracker_free(t);
 		return st;
 	}
+	if (use_index && d->nerrors == 0 && fl__index_worth(t))
+		fl__index_save(t);
 	*out = t;
 	return FL_OK;
 }
