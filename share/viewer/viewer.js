@@ -82,6 +82,7 @@
     statusEl.textContent = "";
     Promise.all(jobs).then(function (res) {
       if (mine !== seq) return; /* a later request won */
+      map.closePopup();
       if (controlLayer) map.removeLayer(controlLayer);
       if (changesLayer) map.removeLayer(changesLayer);
       changesLayer = null;
