@@ -165,8 +165,11 @@ def main():
             driver.execute_script(
                 "var p=document.querySelector('path.region-kalbajar');"
                 "p.dispatchEvent(new MouseEvent('click',{bubbles:true,clientX:600,clientY:400}));")
-            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content"))
-            text = driver.find_element(By.CSS_SELECTOR, ".leaflet-popup-content").text
+            # textContent: .text is empty while the popup is still fading in
+            wait.until(lambda d: "Kalbajar" in (d.execute_script(
+                "var p=document.querySelector('.leaflet-popup-content');"
+                "return p ? p.textContent : '';") or ""))
+            text = driver.find_element(By.CSS_SELECTOR, ".leaflet-popup-content").get_attribute("textContent")
             for w in ("Kalbajar", "holder", "AZ", "since", "2020-11-25", "source", "status", "confirmed"):
                 check(w in text, "popup lacks %r: %r" % (w, text))
             time.sleep(0.5)  # the popup fades in
