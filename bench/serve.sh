@@ -1,7 +1,8 @@
 #!/bin/sh
 # bench/serve.sh: throughput and latency of `frontline serve` for the control
 # items of one date, beside nginx serving the same GeoJSON bytes from a static
-# file (the practical limit).  wrk with 1, 16 and 64 connections (-t2 -d10s).
+# file (the practical limit).  wrk with 1, 16 and 64 connections (-t2 -d10s;
+# -t1 for one connection, as wrk needs at least one connection per thread).
 # Installs wrk and nginx from Debian when missing (as root).  Not part of CI.
 #
 #   sh bench/serve.sh [DATE]        (default 2020-11-25; prints a Markdown table)
@@ -39,6 +40,7 @@ PATHQ="/collections/control/items?datetime=$DATE"
 mkdir -p "$tmp/www"
 curl -sf "$FL$PATHQ" -o "$tmp/www/control.json"
 BYTES=$(wc -c <"$tmp/www/control.json")
+chmod 755 "$tmp" "$tmp/www" && chmod 644 "$tmp/www/control.json" # nginx workers drop root
 
 NGPORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 cat >"$tmp/nginx.conf" <<CONF
@@ -62,15 +64,16 @@ CONF
 ng_pid=$!
 sleep 1
 NG="http://127.0.0.1:$NGPORT/control.json"
-curl -sf "$NG" -o /dev/null
+curl -sf "$NG" -o /dev/null || { cat "$tmp/nginx-error.log"; exit 1; }
 
 run() { # url conns -> "req/s p99"
-	out=$(wrk -t2 -c"$2" -d"$DURATION" --latency "$1")
+	t=2; [ "$2" -lt 2 ] && t=1 # wrk needs connections >= threads
+	out=$(wrk -t$t -c"$2" -d"$DURATION" --latency "$1")
 	rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
 	p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
 	echo "$rps $p99"
 }
-echo "Control items for $DATE: $BYTES bytes; $(nproc) CPUs; wrk -t2 -d$DURATION --latency"
+echo "Control items for $DATE: $BYTES bytes; $(nproc) CPUs; wrk -t2 (-t1 for 1 connection) -d$DURATION --latency"
 echo
 echo "| connections | frontline req/s | frontline p99 | nginx req/s | nginx p99 | frontline / nginx |"
 echo "|---:|---:|---:|---:|---:|---:|"

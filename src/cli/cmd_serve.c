@@ -57,6 +57,13 @@ static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const cha
 	return MHD_YES;
 }
 
+static void free_response(void *cls)
+{
+	sv_response *rs = cls;
+	sv_response_free(rs);
+	free(rs);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload,
 				  size_t *upload_size, void **con_cls)
@@ -80,16 +87,39 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (a.overflow) {
 		static const char body[] = "{\"code\":\"InvalidParameterValue\",\"description\":"
 					   "\"too many query parameters\"}";
-		rs = (sv_response){400, "application/json", (unsigned char *)body, sizeof body - 1, 0,
-				   NULL};
+		rs = (sv_response){.status = 400, .type = "application/json",
+				   .body = (unsigned char *)body, .len = sizeof body - 1};
 	} else {
 		sv_handle(s, &rq, &rs);
 	}
-	struct MHD_Response *r = MHD_create_response_from_buffer(
-		rs.len, rs.body, rs.owned ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	struct MHD_Response *r = NULL;
+	if (rs.nslices || rs.hold) {
+		/* head, slices of cached feature bytes, tail: sent without copying */
+		sv_response *keep = malloc(sizeof *keep);
+		struct MHD_IoVec *iov = malloc((rs.nslices + 2) * sizeof *iov);
+		if (keep && iov) {
+			unsigned n = 0;
+			iov[n++] = (struct MHD_IoVec){rs.body, rs.len};
+			for (size_t i = 0; i < rs.nslices; i++)
+				iov[n++] = (struct MHD_IoVec){rs.slices[i].p, rs.slices[i].n};
+			if (rs.tail)
+				iov[n++] = (struct MHD_IoVec){rs.tail, strlen(rs.tail)};
+			*keep = rs;
+			r = MHD_create_response_from_iovec(iov, n, free_response, keep);
+			if (!r)
+				free(keep);
+		} else {
+			free(keep);
+		}
+		free(iov); /* MHD keeps its own copy of the vector */
+	} else {
+		r = MHD_create_response_from_buffer(
+			rs.len, rs.body, rs.owned ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+		if (r)
+			rs.owned = 0; /* MHD frees it */
+	}
 	if (!r) {
-		if (rs.owned)
-			free(rs.body);
+		sv_response_free(&rs);
 		return MHD_NO;
 	}
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, rs.type);

@@ -36,6 +36,8 @@ typedef struct sv_feature {
 typedef struct sv_fset {
 	sv_feature *v;
 	size_t n;
+	char *all;         /* every feature's bytes joined with ',' ... */
+	size_t *pos;       /* ... feature i starting at all + pos[i] */
 	int refs;          /* atomic */
 } sv_fset;
 
@@ -116,6 +118,14 @@ typedef struct sv_request {
 	size_t nargs;
 } sv_request;
 
+typedef struct sv_slice {
+	const char *p;
+	size_t n;
+} sv_slice;
+
+/* The body is `body`, then the slices, then `tail`.  Slices point into a
+ * feature set's cached bytes (held by `hold` until the response is sent), so
+ * that a page of features is sent without copying it. */
 typedef struct sv_response {
 	int status;
 	const char *type;    /* Content-Type */
@@ -123,7 +133,14 @@ typedef struct sv_response {
 	size_t len;
 	int owned;           /* body is malloc'd; else it lives as long as the server */
 	const char *allow;   /* Allow header for 405 */
+	sv_slice *slices;    /* malloc'd, or NULL */
+	size_t nslices;
+	sv_fset *hold;       /* a reference to release after sending, or NULL */
+	const char *tail;    /* static text after the slices, or NULL */
 } sv_response;
+
+/* Release what a response holds (body if owned, slices, the set). */
+void sv_response_free(sv_response *rs);
 
 void sv_handle(sv_server *s, const sv_request *rq, sv_response *rs);
 

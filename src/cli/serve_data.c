@@ -140,6 +140,8 @@ void sv_fset_release(sv_fset *f)
 		free(f->v[i].json);
 	}
 	free(f->v);
+	free(f->all);
+	free(f->pos);
 	free(f);
 }
 
@@ -219,6 +221,26 @@ sv_fset *sv_fset_parse(const char *geojson, size_t len, const char *idprop, sv_t
 		}
 	}
 	json_object_put(doc);
+	/* the joined bytes that pages are sliced from */
+	size_t total = 1;
+	for (size_t i = 0; i < f->n; i++)
+		total += f->v[i].len + 1;
+	f->all = malloc(total);
+	f->pos = malloc((f->n ? f->n : 1) * sizeof *f->pos);
+	if (!f->all || !f->pos) {
+		sv_fset_release(f);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	size_t at = 0;
+	for (size_t i = 0; i < f->n; i++) {
+		if (i)
+			f->all[at++] = ',';
+		f->pos[i] = at;
+		memcpy(f->all + at, f->v[i].json, f->v[i].len);
+		at += f->v[i].len;
+	}
+	f->all[at] = 0;
 	return f;
 }
 

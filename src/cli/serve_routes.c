@@ -407,9 +407,17 @@ static void items(sv_server *s, const char *o, int c, const sv_request *rq, sv_r
 	if (!f)
 		return;
 
-	/* filter, then page */
-	size_t matched = 0, returned = 0;
-	sv_buf feats = {0};
+	/* filter, then page: the page is a list of slices of the set's bytes,
+	 * consecutive features merged into one slice (with the comma between) */
+	size_t matched = 0, returned = 0, ns = 0;
+	sv_slice *sl = NULL;
+	if (f->n)
+		sl = malloc((f->n < (size_t)limit ? f->n : (size_t)limit) * sizeof *sl);
+	if (f->n && !sl) {
+		sv_fset_release(f);
+		error(rs, 500, "out of memory");
+		return;
+	}
 	for (size_t i = 0; i < f->n; i++) {
 		const sv_feature *ft = &f->v[i];
 		if (bb.present && (!ft->has_env || !sp_bbox_intersects(&bb, ft->env)))
@@ -418,11 +426,19 @@ static void items(sv_server *s, const char *o, int c, const sv_request *rq, sv_r
 			continue;
 		if (matched++ < (size_t)offset || returned >= (size_t)limit)
 			continue;
-		if (returned++)
-			sv_buf_add(&feats, ",", 1);
-		sv_buf_add(&feats, ft->json, ft->len);
+		const char *p = f->all + f->pos[i];
+		size_t n = ft->len;
+		if (ns && sl[ns - 1].p + sl[ns - 1].n + 1 == p) {
+			sl[ns - 1].n += 1 + n; /* the next one in the set: extend */
+		} else {
+			if (ns) { /* a gap: start a slice at the comma before this feature */
+				p--;
+				n++;
+			}
+			sl[ns++] = (sv_slice){p, n};
+		}
+		returned++;
 	}
-	sv_fset_release(f);
 
 	/* links: self, alternate, next, prev, collection */
 	sv_buf q = {0};
@@ -472,25 +488,36 @@ static void items(sv_server *s, const char *o, int c, const sv_request *rq, sv_r
 								       JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(links);
 	sv_buf_str(&out, ",\"features\":[");
-	if (feats.p)
-		sv_buf_add(&out, feats.p, feats.n);
-	sv_buf_str(&out, "]}");
-	free(feats.p);
-	if (out.oom || feats.oom) {
+	if (out.oom) {
 		free(out.p);
+		free(sl);
+		sv_fset_release(f);
 		error(rs, 500, "out of memory");
 		return;
 	}
 	if (fmt == SP_HTML) {
-		json_object *doc = json_tokener_parse(out.p);
+		for (size_t i = 0; i < ns; i++)
+			sv_buf_add(&out, sl[i].p, sl[i].n);
+		sv_buf_str(&out, "]}");
+		free(sl);
+		sv_fset_release(f);
+		json_object *doc = out.oom ? NULL : json_tokener_parse(out.p);
 		free(out.p);
 		char title[128];
 		snprintf(title, sizeof title, "%s: features", colls[c].title);
+		if (!doc) {
+			error(rs, 500, "out of memory");
+			return;
+		}
 		respond_doc(rs, SP_HTML, T_HTML, title, doc);
 		json_object_put(doc);
 		return;
 	}
 	respond(rs, 200, T_GEOJSON, out.p, out.n);
+	rs->slices = sl;
+	rs->nslices = ns;
+	rs->hold = f; /* our reference, released when the response is gone */
+	rs->tail = "]}";
 }
 
 static void item(sv_server *s, const char *o, int c, const char *fid, const sv_request *rq,
@@ -597,6 +624,15 @@ static void api(const char *o, sp_format fmt, sv_response *rs)
 	json_object_object_add(doc, "servers", servers);
 	respond_doc(rs, fmt, T_OPENAPI, "API definition", doc);
 	json_object_put(doc);
+}
+
+void sv_response_free(sv_response *rs)
+{
+	if (rs->owned)
+		free(rs->body);
+	free(rs->slices);
+	sv_fset_release(rs->hold);
+	memset(rs, 0, sizeof *rs);
 }
 
 /* ---------------------------------------------------------------- routing */
