@@ -13,6 +13,7 @@
 #include <getopt.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,22 @@ static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const cha
 	}
 	a->args[a->n++] = (sv_arg){key, value};
 	return MHD_YES;
+}
+
+/* Pages are sent as several buffers; without TCP_NODELAY the last small
+ * segment can wait for a delayed ACK (40 ms stalls at p99). */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	(void)cls;
+	(void)socket_context;
+	if (code != MHD_CONNECTION_NOTIFY_STARTED)
+		return;
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	int one = 1;
+	if (ci)
+		setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
 static void free_response(void *cls)
@@ -229,6 +246,7 @@ int cmd_serve(const cli_global *g, int argc, char **argv)
 			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
 			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+			     MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
 			     MHD_OPTION_END);
 	if (!d) {
 		cli_error("serve: cannot listen on %s port %ld (in use, or not an address of this "
