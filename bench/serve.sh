@@ -73,15 +73,23 @@ run() { # url conns -> "req/s p99"
 	p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
 	echo "$rps $p99"
 }
-echo "Control items for $DATE: $BYTES bytes; $(nproc) CPUs; wrk -t2 (-t1 for 1 connection) -d$DURATION --latency"
+REPEAT=${REPEAT:-3}
+echo "Control items for $DATE: $BYTES bytes; $(nproc) CPUs; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "wrk -t2 (-t1 for 1 connection) -d$DURATION --latency; median of $REPEAT interleaved rounds"
 echo
 echo "| connections | frontline req/s | frontline p99 | nginx req/s | nginx p99 | frontline / nginx |"
 echo "|---:|---:|---:|---:|---:|---:|"
+median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 for c in 1 16 64; do
-	set -- $(run "$FL$PATHQ" "$c")
-	frps=$1 fp99=$2
-	set -- $(run "$NG" "$c")
-	nrps=$1 np99=$2
+	: >"$tmp/f" ; : >"$tmp/n"
+	for _ in $(seq "$REPEAT"); do
+		run "$FL$PATHQ" "$c" >>"$tmp/f"
+		run "$NG" "$c" >>"$tmp/n"
+	done
+	frps=$(cut -d' ' -f1 "$tmp/f" | median)
+	nrps=$(cut -d' ' -f1 "$tmp/n" | median)
+	fp99=$(cut -d' ' -f2 "$tmp/f" | sed 's/ms$//; s/\([0-9.]*\)us$/\1e-3/; s/\([0-9.]*\)s$/\1e3/' | median)
+	np99=$(cut -d' ' -f2 "$tmp/n" | sed 's/ms$//; s/\([0-9.]*\)us$/\1e-3/; s/\([0-9.]*\)s$/\1e3/' | median)
 	ratio=$(/usr/bin/python3 -c "print('%.2f' % ($frps / $nrps))")
-	echo "| $c | $frps | $fp99 | $nrps | $np99 | $ratio |"
+	echo "| $c | $frps | ${fp99} ms | $nrps | ${np99} ms | $ratio |"
 done
