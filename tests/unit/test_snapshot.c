@@ -144,6 +144,53 @@ static void test_polygon_event(void **state)
 	rm_tree(dir);
 }
 
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	return n;
+}
+
+/* The tracker's own layers as GeoJSON: regions, zones, events (with the union
+ * of their area as geometry); an unknown layer is refused. */
+static void test_layers(void **state)
+{
+	(void)state;
+	char *dir = tmp_tracker();
+	write_file(dir, "actors.csv", SQUARES_ACTORS);
+	write_file(dir, "regions.geojson", SQUARES_REGIONS);
+	write_file(dir, "events.csv",
+		   EVENTS_HEADER "base,2020-01-01,*,X,,baseline,confirmed,test,,,,\n"
+				 "ab,2020-02-01,a;b,Y,X,capture,claimed,\"src, quoted\",,,,\n");
+	fl_tracker *t = NULL;
+	assert_int_equal(fl_tracker_open(dir, &t), FL_OK);
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	assert_int_equal(fl_tracker_write_layer_buffer(t, "regions", NULL, &buf, &len), FL_OK);
+	assert_int_equal(strlen((char *)buf), len);
+	assert_int_equal(count((char *)buf, "\"type\": \"Feature\""), 3);
+	assert_non_null(strstr((char *)buf, "\"id\": \"b\""));
+	fl_free(buf);
+	assert_int_equal(fl_tracker_write_layer_buffer(t, "events", NULL, &buf, &len), FL_OK);
+	assert_int_equal(count((char *)buf, "\"type\": \"Feature\""), 2);
+	assert_non_null(strstr((char *)buf, "\"regions\": \"a;b\""));
+	assert_non_null(strstr((char *)buf, "\"regions\": \"*\""));
+	assert_non_null(strstr((char *)buf, "\"when\": \"2020-02-01T00:00:00Z\""));
+	/* the union of a and b is one polygon, of all three one too */
+	assert_int_equal(count((char *)buf, "\"type\": \"Polygon\""), 2);
+	fl_free(buf);
+	assert_int_equal(fl_tracker_write_layer_buffer(t, "zones", NULL, &buf, &len), FL_OK);
+	assert_int_equal(count((char *)buf, "\"type\": \"Feature\""), 0);
+	fl_free(buf);
+	buf = (unsigned char *)"x";
+	assert_int_equal(fl_tracker_write_layer_buffer(t, "actors", NULL, &buf, &len), FL_EARG);
+	assert_null(buf);
+	assert_non_null(strstr(fl_error_last(), "actors"));
+	fl_tracker_free(t);
+	rm_tree(dir);
+}
+
 /* The persistent index: a second open reuses the overlay; changing a source
  * file invalidates it; a damaged index is ignored. */
 static void test_index(void **state)
@@ -201,6 +248,7 @@ int main(void)
 		cmocka_unit_test(test_by_actor_areas),
 		cmocka_unit_test(test_polygon_event),
 		cmocka_unit_test(test_index),
+		cmocka_unit_test(test_layers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
