@@ -11,9 +11,10 @@ missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
+export DEBIAN_FRONTEND=noninteractive
+# the package lists first, always: a fresh machine has none, an old one stale ones
+apt-get update -qq
 if [ -n "$missing" ]; then
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq
 	apt-get install -y -qq $missing >/dev/null
 fi
 [ -f build/build.ninja ] || meson setup build ${FL_MESON_ARGS:-} >/dev/null

@@ -587,6 +587,18 @@ def t_index(c):
     r2b = [f for f in feats if f["properties"]["region"] == "r2" and f["properties"]["holder"] == "B"]
     check(len(r2b) == 1, describe_pieces(feats))
     check_close(r2b[0]["properties"]["area_km2"], geod_km2(R2.intersection(moved)), "r2's B piece after the edit")
+    # an edit of events.csv (same size) is seen too: the advance moves from 02-01 to 02-09
+    h = by_holder(geojson(c.ok("-d", t, "snapshot", "--by", "actor", "--date", "2020-02-05")))
+    check(set(h) == {"A", "B"}, "holders on 2020-02-05 before the edit: %s" % sorted(h))
+    p = c.path(t, "events.csv")
+    with open(p, encoding="utf-8") as f:
+        text = f.read()
+    with open(p, "w", encoding="utf-8") as f:
+        f.write(text.replace("adv,2020-02-01,", "adv,2020-02-09,"))
+    h = by_holder(geojson(c.ok("-d", t, "snapshot", "--by", "actor", "--date", "2020-02-05")))
+    check(set(h) == {"A"}, "holders on 2020-02-05 after moving the advance to 02-09: %s (the cached "
+          "tracker?)" % sorted(h))
+    check_close(h["A"]["properties"]["area_km2"], geod_km2(unary_union([R1, R2])), "A on 2020-02-05")
 
 
 # -------------------------------------------------------------------- import-series
@@ -835,7 +847,21 @@ def t_imp_err_bad_date(c):
 def t_imp_err_impossible_date(c):
     c.write_json("series.geojson", fc([feature({"day": d if i != 1 else "2024-02-30"}, g)
                                        for i, (d, g) in enumerate(DAYS)]))
-    check_refusal(c, HO + ["--date-field", "day", "series.geojson"], ["series.geojson", "2024-02-30"])
+    ds = ogr.Open(c.path("series.geojson"))
+    defn = ds.GetLayer(0).GetLayerDefn()
+    ftype = defn.GetFieldDefn(defn.GetFieldIndex("day")).GetTypeName()
+    ds = None
+    try:
+        check_refusal(c, HO + ["--date-field", "day", "series.geojson"], ["series.geojson", "2024-02-30"])
+    except Failure as e:
+        if os.path.exists(c.path("O", "events.csv")):  # say what the tool made of it
+            with open(c.path("O", "events.csv"), encoding="utf-8") as f:
+                rows = [l.split(",")[:2] for l in f.read().splitlines()[1:]]
+            chk = c.run("-d", "O", "check")
+            raise Failure("%s\n(GDAL reads the field 'day' as %s.) The tracker was written, events (id, date): "
+                          "%s\n`frontline -d O check` exit %d:\n%s"
+                          % (e, ftype, rows, chk.rc, (chk.out + chk.err).strip()[:800]))
+        raise
 
 
 # --------------------------------------------------------------------- main
