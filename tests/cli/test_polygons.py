@@ -439,6 +439,18 @@ def t_slivers(c):
     for k, g in exp.items():
         check_same_shape(shape(got[k]["geometry"]), g, "piece held by %s" % k, 1e-8)
         check_close(got[k]["properties"]["area_km2"], geod_km2(g), "area_km2 of %s's piece" % k)
+    # slivers merged into a neighbouring piece would not show above: B and C must meet exactly
+    # (no gap held by A between them, no overlap held by C that B lost) ...
+    bc = unary_union([shape(got["B"]["geometry"]), shape(got["C"]["geometry"])])
+    check(bc.geom_type == "Polygon" and not bc.interiors, "B and C together: %s" % bc.wkt[:400])
+    check_same_shape(bc, box(30.2, 50.2, 30.8, 50.8), "B and C together", 1e-14)
+    check(shape(got["B"]["geometry"]).intersection(shape(got["C"]["geometry"])).area == 0, "B and C overlap")
+    # ... C took only from A: the change from 02-15 to 04-01 is one piece A -> C, no B -> C sliver
+    feats = geojson(c.ok("-d", t, "diff", "--by", "actor", "2020-02-15", "2020-04-01"))["features"]
+    pairs = sorted((f["properties"]["from"], f["properties"]["to"]) for f in feats)
+    check(pairs == [("A", "C")], "diff 2020-02-15 2020-04-01: %s, expected one piece A -> C:\n%s"
+          % (pairs, describe_pieces(feats)))
+    check_same_shape(shape(feats[0]["geometry"]), pe, "what C took", 1e-8)
     r = c.run("-d", t, "check", "-f", "json")
     d = json.loads(r.out)
     check(r.rc == 0 and d["errors"] == 0 and d["warnings"] == 0,
@@ -652,7 +664,7 @@ def check_imported(c, t, days=DAYS, tol=1e-12):
 @test("import-series: three daily files -> each day's polygon for RU, the rest of the extent for UA")
 def t_import_basic(c):
     files = write_days(c)
-    r = c.ok("import-series", "--holder", "RU", "--other", "UA", "--out", "T", *files)
+    c.ok("import-series", "--holder", "RU", "--other", "UA", "--out", "T", *files)
     check(sorted(os.listdir(c.path("T"))) == ["actors.csv", "areas.geojson", "events.csv"],
           "T holds %s" % sorted(os.listdir(c.path("T"))))
     check(not glob.glob(c.path("*.tmp-*")), "leftover %s" % glob.glob(c.path("*.tmp-*")))
