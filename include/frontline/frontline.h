@@ -9,6 +9,7 @@
 #include "frontline/stats.h"
 #include "frontline/check.h"
 #include "frontline/render.h"
+#include "frontline/control.h"
 #define FL_VERSION_STRING_MAX 32
 FL_API const char *fl_version(void);
 #endif

@@ -33,4 +33,5 @@ int cmd_diff(const cli_global *g, int argc, char **argv);
 int cmd_stats(const cli_global *g, int argc, char **argv);
 int cmd_check(const cli_global *g, int argc, char **argv);
 int cmd_render(const cli_global *g, int argc, char **argv);
+int cmd_export(const cli_global *g, int argc, char **argv);
 #endif

@@ -19,6 +19,7 @@ static const char usage[] =
 	"  stats      area held per actor over time (CSV)\n"
 	"  check      validate a tracker and report every problem\n"
 	"  render     draw a map of a date, or of what changed (PNG, SVG, PDF)\n"
+	"  export     the whole history as a time-enabled layer (GeoPackage, KML, ...)\n"
 	"\n"
 	"options:\n"
 	"  -d, --tracker PATH  tracker folder or GeoPackage (default: $FRONTLINE_TRACKER,\n"
@@ -68,6 +69,8 @@ int main(int argc, char **argv)
 		return cmd_stats(&g, sub_argc, sub_argv);
 	if (!strcmp(cmd, "render"))
 		return cmd_render(&g, sub_argc, sub_argv);
+	if (!strcmp(cmd, "export"))
+		return cmd_export(&g, sub_argc, sub_argv);
 	if (!strcmp(cmd, "check"))
 		return cmd_check(&g, sub_argc, sub_argv);
 	cli_error("unknown command '%s'\n\n%s", cmd, usage);
