@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "internal.h"
+#include "frontline/store.h"
 
 const char *const fl__layer_names[FL__NLAYERS] = {"actors", "regions", "areas", "events", "zones"};
 

@@ -19,6 +19,8 @@ static const char usage[] =
 	"  stats      area held per actor over time (CSV)\n"
 	"  check      validate a tracker and report every problem\n"
 	"  render     draw a map of a date, or of what changed (PNG, SVG, PDF)\n"
+	"  record     append an event, validated, safe with concurrent writers\n"
+	"  copy       move a tracker between folder, GeoPackage and PostGIS\n"
 	"  export     the whole history as a time-enabled layer (GeoPackage, KML, ...)\n"
 	"\n"
 	"options:\n"
@@ -69,6 +71,10 @@ int main(int argc, char **argv)
 		return cmd_stats(&g, sub_argc, sub_argv);
 	if (!strcmp(cmd, "render"))
 		return cmd_render(&g, sub_argc, sub_argv);
+	if (!strcmp(cmd, "copy"))
+		return cmd_copy(&g, sub_argc, sub_argv);
+	if (!strcmp(cmd, "record"))
+		return cmd_record(&g, sub_argc, sub_argv);
 	if (!strcmp(cmd, "export"))
 		return cmd_export(&g, sub_argc, sub_argv);
 	if (!strcmp(cmd, "check"))
