@@ -139,6 +139,17 @@ int cmd_snapshot(const cli_global *g, int argc, char **argv)
 			return 2;
 		q.has_as_of = 1;
 	}
+	/* a PostGIS tracker answers inside PostgreSQL when it can */
+	const char *path = cli_tracker_path(g);
+	if (!strncmp(path, "PG:", 3) && by == FL_BY_REGION && !summary) {
+		fl_status pst = fl_pg_snapshot_write(path, &q, out, format);
+		if (pst == FL_OK)
+			return 0;
+		if (pst != FL_ENOTFOUND) {
+			cli_error("%s", fl_error_last());
+			return 1;
+		}
+	}
 	fl_tracker *t = cli_open_tracker(g);
 	if (!t)
 		return 1;
