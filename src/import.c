@@ -153,12 +153,14 @@ static fl_status read_file(GEOSContextHandle_t h, const char *path, const char *
 			char what[300];
 			snprintf(what, sizeof what, "%s: feature %ld: field '%s'", path, k, date_field);
 			OGRFieldType ft = OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, fi));
+			char typed[32];
 			if ((ft == OFTDate || ft == OFTDateTime) &&
-			    OGR_F_GetFieldAsDateTimeEx(f, fi, &y, &m, &dd, &hh, &mm, &ss, &tz))
-				snprintf(date, sizeof date, "%04d-%02d-%02d", y, m, dd);
-			else if ((st = fl_instant_parse(txt, FL_DATE_START, what, &t)))
-				;
-			else
+			    OGR_F_GetFieldAsDateTimeEx(f, fi, &y, &m, &dd, &hh, &mm, &ss, &tz)) {
+				/* GDAL types 2024-02-30 as a Date too: check it like any text */
+				snprintf(typed, sizeof typed, "%04d-%02d-%02d", y, m, dd);
+				txt = typed;
+			}
+			if (!(st = fl_instant_parse(txt, FL_DATE_START, what, &t)))
 				fl_instant_format_date(t, date, sizeof date);
 		}
 		OGRGeometryH og = OGR_F_GetGeometryRef(f);
