@@ -724,9 +724,11 @@ def parse_summary(text):
             if m:
                 areas[m.group(1)] = (float(m.group(2)), float(m.group(3)))
         elif sec == "changed" and ln.strip():
-            m = re.match(r"\s+(\S+)\s+(\S+)\s+->\s+(\S+)\s+since (\S+)\s+(\S+)\s+(\S+)", ln)
+            # "  2020-11-25  kalbajar  AM -> AZ  confirmed 2020-kalbajar", sorted by date
+            m = re.match(r"\s+(\d{4}-\d\d-\d\d)\s+(\S+)\s+(\S+)\s+->\s+(\S+)\s+(\S+)\s+(\S+)", ln)
             if m:
-                changed[m.group(1)] = m.groups()[1:]
+                since, rid, frm, to, status, ev = m.groups()
+                changed[rid] = (frm, to, since, status, ev)
     return areas, changed
 
 
