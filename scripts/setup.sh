@@ -5,14 +5,17 @@ set -eu
 cd "$(dirname "$0")/.."
 PKGS="meson ninja-build gcc pkg-config libgdal-dev gdal-bin libgeos-dev libproj-dev proj-data
       libcairo2-dev fonts-dejavu-core poppler-utils
-      libjson-c-dev libcmocka-dev python3 python3-gdal python3-pyproj python3-shapely"
+      libjson-c-dev libcmocka-dev python3 python3-gdal python3-pyproj python3-shapely
+      libmicrohttpd-dev libjs-leaflet chromium chromium-driver python3-selenium
+      postgresql-15 postgresql-client-15 postgresql-15-postgis-3"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
+export DEBIAN_FRONTEND=noninteractive
+# the package lists first, always: a fresh machine has none, an old one stale ones
+apt-get update -qq
 if [ -n "$missing" ]; then
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq
 	apt-get install -y -qq $missing >/dev/null
 fi
 [ -f build/build.ninja ] || meson setup build ${FL_MESON_ARGS:-} >/dev/null

@@ -49,7 +49,8 @@ static void repair_event_polygon(fl_tracker *t, fl__event *e, fl__diags *d)
 	GEOSGeometry *fixed = GEOSMakeValid_r(h, e->polygon);
 	double a0 = fl__geod_area_km2(&t->geod, h, e->polygon);
 	double a1 = fixed ? fl__geod_area_km2(&t->geod, h, fixed) : 0;
-	if (!fixed || (a0 > 0 && fabs(a1 - a0) / a0 > 0.001)) {
+	/* a0 <= 0: a figure-eight's lobes cancel out; no ratio can vouch for its repair */
+	if (!fixed || a0 <= 0 || fabs(a1 - a0) / a0 > 0.001) {
 		fl__diags_add(d, FL__ERROR, e->pub.file, e->pub.line, "area",
 			      "invalid polygon of area '%s': repair would change its area from %.4f to "
 			      "%.4f km² (more than 0.1 %%): fix the polygon", e->area_ref ? e->area_ref : "",
@@ -278,34 +279,45 @@ static fl_status build_from_regions(fl_tracker *t)
 	return st;
 }
 
+fl_status fl__atoms_timelines(fl_tracker *t)
+{
+	/* counting sort: one pool, each atom's slice in apply order */
+	size_t total = 0;
+	for (size_t e = 0; e < t->nevents; e++)
+		total += t->events[e].natoms;
+	free(t->tl_pool);
+	t->tl_pool = malloc((total + 1) * sizeof *t->tl_pool);
+	if (!t->tl_pool)
+		return fl__fail(FL_ENOMEM, "out of memory");
+	for (size_t i = 0; i < t->natoms; i++)
+		t->atoms[i].ntl = 0;
+	for (size_t e = 0; e < t->nevents; e++)
+		for (size_t j = 0; j < t->events[e].natoms; j++)
+			t->atoms[t->events[e].atoms[j]].ntl++;
+	size_t off = 0;
+	for (size_t i = 0; i < t->natoms; i++) {
+		t->atoms[i].tl = t->tl_pool + off;
+		off += t->atoms[i].ntl;
+		t->atoms[i].ntl = 0;
+	}
+	for (size_t k = 0; k < t->nevents; k++) {
+		const fl__event *e = &t->events[t->order[k]];
+		for (size_t j = 0; j < e->natoms; j++) {
+			fl__atom *a = &t->atoms[e->atoms[j]];
+			a->tl[a->ntl++] = t->order[k];
+		}
+	}
+	t->total_km2 = 0;
+	for (size_t i = 0; i < t->natoms; i++)
+		t->total_km2 += t->atoms[i].area_km2;
+	return FL_OK;
+}
+
 fl_status fl__atoms_build(fl_tracker *t, fl__diags *d)
 {
 	bool polygons = false;
 	for (size_t i = 0; i < t->nevents; i++)
-		polygons |= t->events[i].polygon != NULL;
+		polygons |= t->events[i].pub.has_polygon != 0;
 	fl_status st = polygons ? build_overlay(t, d) : build_from_regions(t);
-	if (st)
-		return st;
-	/* timelines: walk events in apply order */
-	size_t *cap = calloc(t->natoms + 1, sizeof *cap);
-	if (!cap)
-		return fl__fail(FL_ENOMEM, "out of memory");
-	for (size_t k = 0; k < t->nevents && !st; k++) {
-		fl__event *e = &t->events[t->order[k]];
-		for (size_t j = 0; j < e->natoms; j++) {
-			fl__atom *a = &t->atoms[e->atoms[j]];
-			size_t *v = fl__grow(a->tl, &cap[e->atoms[j]], a->ntl + 1, sizeof *v);
-			if (!v) {
-				st = fl__fail(FL_ENOMEM, "out of memory");
-				break;
-			}
-			a->tl = v;
-			a->tl[a->ntl++] = t->order[k];
-		}
-	}
-	free(cap);
-	t->total_km2 = 0;
-	for (size_t i = 0; i < t->natoms; i++)
-		t->total_km2 += t->atoms[i].area_km2;
-	return st;
+	return st ? st : fl__atoms_timelines(t);
 }

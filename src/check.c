@@ -71,7 +71,7 @@ fl_status fl_check_run(const char *path, fl_check_report **out)
 	if (!r)
 		return fl__fail(FL_ENOMEM, "out of memory");
 	fl_tracker *t = NULL;
-	fl_status st = fl__tracker_load(path, &r->d, &t);
+	fl_status st = fl__tracker_load(path, false, &r->d, &t);
 	if (st) {
 		fl_check_free(r);
 		return st;

@@ -9,6 +9,7 @@
  * beside the target and renamed into place at the end.
  */
 #include <ctype.h>
+#include <math.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gdal.h>
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "internal.h"
@@ -110,7 +112,12 @@ static fl_status read_file(GEOSContextHandle_t h, const char *path, const char *
 		if (!strcmp((*v)[i].date, fdate))
 			return fl__fail(FL_EINPUT, "%s: a second file for the date %s (the first is %s)", path,
 					fdate, (*v)[i].file);
-	GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+	/* name the driver when the extension says it: probing every driver costs */
+	const char *dot = strrchr(path, '.');
+	static const char *const json_drv[] = {"GeoJSON", NULL};
+	bool json = dot && (!strcasecmp(dot, ".geojson") || !strcasecmp(dot, ".json"));
+	GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, json ? json_drv : NULL,
+				     NULL, NULL);
 	if (!ds)
 		return fl__fail(FL_EINPUT, "%s: GDAL cannot read it: %s", path, CPLGetLastErrorMsg());
 	OGRLayerH lyr = GDALDatasetGetLayer(ds, 0);
@@ -146,12 +153,14 @@ static fl_status read_file(GEOSContextHandle_t h, const char *path, const char *
 			char what[300];
 			snprintf(what, sizeof what, "%s: feature %ld: field '%s'", path, k, date_field);
 			OGRFieldType ft = OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, fi));
+			char typed[32];
 			if ((ft == OFTDate || ft == OFTDateTime) &&
-			    OGR_F_GetFieldAsDateTimeEx(f, fi, &y, &m, &dd, &hh, &mm, &ss, &tz))
-				snprintf(date, sizeof date, "%04d-%02d-%02d", y, m, dd);
-			else if ((st = fl_instant_parse(txt, FL_DATE_START, what, &t)))
-				;
-			else
+			    OGR_F_GetFieldAsDateTimeEx(f, fi, &y, &m, &dd, &hh, &mm, &ss, &tz)) {
+				/* GDAL types 2024-02-30 as a Date too: check it like any text */
+				snprintf(typed, sizeof typed, "%04d-%02d-%02d", y, m, dd);
+				txt = typed;
+			}
+			if (!(st = fl_instant_parse(txt, FL_DATE_START, what, &t)))
 				fl_instant_format_date(t, date, sizeof date);
 		}
 		OGRGeometryH og = OGR_F_GetGeometryRef(f);
@@ -187,7 +196,7 @@ static fl_status read_file(GEOSContextHandle_t h, const char *path, const char *
 	return st;
 }
 
-/* Union of the parts, repaired and snapped to the grid. */
+/* Union of the parts, repaired when invalid. */
 static fl_status finish_date(GEOSContextHandle_t h, dated *d, size_t *repaired)
 {
 	GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, d->parts,
@@ -198,22 +207,62 @@ static fl_status finish_date(GEOSContextHandle_t h, dated *d, size_t *repaired)
 	if (!coll)
 		return fl__fail(FL_EGEOM, "%s: cannot collect its polygons", d->file);
 	GEOSGeometry *u = NULL;
-	if (GEOSisValid_r(h, coll) != 1 || GEOSGetNumGeometries_r(h, coll) > 1) {
-		GEOSGeometry *fixed = GEOSMakeValid_r(h, coll);
-		if (fixed && GEOSisValid_r(h, coll) != 1)
-			(*repaired)++;
-		u = fixed ? GEOSUnaryUnion_r(h, fixed) : NULL;
-		if (fixed)
-			GEOSGeom_destroy_r(h, fixed);
-	} else
+	fl_status st = FL_OK;
+	if (GEOSGetNumGeometries_r(h, coll) == 1 && GEOSisValid_r(h, GEOSGetGeometryN_r(h, coll, 0)) == 1)
 		u = GEOSGeom_clone_r(h, GEOSGetGeometryN_r(h, coll, 0));
+	else {
+		/* each polygon repaired on its own (an invalid one with GEOS MakeValid,
+		 * refused if that changes its area by more than 0.1 %), then unioned */
+		int n = 0;
+		for (int i = 0; i < GEOSGetNumGeometries_r(h, coll); i++)
+			n += GEOSGetNumGeometries_r(h, GEOSGetGeometryN_r(h, coll, i));
+		GEOSGeometry **fixed = calloc((size_t)n + 1, sizeof *fixed);
+		const GEOSGeometry **polys = calloc((size_t)n + 1, sizeof *polys);
+		for (int i = 0, k = 0; polys && i < GEOSGetNumGeometries_r(h, coll); i++) {
+			const GEOSGeometry *g = GEOSGetGeometryN_r(h, coll, i);
+			for (int j = 0; j < GEOSGetNumGeometries_r(h, g); j++)
+				polys[k++] = GEOSGetGeometryN_r(h, g, j);
+		}
+		if (!polys)
+			st = fl__fail(FL_ENOMEM, "out of memory");
+		for (int i = 0; fixed && i < n && !st; i++) {
+			const GEOSGeometry *p = polys[i];
+			if (GEOSisValid_r(h, p) == 1) {
+				fixed[i] = GEOSGeom_clone_r(h, p);
+				continue;
+			}
+			fixed[i] = GEOSMakeValid_r(h, p);
+			double a0 = 0, a1 = 0;
+			GEOSArea_r(h, p, &a0);
+			if (fixed[i])
+				GEOSArea_r(h, fixed[i], &a1);
+			if (!fixed[i] || (a0 > 0 && fabs(a1 - a0) / a0 > 0.001) || a0 <= 0)
+				st = fl__fail(FL_EINPUT,
+					      "%s: an invalid polygon whose repair (GEOS MakeValid) would change "
+					      "its area by more than 0.1 %%: fix the source", d->file);
+			else
+				(*repaired)++;
+		}
+		GEOSGeometry *c2 = st || !fixed ? NULL
+				   : GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, fixed, (unsigned)n);
+		if (c2) {
+			u = GEOSUnaryUnion_r(h, c2);
+			GEOSGeom_destroy_r(h, c2);
+		} else
+			for (int i = 0; fixed && i < n; i++)
+				if (fixed[i])
+					GEOSGeom_destroy_r(h, fixed[i]);
+		free(fixed);
+		free(polys);
+	}
 	GEOSGeom_destroy_r(h, coll);
+	if (st)
+		return st;
 	if (!u)
 		return fl__fail(FL_EGEOM, "%s: cannot repair or union its polygons", d->file);
-	d->geom = GEOSGeom_setPrecision_r(h, u, FL__GRID, 0);
-	GEOSGeom_destroy_r(h, u);
-	if (!d->geom)
-		return fl__fail(FL_EGEOM, "%s: cannot snap to the grid", d->file);
+	/* kept as read: the change detection compares the source's own
+	 * segments, and every overlay result is snapped to the grid */
+	d->geom = u;
 	return FL_OK;
 }
 
@@ -312,6 +361,68 @@ static fl_status write_tracker(GEOSContextHandle_t h, const char *dir, const fl_
 	return st;
 }
 
+/* Phase 1: one file's dates and polygons. */
+typedef struct file_out {
+	dated *d;
+	size_t nd, cap;
+	fl_status st;
+	char *msg;
+} file_out;
+
+typedef struct read_job {
+	const char *const *files;
+	const char *date_field;
+	size_t nfiles;
+	file_out *out;
+	const fl_import_opts *o;
+	size_t done;
+} read_job;
+
+static void read_task(size_t i, void *ctx, GEOSContextHandle_t h)
+{
+	read_job *j = ctx;
+	file_out *fo = &j->out[i];
+	fo->st = read_file(h, j->files[i], j->date_field, &fo->d, &fo->nd, &fo->cap);
+	if (fo->st)
+		fo->msg = fl__strdup(fl_error_last());
+	size_t n = __atomic_add_fetch(&j->done, 1, __ATOMIC_SEQ_CST);
+	if (j->o->progress)
+		j->o->progress(n, j->nfiles, j->o->userdata);
+}
+
+/* Phase 2: each date's polygon, and what changed from the date before. */
+typedef struct pair_out {
+	GEOSGeometry *gain, *loss;
+	size_t repaired;
+	fl_status st;
+	char *msg;
+} pair_out;
+
+typedef struct pair_job {
+	dated *d;
+	size_t nd;
+	pair_out *out;
+} pair_job;
+
+static void finish_task(size_t i, void *ctx, GEOSContextHandle_t h)
+{
+	pair_job *j = ctx;
+	j->out[i].st = finish_date(h, &j->d[i], &j->out[i].repaired);
+	if (j->out[i].st)
+		j->out[i].msg = fl__strdup(fl_error_last());
+}
+
+static void changes_task(size_t i, void *ctx, GEOSContextHandle_t h)
+{
+	pair_job *j = ctx;
+	if (i == 0)
+		return;
+	pair_out *po = &j->out[i];
+	po->st = fl__polygon_changes(h, j->d[i - 1].geom, j->d[i].geom, &po->gain, &po->loss);
+	if (po->st)
+		po->msg = fl__strdup(fl_error_last());
+}
+
 fl_status fl_import_series(const char *const *files, size_t nfiles, const fl_import_opts *o,
 			   const char *out_dir, fl_import_result *res)
 {
@@ -340,23 +451,75 @@ fl_status fl_import_series(const char *const *files, size_t nfiles, const fl_imp
 	ev *evs = NULL;
 	size_t nev = 0, ecap = 0;
 	fl_status st = FL_OK;
+	/* phase 1, in parallel: read every file */
+	read_job rj = {files, o->date_field, nfiles, calloc(nfiles + 1, sizeof *rj.out), o, 0};
+	if (!rj.out)
+		st = fl__fail(FL_ENOMEM, "out of memory");
+	else
+		fl__parallel_for(nfiles, read_task, &rj);
 	for (size_t i = 0; i < nfiles && !st; i++) {
-		size_t before = nd;
-		st = read_file(h, files[i], o->date_field, &d, &nd, &dcap);
-		if (!st && !o->date_field && nd == before)
+		file_out *fo = &rj.out[i];
+		if (fo->st) {
+			st = fl__fail(fo->st, "%s", fo->msg);
+			break;
+		}
+		if (!fo->nd)
 			st = fl__fail(FL_EINPUT, "%s: no polygon in it", files[i]);
+		for (size_t k = 0; k < fo->nd && !st; k++) {
+			dated *x = find_or_add(&d, &nd, &dcap, fo->d[k].date, fo->d[k].file);
+			if (!x) {
+				st = fl__fail(FL_ENOMEM, "out of memory");
+				break;
+			}
+			if (!o->date_field && x->file != fo->d[k].file) {
+				st = fl__fail(FL_EINPUT, "%s: a second file for the date %s (the first is %s)",
+					      files[i], x->date, x->file);
+				break;
+			}
+			for (size_t j = 0; j < fo->d[k].nparts && !st; j++) {
+				st = add_part(x, fo->d[k].parts[j]);
+				if (!st)
+					fo->d[k].parts[j] = NULL;
+			}
+		}
 	}
+	for (size_t i = 0; rj.out && i < nfiles; i++) {
+		for (size_t k = 0; k < rj.out[i].nd; k++) {
+			for (size_t j = 0; j < rj.out[i].d[k].nparts; j++)
+				if (rj.out[i].d[k].parts[j])
+					GEOSGeom_destroy_r(h, rj.out[i].d[k].parts[j]);
+			free(rj.out[i].d[k].parts);
+		}
+		free(rj.out[i].d);
+		free(rj.out[i].msg);
+	}
+	free(rj.out);
 	if (!st)
 		qsort(d, nd, sizeof *d, cmp_dated);
+	/* phase 2, in parallel: each date's polygon, then each pair's changes */
+	pair_job pj = {d, nd, calloc(nd + 1, sizeof *pj.out)};
+	if (!st && !pj.out)
+		st = fl__fail(FL_ENOMEM, "out of memory");
+	if (!st) {
+		fl__parallel_for(nd, finish_task, &pj);
+		for (size_t i = 0; i < nd && !st; i++)
+			if (pj.out[i].st)
+				st = fl__fail(pj.out[i].st, "%s", pj.out[i].msg);
+			else
+				repaired += pj.out[i].repaired;
+	}
+	if (!st) {
+		fl__parallel_for(nd, changes_task, &pj);
+		for (size_t i = 0; i < nd && !st; i++)
+			if (pj.out[i].st)
+				st = fl__fail(pj.out[i].st, "%s", pj.out[i].msg);
+	}
 	GEOSGeometry **gains = calloc(nd + 1, sizeof *gains);
 	size_t ngains = 0;
 	if (!st && !gains)
 		st = fl__fail(FL_ENOMEM, "out of memory");
 	GEOSGeometry *prev = NULL;
 	for (size_t i = 0; i < nd && !st; i++) {
-		st = finish_date(h, &d[i], &repaired);
-		if (st)
-			break;
 		const char *src = o->source ? o->source : base_name(d[i].file);
 		if (!prev) {
 			ev e = {.to = o->holder, .from = "", .kind = "baseline", .source = src};
@@ -365,8 +528,8 @@ fl_status fl_import_series(const char *const *files, size_t nfiles, const fl_imp
 			e.area = GEOSGeom_clone_r(h, d[i].geom);
 			st = push_ev(&evs, &nev, &ecap, e);
 		} else {
-			GEOSGeometry *gain = NULL, *loss = NULL;
-			st = fl__polygon_changes(h, prev, d[i].geom, &gain, &loss);
+			GEOSGeometry *gain = pj.out[i].gain, *loss = pj.out[i].loss;
+			pj.out[i].gain = pj.out[i].loss = NULL;
 			if (!st && gain) {
 				ev e = {.to = o->holder, .from = o->other, .kind = "capture", .source = src};
 				snprintf(e.id, sizeof e.id, "%s-%s", d[i].date, o->holder);
@@ -384,9 +547,15 @@ fl_status fl_import_series(const char *const *files, size_t nfiles, const fl_imp
 			}
 		}
 		prev = d[i].geom;
-		if (o->progress)
-			o->progress(i + 1, nd, o->userdata);
 	}
+	for (size_t i = 0; pj.out && i < nd; i++) {
+		if (pj.out[i].gain)
+			GEOSGeom_destroy_r(h, pj.out[i].gain);
+		if (pj.out[i].loss)
+			GEOSGeom_destroy_r(h, pj.out[i].loss);
+		free(pj.out[i].msg);
+	}
+	free(pj.out);
 	/* the rest of the extent: everything ever gained outside the first area */
 	if (!st && ngains && nev) {
 		GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, gains,

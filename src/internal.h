@@ -86,6 +86,10 @@ GEOSGeometry *fl__coverage_union(GEOSContextHandle_t h, GEOSGeometry *const *par
 fl_status fl__polygon_changes(GEOSContextHandle_t h, const GEOSGeometry *before,
 			      const GEOSGeometry *after, GEOSGeometry **gain, GEOSGeometry **loss);
 
+/* Run fn(i, ctx, geos) for i in [0, n) on a few threads (parallel.c). */
+typedef void (*fl__task_fn)(size_t i, void *ctx, GEOSContextHandle_t h);
+void fl__parallel_for(size_t n, fl__task_fn fn, void *ctx);
+
 /* ---- the tracker (tracker.c, store_ogr.c) ---- */
 typedef struct fl__region {
 	fl_region pub;
@@ -136,12 +140,33 @@ struct fl_tracker {
 	fl__atom *atoms;
 	size_t natoms;
 	double total_km2;      /* area of the tracked extent */
+
+	size_t *tl_pool;       /* all atoms' timelines, one block */
+
+	uint64_t source_key;   /* sizes and times of the source files (index.c) */
+	char *index_path;      /* where the index lives, or NULL */
+	unsigned char *arena;  /* the index's bytes, when read from it: strings point here */
+	int *pool_regions;     /* events' region lists, when read from the index */
+	size_t *pool_atoms;    /* events' atom lists, when read from the index */
 };
+
+/* ---- the persistent index (index.c) ---- */
+/* The key of a tracker's sources: paths, sizes and modification times. */
+uint64_t fl__sources_key(const char *path);
+/* Fill a new tracker (path, geos, geod set) from the index when it matches
+ * the sources; FL_ENOTFOUND when there is none or it is stale. */
+fl_status fl__index_load(fl_tracker *t);
+/* Whether a tracker is big enough for an index to pay. */
+bool fl__index_worth(const fl_tracker *t);
+/* Save it (best effort: a read-only folder just has no index). */
+void fl__index_save(const fl_tracker *t);
+/* Each atom's timeline from the events' atoms, in apply order (atoms.c). */
+fl_status fl__atoms_timelines(fl_tracker *t);
 
 /* Read every layer of a tracker, recording problems in d (continues past
  * bad rows so that `check` can report all of them).  Returns a tracker
  * even when d has errors, unless the files cannot be read at all. */
-fl_status fl__tracker_load(const char *path, fl__diags *d, fl_tracker **out);
+fl_status fl__tracker_load(const char *path, bool use_index, fl__diags *d, fl_tracker **out);
 
 /* Build atoms and timelines (atoms.c). */
 fl_status fl__atoms_build(fl_tracker *t, fl__diags *d);
@@ -179,6 +204,11 @@ fl_status fl__sink_layer(fl__sink *s, const char *layer, const fl__field *fields
 			 size_t nfields, bool has_geometry);
 fl_status fl__sink_add(fl__sink *s, const fl__value *values, GEOSContextHandle_t h,
 		       const GEOSGeometry *g);
+/* The OGR style string of the next feature added (KML colours). */
+void fl__sink_style(fl__sink *s, const char *style);
+/* The GDAL dataset being built (a GDALDatasetH), and its driver name. */
+void *fl__sink_dataset(fl__sink *s);
+const char *fl__sink_driver(const fl__sink *s);
 fl_status fl__sink_commit(fl__sink *s);
 /* Finish and hand the bytes to the caller (malloc'd, NUL-terminated). */
 fl_status fl__sink_commit_mem(fl__sink *s, unsigned char **buf, size_t *len);
@@ -190,5 +220,31 @@ const GEOSGeometry *fl__snapshot_geom(const fl_snapshot *s, size_t i);
 const GEOSGeometry *fl__diff_geom(const fl_diff *d, size_t i);
 /* The GDAL driver name for a format name or a path's extension. */
 fl_status fl__resolve_format(const char *path, const char *format, const char **driver);
+
+
+/* ---- stores (store_copy.c, store_pg.c) ---- */
+typedef enum fl__store_kind { FL__STORE_FOLDER, FL__STORE_GPKG, FL__STORE_PG } fl__store_kind;
+#define FL__NLAYERS 5
+/* actors, regions, areas, events, zones: the order they are read in */
+extern const char *const fl__layer_names[FL__NLAYERS];
+fl__store_kind fl__store_kind_of(const char *path);
+/* The file of layer `name` in a folder tracker (malloc'd), NULL if absent. */
+char *fl__store_file(const char *root, const char *name);
+/* Open one file of a folder tracker as GDAL reads it (a GDALDatasetH). */
+void *fl__store_open_file(const char *file);
+/* Layer `name` of a dataset, in insertion order (a result set to release
+ * with GDALDatasetReleaseResultSet when *is_sql). */
+void *fl__store_layer(void *ds, const char *name, bool *is_sql);
+/* Copy an OGR layer's fields and features into a new layer of dst. */
+fl_status fl__copy_layer(void *src_layer, void *dst_ds, const char *name, char **lco);
+/* Call fn for every tracker layer present in the store at path. */
+fl_status fl__store_each_layer(const char *path, fl_status (*fn)(void *ctx, const char *name,
+								void *layer),
+			       void *ctx);
+/* Install the SQL functions into a PostgreSQL dataset (store_pg.c). */
+fl_status fl__pg_install(void *ds, bool polygons);
+/* fsync a folder so that renames in it are durable. */
+fl_status fl__fsync_dir(const char *dir);
+
 
 #endif

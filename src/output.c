@@ -36,6 +36,7 @@ struct fl__sink {
 	OGRSpatialReferenceH srs;
 	bool multi;         /* driver wants one geometry type: promote to multi */
 	bool quiet;         /* GDAL's error handler is pushed */
+	char *style;        /* OGR style string of the next feature, or NULL */
 	size_t nfields;
 	fl__ftype types[64];
 	int index[64];      /* the layer's index of each field (drivers add their own) */
@@ -47,7 +48,8 @@ static const struct {
 	{"geojson", "GeoJSON", "geojson"}, {"json", "GeoJSON", "json"},
 	{"gpkg", "GPKG", "gpkg"},	   {"geopackage", "GPKG", "gpkg"},
 	{"fgb", "FlatGeobuf", "fgb"},	   {"flatgeobuf", "FlatGeobuf", "fgb"},
-	{"kml", "KML", "kml"},		   {"shp", "ESRI Shapefile", "shp"},
+	{"kml", "LIBKML", "kml"},	   {"kml", "KML", "kml"},
+	{"shp", "ESRI Shapefile", "shp"},
 	{"shapefile", "ESRI Shapefile", "shp"}, {"csv", "CSV", "csv"},
 };
 #define NFORMATS (sizeof formats / sizeof formats[0])
@@ -57,8 +59,9 @@ fl_status fl__resolve_format(const char *path, const char *format, const char **
 	GDALAllRegister();
 	if (format && *format) {
 		for (size_t i = 0; i < NFORMATS; i++)
-			if (strcasecmp(format, formats[i].alias) == 0 ||
-			    strcasecmp(format, formats[i].driver) == 0) {
+			if ((strcasecmp(format, formats[i].alias) == 0 ||
+			     strcasecmp(format, formats[i].driver) == 0) &&
+			    GDALGetDriverByName(formats[i].driver)) {
 				*driver = formats[i].driver;
 				return FL_OK;
 			}
@@ -80,7 +83,8 @@ fl_status fl__resolve_format(const char *path, const char *format, const char **
 	const char *slash = strrchr(path, '/');
 	if (dot && (!slash || dot > slash))
 		for (size_t i = 0; i < NFORMATS; i++)
-			if (strcasecmp(dot + 1, formats[i].ext) == 0) {
+			if (strcasecmp(dot + 1, formats[i].ext) == 0 &&
+			    GDALGetDriverByName(formats[i].driver)) {
 				*driver = formats[i].driver;
 				return FL_OK;
 			}
@@ -128,7 +132,11 @@ static fl_status create_layer(fl__sink *s, const char *layer, const fl__field *f
 		case FL__INT: ft = OFTInteger64; break;
 		/* GDAL's CSV and KML drivers write dates as 2020/11/25: keep ISO 8601 text */
 		case FL__DATE: ft = text_dates(s->driver) ? OFTString : OFTDate; break;
-		case FL__DATETIME: ft = text_dates(s->driver) ? OFTString : OFTDateTime; break;
+		/* Shapefile has no date-time type either: ISO 8601 text keeps the time and offset */
+		case FL__DATETIME:
+			ft = text_dates(s->driver) || !strcmp(s->driver, "ESRI Shapefile") ? OFTString
+											   : OFTDateTime;
+			break;
 		case FL__BOOL: ft = OFTInteger; sub = OFSTBoolean; break;
 		}
 		s->types[i] = fields[i].type;
@@ -171,12 +179,20 @@ fl_status fl__sink_open(const char *path, const char *format, const char *layer,
 	s->quiet = true;
 	s->driver = driver;
 	s->target = to_stdout ? NULL : fl__strdup(path);
-	s->multi = strcmp(driver, "GeoJSON") && strcmp(driver, "KML") && strcmp(driver, "CSV");
+	s->multi = strcmp(driver, "GeoJSON") && strcmp(driver, "KML") && strcmp(driver, "LIBKML") &&
+		   strcmp(driver, "CSV");
 	s->memdir = fl__printf("/vsimem/frontline-%ld-%u", (long)getpid(),
 			       __atomic_add_fetch(&sink_counter, 1, __ATOMIC_SEQ_CST));
 	const char *base = s->target ? strrchr(s->target, '/') : NULL;
 	base = base ? base + 1 : s->target;
-	if (base)
+	/* drivers choose by the extension (a directory of files for FlatGeobuf or
+	 * LIBKML without theirs): build under the driver's own extension */
+	const char *dot = base ? strrchr(base, '.') : NULL;
+	const char *want = ext_of_driver(driver);
+	if (base && strcmp(want, "dat") && (!dot || strcasecmp(dot + 1, want)))
+		s->mempath = fl__printf("%s/%.*s.%s", s->memdir, dot ? (int)(dot - base) : (int)strlen(base),
+					base, want);
+	else if (base)
 		s->mempath = fl__printf("%s/%s", s->memdir, base);
 	else
 		s->mempath = fl__printf("%s/out.%s", s->memdir, ext_of_driver(driver));
@@ -246,12 +262,33 @@ fl_status fl__sink_add(fl__sink *s, const fl__value *v, GEOSContextHandle_t h, c
 			og = OGR_G_ForceToMultiPolygon(og);
 		OGR_F_SetGeometryDirectly(f, og);
 	}
+	if (s->style) {
+		OGR_F_SetStyleString(f, s->style);
+		free(s->style);
+		s->style = NULL;
+	}
 	OGRErr err = OGR_L_CreateFeature(s->lyr, f);
 	OGR_F_Destroy(f);
 	if (err != OGRERR_NONE)
 		return fl__fail(FL_EIO, "GDAL %s: cannot write a feature: %s", s->driver,
 				CPLGetLastErrorMsg());
 	return FL_OK;
+}
+
+void fl__sink_style(fl__sink *s, const char *style)
+{
+	free(s->style);
+	s->style = style ? fl__strdup(style) : NULL;
+}
+
+void *fl__sink_dataset(fl__sink *s)
+{
+	return s->ds;
+}
+
+const char *fl__sink_driver(const fl__sink *s)
+{
+	return s->driver;
 }
 
 static fl_status write_all(int fd, const unsigned char *p, size_t n)
@@ -322,7 +359,7 @@ fl_status fl__sink_commit(fl__sink *s)
 		/* phase 1: every file to a temporary name beside its target (fsync'd);
 		 * phase 2: rename them, the main file last.  A failure in phase 1
 		 * removes the temporaries and leaves the targets untouched. */
-		const char *base = slash ? slash + 1 : s->target;
+		const char *base = strrchr(s->mempath, '/') + 1;
 		size_t nf = (size_t)CSLCount(files), nt = 0;
 		char **tmp = calloc(nf + 1, sizeof *tmp), **dst = calloc(nf + 1, sizeof *dst);
 		int main_i = -1;
@@ -332,7 +369,8 @@ fl_status fl__sink_commit(fl__sink *s)
 			if (!strcmp(files[i], ".") || !strcmp(files[i], ".."))
 				continue;
 			struct stat sb;
-			char *d = fl__printf("%s/%s", dir, files[i]);
+			char *d = !strcmp(files[i], base) ? fl__strdup(s->target)
+							  : fl__printf("%s/%s", dir, files[i]);
 			if (d && stat(d, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 				st = fl__fail(FL_EIO, "%s: cannot write: it is a directory (nothing written)", d);
 				free(d);
@@ -409,10 +447,24 @@ void fl__sink_abort(fl__sink *s)
 		VSIRmdirRecursive(s->memdir);
 	if (s->srs)
 		OSRDestroySpatialReference(s->srs);
+	free(s->style);
 	free(s->target);
 	free(s->memdir);
 	free(s->mempath);
 	if (s->quiet)
 		CPLPopErrorHandler();
 	free(s);
+}
+
+fl_status fl__fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return fl__fail(FL_EIO, "%s: cannot open the folder: %s", dir, strerror(errno));
+	int rc = fsync(fd);
+	int e = errno;
+	close(fd);
+	if (rc && e != EINVAL)
+		return fl__fail(FL_EIO, "%s: fsync failed: %s", dir, strerror(e));
+	return FL_OK;
 }

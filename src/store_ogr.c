@@ -476,8 +476,30 @@ static int parse_status(const char *s)
 	return -1;
 }
 
-static fl_status load_events(fl_tracker *t, layer_src *L, fl__diags *d, area_def *areas,
-			     size_t nareas)
+static int cmp_area(const void *a, const void *b)
+{
+	return strcmp(((const area_def *)a)->id, ((const area_def *)b)->id);
+}
+
+/* Give each polygon event its polygon from areas.geojson. */
+static void attach_areas(fl_tracker *t, area_def *areas, size_t nareas, fl__diags *d)
+{
+	qsort(areas, nareas, sizeof *areas, cmp_area);
+	for (size_t i = 0; i < t->nevents; i++) {
+		fl__event *e = &t->events[i];
+		if (!e->area_ref)
+			continue;
+		area_def key = {e->area_ref, NULL};
+		area_def *a = bsearch(&key, areas, nareas, sizeof *areas, cmp_area);
+		if (!a)
+			fl__diags_add(d, FL__ERROR, e->pub.file, e->pub.line, "area",
+				      "no polygon with id '%s' in the areas layer", e->area_ref);
+		else
+			e->polygon = GEOSGeom_clone_r(t->geos, a->geom);
+	}
+}
+
+static fl_status load_events(fl_tracker *t, layer_src *L, fl__diags *d)
 {
 	static const char *const req[] = {"id", "date", "to", "status", "source", NULL};
 	if (!require_columns(L, req, d))
@@ -586,18 +608,9 @@ static fl_status load_events(fl_tracker *t, layer_src *L, fl__diags *d, area_def
 			}
 			free(copy);
 		}
-		if (*area) {
-			size_t i = 0;
-			while (i < nareas && strcmp(areas[i].id, area))
-				i++;
-			if (i == nareas) {
-				fl__diags_add(d, FL__ERROR, F, line, "area",
-					      "no polygon with id '%s' in areas.geojson", area);
-				ok = false;
-			} else {
-				e.polygon = GEOSGeom_clone_r(t->geos, areas[i].geom);
-				e.pub.has_polygon = 1;
-			}
+		if (*area) { /* resolved by attach_areas(), unless the index makes it unneeded */
+			e.area_ref = fl__strdup(area);
+			e.pub.has_polygon = 1;
 		}
 		if (!*regions && !*area) {
 			fl__diags_add(d, FL__ERROR, F, line, "regions",
@@ -610,6 +623,7 @@ static fl_status load_events(fl_tracker *t, layer_src *L, fl__diags *d, area_def
 		if (!ok) {
 			free(e.regions);
 			free(e.corrects_id);
+			free(e.area_ref);
 			if (e.polygon)
 				GEOSGeom_destroy_r(t->geos, e.polygon);
 			OGR_F_Destroy(f);
@@ -745,17 +759,17 @@ static int cmp_order(const void *a, const void *b)
 	return x->i < y->i ? -1 : x->i > y->i;
 }
 
-static fl_status tracker_load(const char *path, fl__diags *d, fl_tracker **out);
+static fl_status tracker_load(const char *path, bool use_index, fl__diags *d, fl_tracker **out);
 
-fl_status fl__tracker_load(const char *path, fl__diags *d, fl_tracker **out)
+fl_status fl__tracker_load(const char *path, bool use_index, fl__diags *d, fl_tracker **out)
 {
 	CPLPushErrorHandler(CPLQuietErrorHandler); /* the library never prints */
-	fl_status st = tracker_load(path, d, out);
+	fl_status st = tracker_load(path, use_index, d, out);
 	CPLPopErrorHandler();
 	return st;
 }
 
-static fl_status tracker_load(const char *path, fl__diags *d, fl_tracker **out)
+static fl_status tracker_load(const char *path, bool use_index, fl__diags *d, fl_tracker **out)
 {
 	*out = NULL;
 	GDALAllRegister();
@@ -768,6 +782,12 @@ static fl_status tracker_load(const char *path, fl__diags *d, fl_tracker **out)
 	if (st) {
 		fl_tracker_free(t);
 		return st;
+	}
+	/* the index, when it matches the sources, replaces all the reading */
+	t->source_key = fl__sources_key(path);
+	if (use_index && fl__index_load(t) == FL_OK) {
+		*out = t;
+		return FL_OK;
 	}
 	GDALDatasetH gpkg = NULL;
 	if (!is_dir(path)) {
@@ -791,10 +811,17 @@ static fl_status tracker_load(const char *path, fl__diags *d, fl_tracker **out)
 		const char *name;
 		const char *const *ext;
 		bool required;
-	} layers[] = {{"actors", csv_ext, true},   {"regions", json_ext, false},
-		      {"areas", json_ext, false},  {"events", csv_ext, true},
-		      {"zones", zone_ext, false}};
+	} layers[] = {{"actors", csv_ext, true},  {"regions", json_ext, false},
+		      {"events", csv_ext, true},  {"zones", zone_ext, false},
+		      {"areas", json_ext, false}};
 	for (size_t li = 0; li < sizeof layers / sizeof layers[0] && !st; li++) {
+		if (li == 4) { /* areas: only when polygon events need them */
+			bool any = false;
+			for (size_t i = 0; i < t->nevents; i++)
+				any |= t->events[i].area_ref != NULL;
+			if (!any)
+				break;
+		}
 		st = layer_open(path, gpkg, layers[li].name, layers[li].ext, d, &L, &missing);
 		if (st) {
 			layer_close(&L);
@@ -810,9 +837,13 @@ static fl_status tracker_load(const char *path, fl__diags *d, fl_tracker **out)
 		switch (li) {
 		case 0: st = load_actors(t, &L, d); break;
 		case 1: st = load_regions(t, &L, d); check_overlaps(t, d); break;
-		case 2: st = load_areas(t, &L, d, &areas, &nareas); break;
-		case 3: st = load_events(t, &L, d, areas, nareas); break;
-		case 4: st = load_zones(t, &L, d); break;
+		case 2: st = load_events(t, &L, d); break;
+		case 3: st = load_zones(t, &L, d); break;
+		case 4:
+			st = load_areas(t, &L, d, &areas, &nareas);
+			if (!st)
+				attach_areas(t, areas, nareas, d);
+			break;
 		}
 		layer_close(&L);
 	}
@@ -852,6 +883,8 @@ static fl_status tracker_load(const char *path, fl__diags *d, fl_tracker **out)
 		fl_tracker_free(t);
 		return st;
 	}
+	if (use_index && d->nerrors == 0 && fl__index_worth(t))
+		fl__index_save(t);
 	*out = t;
 	return FL_OK;
 }

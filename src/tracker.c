@@ -14,7 +14,7 @@ fl_status fl_tracker_open(const char *path, fl_tracker **out)
 	*out = NULL;
 	fl__diags d = {0};
 	fl_tracker *t = NULL;
-	fl_status st = fl__tracker_load(path, &d, &t);
+	fl_status st = fl__tracker_load(path, true, &d, &t);
 	if (st == FL_OK && d.nerrors) {
 		size_t i = 0;
 		while (d.v[i].severity != FL__ERROR)
@@ -34,7 +34,9 @@ fl_status fl_tracker_open(const char *path, fl_tracker **out)
 	return st;
 }
 
-#define FREE_STR(s) free((char *)(s))
+/* Strings, region lists and atom lists read from the index live in its
+ * buffer and pools, not in heap blocks of their own. */
+#define FREE_STR(s) (t->arena ? (void)0 : free((char *)(s)))
 
 void fl_tracker_free(fl_tracker *t)
 {
@@ -50,7 +52,7 @@ void fl_tracker_free(fl_tracker *t)
 		fl__region *r = &t->regions[i];
 		FREE_STR(r->pub.id), FREE_STR(r->pub.name), FREE_STR(r->pub.alt_names);
 		FREE_STR(r->pub.kind), FREE_STR(r->pub.parent);
-		free(r->file);
+		FREE_STR(r->file);
 		GEOSGeom_destroy_r(h, r->geom);
 	}
 	free(t->regions);
@@ -58,10 +60,12 @@ void fl_tracker_free(fl_tracker *t)
 		fl__event *e = &t->events[i];
 		FREE_STR(e->pub.id), FREE_STR(e->pub.date), FREE_STR(e->pub.source);
 		FREE_STR(e->pub.note), FREE_STR(e->pub.file);
-		free(e->regions);
+		if (!t->arena) {
+			free(e->regions);
+			free(e->atoms);
+		}
 		free(e->area_ref);
 		free(e->corrects_id);
-		free(e->atoms);
 		if (e->polygon)
 			GEOSGeom_destroy_r(h, e->polygon);
 	}
@@ -76,14 +80,16 @@ void fl_tracker_free(fl_tracker *t)
 			GEOSGeom_destroy_r(h, z->geom);
 	}
 	free(t->zones);
-	for (size_t i = 0; i < t->natoms; i++) {
-		fl__atom *a = &t->atoms[i];
-		if (a->geom)
-			GEOSGeom_destroy_r(h, a->geom);
-		free(a->tl);
-	}
+	for (size_t i = 0; i < t->natoms; i++)
+		if (t->atoms[i].geom)
+			GEOSGeom_destroy_r(h, t->atoms[i].geom);
 	free(t->atoms);
+	free(t->tl_pool);
 	free(t->path);
+	free(t->index_path);
+	free(t->arena);
+	free(t->pool_regions);
+	free(t->pool_atoms);
 	if (h)
 		GEOS_finish_r(h);
 	free(t);

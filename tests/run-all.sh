@@ -26,6 +26,8 @@ for d in ("build", "build-asan"):
         print(f"{d}: no test log")
         continue
     for line in lines:
+        if not line.strip():
+            continue
         t = json.loads(line)
         ok = t["result"] in ("OK", "SKIP", "EXPECTEDFAIL")
         out = t.get("stdout") or ""

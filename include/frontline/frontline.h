@@ -10,6 +10,9 @@
 #include "frontline/check.h"
 #include "frontline/render.h"
 #include "frontline/import.h"
+#include "frontline/control.h"
+#include "frontline/record.h"
+#include "frontline/store.h"
 #define FL_VERSION_STRING_MAX 32
 FL_API const char *fl_version(void);
 #endif

@@ -29,7 +29,8 @@ typedef struct fl_import_opts {
 	const char *date_field;  /* NULL: dates from file names */
 	const char *source;      /* NULL: each event cites its input file */
 	fl_event_status status;  /* status of the imported events */
-	/* called after each date when not NULL */
+	/* called after each input file is read, when not NULL (files are read
+	 * by several threads: the callback may run on any of them) */
 	void (*progress)(size_t done, size_t total, void *userdata);
 	void *userdata;
 } fl_import_opts;

@@ -115,6 +115,20 @@ FL_API int fl_tracker_find_event(const fl_tracker *t, const char *id);
 FL_API size_t fl_tracker_zone_count(const fl_tracker *t);
 FL_API const fl_zone *fl_tracker_zone(const fl_tracker *t, size_t i);
 
+/* The tracker's own layers as features through GDAL, for publishing:
+ *   "regions": id, name, alt_names, kind, parent, area_km2;
+ *   "zones":   id, name, actor, kind, valid_from, valid_to, source, note,
+ *              approximate;
+ *   "events":  id, date (as written), when, regions, from, to, kind, status,
+ *              source, note, recorded, corrects, partial, in apply order,
+ *              with the union of the event's area as geometry.
+ * format is a GDAL driver or short name, NULL for GeoJSON (RFC 7946).  *buf
+ * is malloc'd and NUL-terminated; the caller frees it with fl_free()
+ * (snapshot.h).  An unknown layer fails with FL_EARG. */
+FL_API fl_status fl_tracker_write_layer_buffer(const fl_tracker *t, const char *layer,
+					       const char *format, unsigned char **buf,
+					       size_t *len);
+
 FL_API const char *fl_event_kind_name(fl_event_kind k);
 FL_API const char *fl_event_status_name(fl_event_status s);
 

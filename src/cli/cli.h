@@ -34,4 +34,8 @@ int cmd_stats(const cli_global *g, int argc, char **argv);
 int cmd_check(const cli_global *g, int argc, char **argv);
 int cmd_render(const cli_global *g, int argc, char **argv);
 int cmd_import(const cli_global *g, int argc, char **argv);
+int cmd_serve(const cli_global *g, int argc, char **argv);
+int cmd_export(const cli_global *g, int argc, char **argv);
+int cmd_record(const cli_global *g, int argc, char **argv);
+int cmd_copy(const cli_global *g, int argc, char **argv);
 #endif

@@ -18,7 +18,7 @@ static const char help[] =
 static void progress(size_t done, size_t total, void *ud)
 {
 	(void)ud;
-	fprintf(stderr, "\rimport-series: %zu/%zu dates", done, total);
+	fprintf(stderr, "\rimport-series: read %zu/%zu files", done, total);
 	if (done == total)
 		fputc('\n', stderr);
 }

@@ -60,27 +60,39 @@ static int print_summary(FILE *out, const fl_tracker *t, const fl_snapshot *s, c
 		cli_error("%s", fl_error_last());
 		return 1;
 	}
-	fprintf(out, "\nChanged hands in %s (up to %s):\n", year, date);
+	fprintf(out, "\nChanged hands in %s (up to %s), by date:\n", year, date);
 	int any = 0;
-	for (size_t i = 0; i < fl_snapshot_count(s); i++) {
+	size_t n = fl_snapshot_count(s);
+	size_t *rows = malloc((n + 1) * sizeof *rows), nrows = 0;
+	for (size_t i = 0; rows && i < n; i++) {
 		const fl_piece *p = fl_snapshot_piece(s, i);
-		if (p->region == FL_NONE)
-			continue;
+		if (p->region != FL_NONE && fl_snapshot_region_holder(s0, p->region) != p->holder)
+			rows[nrows++] = i;
+	}
+	/* by the date the new holder took over (insertion sort: a handful of rows) */
+	for (size_t i = 1; i < nrows; i++)
+		for (size_t j = i; j > 0 && fl_snapshot_piece(s, rows[j - 1])->since >
+						 fl_snapshot_piece(s, rows[j])->since; j--) {
+			size_t x = rows[j];
+			rows[j] = rows[j - 1];
+			rows[j - 1] = x;
+		}
+	for (size_t k = 0; k < nrows; k++) {
+		const fl_piece *p = fl_snapshot_piece(s, rows[k]);
 		int before = fl_snapshot_region_holder(s0, p->region);
-		if (before == p->holder)
-			continue;
 		const fl_region *r = fl_tracker_region(t, (size_t)p->region);
 		const fl_event *e = p->event != FL_NONE ? fl_tracker_event(t, (size_t)p->event) : NULL;
 		char since[16] = "-";
 		if (p->has_since)
 			fl_instant_format_date(p->since, since, sizeof since);
-		fprintf(out, "  %-16s %-4s -> %-4s since %s  %-9s %s%s\n", r->id,
+		fprintf(out, "  %s  %-16s %-4s -> %-4s %-9s %s%s\n", since, r->id,
 			before == FL_NONE ? "-" : fl_tracker_actor(t, (size_t)before)->id,
-			p->holder == FL_NONE ? "-" : fl_tracker_actor(t, (size_t)p->holder)->id, since,
+			p->holder == FL_NONE ? "-" : fl_tracker_actor(t, (size_t)p->holder)->id,
 			e ? fl_event_status_name(e->status) : "", e ? e->id : "",
 			p->partial ? " (partial)" : "");
 		any = 1;
 	}
+	free(rows);
 	if (!any)
 		fprintf(out, "  (none)\n");
 	fl_snapshot_free(s0);
@@ -138,6 +150,17 @@ int cmd_snapshot(const cli_global *g, int argc, char **argv)
 		if (cli_parse_date("--as-of", as_of, FL_DATE_END, &q.as_of))
 			return 2;
 		q.has_as_of = 1;
+	}
+	/* a PostGIS tracker answers inside PostgreSQL when it can */
+	const char *path = cli_tracker_path(g);
+	if (!strncmp(path, "PG:", 3) && by == FL_BY_REGION && !summary) {
+		fl_status pst = fl_pg_snapshot_write(path, &q, out, format);
+		if (pst == FL_OK)
+			return 0;
+		if (pst != FL_ENOTFOUND) {
+			cli_error("%s", fl_error_last());
+			return 1;
+		}
 	}
 	fl_tracker *t = cli_open_tracker(g);
 	if (!t)

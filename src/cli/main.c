@@ -20,6 +20,10 @@ static const char usage[] =
 	"  check      validate a tracker and report every problem\n"
 	"  render     draw a map of a date, or of what changed (PNG, SVG, PDF)\n"
 	"  import-series  a series of dated control polygons to a tracker\n"
+	"  serve      OGC API - Features over HTTP, with a map viewer\n"
+	"  record     append an event, validated, safe with concurrent writers\n"
+	"  copy       move a tracker between folder, GeoPackage and PostGIS\n"
+	"  export     the whole history as a time-enabled layer (GeoPackage, KML, ...)\n"
 	"\n"
 	"options:\n"
 	"  -d, --tracker PATH  tracker folder or GeoPackage (default: $FRONTLINE_TRACKER,\n"
@@ -71,6 +75,14 @@ int main(int argc, char **argv)
 		return cmd_import(&g, sub_argc, sub_argv);
 	if (!strcmp(cmd, "render"))
 		return cmd_render(&g, sub_argc, sub_argv);
+	if (!strcmp(cmd, "serve"))
+		return cmd_serve(&g, sub_argc, sub_argv);
+	if (!strcmp(cmd, "copy"))
+		return cmd_copy(&g, sub_argc, sub_argv);
+	if (!strcmp(cmd, "record"))
+		return cmd_record(&g, sub_argc, sub_argv);
+	if (!strcmp(cmd, "export"))
+		return cmd_export(&g, sub_argc, sub_argv);
 	if (!strcmp(cmd, "check"))
 		return cmd_check(&g, sub_argc, sub_argv);
 	cli_error("unknown command '%s'\n\n%s", cmd, usage);

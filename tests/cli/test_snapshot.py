@@ -155,13 +155,20 @@ def reference_holders(date):
     ids = [f["properties"]["id"] for f in read_regions()["features"]]
     corrected = {r["corrects"] for r in rows if r["corrects"]}
     live = [(i, r) for i, r in enumerate(rows) if r["id"] not in corrected]
-    for _, r in live:
-        check(re.fullmatch(r"\d{4}-\d\d-\d\d", r["date"]) is not None,
-              "reference replay handles date-only events, got %r" % r["date"])
-    live.sort(key=lambda ir: (ir[1]["date"], ir[0]))
+
+    def instant(text):
+        # a date is the start of its day (UTC); a date-time has its offset
+        if re.fullmatch(r"\d{4}-\d\d-\d\d", text):
+            return datetime.datetime.fromisoformat(text + "T00:00:00+00:00")
+        t = datetime.datetime.fromisoformat(text)
+        check(t.tzinfo is not None, "reference replay: %r has no offset" % text)
+        return t
+
+    end = datetime.datetime.fromisoformat(date + "T23:59:59+00:00")
+    live.sort(key=lambda ir: (instant(ir[1]["date"]), ir[0]))
     holders = {rid: None for rid in ids}
     for _, r in live:
-        if r["date"] > date:
+        if instant(r["date"]) > end:
             continue
         for rid in (ids if r["regions"] == "*" else r["regions"].split(";")):
             holders[rid] = r["to"]
@@ -241,7 +248,8 @@ def _(tmp):
 def _(tmp):
     dates = set()
     for r in read_events():
-        d = datetime.date.fromisoformat(r["date"])
+        t = datetime.datetime.fromisoformat(r["date"] if "T" in r["date"] else r["date"] + "T00:00+00:00")
+        d = t.astimezone(datetime.timezone.utc).date()  # the UTC day the event falls on
         dates |= {d, d - datetime.timedelta(days=1)}
     errors = []
     for d in sorted(dates):
@@ -551,7 +559,8 @@ def _(tmp):
     ds = ogr.Open(gpkg)
     defn = ds.GetLayerByName("events").GetLayerDefn()
     ftype = defn.GetFieldDefn(defn.GetFieldIndex("date")).GetType()
-    check(ftype == ogr.OFTDate, "setup: events.date should be a Date column, is %s" %
+    # a date-time among the dates (the 2020-11-10 statement) makes the column DateTime
+    check(ftype in (ogr.OFTDate, ogr.OFTDateTime), "setup: events.date should be a Date or DateTime column, is %s" %
           ogr.GetFieldTypeName(ftype))
     ds = None
     for args in (["--date", "2020-11-25"], ["--date", "2020-11-08", "--as-of", "2020-11-08"],
@@ -724,9 +733,11 @@ def parse_summary(text):
             if m:
                 areas[m.group(1)] = (float(m.group(2)), float(m.group(3)))
         elif sec == "changed" and ln.strip():
-            m = re.match(r"\s+(\S+)\s+(\S+)\s+->\s+(\S+)\s+since (\S+)\s+(\S+)\s+(\S+)", ln)
+            # "  2020-11-25  kalbajar  AM -> AZ  confirmed 2020-kalbajar", sorted by date
+            m = re.match(r"\s+(\d{4}-\d\d-\d\d)\s+(\S+)\s+(\S+)\s+->\s+(\S+)\s+(\S+)\s+(\S+)", ln)
             if m:
-                changed[m.group(1)] = m.groups()[1:]
+                since, rid, frm, to, status, ev = m.groups()
+                changed[rid] = (frm, to, since, status, ev)
     return areas, changed
 
 

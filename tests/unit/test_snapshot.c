@@ -144,6 +144,102 @@ static void test_polygon_event(void **state)
 	rm_tree(dir);
 }
 
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	return n;
+}
+
+/* The tracker's own layers as GeoJSON: regions, zones, events (with the union
+ * of their area as geometry); an unknown layer is refused. */
+static void test_layers(void **state)
+{
+	(void)state;
+	char *dir = tmp_tracker();
+	write_file(dir, "actors.csv", SQUARES_ACTORS);
+	write_file(dir, "regions.geojson", SQUARES_REGIONS);
+	write_file(dir, "events.csv",
+		   EVENTS_HEADER "base,2020-01-01,*,X,,baseline,confirmed,test,,,,\n"
+				 "ab,2020-02-01,a;b,Y,X,capture,claimed,\"src, quoted\",,,,\n");
+	fl_tracker *t = NULL;
+	assert_int_equal(fl_tracker_open(dir, &t), FL_OK);
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	assert_int_equal(fl_tracker_write_layer_buffer(t, "regions", NULL, &buf, &len), FL_OK);
+	assert_int_equal(strlen((char *)buf), len);
+	assert_int_equal(count((char *)buf, "\"type\": \"Feature\""), 3);
+	assert_non_null(strstr((char *)buf, "\"id\": \"b\""));
+	fl_free(buf);
+	assert_int_equal(fl_tracker_write_layer_buffer(t, "events", NULL, &buf, &len), FL_OK);
+	assert_int_equal(count((char *)buf, "\"type\": \"Feature\""), 2);
+	assert_non_null(strstr((char *)buf, "\"regions\": \"a;b\""));
+	assert_non_null(strstr((char *)buf, "\"regions\": \"*\""));
+	assert_non_null(strstr((char *)buf, "\"when\": \"2020-02-01T00:00:00Z\""));
+	/* the union of a and b is one polygon, of all three one too */
+	assert_int_equal(count((char *)buf, "\"type\": \"Polygon\""), 2);
+	fl_free(buf);
+	assert_int_equal(fl_tracker_write_layer_buffer(t, "zones", NULL, &buf, &len), FL_OK);
+	assert_int_equal(count((char *)buf, "\"type\": \"Feature\""), 0);
+	fl_free(buf);
+	buf = (unsigned char *)"x";
+	assert_int_equal(fl_tracker_write_layer_buffer(t, "actors", NULL, &buf, &len), FL_EARG);
+	assert_null(buf);
+	assert_non_null(strstr(fl_error_last(), "actors"));
+	fl_tracker_free(t);
+	rm_tree(dir);
+}
+
+/* The persistent index: a second open reuses the overlay; changing a source
+ * file invalidates it; a damaged index is ignored. */
+static void test_index(void **state)
+{
+	(void)state;
+	char *dir = tmp_tracker();
+	write_file(dir, "actors.csv", SQUARES_ACTORS);
+	write_file(dir, "regions.geojson", SQUARES_REGIONS);
+	write_file(dir, "areas.geojson",
+		   "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":"
+		   "{\"id\":\"adv\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+		   "[[[0.5,0],[1.5,0],[1.5,1],[0.5,1],[0.5,0]]]}}]}");
+	write_file(dir, "events.csv",
+		   "id,date,regions,area,to,from,kind,status,source\n"
+		   "base,2020-01-01,*,,X,,baseline,confirmed,test\n"
+		   "adv,2020-02-01,,adv,Y,X,capture,confirmed,test\n");
+	char idx[600];
+	snprintf(idx, sizeof idx, "%s/.frontline-index", dir);
+	fl_query q = fl_query_at(0);
+	assert_int_equal(fl_instant_parse("2020-02-01", FL_DATE_END, "t", &q.at), FL_OK);
+	double y[4] = {0};
+	for (int round = 0; round < 4; round++) {
+		if (round == 2) /* damage the index: it must be ignored and rebuilt */
+			write_file(dir, ".frontline-index", "FLIDX002 garbage");
+		if (round == 3) { /* a changed source: a bigger advance */
+			sleep(1); /* a new modification time */
+			write_file(dir, "areas.geojson",
+				   "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\","
+				   "\"properties\":{\"id\":\"adv\"},\"geometry\":{\"type\":\"Polygon\","
+				   "\"coordinates\":[[[0.5,0],[2.5,0],[2.5,1],[0.5,1],[0.5,0]]]}}]}");
+		}
+		fl_tracker *t = NULL;
+		assert_int_equal(fl_tracker_open(dir, &t), FL_OK);
+		assert_int_equal(access(idx, R_OK), 0);
+		fl_snapshot *s = NULL;
+		assert_int_equal(fl_snapshot_new(t, &q, FL_BY_ACTOR, &s), FL_OK);
+		for (size_t i = 0; i < fl_snapshot_count(s); i++)
+			if (fl_snapshot_piece(s, i)->holder == fl_tracker_find_actor(t, "Y"))
+				y[round] = fl_snapshot_piece(s, i)->area_km2;
+		fl_snapshot_free(s);
+		fl_tracker_free(t);
+	}
+	assert_true(y[0] > 12000 && y[0] < 12400); /* one square degree at the equator */
+	assert_true(fabs(y[1] - y[0]) < 1e-9);   /* from the index: the same */
+	assert_true(fabs(y[2] - y[0]) < 1e-9);   /* rebuilt after damage: the same */
+	assert_true(fabs(y[3] - 2 * y[0]) < 1);  /* rebuilt after the change: twice */
+	rm_tree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -151,6 +247,8 @@ int main(void)
 		cmocka_unit_test(test_as_of_and_status),
 		cmocka_unit_test(test_by_actor_areas),
 		cmocka_unit_test(test_polygon_event),
+		cmocka_unit_test(test_index),
+		cmocka_unit_test(test_layers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

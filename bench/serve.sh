@@ -1,0 +1,95 @@
+#!/bin/sh
+# bench/serve.sh: throughput and latency of `frontline serve` for the control
+# items of one date, beside nginx serving the same GeoJSON bytes from a static
+# file (the practical limit).  wrk with 1, 16 and 64 connections (-t2 -d10s;
+# -t1 for one connection, as wrk needs at least one connection per thread).
+# Installs wrk and nginx from Debian when missing (as root).  Not part of CI.
+#
+#   sh bench/serve.sh [DATE]        (default 2020-11-25; prints a Markdown table)
+set -eu
+cd "$(dirname "$0")/.."
+DATE=${1:-2020-11-25}
+DURATION=${DURATION:-10s}
+need=""
+command -v wrk >/dev/null || need="$need wrk"
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need="$need nginx-light"
+command -v curl >/dev/null || need="$need curl"
+if [ -n "$need" ]; then
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq && apt-get install -y -qq $need >/dev/null
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+[ -f build/build.ninja ] || meson setup build >/dev/null
+ninja -C build >/dev/null
+
+tmp=$(mktemp -d /tmp/fl-bench-XXXXXX)
+fl_pid=""; ng_pid=""
+cleanup() {
+	[ -n "$fl_pid" ] && kill "$fl_pid" 2>/dev/null || true
+	[ -n "$ng_pid" ] && kill "$ng_pid" 2>/dev/null || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+./build/src/cli/frontline serve --port 0 2>"$tmp/serve.log" &
+fl_pid=$!
+for _ in $(seq 100); do grep -q "listening on" "$tmp/serve.log" 2>/dev/null && break; sleep 0.1; done
+FL=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/serve.log" | head -1)
+[ -n "$FL" ] || { cat "$tmp/serve.log"; exit 1; }
+PATHQ="/collections/control/items?datetime=$DATE"
+mkdir -p "$tmp/www"
+curl -sf "$FL$PATHQ" -o "$tmp/www/control.json"
+BYTES=$(wc -c <"$tmp/www/control.json")
+chmod 755 "$tmp" "$tmp/www" && chmod 644 "$tmp/www/control.json" # nginx workers drop root
+
+NGPORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat >"$tmp/nginx.conf" <<CONF
+worker_processes auto;
+daemon off;
+pid $tmp/nginx.pid;
+error_log $tmp/nginx-error.log;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	sendfile on;
+	tcp_nopush on;
+	keepalive_requests 1000000;
+	client_body_temp_path $tmp/body; proxy_temp_path $tmp/proxy; fastcgi_temp_path $tmp/fcgi;
+	uwsgi_temp_path $tmp/uwsgi; scgi_temp_path $tmp/scgi;
+	types { application/geo+json json; }
+	server { listen 127.0.0.1:$NGPORT; root $tmp/www; }
+}
+CONF
+"$NGINX" -c "$tmp/nginx.conf" -p "$tmp" &
+ng_pid=$!
+sleep 1
+NG="http://127.0.0.1:$NGPORT/control.json"
+curl -sf "$NG" -o /dev/null || { cat "$tmp/nginx-error.log"; exit 1; }
+
+run() { # url conns -> "req/s p99"
+	t=2; [ "$2" -lt 2 ] && t=1 # wrk needs connections >= threads
+	out=$(wrk -t$t -c"$2" -d"$DURATION" --latency "$1")
+	rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+	p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
+	echo "$rps $p99"
+}
+REPEAT=${REPEAT:-3}
+echo "Control items for $DATE: $BYTES bytes; $(nproc) CPUs; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "wrk -t2 (-t1 for 1 connection) -d$DURATION --latency; median of $REPEAT interleaved rounds"
+echo
+echo "| connections | frontline req/s | frontline p99 | nginx req/s | nginx p99 | frontline / nginx |"
+echo "|---:|---:|---:|---:|---:|---:|"
+median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+for c in 1 16 64; do
+	: >"$tmp/f" ; : >"$tmp/n"
+	for _ in $(seq "$REPEAT"); do
+		run "$FL$PATHQ" "$c" >>"$tmp/f"
+		run "$NG" "$c" >>"$tmp/n"
+	done
+	frps=$(cut -d' ' -f1 "$tmp/f" | median)
+	nrps=$(cut -d' ' -f1 "$tmp/n" | median)
+	fp99=$(cut -d' ' -f2 "$tmp/f" | sed 's/ms$//; s/\([0-9.]*\)us$/\1e-3/; s/\([0-9.]*\)s$/\1e3/' | median)
+	np99=$(cut -d' ' -f2 "$tmp/n" | sed 's/ms$//; s/\([0-9.]*\)us$/\1e-3/; s/\([0-9.]*\)s$/\1e3/' | median)
+	ratio=$(/usr/bin/python3 -c "print('%.2f' % ($frps / $nrps))")
+	echo "| $c | $frps | ${fp99} ms | $nrps | ${np99} ms | $ratio |"
+done

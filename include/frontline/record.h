@@ -1,0 +1,57 @@
+/*
+ * record.h: appending an event to a tracker, safely.
+ *
+ * fl_record_append() validates the new event against the tracker as it is
+ * (known regions and actors, a valid date, a source, and `from` being the
+ * holder of every piece of the area at the event's instant) and only then
+ * writes it; a refused event leaves every file as it was.
+ *
+ * The write never loses or corrupts data:
+ *   - folder tracker: under an advisory lock (flock) on events.csv, the file
+ *     is re-read, the row appended, and the whole file written to a
+ *     temporary file, fsync'd and renamed over events.csv (then the folder
+ *     fsync'd).  A polygon goes to areas.geojson first, the same way; the
+ *     events.csv rename is the commit point.  Concurrent writers queue on the
+ *     lock and all land; a writer killed at any point leaves either the old
+ *     or the new file.
+ *   - GeoPackage, PostgreSQL/PostGIS: one transaction (an advisory lock per
+ *     tracker serialises validation and insert among writers).
+ *
+ * `recorded` is the current instant.  The id is generated unless given:
+ * DATE-FIRSTREGION (or DATE-area), then -2, -3... when taken.
+ */
+#ifndef FRONTLINE_RECORD_H
+#define FRONTLINE_RECORD_H
+
+#include <stddef.h>
+#include "frontline/tracker.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct fl_record {
+	const char *id;               /* NULL: generated */
+	const char *date;             /* ISO 8601, required */
+	const char *const *regions;   /* region ids ... */
+	size_t nregions;
+	const char *area_file;        /* ... and/or a polygon file (any GDAL vector format) */
+	const char *to;               /* actor id, required */
+	const char *from;             /* expected previous holder, or NULL */
+	const char *source;           /* required */
+	const char *kind;             /* NULL: capture */
+	const char *status;           /* NULL: claimed */
+	const char *note;             /* may be NULL */
+} fl_record;
+
+/* Validate and append.  The id of the recorded event is written to id_out
+ * (id_len bytes, may be NULL).  Refusals are FL_EARG (a parameter: the
+ * message names it) or FL_EINPUT (the tracker itself is bad); nothing is
+ * written then. */
+FL_API fl_status fl_record_append(const char *tracker, const fl_record *r, char *id_out,
+				  size_t id_len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

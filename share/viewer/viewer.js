@@ -1,0 +1,151 @@
+/* viewer.js: the map viewer of `frontline serve`.
+ *
+ * Reads the OGC API of the same server: /collections/control for the actors'
+ * colours and the event range, /collections/control/items?datetime=D for the
+ * map of a date, /collections/changes/items?datetime=D1/D2 in compare mode.
+ * Each region's path carries the class "region-<id>", and document.body gets
+ * data-loaded="<date>" when a map is drawn (the browser test relies on both).
+ */
+(function () {
+  "use strict";
+  var DAY = 86400000;
+  var map = L.map("map", { zoomSnap: 0.25 });
+  var colors = {}, names = {}, first = 0, last = 0;
+  var controlLayer = null, changesLayer = null, seq = 0, timer = null;
+  var slider = document.getElementById("slider");
+  var dateOut = document.getElementById("date");
+  var compare = document.getElementById("compare");
+  var d1 = document.getElementById("d1"), d2 = document.getElementById("d2");
+  var statusEl = document.getElementById("status");
+
+  function isoDay(ms) { return new Date(ms).toISOString().slice(0, 10); }
+  function dayOf(text) { return Date.parse(text.slice(0, 10) + "T00:00:00Z"); }
+  function sliderDate() { return isoDay(first + Number(slider.value) * DAY); }
+  function esc(s) {
+    return String(s === null || s === undefined ? "" : s).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+  function color(id) { return colors[id] || "#bbbbbb"; }
+  function getJSON(url) {
+    return fetch(url, { headers: { Accept: "application/geo+json, application/json" } })
+      .then(function (r) {
+        return r.json().then(function (body) {
+          if (!r.ok) throw new Error(body.description || ("HTTP " + r.status));
+          return body;
+        });
+      });
+  }
+  function cls(id) { return "region-" + String(id).replace(/[^A-Za-z0-9_-]/g, "_"); }
+
+  function legend(features, title) {
+    var area = {};
+    features.forEach(function (f) {
+      var h = f.properties.holder || f.properties.to || "";
+      area[h] = (area[h] || 0) + (f.properties.area_km2 || 0);
+    });
+    var html = "<div><strong>" + esc(title) + "</strong></div>";
+    Object.keys(area).sort().forEach(function (h) {
+      html += '<div><span class="swatch" style="background:' + esc(color(h)) + '"></span>' +
+        esc(names[h] ? h + " – " + names[h] : (h || "not held")) + " <small>(" +
+        Math.round(area[h]).toLocaleString("en") + " km²)</small></div>";
+    });
+    document.getElementById("legend").innerHTML = html;
+  }
+
+  function popupControl(p) {
+    return "<table><tr><td colspan=2><strong>" + esc(p.name) + "</strong></td></tr>" +
+      "<tr><td>holder</td><td>" + esc(p.holder ? p.holder + " – " + (p.holder_name || "") : "not held") + "</td></tr>" +
+      "<tr><td>since</td><td>" + esc(p.since) + "</td></tr>" +
+      "<tr><td>status</td><td>" + esc(p.status) + (p.partial ? " (partial)" : "") + "</td></tr>" +
+      "<tr><td>source</td><td>" + esc(p.source) + "</td></tr>" +
+      "<tr><td>event</td><td>" + esc(p.event) + "</td></tr></table>";
+  }
+
+  function popupChange(p) {
+    return "<table><tr><td colspan=2><strong>" + esc(p.name) + "</strong></td></tr>" +
+      "<tr><td>change</td><td>" + esc((p.from || "none") + " → " + (p.to || "none")) + "</td></tr>" +
+      "<tr><td>area</td><td>" + esc(Math.round(p.area_km2).toLocaleString("en")) + " km²</td></tr>" +
+      "<tr><td>events</td><td>" + esc(p.events) + "</td></tr>" +
+      "<tr><td>dates</td><td>" + esc(p.first_date) + " … " + esc(p.last_date) + "</td></tr></table>";
+  }
+
+  function draw() {
+    var mine = ++seq;
+    var date = sliderDate();
+    var inCompare = compare.checked;
+    var url = "/collections/control/items?f=json&limit=10000&datetime=" + date;
+    var jobs = [getJSON(url)];
+    if (inCompare)
+      jobs.push(getJSON("/collections/changes/items?f=json&limit=10000&datetime=" +
+                        encodeURIComponent(d1.value + "/" + d2.value)));
+    statusEl.textContent = "";
+    Promise.all(jobs).then(function (res) {
+      if (mine !== seq) return; /* a later request won */
+      map.closePopup();
+      if (controlLayer) map.removeLayer(controlLayer);
+      if (changesLayer) map.removeLayer(changesLayer);
+      changesLayer = null;
+      controlLayer = L.geoJSON(res[0], {
+        style: function (f) {
+          return { fillColor: color(f.properties.holder), fillOpacity: inCompare ? 0.15 : 0.7,
+                   color: "#444", weight: 0.8, className: cls(f.id) };
+        },
+        onEachFeature: function (f, layer) { layer.bindPopup(popupControl(f.properties)); }
+      }).addTo(map);
+      if (inCompare) {
+        changesLayer = L.geoJSON(res[1], {
+          style: function (f) {
+            return { fillColor: color(f.properties.to), fillOpacity: 0.85, color: "#000",
+                     weight: 2, dashArray: "4 3", className: "change " + cls(f.id) };
+          },
+          onEachFeature: function (f, layer) { layer.bindPopup(popupChange(f.properties)); }
+        }).addTo(map);
+        legend(res[1].features, "Changes " + d1.value + " → " + d2.value);
+      } else {
+        legend(res[0].features, "Control on " + date);
+      }
+      document.body.setAttribute("data-loaded", date + (inCompare ? " " + d1.value + "/" + d2.value : ""));
+    }).catch(function (e) {
+      if (mine === seq) statusEl.textContent = e.message;
+    });
+  }
+
+  function changed(immediate) {
+    dateOut.textContent = sliderDate();
+    clearTimeout(timer);
+    timer = setTimeout(draw, immediate ? 0 : 120);
+  }
+
+  slider.addEventListener("input", function () { changed(false); });
+  compare.addEventListener("change", function () {
+    document.getElementById("compare-dates").hidden = !compare.checked;
+    if (compare.checked && !d1.value) {
+      d2.value = sliderDate();
+      d1.value = isoDay(dayOf(d2.value) - 30 * DAY);
+    }
+    changed(true);
+  });
+  d1.addEventListener("change", function () { changed(true); });
+  d2.addEventListener("change", function () { changed(true); });
+
+  getJSON("/collections/control?f=json").then(function (c) {
+    (c.actors || []).forEach(function (a) { colors[a.id] = a.color; names[a.id] = a.name; });
+    var iv = c.extent && c.extent.temporal ? c.extent.temporal.interval[0] : null;
+    first = dayOf(iv && iv[0] ? iv[0] : isoDay(Date.now()));
+    last = dayOf(iv && iv[1] ? iv[1] : isoDay(Date.now()));
+    slider.min = 0;
+    slider.max = Math.round((last - first) / DAY);
+    slider.value = slider.max;
+    var b = c.extent.spatial.bbox[0];
+    map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
+    var q = /[?&]date=(\d{4}-\d{2}-\d{2})/.exec(location.search);
+    if (q) slider.value = Math.round((dayOf(q[1]) - first) / DAY);
+    changed(true);
+  }).catch(function (e) { statusEl.textContent = e.message; });
+
+  window.frontlineViewer = {
+    setDate: function (text) { slider.value = Math.round((dayOf(text) - first) / DAY); changed(true); },
+    date: sliderDate
+  };
+})();

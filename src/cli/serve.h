@@ -1,0 +1,165 @@
+/*
+ * serve.h: the parts of `frontline serve` (OGC API - Features over
+ * libmicrohttpd).  The server is in the tool, not the library:
+ *
+ *   cmd_serve.c     options, the libmicrohttpd daemon, signals
+ *   serve_routes.c  one request in, one response out (no HTTP library here)
+ *   serve_data.c    feature sets: the library's GeoJSON cut into features,
+ *                   with envelopes, and an LRU cache of snapshots and diffs
+ *   serve_html.c    the HTML encoding of every resource
+ *   serve_static.c  the viewer and Leaflet files, from a fixed list
+ *   serve_params.c  datetime, bbox, limit, offset, f (pure functions)
+ *
+ * Threads: libmicrohttpd calls sv_handle() from several threads.  The tracker
+ * (its GEOS context) is not thread-safe, so every library call is made under
+ * lib_lock; feature sets are immutable once built and reference-counted, so
+ * responses are assembled from cached bytes without that lock.
+ */
+#ifndef FL_SERVE_H
+#define FL_SERVE_H
+#include <pthread.h>
+#include <stddef.h>
+#include <json-c/json.h>
+#include <frontline/frontline.h>
+#include "serve_params.h"
+
+/* ---- feature sets (serve_data.c) ---- */
+typedef struct sv_feature {
+	char *id;          /* the feature id of the collection */
+	char *json;        /* the GeoJSON Feature, serialized, with "id" */
+	size_t len;
+	int has_env;
+	double env[4];     /* minlon, minlat, maxlon, maxlat */
+	fl_instant t0, t1; /* temporal extent, INT64_MIN / INT64_MAX when open */
+} sv_feature;
+
+typedef struct sv_fset {
+	sv_feature *v;
+	size_t n;
+	char *all;         /* every feature's bytes joined with ',' ... */
+	size_t *pos;       /* ... feature i starting at all + pos[i] */
+	int refs;          /* atomic */
+} sv_fset;
+
+typedef enum sv_temporal { SV_T_NONE, SV_T_WHEN, SV_T_VALIDITY } sv_temporal;
+
+/* Cut a GeoJSON FeatureCollection into features; the id of each is the
+ * string property idprop (made unique with "~2", "~3" ...).  Returns NULL and
+ * a message on failure.  The set starts with one reference. */
+sv_fset *sv_fset_parse(const char *geojson, size_t len, const char *idprop, sv_temporal tk,
+		       char *err, size_t errlen);
+void sv_fset_retain(sv_fset *f);
+void sv_fset_release(sv_fset *f);
+
+/* ---- the server ---- */
+typedef enum sv_coll { SV_CONTROL, SV_CHANGES, SV_EVENTS, SV_REGIONS, SV_ZONES, SV_NCOLL } sv_coll;
+
+typedef struct sv_file {
+	const char *url;   /* "/viewer/viewer.js" */
+	const char *type;  /* media type */
+	unsigned char *data;
+	size_t len;
+} sv_file;
+
+#define SV_CACHE_SIZE 8
+
+typedef struct sv_server {
+	fl_tracker *t;
+	pthread_mutex_t lib_lock;   /* every libfrontline call on t */
+	pthread_mutex_t cache_lock; /* the cache array */
+	sv_fset *fixed[SV_NCOLL];   /* events, regions, zones: built once */
+	struct {
+		int used;
+		sv_coll coll;
+		size_t k1, k2;      /* events applied at each end */
+		sv_fset *fs;
+		unsigned long tick;
+	} cache[SV_CACHE_SIZE];
+	unsigned long tick;
+	unsigned long builds;       /* snapshots and diffs computed (for tests) */
+	fl_instant *when;           /* event instants in apply order */
+	size_t nwhen;
+	double extent[4];           /* of the regions */
+	json_object *actors;        /* [{id, name, color, kind}] (read only after init) */
+	sv_file *files;
+	size_t nfiles;
+	char origin[160];           /* "http://127.0.0.1:8080" when Host is missing */
+} sv_server;
+
+/* Load the fixed collections; nonzero with a message on failure. */
+int sv_server_init(sv_server *s, fl_tracker *t, char *err, size_t errlen);
+void sv_server_free(sv_server *s);
+
+/* The snapshot at `at` (control) or the changes over (t1, t2], from the cache
+ * or computed under lib_lock.  The caller releases the set.  NULL with a
+ * message (and *status 400 or 500) on failure. */
+sv_fset *sv_control(sv_server *s, fl_instant at, char *err, size_t errlen, int *status);
+sv_fset *sv_changes(sv_server *s, fl_instant t1, fl_instant t2, char *err, size_t errlen,
+		    int *status);
+
+/* ---- static files (serve_static.c) ---- */
+/* Read the whitelisted files from viewer_dir and leaflet_dir; a missing
+ * Leaflet is reported (nonzero) but the rest is kept. */
+int sv_static_load(sv_server *s, const char *viewer_dir, const char *leaflet_dir, char *err,
+		   size_t errlen);
+const sv_file *sv_static_find(const sv_server *s, const char *url);
+
+/* ---- one request (serve_routes.c) ---- */
+typedef struct sv_arg {
+	const char *key, *value;
+} sv_arg;
+
+typedef struct sv_request {
+	const char *method;
+	const char *path;    /* decoded */
+	const char *accept;  /* header or NULL */
+	const char *host;    /* header or NULL */
+	const sv_arg *args;  /* decoded query parameters */
+	size_t nargs;
+} sv_request;
+
+typedef struct sv_slice {
+	const char *p;
+	size_t n;
+} sv_slice;
+
+/* The body is `body`, then the slices, then `tail`.  Slices point into a
+ * feature set's cached bytes (held by `hold` until the response is sent), so
+ * that a page of features is sent without copying it. */
+typedef struct sv_response {
+	int status;
+	const char *type;    /* Content-Type */
+	unsigned char *body;
+	size_t len;
+	int owned;           /* body is malloc'd; else it lives as long as the server */
+	const char *allow;   /* Allow header for 405 */
+	sv_slice *slices;    /* malloc'd, or NULL */
+	size_t nslices;
+	sv_fset *hold;       /* a reference to release after sending, or NULL */
+	const char *tail;    /* static text after the slices, or NULL */
+} sv_response;
+
+/* Release what a response holds (body if owned, slices, the set). */
+void sv_response_free(sv_response *rs);
+
+void sv_handle(sv_server *s, const sv_request *rq, sv_response *rs);
+
+/* ---- HTML (serve_html.c) ---- */
+/* An HTML page for a JSON resource (landing page, conformance, collections,
+ * collection, feature collection, feature): malloc'd, NUL-terminated. */
+char *sv_html_page(const char *title, json_object *doc, size_t *len);
+
+/* ---- growing byte buffers (serve_data.c) ---- */
+typedef struct sv_buf {
+	char *p;
+	size_t n, cap;
+	int oom;
+} sv_buf;
+void sv_buf_add(sv_buf *b, const char *s, size_t n);
+void sv_buf_str(sv_buf *b, const char *s);
+void sv_buf_printf(sv_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+#endif

@@ -1,0 +1,444 @@
+/*
+ * serve_data.c: what `frontline serve` serves, as feature sets.
+ *
+ * The library writes a snapshot, a diff or a tracker layer as RFC 7946
+ * GeoJSON (through GDAL, exactly what `frontline snapshot` prints); here the
+ * document is cut into its features once, each kept as serialized bytes with
+ * its id, envelope and temporal extent.  A response is then a filter over the
+ * set and a concatenation of bytes: no geometry work and no library call per
+ * request.
+ *
+ * Snapshots and diffs are cached (LRU, SV_CACHE_SIZE entries) under a key
+ * that is the number of events applied at each instant: two instants with no
+ * event between them give the same map, so a viewer scrubbing day by day
+ * through a quiet month hits one entry.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "serve.h"
+
+void sv_buf_add(sv_buf *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->n + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (cap < b->n + n + 1)
+			cap *= 2;
+		char *p = realloc(b->p, cap);
+		if (!p) {
+			b->oom = 1;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = 0;
+}
+
+void sv_buf_str(sv_buf *b, const char *s)
+{
+	sv_buf_add(b, s, strlen(s));
+}
+
+void sv_buf_printf(sv_buf *b, const char *fmt, ...)
+{
+	char small[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(small, sizeof small, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof small) {
+		sv_buf_add(b, small, (size_t)n);
+		return;
+	}
+	char *big = malloc((size_t)n + 1);
+	if (!big) {
+		b->oom = 1;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	sv_buf_add(b, big, (size_t)n);
+	free(big);
+}
+
+/* ------------------------------------------------------------ feature sets */
+static void envelope(json_object *coords, double env[4], int *has)
+{
+	if (!json_object_is_type(coords, json_type_array))
+		return;
+	size_t n = json_object_array_length(coords);
+	json_object *first = n ? json_object_array_get_idx(coords, 0) : NULL;
+	if (n >= 2 && !json_object_is_type(first, json_type_array)) { /* a position */
+		double x = json_object_get_double(first);
+		double y = json_object_get_double(json_object_array_get_idx(coords, 1));
+		if (!*has) {
+			env[0] = env[2] = x;
+			env[1] = env[3] = y;
+			*has = 1;
+		}
+		env[0] = x < env[0] ? x : env[0];
+		env[1] = y < env[1] ? y : env[1];
+		env[2] = x > env[2] ? x : env[2];
+		env[3] = y > env[3] ? y : env[3];
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		envelope(json_object_array_get_idx(coords, i), env, has);
+}
+
+static void geometry_envelope(json_object *g, double env[4], int *has)
+{
+	json_object *c, *gs;
+	if (json_object_object_get_ex(g, "coordinates", &c))
+		envelope(c, env, has);
+	else if (json_object_object_get_ex(g, "geometries", &gs))
+		for (size_t i = 0; i < json_object_array_length(gs); i++)
+			geometry_envelope(json_object_array_get_idx(gs, i), env, has);
+}
+
+static const char *prop_str(json_object *props, const char *name)
+{
+	json_object *v;
+	if (!json_object_object_get_ex(props, name, &v) || !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static fl_instant prop_instant(json_object *props, const char *name, fl_date_side side,
+			       fl_instant dflt)
+{
+	const char *s = prop_str(props, name);
+	fl_instant t;
+	if (!s || fl_instant_parse(s, side, name, &t) != FL_OK) {
+		fl_error_clear();
+		return dflt;
+	}
+	return t;
+}
+
+void sv_fset_retain(sv_fset *f)
+{
+	__atomic_add_fetch(&f->refs, 1, __ATOMIC_SEQ_CST);
+}
+
+void sv_fset_release(sv_fset *f)
+{
+	if (!f || __atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->v[i].id);
+		free(f->v[i].json);
+	}
+	free(f->v);
+	free(f->all);
+	free(f->pos);
+	free(f);
+}
+
+static int id_taken(const sv_fset *f, const char *id)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (strcmp(f->v[i].id, id) == 0)
+			return 1;
+	return 0;
+}
+
+sv_fset *sv_fset_parse(const char *geojson, size_t len, const char *idprop, sv_temporal tk,
+		       char *err, size_t errlen)
+{
+	json_tokener *tok = json_tokener_new_ex(64);
+	json_object *doc = tok ? json_tokener_parse_ex(tok, geojson, (int)len) : NULL;
+	if (tok)
+		json_tokener_free(tok);
+	json_object *features;
+	if (!doc || !json_object_object_get_ex(doc, "features", &features) ||
+	    !json_object_is_type(features, json_type_array)) {
+		snprintf(err, errlen, "the library's GeoJSON could not be read");
+		json_object_put(doc);
+		return NULL;
+	}
+	size_t n = json_object_array_length(features);
+	sv_fset *f = calloc(1, sizeof *f);
+	if (!f || !(f->v = calloc(n ? n : 1, sizeof *f->v))) {
+		free(f);
+		json_object_put(doc);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	f->refs = 1;
+	for (size_t i = 0; i < n; i++) {
+		json_object *ft = json_object_array_get_idx(features, i), *props = NULL, *geom = NULL;
+		json_object_object_get_ex(ft, "properties", &props);
+		json_object_object_get_ex(ft, "geometry", &geom);
+		sv_feature *o = &f->v[f->n];
+		const char *base = props ? prop_str(props, idprop) : NULL;
+		char idbuf[512];
+		snprintf(idbuf, sizeof idbuf, "%s", base ? base : "feature");
+		for (int k = 2; id_taken(f, idbuf); k++)
+			snprintf(idbuf, sizeof idbuf, "%s~%d", base ? base : "feature", k);
+		o->id = strdup(idbuf);
+		if (geom)
+			geometry_envelope(geom, o->env, &o->has_env);
+		o->t0 = INT64_MIN;
+		o->t1 = INT64_MAX;
+		if (tk == SV_T_WHEN && props)
+			o->t0 = o->t1 = prop_instant(props, "when", FL_DATE_START, 0);
+		else if (tk == SV_T_VALIDITY && props) {
+			o->t0 = prop_instant(props, "valid_from", FL_DATE_START, INT64_MIN);
+			o->t1 = prop_instant(props, "valid_to", FL_DATE_END, INT64_MAX);
+		}
+		/* "id" first, as GeoJSON readers print it */
+		json_object *out = json_object_new_object();
+		json_object_object_add(out, "type", json_object_new_string("Feature"));
+		json_object_object_add(out, "id", json_object_new_string(idbuf));
+		json_object_object_add(out, "properties", json_object_get(props));
+		json_object_object_add(out, "geometry", json_object_get(geom));
+		size_t jl = 0;
+		const char *js = json_object_to_json_string_length(
+			out, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &jl);
+		o->json = js ? malloc(jl + 1) : NULL;
+		if (o->json) {
+			memcpy(o->json, js, jl + 1);
+			o->len = jl;
+		}
+		json_object_put(out);
+		f->n++;
+		if (!o->id || !o->json) {
+			sv_fset_release(f);
+			json_object_put(doc);
+			snprintf(err, errlen, "out of memory");
+			return NULL;
+		}
+	}
+	json_object_put(doc);
+	/* the joined bytes that pages are sliced from */
+	size_t total = 1;
+	for (size_t i = 0; i < f->n; i++)
+		total += f->v[i].len + 1;
+	f->all = malloc(total);
+	f->pos = malloc((f->n ? f->n : 1) * sizeof *f->pos);
+	if (!f->all || !f->pos) {
+		sv_fset_release(f);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	size_t at = 0;
+	for (size_t i = 0; i < f->n; i++) {
+		if (i)
+			f->all[at++] = ',';
+		f->pos[i] = at;
+		memcpy(f->all + at, f->v[i].json, f->v[i].len);
+		at += f->v[i].len;
+	}
+	f->all[at] = 0;
+	return f;
+}
+
+/* ------------------------------------------------------------------ server */
+static int cmp_instant(const void *a, const void *b)
+{
+	fl_instant x = *(const fl_instant *)a, y = *(const fl_instant *)b;
+	return x < y ? -1 : x > y;
+}
+
+static sv_fset *layer(fl_tracker *t, const char *name, const char *idprop, sv_temporal tk,
+		      char *err, size_t errlen)
+{
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	if (fl_tracker_write_layer_buffer(t, name, NULL, &buf, &len) != FL_OK) {
+		snprintf(err, errlen, "%s: %s", name, fl_error_last());
+		return NULL;
+	}
+	sv_fset *f = sv_fset_parse((const char *)buf, len, idprop, tk, err, errlen);
+	fl_free(buf);
+	return f;
+}
+
+int sv_server_init(sv_server *s, fl_tracker *t, char *err, size_t errlen)
+{
+	s->t = t;
+	pthread_mutex_init(&s->lib_lock, NULL);
+	pthread_mutex_init(&s->cache_lock, NULL);
+	s->nwhen = fl_tracker_event_count(t);
+	s->when = malloc((s->nwhen ? s->nwhen : 1) * sizeof *s->when);
+	if (!s->when) {
+		snprintf(err, errlen, "out of memory");
+		return 1;
+	}
+	for (size_t i = 0; i < s->nwhen; i++)
+		s->when[i] = fl_tracker_event(t, i)->when;
+	qsort(s->when, s->nwhen, sizeof *s->when, cmp_instant);
+	if (!(s->fixed[SV_REGIONS] = layer(t, "regions", "id", SV_T_NONE, err, errlen)) ||
+	    !(s->fixed[SV_ZONES] = layer(t, "zones", "id", SV_T_VALIDITY, err, errlen)) ||
+	    !(s->fixed[SV_EVENTS] = layer(t, "events", "id", SV_T_WHEN, err, errlen)))
+		return 1;
+	int has = 0;
+	const sv_fset *r = s->fixed[SV_REGIONS];
+	for (size_t i = 0; i < r->n; i++) {
+		if (!r->v[i].has_env)
+			continue;
+		const double *e = r->v[i].env;
+		if (!has) {
+			memcpy(s->extent, e, sizeof s->extent);
+			has = 1;
+		}
+		s->extent[0] = e[0] < s->extent[0] ? e[0] : s->extent[0];
+		s->extent[1] = e[1] < s->extent[1] ? e[1] : s->extent[1];
+		s->extent[2] = e[2] > s->extent[2] ? e[2] : s->extent[2];
+		s->extent[3] = e[3] > s->extent[3] ? e[3] : s->extent[3];
+	}
+	if (!has) {
+		s->extent[0] = -180, s->extent[1] = -90, s->extent[2] = 180, s->extent[3] = 90;
+	}
+	s->actors = json_object_new_array();
+	for (size_t i = 0; i < fl_tracker_actor_count(t); i++) {
+		const fl_actor *a = fl_tracker_actor(t, i);
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "id", json_object_new_string(a->id));
+		json_object_object_add(o, "name", json_object_new_string(a->name));
+		json_object_object_add(o, "color", json_object_new_string(a->color));
+		json_object_object_add(o, "kind", json_object_new_string(a->kind));
+		json_object_array_add(s->actors, o);
+	}
+	return 0;
+}
+
+void sv_server_free(sv_server *s)
+{
+	for (int i = 0; i < SV_NCOLL; i++)
+		sv_fset_release(s->fixed[i]);
+	for (int i = 0; i < SV_CACHE_SIZE; i++)
+		if (s->cache[i].used)
+			sv_fset_release(s->cache[i].fs);
+	for (size_t i = 0; i < s->nfiles; i++)
+		free(s->files[i].data);
+	free(s->files);
+	free(s->when);
+	json_object_put(s->actors);
+	pthread_mutex_destroy(&s->lib_lock);
+	pthread_mutex_destroy(&s->cache_lock);
+}
+
+/* Number of events with instant <= at. */
+static size_t applied(const sv_server *s, fl_instant at)
+{
+	size_t lo = 0, hi = s->nwhen;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->when[mid] <= at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static sv_fset *cache_get(sv_server *s, sv_coll c, size_t k1, size_t k2)
+{
+	sv_fset *f = NULL;
+	pthread_mutex_lock(&s->cache_lock);
+	for (int i = 0; i < SV_CACHE_SIZE && !f; i++)
+		if (s->cache[i].used && s->cache[i].coll == c && s->cache[i].k1 == k1 &&
+		    s->cache[i].k2 == k2) {
+			f = s->cache[i].fs;
+			sv_fset_retain(f);
+			s->cache[i].tick = ++s->tick;
+		}
+	pthread_mutex_unlock(&s->cache_lock);
+	return f;
+}
+
+static void cache_put(sv_server *s, sv_coll c, size_t k1, size_t k2, sv_fset *f)
+{
+	pthread_mutex_lock(&s->cache_lock);
+	int slot = 0;
+	for (int i = 0; i < SV_CACHE_SIZE; i++) {
+		if (!s->cache[i].used) {
+			slot = i;
+			break;
+		}
+		if (s->cache[i].tick < s->cache[slot].tick)
+			slot = i;
+	}
+	if (s->cache[slot].used)
+		sv_fset_release(s->cache[slot].fs); /* in-flight responses keep their reference */
+	sv_fset_retain(f);
+	s->cache[slot].used = 1;
+	s->cache[slot].coll = c;
+	s->cache[slot].k1 = k1;
+	s->cache[slot].k2 = k2;
+	s->cache[slot].fs = f;
+	s->cache[slot].tick = ++s->tick;
+	s->builds++;
+	pthread_mutex_unlock(&s->cache_lock);
+}
+
+static sv_fset *compute(sv_server *s, sv_coll c, fl_instant t1, fl_instant t2, size_t k1,
+			size_t k2, char *err, size_t errlen, int *status)
+{
+	sv_fset *f = cache_get(s, c, k1, k2);
+	if (f)
+		return f;
+	pthread_mutex_lock(&s->lib_lock);
+	f = cache_get(s, c, k1, k2); /* built by another thread meanwhile? */
+	if (!f) {
+		unsigned char *buf = NULL;
+		size_t len = 0;
+		fl_status st;
+		fl_query q = fl_query_at(t2);
+		if (c == SV_CONTROL) {
+			fl_snapshot *snap = NULL;
+			st = fl_snapshot_new(s->t, &q, FL_BY_REGION, &snap);
+			if (!st)
+				st = fl_snapshot_write_buffer(snap, NULL, &buf, &len);
+			fl_snapshot_free(snap);
+		} else {
+			fl_diff *d = NULL;
+			st = fl_diff_new(s->t, &q, t1, t2, FL_BY_REGION, &d);
+			if (!st)
+				st = fl_diff_write_buffer(d, NULL, &buf, &len);
+			fl_diff_free(d);
+		}
+		if (st) {
+			snprintf(err, errlen, "%s", fl_error_last());
+			*status = st == FL_EARG ? 400 : 500;
+		} else {
+			f = sv_fset_parse((const char *)buf, len, "region", SV_T_NONE, err, errlen);
+			*status = 500;
+			if (f) {
+				cache_put(s, c, k1, k2, f);
+			}
+		}
+		fl_free(buf);
+	}
+	pthread_mutex_unlock(&s->lib_lock);
+	return f;
+}
+
+sv_fset *sv_control(sv_server *s, fl_instant at, char *err, size_t errlen, int *status)
+{
+	size_t k = applied(s, at);
+	return compute(s, SV_CONTROL, at, at, k, k, err, errlen, status);
+}
+
+sv_fset *sv_changes(sv_server *s, fl_instant t1, fl_instant t2, char *err, size_t errlen,
+		    int *status)
+{
+	if (t1 > t2) {
+		snprintf(err, errlen, "the interval ends before it starts");
+		*status = 400;
+		return NULL;
+	}
+	return compute(s, SV_CHANGES, t1, t2, applied(s, t1), applied(s, t2), err, errlen, status);
+}

@@ -1,0 +1,742 @@
+/*
+ * serve_routes.c: one request of `frontline serve`, answered.
+ *
+ * OGC API - Features - Part 1: Core, with the GeoJSON and HTML encodings:
+ *   /                                 landing page
+ *   /api                              the API definition (OpenAPI 3.0)
+ *   /conformance                      the conformance classes
+ *   /collections                      control, changes, events, regions, zones
+ *   /collections/{id}                 one collection
+ *   /collections/{id}/items           features: bbox, datetime, limit, offset
+ *   /collections/{id}/items/{fid}     one feature
+ *   /viewer, /viewer/..., /static/leaflet/...   the map viewer (serve_static.c)
+ * Every error is a JSON body {"code", "description"} with 400, 404, 405 or 500.
+ * Nothing here knows about HTTP libraries: cmd_serve.c turns an sv_response
+ * into libmicrohttpd calls, and tests could call sv_handle() directly.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "fl_config.h"
+#include "serve.h"
+
+#define T_JSON "application/json"
+#define T_GEOJSON "application/geo+json"
+#define T_HTML "text/html; charset=utf-8"
+#define T_OPENAPI "application/vnd.oai.openapi+json;version=3.0"
+#define CRS84 "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+
+static const struct {
+	const char *id, *title, *description;
+} colls[SV_NCOLL] = {
+	[SV_CONTROL] = {"control", "Control at an instant",
+			"Who holds each region (or piece of one) at the datetime instant, the latest "
+			"map when datetime is absent: holder, since, the event, its status and "
+			"source. A date-only datetime means the end of that day (UTC). An interval "
+			"is refused: use changes."},
+	[SV_CHANGES] = {"changes", "Changes over an interval",
+			"The pieces whose holder at the end of the datetime interval D1/D2 differs "
+			"from their holder at its start, with from, to, area_km2 and the events of "
+			"(D1, D2]. datetime must be an interval (../D2 starts before the first "
+			"event, D1/.. ends now); without it, what the latest event changed."},
+	[SV_EVENTS] = {"events", "Change log",
+		       "Every event of the change log in the order they apply, with the union of "
+		       "its area as geometry; datetime keeps the events whose instant falls in "
+		       "it (a date-only instant is the whole day)."},
+	[SV_REGIONS] = {"regions", "Regions",
+			"The tracked regions with their names in both languages and geodesic "
+			"area; datetime is accepted and ignored (regions do not change)."},
+	[SV_ZONES] = {"zones", "Zones",
+		      "Presence that is not control (peacekeeping zones, monitoring centres); "
+		      "datetime keeps the zones valid at some point of it."},
+};
+
+/* ------------------------------------------------------------- responses */
+static void respond(sv_response *rs, int status, const char *type, char *body, size_t len)
+{
+	rs->status = status;
+	rs->type = type;
+	rs->body = (unsigned char *)body;
+	rs->len = len;
+	rs->owned = 1;
+}
+
+static void respond_json(sv_response *rs, int status, const char *type, json_object *doc)
+{
+	size_t len = 0;
+	const char *s = json_object_to_json_string_length(
+		doc, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+	char *body = s ? malloc(len + 1) : NULL;
+	if (body)
+		memcpy(body, s, len + 1);
+	respond(rs, body ? status : 500, type, body, body ? len : 0);
+}
+
+static void error(sv_response *rs, int status, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 3, 4)))
+#endif
+	;
+static void error(sv_response *rs, int status, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	const char *code = status == 400   ? "InvalidParameterValue"
+			   : status == 404 ? "NotFound"
+			   : status == 405 ? "MethodNotAllowed"
+					   : "ServerError";
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "code", json_object_new_string(code));
+	json_object_object_add(o, "description", json_object_new_string(msg));
+	respond_json(rs, status, T_JSON, o);
+	json_object_put(o);
+}
+
+/* A JSON document as JSON, or as an HTML page. */
+static void respond_doc(sv_response *rs, sp_format fmt, const char *type, const char *title,
+			json_object *doc)
+{
+	if (fmt == SP_HTML) {
+		size_t len = 0;
+		char *page = sv_html_page(title, doc, &len);
+		if (!page)
+			error(rs, 500, "out of memory");
+		else
+			respond(rs, 200, T_HTML, page, len);
+	} else {
+		respond_json(rs, 200, type, doc);
+	}
+}
+
+/* --------------------------------------------------------------- helpers */
+static const char *arg(const sv_request *rq, const char *key)
+{
+	for (size_t i = 0; i < rq->nargs; i++)
+		if (strcmp(rq->args[i].key, key) == 0)
+			return rq->args[i].value ? rq->args[i].value : "";
+	return NULL;
+}
+
+/* Every parameter must be one the API defines (OGC API Features, /req/core/
+ * query-param-unknown); a parameter given twice is refused too. */
+static int check_args(const sv_request *rq, const char *const *allowed, sv_response *rs)
+{
+	for (size_t i = 0; i < rq->nargs; i++) {
+		int ok = 0;
+		for (size_t k = 0; allowed[k] && !ok; k++)
+			ok = strcmp(rq->args[i].key, allowed[k]) == 0;
+		char shown[64];
+		snprintf(shown, sizeof shown, "%s", rq->args[i].key);
+		for (char *p = shown; *p; p++)
+			if (!isprint((unsigned char)*p))
+				*p = '?';
+		if (!ok) {
+			sv_buf b = {0};
+			for (size_t k = 0; allowed[k]; k++)
+				sv_buf_printf(&b, "%s%s", k ? ", " : "", allowed[k]);
+			error(rs, 400, "unknown parameter '%s' (this resource takes %s)", shown,
+			      b.p ? b.p : "none");
+			free(b.p);
+			return -1;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(rq->args[j].key, rq->args[i].key) == 0) {
+				error(rs, 400, "parameter '%s' given twice", shown);
+				return -1;
+			}
+	}
+	return 0;
+}
+
+/* "http://host:port" from a sane Host header, else the address we listen on. */
+static void origin(const sv_server *s, const sv_request *rq, char *buf, size_t len)
+{
+	const char *h = rq->host;
+	int ok = h && *h && strlen(h) < 100;
+	for (const char *p = h; ok && *p; p++)
+		ok = isalnum((unsigned char)*p) || strchr(".-:[]", *p);
+	if (ok)
+		snprintf(buf, len, "http://%s", h);
+	else
+		snprintf(buf, len, "%s", s->origin);
+}
+
+static void url_encode(sv_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (isalnum(c) || strchr("-._~,:", c))
+			sv_buf_add(b, (const char *)&c, 1);
+		else {
+			char e[3] = {'%', hex[c >> 4], hex[c & 15]};
+			sv_buf_add(b, e, 3);
+		}
+	}
+}
+
+static json_object *link(const char *href, const char *rel, const char *type, const char *title)
+{
+	json_object *l = json_object_new_object();
+	json_object_object_add(l, "href", json_object_new_string(href));
+	json_object_object_add(l, "rel", json_object_new_string(rel));
+	if (type)
+		json_object_object_add(l, "type", json_object_new_string(type));
+	if (title)
+		json_object_object_add(l, "title", json_object_new_string(title));
+	return l;
+}
+
+/* self (in the format asked) and alternate (the other one) */
+static void self_links(json_object *links, const char *url, sp_format fmt, const char *json_type,
+		       const char *sep)
+{
+	char buf[2048];
+	snprintf(buf, sizeof buf, "%s%sf=json", url, sep);
+	json_object *j = link(buf, fmt == SP_JSON ? "self" : "alternate", json_type,
+			      "this document as JSON");
+	snprintf(buf, sizeof buf, "%s%sf=html", url, sep);
+	json_object *h = link(buf, fmt == SP_HTML ? "self" : "alternate", "text/html",
+			      "this document as HTML");
+	json_object_array_add(links, fmt == SP_JSON ? j : h);
+	json_object_array_add(links, fmt == SP_JSON ? h : j);
+}
+
+static void iso(fl_instant t, char *buf, size_t len)
+{
+	fl_instant_format(t, buf, len);
+}
+
+static int find_coll(const char *id)
+{
+	for (int i = 0; i < SV_NCOLL; i++)
+		if (strcmp(colls[i].id, id) == 0)
+			return i;
+	return -1;
+}
+
+/* ------------------------------------------------------------- resources */
+static void landing(const sv_server *s, const char *o, sp_format fmt, sv_response *rs)
+{
+	(void)s;
+	json_object *d = json_object_new_object(), *links = json_object_new_array();
+	json_object_object_add(d, "title", json_object_new_string("frontline"));
+	json_object_object_add(
+		d, "description",
+		json_object_new_string("Territorial control over time, from the tracker "
+				       "published by frontline serve (OGC API - Features)."));
+	char u[512];
+	snprintf(u, sizeof u, "%s/", o);
+	self_links(links, u, fmt, T_JSON, "?");
+	snprintf(u, sizeof u, "%s/api", o);
+	json_object_array_add(links, link(u, "service-desc", T_OPENAPI, "the API definition"));
+	snprintf(u, sizeof u, "%s/conformance", o);
+	json_object_array_add(links, link(u, "conformance", T_JSON, "conformance classes"));
+	snprintf(u, sizeof u, "%s/collections", o);
+	json_object_array_add(links, link(u, "data", T_JSON, "the collections"));
+	snprintf(u, sizeof u, "%s/viewer", o);
+	json_object_array_add(links, link(u, "service-doc", "text/html", "map viewer with a date slider"));
+	json_object_object_add(d, "links", links);
+	respond_doc(rs, fmt, T_JSON, "frontline", d);
+	json_object_put(d);
+}
+
+static void conformance(sp_format fmt, sv_response *rs)
+{
+	static const char *const classes[] = {
+		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
+		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30"};
+	json_object *d = json_object_new_object(), *a = json_object_new_array();
+	for (size_t i = 0; i < 4; i++)
+		json_object_array_add(a, json_object_new_string(classes[i]));
+	json_object_object_add(d, "conformsTo", a);
+	respond_doc(rs, fmt, T_JSON, "Conformance", d);
+	json_object_put(d);
+}
+
+static json_object *collection_doc(const sv_server *s, const char *o, int c, sp_format fmt)
+{
+	json_object *d = json_object_new_object(), *links = json_object_new_array();
+	json_object_object_add(d, "id", json_object_new_string(colls[c].id));
+	json_object_object_add(d, "title", json_object_new_string(colls[c].title));
+	json_object_object_add(d, "description", json_object_new_string(colls[c].description));
+	char u[512], v[600];
+	snprintf(u, sizeof u, "%s/collections/%s", o, colls[c].id);
+	self_links(links, u, fmt, T_JSON, "?");
+	snprintf(v, sizeof v, "%s/items?f=json", u);
+	json_object_array_add(links, link(v, "items", T_GEOJSON, "the features as GeoJSON"));
+	snprintf(v, sizeof v, "%s/items?f=html", u);
+	json_object_array_add(links, link(v, "items", "text/html", "the features as HTML"));
+	json_object_object_add(d, "links", links);
+	json_object *ext = json_object_new_object(), *sp = json_object_new_object(),
+		    *bb = json_object_new_array(), *b1 = json_object_new_array();
+	for (int i = 0; i < 4; i++)
+		json_object_array_add(b1, json_object_new_double(s->extent[i]));
+	json_object_array_add(bb, b1);
+	json_object_object_add(sp, "bbox", bb);
+	json_object_object_add(sp, "crs", json_object_new_string(CRS84));
+	json_object_object_add(ext, "spatial", sp);
+	if (c != SV_REGIONS && s->nwhen) {
+		json_object *tm = json_object_new_object(), *iv = json_object_new_array(),
+			    *i1 = json_object_new_array();
+		char a[32], b[32];
+		iso(s->when[0], a, sizeof a);
+		iso(s->when[s->nwhen - 1], b, sizeof b);
+		json_object_array_add(i1, json_object_new_string(a));
+		json_object_array_add(i1, c == SV_ZONES ? NULL : json_object_new_string(b));
+		json_object_array_add(iv, i1);
+		json_object_object_add(tm, "interval", iv);
+		json_object_object_add(
+			tm, "trs",
+			json_object_new_string("http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"));
+		json_object_object_add(ext, "temporal", tm);
+	}
+	json_object_object_add(d, "extent", ext);
+	json_object_object_add(d, "itemType", json_object_new_string("feature"));
+	json_object *crs = json_object_new_array();
+	json_object_array_add(crs, json_object_new_string(CRS84));
+	json_object_object_add(d, "crs", crs);
+	if (c == SV_CONTROL || c == SV_CHANGES)
+		json_object_object_add(d, "actors", json_object_get(s->actors));
+	return d;
+}
+
+static void collections(const sv_server *s, const char *o, sp_format fmt, sv_response *rs)
+{
+	json_object *d = json_object_new_object(), *links = json_object_new_array(),
+		    *a = json_object_new_array();
+	char u[512];
+	snprintf(u, sizeof u, "%s/collections", o);
+	self_links(links, u, fmt, T_JSON, "?");
+	json_object_object_add(d, "links", links);
+	for (int c = 0; c < SV_NCOLL; c++)
+		json_object_array_add(a, collection_doc(s, o, c, SP_JSON));
+	json_object_object_add(d, "collections", a);
+	respond_doc(rs, fmt, T_JSON, "Collections", d);
+	json_object_put(d);
+}
+
+/* The feature set and time range for a collection and datetime, or an error
+ * response.  Returns a reference the caller releases. */
+static sv_fset *select_set(sv_server *s, int c, const sp_datetime *dt, fl_instant *lo,
+			   fl_instant *hi, sv_response *rs)
+{
+	char err[512];
+	int status = 500;
+	*lo = INT64_MIN;
+	*hi = INT64_MAX;
+	sv_fset *f = NULL;
+	fl_instant now = fl_instant_now();
+	fl_instant latest = s->nwhen && s->when[s->nwhen - 1] > now ? s->when[s->nwhen - 1] : now;
+	if (c == SV_CONTROL) {
+		if (dt->interval) {
+			error(rs, 400,
+			      "datetime: the control collection is the map at an instant (give one "
+			      "date or date-time, for example 2020-11-25); for an interval use the "
+			      "changes collection");
+			return NULL;
+		}
+		f = sv_control(s, dt->present ? dt->start.hi : latest, err, sizeof err, &status);
+	} else if (c == SV_CHANGES) {
+		if (dt->present && !dt->interval) {
+			error(rs, 400,
+			      "datetime: the changes collection needs an interval D1/D2 (for example "
+			      "datetime=2020-11-09/2020-12-02, or ../D2, D1/..), not an instant");
+			return NULL;
+		}
+		/* absent: what the latest event instant changed */
+		fl_instant last = s->nwhen ? s->when[s->nwhen - 1] : 0;
+		fl_instant t1 = !dt->present ? last - 1
+				: dt->start.open ? (s->nwhen ? s->when[0] - 1 : 0)
+						 : dt->start.hi;
+		fl_instant t2 = !dt->present || dt->end.open ? latest : dt->end.hi;
+		if (t1 > t2) {
+			error(rs, 400,
+			      "datetime: the interval ends before it starts (a date-only start is the "
+			      "end of that day)");
+			return NULL;
+		}
+		f = sv_changes(s, t1, t2, err, sizeof err, &status);
+	} else {
+		f = s->fixed[c];
+		sv_fset_retain(f);
+		if (c != SV_REGIONS)
+			sp_datetime_range(dt, lo, hi);
+	}
+	if (!f)
+		error(rs, status, "%s", err);
+	return f;
+}
+
+static const char *const item_params[] = {"f", "limit", "offset", "bbox", "bbox-crs", "datetime",
+					  NULL};
+
+static void items(sv_server *s, const char *o, int c, const sv_request *rq, sv_response *rs)
+{
+	char err[512];
+	sp_format fmt;
+	sp_datetime dt;
+	sp_bbox bb;
+	long limit, offset;
+	if (check_args(rq, item_params, rs))
+		return;
+	const char *bcrs = arg(rq, "bbox-crs");
+	if (sp_parse_format(arg(rq, "f"), rq->accept, &fmt, err, sizeof err) ||
+	    sp_parse_limit(arg(rq, "limit"), &limit, err, sizeof err) ||
+	    sp_parse_offset(arg(rq, "offset"), &offset, err, sizeof err) ||
+	    sp_parse_bbox(arg(rq, "bbox"), &bb, err, sizeof err) ||
+	    sp_parse_datetime(arg(rq, "datetime"), &dt, err, sizeof err)) {
+		error(rs, 400, "%s", err);
+		return;
+	}
+	if (bcrs && strcmp(bcrs, CRS84) != 0) {
+		error(rs, 400, "bbox-crs: only %s is supported", CRS84);
+		return;
+	}
+	fl_instant lo, hi;
+	sv_fset *f = select_set(s, c, &dt, &lo, &hi, rs);
+	if (!f)
+		return;
+
+	/* filter, then page: the page is a list of slices of the set's bytes,
+	 * consecutive features merged into one slice (with the comma between) */
+	size_t matched = 0, returned = 0, ns = 0;
+	sv_slice *sl = NULL;
+	if (f->n)
+		sl = malloc((f->n < (size_t)limit ? f->n : (size_t)limit) * sizeof *sl);
+	if (f->n && !sl) {
+		sv_fset_release(f);
+		error(rs, 500, "out of memory");
+		return;
+	}
+	for (size_t i = 0; i < f->n; i++) {
+		const sv_feature *ft = &f->v[i];
+		if (bb.present && (!ft->has_env || !sp_bbox_intersects(&bb, ft->env)))
+			continue;
+		if (ft->t1 < lo || ft->t0 > hi)
+			continue;
+		if (matched++ < (size_t)offset || returned >= (size_t)limit)
+			continue;
+		const char *p = f->all + f->pos[i];
+		size_t n = ft->len;
+		if (ns && sl[ns - 1].p + sl[ns - 1].n + 1 == p) {
+			sl[ns - 1].n += 1 + n; /* the next one in the set: extend */
+		} else {
+			if (ns) { /* a gap: start a slice at the comma before this feature */
+				p--;
+				n++;
+			}
+			sl[ns++] = (sv_slice){p, n};
+		}
+		returned++;
+	}
+
+	/* links: self, alternate, next, prev, collection */
+	sv_buf q = {0};
+	const char *keep[] = {"datetime", "bbox", "bbox-crs"};
+	for (size_t k = 0; k < 3; k++) {
+		const char *v = arg(rq, keep[k]);
+		if (v) {
+			sv_buf_printf(&q, "&%s=", keep[k]);
+			url_encode(&q, v);
+		}
+	}
+	char base[512];
+	snprintf(base, sizeof base, "%s/collections/%s/items", o, colls[c].id);
+	json_object *links = json_object_new_array();
+	const char *qs = q.p ? q.p : "";
+	sv_buf u = {0};
+	for (int which = 0; which < 4; which++) {
+		long off = which < 2 ? offset : which == 2 ? offset + limit : offset - limit;
+		if (which == 2 && (size_t)(offset + limit) >= matched)
+			continue;
+		if (which == 3 && offset == 0)
+			continue;
+		if (off < 0)
+			off = 0;
+		int html = which == 1 ? fmt == SP_JSON : fmt == SP_HTML;
+		u.n = 0;
+		sv_buf_printf(&u, "%s?f=%s%s&limit=%ld&offset=%ld", base, html ? "html" : "json", qs,
+			      limit, off);
+		const char *rel = which == 0 ? "self" : which == 1 ? "alternate" : which == 2 ? "next" : "prev";
+		json_object_array_add(links, link(u.p ? u.p : "", rel, html ? "text/html" : T_GEOJSON,
+						  NULL));
+	}
+	u.n = 0;
+	sv_buf_printf(&u, "%s/collections/%s", o, colls[c].id);
+	json_object_array_add(links, link(u.p ? u.p : "", "collection", T_JSON, colls[c].title));
+	free(u.p);
+	free(q.p);
+
+	char stamp[32];
+	iso(fl_instant_now(), stamp, sizeof stamp);
+	sv_buf out = {0};
+	sv_buf_printf(&out,
+		      "{\"type\":\"FeatureCollection\",\"numberMatched\":%zu,\"numberReturned\":%zu,"
+		      "\"timeStamp\":\"%s\",\"links\":",
+		      matched, returned, stamp);
+	sv_buf_str(&out, json_object_to_json_string_ext(links, JSON_C_TO_STRING_PLAIN |
+								       JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(links);
+	sv_buf_str(&out, ",\"features\":[");
+	if (out.oom) {
+		free(out.p);
+		free(sl);
+		sv_fset_release(f);
+		error(rs, 500, "out of memory");
+		return;
+	}
+	if (fmt == SP_HTML) {
+		for (size_t i = 0; i < ns; i++)
+			sv_buf_add(&out, sl[i].p, sl[i].n);
+		sv_buf_str(&out, "]}");
+		free(sl);
+		sv_fset_release(f);
+		json_object *doc = out.oom ? NULL : json_tokener_parse(out.p);
+		free(out.p);
+		char title[128];
+		snprintf(title, sizeof title, "%s: features", colls[c].title);
+		if (!doc) {
+			error(rs, 500, "out of memory");
+			return;
+		}
+		respond_doc(rs, SP_HTML, T_HTML, title, doc);
+		json_object_put(doc);
+		return;
+	}
+	respond(rs, 200, T_GEOJSON, out.p, out.n);
+	rs->slices = sl;
+	rs->nslices = ns;
+	rs->hold = f; /* our reference, released when the response is gone */
+	rs->tail = "]}";
+}
+
+static void item(sv_server *s, const char *o, int c, const char *fid, const sv_request *rq,
+		 sv_response *rs)
+{
+	static const char *const params[] = {"f", "datetime", NULL};
+	char err[512];
+	sp_format fmt;
+	sp_datetime dt;
+	if (check_args(rq, params, rs))
+		return;
+	if (sp_parse_format(arg(rq, "f"), rq->accept, &fmt, err, sizeof err) ||
+	    sp_parse_datetime(arg(rq, "datetime"), &dt, err, sizeof err)) {
+		error(rs, 400, "%s", err);
+		return;
+	}
+	fl_instant lo, hi;
+	sv_fset *f = select_set(s, c, &dt, &lo, &hi, rs);
+	if (!f)
+		return;
+	const sv_feature *ft = NULL;
+	for (size_t i = 0; i < f->n && !ft; i++)
+		if (strcmp(f->v[i].id, fid) == 0)
+			ft = &f->v[i];
+	json_object *doc = ft ? json_tokener_parse(ft->json) : NULL;
+	sv_fset_release(f);
+	if (!doc) {
+		char shown[80];
+		snprintf(shown, sizeof shown, "%s", fid);
+		for (char *p = shown; *p; p++)
+			if (!isprint((unsigned char)*p))
+				*p = '?';
+		error(rs, 404, "collection '%s' has no feature '%s'%s", colls[c].id, shown,
+		      c == SV_CONTROL || c == SV_CHANGES ? " at this datetime" : "");
+		return;
+	}
+	json_object *links = json_object_new_array();
+	sv_buf u = {0};
+	sv_buf_printf(&u, "%s/collections/%s/items/", o, colls[c].id);
+	url_encode(&u, fid);
+	const char *dtv = arg(rq, "datetime");
+	if (dtv) {
+		sv_buf_str(&u, "?datetime=");
+		url_encode(&u, dtv);
+	}
+	self_links(links, u.p ? u.p : "", fmt, T_GEOJSON, dtv ? "&" : "?");
+	u.n = 0;
+	sv_buf_printf(&u, "%s/collections/%s", o, colls[c].id);
+	json_object_array_add(links, link(u.p ? u.p : "", "collection", T_JSON, colls[c].title));
+	free(u.p);
+	json_object_object_add(doc, "links", links);
+	char title[160];
+	snprintf(title, sizeof title, "%s: %s", colls[c].title, fid);
+	respond_doc(rs, fmt, T_GEOJSON, title, doc);
+	json_object_put(doc);
+}
+
+/* A minimal OpenAPI 3.0 definition of the paths and parameters above. */
+static void api(const char *o, sp_format fmt, sv_response *rs)
+{
+	static const char *const text =
+		"{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"frontline\",\"version\":\"" FL_VERSION
+		"\",\"description\":\"Territorial control over time (OGC API - Features).\"},"
+		"\"paths\":{"
+		"\"/\":{\"get\":{\"summary\":\"landing page\",\"parameters\":[{\"$ref\":\"#/components/parameters/f\"}],"
+		"\"responses\":{\"200\":{\"description\":\"links\"}}}},"
+		"\"/conformance\":{\"get\":{\"summary\":\"conformance classes\",\"parameters\":[{\"$ref\":\"#/components/parameters/f\"}],"
+		"\"responses\":{\"200\":{\"description\":\"conformance\"}}}},"
+		"\"/collections\":{\"get\":{\"summary\":\"collections\",\"parameters\":[{\"$ref\":\"#/components/parameters/f\"}],"
+		"\"responses\":{\"200\":{\"description\":\"collections\"}}}},"
+		"\"/collections/{collectionId}\":{\"get\":{\"summary\":\"a collection\",\"parameters\":["
+		"{\"$ref\":\"#/components/parameters/collectionId\"},{\"$ref\":\"#/components/parameters/f\"}],"
+		"\"responses\":{\"200\":{\"description\":\"collection\"},\"404\":{\"description\":\"no such collection\"}}}},"
+		"\"/collections/{collectionId}/items\":{\"get\":{\"summary\":\"features\",\"parameters\":["
+		"{\"$ref\":\"#/components/parameters/collectionId\"},{\"$ref\":\"#/components/parameters/f\"},"
+		"{\"$ref\":\"#/components/parameters/limit\"},{\"$ref\":\"#/components/parameters/offset\"},"
+		"{\"$ref\":\"#/components/parameters/bbox\"},{\"$ref\":\"#/components/parameters/datetime\"}],"
+		"\"responses\":{\"200\":{\"description\":\"features\",\"content\":{\"application/geo+json\":{}}},"
+		"\"400\":{\"description\":\"bad parameter\"},\"404\":{\"description\":\"no such collection\"}}}},"
+		"\"/collections/{collectionId}/items/{featureId}\":{\"get\":{\"summary\":\"a feature\",\"parameters\":["
+		"{\"$ref\":\"#/components/parameters/collectionId\"},{\"name\":\"featureId\",\"in\":\"path\",\"required\":true,"
+		"\"schema\":{\"type\":\"string\"}},{\"$ref\":\"#/components/parameters/f\"},{\"$ref\":\"#/components/parameters/datetime\"}],"
+		"\"responses\":{\"200\":{\"description\":\"feature\",\"content\":{\"application/geo+json\":{}}},"
+		"\"404\":{\"description\":\"no such feature\"}}}}},"
+		"\"components\":{\"parameters\":{"
+		"\"collectionId\":{\"name\":\"collectionId\",\"in\":\"path\",\"required\":true,\"schema\":{\"type\":\"string\","
+		"\"enum\":[\"control\",\"changes\",\"events\",\"regions\",\"zones\"]}},"
+		"\"f\":{\"name\":\"f\",\"in\":\"query\",\"required\":false,\"schema\":{\"type\":\"string\",\"enum\":[\"json\",\"html\"]}},"
+		"\"limit\":{\"name\":\"limit\",\"in\":\"query\",\"required\":false,\"style\":\"form\",\"explode\":false,"
+		"\"schema\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":10000,\"default\":1000}},"
+		"\"offset\":{\"name\":\"offset\",\"in\":\"query\",\"required\":false,\"schema\":{\"type\":\"integer\",\"minimum\":0,\"default\":0}},"
+		"\"bbox\":{\"name\":\"bbox\",\"in\":\"query\",\"required\":false,\"style\":\"form\",\"explode\":false,"
+		"\"schema\":{\"type\":\"array\",\"minItems\":4,\"maxItems\":6,\"items\":{\"type\":\"number\"}}},"
+		"\"datetime\":{\"name\":\"datetime\",\"in\":\"query\",\"required\":false,\"style\":\"form\",\"explode\":false,"
+		"\"schema\":{\"type\":\"string\"}}}}}";
+	json_object *doc = json_tokener_parse(text);
+	if (!doc) {
+		error(rs, 500, "the API definition is broken");
+		return;
+	}
+	json_object *servers = json_object_new_array(), *srv = json_object_new_object();
+	json_object_object_add(srv, "url", json_object_new_string(o));
+	json_object_array_add(servers, srv);
+	json_object_object_add(doc, "servers", servers);
+	respond_doc(rs, fmt, T_OPENAPI, "API definition", doc);
+	json_object_put(doc);
+}
+
+void sv_response_free(sv_response *rs)
+{
+	if (rs->owned)
+		free(rs->body);
+	free(rs->slices);
+	sv_fset_release(rs->hold);
+	memset(rs, 0, sizeof *rs);
+}
+
+/* ---------------------------------------------------------------- routing */
+void sv_handle(sv_server *s, const sv_request *rq, sv_response *rs)
+{
+	memset(rs, 0, sizeof *rs);
+	char err[256];
+	if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0) {
+		rs->allow = "GET, HEAD";
+		error(rs, 405, "method %.16s not allowed: this service is read-only (GET, HEAD)",
+		      rq->method);
+		return;
+	}
+	if (sp_path_check(rq->path, err, sizeof err)) {
+		error(rs, 400, "bad path: %s", err);
+		return;
+	}
+	const sv_file *file = sv_static_find(s, rq->path);
+	if (file) {
+		if (rq->nargs && check_args(rq, (const char *const[]){NULL}, rs))
+			return;
+		rs->status = 200;
+		rs->type = file->type;
+		rs->body = file->data;
+		rs->len = file->len;
+		rs->owned = 0;
+		return;
+	}
+	if (!strncmp(rq->path, "/viewer", 7) || !strncmp(rq->path, "/static/", 8)) {
+		error(rs, 404, "no such file (the viewer serves a fixed list of files)");
+		return;
+	}
+	/* split the path into at most 4 segments, ignoring a trailing '/' */
+	char path[1100];
+	snprintf(path, sizeof path, "%s", rq->path);
+	size_t pl = strlen(path);
+	if (pl > 1 && path[pl - 1] == '/')
+		path[pl - 1] = 0;
+	char *seg[5] = {0};
+	int nseg = 0;
+	for (char *p = path + 1; *p && nseg < 5;) {
+		seg[nseg++] = p;
+		char *slash = strchr(p, '/');
+		if (!slash)
+			break;
+		*slash = 0;
+		p = slash + 1;
+	}
+	char o[200];
+	origin(s, rq, o, sizeof o);
+	sp_format fmt = SP_JSON;
+	if (nseg <= 2 || (nseg == 3 && strcmp(seg[2], "items"))) {
+		/* the item parameters are accepted (and ignored) here: clients such as
+		 * GDAL add the ones of a user's URL to every request */
+		if (check_args(rq, item_params, rs))
+			return;
+		if (sp_parse_format(arg(rq, "f"), rq->accept, &fmt, err, sizeof err)) {
+			error(rs, 400, "%s", err);
+			return;
+		}
+	}
+	if (nseg == 0) {
+		landing(s, o, fmt, rs);
+		return;
+	}
+	if (nseg == 1 && !strcmp(seg[0], "conformance")) {
+		conformance(fmt, rs);
+		return;
+	}
+	if (nseg == 1 && !strcmp(seg[0], "api")) {
+		api(o, fmt, rs);
+		return;
+	}
+	if (nseg >= 1 && !strcmp(seg[0], "collections")) {
+		if (nseg == 1) {
+			collections(s, o, fmt, rs);
+			return;
+		}
+		int c = find_coll(seg[1]);
+		if (c < 0) {
+			char shown[64];
+			snprintf(shown, sizeof shown, "%s", seg[1]);
+			for (char *p = shown; *p; p++)
+				if (!isprint((unsigned char)*p))
+					*p = '?';
+			error(rs, 404,
+			      "no collection '%s' (collections: control, changes, events, regions, "
+			      "zones)", shown);
+			return;
+		}
+		if (nseg == 2) {
+			json_object *d = collection_doc(s, o, c, fmt);
+			respond_doc(rs, fmt, T_JSON, colls[c].title, d);
+			json_object_put(d);
+			return;
+		}
+		if (nseg == 3 && !strcmp(seg[2], "items")) {
+			items(s, o, c, rq, rs);
+			return;
+		}
+		if (nseg == 4 && !strcmp(seg[2], "items")) {
+			item(s, o, c, seg[3], rq, rs);
+			return;
+		}
+	}
+	error(rs, 404, "no such resource (start at /, /collections or /viewer)");
+}

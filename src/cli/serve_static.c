@@ -1,0 +1,101 @@
+/*
+ * serve_static.c: the viewer's files and Leaflet, served from memory.
+ *
+ * Only the files of a fixed list are served, read once at start-up: the URL
+ * never becomes a file name, so no request can reach any other file (paths
+ * with "." or ".." segments are refused before routing anyway).  Leaflet comes
+ * from Debian's libjs-leaflet (/usr/share/javascript/leaflet), never a CDN.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "serve.h"
+
+static const struct {
+	const char *url, *dir, *file, *type;
+} whitelist[] = {
+	{"/viewer", "viewer", "index.html", "text/html; charset=utf-8"},
+	{"/viewer/", "viewer", "index.html", "text/html; charset=utf-8"},
+	{"/viewer/index.html", "viewer", "index.html", "text/html; charset=utf-8"},
+	{"/viewer/viewer.js", "viewer", "viewer.js", "text/javascript; charset=utf-8"},
+	{"/viewer/viewer.css", "viewer", "viewer.css", "text/css; charset=utf-8"},
+	{"/static/leaflet/leaflet.js", "leaflet", "leaflet.js", "text/javascript; charset=utf-8"},
+	{"/static/leaflet/leaflet.css", "leaflet", "leaflet.css", "text/css; charset=utf-8"},
+	{"/static/leaflet/images/layers.png", "leaflet", "images/layers.png", "image/png"},
+	{"/static/leaflet/images/layers-2x.png", "leaflet", "images/layers-2x.png", "image/png"},
+	{"/static/leaflet/images/marker-icon.png", "leaflet", "images/marker-icon.png", "image/png"},
+	{"/static/leaflet/images/marker-icon-2x.png", "leaflet", "images/marker-icon-2x.png",
+	 "image/png"},
+	{"/static/leaflet/images/marker-shadow.png", "leaflet", "images/marker-shadow.png",
+	 "image/png"},
+};
+#define NWHITE (sizeof whitelist / sizeof whitelist[0])
+
+static unsigned char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	unsigned char *buf = NULL;
+	size_t n = 0, cap = 0;
+	for (;;) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 65536;
+			if (cap > (64u << 20)) /* nothing we ship is that big */
+				break;
+			unsigned char *p = realloc(buf, cap);
+			if (!p)
+				break;
+			buf = p;
+		}
+		size_t r = fread(buf + n, 1, cap - n, f);
+		n += r;
+		if (r == 0) {
+			if (ferror(f))
+				break;
+			fclose(f);
+			*len = n;
+			return buf;
+		}
+	}
+	fclose(f);
+	free(buf);
+	return NULL;
+}
+
+int sv_static_load(sv_server *s, const char *viewer_dir, const char *leaflet_dir, char *err,
+		   size_t errlen)
+{
+	s->files = calloc(NWHITE, sizeof *s->files);
+	if (!s->files)
+		return 1;
+	int missing = 0;
+	err[0] = 0;
+	for (size_t i = 0; i < NWHITE; i++) {
+		const char *dir = strcmp(whitelist[i].dir, "viewer") ? leaflet_dir : viewer_dir;
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%s", dir, whitelist[i].file);
+		size_t len = 0;
+		unsigned char *data = slurp(path, &len);
+		if (!data) {
+			if (!missing)
+				snprintf(err, errlen, "cannot read %s (the viewer will not work)", path);
+			missing = 1;
+			continue;
+		}
+		sv_file *f = &s->files[s->nfiles++];
+		f->url = whitelist[i].url;
+		f->type = whitelist[i].type;
+		f->data = data;
+		f->len = len;
+	}
+	return missing;
+}
+
+const sv_file *sv_static_find(const sv_server *s, const char *url)
+{
+	for (size_t i = 0; i < s->nfiles; i++)
+		if (strcmp(s->files[i].url, url) == 0)
+			return &s->files[i];
+	return NULL;
+}

@@ -1,0 +1,172 @@
+/*
+ * layers.c: the tracker's own layers (regions, zones, events) written through
+ * GDAL, like snapshots and diffs.
+ *
+ * A client that publishes a tracker (frontline serve) needs the regions, the
+ * zones and the change log as features, in the same RFC 7946 form as the
+ * snapshots.  An event's geometry is the union of its area: its regions (all
+ * of them for "*"), and its polygon.  Unions are computed on demand here, so
+ * callers should keep the result rather than ask again.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+static const fl__field region_fields[] = {
+	{"id", FL__STR}, {"name", FL__STR}, {"alt_names", FL__STR},
+	{"kind", FL__STR}, {"parent", FL__STR}, {"area_km2", FL__REAL}};
+static const fl__field zone_fields[] = {
+	{"id", FL__STR},	 {"name", FL__STR},	  {"actor", FL__STR},
+	{"kind", FL__STR},	 {"valid_from", FL__DATE}, {"valid_to", FL__DATE},
+	{"source", FL__STR},	 {"note", FL__STR},	  {"approximate", FL__BOOL}};
+static const fl__field event_fields[] = {
+	{"id", FL__STR},	{"date", FL__STR},     {"when", FL__DATETIME},
+	{"regions", FL__STR},	{"from", FL__STR},     {"to", FL__STR},
+	{"kind", FL__STR},	{"status", FL__STR},   {"source", FL__STR},
+	{"note", FL__STR},	{"recorded", FL__DATE}, {"corrects", FL__STR},
+	{"partial", FL__BOOL}};
+
+#define NF(a) (sizeof(a) / sizeof(a)[0])
+
+static fl__value str(const char *s)
+{
+	return (fl__value){.null = !s || !*s, .s = s};
+}
+
+/* "id1;id2" or "*"; malloc'd */
+static char *event_regions(const fl_tracker *t, const fl__event *e)
+{
+	if (e->pub.all_regions)
+		return fl__strdup("*");
+	size_t n = 1;
+	for (size_t i = 0; i < e->pub.nregions; i++)
+		n += strlen(t->regions[e->pub.regions[i]].pub.id) + 1;
+	char *s = malloc(n);
+	if (!s)
+		return NULL;
+	s[0] = 0;
+	for (size_t i = 0; i < e->pub.nregions; i++) {
+		if (i)
+			strcat(s, ";");
+		strcat(s, t->regions[e->pub.regions[i]].pub.id);
+	}
+	return s;
+}
+
+/* The union of an event's area, or NULL when it has none.  New geometry. */
+static GEOSGeometry *event_geometry(const fl_tracker *t, const fl__event *e)
+{
+	GEOSContextHandle_t h = t->geos;
+	size_t n = e->pub.all_regions ? t->nregions : e->pub.nregions;
+	GEOSGeometry **parts = malloc((n + 1) * sizeof *parts);
+	if (!parts)
+		return NULL;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t r = e->pub.all_regions ? i : (size_t)e->pub.regions[i];
+		if (t->regions[r].geom)
+			parts[k++] = t->regions[r].geom;
+	}
+	GEOSGeometry *g = k ? fl__coverage_union(h, parts, k) : NULL;
+	if (e->polygon) {
+		GEOSGeometry *u = g ? GEOSUnion_r(h, g, e->polygon) : GEOSGeom_clone_r(h, e->polygon);
+		if (g)
+			GEOSGeom_destroy_r(h, g);
+		g = u;
+	}
+	free(parts);
+	return g;
+}
+
+static fl_status add_events(const fl_tracker *t, fl__sink *k)
+{
+	fl_status st = FL_OK;
+	for (size_t j = 0; j < t->nevents && !st; j++) {
+		const fl__event *e = &t->events[t->order[j]];
+		const fl_event *p = &e->pub;
+		char *regs = event_regions(t, e);
+		GEOSGeometry *g = event_geometry(t, e);
+		if (!regs || (!g && (p->nregions || p->all_regions || e->polygon))) {
+			free(regs);
+			if (g)
+				GEOSGeom_destroy_r(t->geos, g);
+			return fl__fail(FL_EGEOM, "event '%s': cannot build the union of its area",
+					p->id);
+		}
+		fl__value v[NF(event_fields)];
+		memset(v, 0, sizeof v);
+		v[0] = str(p->id);
+		v[1] = str(p->date);
+		v[2] = (fl__value){.t = p->when};
+		v[3] = str(regs);
+		v[4] = str(p->from != FL_NONE ? t->actors[p->from].id : NULL);
+		v[5] = str(t->actors[p->to].id);
+		v[6] = str(fl_event_kind_name(p->kind));
+		v[7] = str(fl_event_status_name(p->status));
+		v[8] = str(p->source);
+		v[9] = str(p->note);
+		v[10] = (fl__value){.t = p->recorded};
+		v[11] = str(p->corrects != FL_NONE ? t->events[p->corrects].pub.id : NULL);
+		v[12] = (fl__value){.i = p->partial};
+		st = fl__sink_add(k, v, t->geos, g);
+		free(regs);
+		if (g)
+			GEOSGeom_destroy_r(t->geos, g);
+	}
+	return st;
+}
+
+fl_status fl_tracker_write_layer_buffer(const fl_tracker *t, const char *layer, const char *format,
+					unsigned char **buf, size_t *len)
+{
+	*buf = NULL;
+	*len = 0;
+	const fl__field *fields;
+	size_t nfields;
+	if (layer && strcmp(layer, "regions") == 0)
+		fields = region_fields, nfields = NF(region_fields);
+	else if (layer && strcmp(layer, "zones") == 0)
+		fields = zone_fields, nfields = NF(zone_fields);
+	else if (layer && strcmp(layer, "events") == 0)
+		fields = event_fields, nfields = NF(event_fields);
+	else
+		return fl__fail(FL_EARG, "layer '%s': expected regions, zones or events",
+				layer ? layer : "(null)");
+	fl__sink *k = NULL;
+	fl_status st = fl__sink_open(NULL, format ? format : "GeoJSON", layer, fields, nfields,
+				     true, &k);
+	if (st)
+		return st;
+	if (fields == region_fields) {
+		for (size_t i = 0; i < t->nregions && !st; i++) {
+			const fl_region *r = &t->regions[i].pub;
+			fl__value v[NF(region_fields)] = {str(r->id),	    str(r->name), str(r->alt_names),
+							  str(r->kind),	    str(r->parent),
+							  {.d = r->area_km2}};
+			st = fl__sink_add(k, v, t->geos, t->regions[i].geom);
+		}
+	} else if (fields == zone_fields) {
+		for (size_t i = 0; i < t->nzones && !st; i++) {
+			const fl_zone *z = &t->zones[i].pub;
+			fl__value v[NF(zone_fields)];
+			memset(v, 0, sizeof v);
+			v[0] = str(z->id);
+			v[1] = str(z->name);
+			v[2] = str(z->actor != FL_NONE ? t->actors[z->actor].id : NULL);
+			v[3] = str(z->kind);
+			v[4] = (fl__value){.t = z->valid_from};
+			v[5] = (fl__value){.null = !z->has_end, .t = z->valid_to};
+			v[6] = str(z->source);
+			v[7] = str(z->note);
+			v[8] = (fl__value){.i = z->approximate};
+			st = fl__sink_add(k, v, t->geos, t->zones[i].geom);
+		}
+	} else {
+		st = add_events(t, k);
+	}
+	if (st) {
+		fl__sink_abort(k);
+		return st;
+	}
+	return fl__sink_commit_mem(k, buf, len);
+}

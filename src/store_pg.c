@@ -1,0 +1,253 @@
+/*
+ * store_pg.c: a tracker in PostgreSQL/PostGIS, and control computed inside it.
+ *
+ * `frontline copy` into a database installs SQL functions next to the
+ * tables, so that any PostGIS client can ask who held what:
+ *
+ *   SELECT * FROM frontline_control_at('2020-11-25');
+ *   SELECT * FROM frontline_control_at('2020-11-25', as_of => '2020-11-08',
+ *                                      confirmed_only => true);
+ *
+ * They replay the change log in SQL with the engine's rules: an event
+ * counts when recorded by as_of and passing the status filter, unless a
+ * counting correction names it; per region the latest counting event with
+ * instant <= T gives the holder (ties in row order), `since` is the start of
+ * the holder's unbroken run; a date-only T means the end of that day (UTC), a
+ * date-only event the start of its day.  Regions never touched come out
+ * with a NULL holder, as in the tool.  Events with polygons (`area`) are not
+ * covered: their atoms need the overlay, which the in-memory engine does.
+ *
+ * fl_pg_snapshot_write() pushes a by-region snapshot down to that function
+ * (one query, rows out: no table is pulled) when the tracker has no polygon
+ * events, and writes the rows through the same sink as the engine.
+ */
+#include <gdal.h>
+#include <ogr_api.h>
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+#include "frontline/store.h"
+
+static const char *const install_sql[] = {
+	/* an ISO 8601 text as the tool reads it: a bare date is the start (or,
+	 * for queries, the end) of its day in UTC; no offset means UTC */
+	"CREATE OR REPLACE FUNCTION frontline_instant(t text, end_of_day boolean DEFAULT false)\n"
+	"RETURNS timestamptz LANGUAGE sql STABLE AS $$\n"
+	"  SELECT CASE\n"
+	"    WHEN t IS NULL OR btrim(t) = '' THEN NULL\n"
+	"    WHEN t ~ '^\\d{4}-\\d{2}-\\d{2}$' THEN\n"
+	"      (t || CASE WHEN end_of_day THEN 'T23:59:59Z' ELSE 'T00:00:00Z' END)::timestamptz\n"
+	"    WHEN t ~ '(Z|z|[+-]\\d{2}(:?\\d{2})?)$' AND t ~ 'T' THEN t::timestamptz\n"
+	"    ELSE (t || 'Z')::timestamptz END\n"
+	"$$",
+
+	"CREATE OR REPLACE FUNCTION frontline_control_at(t timestamptz, as_of timestamptz DEFAULT NULL,\n"
+	"                                                confirmed_only boolean DEFAULT false)\n"
+	"RETURNS TABLE(region text, name text, alt_names text, holder text, holder_name text,\n"
+	"              since timestamptz, event text, kind text, status text, source text,\n"
+	"              partial boolean, note text, area_km2 double precision, geom geometry)\n"
+	"LANGUAGE sql STABLE AS $$\n"
+	"WITH vis AS (\n"
+	"  SELECT e.ogc_fid AS ord, e.id::text AS id, frontline_instant(e.date) AS at,\n"
+	"         e.\"to\"::text AS holder, e.kind::text AS kind, e.status::text AS status,\n"
+	"         e.source::text AS source, e.note::text AS note, e.partial::text AS partial,\n"
+	"         e.regions::text AS regions, nullif(e.corrects, '')::text AS corrects\n"
+	"  FROM events e\n"
+	"  WHERE (as_of IS NULL OR coalesce(frontline_instant(e.recorded), frontline_instant(e.date)) <= as_of)\n"
+	"    AND (NOT confirmed_only OR e.status = 'confirmed')\n"
+	"), act AS (\n"
+	"  SELECT v.* FROM vis v WHERE NOT EXISTS (SELECT 1 FROM vis c WHERE c.corrects = v.id)\n"
+	"), per AS (\n"
+	"  SELECT a.*, x.region FROM act a\n"
+	"  CROSS JOIN LATERAL (\n"
+	"    SELECT g.id::text AS region FROM regions g WHERE a.regions = '*'\n"
+	"    UNION ALL\n"
+	"    SELECT btrim(s) FROM unnest(string_to_array(a.regions, ';')) s\n"
+	"    WHERE a.regions <> '*' AND btrim(s) <> '') x\n"
+	"  WHERE a.at <= t\n"
+	"), flagged AS (\n"
+	"  SELECT p.*, CASE WHEN p.holder IS DISTINCT FROM lag(p.holder) OVER w THEN 1 ELSE 0 END AS brk\n"
+	"  FROM per p WINDOW w AS (PARTITION BY p.region ORDER BY p.at, p.ord)\n"
+	"), runs AS (\n"
+	"  SELECT f.*, sum(f.brk) OVER (PARTITION BY f.region ORDER BY f.at, f.ord) AS run FROM flagged f\n"
+	"), last AS (\n"
+	"  SELECT DISTINCT ON (r.region) r.* FROM runs r ORDER BY r.region, r.at DESC, r.ord DESC\n"
+	"), started AS (\n"
+	"  SELECT r.region, min(r.at) AS since FROM runs r JOIN last l ON l.region = r.region AND l.run = r.run\n"
+	"  GROUP BY r.region\n"
+	")\n"
+	"SELECT g.id::text, g.name::text, coalesce(g.alt_names, '')::text, l.holder, ac.name::text,\n"
+	"       s.since, l.id, CASE WHEN l.id IS NOT NULL THEN coalesce(nullif(l.kind, ''), 'capture') END,\n"
+	"       l.status, l.source,\n"
+	"       CASE WHEN l.id IS NULL THEN NULL ELSE coalesce(l.partial IN ('true', '1'), false) END,\n"
+	"       nullif(l.note, ''), ST_Area(ST_Transform(g.geom, 4326)::geography) / 1e6,\n"
+	"       ST_Transform(g.geom, 4326)\n"
+	"FROM regions g\n"
+	"LEFT JOIN last l ON l.region = g.id\n"
+	"LEFT JOIN started s ON s.region = g.id\n"
+	"LEFT JOIN actors ac ON ac.id = l.holder\n"
+	"ORDER BY g.ogc_fid\n"
+	"$$",
+
+	"CREATE OR REPLACE FUNCTION frontline_control_at(t text, as_of text DEFAULT NULL,\n"
+	"                                                confirmed_only boolean DEFAULT false)\n"
+	"RETURNS TABLE(region text, name text, alt_names text, holder text, holder_name text,\n"
+	"              since timestamptz, event text, kind text, status text, source text,\n"
+	"              partial boolean, note text, area_km2 double precision, geom geometry)\n"
+	"LANGUAGE sql STABLE AS $$\n"
+	"  SELECT * FROM frontline_control_at(frontline_instant(t, true), frontline_instant(as_of, true),\n"
+	"                                     confirmed_only)\n"
+	"$$",
+
+	/* area held per actor at T */
+	"CREATE OR REPLACE FUNCTION frontline_area_at(t text)\n"
+	"RETURNS TABLE(holder text, area_km2 double precision) LANGUAGE sql STABLE AS $$\n"
+	"  SELECT c.holder, sum(c.area_km2) FROM frontline_control_at(t) c\n"
+	"  WHERE c.holder IS NOT NULL GROUP BY c.holder ORDER BY c.holder\n"
+	"$$",
+
+	"CREATE INDEX IF NOT EXISTS events_id_idx ON events (id)",
+	NULL};
+
+static fl_status exec_sql(GDALDatasetH ds, const char *sql)
+{
+	CPLErrorReset();
+	OGRLayerH r = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
+	if (r)
+		GDALDatasetReleaseResultSet(ds, r);
+	if (CPLGetLastErrorType() >= CE_Failure)
+		return fl__fail(FL_EIO, "PostgreSQL: %s", CPLGetLastErrorMsg());
+	return FL_OK;
+}
+
+fl_status fl__pg_install(void *ds, bool polygons)
+{
+	(void)polygons; /* the functions leave polygon events to the engine */
+	fl_status st = FL_OK;
+	for (size_t i = 0; install_sql[i] && !st; i++)
+		st = exec_sql(ds, install_sql[i]);
+	if (st)
+		return fl__fail(st, "copy: installing the SQL functions failed: %s", fl_error_last());
+	return FL_OK;
+}
+
+/* ---------------------------------------------------------- push-down */
+static bool has_rows(GDALDatasetH ds, const char *sql)
+{
+	CPLErrorReset();
+	OGRLayerH r = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
+	bool any = false;
+	if (r) {
+		OGRFeatureH f = OGR_L_GetNextFeature(r);
+		any = f != NULL;
+		if (f)
+			OGR_F_Destroy(f);
+		GDALDatasetReleaseResultSet(ds, r);
+	}
+	return any;
+}
+
+fl_status fl_pg_snapshot_write(const char *tracker, const fl_query *q, const char *path,
+			       const char *format)
+{
+	if (!tracker || !q)
+		return fl__fail(FL_EARG, "fl_pg_snapshot_write: NULL argument");
+	if (strncmp(tracker, "PG:", 3))
+		return fl__fail(FL_ENOTFOUND, "not a PostgreSQL tracker");
+	GDALAllRegister();
+	CPLErrorReset();
+	GDALDatasetH ds = GDALOpenEx(tracker, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+	if (!ds)
+		return fl__fail(FL_ENOTFOUND, "cannot open '%s'", tracker);
+	fl_status st = FL_OK;
+	OGRLayerH ev = GDALDatasetGetLayerByName(ds, "events");
+	if (!ev || !has_rows(ds, "SELECT 1 AS x FROM pg_proc WHERE proname = 'frontline_control_at'"))
+		st = fl__fail(FL_ENOTFOUND, "no SQL functions in '%s'", tracker);
+	else if (OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(ev), "area") >= 0 &&
+		 has_rows(ds, "SELECT 1 AS x FROM events WHERE coalesce(area, '') <> '' LIMIT 1"))
+		st = fl__fail(FL_ENOTFOUND, "polygon events: the in-memory engine computes those");
+	if (st) {
+		GDALClose(ds);
+		return st;
+	}
+	char at[32], asof[32];
+	fl_instant_format(q->at, at, sizeof at);
+	if (q->has_as_of)
+		fl_instant_format(q->as_of, asof, sizeof asof);
+	char *sql = fl__printf(
+		"SELECT region, name, alt_names, holder, holder_name,"
+		" extract(epoch FROM since)::float8 AS since_s, event, kind, status, source,"
+		" CASE WHEN partial THEN 1 WHEN NOT partial THEN 0 END AS partial_i, note, area_km2, geom"
+		" FROM frontline_control_at('%s'::timestamptz, %s%s%s, %s)",
+		at, q->has_as_of ? "'" : "", q->has_as_of ? asof : "NULL::timestamptz",
+		q->has_as_of ? "'::timestamptz" : "", q->confirmed_only ? "true" : "false");
+	CPLErrorReset();
+	OGRLayerH r = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
+	free(sql);
+	if (!r) {
+		st = fl__fail(FL_EIO, "PostgreSQL: frontline_control_at failed: %s", CPLGetLastErrorMsg());
+		GDALClose(ds);
+		return st;
+	}
+	static const fl__field fields[] = {
+		{"region", FL__STR},  {"name", FL__STR},	  {"alt_names", FL__STR},
+		{"holder", FL__STR},  {"holder_name", FL__STR}, {"since", FL__DATE},
+		{"event", FL__STR},   {"kind", FL__STR},	  {"status", FL__STR},
+		{"source", FL__STR},  {"partial", FL__BOOL},	  {"note", FL__STR},
+		{"area_km2", FL__REAL}};
+	fl__sink *k = NULL;
+	st = fl__sink_open(path, format, "control", fields, 13, true, &k);
+	GEOSContextHandle_t h = fl__geos_new();
+	/* areas as the engine computes them (PROJ's geodesic on the ellipsoid),
+	 * so that the output is the engine's to the last digit */
+	fl__geod geod;
+	if (!st)
+		st = fl__geod_init(&geod);
+	OGRFeatureH f;
+	while (!st && (f = OGR_L_GetNextFeature(r))) {
+		fl__value v[13];
+		memset(v, 0, sizeof v);
+		const char *names[] = {"region", "name", "alt_names", "holder", "holder_name", "since_s",
+				       "event", "kind", "status", "source", "partial_i", "note", "area_km2"};
+		for (int i = 0; i < 13; i++) {
+			int fi = OGR_F_GetFieldIndex(f, names[i]);
+			if (fi < 0 || !OGR_F_IsFieldSetAndNotNull(f, fi)) {
+				v[i].null = true;
+				continue;
+			}
+			switch (fields[i].type) {
+			case FL__STR: v[i].s = OGR_F_GetFieldAsString(f, fi); break;
+			case FL__REAL: v[i].d = OGR_F_GetFieldAsDouble(f, fi); break;
+			case FL__BOOL: v[i].i = OGR_F_GetFieldAsInteger(f, fi); break;
+			case FL__DATE: v[i].t = (fl_instant)OGR_F_GetFieldAsDouble(f, fi); break;
+			default: break;
+			}
+		}
+		OGRGeometryH og = OGR_F_GetGeometryRef(f);
+		GEOSGeometry *g = NULL;
+		if (og) {
+			int len = OGR_G_WkbSize(og);
+			unsigned char *buf = malloc((size_t)len);
+			if (buf && OGR_G_ExportToIsoWkb(og, wkbNDR, buf) == OGRERR_NONE)
+				g = fl__geos_from_wkb(h, buf, (size_t)len);
+			free(buf);
+		}
+		if (g)
+			v[12] = (fl__value){.d = fl__geod_area_km2(&geod, h, g)};
+		st = fl__sink_add(k, v, h, g);
+		if (g)
+			GEOSGeom_destroy_r(h, g);
+		OGR_F_Destroy(f);
+	}
+	GDALDatasetReleaseResultSet(ds, r);
+	GDALClose(ds);
+	GEOS_finish_r(h);
+	if (st) {
+		fl__sink_abort(k);
+		return st;
+	}
+	return fl__sink_commit(k);
+}

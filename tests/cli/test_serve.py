@@ -1,0 +1,610 @@
+#!/usr/bin/python3
+"""End-to-end tests of `frontline serve` (OGC API - Features) on the shipped
+Karabakh tracker: the resources and media types of the standard, paging,
+bbox and datetime, every kind of bad request, GDAL's own OGC API client
+(ogrinfo OAPIF:), concurrency, and a clean stop.
+
+Usage: /usr/bin/python3 test_serve.py PATH/TO/frontline SOURCE_ROOT
+
+Prints TAP.  One server (--port 0) is started for the whole file; features
+are compared with what `frontline snapshot` / `diff` print, and geometry
+with shapely.
+"""
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import urllib.parse
+
+from shapely.geometry import shape, box
+
+if len(sys.argv) != 3:
+    sys.exit("usage: test_serve.py FRONTLINE_BINARY SOURCE_ROOT")
+BIN = os.path.abspath(sys.argv[1])
+SRC = os.path.abspath(sys.argv[2])
+KARABAKH = os.path.join(SRC, "geodata", "karabakh")
+LEAFLET = "/usr/share/javascript/leaflet"
+
+TESTS = []
+
+
+def test(name):
+    def deco(fn):
+        TESTS.append((name, fn))
+        return fn
+    return deco
+
+
+class Failure(Exception):
+    pass
+
+
+class Skip(Exception):
+    pass
+
+
+def check(cond, msg):
+    if not cond:
+        raise Failure(msg)
+
+
+def env():
+    e = dict(os.environ)
+    e.pop("FRONTLINE_TRACKER", None)
+    return e
+
+
+# ------------------------------------------------------------------ server
+class Server:
+    def __init__(self, args=()):
+        self.proc = subprocess.Popen([BIN, "-d", KARABAKH, "serve", "--port", "0"] + list(args),
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env(),
+                                     text=True)
+        self.stderr = []
+        deadline = time.time() + 120
+        self.port = None
+        while time.time() < deadline:
+            line = self.proc.stderr.readline()
+            if not line:
+                break
+            self.stderr.append(line)
+            m = re.search(r"listening on http://([^ ]+):(\d+)", line)
+            if m:
+                self.host, self.port = m.group(1), int(m.group(2))
+                break
+        if not self.port:
+            self.proc.kill()
+            raise Failure("the server did not start: %s" % "".join(self.stderr)
+                          + self.proc.stderr.read())
+        # keep draining stderr so the server never blocks on it
+        self.drain = threading.Thread(target=self._drain, daemon=True)
+        self.drain.start()
+
+    def _drain(self):
+        for line in self.proc.stderr:
+            self.stderr.append(line)
+
+    def base(self):
+        return "http://127.0.0.1:%d" % self.port
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            rc = self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise Failure("the server did not stop on SIGTERM")
+        self.drain.join(timeout=10)
+        return rc
+
+
+SERVER = None
+
+
+def request(path, headers=None, method="GET", body=None, srv=None):
+    """Raw HTTP: the path is sent exactly as given (no normalisation)."""
+    srv = srv or SERVER
+    c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=60)
+    try:
+        c.putrequest(method, path, skip_accept_encoding=True)
+        for k, v in (headers or {}).items():
+            c.putheader(k, v)
+        if body is not None:
+            c.putheader("Content-Length", str(len(body)))
+        c.endheaders(body.encode() if body is not None else None)
+        r = c.getresponse()
+        data = r.read()
+        return r.status, r.getheader("Content-Type") or "", data, r
+    finally:
+        c.close()
+
+
+def get_json(path, want_type=None, headers=None):
+    status, ctype, data, _ = request(path, headers)
+    check(status == 200, "GET %s: status %d, body %s" % (path, status, data[:300]))
+    if want_type:
+        check(ctype.split(";")[0].strip() == want_type,
+              "GET %s: Content-Type %r, expected %r" % (path, ctype, want_type))
+    try:
+        return json.loads(data)
+    except ValueError as e:
+        raise Failure("GET %s: not JSON (%s): %r" % (path, e, data[:300]))
+
+
+def expect_error(path, status, word=None, method="GET", headers=None):
+    st, ctype, data, _ = request(path, headers=headers, method=method)
+    check(st == status, "%s %s: status %d, expected %d; body %r" % (method, path, st, status,
+                                                                     data[:300]))
+    check(ctype.startswith("application/json"), "%s: error Content-Type %r" % (path, ctype))
+    doc = json.loads(data)
+    check(isinstance(doc.get("code"), str) and isinstance(doc.get("description"), str),
+          "%s: error body without code/description: %r" % (path, doc))
+    if word:
+        check(word.lower() in doc["description"].lower(),
+              "%s: description %r does not mention %r" % (path, doc["description"], word))
+    return doc
+
+
+def holders(doc):
+    return {f["properties"]["region"]: f["properties"]["holder"] for f in doc["features"]}
+
+
+def cli_json(args):
+    p = subprocess.run([BIN, "-d", KARABAKH] + args, capture_output=True, text=True, env=env(),
+                       timeout=300)
+    check(p.returncode == 0, "frontline %s: %s" % (" ".join(args), p.stderr))
+    return json.loads(p.stdout)
+
+
+def links(doc):
+    return {l["rel"] + ":" + l.get("type", ""): l["href"] for l in doc["links"]}
+
+
+def rel(doc, r, type_=None):
+    for l in doc["links"]:
+        if l["rel"] == r and (type_ is None or l.get("type") == type_):
+            return l["href"]
+    return None
+
+
+def path_of(url):
+    u = urllib.parse.urlsplit(url)
+    return u.path + ("?" + u.query if u.query else "")
+
+
+# ---------------------------------------------------------------- the API
+@test("landing page: JSON with self, alternate, service-desc, conformance, data links")
+def _(tmp):
+    doc = get_json("/", "application/json")
+    for r in ("self", "alternate", "service-desc", "conformance", "data"):
+        check(rel(doc, r), "no %r link: %r" % (r, doc["links"]))
+    check(rel(doc, "data").endswith("/collections"), "data link %r" % rel(doc, "data"))
+    api = get_json(path_of(rel(doc, "service-desc")))
+    check(api.get("openapi", "").startswith("3.0"), "API definition: %r" % list(api)[:5])
+    check("/collections/{collectionId}/items" in api["paths"], "paths %r" % list(api["paths"]))
+    st, ctype, _, _ = request("/api")
+    check(ctype.startswith("application/vnd.oai.openapi+json"), "/api Content-Type %r" % ctype)
+
+
+@test("conformance: core, geojson, html, oas30")
+def _(tmp):
+    doc = get_json("/conformance", "application/json")
+    for c in ("core", "geojson", "html", "oas30"):
+        check("http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/" + c in doc["conformsTo"],
+              "missing %s in %r" % (c, doc["conformsTo"]))
+
+
+@test("/collections: control, changes, events, regions, zones with extents and items links")
+def _(tmp):
+    doc = get_json("/collections", "application/json")
+    ids = [c["id"] for c in doc["collections"]]
+    check(ids == ["control", "changes", "events", "regions", "zones"], "collections %r" % ids)
+    for c in doc["collections"]:
+        check(rel(c, "items", "application/geo+json"), "%s: no items link" % c["id"])
+        bb = c["extent"]["spatial"]["bbox"][0]
+        check(44 < bb[0] < bb[2] < 51 and 38 < bb[1] < bb[3] < 42, "%s bbox %r" % (c["id"], bb))
+    ctl = get_json("/collections/control")
+    iv = ctl["extent"]["temporal"]["interval"][0]
+    check(iv[0].startswith("1992-") and iv[1].startswith("2023-"), "temporal interval %r" % iv)
+    check({a["id"]: a["color"] for a in ctl["actors"]}.get("AM") == "#e8842c", "actors %r" % ctl["actors"])
+
+
+@test("control at datetime=2020-11-25 and 2020-11-24: Kalbajar AZ then AM; same as `frontline snapshot`")
+def _(tmp):
+    for date, want in (("2020-11-24", "AM"), ("2020-11-25", "AZ")):
+        doc = get_json("/collections/control/items?datetime=" + date, "application/geo+json")
+        h = holders(doc)
+        check(h["kalbajar"] == want, "%s: kalbajar held by %r, expected %s" % (date, h["kalbajar"], want))
+        ref = cli_json(["snapshot", "--date", date])
+        check(doc["numberMatched"] == doc["numberReturned"] == len(ref["features"]) == 78,
+              "numberMatched %r numberReturned %r" % (doc["numberMatched"], doc["numberReturned"]))
+        got = {f["id"]: f for f in doc["features"]}
+        for f in ref["features"]:
+            g = got[f["properties"]["region"]]
+            check(g["properties"] == f["properties"], "%s: properties differ from the CLI" % g["id"])
+            check(g["geometry"] == f["geometry"], "%s: geometry differs from the CLI" % g["id"])
+        check(re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", doc["timeStamp"]), "timeStamp %r" % doc["timeStamp"])
+    # a date-time instant: the handover takes effect at the start of its day
+    h = holders(get_json("/collections/control/items?datetime=2020-11-24T23:59:59Z"))
+    check(h["kalbajar"] == "AM", "2020-11-24T23:59:59Z: %r" % h["kalbajar"])
+    h = holders(get_json("/collections/control/items?datetime=2020-11-25T00:00:00Z"))
+    check(h["kalbajar"] == "AZ", "2020-11-25T00:00:00Z: %r" % h["kalbajar"])
+
+
+@test("control without datetime is the latest map: every region AZ")
+def _(tmp):
+    h = holders(get_json("/collections/control/items"))
+    check(len(h) == 78 and set(h.values()) == {"AZ"}, "holders %r" % sorted(set(h.values())))
+
+
+@test("paging: limit/offset, next and prev links walk all 78 features once")
+def _(tmp):
+    path = "/collections/control/items?datetime=2020-11-24&limit=10"
+    seen, pages = [], 0
+    while path:
+        doc = get_json(path, "application/geo+json")
+        pages += 1
+        check(doc["numberMatched"] == 78, "numberMatched %r" % doc["numberMatched"])
+        check(doc["numberReturned"] == len(doc["features"]) <= 10, "numberReturned %r" % doc["numberReturned"])
+        if pages > 1:
+            check(rel(doc, "prev"), "page %d has no prev link" % pages)
+        seen += [f["id"] for f in doc["features"]]
+        nxt = rel(doc, "next")
+        check("datetime=2020-11-24" in (nxt or "datetime=2020-11-24"), "next link lost datetime: %r" % nxt)
+        path = path_of(nxt) if nxt else None
+        check(pages < 20, "paging does not end")
+    check(pages == 8, "%d pages, expected 8" % pages)
+    check(len(seen) == 78 == len(set(seen)), "%d ids, %d distinct" % (len(seen), len(set(seen))))
+    doc = get_json("/collections/control/items?offset=1000")
+    check(doc["numberReturned"] == 0 and doc["features"] == [] and doc["numberMatched"] == 78,
+          "offset past the end: %r" % {k: doc[k] for k in ("numberMatched", "numberReturned")})
+    doc = get_json("/collections/control/items?limit=10000")
+    check(doc["numberReturned"] == 78 and not rel(doc, "next"), "limit=10000")
+    doc = get_json("/collections/control/items")
+    check(doc["numberReturned"] == 78, "default limit")
+
+
+@test("bbox: exactly the features whose envelope meets the box (shapely bounds)")
+def _(tmp):
+    bb = (45.8, 39.8, 46.4, 40.3)  # around Kalbajar
+    doc = get_json("/collections/control/items?datetime=2020-11-24&bbox=%g,%g,%g,%g" % bb)
+    got = sorted(f["id"] for f in doc["features"])
+    every = get_json("/collections/control/items?datetime=2020-11-24")
+    want = []
+    q = box(*bb)
+    for f in every["features"]:
+        if box(*shape(f["geometry"]).bounds).intersects(q):
+            want.append(f["id"])
+    check("kalbajar" in got and "baku-city" not in got, "bbox result %r" % got)
+    check(got == sorted(want), "bbox: got %r, expected %r" % (got, sorted(want)))
+    check(doc["numberMatched"] == len(want), "numberMatched %r" % doc["numberMatched"])
+    doc = get_json("/collections/regions/items?bbox=%g,%g,0,%g,%g,100" % bb)
+    check(sorted(f["id"] for f in doc["features"]) == sorted(want), "6-number bbox")
+    doc = get_json("/collections/control/items?bbox=0,0,1,1")
+    check(doc["numberMatched"] == 0, "bbox far away matched %r" % doc["numberMatched"])
+
+
+@test("changes datetime=2020-11-09/2020-12-02: Agdam, Kalbajar, Lachin, 5,693.6 km², as `frontline diff`")
+def _(tmp):
+    doc = get_json("/collections/changes/items?datetime=2020-11-09/2020-12-02", "application/geo+json")
+    ids = sorted(f["id"] for f in doc["features"])
+    check(ids == ["agdam", "kalbajar", "lachin"], "changed %r" % ids)
+    total = sum(f["properties"]["area_km2"] for f in doc["features"])
+    check(abs(total - 5693.6) < 0.1, "total %.2f km2" % total)
+    ref = cli_json(["diff", "2020-11-09", "2020-12-02"])
+    check(sorted(f["properties"]["region"] for f in ref["features"]) == ids, "CLI diff differs")
+    for f in doc["features"]:
+        check(f["properties"]["from"] == "AM" and f["properties"]["to"] == "AZ", "%r" % f["properties"])
+    # open ends
+    doc = get_json("/collections/changes/items?datetime=2020-11-24/..")
+    ids = [f["id"] for f in doc["features"]]
+    check("kalbajar" in ids and "lachin" in ids and "agdam" not in ids, "D1/..: %r" % ids)
+    doc = get_json("/collections/changes/items?datetime=../1993-01-01")
+    check(doc["numberMatched"] > 0 and all(f["properties"]["from"] is None for f in doc["features"]),
+          "../D2: everything from nobody: %r" % doc["features"][0]["properties"])
+    doc = get_json("/collections/changes/items?datetime=2020-11-25/2020-11-25")
+    check(doc["numberMatched"] == 0, "an empty interval changed %r" % doc["numberMatched"])
+    doc = get_json("/collections/changes/items")
+    check(doc["numberMatched"] > 0, "changes without datetime: the latest event's changes")
+
+
+@test("events: datetime instant, interval and open end filter by the event's instant")
+def _(tmp):
+    doc = get_json("/collections/events/items?datetime=2020-11-25")
+    check([f["id"] for f in doc["features"]] == ["2020-kalbajar"], "on 2020-11-25: %r" %
+          [f["id"] for f in doc["features"]])
+    f = doc["features"][0]
+    check(f["properties"]["to"] == "AZ" and f["properties"]["from"] == "AM" and f["properties"]["source"],
+          "event properties %r" % f["properties"])
+    kal = get_json("/collections/regions/items/kalbajar")
+    check(abs(shape(f["geometry"]).area - shape(kal["geometry"]).area) < 1e-6,
+          "the event's geometry is not Kalbajar")
+    doc = get_json("/collections/events/items?datetime=2020-11-01/2020-12-31")
+    ids = [f["id"] for f in doc["features"]]
+    check("2020-agdam" in ids and "2020-lachin" in ids and "2020-kalbajar" in ids, "Nov-Dec 2020: %r" % ids)
+    allev = get_json("/collections/events/items")
+    after = get_json("/collections/events/items?datetime=2021-01-01/..")
+    before = get_json("/collections/events/items?datetime=../2020-12-31")
+    check(after["numberMatched"] + before["numberMatched"] == allev["numberMatched"],
+          "open ends do not split the log: %d + %d != %d" % (after["numberMatched"],
+                                                           before["numberMatched"], allev["numberMatched"]))
+
+
+@test("regions and zones: ids, single features, zones filtered by validity")
+def _(tmp):
+    doc = get_json("/collections/regions/items")
+    check(doc["numberMatched"] == 78, "regions %r" % doc["numberMatched"])
+    f = get_json("/collections/regions/items/kalbajar", "application/geo+json")
+    check(f["id"] == "kalbajar" and "Karvachar" in f["properties"]["alt_names"], "%r" % f["properties"])
+    check(rel(f, "self") and rel(f, "collection"), "feature links %r" % f.get("links"))
+    z = get_json("/collections/zones/items")
+    ids = [x["id"] for x in z["features"]]
+    check("ru-pk-zone" in ids, "zones %r" % ids)
+    z = get_json("/collections/zones/items?datetime=2019-01-01")
+    check("ru-pk-zone" not in [x["id"] for x in z["features"]], "the peacekeeping zone in 2019")
+    z = get_json("/collections/zones/items?datetime=2021-06-01")
+    check("ru-pk-zone" in [x["id"] for x in z["features"]], "the peacekeeping zone in 2021")
+    c = get_json("/collections/control/items/kalbajar?datetime=2020-11-24")
+    check(c["properties"]["holder"] == "AM", "single control feature %r" % c["properties"]["holder"])
+
+
+@test("HTML: f=html and a browser's Accept give text/html pages; f=json wins over Accept")
+def _(tmp):
+    for path in ("/?f=html", "/collections?f=html", "/collections/control?f=html", "/conformance?f=html",
+                 "/collections/control/items?f=html&datetime=2020-11-24&limit=5",
+                 "/collections/regions/items/kalbajar?f=html"):
+        st, ctype, data, _ = request(path)
+        check(st == 200 and ctype.startswith("text/html"), "%s: %d %s" % (path, st, ctype))
+        check(data.startswith(b"<!DOCTYPE html>"), "%s: not an HTML page" % path)
+    st, ctype, data, _ = request("/collections/control/items?datetime=2020-11-24&limit=100",
+                                 {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    check(ctype.startswith("text/html") and b"kalbajar" in data and b"<table>" in data, "items page")
+    st, ctype, data, _ = request("/collections?f=json", {"Accept": "text/html"})
+    check(ctype.startswith("application/json"), "f=json with Accept text/html gave %s" % ctype)
+
+
+# ---------------------------------------------------------- GDAL's client
+def ogrinfo(args):
+    exe = shutil.which("ogrinfo")
+    if not exe:
+        raise Skip("ogrinfo (gdal-bin) is not installed")
+    p = subprocess.run([exe] + args, capture_output=True, text=True, timeout=300)
+    return p
+
+
+@test("ogrinfo OAPIF:http://127.0.0.1:PORT lists the five collections, without errors")
+def _(tmp):
+    p = ogrinfo(["-ro", "OAPIF:" + SERVER.base()])
+    check(p.returncode == 0, "ogrinfo failed: %s" % p.stderr)
+    for c in ("control", "changes", "events", "regions", "zones"):
+        check(re.search(r"^\d+: %s\b" % c, p.stdout, re.M), "%s not listed:\n%s" % (c, p.stdout))
+    check("ERROR" not in p.stderr, "ogrinfo reported errors: %s" % p.stderr)
+
+
+@test("ogrinfo OAPIF control items: Kalbajar AZ at datetime=2020-11-25, AM at 2020-11-24")
+def _(tmp):
+    for date, want in (("2020-11-25", "AZ"), ("2020-11-24", "AM")):
+        p = ogrinfo(["-ro", "-al", "-geom=NO", "OAPIF:%s/collections/control?datetime=%s" % (SERVER.base(), date)])
+        check(p.returncode == 0, "ogrinfo failed: %s" % p.stderr)
+        feats = p.stdout.split("OGRFeature(control)")[1:]
+        check(len(feats) == 78, "%s: ogrinfo read %d features, expected 78" % (date, len(feats)))
+        kal = [f for f in feats if re.search(r"^\s*region \(String\) = kalbajar$", f, re.M)]
+        check(len(kal) == 1, "%s: kalbajar found %d times" % (date, len(kal)))
+        m = re.search(r"^\s*holder \(String\) = (\S+)$", kal[0], re.M)
+        check(m and m.group(1) == want, "%s: ogrinfo says kalbajar held by %r, expected %s" % (
+            date, m and m.group(1), want))
+
+
+# ------------------------------------------------------------ bad requests
+@test("malformed datetime: 400 with a JSON error (bad dates, reversed or triple intervals)")
+def _(tmp):
+    for v in ("2020-02-30", "yesterday", "2020-11-25/2020-11-24", "2020-11-25/2020-11-26/2020-11-27", "..",
+              "2020-13-01", "%00", "2020-11-25T25:00Z"):
+        expect_error("/collections/control/items?datetime=" + v, 400, "datetime")
+    expect_error("/collections/events/items?datetime=soon/..", 400, "datetime")
+
+
+@test("datetime that does not fit the collection: control with an interval, changes with an instant")
+def _(tmp):
+    expect_error("/collections/control/items?datetime=2020-11-09/2020-12-02", 400, "interval")
+    expect_error("/collections/changes/items?datetime=2020-11-25", 400, "interval")
+    expect_error("/collections/control/items/kalbajar?datetime=2020-01-01/..", 400, "interval")
+
+
+@test("malformed bbox: 400 (too few numbers, text, latitudes out of range, south above north)")
+def _(tmp):
+    for v in ("1,2,3", "a,b,c,d", "0,-91,1,1", "0,10,1,5", "1,2,3,4,5", "nan,0,1,1", "", "-200,0,0,1"):
+        expect_error("/collections/control/items?bbox=" + v, 400, "bbox")
+    expect_error("/collections/control/items?bbox=0,0,1,1&bbox-crs=EPSG:4326", 400, "bbox-crs")
+
+
+@test("limit out of range or malformed: 400 (0, 10001, -5, x); offset -1: 400")
+def _(tmp):
+    for v in ("0", "10001", "-5", "x", "1e3", "99999999999999999999"):
+        expect_error("/collections/control/items?limit=" + v, 400, "limit")
+    expect_error("/collections/control/items?offset=-1", 400, "offset")
+    expect_error("/collections/control/items?f=xml", 400, "f")
+
+
+@test("unknown collection, feature or resource: 404 with a JSON error")
+def _(tmp):
+    expect_error("/collections/nope", 404, "collection")
+    expect_error("/collections/nope/items", 404, "collection")
+    expect_error("/collections/regions/items/nowhere", 404, "nowhere")
+    expect_error("/collections/control/items/nowhere?datetime=2020-11-25", 404, "nowhere")
+    expect_error("/nothing/here", 404)
+    expect_error("/collections/control/items/kalbajar/extra", 404)
+    expect_error("/viewer/secret.txt", 404)
+    expect_error("/static/leaflet/leaflet.js.map", 404)
+
+
+@test("paths that try to climb out of the static folder: 400, nothing leaks")
+def _(tmp):
+    for p in ("/static/../../../../etc/passwd", "/static/leaflet/../../../../etc/passwd",
+              "/viewer/../../../etc/passwd", "/viewer/..", "/static/leaflet/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+              "/static/leaflet/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd", "/static//etc/passwd",
+              "/viewer/./index.html", "/static/leaflet/..%5c..%5cetc%5cpasswd"):
+        st, ctype, data, _ = request(p)
+        check(st in (400, 404), "%s: status %d" % (p, st))
+        check(b"root:" not in data, "%s: /etc/passwd leaked" % p)
+        check(ctype.startswith("application/json") and "description" in json.loads(data),
+              "%s: error without JSON body" % p)
+    expect_error("/static/../../../../etc/passwd", 400, "path")
+
+
+@test("unknown or repeated parameters: 400; methods other than GET/HEAD: 405 with Allow")
+def _(tmp):
+    expect_error("/collections/control/items?foo=1", 400, "foo")
+    expect_error("/collections/control/items?limit=5&limit=6", 400, "twice")
+    expect_error("/collections?foo=1", 400, "foo")
+    for m in ("POST", "PUT", "DELETE"):
+        st, ctype, data, r = request("/collections/control/items", method=m, body="x" * 10)
+        check(st == 405 and "GET" in (r.getheader("Allow") or ""), "%s: %d Allow %r" % (m, st, r.getheader("Allow")))
+    st, _, data, _ = request("/collections", method="HEAD")
+    check(st == 200 and data == b"", "HEAD: %d %r" % (st, data[:50]))
+
+
+@test("oversized requests (a 100 kB URL, 100 kB of headers) are refused and the server keeps serving")
+def _(tmp):
+    st, _, _, _ = request("/collections/control/items?datetime=" + "2" * 100000)
+    check(400 <= st < 500, "a 100 kB URL got %d" % st)
+    st, _, _, _ = request("/collections", {"X-Big": "a" * 100000})
+    check(400 <= st < 500, "100 kB of headers got %d" % st)
+    many = "&".join("p%d=1" % i for i in range(100))
+    expect_error("/collections?" + many, 400)
+    get_json("/collections")
+
+
+@test("after every bad request the server still serves, and answers 16 threads at once correctly")
+def _(tmp):
+    check(SERVER.proc.poll() is None, "the server died: %s" % "".join(SERVER.stderr[-20:]))
+    dates = ["2020-11-%02d" % d for d in range(5, 30)] + ["1993-04-01", "1993-04-02", "2023-09-20"]
+    ref = {}
+    for d in ("2020-11-24", "2020-11-25", "1993-04-01", "1993-04-02"):
+        ref[d] = holders(cli_json(["snapshot", "--date", d]))
+    errors = []
+
+    def worker(k):
+        try:
+            for i in range(6):
+                d = dates[(k * 7 + i) % len(dates)]
+                doc = get_json("/collections/control/items?datetime=" + d)
+                if len(doc["features"]) != 78:
+                    errors.append("%s: %d features" % (d, len(doc["features"])))
+                if d in ref and holders(doc) != ref[d]:
+                    errors.append("%s: holders differ from the CLI" % d)
+                doc = get_json("/collections/changes/items?datetime=1990-01-01/" + d)
+        except Exception as e:  # noqa
+            errors.append("%s" % e)
+    ts = [threading.Thread(target=worker, args=(k,)) for k in range(16)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join(timeout=600)
+    check(not errors, "%d errors: %s" % (len(errors), errors[:5]))
+    for d in ("2020-11-24", "2020-11-25"):
+        check(holders(get_json("/collections/control/items?datetime=" + d)) == ref[d], d)
+
+
+# ---------------------------------------------------------- the viewer
+@test("/viewer: the page, its script and Debian's Leaflet are served locally (no CDN)")
+def _(tmp):
+    st, ctype, page, _ = request("/viewer")
+    check(st == 200 and ctype.startswith("text/html"), "/viewer: %d %s" % (st, ctype))
+    check(b"/static/leaflet/leaflet.js" in page and b"/viewer/viewer.js" in page, "page does not load Leaflet")
+    check(not re.search(rb"(src|href)=\"(https?:)?//", page), "the page loads something from another host")
+    if not os.path.isfile(os.path.join(LEAFLET, "leaflet.js")):
+        raise Skip("libjs-leaflet is not installed")
+    for name, typ in (("leaflet.js", "text/javascript"), ("leaflet.css", "text/css"),
+                      ("images/layers.png", "image/png")):
+        st, ctype, data, _ = request("/static/leaflet/" + name)
+        check(st == 200 and ctype.startswith(typ), "%s: %d %s" % (name, st, ctype))
+        check(data == open(os.path.join(LEAFLET, name), "rb").read(), "%s: bytes differ from Debian's" % name)
+    st, ctype, js, _ = request("/viewer/viewer.js")
+    check(st == 200 and b"/collections/control/items" in js, "viewer.js")
+
+
+# ------------------------------------------------------------- the process
+@test("options: default bind is loopback; bad --port, --bind, extra arguments exit 2")
+def _(tmp):
+    check(SERVER.host == "127.0.0.1", "listening on %r" % SERVER.host)
+    for args in (["--port", "70000"], ["--port", "x"], ["--bind", "not-an-address"], ["extra"],
+                 ["--nope"]):
+        p = subprocess.run([BIN, "-d", KARABAKH, "serve"] + args, capture_output=True, text=True,
+                           env=env(), timeout=60)
+        check(p.returncode == 2 and "frontline serve" in p.stderr, "%r: exit %d, %s" % (args, p.returncode, p.stderr))
+    p = subprocess.run([BIN, "serve", "--help"], capture_output=True, text=True, env=env(), timeout=60)
+    check(p.returncode == 0 and "--port" in p.stdout, "--help")
+    # a port in use is an error, not a hang
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    s.listen(1)
+    try:
+        p = subprocess.run([BIN, "-d", KARABAKH, "serve", "--port", str(s.getsockname()[1])],
+                           capture_output=True, text=True, env=env(), timeout=120)
+        check(p.returncode == 1 and "cannot listen" in p.stderr, "port in use: %d %s" % (p.returncode, p.stderr))
+    finally:
+        s.close()
+
+
+@test("SIGTERM stops the server cleanly (exit 0; no leak under ASan)")
+def _(tmp):
+    global SERVER
+    rc = SERVER.stop()
+    err = "".join(SERVER.stderr)
+    SERVER = None
+    check(rc == 0, "exit %d; stderr: %s" % (rc, err[-3000:]))
+    check("ERROR: AddressSanitizer" not in err and "LeakSanitizer" not in err, "sanitizer: %s" % err[-3000:])
+
+
+# --------------------------------------------------------------------- main
+def main():
+    global SERVER
+    print("1..%d" % len(TESTS))
+    failed = 0
+    try:
+        SERVER = Server()
+    except Exception as e:  # noqa
+        for k, (name, _) in enumerate(TESTS, 1):
+            print("not ok %d - %s" % (k, name))
+        print("# " + str(e).replace("\n", "\n# "))
+        return 1
+    for k, (name, fn) in enumerate(TESTS, 1):
+        try:
+            if SERVER is None and "SIGTERM" not in name:
+                SERVER = Server()
+            with tempfile.TemporaryDirectory(prefix="fl-serve-") as tmp:
+                fn(tmp)
+        except Skip as e:
+            print("ok %d - %s # SKIP %s" % (k, name, e))
+        except Failure as e:
+            failed += 1
+            print("not ok %d - %s" % (k, name))
+            for ln in str(e).splitlines():
+                print("# " + ln)
+        except Exception:
+            failed += 1
+            print("not ok %d - %s" % (k, name))
+            for ln in traceback.format_exc().splitlines():
+                print("# " + ln)
+        else:
+            print("ok %d - %s" % (k, name))
+        sys.stdout.flush()
+    if SERVER is not None:
+        SERVER.stop()
+    if failed:
+        print("# %d of %d failed" % (failed, len(TESTS)))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

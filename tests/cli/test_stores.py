@@ -1,0 +1,255 @@
+#!/usr/bin/python3
+"""End-to-end tests of trackers in GeoPackage and PostgreSQL/PostGIS:
+`frontline copy` round trips, snapshots pushed down into PostgreSQL compared
+with the in-memory engine (Karabakh and generated trackers), the SQL
+functions queried with psql, and `record` in PostGIS transactions.
+
+Runs a throw-away PostgreSQL 15 + PostGIS 3 cluster (initdb in a temporary
+folder as the postgres user, unix socket there); the PostgreSQL tests report
+TAP SKIP only when PostgreSQL or PostGIS is not installed.
+
+Usage: /usr/bin/python3 test_stores.py PATH/TO/frontline SOURCE_ROOT   (prints TAP)
+"""
+import csv
+import datetime
+import json
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fltest import (BIN, KARABAKH, Postgres, check, copy_karabakh, describe, generate_tracker,  # noqa: E402
+                    log_csv, main, run, run_fail, run_ok, test, tree_bytes)
+from osgeo import gdal, ogr  # noqa: E402
+
+gdal.UseExceptions()
+ogr.UseExceptions()
+
+
+def dates_of(tracker, cwd):
+    out = set()
+    for r in log_csv(tracker, cwd):
+        d = datetime.date.fromisoformat(r["date"][:10])
+        out |= {(d - datetime.timedelta(days=1)).isoformat(), d.isoformat()}
+    return sorted(out) + ["2030-01-01"]
+
+
+def same_snapshots(a, b, cwd, dates, extra=()):
+    bad = []
+    for d in dates:
+        x = run_ok(["-d", a, "snapshot", "--date", d] + list(extra), cwd).stdout
+        y = run_ok(["-d", b, "snapshot", "--date", d] + list(extra), cwd).stdout
+        if x != y:
+            bad.append(d)
+    check(not bad, "snapshots differ on %d dates, first %s (%s vs %s)" % (len(bad), bad[:5], a, b))
+
+
+def layer_rows(path, name):
+    """Every feature of a tracker layer, fields and WKT, via osgeo.ogr."""
+    if os.path.isdir(path):
+        for ext in ("csv", "geojson"):
+            f = os.path.join(path, "%s.%s" % (name, ext))
+            if os.path.exists(f):
+                ds = gdal.OpenEx(f, gdal.OF_VECTOR, open_options=["DATE_AS_STRING=YES"] if ext == "geojson" else [])
+                break
+        else:
+            return None
+        lyr = ds.GetLayer(0)
+    else:
+        ds = ogr.Open(path)
+        lyr = ds.GetLayerByName(name)
+        if lyr is None:
+            return None
+    rows = []
+    for f in lyr:
+        d = {k: (str(v) if v is not None else "") for k, v in f.items().items()}
+        g = f.GetGeometryRef()
+        d["_wkt"] = g.ExportToIsoWkt() if g else ""
+        rows.append(d)
+    return rows
+
+
+def same_layers(a, b):
+    for name in ("actors", "regions", "areas", "events", "zones"):
+        ra, rb = layer_rows(a, name), layer_rows(b, name)
+        check((ra is None) == (rb is None), "layer %s present in one only" % name)
+        if ra is None:
+            continue
+        check(len(ra) == len(rb), "%s: %d vs %d rows" % (name, len(ra), len(rb)))
+        for x, y in zip(ra, rb):
+            diff = {k: (x.get(k), y.get(k)) for k in set(x) | set(y)
+                    if k != "_wkt" and (x.get(k) or "") != (y.get(k) or "")}
+            check(not diff, "%s row %s differs: %r" % (name, x.get("id"), diff))
+            check(x["_wkt"] == y["_wkt"], "%s row %s: geometry differs" % (name, x.get("id")))
+
+
+# ----------------------------------------------------------- without PostgreSQL
+def no_pg(fn):
+    def wrapped(tmp, ctx):
+        return fn(tmp)
+    wrapped.no_setup = True
+    return wrapped
+
+
+@test("copy folder -> GeoPackage -> folder: same rows, geometries, snapshots, events")
+@no_pg
+def _(tmp):
+    a = copy_karabakh(tmp)
+    g = os.path.join(tmp, "k.gpkg")
+    b = os.path.join(tmp, "back")
+    run_ok(["copy", a, g], tmp)
+    run_ok(["copy", g, b], tmp)
+    same_layers(a, b)
+    same_snapshots(a, g, tmp, ["2020-11-25", "1995-01-01"])
+    same_snapshots(a, b, tmp, ["2020-11-25", "2020-11-08"])
+    check(log_csv(a, tmp) == log_csv(b, tmp), "events differ after the round trip")
+
+
+@test("copy refuses: DST already a tracker, existing .gpkg, invalid SRC (file:line field); nothing written")
+@no_pg
+def _(tmp):
+    a = copy_karabakh(tmp)
+    b = copy_karabakh(tmp, "b")
+    before = tree_bytes(tmp)
+    run_fail(["copy", a, b], tmp, [b, "already holds a tracker"])
+    g = os.path.join(tmp, "x.gpkg")
+    open(g, "wb").close()
+    run_fail(["copy", a, g], tmp, [g, "already exists"])
+    os.unlink(g)
+    check(tree_bytes(tmp) == before, "files changed")
+    with open(os.path.join(a, "events.csv"), encoding="utf-8") as f:
+        text = f.read().replace("2020-kalbajar,2020-11-25,", "2020-kalbajar,2020-11-31,", 1)
+    with open(os.path.join(a, "events.csv"), "w", encoding="utf-8") as f:
+        f.write(text)
+    run_fail(["copy", a, os.path.join(tmp, "c.gpkg")], tmp, ["events.csv:", "field 'date'", "2020-11-31"])
+    check(not os.path.exists(os.path.join(tmp, "c.gpkg")), "c.gpkg written")
+    run_fail(["copy", a], tmp, ["SRC DST"], code=2)
+
+
+# ------------------------------------------------------------- PostgreSQL
+@test("round trip folder -> GeoPackage -> PostGIS -> folder (Karabakh): identical rows, snapshots, events, sources")
+def _(tmp, pg):
+    a = copy_karabakh(tmp)
+    g = os.path.join(tmp, "k.gpkg")
+    c = pg.conn(pg.new_db())
+    b = os.path.join(tmp, "back")
+    for src, dst in ((a, g), (g, c), (c, b)):
+        run_ok(["copy", src, dst], tmp)
+    same_layers(a, b)
+    same_layers(a, c)
+    dates = dates_of(a, tmp)
+    same_snapshots(a, b, tmp, dates)
+    same_snapshots(a, c, tmp, dates)
+    same_snapshots(a, b, tmp, ["2020-11-08"], ["--as-of", "2020-11-08"])
+    check(log_csv(a, tmp) == log_csv(b, tmp) == log_csv(c, tmp), "events differ")
+    p = run(["-d", b, "check"], tmp)
+    check(p.returncode == 0, "check of the copy: " + p.stdout[-400:])
+
+
+@test("round trip folder -> GeoPackage -> PostGIS -> folder (generated, polygon events, corrections)")
+def _(tmp, pg):
+    a = generate_tracker(os.path.join(tmp, "gen"))
+    g = os.path.join(tmp, "g.gpkg")
+    c = pg.conn(pg.new_db())
+    b = os.path.join(tmp, "back")
+    for src, dst in ((a, g), (g, c), (c, b)):
+        run_ok(["copy", src, dst], tmp)
+    same_layers(a, b)
+    same_snapshots(a, b, tmp, dates_of(a, tmp)[::3])
+    same_snapshots(a, c, tmp, dates_of(a, tmp)[::3])
+    check(log_csv(a, tmp) == log_csv(c, tmp), "events differ")
+
+
+@test("PostGIS snapshots (pushed down) = in-memory engine, byte for byte: Karabakh, every event date, as-of, status")
+def _(tmp, pg):
+    c = pg.conn(pg.new_db())
+    run_ok(["copy", KARABAKH, c], tmp)
+    same_snapshots(KARABAKH, c, tmp, dates_of(KARABAKH, tmp))
+    for d in ("2020-11-08", "2020-11-10", "2020-12-01"):
+        same_snapshots(KARABAKH, c, tmp, [d], ["--as-of", d])
+        same_snapshots(KARABAKH, c, tmp, [d], ["--status", "confirmed"])
+
+
+@test("PostGIS snapshots = in-memory engine on a generated tracker (300 regions, 300 events, corrections)")
+def _(tmp, pg):
+    a = generate_tracker(os.path.join(tmp, "gen"), nx=20, ny=15, nevents=300, npolygons=0, seed=3)
+    c = pg.conn(pg.new_db())
+    run_ok(["copy", a, c], tmp)
+    same_snapshots(a, c, tmp, dates_of(a, tmp)[::15])
+    same_snapshots(a, c, tmp, dates_of(a, tmp)[::50], ["--status", "confirmed"])
+
+
+@test("the snapshot query runs inside PostgreSQL: frontline_control_at called, no table pulled")
+def _(tmp, pg):
+    db = pg.new_db()
+    c = pg.conn(db)
+    run_ok(["copy", KARABAKH, c], tmp)
+    start = os.path.getsize(pg.log)
+    run_ok(["-d", c, "snapshot", "--date", "2020-11-25", "-o", os.path.join(tmp, "s.geojson")], tmp)
+    with open(pg.log, encoding="utf-8", errors="replace") as f:
+        f.seek(start)
+        log = f.read()
+    check("frontline_control_at('2020-11-25T23:59:59Z'" in log, "no frontline_control_at call in the server log")
+    pulls = [ln for ln in log.splitlines() if "CURSOR" in ln.upper() and ('"regions"' in ln or '"events"' in ln)]
+    check(not pulls, "tables pulled by the client: %r" % pulls[:3])
+
+
+@test("SELECT * FROM frontline_control_at('2020-11-25') in psql: same pieces and holders as the tool")
+def _(tmp, pg):
+    db = pg.new_db()
+    run_ok(["copy", KARABAKH, pg.conn(db)], tmp)
+    for d in ("2020-11-25", "2020-11-09", "1994-06-01"):
+        out = pg.psql(db, "SELECT region || '|' || coalesce(holder, '') || '|' || coalesce(event, '') "
+                          "FROM frontline_control_at('%s')" % d)
+        got = sorted(tuple(ln.split("|")) for ln in out.split())
+        doc = json.loads(run_ok(["snapshot", "--date", d], tmp).stdout)
+        want = sorted((f["properties"]["region"], f["properties"]["holder"] or "", f["properties"]["event"] or "")
+                      for f in doc["features"])
+        check(got == want, "%s: SQL and tool differ: %r" % (d, sorted(set(got) ^ set(want))[:5]))
+    areas = dict(ln.split("|") for ln in pg.psql(db, "SELECT holder || '|' || area_km2 FROM "
+                                                     "frontline_area_at('2020-11-25')").split())
+    doc = json.loads(run_ok(["snapshot", "--date", "2020-11-25", "--by", "actor"], tmp).stdout)
+    for f in doc["features"]:
+        h, a = f["properties"]["holder"], f["properties"]["area_km2"]
+        check(abs(float(areas[h]) - a) < 1e-6 * a, "%s: SQL %s km2, tool %.6f" % (h, areas[h], a))
+    n = pg.psql(db, "SELECT count(*) FROM frontline_control_at('2020-11-25'::timestamptz)").strip()
+    check(n == "78", "timestamptz overload: %s rows" % n)
+
+
+@test("record into PostGIS: one transaction; 20 concurrent writers all land once; refused writes nothing")
+def _(tmp, pg):
+    db = pg.new_db()
+    c = pg.conn(db)
+    run_ok(["copy", KARABAKH, c], tmp)
+    run_ok(["-d", c, "record", "--date", "2024-01-05", "--region", "kalbajar", "--to", "AM", "--from", "AZ",
+            "--source", "pg"], tmp)
+    n0 = pg.psql(db, "SELECT count(*) FROM events").strip()
+    run_fail(["-d", c, "record", "--date", "2024-01-06", "--region", "kalbajar", "--to", "AZ", "--from", "AZ",
+              "--source", "x"], tmp, ["--from AZ", "held by AM"])
+    run_fail(["-d", c, "record", "--date", "2024-01-06", "--region", "nowhere", "--to", "AZ", "--source", "x"],
+             tmp, ["--region nowhere"])
+    check(pg.psql(db, "SELECT count(*) FROM events").strip() == n0, "a refused record wrote a row")
+    procs = [subprocess.Popen([BIN, "-d", c, "record", "--date", "2024-03-%02d" % (i + 1), "--region", "lachin",
+                               "--to", "AM" if i % 2 else "AZ", "--source", "w%d" % i, "--id", "w%02d" % i],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for i in range(20)]
+    outs = [(p.communicate(timeout=300), p.returncode) for p in procs]
+    check(all(rc == 0 for _, rc in outs), "failed: %r" % [o[1] for o, rc in outs if rc][:3])
+    ids = pg.psql(db, "SELECT id FROM events WHERE id LIKE 'w%' ORDER BY id").split()
+    check(ids == ["w%02d" % i for i in range(20)], "ids %r" % ids)
+    doc = json.loads(run_ok(["-d", c, "snapshot", "--date", "2024-01-05"], tmp).stdout)
+    k = [f["properties"] for f in doc["features"] if f["properties"]["region"] == "kalbajar"][0]
+    check(k["holder"] == "AM" and k["event"] == "2024-01-05-kalbajar", "pushed-down snapshot after record: %r" % k)
+
+
+@test("copy into a database that already holds a tracker: refused, names the table, nothing written")
+def _(tmp, pg):
+    db = pg.new_db()
+    c = pg.conn(db)
+    run_ok(["copy", KARABAKH, c], tmp)
+    n0 = pg.psql(db, "SELECT count(*) FROM events").strip()
+    run_fail(["copy", KARABAKH, c], tmp, ["already has a table 'actors'"])
+    check(pg.psql(db, "SELECT count(*) FROM events").strip() == n0, "rows changed")
+
+
+if __name__ == "__main__":
+    sys.exit(main("fl-stores-", setup=Postgres, teardown=lambda pg: pg.stop()))
