@@ -211,6 +211,12 @@ def write(db, readme):
     gi, gi_c = t(recs, "ds.import.geopandas")
     out.append("| import (`import-series`) | %s | geopandas/shapely day-to-day differences | %s | %s | 5x | %s |"
                % (fi_c, gi_c, fx(ratio(gi, fi)), verdict(ratio(gi, fi), 5, "x")))
+    fo, fo_c = t(recs, "ds.firstopen")
+    out.append("| first open of the imported tracker (`stats --step day` without `.frontline-index`: reads the "
+               "sources, writes the index) | %s | | | | | paid once after each change of the files |" % fo_c)
+    if fi is not None and fo is not None and gi is not None:
+        out.append("| import + first open | %s | geopandas/shapely day-to-day differences | %s | %s | | |"
+                   % (fmt_s(fi + fo), gi_c, fx(ratio(gi, fi + fo))))
     _, fl_c = t(recs, "floor.ogrinfo")
     out.append("")
     out.append("Load floor of a GDAL-linked program (`ogrinfo --version`): %s. PostGIS queries warm in one psql "
@@ -238,12 +244,11 @@ def write(db, readme):
         out.append("### Generated tracker: %s regions, %s events, 8 actors (seed %s)"
                    % (thousands(info.get("g_regions")), thousands(n), info.get("g_seed", "?")))
         out.append("")
-        load_v, load_c = t(recs, p + ".warm.load", "median")
-        hs = recs.get(p + ".warm.status", {})
-        if hs.get("status") == "timeout" and not hs.get("loaded"):
-            load_c = "> %s (timeout; the tracker did not finish loading)" % info.get("timeout", "?")
-        out.append("Opening the tracker in libfrontline (`fl_tracker_open`): %s. Loading it into PostGIS "
-                   "(COPY + indexes, once): %s." % (load_c, t(recs, p + ".pgload")[1]))
+        _, first_c = t(recs, p + ".firstopen")
+        _, load_c = t(recs, p + ".warm.load", "median")
+        out.append("First open (a whole `frontline stats` process reading the sources and writing the index): %s. "
+                   "Opening it with the index (`fl_tracker_open` in bench/harness): %s. Loading it into PostGIS "
+                   "(COPY + indexes, once): %s." % (first_c, load_c, t(recs, p + ".pgload")[1]))
         out.append("")
         out.append("| query | PostGIS warm (median) | frontline work warm (median) | work: PostGIS / frontline "
                    "(goal 5x) | frontline process | process goal: floor + PostGIS/5 | process result "
@@ -262,27 +267,23 @@ def write(db, readme):
         out.append("")
 
     # ---- load scaling
-    scale = []
-    for k, r in recs.items():
-        m = re.match(r"^(scale(\d+)|g(\d+)\.warm)\.status$", k)
+    scale = {}
+    for k in recs:
+        m = re.match(r"^(scale|g)(\d+)\.firstopen$", k)
         if m:
-            n = int(m.group(2) or m.group(3))
-            ld = recs.get(m.group(1) + ".load", {})
-            scale.append((n, r, ld))
+            load_key = "%s%s.load" % (m.group(1), m.group(2)) if m.group(1) == "scale" else "g%s.warm.load" % m.group(2)
+            scale[int(m.group(2))] = (k, load_key)
     if scale:
         out.append("### Opening a generated tracker (%s regions) as the number of events grows"
                    % thousands(info.get("g_regions")))
         out.append("")
-        out.append("| events | `fl_tracker_open` (bench/harness) | peak RSS of the harness run |")
-        out.append("|---|---|---|")
-        for n, r, ld in sorted(scale, key=lambda x: x[0]):
-            if "median" in ld:
-                cell = fmt_s(ld["median"])
-            elif r.get("status") == "timeout":
-                cell = "> %s s (timeout)" % info.get("timeout", "?")
-            else:
-                cell = r.get("status", "?")
-            out.append("| %s | %s | %s |" % ("{:,}".format(n), cell, fmt_mb(ld.get("rss_kb"))))
+        out.append("| events | first open: `frontline stats --step month`, from the sources, writes the index | "
+                   "its peak RSS | later opens: `fl_tracker_open` with the index |")
+        out.append("|---|---|---|---|")
+        for n in sorted(scale):
+            fk, lk = scale[n]
+            out.append("| %s | %s | %s | %s |" % (thousands(n), t(recs, fk)[1], fmt_mb(recs[fk].get("rss_kb")),
+                                                t(recs, lk, "median")[1]))
         out.append("")
 
     # ---- memory

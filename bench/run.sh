@@ -104,7 +104,7 @@ pyv=$("$PY" -c 'import sys, geopandas, shapely, pyproj; print("Python %s, geopan
 newdb bench
 rec info date "$(date -u +'%Y-%m-%d %H:%M UTC')"
 rec info machine "$(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(awk '/MemTotal/ {printf "%.0f GB RAM", $2/1048576}' /proc/meminfo), Linux $(uname -r)"
-rec info frontline "$("$FRONTLINE" --version), $FRONTLINE, commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
+rec info frontline "$("$FRONTLINE" --version), $FRONTLINE; source $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'), last engine change $(git -C "$ROOT" log -1 --format='%h %cs' -- src include 2>/dev/null || echo '?')"
 rec info versions "$(ogrinfo --version | cut -d, -f1), GEOS $(geos-config --version), PROJ $(pkg-config --modversion proj), $("$PGBIN/postgres" --version), PostGIS $($PSQL -d bench -Atc 'SELECT postgis_lib_version()'), $pyv, $(hyperfine --version)"
 rec info postgres_settings "initdb in a temp dir, unix socket only, $PGSETTINGS, other settings default (JIT on, 2 parallel workers per gather)"
 rec info load_before "$(cut -d' ' -f1-3 /proc/loadavg) (load average over 1, 5, 15 min when the run started)"
@@ -166,6 +166,21 @@ harness() {
 	rec rss "$prefix.load" "$RES/$prefix.time" "$([ "$rc" = 124 ] && echo 124 || echo 0)"
 }
 
+# first_open KEY TRACKER COMMAND: one whole process on a tracker without its persistent index
+# (.frontline-index, written beside big trackers after a clean read): the cost of reading the
+# sources, paid once per change of the files.  Prints the exit status (124: timeout).
+INDEX=.frontline-index
+first_open() {
+	local key=$1 tr=$2 cmd=$3 rc wall
+	rm -f "$tr/$INDEX"
+	log "$key: first open, $cmd"
+	rc=$(rss "$key" "$cmd")
+	wall=$(rec get "$key" single_wall)
+	if [ "$rc" = 124 ]; then rec single "$key" "$TMO" 124; else rec single "$key" "${wall:-0}" "$rc"; fi
+	rec info "index_$key" "$([ -f "$tr/$INDEX" ] && stat -c %s "$tr/$INDEX" || echo none)"
+	echo "$rc"
+}
+
 hf floor.ogrinfo "$RUNS" 3 "ogrinfo --version"
 
 # ================================================================ DeepState: 769 daily polygons
@@ -191,6 +206,10 @@ if has_part deepstate; then
 		--prepare "rm -rf $TR"
 	[ -f "$TR/events.csv" ] || "$FRONTLINE" import-series --holder RU --other UA --out "$TR" "${DS_FILES[@]}"
 	hf ds.import.geopandas "$SLOW_RUNS" 1 "$PY $HERE/deepstate_peers.py import --out $WORK/ds-peer-import.geojson $FILES"
+	# the first open of the imported tracker reads the sources and writes the index; later ones read the index
+	hf ds.firstopen "$SLOW_RUNS" 0 "$FRONTLINE -d $TR stats --step day" --prepare "rm -f $TR/$INDEX"
+	"$FRONTLINE" -d "$TR" stats --step day >/dev/null
+	rec info ds_index "$([ -f "$TR/$INDEX" ] && stat -c %s "$TR/$INDEX" || echo none)"
 
 	log "loading the daily polygons into PostGIS"
 	newdb deepstate
@@ -258,27 +277,25 @@ if has_part generated; then
 			hf "$P.${q%%:*}.postgis" "$RUNS" 2 "$PGG -f $HERE/sql/${q#*:}.sql"
 		done
 
-		# frontline, whole processes: a first run under the timeout tells whether hyperfine can afford more
+		# frontline: the first open reads the sources (and writes the index) under the timeout; then
+		# each command, timed once first to know whether hyperfine can afford more runs
 		FL=("snap_region:-d $TR snapshot --date $G_DATE --by region"
 		    "snap_actor:-d $TR snapshot --date $G_DATE --by actor"
 		    "diff_region:-d $TR diff $G_D1 $G_D2 --by region"
 		    "diff_actor:-d $TR diff $G_D1 $G_D2 --by actor"
 		    "stats_month:-d $TR stats --step month --from $G_M1 --to $G_M2")
-		loads=1
+		rc=$(first_open "$P.firstopen" "$TR" "$FRONTLINE -d $TR stats --step month --from $G_M1 --to $G_M2")
 		for c in "${FL[@]}"; do
 			key=$P.${c%%:*}.frontline
-			if [ "$loads" = 0 ]; then
-				rec status "$key" "not run: the tracker did not load within the timeout"
+			if [ "$rc" != 0 ]; then
+				rec status "$key" "not run: the first open did not finish within $TMO s"
 				continue
 			fi
 			log "$key: probe under the timeout"
-			rc=$(rss "$key" "$FRONTLINE ${c#*:}")
+			prc=$(rss "$key" "$FRONTLINE ${c#*:}")
 			wall=$(rec get "$key" single_wall)
-			if [ "$rc" = 124 ]; then
-				rec single "$key" "$TMO" 124
-				loads=0
-			elif [ "$rc" != 0 ]; then
-				rec single "$key" "$wall" "$rc"
+			if [ "$prc" != 0 ]; then
+				rec single "$key" "$([ "$prc" = 124 ] && echo "$TMO" || echo "${wall:-0}")" "$prc"
 			elif "$PY" -c "import sys; sys.exit(0 if float('$wall') < 20 else 1)"; then
 				hf "$key" "$RUNS" 1 "$FRONTLINE ${c#*:}"
 			else
@@ -286,11 +303,11 @@ if has_part generated; then
 			fi
 		done
 
-		# frontline warm: the library with the tracker opened once (skipped when it cannot load)
-		if [ "$loads" = 1 ]; then
+		# frontline warm: the library with the tracker opened once
+		if [ "$rc" = 0 ]; then
 			harness "$P.warm" "$TR" "${G_OPS[@]}"
 		else
-			rec harness "$P.warm" /dev/null 124
+			rec harness "$P.warm" /dev/null "$rc"
 		fi
 
 		# geopandas, whole processes (on the largest tracker only: it is slow)
@@ -308,7 +325,9 @@ fi
 # ================================================================ load time as the log grows
 if has_part scale; then
 	for N in $SCALE; do
-		harness "scale$N" "$(gen "$N")" "stats:month:$G_M1:$G_M2"
+		TR=$(gen "$N")
+		first_open "scale$N.firstopen" "$TR" "$FRONTLINE -d $TR stats --step month --from $G_M1 --to $G_M2" >/dev/null
+		harness "scale$N" "$TR" "stats:month:$G_M1:$G_M2"
 	done
 fi
 
@@ -321,19 +340,33 @@ profile() {
 	timeout "$TMO" perf record -q -F 499 --call-graph dwarf,16384 -o "$WORK/$name.perf" -- "$@" >/dev/null 2>&1 || return 0
 	local top
 	top=$(perf report -i "$WORK/$name.perf" --children --sort symbol --stdio -g none 2>/dev/null |
-		grep -E '^ +[0-9]' | grep -E ' (fl_|fl__|build_|cmd_|GEOS[A-Za-z]*_r|GDALOpenEx|OGR_[A-Za-z_]+|VSI[A-Za-z]+|strcmp|__strcmp)' |
-		sed -E 's/ +\[\.\] / /; s/ +- +- *$//; s/ +$//' | head -18 || true)
+		grep -E '^ +[0-9]' | sed -E 's/ +\[\.\] / /; s/ +- +- *$//; s/ +$//' |
+		grep -E ' (fl_|fl__|build_|cmd_|run$|load_|check_overlaps|snapshot_emit|diff_emit|tracker_load|GEOS[A-Za-z]*_r$|GDALOpenEx$|OGR_[A-Za-z_]+$|OGRFormatDouble|json_object_to_json_string_length$|strcmp|__strcmp)' |
+		head -24 || true)
 	rec info "profile_$name" "$title
   children   self  symbol (inclusive % of samples)
 $top"
 }
 if has_part profile && command -v perf >/dev/null; then
-	[ -d "$WORK/ds" ] && profile 1_ds_snapshot "\`snapshot --by actor --date ${D2:-2025-07-08}\` on the imported DeepState tracker" \
-		"$FRONTLINE" -d "$WORK/ds" snapshot --by actor --date "${D2:-2025-07-08}" -o "$WORK/prof.geojson"
-	small=$(printf '%s\n' $SCALE | sort -n | tail -1)
+	if [ -d "$WORK/ds" ]; then
+		profile 1_ds_snapshot "\`snapshot --by actor --date ${D2:-2025-07-08}\` on the imported DeepState tracker (index present)" \
+			"$FRONTLINE" -d "$WORK/ds" snapshot --by actor --date "${D2:-2025-07-08}" -o "$WORK/prof.geojson"
+	fi
+	small=$(printf '%s\n' $SCALE | sort -n | head -1)
+	big=$(printf '%s\n' $SCALE | sort -n | tail -1)
+	if [ -n "$big" ]; then
+		TR=$(gen "$big")
+		rm -f "$TR/$INDEX"
+		profile 2_gen_firstopen "first open (from the sources, writes the index) of the generated tracker with $big events: \`stats --step month\`" \
+			"$FRONTLINE" -d "$TR" stats --step month --from "$G_M1" --to "$G_M2" -o "$WORK/prof.csv"
+	fi
 	if [ -n "$small" ]; then
-		profile 2_gen_snapshot "\`snapshot --by region\` on the generated tracker with $small events" \
-			"$FRONTLINE" -d "$(gen "$small")" snapshot --date "$G_DATE" -o "$WORK/prof.geojson"
+		TR=$(gen "$small")
+		"$FRONTLINE" -d "$TR" stats --step month >/dev/null 2>&1 || true # the index
+		profile 3_gen_work_region "the work itself: bench/harness, $REPS x snapshot by region on the generated tracker with $small events (index present)" \
+			"$HARNESS" "$TR" "$REPS" "snapshot:region:$G_DATE"
+		profile 4_gen_work_actor "the work itself: bench/harness, $REPS x snapshot by actor, same tracker" \
+			"$HARNESS" "$TR" "$REPS" "snapshot:actor:$G_DATE"
 	fi
 fi
 
