@@ -137,7 +137,7 @@ def fmt_mb(kb):
     return "n/a" if kb is None else "%.0f MB" % (kb / 1024)
 
 
-def t(recs, key, field="mean"):
+def t(recs, key, field="median"):
     """(seconds or None, cell text) for a key: timeouts and failures say so."""
     r = recs.get(key)
     if not r or "status" not in r:
@@ -148,10 +148,13 @@ def t(recs, key, field="mean"):
         return None, r["status"]
     v = r.get(field, r.get("mean"))
     cell = fmt_s(v)
-    if r.get("runs", 1) > 1 and r.get("stddev") and field == "mean":
-        cell += " ± %s" % fmt_s(r["stddev"])
-    if "user" in r and field == "mean":
-        cell += " (CPU %s)" % fmt_s(r["user"] + r["system"])
+    extra = []
+    if r.get("runs", 1) > 1 and "user" in r:
+        extra.append("mean %s ± %s" % (fmt_s(r["mean"]), fmt_s(r.get("stddev") or 0)))
+    if "user" in r:
+        extra.append("CPU %s" % fmt_s(r["user"] + r["system"]))
+    if extra:
+        cell += " (%s)" % ", ".join(extra)
     return v, cell
 
 
@@ -164,10 +167,16 @@ def verdict(achieved, goal, kind):
     if achieved is None:
         return "not measured"
     if kind == "x":
-        return ("**met** (%.1fx, goal %gx)" % (achieved, goal) if achieved >= goal
-                else "**not met** (%.2fx, goal %gx: %.1fx short)" % (achieved, goal, goal / achieved))
-    return ("**met** (%s <= %s)" % (fmt_s(achieved), fmt_s(goal)) if achieved <= goal
-            else "**not met** (%s > %s: %.1fx over)" % (fmt_s(achieved), fmt_s(goal), achieved / goal))
+        if achieved >= goal:
+            return "**met** (%.1fx, goal %gx)" % (achieved, goal)
+        short = goal / achieved
+        by = "%.0f %% short" % ((short - 1) * 100) if short < 1.5 else "%.1fx short" % short
+        return "**not met** (%.2fx, goal %gx: %s)" % (achieved, goal, by)
+    if achieved <= goal:
+        return "**met** (%s <= %s)" % (fmt_s(achieved), fmt_s(goal))
+    over = achieved / goal
+    by = "%.0f %% over" % ((over - 1) * 100) if over < 1.5 else "%.1fx over" % over
+    return "**not met** (%s > %s: %s)" % (fmt_s(achieved), fmt_s(goal), by)
 
 
 def write(db, readme):
@@ -180,14 +189,17 @@ def write(db, readme):
     for k in ["load_before", "load_after", "versions", "postgres_settings", "note"]:
         if k in info:
             out.append("- %s: %s" % (k.replace("_", " "), info[k]))
+    for k in sorted(info):
+        if k.startswith("check_"):
+            out.append("- same answers (%s): %s" % (k[6:], info[k]))
     out.append("")
 
     # ---- the real data
     out.append("### DeepState (%s daily polygons), whole processes" % info.get("ds_days", "?"))
     out.append("")
-    out.append("Times are hyperfine means ± σ of whole processes (wall clock), with the CPU time (user + system) "
-               "of the process; ratios are peer / frontline, wall clock.  For psql processes the CPU time is "
-               "the client's only: the work is done by the server.")
+    out.append("Times are hyperfine medians of whole processes (wall clock; in brackets the mean ± σ and the "
+               "process's mean CPU time, user + system); ratios and verdicts use the medians (peer / frontline). "
+               "For psql processes the CPU time is the client's only: the work is done by the server.")
     out.append("")
     out.append("| benchmark | frontline | peer | peer time | peer / frontline | goal | result |")
     out.append("|---|---|---|---|---|---|---|")
@@ -251,7 +263,7 @@ def write(db, readme):
                    "(COPY + indexes, once): %s." % (first_c, load_c, t(recs, p + ".pgload")[1]))
         out.append("")
         out.append("| query | PostGIS warm (median) | frontline work warm (median) | work: PostGIS / frontline "
-                   "(goal 5x) | frontline process | process goal: floor + PostGIS/5 | process result "
+                   "(goal 5x) | frontline process (median) | process goal: floor + PostGIS/5 | process result "
                    "| PostGIS psql process | geopandas process |")
         out.append("|---|---|---|---|---|---|---|---|---|")
         for key, label, op in rows:

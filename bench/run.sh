@@ -19,6 +19,8 @@
 #   BENCH_TIMEOUT    seconds allowed to any one process (default: 600)
 #   BENCH_RUNS       hyperfine runs of fast commands (default: 10); BENCH_SLOW_RUNS (default: 3)
 #   BENCH_REPS       repetitions of warm measurements (default: 7)
+#   BENCH_RESULTS, BENCH_README  where the raw results and the results section go (default:
+#                    bench/results/ and bench/README.md; point them elsewhere for a trial run)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -36,7 +38,8 @@ RUNS=${BENCH_RUNS:-10}
 SLOW_RUNS=${BENCH_SLOW_RUNS:-3}
 REPS=${BENCH_REPS:-7}
 PY=/usr/bin/python3          # Debian's, with python3-geopandas & co.
-RES=$HERE/results
+RES=${BENCH_RESULTS:-$HERE/results}
+README=${BENCH_README:-$HERE/README.md}
 DB=$RES/measurements.jsonl
 PGBIN=/usr/lib/postgresql/15/bin
 
@@ -230,6 +233,11 @@ if has_part deepstate; then
 	warm ds.diff.postgis.warm deepstate "$HERE/sql/ds_diff.sql" -v d1="$D1" -v d2="$D2"
 
 	harness ds.warm "$TR" stats:day "snapshot:actor:$D2" "diff:actor:$D1:$D2"
+
+	# same answers?  frontline's daily areas against the geopandas loop's
+	"$FRONTLINE" -d "$TR" stats --step day -o "$WORK/ds-fl-stats.csv"
+	"$PY" "$HERE/deepstate_peers.py" areas "${DS_FILES[@]}" >"$WORK/ds-peer-areas.csv"
+	rec info check_ds "$("$PY" "$HERE/crosscheck.py" areas "$WORK/ds-fl-stats.csv" RU "$WORK/ds-peer-areas.csv")"
 fi
 
 # ================================================================ generated trackers
@@ -303,9 +311,19 @@ if has_part generated; then
 			fi
 		done
 
-		# frontline warm: the library with the tracker opened once
+		# frontline warm: the library with the tracker opened once; then, same answers as PostGIS?
 		if [ "$rc" = 0 ]; then
 			harness "$P.warm" "$TR" "${G_OPS[@]}"
+			X=$WORK/check-$P
+			"$FRONTLINE" -d "$TR" stats --step month --from "$G_M1" --to "$G_M2" -o "$X-fl-stats.csv"
+			"$FRONTLINE" -d "$TR" snapshot --date "$G_DATE" -o "$X-fl-snap.geojson"
+			"$FRONTLINE" -d "$TR" diff "$G_D1" "$G_D2" -o "$X-fl-diff.geojson"
+			$PGG -f "$HERE/sql/gen_stats_month.sql" -o "$X-pg-stats.txt"
+			$PGG -f "$HERE/sql/gen_snapshot_region.sql" -o "$X-pg-snap.json"
+			$PGG -f "$HERE/sql/gen_diff_region.sql" -o "$X-pg-diff.json"
+			rec info "check_$P" "$("$PY" "$HERE/crosscheck.py" stats "$X-fl-stats.csv" "$X-pg-stats.txt"); $(
+				"$PY" "$HERE/crosscheck.py" snapshot "$X-fl-snap.geojson" "$X-pg-snap.json"); $(
+				"$PY" "$HERE/crosscheck.py" diff "$X-fl-diff.geojson" "$X-pg-diff.json")"
 		else
 			rec harness "$P.warm" /dev/null "$rc"
 		fi
@@ -371,5 +389,5 @@ if has_part profile && command -v perf >/dev/null; then
 fi
 
 rec info load_after "$(cut -d' ' -f1-3 /proc/loadavg) (load average when the run ended)"
-rec write "$HERE/README.md"
-log "results written to $HERE/README.md and $RES/"
+rec write "$README"
+log "results written to $README and $RES/"
