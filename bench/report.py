@@ -245,7 +245,7 @@ def write(db, readme):
 
     # ---- generated trackers
     sizes = sorted({int(k.split(".")[0][1:]) for k in recs if re.match(r"^g\d+\.", k)})
-    floor = recs.get("floor.ogrinfo", {}).get("mean")
+    floor = recs.get("floor.ogrinfo", {}).get("median")
     rows = [("snap_region", "snapshot by region (GeoJSON)", "snapshot:region:%s" % info.get("g_date")),
             ("snap_actor", "snapshot by actor (ST_Union GROUP BY)", "snapshot:actor:%s" % info.get("g_date")),
             ("diff_region", "diff a year apart, by region", "diff:region:%s:%s" % (info.get("g_d1"), info.get("g_d2"))),
