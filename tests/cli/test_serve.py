@@ -473,6 +473,29 @@ def _(tmp):
     check(st == 200 and data == b"", "HEAD: %d %r" % (st, data[:50]))
 
 
+@test("HTTP/1.1 keep-alive: several GETs on one connection (a page, a HEAD, an error, a file)")
+def _(tmp):
+    c = http.client.HTTPConnection("127.0.0.1", SERVER.port, timeout=60)
+    try:
+        c.connect()
+        sock = c.sock
+        for method, path, status in (("GET", "/collections/control/items?datetime=2020-11-25", 200),
+                                     ("HEAD", "/collections", 200), ("GET", "/nothing/here", 404),
+                                     ("GET", "/viewer", 200),
+                                     ("GET", "/collections/control/items?datetime=2020-11-25&limit=3", 200)):
+            c.request(method, path)
+            r = c.getresponse()
+            data = r.read()
+            check(r.status == status, "%s %s: %d" % (method, path, r.status))
+            check((r.getheader("Connection") or "").lower() != "close",
+                  "%s %s: the server closes the connection" % (method, path))
+            check(c.sock is sock, "%s %s: a new connection was opened" % (method, path))
+            if path.endswith("limit=3"):
+                check(len(json.loads(data)["features"]) == 3, "limit=3 on a kept connection")
+    finally:
+        c.close()
+
+
 @test("oversized requests (a 100 kB URL, 100 kB of headers) are refused and the server keeps serving")
 def _(tmp):
     st, _, _, _ = request("/collections/control/items?datetime=" + "2" * 100000)
