@@ -122,7 +122,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		sv_handle(s, &rq, &rs);
 	}
 	struct MHD_Response *r = NULL;
-	if (rs.nslices || rs.hold) {
+	if (rs.has_fd) {
+		/* a whole page in a file of its own: sendfile(), closed by MHD */
+		r = MHD_create_response_from_fd64(rs.len, rs.fd);
+		if (r)
+			rs.has_fd = 0;
+	} else if (rs.nslices || rs.hold) {
 		/* head, slices of cached feature bytes, tail: sent without copying */
 		sv_response *keep = malloc(sizeof *keep);
 		struct MHD_IoVec *iov = malloc((rs.nslices + 2) * sizeof *iov);
