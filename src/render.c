@@ -49,7 +49,9 @@ fl_status fl_render_parse_bbox(const char *text, double bb[4])
 	if (!text || sscanf(text, "%lf,%lf,%lf,%lf%c", &bb[0], &bb[1], &bb[2], &bb[3], &extra) != 4)
 		return fl__fail(FL_EARG, "--bbox %s: expected W,S,E,N in degrees (e.g. 45.5,39,47.5,40.5)",
 				text ? text : "");
-	if (bb[0] < -180 || bb[2] > 180 || bb[1] < -90 || bb[3] > 90 || bb[0] >= bb[2] || bb[1] >= bb[3])
+	/* written so that NaN ("nan" is a number to sscanf) fails every test */
+	if (!(bb[0] >= -180 && bb[0] < bb[2] && bb[2] <= 180 && bb[1] >= -90 && bb[1] < bb[3] &&
+	      bb[3] <= 90))
 		return fl__fail(FL_EARG, "--bbox %s: need -180 <= W < E <= 180 and -90 <= S < N <= 90", text);
 	return FL_OK;
 }
