@@ -377,7 +377,8 @@ static void check_overlaps(fl_tracker *t, fl__diags *d)
 		return;
 	GEOSSTRtree *tree = GEOSSTRtree_create_r(h, 10);
 	for (size_t i = 0; i < t->nregions; i++)
-		GEOSSTRtree_insert_r(h, tree, t->regions[i].geom, (void *)(uintptr_t)(i + 1));
+		/* the tree stores the region's index + 1 as its item (no allocation) */
+		GEOSSTRtree_insert_r(h, tree, t->regions[i].geom, (void *)(uintptr_t)(i + 1)); // NOLINT(performance-no-int-to-ptr)
 	idxlist cand = {0};
 	for (size_t i = 0; i < t->nregions; i++) {
 		const GEOSGeometry *gi = t->regions[i].geom;
@@ -551,6 +552,7 @@ static fl_status load_events(fl_tracker *t, layer_src *L, fl__diags *d)
 			fl__diags_add(d, FL__ERROR, F, line, "to", "unknown actor '%s'", to);
 			ok = false;
 		}
+		/* cppcheck-suppress redundantAssignment ; e.pub.from = FL_NONE above stays when `from` is empty */
 		if (*from && (e.pub.from = fl_tracker_find_actor(t, from)) == FL_NONE) {
 			fl__diags_add(d, FL__ERROR, F, line, "from", "unknown actor '%s'", from);
 			ok = false;
@@ -684,6 +686,7 @@ static fl_status load_zones(fl_tracker *t, layer_src *L, fl__diags *d)
 			fl__diags_add(d, FL__ERROR, F, line, "id", "empty zone id");
 			ok = false;
 		}
+		/* cppcheck-suppress redundantAssignment ; z.pub.actor = FL_NONE above stays when `actor` is empty */
 		if (*actor && (z.pub.actor = fl_tracker_find_actor(t, actor)) == FL_NONE) {
 			fl__diags_add(d, FL__ERROR, F, line, "actor", "unknown actor '%s'", actor);
 			ok = false;
