@@ -154,9 +154,12 @@ static fl_status read_file(GEOSContextHandle_t h, const char *path, const char *
 			snprintf(what, sizeof what, "%s: feature %ld: field '%s'", path, k, date_field);
 			OGRFieldType ft = OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, fi));
 			if ((ft == OFTDate || ft == OFTDateTime) &&
-			    OGR_F_GetFieldAsDateTimeEx(f, fi, &y, &m, &dd, &hh, &mm, &ss, &tz))
+			    OGR_F_GetFieldAsDateTimeEx(f, fi, &y, &m, &dd, &hh, &mm, &ss, &tz)) {
+				/* GDAL types "2024-02-30" as a Date without checking the
+				 * calendar: the date is parsed like any other */
 				snprintf(date, sizeof date, "%04d-%02d-%02d", y, m, dd);
-			else if ((st = fl_instant_parse(txt, FL_DATE_START, what, &t)))
+				st = fl_instant_parse(date, FL_DATE_START, what, &t);
+			} else if ((st = fl_instant_parse(txt, FL_DATE_START, what, &t)))
 				;
 			else
 				fl_instant_format_date(t, date, sizeof date);

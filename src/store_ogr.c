@@ -485,13 +485,14 @@ static int cmp_area(const void *a, const void *b)
 /* Give each polygon event its polygon from areas.geojson. */
 static void attach_areas(fl_tracker *t, area_def *areas, size_t nareas, fl__diags *d)
 {
-	qsort(areas, nareas, sizeof *areas, cmp_area);
+	if (nareas) /* an empty layer: areas is NULL, which qsort and bsearch must not get */
+		qsort(areas, nareas, sizeof *areas, cmp_area);
 	for (size_t i = 0; i < t->nevents; i++) {
 		fl__event *e = &t->events[i];
 		if (!e->area_ref)
 			continue;
 		area_def key = {e->area_ref, NULL};
-		area_def *a = bsearch(&key, areas, nareas, sizeof *areas, cmp_area);
+		area_def *a = nareas ? bsearch(&key, areas, nareas, sizeof *areas, cmp_area) : NULL;
 		if (!a)
 			fl__diags_add(d, FL__ERROR, e->pub.file, e->pub.line, "area",
 				      "no polygon with id '%s' in the areas layer", e->area_ref);

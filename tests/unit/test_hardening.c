@@ -135,12 +135,49 @@ static void test_index_huge_count(void **state)
 	rm_tree(dir);
 }
 
+/* fuzz_loader, regressions/loader/empty-areas-layer: a polygon event with
+ * an areas layer that yields no polygon ("typd" for "type": GDAL reads no
+ * feature) called qsort and bsearch with a NULL array (undefined, caught by
+ * UBSan's nonnull-attribute check).  Now: the event's error, nothing else. */
+static void test_empty_areas_layer(void **state)
+{
+	(void)state;
+	static const char *const names[] = {"actors.csv", "regions.geojson"};
+	char *dir = tmp_tracker();
+	assert_non_null(dir);
+	for (size_t i = 0; i < 2; i++) {
+		char p[512];
+		size_t n;
+		snprintf(p, sizeof p, "%s/%s", CLEAN, names[i]);
+		unsigned char *b = slurp(p, &n);
+		put(dir, names[i], b, n);
+		free(b);
+	}
+	write_file(dir, "events.csv",
+		   "id,date,regions,area,to,from,kind,status,source\n"
+		   "base,2000-01-01,*,,A,,baseline,confirmed,s\n"
+		   "p,2001-01-01,,p1,B,,capture,confirmed,s\n");
+	write_file(dir, "areas.geojson",
+		   "{\"type\":\"FeatureCollection\",\"features\":[]}");
+	fl_tracker *t = NULL;
+	assert_int_equal(fl_tracker_open(dir, &t), FL_EINPUT);
+	assert_null(t);
+	assert_non_null(strstr(fl_error_last(), "areas.geojson"));
+	fl_check_report *r = NULL;
+	assert_int_equal(fl_check_run(dir, &r), FL_OK);
+	assert_int_equal(fl_check_errors(r), 2); /* the empty layer, and the event */
+	assert_non_null(strstr(fl_check_item_at(r, 1)->text, "no polygon with id 'p1'"));
+	fl_check_free(r);
+	rm_tree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bbox_nan),
 		cmocka_unit_test(test_index_order_not_permutation),
 		cmocka_unit_test(test_index_huge_count),
+		cmocka_unit_test(test_empty_areas_layer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
