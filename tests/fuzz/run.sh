@@ -15,7 +15,7 @@ ntargets=$(echo $targets | wc -w)
 echo "1..$((2 * ntargets))"
 if [ ! -f build-fuzz/build.ninja ]; then
 	CC=clang meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
-		-Dc_args=-fsanitize=fuzzer-no-link >build-fuzz.log 2>&1 || { sed 's/^/# /' build-fuzz.log; exit 1; }
+		-Dc_args=-fsanitize=fuzzer-no-link >build/fuzz-setup.log 2>&1 || { sed 's/^/# /' build/fuzz-setup.log; exit 1; }
 fi
 if ! ninja -C build-fuzz fuzz >build-fuzz/build.log 2>&1; then
 	sed 's/^/# /' build-fuzz/build.log | tail -40
