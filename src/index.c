@@ -264,16 +264,19 @@ fl_status fl__index_load(fl_tracker *t)
 		for (int k = 0; k < 5; k++)
 			str(&r);
 		take(&r, 8 + 8 + 4 * 4 + 5);
+		/* counted only when present: a damaged count must not size the pools */
 		uint32_t n = u32(&r);
-		take(&r, (size_t)n * 4);
-		nreg_total += n;
+		if (take(&r, (size_t)n * 4))
+			nreg_total += n;
 		uint32_t m2 = u32(&r);
-		take(&r, (size_t)m2 * 4);
-		natom_total += m2;
+		if (take(&r, (size_t)m2 * 4))
+			natom_total += m2;
 	}
 	r.p = events_at;
-	t->pool_regions = malloc((nreg_total + 1) * sizeof *t->pool_regions);
-	t->pool_atoms = malloc((natom_total + 1) * sizeof *t->pool_atoms);
+	if (!r.bad) {
+		t->pool_regions = malloc((nreg_total + 1) * sizeof *t->pool_regions);
+		t->pool_atoms = malloc((natom_total + 1) * sizeof *t->pool_atoms);
+	}
 	if (!t->pool_regions || !t->pool_atoms)
 		r.bad = true;
 	size_t ro = 0, ao = 0;
@@ -340,8 +343,17 @@ fl_status fl__index_load(fl_tracker *t)
 			t->order[i] = v;
 	}
 	if (!r.bad) {
+		/* the order must be a permutation: a repeated event would leave
+		 * another's rank unset */
 		for (size_t i = 0; i < ne; i++)
+			t->rank[i] = SIZE_MAX;
+		for (size_t i = 0; i < ne && !r.bad; i++) {
+			if (t->rank[t->order[i]] != SIZE_MAX)
+				r.bad = true;
 			t->rank[t->order[i]] = i;
+		}
+	}
+	if (!r.bad) {
 		if (fl__atoms_timelines(t) != FL_OK)
 			r.bad = true;
 	}

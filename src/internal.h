@@ -26,6 +26,12 @@
 __attribute__((format(printf, 2, 3)))
 #endif
 fl_status fl__fail(fl_status st, const char *fmt, ...);
+#ifdef __clang_analyzer__
+/* fl__fail returns its first argument: tell clang-tidy's analyzer, which
+ * cannot see into error.c, so that `st = fl__fail(FL_ENOMEM, ...)` is known
+ * to stop the loops guarded by `!st`. */
+#define fl__fail(st, ...) (fl__fail((st), __VA_ARGS__), (st))
+#endif
 
 /* ---- small utilities (util.c) ---- */
 char *fl__strdup(const char *s);
