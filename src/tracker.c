@@ -143,6 +143,8 @@ static const char *event_key(const fl_tracker *t, size_t i) { return t->events[i
 
 static void map_insert(const fl_tracker *t, fl__idmap *m, key_fn key, size_t i)
 {
+	if (!m->slot)
+		return;
 	const char *k = key(t, i);
 	size_t j = hash_str(k) & (m->cap - 1);
 	while (m->slot[j]) {
@@ -175,6 +177,8 @@ static int map_find(const fl_tracker *t, fl__idmap *m, key_fn key, size_t n, con
 		m->cap = cap;
 		m->indexed = 0;
 	}
+	if (!m->slot)
+		return FL_NONE;
 	for (; m->indexed < n; m->indexed++)
 		map_insert(t, m, key, m->indexed);
 	size_t j = hash_str(id) & (m->cap - 1);
