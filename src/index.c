@@ -167,11 +167,20 @@ static const char *str(rd *r)
 	return s;
 }
 
+/* A geometry in lon/lat: anything else means a damaged index. */
 static GEOSGeometry *geom(rd *r, GEOSContextHandle_t h)
 {
 	uint32_t n = u32(r);
 	const unsigned char *w = take(r, n);
 	GEOSGeometry *g = w ? fl__geos_from_wkb(h, w, n) : NULL;
+	double x0, y0, x1, y1;
+	if (g && !GEOSisEmpty_r(h, g) &&
+	    !(GEOSGeom_getXMin_r(h, g, &x0) && GEOSGeom_getYMin_r(h, g, &y0) &&
+	      GEOSGeom_getXMax_r(h, g, &x1) && GEOSGeom_getYMax_r(h, g, &y1) && x0 >= -180 &&
+	      x1 <= 180 && y0 >= -90 && y1 <= 90)) {
+		GEOSGeom_destroy_r(h, g);
+		g = NULL;
+	}
 	if (!g)
 		r->bad = true;
 	return g;

@@ -25,7 +25,8 @@ work=$(mktemp -d /dev/shm/fl-fuzz.XXXXXX 2>/dev/null || mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
 mkdir -p build-fuzz/crashes
 export TMPDIR="$work"
-export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1
+# full stacks on malloc, so that the narrow GDAL suppression in lsan.supp can match
+export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:fast_unwind_on_malloc=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS=suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0
 opts="-timeout=30 -rss_limit_mb=2048 -malloc_limit_mb=1024 -print_final_stats=1"
