@@ -21,7 +21,7 @@
  * says the second it was served in, as when it was assembled per request.
  */
 #if defined(__linux__) && !defined(_GNU_SOURCE)
-#define _GNU_SOURCE /* memfd_create */
+#define _GNU_SOURCE /* memfd_create */ // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp): the feature-test macro glibc asks for
 #endif
 #include <errno.h>
 #include <stdarg.h>
