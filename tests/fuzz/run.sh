@@ -51,7 +51,8 @@ for t in $targets; do
 	k=$((k + 1))
 	cp -r tests/fuzz/corpus/$t "$work/corpus-$t"
 	start=$(date +%s)
-	$exe $opts -max_total_time="$secs" -artifact_prefix="$work/$t-" "$work/corpus-$t" \
+	# a fixed seed (FL_FUZZ_SEED): a run in CI explores the inputs a rerun here explores
+	$exe $opts -seed="${FL_FUZZ_SEED:-20261128}" -max_total_time="$secs" -artifact_prefix="$work/$t-" "$work/corpus-$t" \
 		>"$work/$t.log" 2>&1
 	rc=$?
 	took=$(($(date +%s) - start))
