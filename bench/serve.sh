@@ -1,15 +1,19 @@
 #!/bin/sh
 # bench/serve.sh: throughput and latency of `frontline serve` for the control
 # items of one date, beside nginx serving the same GeoJSON bytes from a static
-# file (the practical limit).  wrk with 1, 16 and 64 connections (-t2 -d10s;
-# -t1 for one connection, as wrk needs at least one connection per thread).
-# Installs wrk and nginx from Debian when missing (as root).  Not part of CI.
+# file (the practical limit).  wrk with 1, 16 and 64 connections (-t2 -d8s;
+# -t1 for one connection, as wrk needs at least one connection per thread),
+# frontline and nginx alternately (the order swapped every round) for REPEAT
+# rounds, the median of each reported.  A run with an error (socket errors,
+# non-2xx answers) fails the script.  Installs wrk and nginx from Debian when
+# missing (as root).  Not part of CI.
 #
 #   sh bench/serve.sh [DATE]        (default 2020-11-25; prints a Markdown table)
+#   DURATION=10s REPEAT=7 sh bench/serve.sh
 set -eu
 cd "$(dirname "$0")/.."
 DATE=${1:-2020-11-25}
-DURATION=${DURATION:-10s}
+DURATION=${DURATION:-8s}
 need=""
 command -v wrk >/dev/null || need="$need wrk"
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need="$need nginx-light"
@@ -69,27 +73,45 @@ curl -sf "$NG" -o /dev/null || { cat "$tmp/nginx-error.log"; exit 1; }
 run() { # url conns -> "req/s p99"
 	t=2; [ "$2" -lt 2 ] && t=1 # wrk needs connections >= threads
 	out=$(wrk -t$t -c"$2" -d"$DURATION" --latency "$1")
+	if echo "$out" | grep -qE 'Socket errors|Non-2xx'; then
+		echo "$out" >&2
+		echo "bench/serve.sh: errors against $1" >&2
+		exit 1
+	fi
 	rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
 	p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
 	echo "$rps $p99"
 }
-REPEAT=${REPEAT:-3}
-echo "Control items for $DATE: $BYTES bytes; $(nproc) CPUs; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "wrk -t2 (-t1 for 1 connection) -d$DURATION --latency; median of $REPEAT interleaved rounds"
+REPEAT=${REPEAT:-5}
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+echo "Control items for $DATE: $BYTES bytes; $(nproc) CPUs; load average $(load) at the start"
+echo "wrk -t2 (-t1 for 1 connection) -d$DURATION --latency; median of $REPEAT alternating rounds"
 echo
 echo "| connections | frontline req/s | frontline p99 | nginx req/s | nginx p99 | frontline / nginx |"
 echo "|---:|---:|---:|---:|---:|---:|"
 median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+ms() { sed 's/ms$//; s/\([0-9.]*\)us$/\1e-3/; s/\([0-9.]*\)s$/\1e3/'; }
 for c in 1 16 64; do
 	: >"$tmp/f" ; : >"$tmp/n"
-	for _ in $(seq "$REPEAT"); do
-		run "$FL$PATHQ" "$c" >>"$tmp/f"
-		run "$NG" "$c" >>"$tmp/n"
+	for r in $(seq "$REPEAT"); do
+		if [ $((r % 2)) -eq 1 ]; then
+			run "$FL$PATHQ" "$c" >>"$tmp/f"
+			run "$NG" "$c" >>"$tmp/n"
+		else
+			run "$NG" "$c" >>"$tmp/n"
+			run "$FL$PATHQ" "$c" >>"$tmp/f"
+		fi
 	done
 	frps=$(cut -d' ' -f1 "$tmp/f" | median)
 	nrps=$(cut -d' ' -f1 "$tmp/n" | median)
-	fp99=$(cut -d' ' -f2 "$tmp/f" | sed 's/ms$//; s/\([0-9.]*\)us$/\1e-3/; s/\([0-9.]*\)s$/\1e3/' | median)
-	np99=$(cut -d' ' -f2 "$tmp/n" | sed 's/ms$//; s/\([0-9.]*\)us$/\1e-3/; s/\([0-9.]*\)s$/\1e3/' | median)
+	fp99=$(cut -d' ' -f2 "$tmp/f" | ms | median)
+	np99=$(cut -d' ' -f2 "$tmp/n" | ms | median)
 	ratio=$(/usr/bin/python3 -c "print('%.2f' % ($frps / $nrps))")
 	echo "| $c | $frps | ${fp99} ms | $nrps | ${np99} ms | $ratio |"
+	if [ -n "${VERBOSE:-}" ]; then
+		echo "  frontline req/s: $(cut -d' ' -f1 "$tmp/f" | tr '\n' ' ')" >&2
+		echo "  nginx req/s:     $(cut -d' ' -f1 "$tmp/n" | tr '\n' ' ')" >&2
+	fi
 done
+echo
+echo "load average $(load) at the end"

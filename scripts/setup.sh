@@ -1,13 +1,15 @@
 #!/bin/sh
 # setup.sh: install what frontline needs on Debian 12 (as root) and build it
-# in build/.  Idempotent: run it as often as you like.
+# in build/ (clang with its libFuzzer runtime, clang-tidy, cppcheck and valgrind
+# are for the hardening stages of tests/run-all.sh).  Idempotent: run it as often as you like.
 set -eu
 cd "$(dirname "$0")/.."
 PKGS="meson ninja-build gcc pkg-config libgdal-dev gdal-bin libgeos-dev libproj-dev proj-data
       libcairo2-dev fonts-dejavu-core poppler-utils
       libjson-c-dev libcmocka-dev python3 python3-gdal python3-pyproj python3-shapely
       libmicrohttpd-dev libjs-leaflet chromium chromium-driver python3-selenium
-      postgresql-15 postgresql-client-15 postgresql-15-postgis-3"
+      postgresql-15 postgresql-client-15 postgresql-15-postgis-3
+      clang libclang-rt-14-dev clang-tidy cppcheck valgrind"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -49,8 +49,9 @@ static void repair_event_polygon(fl_tracker *t, fl__event *e, fl__diags *d)
 	GEOSGeometry *fixed = GEOSMakeValid_r(h, e->polygon);
 	double a0 = fl__geod_area_km2(&t->geod, h, e->polygon);
 	double a1 = fixed ? fl__geod_area_km2(&t->geod, h, fixed) : 0;
-	/* a0 <= 0: a figure-eight's lobes cancel out; no ratio can vouch for its repair */
-	if (!fixed || a0 <= 0 || fabs(a1 - a0) / a0 > 0.001) {
+	/* written so that a0 = 0 (a symmetric bow-tie: the lobes cancel) with a
+	 * repair of any area, and NaN, are refused */
+	if (!fixed || !(fabs(a1 - a0) <= 0.001 * a0)) {
 		fl__diags_add(d, FL__ERROR, e->pub.file, e->pub.line, "area",
 			      "invalid polygon of area '%s': repair would change its area from %.4f to "
 			      "%.4f km² (more than 0.1 %%): fix the polygon", e->area_ref ? e->area_ref : "",

@@ -32,9 +32,11 @@ static void add_ring(GEOSContextHandle_t h, const GEOSGeometry *ring, segv *out)
 		return;
 	double px, py;
 	GEOSCoordSeq_getXY_r(h, cs, 0, &px, &py);
+	px += 0.0, py += 0.0; /* -0.0 becomes +0.0: segments are compared bytewise */
 	for (unsigned i = 1; i < n; i++) {
 		double x, y;
 		GEOSCoordSeq_getXY_r(h, cs, i, &x, &y);
+		x += 0.0, y += 0.0;
 		seg *v = fl__grow(out->v, &out->cap, out->n + 1, sizeof *v);
 		if (!v)
 			return;
@@ -89,7 +91,8 @@ typedef struct slot {
 static slot *seg_find(slot *tab, size_t mask, const seg *s)
 {
 	size_t i = hash_doubles(&s->x1, 4) & mask;
-	while (tab[i].used && memcmp(&tab[i].s, s, sizeof *s))
+	/* bytewise, like hash_doubles: coordinates are finite and never -0.0 (seg_add) */
+	while (tab[i].used && memcmp(&tab[i].s, s, sizeof *s)) // NOLINT(bugprone-suspicious-memory-comparison,cert-exp42-c,cert-flp37-c)
 		i = (i + 1) & mask;
 	return &tab[i];
 }

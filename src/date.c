@@ -154,9 +154,23 @@ bad:
 	return fl__fail(FL_EINPUT, "%s: invalid date '%s' (%s)", what, text, why);
 }
 
+/* The day of t and the second within it, for any int64 (no negation, no
+ * multiplication: -t and day * 86400 overflow near INT64_MIN). */
+static int64_t day_of(fl_instant t, int64_t *sec)
+{
+	int64_t day = t / 86400, s = t % 86400;
+	if (s < 0) {
+		day--;
+		s += 86400;
+	}
+	if (sec)
+		*sec = s;
+	return day;
+}
+
 void fl_instant_format_date(fl_instant t, char *buf, size_t len)
 {
-	int64_t day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+	int64_t day = day_of(t, NULL);
 	long y;
 	int m, d;
 	civil_from_days(day, &y, &m, &d);
@@ -165,8 +179,8 @@ void fl_instant_format_date(fl_instant t, char *buf, size_t len)
 
 void fl_instant_format(fl_instant t, char *buf, size_t len)
 {
-	int64_t day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-	int64_t sec = t - day * 86400;
+	int64_t sec;
+	int64_t day = day_of(t, &sec);
 	long y;
 	int m, d;
 	civil_from_days(day, &y, &m, &d);

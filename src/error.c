@@ -21,7 +21,7 @@ void fl_error_clear(void)
 	last_error[0] = '\0';
 }
 
-fl_status fl__fail(fl_status st, const char *fmt, ...)
+fl_status (fl__fail)(fl_status st, const char *fmt, ...) /* (): not the analyzer macro */
 {
 	va_list ap;
 	va_start(ap, fmt);

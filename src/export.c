@@ -111,7 +111,8 @@ fl_status fl_periods_new(const fl_tracker *t, const fl_query *filters, fl_period
 		return st;
 	}
 	p->t = t;
-	qsort(v, n, sizeof *v, cmp_pent);
+	if (v) /* NULL when no atom had a period */
+		qsort(v, n, sizeof *v, cmp_pent);
 	p->v = calloc(n + 1, sizeof *p->v);
 	p->geoms = calloc(n + 1, sizeof *p->geoms);
 	p->wkb = calloc(n + 1, sizeof *p->wkb);

@@ -60,7 +60,7 @@ static fl_status date_from_name(const char *path, char *out)
 		snprintf(what, sizeof what, "%s: the date in the file name", path);
 		if (fl_instant_parse(buf, FL_DATE_START, what, &t))
 			return FL_EINPUT;
-		strcpy(out, buf);
+		memcpy(out, buf, sizeof buf); /* out holds 11 bytes (see callers) */
 		return FL_OK;
 	}
 	return fl__fail(FL_EINPUT, "%s: no date in the file name (expected YYYYMMDD or YYYY-MM-DD, "
@@ -400,7 +400,6 @@ typedef struct pair_out {
 
 typedef struct pair_job {
 	dated *d;
-	size_t nd;
 	pair_out *out;
 } pair_job;
 
@@ -497,7 +496,7 @@ fl_status fl_import_series(const char *const *files, size_t nfiles, const fl_imp
 	if (!st)
 		qsort(d, nd, sizeof *d, cmp_dated);
 	/* phase 2, in parallel: each date's polygon, then each pair's changes */
-	pair_job pj = {d, nd, calloc(nd + 1, sizeof *pj.out)};
+	pair_job pj = {d, calloc(nd + 1, sizeof *pj.out)};
 	if (!st && !pj.out)
 		st = fl__fail(FL_ENOMEM, "out of memory");
 	if (!st) {

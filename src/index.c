@@ -167,11 +167,20 @@ static const char *str(rd *r)
 	return s;
 }
 
+/* A geometry in lon/lat: anything else means a damaged index. */
 static GEOSGeometry *geom(rd *r, GEOSContextHandle_t h)
 {
 	uint32_t n = u32(r);
 	const unsigned char *w = take(r, n);
 	GEOSGeometry *g = w ? fl__geos_from_wkb(h, w, n) : NULL;
+	double x0, y0, x1, y1;
+	if (g && !GEOSisEmpty_r(h, g) &&
+	    !(GEOSGeom_getXMin_r(h, g, &x0) && GEOSGeom_getYMin_r(h, g, &y0) &&
+	      GEOSGeom_getXMax_r(h, g, &x1) && GEOSGeom_getYMax_r(h, g, &y1) && x0 >= -180 &&
+	      x1 <= 180 && y0 >= -90 && y1 <= 90)) {
+		GEOSGeom_destroy_r(h, g);
+		g = NULL;
+	}
 	if (!g)
 		r->bad = true;
 	return g;
@@ -264,16 +273,19 @@ fl_status fl__index_load(fl_tracker *t)
 		for (int k = 0; k < 5; k++)
 			str(&r);
 		take(&r, 8 + 8 + 4 * 4 + 5);
+		/* counted only when present: a damaged count must not size the pools */
 		uint32_t n = u32(&r);
-		take(&r, (size_t)n * 4);
-		nreg_total += n;
+		if (take(&r, (size_t)n * 4))
+			nreg_total += n;
 		uint32_t m2 = u32(&r);
-		take(&r, (size_t)m2 * 4);
-		natom_total += m2;
+		if (take(&r, (size_t)m2 * 4))
+			natom_total += m2;
 	}
 	r.p = events_at;
-	t->pool_regions = malloc((nreg_total + 1) * sizeof *t->pool_regions);
-	t->pool_atoms = malloc((natom_total + 1) * sizeof *t->pool_atoms);
+	if (!r.bad) {
+		t->pool_regions = malloc((nreg_total + 1) * sizeof *t->pool_regions);
+		t->pool_atoms = malloc((natom_total + 1) * sizeof *t->pool_atoms);
+	}
 	if (!t->pool_regions || !t->pool_atoms)
 		r.bad = true;
 	size_t ro = 0, ao = 0;
@@ -340,8 +352,17 @@ fl_status fl__index_load(fl_tracker *t)
 			t->order[i] = v;
 	}
 	if (!r.bad) {
+		/* the order must be a permutation: a repeated event would leave
+		 * another's rank unset */
 		for (size_t i = 0; i < ne; i++)
+			t->rank[i] = SIZE_MAX;
+		for (size_t i = 0; i < ne && !r.bad; i++) {
+			if (t->rank[t->order[i]] != SIZE_MAX)
+				r.bad = true;
 			t->rank[t->order[i]] = i;
+		}
+	}
+	if (!r.bad) {
 		if (fl__atoms_timelines(t) != FL_OK)
 			r.bad = true;
 	}

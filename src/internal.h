@@ -26,6 +26,12 @@
 __attribute__((format(printf, 2, 3)))
 #endif
 fl_status fl__fail(fl_status st, const char *fmt, ...);
+#ifdef __clang_analyzer__
+/* fl__fail returns its first argument: tell clang-tidy's analyzer, which
+ * cannot see into error.c, so that `st = fl__fail(FL_ENOMEM, ...)` is known
+ * to stop the loops guarded by `!st`. */
+#define fl__fail(st, ...) (fl__fail((st), __VA_ARGS__), (st))
+#endif
 
 /* ---- small utilities (util.c) ---- */
 char *fl__strdup(const char *s);
@@ -121,6 +127,15 @@ typedef struct fl__atom {
 	size_t ntl;
 } fl__atom;
 
+/* Id lookups (tracker.c): open addressing over item indices, kept up to date
+ * lazily as items are appended (loading a million events must not be
+ * quadratic). */
+typedef struct fl__idmap {
+	int *slot;       /* item index + 1, 0 = empty */
+	size_t cap;      /* a power of two, or 0 */
+	size_t indexed;  /* items [0, indexed) are in the map */
+} fl__idmap;
+
 struct fl_tracker {
 	char *path;
 	GEOSContextHandle_t geos;
@@ -142,6 +157,7 @@ struct fl_tracker {
 	double total_km2;      /* area of the tracked extent */
 
 	size_t *tl_pool;       /* all atoms' timelines, one block */
+	fl__idmap actor_ids, region_ids, event_ids;
 
 	uint64_t source_key;   /* sizes and times of the source files (index.c) */
 	char *index_path;      /* where the index lives, or NULL */

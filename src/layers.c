@@ -44,12 +44,16 @@ static char *event_regions(const fl_tracker *t, const fl__event *e)
 	char *s = malloc(n);
 	if (!s)
 		return NULL;
-	s[0] = 0;
+	size_t at = 0;
 	for (size_t i = 0; i < e->pub.nregions; i++) {
+		const char *id = t->regions[e->pub.regions[i]].pub.id;
+		size_t len = strlen(id);
 		if (i)
-			strcat(s, ";");
-		strcat(s, t->regions[e->pub.regions[i]].pub.id);
+			s[at++] = ';';
+		memcpy(s + at, id, len);
+		at += len;
 	}
+	s[at] = 0;
 	return s;
 }
 

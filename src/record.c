@@ -251,13 +251,13 @@ static fl_status validate(fl_tracker *t, const fl_record *r, fl_instant when, co
 			else
 				snprintf(id, idlen, "%s-%d", base, k);
 			bool taken = fl_tracker_find_event(t, id) != FL_NONE;
-			for (size_t i = 0; i < nareas && !taken; i++)
+			for (size_t i = 0; area_ids && i < nareas && !taken; i++)
 				taken = !strcmp(area_ids[i], id);
 			if (!taken)
 				break;
 		}
 	}
-	for (size_t i = 0; area && i < nareas; i++)
+	for (size_t i = 0; area && area_ids && i < nareas; i++)
 		if (!strcmp(area_ids[i], id))
 			return fl__fail(FL_EARG, "--id %s: areas already has a polygon with this id", id);
 	return FL_OK;
@@ -364,7 +364,9 @@ static char *csv_add_column(const char *buf, size_t len, const char *name, size_
 		return NULL;
 	bool inq = false, header = true;
 	for (size_t i = 0; i <= len; i++) {
-		char c = i < len ? buf[i] : 0;
+		char c = '\0';
+		if (i < len)
+			c = buf[i];
 		bool eol = i == len || (!inq && (c == '\n' || c == '\r'));
 		if (eol) {
 			/* end of a record (skip the '\n' of "\r\n" and blank lines) */
@@ -373,7 +375,8 @@ static char *csv_add_column(const char *buf, size_t len, const char *name, size_
 				if (header) {
 					size_t k = strlen(name);
 					o[n++] = ',';
-					memcpy(o + n, name, k);
+					/* a field of the CSV line, not a C string: no NUL */
+					memcpy(o + n, name, k); // NOLINT(bugprone-not-null-terminated-result)
 					n += k;
 					header = false;
 				} else

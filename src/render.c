@@ -30,26 +30,42 @@ fl_render_opts fl_render_opts_default(void)
 	return o;
 }
 
+/* A whole number of at most 5 digits (no sign, no space), then `stop`. */
+static const char *small_uint(const char *p, int stop, long *v)
+{
+	const char *q = p;
+	*v = 0;
+	while (*q >= '0' && *q <= '9' && q - p < 6)
+		*v = *v * 10 + (*q++ - '0');
+	return q > p && q - p <= 5 && *q == stop ? q : NULL;
+}
+
 fl_status fl_render_parse_size(const char *text, int *w, int *h)
 {
-	char extra;
-	int a, b;
-	if (!text || sscanf(text, "%dx%d%c", &a, &b, &extra) != 2 || a < 16 || b < 16 || a > 10000 ||
-	    b > 10000)
+	long a = 0, b = 0;
+	const char *p = text ? small_uint(text, 'x', &a) : NULL;
+	if (!p || !small_uint(p + 1, '\0', &b) || a < 16 || b < 16 || a > 10000 || b > 10000)
 		return fl__fail(FL_EARG, "--size %s: expected WIDTHxHEIGHT in pixels, 16 to 10000 each "
 				"(e.g. 1200x900)", text ? text : "");
-	*w = a;
-	*h = b;
+	*w = (int)a;
+	*h = (int)b;
 	return FL_OK;
 }
 
 fl_status fl_render_parse_bbox(const char *text, double bb[4])
 {
-	char extra;
-	if (!text || sscanf(text, "%lf,%lf,%lf,%lf%c", &bb[0], &bb[1], &bb[2], &bb[3], &extra) != 4)
+	const char *p = text;
+	for (int i = 0; p && i < 4; i++) {
+		char *end;
+		bb[i] = strtod(p, &end);
+		p = end > p && *end == (i < 3 ? ',' : '\0') ? end + 1 : NULL;
+	}
+	if (!p)
 		return fl__fail(FL_EARG, "--bbox %s: expected W,S,E,N in degrees (e.g. 45.5,39,47.5,40.5)",
 				text ? text : "");
-	if (bb[0] < -180 || bb[2] > 180 || bb[1] < -90 || bb[3] > 90 || bb[0] >= bb[2] || bb[1] >= bb[3])
+	/* written so that NaN ("nan" is a number to sscanf) fails every test */
+	if (!(bb[0] >= -180 && bb[0] < bb[2] && bb[2] <= 180 && bb[1] >= -90 && bb[1] < bb[3] &&
+	      bb[3] <= 90))
 		return fl__fail(FL_EARG, "--bbox %s: need -180 <= W < E <= 180 and -90 <= S < N <= 90", text);
 	return FL_OK;
 }
@@ -148,7 +164,11 @@ static void hex_rgb(const char *hex, double *r, double *g, double *b)
 {
 	unsigned v = 0x888888;
 	if (hex && hex[0] == '#')
-		sscanf(hex + 1, "%6x", &v);
+	{
+		char six[7] = {0}; /* at most six hex digits, as "#rrggbb" */
+		strncpy(six, hex + 1, 6);
+		v = (unsigned)strtoul(six, NULL, 16);
+	}
 	*r = ((v >> 16) & 255) / 255.0;
 	*g = ((v >> 8) & 255) / 255.0;
 	*b = (v & 255) / 255.0;
@@ -176,7 +196,8 @@ static fl_status setup_projection(canvas *c, const double bb[4], double margin)
 		return fl__fail(FL_EIO, "PROJ: cannot set up the map projection (%s)", def);
 	double hw = 0, hh = 0;
 	for (int i = 0; i <= 8; i++) {
-		double lon = bb[0] + (bb[2] - bb[0]) * (i % 3) / 2.0, lat = bb[1] + (bb[3] - bb[1]) * (i / 3) / 2.0;
+		int col = i % 3, row = i / 3;
+		double lon = bb[0] + (bb[2] - bb[0]) * col / 2.0, lat = bb[1] + (bb[3] - bb[1]) * row / 2.0;
 		PJ_COORD p = proj_trans(c->pj, PJ_FWD, proj_coord(lon, lat, 0, 0));
 		hw = fmax(hw, fabs(p.xy.x));
 		hh = fmax(hh, fabs(p.xy.y));
@@ -499,7 +520,7 @@ static void draw_zones(canvas *c, const fl_tracker *t, fl_instant at, label *L, 
 			cairo_set_dash(c->cr, NULL, 0, 0);
 			cairo_set_line_width(c->cr, 1);
 			set_hex(c->cr, color, 0.7);
-			for (double d = -c->h; d < c->w; d += 8) {
+			for (int d = -c->h; d < c->w; d += 8) {
 				cairo_move_to(c->cr, d, c->h);
 				cairo_line_to(c->cr, d + c->h, 0);
 			}
@@ -648,13 +669,14 @@ static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff
 				snprintf(rows[nr].text, sizeof rows[nr].text, "%s  %.1f km²  %s", t->actors[a].id,
 					 area[a], t->actors[a].name);
 			if (strlen(rows[nr].text) > 70)
-				strcpy(rows[nr].text + 67, "...");
+				memcpy(rows[nr].text + 67, "...", 4);
 			nr++;
 		}
 		free(gain);
-		char heading[96], d1[16], d2[16];
+		char heading[96], d2[16];
 		fl_instant_format_date(q->at, d2, sizeof d2);
 		if (is_diff) {
+			char d1[16];
 			fl_instant_format_date(t1, d1, sizeof d1);
 			snprintf(heading, sizeof heading, "Changes %s to %s", d1, d2);
 		} else
@@ -723,7 +745,8 @@ fl_status fl_render_chart(const fl_tracker *t, const fl_stats *s, const fl_rende
 	cairo_paint(cr);
 	/* grid and y labels */
 	cairo_set_line_width(cr, 1);
-	for (double v = 0; v <= ymax + step / 2; v += step) {
+	for (int k = 0; k * step <= ymax + step / 2; k++) {
+		double v = k * step;
 		double y = T + ph - v / ymax * ph;
 		cairo_set_source_rgb(cr, 0.88, 0.88, 0.88);
 		cairo_move_to(cr, L, y);

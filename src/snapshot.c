@@ -211,8 +211,9 @@ static fl_status snapshot_emit(const fl_snapshot *s, const char *path, const cha
 			v[11] = (fl__value){.null = !e || !*e->note, .s = e ? e->note : NULL};
 			v[12] = (fl__value){.d = p->area_km2};
 		} else {
-			v[0] = (fl__value){.s = a->id};
-			v[1] = (fl__value){.s = a->name};
+			/* by actor every piece has a holder (unheld atoms are left out) */
+			v[0] = (fl__value){.null = !a, .s = a ? a->id : NULL};
+			v[1] = (fl__value){.null = !a, .s = a ? a->name : NULL};
 			v[2] = (fl__value){.d = p->area_km2};
 			v[3] = (fl__value){.d = t->total_km2 > 0 ? p->area_km2 / t->total_km2 : 0};
 		}

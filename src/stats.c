@@ -43,11 +43,12 @@ static fl_instant month_end(fl_instant x)
 {
 	char buf[16];
 	fl_instant_format_date(x, buf, sizeof buf);
-	int y = atoi(buf), m = atoi(buf + 5);
+	char *end;
+	long y = strtol(buf, &end, 10), m = *end == '-' ? strtol(end + 1, NULL, 10) : 1;
 	if (++m > 12)
 		m = 1, y++;
 	char next[32];
-	snprintf(next, sizeof next, "%04d-%02d-01", y, m);
+	snprintf(next, sizeof next, "%04ld-%02ld-01", y, m);
 	fl_instant r = x;
 	fl_instant_parse(next, FL_DATE_START, "month", &r);
 	return r - 1;
@@ -86,7 +87,7 @@ fl_status fl_stats_new(const fl_tracker *t, const fl_query *filters, fl_instant 
 	size_t k = 0;
 	fl_instant next = step == FL_STEP_EVENT ? from
 			  : step == FL_STEP_MONTH ? month_end(from)
-			  : step == FL_STEP_WEEK  ? day_end(from) + 6 * 86400
+			  : step == FL_STEP_WEEK  ? day_end(from) + 6 * (fl_instant)86400
 						  : day_end(from);
 	for (;;) {
 		fl_instant sample;
@@ -146,7 +147,7 @@ fl_status fl_stats_new(const fl_tracker *t, const fl_query *filters, fl_instant 
 		if (step == FL_STEP_DAY)
 			next += 86400;
 		else if (step == FL_STEP_WEEK)
-			next += 7 * 86400;
+			next += 7 * (fl_instant)86400;
 		else if (step == FL_STEP_MONTH)
 			next = month_end(next + 1);
 	}

@@ -377,7 +377,8 @@ static void check_overlaps(fl_tracker *t, fl__diags *d)
 		return;
 	GEOSSTRtree *tree = GEOSSTRtree_create_r(h, 10);
 	for (size_t i = 0; i < t->nregions; i++)
-		GEOSSTRtree_insert_r(h, tree, t->regions[i].geom, (void *)(uintptr_t)(i + 1));
+		/* the tree stores the region's index + 1 as its item (no allocation) */
+		GEOSSTRtree_insert_r(h, tree, t->regions[i].geom, (void *)(uintptr_t)(i + 1)); // NOLINT(performance-no-int-to-ptr)
 	idxlist cand = {0};
 	for (size_t i = 0; i < t->nregions; i++) {
 		const GEOSGeometry *gi = t->regions[i].geom;
@@ -484,13 +485,14 @@ static int cmp_area(const void *a, const void *b)
 /* Give each polygon event its polygon from areas.geojson. */
 static void attach_areas(fl_tracker *t, area_def *areas, size_t nareas, fl__diags *d)
 {
-	qsort(areas, nareas, sizeof *areas, cmp_area);
+	if (nareas) /* an empty layer: areas is NULL, which qsort and bsearch must not get */
+		qsort(areas, nareas, sizeof *areas, cmp_area);
 	for (size_t i = 0; i < t->nevents; i++) {
 		fl__event *e = &t->events[i];
 		if (!e->area_ref)
 			continue;
 		area_def key = {e->area_ref, NULL};
-		area_def *a = bsearch(&key, areas, nareas, sizeof *areas, cmp_area);
+		area_def *a = nareas ? bsearch(&key, areas, nareas, sizeof *areas, cmp_area) : NULL;
 		if (!a)
 			fl__diags_add(d, FL__ERROR, e->pub.file, e->pub.line, "area",
 				      "no polygon with id '%s' in the areas layer", e->area_ref);
@@ -551,6 +553,7 @@ static fl_status load_events(fl_tracker *t, layer_src *L, fl__diags *d)
 			fl__diags_add(d, FL__ERROR, F, line, "to", "unknown actor '%s'", to);
 			ok = false;
 		}
+		/* cppcheck-suppress redundantAssignment ; e.pub.from = FL_NONE above stays when `from` is empty */
 		if (*from && (e.pub.from = fl_tracker_find_actor(t, from)) == FL_NONE) {
 			fl__diags_add(d, FL__ERROR, F, line, "from", "unknown actor '%s'", from);
 			ok = false;
@@ -684,6 +687,7 @@ static fl_status load_zones(fl_tracker *t, layer_src *L, fl__diags *d)
 			fl__diags_add(d, FL__ERROR, F, line, "id", "empty zone id");
 			ok = false;
 		}
+		/* cppcheck-suppress redundantAssignment ; z.pub.actor = FL_NONE above stays when `actor` is empty */
 		if (*actor && (z.pub.actor = fl_tracker_find_actor(t, actor)) == FL_NONE) {
 			fl__diags_add(d, FL__ERROR, F, line, "actor", "unknown actor '%s'", actor);
 			ok = false;

@@ -85,6 +85,9 @@ void fl_tracker_free(fl_tracker *t)
 			GEOSGeom_destroy_r(h, t->atoms[i].geom);
 	free(t->atoms);
 	free(t->tl_pool);
+	free(t->actor_ids.slot);
+	free(t->region_ids.slot);
+	free(t->event_ids.slot);
 	free(t->path);
 	free(t->index_path);
 	free(t->arena);
@@ -122,30 +125,83 @@ const fl_zone *fl_tracker_zone(const fl_tracker *t, size_t i)
 	return i < t->nzones ? &t->zones[i].pub : NULL;
 }
 
-/* Linear lookups: trackers hold tens of actors and the loader is the only
- * caller on a hot path for regions (once per event row). */
+/* Id lookups through hash maps of item indices, extended lazily to the items
+ * appended since the last lookup (the loader checks every new id against the
+ * ones before it: a million events must stay linear). */
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+typedef const char *(*key_fn)(const fl_tracker *t, size_t i);
+static const char *actor_key(const fl_tracker *t, size_t i) { return t->actors[i].id; }
+static const char *region_key(const fl_tracker *t, size_t i) { return t->regions[i].pub.id; }
+static const char *event_key(const fl_tracker *t, size_t i) { return t->events[i].pub.id; }
+
+static void map_insert(const fl_tracker *t, fl__idmap *m, key_fn key, size_t i)
+{
+	if (!m->slot)
+		return;
+	const char *k = key(t, i);
+	size_t j = hash_str(k) & (m->cap - 1);
+	while (m->slot[j]) {
+		if (strcmp(key(t, (size_t)m->slot[j] - 1), k) == 0)
+			return; /* a duplicate id: the first one wins, as a scan would find */
+		j = (j + 1) & (m->cap - 1);
+	}
+	m->slot[j] = (int)i + 1;
+}
+
+static int map_find(const fl_tracker *t, fl__idmap *m, key_fn key, size_t n, const char *id)
+{
+	if (!id)
+		return FL_NONE;
+	if (m->indexed > n) /* items were dropped (a failed load being undone): start over */
+		m->indexed = 0, free(m->slot), m->slot = NULL, m->cap = 0;
+	if (2 * n + 2 > m->cap) { /* grow, and re-insert everything */
+		size_t cap = 64;
+		while (cap < 2 * n + 2)
+			cap *= 2;
+		int *slot = calloc(cap, sizeof *slot);
+		if (!slot) { /* out of memory: fall back to a scan */
+			for (size_t i = 0; i < n; i++)
+				if (strcmp(key(t, i), id) == 0)
+					return (int)i;
+			return FL_NONE;
+		}
+		free(m->slot);
+		m->slot = slot;
+		m->cap = cap;
+		m->indexed = 0;
+	}
+	if (!m->slot)
+		return FL_NONE;
+	for (; m->indexed < n; m->indexed++)
+		map_insert(t, m, key, m->indexed);
+	size_t j = hash_str(id) & (m->cap - 1);
+	for (; m->slot[j]; j = (j + 1) & (m->cap - 1))
+		if (strcmp(key(t, (size_t)m->slot[j] - 1), id) == 0)
+			return m->slot[j] - 1;
+	return FL_NONE;
+}
+
+/* The maps are a cache: lookups through a const tracker may extend them. */
 int fl_tracker_find_actor(const fl_tracker *t, const char *id)
 {
-	for (size_t i = 0; i < t->nactors; i++)
-		if (strcmp(t->actors[i].id, id) == 0)
-			return (int)i;
-	return FL_NONE;
+	return map_find(t, (fl__idmap *)&t->actor_ids, actor_key, t->nactors, id);
 }
 
 int fl_tracker_find_region(const fl_tracker *t, const char *id)
 {
-	for (size_t i = 0; i < t->nregions; i++)
-		if (strcmp(t->regions[i].pub.id, id) == 0)
-			return (int)i;
-	return FL_NONE;
+	return map_find(t, (fl__idmap *)&t->region_ids, region_key, t->nregions, id);
 }
 
 int fl_tracker_find_event(const fl_tracker *t, const char *id)
 {
-	for (size_t i = 0; i < t->nevents; i++)
-		if (strcmp(t->events[i].pub.id, id) == 0)
-			return (int)i;
-	return FL_NONE;
+	return map_find(t, (fl__idmap *)&t->event_ids, event_key, t->nevents, id);
 }
 
 const char *fl_event_kind_name(fl_event_kind k)

@@ -16,14 +16,13 @@ static const char help[] =
 int cmd_copy(const cli_global *g, int argc, char **argv)
 {
 	(void)g;
-	int i = 1;
-	if (i < argc && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		fputs(help, stdout);
 		return 0;
 	}
-	if (argc - i != 2)
-		return cli_usage_error("copy", "expected SRC DST, got %d argument(s)", argc - i);
-	if (fl_store_copy(argv[i], argv[i + 1])) {
+	if (argc != 3)
+		return cli_usage_error("copy", "expected SRC DST, got %d argument(s)", argc - 1);
+	if (fl_store_copy(argv[1], argv[2])) {
 		cli_error("%s", fl_error_last());
 		return 1;
 	}

@@ -17,10 +17,6 @@ static const char help[] =
 	"  --summary    a table a person reads: gained, lost and net km² per actor, per (from, to)\n"
 	"               pair, and the events; with -f csv or -f json, the same for scripts\n";
 
-typedef struct sums {
-	double *gained, *lost;
-} sums;
-
 static void summary(const fl_tracker *t, const fl_diff *d, const char *d1, const char *d2,
 		    const char *fmt)
 {

@@ -89,10 +89,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	(void)upload;
 	sv_server *s = cls;
 	static int marker;
-	if (!*con_cls && *upload_size == 0 && strcmp(method, "GET") && strcmp(method, "HEAD")) {
-		/* a method with a body is refused below without reading it */
+	/* A response queued on the first call (headers only) makes libmicrohttpd
+	 * discard the rest of the request and close the connection.  A GET or
+	 * HEAD without a body is answered on the second call instead, so that the
+	 * connection is kept alive; a request with a body (or another method) is
+	 * answered at once, without reading the body, and the connection closed. */
+	if (!*con_cls) {
+		*con_cls = &marker;
+		int body = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						       MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL;
+		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							     MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl && strcmp(cl, "0") != 0)
+			body = 1;
+		if (!body && (!strcmp(method, "GET") || !strcmp(method, "HEAD")))
+			return MHD_YES;
 	}
-	*con_cls = &marker;
 	*upload_size = 0;
 	arg_ctx a = {0};
 	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &a);
@@ -110,7 +122,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		sv_handle(s, &rq, &rs);
 	}
 	struct MHD_Response *r = NULL;
-	if (rs.nslices || rs.hold) {
+	if (rs.has_fd) {
+		/* a whole page in a file of its own: sendfile(), closed by MHD */
+		r = MHD_create_response_from_fd64(rs.len, rs.fd);
+		if (r)
+			rs.has_fd = 0;
+	} else if (rs.nslices || rs.hold) {
 		/* head, slices of cached feature bytes, tail: sent without copying */
 		sv_response *keep = malloc(sizeof *keep);
 		struct MHD_IoVec *iov = malloc((rs.nslices + 2) * sizeof *iov);

@@ -51,7 +51,7 @@ static int print_summary(FILE *out, const fl_tracker *t, const fl_snapshot *s, c
 	memcpy(year, date, 4);
 	year[4] = 0;
 	char prev[32];
-	snprintf(prev, sizeof prev, "%04d-12-31", atoi(year) - 1);
+	snprintf(prev, sizeof prev, "%04ld-12-31", strtol(year, NULL, 10) - 1);
 	fl_query q0 = *q;
 	if (fl_instant_parse(prev, FL_DATE_END, "year start", &q0.at))
 		return 1;

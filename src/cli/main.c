@@ -3,6 +3,7 @@
  * one subcommand (cmd_*.c).  The tool is a thin client of libfrontline: it
  * parses arguments, calls the library, and prints.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
@@ -31,7 +32,7 @@ static const char usage[] =
 	"  -h, --help          this help; 'frontline COMMAND --help' for a command\n"
 	"  --version           print the version\n";
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
 	cli_global g = {NULL, argv[0]};
 	int i = 1;
@@ -87,4 +88,18 @@ int main(int argc, char **argv)
 		return cmd_check(&g, sub_argc, sub_argv);
 	cli_error("unknown command '%s'\n\n%s", cmd, usage);
 	return 2;
+}
+
+/* Output to stdout goes through stdio's buffer: a full disk or a closed pipe
+ * shows only when it is flushed.  Check it once, at the end, so that
+ * `frontline snapshot > file` on a full disk fails instead of exiting 0
+ * with a cut file. */
+int main(int argc, char **argv)
+{
+	int rc = run(argc, argv);
+	if ((fflush(stdout) != 0 || ferror(stdout)) && rc == 0) { /* else it said why */
+		cli_error("cannot write to standard output: %s", strerror(errno));
+		return 1;
+	}
+	return rc;
 }

@@ -39,6 +39,7 @@ typedef struct sv_fset {
 	char *all;         /* every feature's bytes joined with ',' ... */
 	size_t *pos;       /* ... feature i starting at all + pos[i] */
 	int refs;          /* atomic */
+	unsigned long long uid; /* unique for the life of the process (page cache key) */
 } sv_fset;
 
 typedef enum sv_temporal { SV_T_NONE, SV_T_WHEN, SV_T_VALIDITY } sv_temporal;
@@ -62,6 +63,21 @@ typedef struct sv_file {
 } sv_file;
 
 #define SV_CACHE_SIZE 8
+#define SV_PAGE_CACHE 16               /* whole GeoJSON pages kept as files */
+#define SV_PAGE_MAX (64u << 20)        /* bytes of one cached page, at most */
+
+/* A page of features as a file: the head without its timeStamp is the key
+ * (with the set it was cut from); the file is rewritten when the second of
+ * the timeStamp changes. */
+typedef struct sv_page {
+	unsigned long long set; /* sv_fset.uid; 0: the slot is free */
+	char *key;
+	size_t keylen;
+	fl_instant stamp;
+	int fd;
+	size_t len;
+	unsigned long tick;
+} sv_page;
 
 typedef struct sv_server {
 	fl_tracker *t;
@@ -77,6 +93,9 @@ typedef struct sv_server {
 	} cache[SV_CACHE_SIZE];
 	unsigned long tick;
 	unsigned long builds;       /* snapshots and diffs computed (for tests) */
+	pthread_mutex_t page_lock;  /* the pages array */
+	sv_page pages[SV_PAGE_CACHE];
+	unsigned long page_tick;
 	fl_instant *when;           /* event instants in apply order */
 	size_t nwhen;
 	double extent[4];           /* of the regions */
@@ -137,12 +156,25 @@ typedef struct sv_response {
 	size_t nslices;
 	sv_fset *hold;       /* a reference to release after sending, or NULL */
 	const char *tail;    /* static text after the slices, or NULL */
+	int has_fd;          /* the body is the file fd (len bytes), not body/slices: */
+	int fd;              /* sent with sendfile(), closed with the response */
 } sv_response;
 
 /* Release what a response holds (body if owned, slices, the set). */
 void sv_response_free(sv_response *rs);
 
 void sv_handle(sv_server *s, const sv_request *rq, sv_response *rs);
+
+/* ---- whole pages (serve_data.c) ----
+ * A page of the set `set` as a file descriptor of its own (the caller closes
+ * it; it reads pre, the timeStamp text of `stamp`, post, the slices and tail),
+ * from the page cache or written now.  The file is not changed after it is
+ * written, so it can be sent with sendfile() by several threads at once.
+ * *len is its size.  -1 when files are not available (the caller sends the
+ * parts itself). */
+int sv_page_fd(sv_server *s, unsigned long long set, const char *pre, size_t npre,
+	       const char *post, size_t npost, fl_instant stamp, const sv_slice *sl,
+	       size_t ns, const char *tail, size_t *len);
 
 /* ---- HTML (serve_html.c) ---- */
 /* An HTML page for a JSON resource (landing page, conformance, collections,

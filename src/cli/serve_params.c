@@ -77,7 +77,7 @@ int sp_parse_datetime(const char *text, sp_datetime *out, char *err, size_t errl
 	char q[80];
 	if (!*text)
 		return fail(err, errlen, "datetime is empty");
-	if (strlen(text) > 2 * SP_VALUE_MAX)
+	if (strlen(text) > 2 * (size_t)SP_VALUE_MAX)
 		return fail(err, errlen, "datetime '%s': too long", shown(text, q, sizeof q));
 	out->present = 1;
 	const char *slash = strchr(text, '/');
@@ -256,8 +256,8 @@ static long accept_pos(const char *accept, const char *type)
 int sp_parse_format(const char *f, const char *accept, sp_format *out, char *err, size_t errlen)
 {
 	*out = SP_JSON;
-	char q[80];
 	if (f) {
+		char q[80];
 		if (!strcmp(f, "json") || !strcmp(f, "geojson"))
 			return 0;
 		if (!strcmp(f, "html")) {

@@ -478,12 +478,17 @@ static void items(sv_server *s, const char *o, int c, const sv_request *rq, sv_r
 	free(q.p);
 
 	char stamp[32];
-	iso(fl_instant_now(), stamp, sizeof stamp);
+	fl_instant now = fl_instant_now();
+	iso(now, stamp, sizeof stamp);
 	sv_buf out = {0};
 	sv_buf_printf(&out,
 		      "{\"type\":\"FeatureCollection\",\"numberMatched\":%zu,\"numberReturned\":%zu,"
-		      "\"timeStamp\":\"%s\",\"links\":",
-		      matched, returned, stamp);
+		      "\"timeStamp\":\"",
+		      matched, returned);
+	size_t npre = out.n; /* the head before and after the timeStamp: the page's key */
+	sv_buf_str(&out, stamp);
+	size_t post = out.n;
+	sv_buf_str(&out, "\",\"links\":");
 	sv_buf_str(&out, json_object_to_json_string_ext(links, JSON_C_TO_STRING_PLAIN |
 								       JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(links);
@@ -511,6 +516,21 @@ static void items(sv_server *s, const char *o, int c, const sv_request *rq, sv_r
 		}
 		respond_doc(rs, SP_HTML, T_HTML, title, doc);
 		json_object_put(doc);
+		return;
+	}
+	/* the whole page as a file, sent with sendfile() */
+	size_t flen = 0;
+	int fd = sv_page_fd(s, f->uid, out.p, npre, out.p + post, out.n - post, now, sl, ns, "]}",
+			    &flen);
+	if (fd >= 0) {
+		free(out.p);
+		free(sl);
+		sv_fset_release(f);
+		rs->status = 200;
+		rs->type = T_GEOJSON;
+		rs->has_fd = 1;
+		rs->fd = fd;
+		rs->len = flen;
 		return;
 	}
 	respond(rs, 200, T_GEOJSON, out.p, out.n);
@@ -624,15 +644,6 @@ static void api(const char *o, sp_format fmt, sv_response *rs)
 	json_object_object_add(doc, "servers", servers);
 	respond_doc(rs, fmt, T_OPENAPI, "API definition", doc);
 	json_object_put(doc);
-}
-
-void sv_response_free(sv_response *rs)
-{
-	if (rs->owned)
-		free(rs->body);
-	free(rs->slices);
-	sv_fset_release(rs->hold);
-	memset(rs, 0, sizeof *rs);
 }
 
 /* ---------------------------------------------------------------- routing */

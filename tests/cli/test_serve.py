@@ -473,6 +473,67 @@ def _(tmp):
     check(st == 200 and data == b"", "HEAD: %d %r" % (st, data[:50]))
 
 
+@test("HTTP/1.1 keep-alive: several GETs on one connection (a page, a HEAD, an error, a file)")
+def _(tmp):
+    c = http.client.HTTPConnection("127.0.0.1", SERVER.port, timeout=60)
+    try:
+        c.connect()
+        sock = c.sock
+        for method, path, status in (("GET", "/collections/control/items?datetime=2020-11-25", 200),
+                                     ("HEAD", "/collections", 200), ("GET", "/nothing/here", 404),
+                                     ("GET", "/viewer", 200),
+                                     ("GET", "/collections/control/items?datetime=2020-11-25&limit=3", 200)):
+            c.request(method, path)
+            r = c.getresponse()
+            data = r.read()
+            check(r.status == status, "%s %s: %d" % (method, path, r.status))
+            check((r.getheader("Connection") or "").lower() != "close",
+                  "%s %s: the server closes the connection" % (method, path))
+            check(c.sock is sock, "%s %s: a new connection was opened" % (method, path))
+            if path.endswith("limit=3"):
+                check(len(json.loads(data)["features"]) == 3, "limit=3 on a kept connection")
+    finally:
+        c.close()
+
+
+@test("cached pages: same bytes but the timeStamp (the current second), links of each Host, HEAD length")
+def _(tmp):
+    path = "/collections/control/items?datetime=2020-11-24"
+    st, _, a, _ = request(path)
+    time.sleep(1.1)
+    st2, _, b, r = request(path)
+    check(st == st2 == 200, "status %d %d" % (st, st2))
+    da, db = json.loads(a), json.loads(b)
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time()))
+    check(da["timeStamp"] != db["timeStamp"], "the timeStamp did not change in 1.1 s: %r" % db["timeStamp"])
+    check(abs(time.mktime(time.strptime(db["timeStamp"], "%Y-%m-%dT%H:%M:%SZ")) -
+              time.mktime(time.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ"))) <= 2,
+          "timeStamp %r, now %r" % (db["timeStamp"], stamp))
+    check(re.sub(rb'"timeStamp":"[^"]*"', b"", a) == re.sub(rb'"timeStamp":"[^"]*"', b"", b),
+          "two requests of the same page differ beyond the timeStamp")
+    check(int(r.getheader("Content-Length")) == len(b), "Content-Length %r" % r.getheader("Content-Length"))
+    for host in ("example.org:8000", "other.example:1"):
+        c = http.client.HTTPConnection("127.0.0.1", SERVER.port, timeout=60)
+        try:
+            c.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
+            c.putheader("Host", host)
+            c.endheaders()
+            doc = json.loads(c.getresponse().read())
+        finally:
+            c.close()
+        check(all(l["href"].startswith("http://%s/" % host) for l in doc["links"]),
+              "Host %s: links %r" % (host, [l["href"] for l in doc["links"]]))
+        check(len(doc["features"]) == 78, "Host %s: %d features" % (host, len(doc["features"])))
+    st, _, data, r = request(path, method="HEAD")
+    check(st == 200 and data == b"" and int(r.getheader("Content-Length")) == len(b),
+          "HEAD: %d %r %r" % (st, data[:50], r.getheader("Content-Length")))
+    # pages of one map that differ only in offset or bbox are different pages
+    d1 = get_json(path + "&limit=5&offset=5")
+    d2 = get_json(path + "&limit=5&offset=10")
+    check([f["id"] for f in d1["features"]] != [f["id"] for f in d2["features"]], "offset ignored")
+    check(len(get_json(path + "&bbox=46.0,39.5,46.5,40.0")["features"]) < 78, "bbox ignored")
+
+
 @test("oversized requests (a 100 kB URL, 100 kB of headers) are refused and the server keeps serving")
 def _(tmp):
     st, _, _, _ = request("/collections/control/items?datetime=" + "2" * 100000)

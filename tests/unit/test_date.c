@@ -84,6 +84,33 @@ static void test_format(void **state)
 	}
 }
 
+/* Found by tests/fuzz/fuzz_date (regressions/date/format-near-int64-min): the
+ * formatters negated t and multiplied the day back, which overflows (UB) for
+ * instants near INT64_MIN.  Every int64 must format. */
+static void test_format_extremes(void **state)
+{
+	(void)state;
+	char buf[64];
+	fl_instant_format(INT64_MIN, buf, sizeof buf);
+	assert_string_equal(buf, "-292277022657-01-27T08:29:52Z");
+	fl_instant_format(INT64_MIN + 50, buf, sizeof buf);
+	assert_string_equal(buf, "-292277022657-01-27T08:30:42Z");
+	fl_instant_format(INT64_MAX, buf, sizeof buf);
+	assert_string_equal(buf, "292277026596-12-04T15:30:07Z");
+	fl_instant_format_date(INT64_MIN, buf, sizeof buf);
+	assert_string_equal(buf, "-292277022657-01-27");
+	fl_instant_format(-1, buf, sizeof buf);
+	assert_string_equal(buf, "1969-12-31T23:59:59Z");
+	fl_instant_format(-86400, buf, sizeof buf);
+	assert_string_equal(buf, "1969-12-31T00:00:00Z");
+	fl_instant_format(-86401, buf, sizeof buf);
+	assert_string_equal(buf, "1969-12-30T23:59:59Z");
+	/* a short buffer is cut, never overrun */
+	char small[8];
+	fl_instant_format(INT64_MIN, small, sizeof small);
+	assert_int_equal(strlen(small), 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -91,6 +118,7 @@ int main(void)
 		cmocka_unit_test(test_datetimes),
 		cmocka_unit_test(test_invalid),
 		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_format_extremes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

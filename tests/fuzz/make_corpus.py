@@ -1,0 +1,102 @@
+#!/usr/bin/python3
+"""make_corpus.py: (re)write the seed corpora of tests/fuzz/corpus/ from the
+shipped tracker, the check fixtures and the values the unit tests use.
+
+    /usr/bin/python3 tests/fuzz/make_corpus.py [BUILD_FUZZ_DIR]
+
+With a fuzz build directory, the index seed is written by fuzz_index itself
+(FL_FUZZ_WRITE_SEED).  Seeds are named by content, so running it again only
+adds what is new.  Inputs found while fuzzing stay out of git: CI fuzzes
+into a scratch copy of the corpus.
+"""
+import csv, glob, hashlib, io, os, re, subprocess, sys
+
+root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+corpus = os.path.join(root, "tests", "fuzz", "corpus")
+
+
+def seed(target, data):
+    if isinstance(data, str):
+        data = data.encode()
+    d = os.path.join(corpus, target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, hashlib.sha1(data).hexdigest()[:16]), "wb") as f:
+        f.write(data)
+
+
+def read(p):
+    with open(p, "rb") as f:
+        return f.read()
+
+
+fixtures = sorted(glob.glob(os.path.join(root, "tests", "fixtures", "check", "*")))
+karabakh = os.path.join(root, "geodata", "karabakh")
+
+# dates: every date of the shipped change log, the unit tests' values, variants
+dates = set()
+with open(os.path.join(karabakh, "events.csv"), newline="") as f:
+    for row in csv.DictReader(f):
+        dates.update(v for v in (row["date"], row["recorded"]) if v)
+dates.update(["1969-12-31", "1970-01-01", "2000-02-29", "2020-02-30", "2020-13-01",
+              "2020-11-09T21:00:00.250Z", "2020-11-10T00:00+03:00", "2020-11-10T00:00+0300",
+              "2020-11-09T16:00-05:00", "2020-11-09T21:00", "2020-11-25T24:00Z",
+              "2020-11-25T23:59:60Z", "2020-11-25 10:00z", "0000-01-01T00:00+18:00",
+              "9999-12-31T23:59:59-18:00", "2020-11-25T10:00+19:00", "2020/11/25"])
+for d in sorted(dates)[:60]:
+    seed("date", d)
+for d in ("0000-01-01T00:00+18:00", "9999-12-31T23:59:59-18:00", "2020-11-25T24:00Z"):
+    seed("date", d)
+
+# CSV files: the shipped tracker's and the fixtures'
+for p in [os.path.join(karabakh, "actors.csv"), os.path.join(karabakh, "events.csv")] + \
+        sorted(glob.glob(os.path.join(root, "tests", "fixtures", "check", "*", "*.csv"))):
+    seed("csvlint", read(p))
+seed("csvlint", 'a,b\n"x\r\n""y""",2\r\n\n3,"4')
+
+# events: every fixture's change log (the fixed folder is the clean fixture's)
+for fx in fixtures:
+    seed("events", read(os.path.join(fx, "events.csv")))
+seed("events", "id,date,regions,to,from,kind,status,source,recorded,corrects\n"
+               "a,2000-01-01,*,A,,baseline,confirmed,s,2000-01-01,\n"
+               "b,2001-01-01T12:00+03:00,r1;r2,B,A,capture,claimed,s,2001-01-02,\n"
+               "c,2001-01-01T09:00Z,r1,A,B,correction,disputed,s,2001-01-03,b\n")
+
+# loader: the fixtures' files joined by "\n%%%%\n" (see fuzz_loader.c)
+SEP = b"\n%%%%\n"
+for fx in fixtures:
+    parts = [read(os.path.join(fx, n)) for n in
+             ("actors.csv", "regions.geojson", "events.csv", "zones.geojson")]
+    seed("loader", SEP.join(parts))
+clean = os.path.join(root, "tests", "fixtures", "check", "clean")
+area = (b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"p1"},'
+        b'"geometry":{"type":"Polygon","coordinates":[[[0.5,0.2],[2.5,0.2],[2.5,0.8],[0.5,0.8],[0.5,0.2]]]}}]}')
+ev = (b"id,date,regions,area,to,from,kind,status,source\n"
+      b"base,2000-01-01,*,,A,,baseline,confirmed,s\n"
+      b"p,2001-01-01,,p1,B,,capture,confirmed,s\n")
+seed("loader", SEP.join([read(os.path.join(clean, "actors.csv")), read(os.path.join(clean, "regions.geojson")),
+                         ev, b"id,name,valid_from,actor\nz,Z,2000-01-01,A", area]))
+
+# command-line values: sizes, bboxes, steps
+for v in ("1200x900", "16x16", "10000x10000", "15x20", "1200x900x", "45.5,39,47.5,40.5",
+          "-180,-90,180,90", "1,2,3", "1,1,1,1", "0,0,1e999,1", "day", "week", "month", "event", "year"):
+    seed("cli_values", v)
+
+# serve parameters: the unit tests' values
+src = read(os.path.join(root, "tests", "unit", "test_serve_params.c")).decode()
+for v in sorted(set(re.findall(r'"((?:[^"\\]|\\.)*)"', src))):
+    if "%" in v or " " in v.strip() and "," not in v and "/" not in v:
+        continue
+    seed("serve_params", v.encode().decode("unicode_escape").encode("latin-1"))
+seed("serve_params", "json\ntext/html;q=0.9, application/json;q=0")
+seed("serve_params", "\napplication/geo+json, text/html;q=0.0")
+
+# index: the genuine body of the clean fixture's index, from fuzz_index
+if len(sys.argv) > 1:
+    exe = os.path.join(sys.argv[1], "tests", "fuzz", "fuzz_index")
+    out = os.path.join(corpus, "index.seed.tmp")
+    subprocess.run([exe, "-runs=0"], env=dict(os.environ, FL_FUZZ_WRITE_SEED=out),
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    seed("index", read(out))
+    os.unlink(out)
+for t in sorted(os.listdir(corpus)):
+    print(t, len(os.listdir(os.path.join(corpus, t))))
