@@ -370,20 +370,20 @@ if has_part profile && command -v perf >/dev/null; then
 		profile 1_ds_snapshot "\`snapshot --by actor --date ${D2:-2025-07-08}\` on the imported DeepState tracker (index present)" \
 			"$FRONTLINE" -d "$WORK/ds" snapshot --by actor --date "${D2:-2025-07-08}" -o "$WORK/prof.geojson"
 	fi
-	small=$(printf '%s\n' $SCALE | sort -n | head -1)
-	big=$(printf '%s\n' $SCALE | sort -n | tail -1)
-	if [ -n "$big" ]; then
-		TR=$(gen "$big")
+	# the largest generated tracker whose first open finished (it has an index), else the largest of BENCH_SCALE
+	PN=""
+	for N in $(printf '%s\n' $EVENTS $SCALE | sort -nu -r); do
+		if [ -f "$WORK/gen-$N/$INDEX" ]; then PN=$N; break; fi
+	done
+	if [ -n "$PN" ]; then
+		TR=$WORK/gen-$PN
 		rm -f "$TR/$INDEX"
-		profile 2_gen_firstopen "first open (from the sources, writes the index) of the generated tracker with $big events: \`stats --step month\`" \
+		profile 2_gen_firstopen "first open (from the sources, writes the index) of the generated tracker with $PN events: \`stats --step month\`" \
 			"$FRONTLINE" -d "$TR" stats --step month --from "$G_M1" --to "$G_M2" -o "$WORK/prof.csv"
-	fi
-	if [ -n "$small" ]; then
-		TR=$(gen "$small")
-		"$FRONTLINE" -d "$TR" stats --step month >/dev/null 2>&1 || true # the index
-		profile 3_gen_work_region "the work itself: bench/harness, $REPS x snapshot by region on the generated tracker with $small events (index present)" \
+		"$FRONTLINE" -d "$TR" stats --step month >/dev/null 2>&1 || true # the index, again
+		profile 3_gen_work_region "bench/harness on the generated tracker with $PN events (index present): open, then $REPS+1 x snapshot by region as GeoJSON" \
 			"$HARNESS" "$TR" "$REPS" "snapshot:region:$G_DATE"
-		profile 4_gen_work_actor "the work itself: bench/harness, $REPS x snapshot by actor, same tracker" \
+		profile 4_gen_work_actor "bench/harness, same tracker: open, then $REPS+1 x snapshot by actor" \
 			"$HARNESS" "$TR" "$REPS" "snapshot:actor:$G_DATE"
 	fi
 fi
