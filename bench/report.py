@@ -234,13 +234,13 @@ def write(db, readme):
     out.append("Load floor of a GDAL-linked program (`ogrinfo --version`): %s. PostGIS queries warm in one psql "
                "session (`\\timing`, median): area %s, diff %s. frontline's work warm (`bench/harness`, tracker "
                "opened once, median): stats by day %s, snapshot by actor %s, diff %s; opening the imported "
-               "tracker: %s." % (fl_c, t(recs, "ds.area.postgis.warm", "median")[1],
+               "tracker with its index (%s): %s." % (fl_c, t(recs, "ds.area.postgis.warm", "median")[1],
                                  t(recs, "ds.diff.postgis.warm", "median")[1],
                                  t(recs, "ds.warm.stats:day", "median")[1],
                                  t(recs, "ds.warm.snapshot:actor:%s" % info.get("ds_date"), "median")[1],
                                  t(recs, "ds.warm.diff:actor:%s:%s" % (info.get("ds_d1"), info.get("ds_d2")),
                                    "median")[1],
-                                 t(recs, "ds.warm.load", "median")[1]))
+                                 size_mb(info.get("ds_index")), t(recs, "ds.warm.load", "median")[1]))
     out.append("")
 
     # ---- generated trackers
@@ -258,9 +258,10 @@ def write(db, readme):
         out.append("")
         _, first_c = t(recs, p + ".firstopen")
         _, load_c = t(recs, p + ".warm.load", "median")
-        out.append("First open (a whole `frontline stats` process reading the sources and writing the index): %s. "
-                   "Opening it with the index (`fl_tracker_open` in bench/harness): %s. Loading it into PostGIS "
-                   "(COPY + indexes, once): %s." % (first_c, load_c, t(recs, p + ".pgload")[1]))
+        out.append("First open (a whole `frontline stats` process reading the sources and writing the index, %s): "
+                   "%s. Opening it with the index (`fl_tracker_open` in bench/harness): %s. Loading it into "
+                   "PostGIS (COPY + indexes, once): %s." % (size_mb(info.get("index_%s.firstopen" % p)), first_c,
+                                                            load_c, t(recs, p + ".pgload")[1]))
         out.append("")
         out.append("| query | PostGIS warm (median) | frontline work warm (median) | work: PostGIS / frontline "
                    "(goal 5x) | frontline process (median) | process goal: floor + PostGIS/5 | process result "
@@ -350,6 +351,13 @@ def write(db, readme):
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     with open(readme, "w") as f:
         f.write(text)
+
+
+def size_mb(v):
+    try:
+        return "`.frontline-index` %.1f MB" % (int(v) / 1e6)
+    except (TypeError, ValueError):
+        return "no index written"
 
 
 def thousands(n):
