@@ -364,6 +364,7 @@ profile() {
 	rec info "profile_$name" "$title
   children   self  symbol (inclusive % of samples)
 $top"
+	rm -f "$WORK/$name.perf" "$WORK/$name.perf.old" # DWARF stacks: tens of MB each
 }
 if has_part profile && command -v perf >/dev/null; then
 	if [ -d "$WORK/ds" ]; then
