@@ -45,13 +45,17 @@ static uint64_t mix64(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-static void key_add(uint64_t *key, const char *path)
+/* The key names each source by its file name only, never by the path as the user typed it
+ * (`gen`, `./gen` and `gen/` are one tracker and share one index); the device and inode
+ * say which file it is, size and modification time whether it changed. */
+static void key_add(uint64_t *key, const char *path, const char *name)
 {
 	struct stat sb;
 	uint64_t k = *key ^ 0x5851f42d4c957f2dULL;
-	for (const char *p = path; *p; p++)
+	for (const char *p = name; *p; p++)
 		k = mix64(k ^ (unsigned char)*p);
 	if (stat(path, &sb) == 0) {
+		k = mix64(k ^ (uint64_t)sb.st_dev);
 		k = mix64(k ^ (uint64_t)sb.st_size);
 		k = mix64(k ^ (uint64_t)sb.st_mtim.tv_sec);
 		k = mix64(k ^ (uint64_t)sb.st_mtim.tv_nsec);
@@ -72,11 +76,13 @@ uint64_t fl__sources_key(const char *path)
 		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 			char *p = fl__printf("%s/%s", path, names[i]);
 			if (p)
-				key_add(&key, p);
+				key_add(&key, p, names[i]);
 			free(p);
 		}
-	} else
-		key_add(&key, path);
+	} else {
+		const char *base = strrchr(path, '/');
+		key_add(&key, path, base ? base + 1 : path);
+	}
 	return key;
 }
 

@@ -617,6 +617,21 @@ def t_index(c):
     check_close(h["A"]["properties"]["area_km2"], geod_km2(unary_union([R1, R2])), "A on 2020-02-05")
 
 
+@test("persistent index: the same tracker spelled three ways (dir, dir/, dir/./) shares one index")
+def t_index_spelling(c):
+    t = cut_tracker(c)
+    idx = c.path(t, ".frontline-index")
+    first = c.ok("-d", t, "snapshot", "--by", "actor", "--date", AFTER).out
+    st = os.stat(idx)
+    parent, base = os.path.split(t.rstrip("/"))
+    for spelling in (t + "/", os.path.join(parent, ".", base), os.path.join(parent, ".", base) + "//"):
+        out = c.ok("-d", spelling, "snapshot", "--by", "actor", "--date", AFTER).out
+        check(out == first, "snapshot through %r differs" % spelling)
+        now = os.stat(idx)
+        check((now.st_ino, now.st_mtime_ns, now.st_size) == (st.st_ino, st.st_mtime_ns, st.st_size),
+              "the index was rewritten when the tracker was named %r" % spelling)
+
+
 # -------------------------------------------------------------------- import-series
 
 D1 = sq(30.0, 50.0, 30.5, 50.5)
