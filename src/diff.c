@@ -38,6 +38,33 @@ static int cmp_dstate(const void *a, const void *b)
 	return x->atom < y->atom ? -1 : x->atom > y->atom;
 }
 
+typedef struct ranked {
+	size_t rank, e;
+} ranked;
+
+static int cmp_ranked(const void *a, const void *b)
+{
+	const ranked *x = a, *y = b;
+	return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+/* Puts a group's events in apply order: O(n log n), a group may hold most of the log. */
+static bool sort_by_rank(const fl_tracker *t, size_t *ev, size_t n)
+{
+	if (n < 2)
+		return true;
+	ranked *r = malloc(n * sizeof *r);
+	if (!r)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		r[i] = (ranked){t->rank[ev[i]], ev[i]};
+	qsort(r, n, sizeof *r, cmp_ranked);
+	for (size_t i = 0; i < n; i++)
+		ev[i] = r[i].e;
+	free(r);
+	return true;
+}
+
 fl_status fl_diff_new(const fl_tracker *t, const fl_query *filters, fl_instant t1, fl_instant t2,
 		      fl_group by, fl_diff **out)
 {
@@ -105,14 +132,14 @@ fl_status fl_diff_new(const fl_tracker *t, const fl_query *filters, fl_instant t
 			}
 		}
 		/* apply order, and reset the marks for the next group */
-		for (size_t x = 1; x < c.nevents; x++)
-			for (size_t y = x; y > 0 && t->rank[ev[y - 1]] > t->rank[ev[y]]; y--) {
-				size_t tmp = ev[y];
-				ev[y] = ev[y - 1];
-				ev[y - 1] = tmp;
-			}
+		bool sorted = sort_by_rank(t, ev, c.nevents);
 		for (size_t x = 0; x < c.nevents; x++)
 			seen[ev[x]] = 0;
+		if (!sorted) {
+			free(ev);
+			rc = fl__fail(FL_ENOMEM, "out of memory");
+			goto done;
+		}
 		if (c.nevents) {
 			c.first = t->events[ev[0]].pub.when;
 			c.last = t->events[ev[c.nevents - 1]].pub.when;
@@ -175,6 +202,27 @@ const unsigned char *fl_diff_change_wkb(const fl_diff *d, size_t i, size_t *len)
 	return m->wkb[i];
 }
 
+/* The ids of a change's events, comma-separated, built in one pass. */
+static char *event_ids(const fl_tracker *t, const fl_change *c)
+{
+	size_t len = 1;
+	for (size_t e = 0; e < c->nevents; e++)
+		len += strlen(t->events[c->events[e]].pub.id) + 1;
+	char *ids = malloc(len), *p = ids;
+	if (!ids)
+		return NULL;
+	for (size_t e = 0; e < c->nevents; e++) {
+		const char *id = t->events[c->events[e]].pub.id;
+		size_t n = strlen(id);
+		if (e)
+			*p++ = ',';
+		memcpy(p, id, n);
+		p += n;
+	}
+	*p = 0;
+	return ids;
+}
+
 static fl_status diff_emit(const fl_diff *d, const char *path, const char *format,
 			   unsigned char **buf, size_t *len)
 {
@@ -190,18 +238,17 @@ static fl_status diff_emit(const fl_diff *d, const char *path, const char *forma
 		return st;
 	for (size_t i = 0; i < d->n && !st; i++) {
 		const fl_change *c = &d->changes[i];
-		char *ids = fl__strdup("");
-		for (size_t e = 0; e < c->nevents && ids; e++) {
-			char *n = fl__printf("%s%s%s", ids, e ? "," : "", t->events[c->events[e]].pub.id);
-			free(ids);
-			ids = n;
+		char *ids = event_ids(t, c);
+		if (!ids) {
+			st = fl__fail(FL_ENOMEM, "out of memory");
+			break;
 		}
 		const fl_region *r = c->region != FL_NONE ? &t->regions[c->region].pub : NULL;
 		fl__value v[8] = {
 			{.null = c->from == FL_NONE, .s = c->from != FL_NONE ? t->actors[c->from].id : NULL},
 			{.null = c->to == FL_NONE, .s = c->to != FL_NONE ? t->actors[c->to].id : NULL},
 			{.d = c->area_km2},
-			{.s = ids ? ids : ""},
+			{.s = ids},
 			{.null = !c->nevents, .t = c->first},
 			{.null = !c->nevents, .t = c->last},
 			{.null = !r, .s = r ? r->id : NULL},

@@ -1,7 +1,7 @@
 /*
- * geo.c: the geometry plumbing: a GEOS context, WKB in and out, coverage
- * union, and geodesic areas on the WGS 84 ellipsoid with PROJ's geodesic
- * routines (Karney's algorithm, geod_polygonarea).  Areas are never planar
+ * geo.c: the geometry plumbing: a GEOS context, WKB in and out, and
+ * geodesic areas on the WGS 84 ellipsoid with PROJ's geodesic routines
+ * (Karney's algorithm, geod_polygonarea).  Areas are never planar
  * degrees: a square degree near the Caucasus and one near the equator differ
  * by a quarter.
  */
@@ -131,22 +131,3 @@ GEOSGeometry *fl__geos_from_wkb(GEOSContextHandle_t h, const unsigned char *wkb,
 	return GEOSGeomFromWKB_buf_r(h, wkb, len);
 }
 
-GEOSGeometry *fl__coverage_union(GEOSContextHandle_t h, GEOSGeometry *const *parts, size_t n)
-{
-	if (n == 1)
-		return GEOSGeom_clone_r(h, parts[0]);
-	GEOSGeometry **c = malloc(n * sizeof *c);
-	if (!c)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		c[i] = GEOSGeom_clone_r(h, parts[i]);
-	GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, c, (unsigned)n);
-	free(c);
-	if (!coll)
-		return NULL;
-	GEOSGeometry *u = GEOSCoverageUnion_r(h, coll);
-	if (!u) /* not a clean coverage after all: fall back to a full union */
-		u = GEOSUnaryUnion_r(h, coll);
-	GEOSGeom_destroy_r(h, coll);
-	return u;
-}

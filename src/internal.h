@@ -77,9 +77,12 @@ GEOSContextHandle_t fl__geos_new(void);
 /* ISO WKB of a geometry, malloc'd. */
 unsigned char *fl__geos_to_wkb(GEOSContextHandle_t h, const GEOSGeometry *g, size_t *len);
 GEOSGeometry *fl__geos_from_wkb(GEOSContextHandle_t h, const unsigned char *wkb, size_t len);
-/* Union of geometries that form a coverage (edge-matched, no overlaps).
- * Takes ownership of nothing; returns a new geometry. */
+/* Union of geometries that form a coverage (edge-matched, no overlaps)
+ * (coverage.c).  Takes ownership of nothing; returns a new geometry. */
 GEOSGeometry *fl__coverage_union(GEOSContextHandle_t h, GEOSGeometry *const *parts, size_t n);
+/* The same by edge cancelling alone: NULL when the pieces are no clean
+ * coverage (an overlap, an unbalanced vertex) or memory ran out. */
+GEOSGeometry *fl__coverage_union_fast(GEOSContextHandle_t h, GEOSGeometry *const *parts, size_t n);
 
 /* The engine's precision grid in degrees (about 1 cm): overlays snap to it. */
 #define FL__GRID 1e-7
