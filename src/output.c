@@ -197,9 +197,14 @@ fl_status fl__sink_open(const char *path, const char *format, const char *layer,
 	else
 		s->mempath = fl__printf("%s/out.%s", s->memdir, ext_of_driver(driver));
 	VSIMkdir(s->memdir, 0755);
-	s->srs = OSRNewSpatialReference(NULL);
-	OSRSetWellKnownGeogCS(s->srs, "WGS84");
-	OSRSetAxisMappingStrategy(s->srs, OAMS_TRADITIONAL_GIS_ORDER);
+	/* RFC 7946 GeoJSON is WGS 84 lon/lat by definition and says nothing of its
+	 * CRS: given no SRS, GDAL writes the coordinates as they are, and PROJ's
+	 * database (a few milliseconds to open) is left closed */
+	if (strcmp(driver, "GeoJSON") != 0) {
+		s->srs = OSRNewSpatialReference(NULL);
+		OSRSetWellKnownGeogCS(s->srs, "WGS84");
+		OSRSetAxisMappingStrategy(s->srs, OAMS_TRADITIONAL_GIS_ORDER);
+	}
 	CPLErrorReset();
 	s->ds = GDALCreate(drv, s->mempath, 0, 0, 0, GDT_Unknown, NULL);
 	if (!s->ds) {

@@ -55,15 +55,36 @@ fl_status fl_snapshot_new(const fl_tracker *t, const fl_query *q, fl_group by, f
 	s->t = t;
 	s->by = by;
 	s->q = *q;
+	s->q.holders = NULL; /* the caller's array is read here only */
+	/* the holders asked for: only their atoms are looked at and joined */
+	unsigned char *keep = NULL;
+	if (q->nholders) {
+		keep = calloc(t->nactors + 1, 1);
+		if (!keep) {
+			free(s), free(st), free(active);
+			return fl__fail(FL_ENOMEM, "out of memory");
+		}
+		for (size_t i = 0; i < q->nholders; i++) {
+			if (!q->holders || q->holders[i] < 0 || (size_t)q->holders[i] >= t->nactors) {
+				free(keep), free(s), free(st), free(active);
+				return fl__fail(FL_EARG, "holder %d: no such actor (the tracker has %zu)",
+						q->holders ? q->holders[i] : -1, t->nactors);
+			}
+			keep[q->holders[i]] = 1;
+		}
+	}
 	size_t n = 0;
 	for (size_t a = 0; a < t->natoms; a++) {
 		atom_state x = {a, by == FL_BY_ACTOR ? FL_NONE : t->atoms[a].region, FL_NONE, FL_NONE, 0};
 		x.event = fl__atom_state(t, a, active, q->at, &x.holder, &x.since);
 		if (by == FL_BY_ACTOR && x.holder == FL_NONE)
 			continue;
+		if (keep && (x.holder == FL_NONE || !keep[x.holder]))
+			continue;
 		st[n++] = x;
 	}
 	free(active);
+	free(keep);
 	qsort(st, n, sizeof *st, cmp_state);
 	s->pieces = calloc(n + 1, sizeof *s->pieces);
 	s->geoms = calloc(n + 1, sizeof *s->geoms);

@@ -782,16 +782,17 @@ static fl_status tracker_load(const char *path, bool use_index, fl__diags *d, fl
 		return fl__fail(FL_ENOMEM, "out of memory");
 	t->path = fl__strdup(path);
 	t->geos = fl__geos_new();
-	fl_status st = fl__geod_init(&t->geod);
-	if (st) {
-		fl_tracker_free(t);
-		return st;
-	}
-	/* the index, when it matches the sources, replaces all the reading */
+	/* the index, when it matches the sources, replaces all the reading (and
+	 * carries the areas: PROJ's database is not even opened then) */
 	t->source_key = fl__sources_key(path);
 	if (use_index && fl__index_load(t) == FL_OK) {
 		*out = t;
 		return FL_OK;
+	}
+	fl_status st = fl__geod_init(&t->geod);
+	if (st) {
+		fl_tracker_free(t);
+		return st;
 	}
 	GDALDatasetH gpkg = NULL;
 	if (!is_dir(path)) {

@@ -26,6 +26,8 @@ typedef struct fl_query {
 	int has_as_of;          /* replay only events recorded by as_of */
 	fl_instant as_of;
 	int confirmed_only;     /* leave out claimed and disputed events */
+	const int *holders;     /* snapshots: keep only territory held by these actors */
+	size_t nholders;        /* (actor indices; 0 = every holder; read during the call) */
 } fl_query;
 
 /* A query for instant `at` with no other filter. */

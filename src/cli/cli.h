@@ -11,6 +11,10 @@ typedef struct cli_global {
 /* Open the tracker named by -d, $FRONTLINE_TRACKER or the shipped one;
  * prints the error and returns NULL on failure. */
 fl_tracker *cli_open_tracker(const cli_global *g);
+/* Actor ids given to OPTION (each value may hold several, comma-separated) as
+ * actor indices; NULL after a usage error naming the value and the known ids. */
+int *cli_parse_actor_list(const fl_tracker *t, const char *cmd, const char *option,
+			  const char *const *values, size_t nvalues, size_t *n);
 /* The tracker path that -d, $FRONTLINE_TRACKER or the default give. */
 const char *cli_tracker_path(const cli_global *g);
 /* Parse a date option; prints the error and returns nonzero on failure. */

@@ -7,7 +7,8 @@
 
 static const char help[] =
 	"usage: frontline [-d PATH] snapshot [--date D] [--as-of R] [--status confirmed]\n"
-	"                                    [--by region|actor] [-o FILE] [-f FORMAT] [--summary]\n"
+	"                                    [--by region|actor] [--holder ID[,ID...]]\n"
+	"                                    [-o FILE] [-f FORMAT] [--summary]\n"
 	"\n"
 	"The map on date D (default: today).  A date-only D means the end of that day (UTC).\n"
 	"\n"
@@ -16,6 +17,7 @@ static const char help[] =
 	"  --status confirmed  leave out claimed and disputed events\n"
 	"  --by region         one feature per region (or region piece) [default]\n"
 	"  --by actor          one dissolved (multi)polygon per holder, with area_km2\n"
+	"  --holder ID,...     only the territory these actors hold (repeatable)\n"
 	"  -o FILE             write FILE (format from the extension); default stdout\n"
 	"  -f FORMAT           geojson, gpkg, fgb, kml, shp, csv or a GDAL driver name\n"
 	"  --summary           print area per actor and the regions that changed hands in\n"
@@ -106,8 +108,10 @@ int cmd_snapshot(const cli_global *g, int argc, char **argv)
 		{"status", required_argument, NULL, 'S'}, {"by", required_argument, NULL, 'B'},
 		{"output", required_argument, NULL, 'o'}, {"format", required_argument, NULL, 'f'},
 		{"summary", no_argument, NULL, 'M'},	  {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0}};
+		{"holder", required_argument, NULL, 'H'}, {NULL, 0, NULL, 0}};
 	const char *date = NULL, *as_of = NULL, *out = NULL, *format = NULL;
+	const char *holder_args[64];
+	size_t nholder_args = 0;
 	fl_group by = FL_BY_REGION;
 	int summary = 0, c;
 	fl_query q = fl_query_at(0);
@@ -133,6 +137,12 @@ int cmd_snapshot(const cli_global *g, int argc, char **argv)
 				return cli_usage_error("snapshot", "--by %s: expected 'region' or 'actor'",
 						       optarg);
 			break;
+		case 'H':
+			if (nholder_args == sizeof holder_args / sizeof holder_args[0])
+				return cli_usage_error("snapshot", "--holder: at most %zu times",
+						       sizeof holder_args / sizeof holder_args[0]);
+			holder_args[nholder_args++] = optarg;
+			break;
 		case 'o': out = optarg; break;
 		case 'f': format = optarg; break;
 		case 'M': summary = 1; break;
@@ -153,7 +163,7 @@ int cmd_snapshot(const cli_global *g, int argc, char **argv)
 	}
 	/* a PostGIS tracker answers inside PostgreSQL when it can */
 	const char *path = cli_tracker_path(g);
-	if (!strncmp(path, "PG:", 3) && by == FL_BY_REGION && !summary) {
+	if (!strncmp(path, "PG:", 3) && by == FL_BY_REGION && !summary && !nholder_args) {
 		fl_status pst = fl_pg_snapshot_write(path, &q, out, format);
 		if (pst == FL_OK)
 			return 0;
@@ -165,6 +175,16 @@ int cmd_snapshot(const cli_global *g, int argc, char **argv)
 	fl_tracker *t = cli_open_tracker(g);
 	if (!t)
 		return 1;
+	int *holders = NULL;
+	if (nholder_args) {
+		holders = cli_parse_actor_list(t, "snapshot", "--holder", holder_args, nholder_args,
+					       &q.nholders);
+		if (!holders) {
+			fl_tracker_free(t);
+			return 2;
+		}
+		q.holders = holders;
+	}
 	fl_snapshot *s = NULL;
 	int rc = 0;
 	fl_status st = fl_snapshot_new(t, &q, by, &s);
@@ -188,5 +208,6 @@ int cmd_snapshot(const cli_global *g, int argc, char **argv)
 	}
 	fl_snapshot_free(s);
 	fl_tracker_free(t);
+	free(holders);
 	return rc;
 }

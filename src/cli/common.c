@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include "cli.h"
 #include "fl_config.h"
@@ -64,4 +65,54 @@ int cli_parse_date(const char *opt, const char *value, fl_date_side side, fl_ins
 		return 1;
 	}
 	return 0;
+}
+
+int *cli_parse_actor_list(const fl_tracker *t, const char *cmd, const char *option,
+			  const char *const *values, size_t nvalues, size_t *n)
+{
+	size_t cap = 1;
+	for (size_t i = 0; i < nvalues; i++)
+		for (const char *p = values[i]; *p; p++)
+			cap += *p == ',';
+	cap += nvalues;
+	int *ids = malloc(cap * sizeof *ids);
+	if (!ids) {
+		cli_error("out of memory");
+		return NULL;
+	}
+	*n = 0;
+	for (size_t i = 0; i < nvalues; i++) {
+		const char *p = values[i];
+		for (;;) {
+			size_t len = strcspn(p, ",");
+			char id[128];
+			if (len == 0 || len >= sizeof id) {
+				cli_usage_error(cmd, "%s %s: expected actor ids separated by commas", option,
+						values[i]);
+				free(ids);
+				return NULL;
+			}
+			memcpy(id, p, len);
+			id[len] = 0;
+			int a = fl_tracker_find_actor(t, id);
+			if (a == FL_NONE) {
+				char known[512] = "";
+				size_t na = fl_tracker_actor_count(t), used = 0;
+				for (size_t k = 0; k < na && used < sizeof known - 64; k++) {
+					int w = snprintf(known + used, sizeof known - used, "%s%.60s",
+							 k ? ", " : "", fl_tracker_actor(t, k)->id);
+					used += w > 0 ? (size_t)w : 0;
+				}
+				cli_usage_error(cmd, "%s %s: no actor '%s' in %s (its actors: %s)", option,
+						values[i], id, fl_tracker_path(t), known);
+				free(ids);
+				return NULL;
+			}
+			ids[(*n)++] = a;
+			if (!p[len])
+				break;
+			p += len + 1;
+		}
+	}
+	return ids;
 }

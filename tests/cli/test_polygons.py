@@ -295,6 +295,41 @@ def t_cut_by_actor(c):
     check(len(shape(h["A"]["geometry"]).interiors) == 1, "A has no hole where B advanced")
 
 
+@test("snapshot --holder: only the territory of the actors named, same geometry and area as in the full map")
+def t_cut_holder(c):
+    t = cut_tracker(c)
+    full = by_holder(geojson(c.ok("-d", t, "snapshot", "--by", "actor", "--date", AFTER)))
+    only_b = geojson(c.ok("-d", t, "snapshot", "--by", "actor", "--date", AFTER, "--holder", "B"))["features"]
+    check([f["properties"]["holder"] for f in only_b] == ["B"], describe_pieces(only_b))
+    check_same_shape(shape(only_b[0]["geometry"]), ADV, "--holder B", PIECE_TOL)
+    check(only_b[0]["properties"]["area_km2"] == full["B"]["properties"]["area_km2"], "B's area differs")
+    # by region: A's two pieces only
+    feats = geojson(c.ok("-d", t, "snapshot", "--date", AFTER, "--holder", "A"))["features"]
+    got = sorted((f["properties"]["region"], f["properties"]["holder"]) for f in feats)
+    check(got == [("r1", "A"), ("r2", "A")], "pieces %s" % got)
+    check_same_shape(shape(feats[0]["geometry"]).union(shape(feats[1]["geometry"])),
+                     unary_union([R1, R2]).difference(ADV), "A's pieces", PIECE_TOL)
+    # two ways of naming both give the whole map
+    whole = c.ok("-d", t, "snapshot", "--by", "actor", "--date", AFTER).out
+    check(c.ok("-d", t, "snapshot", "--by", "actor", "--date", AFTER, "--holder", "A,B").out == whole,
+          "--holder A,B differs from the whole map")
+    check(c.ok("-d", t, "snapshot", "--by", "actor", "--date", AFTER, "--holder", "B", "--holder", "A").out
+          == whole, "--holder B --holder A differs from the whole map")
+
+
+@test("snapshot --holder refuses an unknown actor or an empty id (names the option and the actors), writes nothing")
+def t_cut_holder_bad(c):
+    t = cut_tracker(c)
+    out = c.path("held.geojson")
+    for value, want in (("XX", "no actor 'XX'"), ("A,", "expected actor ids"), ("", "expected actor ids")):
+        r = c.run("-d", t, "snapshot", "--by", "actor", "--date", AFTER, "--holder", value, "-o", out)
+        check(r.rc == 2, "--holder %r: exit %d, expected 2\n%s" % (value, r.rc, r.describe()))
+        check("--holder" in r.err and want in r.err, "--holder %r: message %r" % (value, r.err))
+        check(not os.path.exists(out), "--holder %r: an output file was written" % value)
+    r = c.run("-d", t, "snapshot", "--holder", "XX")
+    check("(its actors: A, B)" in r.err, "the known actors are not listed: %r" % r.err)
+
+
 @test("polygon event across two regions: diff gives exactly the advance, A -> B, with its area")
 def t_cut_diff(c):
     t = cut_tracker(c)
