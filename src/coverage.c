@@ -118,6 +118,20 @@ static double ring_area2(const xy *p, size_t n)
 }
 
 /* The edges of one ring, oriented so that the polygon's interior is on the left. */
+/* The edges of one ring (in c->buf), oriented so that the polygon's interior is on the left. */
+static void add_coords(cov *c, unsigned int n, bool hole)
+{
+	const xy *b = c->buf;
+	bool ccw = ring_area2(b, n) > 0;
+	bool reverse = hole ? ccw : !ccw;
+	uint32_t first = vertex(c, b[reverse ? n - 1 : 0]), prev = first;
+	for (unsigned int k = 1; k < n && !c->bad; k++) {
+		uint32_t v = vertex(c, b[reverse ? n - 1 - k : k]);
+		edge(c, prev, v);
+		prev = v;
+	}
+}
+
 static void add_ring(cov *c, GEOSContextHandle_t h, const GEOSGeometry *ring, bool hole)
 {
 	const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(h, ring);
@@ -134,14 +148,27 @@ static void add_ring(cov *c, GEOSContextHandle_t h, const GEOSGeometry *ring, bo
 		return;
 	}
 	c->buf = b;
-	bool ccw = ring_area2(b, n) > 0;
-	bool reverse = hole ? ccw : !ccw;
-	uint32_t first = vertex(c, b[reverse ? n - 1 : 0]), prev = first;
-	for (unsigned int k = 1; k < n && !c->bad; k++) {
-		uint32_t v = vertex(c, b[reverse ? n - 1 - k : k]);
-		edge(c, prev, v);
-		prev = v;
+	add_coords(c, n, hole);
+}
+
+/* A ring of an atom's WKB, read in place (wkb.c). */
+static bool add_wkb_ring(void *ctx, const unsigned char *p, uint32_t n, bool big, bool hole)
+{
+	cov *c = ctx;
+	xy *b = fl__grow(c->buf, &c->bufcap, n, sizeof *b);
+	if (!b) {
+		c->bad = true;
+		return false;
 	}
+	c->buf = b;
+	if (big == (FL__BIG_ENDIAN != 0) && sizeof(xy) == 16)
+		memcpy(b, p, 16 * (size_t)n);
+	else
+		for (uint32_t i = 0; i < n; i++)
+			b[i] = (xy){fl__wkb_coord(p + 16 * (size_t)i, big),
+				    fl__wkb_coord(p + 16 * (size_t)i + 8, big)};
+	add_coords(c, n, hole);
+	return !c->bad;
 }
 
 static void add_polygon(cov *c, GEOSContextHandle_t h, const GEOSGeometry *g)
@@ -389,6 +416,30 @@ done:
 	return result;
 }
 
+/* Room for `coords` coordinates in all. */
+static bool cov_init(cov *c, size_t coords)
+{
+	if (coords >= UINT32_MAX / 4)
+		return false;
+	for (c->vcap = 64; c->vcap < 2 * coords; c->vcap *= 2)
+		;
+	c->ecap_h = c->vcap;
+	c->ptcap = c->ecap = coords + 1; /* a ring of k coordinates has k - 1 edges and vertices */
+	c->vslot = calloc(c->vcap, sizeof *c->vslot);
+	c->eslot = calloc(c->ecap_h, sizeof *c->eslot);
+	c->pt = malloc(c->ptcap * sizeof *c->pt);
+	c->ea = malloc(c->ecap * sizeof *c->ea);
+	c->eb = malloc(c->ecap * sizeof *c->eb);
+	c->dead = malloc(c->ecap);
+	return c->vslot && c->eslot && c->pt && c->ea && c->eb && c->dead;
+}
+
+static void cov_free(cov *c)
+{
+	free(c->pt), free(c->vslot), free(c->ea), free(c->eb), free(c->dead), free(c->eslot);
+	free(c->buf);
+}
+
 GEOSGeometry *fl__coverage_union_fast(GEOSContextHandle_t h, GEOSGeometry *const *parts, size_t n)
 {
 	cov c = {0};
@@ -399,26 +450,60 @@ GEOSGeometry *fl__coverage_union_fast(GEOSContextHandle_t h, GEOSGeometry *const
 			return NULL;
 		coords += (size_t)k;
 	}
-	if (coords >= UINT32_MAX / 4)
-		return NULL;
-	for (c.vcap = 64; c.vcap < 2 * coords; c.vcap *= 2)
-		;
-	c.ecap_h = c.vcap;
-	c.ptcap = c.ecap = coords + 1; /* a ring of k coordinates has k - 1 edges and vertices */
-	c.vslot = calloc(c.vcap, sizeof *c.vslot);
-	c.eslot = calloc(c.ecap_h, sizeof *c.eslot);
-	c.pt = malloc(c.ptcap * sizeof *c.pt);
-	c.ea = malloc(c.ecap * sizeof *c.ea);
-	c.eb = malloc(c.ecap * sizeof *c.eb);
-	c.dead = malloc(c.ecap);
 	GEOSGeometry *r = NULL;
-	if (c.vslot && c.eslot && c.pt && c.ea && c.eb && c.dead) {
+	if (cov_init(&c, coords)) {
 		for (size_t i = 0; i < n && !c.bad; i++)
 			add_polygon(&c, h, parts[i]);
 		if (!c.bad)
 			r = assemble(&c, h);
 	}
-	free(c.pt), free(c.vslot), free(c.ea), free(c.eb), free(c.dead), free(c.eslot), free(c.buf);
+	cov_free(&c);
+	return r;
+}
+
+GEOSGeometry *fl__atoms_union(const fl_tracker *t, const size_t *atoms, size_t n)
+{
+	GEOSContextHandle_t h = t->geos;
+	if (n == 1) {
+		const fl__atom *a = &t->atoms[atoms[0]];
+		if (a->geom)
+			return GEOSGeom_clone_r(h, a->geom);
+		return fl__geos_from_wkb(h, a->wkb, a->wkblen);
+	}
+	/* edge cancelling straight from the index's WKB where the atom has no geometry yet */
+	cov c = {0};
+	size_t coords = 0;
+	for (size_t i = 0; i < n; i++) {
+		const fl__atom *a = &t->atoms[atoms[i]];
+		int k = a->geom ? GEOSGetNumCoordinates_r(h, a->geom) : (int)(a->wkblen / 16);
+		coords += k > 0 ? (size_t)k : 0;
+	}
+	GEOSGeometry *r = NULL;
+	if (cov_init(&c, coords)) {
+		for (size_t i = 0; i < n && !c.bad; i++) {
+			const fl__atom *a = &t->atoms[atoms[i]];
+			if (a->geom)
+				add_polygon(&c, h, a->geom);
+			else if (!fl__wkb_rings(a->wkb, a->wkblen, add_wkb_ring, &c))
+				c.bad = true;
+		}
+		if (!c.bad)
+			r = assemble(&c, h);
+	}
+	cov_free(&c);
+	if (r)
+		return r;
+	/* no clean coverage: GEOS, on the atoms' geometries */
+	GEOSGeometry **parts = malloc((n + 1) * sizeof *parts);
+	if (!parts)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (!(parts[i] = (GEOSGeometry *)fl__atom_geom(t, atoms[i]))) {
+			free(parts);
+			return NULL;
+		}
+	r = fl__coverage_union(h, parts, n);
+	free(parts);
 	return r;
 }
 

@@ -82,7 +82,7 @@ fl_status fl_diff_new(const fl_tracker *t, const fl_query *filters, fl_instant t
 	dstate *st = calloc(t->natoms + 1, sizeof *st);
 	unsigned char *active = fl__active_events(t, &q);
 	unsigned char *seen = calloc(t->nevents + 1, 1);
-	GEOSGeometry **parts = calloc(t->natoms + 1, sizeof *parts);
+	size_t *parts = calloc(t->natoms + 1, sizeof *parts);
 	fl_status rc = FL_OK;
 	if (!d || !st || !active || !seen || !parts) {
 		free(d), free(st), free(active), free(seen), free(parts);
@@ -116,7 +116,7 @@ fl_status fl_diff_new(const fl_tracker *t, const fl_query *filters, fl_instant t
 		for (; j < n && !cmp_dstate(&(dstate){0, st[i].region, st[i].from, st[i].to},
 					    &(dstate){0, st[j].region, st[j].from, st[j].to}); j++) {
 			const fl__atom *a = &t->atoms[st[j].atom];
-			parts[np++] = a->geom;
+			parts[np++] = st[j].atom;
 			c.area_km2 += a->area_km2;
 			for (size_t k = 0; k < a->ntl; k++) {
 				size_t e = a->tl[k];
@@ -146,7 +146,7 @@ fl_status fl_diff_new(const fl_tracker *t, const fl_query *filters, fl_instant t
 		}
 		c.events = ev;
 		d->evbuf[d->n] = ev;
-		d->geoms[d->n] = fl__coverage_union(t->geos, parts, np);
+		d->geoms[d->n] = fl__atoms_union(t, parts, np);
 		if (!d->geoms[d->n]) {
 			d->changes[d->n++] = c;
 			rc = fl__fail(FL_EGEOM, "union of the changed pieces failed");

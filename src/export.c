@@ -117,7 +117,7 @@ fl_status fl_periods_new(const fl_tracker *t, const fl_query *filters, fl_period
 	p->geoms = calloc(n + 1, sizeof *p->geoms);
 	p->wkb = calloc(n + 1, sizeof *p->wkb);
 	p->wkblen = calloc(n + 1, sizeof *p->wkblen);
-	GEOSGeometry **parts = calloc(n + 1, sizeof *parts);
+	size_t *parts = calloc(n + 1, sizeof *parts);
 	if (!p->v || !p->geoms || !p->wkb || !p->wkblen || !parts)
 		st = fl__fail(FL_ENOMEM, "out of memory");
 	for (size_t i = 0; i < n && !st;) {
@@ -125,10 +125,10 @@ fl_status fl_periods_new(const fl_tracker *t, const fl_query *filters, fl_period
 		fl_period g = v[i].p;
 		g.area_km2 = 0;
 		for (; j < n && same_group(&v[j].p, &v[i].p); j++) {
-			parts[np++] = t->atoms[v[j].atom].geom;
+			parts[np++] = v[j].atom;
 			g.area_km2 += t->atoms[v[j].atom].area_km2;
 		}
-		GEOSGeometry *geom = fl__coverage_union(t->geos, parts, np);
+		GEOSGeometry *geom = fl__atoms_union(t, parts, np);
 		if (!geom) {
 			st = fl__fail(FL_EGEOM, "union of the pieces failed: %s", fl_error_last());
 			break;

@@ -346,7 +346,12 @@ fl_status fl__index_load(fl_tracker *t)
 		fl__atom *a = &t->atoms[i];
 		a->area_km2 = f64(&r);
 		a->region = i32(&r);
-		a->geom = geom(&r, h);
+		/* kept as WKB in the arena, checked now, built when first needed */
+		uint32_t n = u32(&r);
+		a->wkb = take(&r, n);
+		a->wkblen = n;
+		if (!a->wkb || !fl__wkb_rings(a->wkb, n, NULL, NULL))
+			r.bad = true;
 		if (a->region < FL_NONE || a->region >= (int32_t)nr)
 			r.bad = true;
 	}
@@ -478,7 +483,7 @@ void fl__index_save(const fl_tracker *t)
 	for (size_t i = 0; i < t->natoms && !w.bad; i++) {
 		put_f64(&w, t->atoms[i].area_km2);
 		put_i32(&w, t->atoms[i].region);
-		put_geom(&w, h, t->atoms[i].geom);
+		put_geom(&w, h, fl__atom_geom(t, i));
 	}
 	for (size_t i = 0; i < t->nevents; i++)
 		put_u32(&w, (uint32_t)t->order[i]);

@@ -84,6 +84,16 @@ GEOSGeometry *fl__coverage_union(GEOSContextHandle_t h, GEOSGeometry *const *par
  * coverage (an overlap, an unbalanced vertex) or memory ran out. */
 GEOSGeometry *fl__coverage_union_fast(GEOSContextHandle_t h, GEOSGeometry *const *parts, size_t n);
 
+/* ---- polygonal WKB read in place (wkb.c) ---- */
+#define FL__BIG_ENDIAN (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
+/* Called per ring: n points of 16 bytes at coords; false stops the walk. */
+typedef bool (*fl__ring_fn)(void *ctx, const unsigned char *coords, uint32_t n, bool big_endian,
+			    bool hole);
+/* Check a WKB Polygon/MultiPolygon in lon/lat (closed rings of 4+ points)
+ * and hand its rings to fn (may be NULL); false when it is anything else. */
+bool fl__wkb_rings(const unsigned char *wkb, size_t len, fl__ring_fn fn, void *ctx);
+double fl__wkb_coord(const unsigned char *p, bool big_endian);
+
 /* The engine's precision grid in degrees (about 1 cm): overlays snap to it. */
 #define FL__GRID 1e-7
 /* Mismatches smaller than this (0.01 km², the exactness the tracker
@@ -123,7 +133,9 @@ typedef struct fl__zone {
 } fl__zone;
 
 typedef struct fl__atom {
-	GEOSGeometry *geom;
+	GEOSGeometry *geom;    /* NULL until asked for (fl__atom_geom) when read from the index */
+	const unsigned char *wkb; /* the index's WKB of the atom, or NULL */
+	size_t wkblen;
 	double area_km2;
 	int region;            /* region index or FL_NONE */
 	size_t *tl;            /* event indices, in the order they apply */
@@ -181,6 +193,12 @@ bool fl__index_worth(const fl_tracker *t);
 void fl__index_save(const fl_tracker *t);
 /* Each atom's timeline from the events' atoms, in apply order (atoms.c). */
 fl_status fl__atoms_timelines(fl_tracker *t);
+/* An atom's geometry, built from the index's WKB on first use; NULL when
+ * memory runs out.  (Not thread-safe: a tracker is used by one thread.) */
+const GEOSGeometry *fl__atom_geom(const fl_tracker *t, size_t a);
+/* The coverage union of some atoms (coverage.c), from their WKB when they
+ * have no geometry yet; NULL on failure. */
+GEOSGeometry *fl__atoms_union(const fl_tracker *t, const size_t *atoms, size_t n);
 
 /* Read every layer of a tracker, recording problems in d (continues past
  * bad rows so that `check` can report all of them).  Returns a tracker

@@ -178,16 +178,17 @@ static bool covers(fl_tracker *t, size_t a, const int *regions, size_t nregions,
 	for (size_t i = 0; i < nregions; i++)
 		if (at->region == regions[i])
 			return true;
-	if (!pg || GEOSPreparedIntersects_r(t->geos, pg, at->geom) != 1)
+	const GEOSGeometry *ag = fl__atom_geom(t, a);
+	if (!pg || !ag || GEOSPreparedIntersects_r(t->geos, pg, ag) != 1)
 		return false;
 	/* more than a sliver of the grid the atoms are snapped to */
-	GEOSGeometry *x = GEOSIntersection_r(t->geos, at->geom, area);
+	GEOSGeometry *x = GEOSIntersection_r(t->geos, ag, area);
 	double ax = 0, aa = 0;
 	if (x) {
 		GEOSArea_r(t->geos, x, &ax);
 		GEOSGeom_destroy_r(t->geos, x);
 	}
-	GEOSArea_r(t->geos, at->geom, &aa);
+	GEOSArea_r(t->geos, ag, &aa);
 	return aa > 0 && ax / aa > 1e-3;
 }
 

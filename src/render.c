@@ -545,10 +545,9 @@ static fl_status map_extent(const fl_tracker *t, const fl_render_opts *o, double
 	double tx0 = 1e9, ty0 = 1e9, tx1 = -1e9, ty1 = -1e9;
 	for (size_t i = 0; i < t->natoms; i++) {
 		double x0, y0, x1, y1;
-		if (GEOSGeom_getXMin_r(t->geos, t->atoms[i].geom, &x0) &&
-		    GEOSGeom_getYMin_r(t->geos, t->atoms[i].geom, &y0) &&
-		    GEOSGeom_getXMax_r(t->geos, t->atoms[i].geom, &x1) &&
-		    GEOSGeom_getYMax_r(t->geos, t->atoms[i].geom, &y1)) {
+		const GEOSGeometry *g = fl__atom_geom(t, i);
+		if (g && GEOSGeom_getXMin_r(t->geos, g, &x0) && GEOSGeom_getYMin_r(t->geos, g, &y0) &&
+		    GEOSGeom_getXMax_r(t->geos, g, &x1) && GEOSGeom_getYMax_r(t->geos, g, &y1)) {
 			tx0 = fmin(tx0, x0), ty0 = fmin(ty0, y0), tx1 = fmax(tx1, x1), ty1 = fmax(ty1, y1);
 		}
 	}

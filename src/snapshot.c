@@ -4,7 +4,7 @@
  * One pass over the atoms finds each atom's holder (a binary search in its
  * timeline); atoms are then grouped by (region, holder) or by holder and each
  * group's geometry is the coverage union of its atoms (they are edge-matched
- * faces of one arrangement, which is what GEOSCoverageUnion is fast at).
+ * faces of one arrangement: coverage.c joins them by cancelling shared edges).
  * Areas are sums of the atoms' geodesic areas: no area is computed here.
  */
 #include <stdlib.h>
@@ -92,7 +92,7 @@ fl_status fl_snapshot_new(const fl_tracker *t, const fl_query *q, fl_group by, f
 	s->wkblen = calloc(n + 1, sizeof *s->wkblen);
 	s->region_holder = malloc((t->nregions + 1) * sizeof *s->region_holder);
 	s->region_best = calloc(t->nregions + 1, sizeof *s->region_best);
-	GEOSGeometry **parts = calloc(n + 1, sizeof *parts);
+	size_t *parts = calloc(n + 1, sizeof *parts);
 	fl_status rc = FL_OK;
 	if (!s->pieces || !s->geoms || !s->wkb || !s->wkblen || !s->region_holder ||
 	    !s->region_best || !parts) {
@@ -107,7 +107,7 @@ fl_status fl_snapshot_new(const fl_tracker *t, const fl_query *q, fl_group by, f
 		size_t np = 0;
 		for (; j < n && st[j].region == st[i].region && st[j].holder == st[i].holder; j++) {
 			const fl__atom *a = &t->atoms[st[j].atom];
-			parts[np++] = a->geom;
+			parts[np++] = st[j].atom;
 			p.area_km2 += a->area_km2;
 			if (st[j].event != FL_NONE) {
 				if (p.event == FL_NONE || t->rank[st[j].event] > t->rank[p.event])
@@ -119,7 +119,7 @@ fl_status fl_snapshot_new(const fl_tracker *t, const fl_query *q, fl_group by, f
 		}
 		if (p.event != FL_NONE)
 			p.partial = t->events[p.event].pub.partial;
-		GEOSGeometry *g = fl__coverage_union(t->geos, parts, np);
+		GEOSGeometry *g = fl__atoms_union(t, parts, np);
 		if (!g) {
 			rc = fl__fail(FL_EGEOM, "union of the pieces failed: %s", fl_error_last());
 			goto done;
