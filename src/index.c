@@ -15,7 +15,7 @@
  *
  * Layout (native byte order, guarded by a byte-order mark; scalars are
  * copied out with memcpy, so nothing needs alignment):
- *   "FLIDX003" u32 0x01020304 u64 key
+ *   "FLIDX004" u32 0x01020304 u64 key
  *   u64 nactors nregions nevents nzones natoms
  *   actors:  5 strings
  *   regions: 5 strings, file, i32 line, f64 area, u32 wkb_len, wkb
@@ -26,15 +26,19 @@
  *            u8 has_end, approximate, u32 wkb_len, wkb
  *   atoms:   f64 area, i32 region, u32 wkb_len, wkb
  *   order:   u32 order[nevents]
+ *   timelines: per atom u32 n, u32 events[n] (in apply order)
  * A string is u32 length, bytes, NUL.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "internal.h"
 
-static const char magic[8] = {'F', 'L', 'I', 'D', 'X', '0', '0', '3'};
+static const char magic[8] = {'F', 'L', 'I', 'D', 'X', '0', '0', '4'};
 
 static uint64_t mix64(uint64_t x)
 {
@@ -192,22 +196,33 @@ static GEOSGeometry *geom(rd *r, GEOSContextHandle_t h)
 	return g;
 }
 
-static unsigned char *read_all(const char *path, size_t *len)
+/* The index mapped read-only and private, its pages read ahead: nothing is
+ * copied, and strings and WKB are used where they lie.  (Replacing the file
+ * is a rename: a mapping keeps the old one.) */
+static unsigned char *map_all(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return NULL;
 	unsigned char *buf = NULL;
 	struct stat sb;
-	if (fstat(fileno(f), &sb) == 0 && sb.st_size > 0 && (buf = malloc((size_t)sb.st_size))) {
-		if (fread(buf, 1, (size_t)sb.st_size, f) != (size_t)sb.st_size) {
-			free(buf);
-			buf = NULL;
-		} else
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0) {
+		void *m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+		if (m != MAP_FAILED) {
+			buf = m;
 			*len = (size_t)sb.st_size;
+		}
 	}
-	fclose(f);
+	close(fd);
 	return buf;
+}
+
+void fl__index_unmap(fl_tracker *t)
+{
+	if (t->arena)
+		munmap(t->arena, t->arena_len);
+	t->arena = NULL;
+	t->arena_len = 0;
 }
 
 /* Undo a partial read: the tracker goes back to empty. */
@@ -224,9 +239,11 @@ static void reset(fl_tracker *t)
 		if (t->atoms[i].geom)
 			GEOSGeom_destroy_r(h, t->atoms[i].geom);
 	free(t->actors), free(t->regions), free(t->events), free(t->zones), free(t->atoms);
-	free(t->order), free(t->rank), free(t->arena), free(t->pool_regions), free(t->pool_atoms);
+	free(t->order), free(t->rank), free(t->pool_regions), free(t->pool_atoms), free(t->tl_pool);
+	fl__index_unmap(t);
+	t->tl_pool = NULL;
 	t->actors = NULL, t->regions = NULL, t->events = NULL, t->zones = NULL, t->atoms = NULL;
-	t->order = t->rank = NULL, t->arena = NULL, t->pool_regions = NULL, t->pool_atoms = NULL;
+	t->order = t->rank = NULL, t->pool_regions = NULL, t->pool_atoms = NULL;
 	t->nactors = t->nregions = t->nevents = t->nzones = t->natoms = 0;
 }
 
@@ -236,7 +253,7 @@ fl_status fl__index_load(fl_tracker *t)
 	free(t->index_path);
 	t->index_path = index_path(t->path);
 	size_t len = 0;
-	unsigned char *buf = t->index_path ? read_all(t->index_path, &len) : NULL;
+	unsigned char *buf = t->index_path ? map_all(t->index_path, &len) : NULL;
 	if (!buf)
 		return FL_ENOTFOUND;
 	rd r = {buf, buf + len, false};
@@ -246,10 +263,11 @@ fl_status fl__index_load(fl_tracker *t)
 	uint64_t na = u64(&r), nr = u64(&r), ne = u64(&r), nz = u64(&r), nt = u64(&r);
 	if (r.bad || memcmp(m, magic, sizeof magic) || bom != 0x01020304u || key != t->source_key ||
 	    na > len || nr > len || ne > len || nz > len || nt > len) {
-		free(buf);
+		munmap(buf, len);
 		return FL_ENOTFOUND;
 	}
 	t->arena = buf;
+	t->arena_len = len;
 	t->actors = calloc(na + 1, sizeof *t->actors);
 	t->regions = calloc(nr + 1, sizeof *t->regions);
 	t->events = calloc(ne + 1, sizeof *t->events);
@@ -373,10 +391,35 @@ fl_status fl__index_load(fl_tracker *t)
 			t->rank[t->order[i]] = i;
 		}
 	}
-	if (!r.bad) {
-		if (fl__atoms_timelines(t) != FL_OK)
-			r.bad = true;
+	/* the timelines: saved, not rebuilt (a counting sort over every event's
+	 * atoms costs more than reading them); sized by what the file holds */
+	size_t tl_total = 0;
+	unsigned char *tl_at = r.p;
+	for (size_t i = 0; i < nt && !r.bad; i++) {
+		uint32_t k = u32(&r);
+		if (take(&r, (size_t)k * 4))
+			tl_total += k;
 	}
+	r.p = tl_at;
+	if (!r.bad && !(t->tl_pool = malloc((tl_total + 1) * sizeof *t->tl_pool)))
+		r.bad = true;
+	size_t off = 0;
+	t->total_km2 = 0;
+	for (size_t i = 0; i < nt && !r.bad; i++) {
+		fl__atom *a = &t->atoms[i];
+		a->ntl = u32(&r);
+		a->tl = t->tl_pool + off;
+		for (size_t k = 0; k < a->ntl && !r.bad; k++) {
+			uint32_t e = u32(&r);
+			if (e >= ne)
+				r.bad = true;
+			a->tl[k] = e;
+		}
+		off += a->ntl;
+		t->total_km2 += a->area_km2;
+	}
+	if (r.p != r.end)
+		r.bad = true; /* trailing bytes: not an index this code wrote */
 	if (r.bad) {
 		reset(t);
 		return FL_ENOTFOUND;
@@ -487,6 +530,12 @@ void fl__index_save(const fl_tracker *t)
 	}
 	for (size_t i = 0; i < t->nevents; i++)
 		put_u32(&w, (uint32_t)t->order[i]);
+	/* the atoms' timelines, as fl__atoms_timelines left them */
+	for (size_t i = 0; i < t->natoms; i++) {
+		put_u32(&w, (uint32_t)t->atoms[i].ntl);
+		for (size_t k = 0; k < t->atoms[i].ntl; k++)
+			put_u32(&w, (uint32_t)t->atoms[i].tl[k]);
+	}
 	if (!w.bad) {
 		char saved[1024];
 		snprintf(saved, sizeof saved, "%s", fl_error_last());

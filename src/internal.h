@@ -176,7 +176,8 @@ struct fl_tracker {
 
 	uint64_t source_key;   /* sizes and times of the source files (index.c) */
 	char *index_path;      /* where the index lives, or NULL */
-	unsigned char *arena;  /* the index's bytes, when read from it: strings point here */
+	unsigned char *arena;  /* the index mapped read-only, when read from it: strings point here */
+	size_t arena_len;
 	int *pool_regions;     /* events' region lists, when read from the index */
 	size_t *pool_atoms;    /* events' atom lists, when read from the index */
 };
@@ -187,6 +188,8 @@ uint64_t fl__sources_key(const char *path);
 /* Fill a new tracker (path, geos, geod set) from the index when it matches
  * the sources; FL_ENOTFOUND when there is none or it is stale. */
 fl_status fl__index_load(fl_tracker *t);
+/* Release the index's mapping (fl_tracker_free). */
+void fl__index_unmap(fl_tracker *t);
 /* Whether a tracker is big enough for an index to pay. */
 bool fl__index_worth(const fl_tracker *t);
 /* Save it (best effort: a read-only folder just has no index). */

@@ -329,8 +329,32 @@ static fl_status write_temp(const char *tmp, const char *target, const void *buf
 	return FL_OK;
 }
 
+/* A target that exists and is no regular file (/dev/null, /dev/stdout, a
+ * FIFO, a terminal) is a stream: it is written into, never renamed over
+ * (which would put a plain file in the place of a device). */
+static bool is_stream(const char *target)
+{
+	struct stat sb;
+	return stat(target, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode);
+}
+
+static fl_status write_stream(const char *target, const void *buf, size_t len)
+{
+	int fd = open(target, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fl__fail(FL_EIO, "%s: cannot write: %s", target, strerror(errno));
+	int e = write_all(fd, buf, len) ? (errno ? errno : EIO) : 0;
+	if (close(fd) && !e)
+		e = errno;
+	if (e)
+		return fl__fail(FL_EIO, "%s: write failed: %s", target, strerror(e));
+	return FL_OK;
+}
+
 fl_status fl__atomic_write(const char *target, const void *buf, size_t len)
 {
+	if (is_stream(target))
+		return write_stream(target, buf, len);
 	char *tmp = fl__printf("%s.tmp-%ld", target, (long)getpid());
 	if (!tmp)
 		return fl__fail(FL_ENOMEM, "out of memory");
@@ -357,6 +381,18 @@ fl_status fl__sink_commit(fl__sink *s)
 		GByte *buf = VSIGetMemFileBuffer(s->mempath, &len, FALSE);
 		if (buf && (fwrite(buf, 1, (size_t)len, stdout) != (size_t)len || fflush(stdout)))
 			st = fl__fail(FL_EIO, "stdout: write failed: %s", strerror(errno));
+	} else if (!st && is_stream(s->target)) {
+		/* one file into the stream; a format of several files cannot go there */
+		size_t nf = 0;
+		for (size_t i = 0; files && files[i]; i++)
+			nf += strcmp(files[i], ".") && strcmp(files[i], "..");
+		vsi_l_offset len = 0;
+		GByte *buf = VSIGetMemFileBuffer(s->mempath, &len, FALSE);
+		if (nf != 1 || !buf)
+			st = fl__fail(FL_EARG, "%s: %s writes %zu files: it cannot go to a device or pipe",
+				      s->target, s->driver, nf);
+		else
+			st = write_stream(s->target, buf, (size_t)len);
 	} else if (!st) {
 		const char *slash = strrchr(s->target, '/');
 		char *dir = slash ? fl__printf("%.*s", (int)(slash - s->target), s->target)

@@ -56,14 +56,14 @@ void fl_tracker_free(fl_tracker *t)
 		GEOSGeom_destroy_r(h, r->geom);
 	}
 	free(t->regions);
-	for (size_t i = 0; i < t->nevents; i++) {
+	/* read from the index, events own nothing: their strings and lists are
+	 * in the index's mapping and pools (a million events need no visit) */
+	for (size_t i = 0; i < t->nevents && !t->arena; i++) {
 		fl__event *e = &t->events[i];
 		FREE_STR(e->pub.id), FREE_STR(e->pub.date), FREE_STR(e->pub.source);
 		FREE_STR(e->pub.note), FREE_STR(e->pub.file);
-		if (!t->arena) {
-			free(e->regions);
-			free(e->atoms);
-		}
+		free(e->regions);
+		free(e->atoms);
 		free(e->area_ref);
 		free(e->corrects_id);
 		if (e->polygon)
@@ -90,7 +90,7 @@ void fl_tracker_free(fl_tracker *t)
 	free(t->event_ids.slot);
 	free(t->path);
 	free(t->index_path);
-	free(t->arena);
+	fl__index_unmap(t);
 	free(t->pool_regions);
 	free(t->pool_atoms);
 	if (h)

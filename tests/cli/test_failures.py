@@ -173,6 +173,49 @@ def _(tmp):
     check(re.search(r"space|write", r.stderr, re.I), "message: %r" % r.stderr)
 
 
+def read_fifo(path, out):
+    with open(path, "rb") as f:
+        out.append(f.read())
+
+
+@test("-o naming a FIFO (and /dev/stdout): written into, never replaced by a plain file")
+def _(tmp):
+    fifo = os.path.join(tmp, "pipe.geojson")
+    os.mkfifo(fifo)
+    # snapshot (GDAL sink), stats (CSV), render (Cairo): each writes through the FIFO
+    for args, fmt in ((["snapshot", "--date", "2020-11-25", "-o", fifo], "geojson"),
+                      (["stats", "--step", "month", "-o", fifo], "csv"),
+                      (["render", "--date", "2020-11-25", "-o", fifo + ".png"], "png")):
+        target = args[-1]
+        if target != fifo:
+            os.mkfifo(target)
+        got = []
+        reader = threading.Thread(target=read_fifo, args=(target, got))
+        reader.start()
+        r = run(["-d", KARABAKH] + args, cwd=tmp)
+        reader.join(60)
+        check(r.returncode == 0, "%s: exit %d: %s" % (args[0], r.returncode, r.stderr))
+        check(os.path.exists(target) and os.stat(target).st_mode & 0o170000 == 0o010000,
+              "%s: the FIFO was replaced" % args[0])
+        data = got[0] if got else b""
+        if fmt == "geojson":
+            feats = json.loads(data)["features"]
+            kal = [f for f in feats if f["properties"]["region"] == "kalbajar"]
+            check(len(kal) == 1 and kal[0]["properties"]["holder"] == "AZ", "Kalbajar: %r" % kal[:1])
+        elif fmt == "csv":
+            check(data.startswith(b"date,") or b"holder" in data.split(b"\n")[0], "stats: %r" % data[:80])
+        else:
+            check(data.startswith(b"\x89PNG"), "render: not a PNG through the FIFO")
+        check(not glob.glob(os.path.join(tmp, "*.tmp-*")), "a temporary was left")
+    r = run(["-d", KARABAKH, "snapshot", "--date", "2020-11-25", "-f", "geojson", "-o", "/dev/stdout"], cwd=tmp)
+    check(r.returncode == 0 and json.loads(r.stdout)["type"] == "FeatureCollection",
+          "-o /dev/stdout: %d %r" % (r.returncode, r.stderr))
+    # a format of several files cannot go into one stream: refused, FIFO untouched
+    r = run(["-d", KARABAKH, "snapshot", "--date", "2020-11-25", "-f", "shp", "-o", fifo], cwd=tmp)
+    check(r.returncode != 0 and "cannot go to a device or pipe" in r.stderr, "shapefile: %r" % r.stderr)
+    check(os.stat(fifo).st_mode & 0o170000 == 0o010000, "shapefile: the FIFO was replaced")
+
+
 def square(x0, y0, x1, y1):
     return {"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]}
 
