@@ -212,8 +212,13 @@ def write(db, readme):
                % (pa_c, fx(ratio(pa, fa)), verdict(ratio(pa, fa), 10, "x")))
     fm, fm_c = t(recs, "ds.map.frontline")
     om, om_c = t(recs, "ds.map.ogr2ogr")
-    out.append("| map of %s (`snapshot --by actor`) | %s | `ogr2ogr` of that day's file | %s | %s | no slower | %s |"
-               % (info.get("ds_date", "?"), fm_c, om_c, fx(ratio(om, fm)), verdict(fm, om, "le")))
+    fh, fh_c = t(recs, "ds.map_held.frontline")
+    out.append("| map of %s, the occupied area only, as in the day's file (`snapshot --by actor --holder RU`) "
+               "| %s | `ogr2ogr` of that day's file | %s | %s | no slower | %s |"
+               % (info.get("ds_date", "?"), fh_c, om_c, fx(ratio(om, fh)), verdict(fh, om, "le")))
+    out.append("| map of %s, both holders (`snapshot --by actor`: twice the polygons the file has) | %s "
+               "| `ogr2ogr` of that day's file | %s | %s | | |"
+               % (info.get("ds_date", "?"), fm_c, om_c, fx(ratio(om, fm))))
     fd, fd_c = t(recs, "ds.diff.frontline")
     pd_, pd_c = t(recs, "ds.diff.postgis")
     out.append("| diff %s %s (`diff --by actor`) | %s | PostGIS `ST_Difference` both ways, psql process | %s | %s "

@@ -225,6 +225,8 @@ if has_part deepstate; then
 	warm ds.area.postgis.warm deepstate "$HERE/sql/ds_area.sql"
 
 	hf ds.map.frontline "$RUNS" 3 "$FRONTLINE -d $TR snapshot --by actor --date $D2 -o $WORK/ds-map.geojson"
+	# like for like: the day's file holds only the occupied area, so does --holder RU
+	hf ds.map_held.frontline "$RUNS" 3 "$FRONTLINE -d $TR snapshot --by actor --holder RU --date $D2 -o $WORK/ds-map-ru.geojson"
 	hf ds.map.ogr2ogr "$RUNS" 3 "ogr2ogr -f GeoJSON $WORK/ds-map-ogr.geojson $D2_FILE" \
 		--prepare "rm -f $WORK/ds-map-ogr.geojson"
 
