@@ -62,22 +62,13 @@ static void add_geom(GEOSContextHandle_t h, const GEOSGeometry *g, segv *out)
 			add_geom(h, GEOSGetGeometryN_r(h, g, i), out);
 }
 
-static uint64_t mix(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	return x ^ (x >> 33);
-}
-
 static uint64_t hash_doubles(const double *d, int n)
 {
 	uint64_t hsh = 0x9e3779b97f4a7c15ULL;
 	for (int i = 0; i < n; i++) {
 		uint64_t b;
 		memcpy(&b, &d[i], sizeof b);
-		hsh = mix(hsh ^ b);
+		hsh = fl__mix64(hsh ^ b);
 	}
 	return hsh;
 }

@@ -44,15 +44,6 @@ typedef struct cov {
 	bool bad;
 } cov;
 
-static uint64_t mix(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	return x ^ (x >> 33);
-}
-
 static uint64_t bits(double d)
 {
 	uint64_t u;
@@ -65,7 +56,7 @@ static uint64_t bits(double d)
 static uint32_t vertex(cov *c, xy p)
 {
 	size_t m = c->vcap - 1;
-	for (size_t i = mix(bits(p.x) ^ mix(bits(p.y))) & m;; i = (i + 1) & m) {
+	for (size_t i = fl__mix64(bits(p.x) ^ fl__mix64(bits(p.y))) & m;; i = (i + 1) & m) {
 		uint32_t s = c->vslot[i];
 		if (!s) {
 			if (c->npt >= c->ptcap) {
@@ -88,7 +79,7 @@ static void edge(cov *c, uint32_t a, uint32_t b)
 		return;
 	uint32_t lo = a < b ? a : b, hi = a < b ? b : a;
 	size_t m = c->ecap_h - 1;
-	size_t i = mix(((uint64_t)lo << 32) | hi) & m;
+	size_t i = fl__mix64(((uint64_t)lo << 32) | hi) & m;
 	for (;; i = (i + 1) & m) {
 		uint32_t s = c->eslot[i];
 		if (!s)

@@ -40,15 +40,6 @@
 
 static const char magic[8] = {'F', 'L', 'I', 'D', 'X', '0', '0', '4'};
 
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
 /* The key names each source by its file name only, never by the path as the user typed it
  * (`gen`, `./gen` and `gen/` are one tracker and share one index); the device and inode
  * say which file it is, size and modification time whether it changed. */
@@ -57,15 +48,15 @@ static void key_add(uint64_t *key, const char *path, const char *name)
 	struct stat sb;
 	uint64_t k = *key ^ 0x5851f42d4c957f2dULL;
 	for (const char *p = name; *p; p++)
-		k = mix64(k ^ (unsigned char)*p);
+		k = fl__mix64(k ^ (unsigned char)*p);
 	if (stat(path, &sb) == 0) {
-		k = mix64(k ^ (uint64_t)sb.st_dev);
-		k = mix64(k ^ (uint64_t)sb.st_size);
-		k = mix64(k ^ (uint64_t)sb.st_mtim.tv_sec);
-		k = mix64(k ^ (uint64_t)sb.st_mtim.tv_nsec);
-		k = mix64(k ^ (uint64_t)sb.st_ino);
+		k = fl__mix64(k ^ (uint64_t)sb.st_dev);
+		k = fl__mix64(k ^ (uint64_t)sb.st_size);
+		k = fl__mix64(k ^ (uint64_t)sb.st_mtim.tv_sec);
+		k = fl__mix64(k ^ (uint64_t)sb.st_mtim.tv_nsec);
+		k = fl__mix64(k ^ (uint64_t)sb.st_ino);
 	} else
-		k = mix64(k ^ 0xdeadULL); /* absent: also part of the key */
+		k = fl__mix64(k ^ 0xdeadULL); /* absent: also part of the key */
 	*key = k;
 }
 

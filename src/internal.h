@@ -41,6 +41,8 @@ char *fl__printf(const char *fmt, ...)
 #endif
 	;
 void *fl__grow(void *ptr, size_t *cap, size_t need, size_t elem);
+/* A 64-bit finaliser that spreads every input bit (hash tables, keys). */
+uint64_t fl__mix64(uint64_t x);
 
 /* ---- diagnostics (diag.c): problems found while loading or checking ---- */
 typedef enum fl__severity { FL__WARNING, FL__ERROR } fl__severity;

@@ -31,6 +31,15 @@ char *fl__printf(const char *fmt, ...)
 }
 
 /* Make room for `need` elements; returns the (maybe moved) array or NULL. */
+uint64_t fl__mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	return x ^ (x >> 33);
+}
+
 void *fl__grow(void *ptr, size_t *cap, size_t need, size_t elem)
 {
 	if (need <= *cap)
