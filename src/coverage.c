@@ -39,6 +39,8 @@ typedef struct cov {
 	size_t ne, ecap;
 	uint32_t *eslot;   /* edge hash on the unordered pair: edge + 1 */
 	size_t ecap_h;
+	uint32_t *touch;   /* by vertex: input edges that start or end there */
+	bool lean;         /* drop the noding's vertices from the output (emit) */
 	xy *buf;           /* one ring's coordinates */
 	size_t bufcap;
 	bool bad;
@@ -77,6 +79,7 @@ static void edge(cov *c, uint32_t a, uint32_t b)
 {
 	if (a == b || c->bad)
 		return;
+	c->touch[a]++, c->touch[b]++;
 	uint32_t lo = a < b ? a : b, hi = a < b ? b : a;
 	size_t m = c->ecap_h - 1;
 	size_t i = fl__mix64(((uint64_t)lo << 32) | hi) & m;
@@ -279,34 +282,102 @@ typedef struct walk {
 	size_t top;
 } walk;
 
-/* The walk's vertices from index p on, closed, become a ring; the walk keeps
- * its vertex p.  A face's boundary that touches itself at a vertex thus comes
- * out as simple rings (a shell and the hole it touches), as OGC wants. */
-static bool emit(const cov *c, walk *w, size_t p, xy **pool, size_t *npool, size_t *poolcap,
-		 ring **rings, size_t *nr, size_t *rcap)
+/* Rings as they are traced: coordinates in one pool. */
+typedef struct rset {
+	xy *pool;
+	size_t npool, poolcap;
+	ring *rings;
+	size_t nr, rcap;
+} rset;
+
+static void rset_free(rset *s)
 {
-	size_t n = w->top - p + 1;
-	xy *np = fl__grow(*pool, poolcap, *npool + n, sizeof *np);
-	ring *nr2 = np ? fl__grow(*rings, rcap, *nr + 1, sizeof *nr2) : NULL;
-	if (np)
-		*pool = np;
-	if (!nr2)
+	free(s->pool), free(s->rings);
+}
+
+/* Noding leaves vertices where other lines crossed: on the DeepState map
+ * nearly half the boundary's vertices are such, within a grid step of the
+ * straight line through their neighbours.  In trackers made by the overlay
+ * they are dropped from the output (not from the atoms): a vertex where two
+ * or more input rings met, that only this boundary passes through now (one
+ * way out), and that lies, with every vertex dropped since the last one kept,
+ * within one grid step of the segment from that one to the next. */
+#define NEAR FL__GRID
+
+static bool near_segment(xy a, xy b, xy p)
+{
+	double dx = b.x - a.x, dy = b.y - a.y, l2 = dx * dx + dy * dy;
+	if (l2 == 0)
 		return false;
-	*rings = nr2;
-	size_t off = *npool;
-	for (size_t k = p; k < w->top; k++)
-		np[(*npool)++] = c->pt[w->v[k]];
-	np[(*npool)++] = c->pt[w->v[p]];
-	for (size_t k = p + 1; k < w->top; k++)
-		w->pos[w->v[k]] = UINT32_MAX;
-	w->top = p + 1;
-	ring *r = &nr2[(*nr)++];
+	double t = ((p.x - a.x) * dx + (p.y - a.y) * dy) / l2;
+	double cr = dx * (p.y - a.y) - dy * (p.x - a.x);
+	return t > 0 && t < 1 && cr * cr <= NEAR * NEAR * l2;
+}
+
+static bool add_ring_to(rset *s, const xy *p, size_t n)
+{
+	xy *np = fl__grow(s->pool, &s->poolcap, s->npool + n, sizeof *np);
+	if (np)
+		s->pool = np;
+	ring *nr = np ? fl__grow(s->rings, &s->rcap, s->nr + 1, sizeof *nr) : NULL;
+	if (!nr)
+		return false;
+	s->rings = nr;
+	size_t off = s->npool;
+	memcpy(np + off, p, n * sizeof *p);
+	s->npool += n;
+	ring *r = &nr[s->nr++];
 	*r = (ring){off, n, ring_area2(np + off, n), INFINITY, INFINITY, -INFINITY, -INFINITY, -1};
 	for (size_t k = off; k < off + n; k++) {
 		r->x0 = fmin(r->x0, np[k].x), r->y0 = fmin(r->y0, np[k].y);
 		r->x1 = fmax(r->x1, np[k].x), r->y1 = fmax(r->y1, np[k].y);
 	}
 	return r->n >= 4 && r->area2 != 0;
+}
+
+/* The walk's vertices from index p on, closed, become a ring (in `full` as
+ * traced, in `lean` without the noding's vertices); the walk keeps its vertex
+ * p.  A face's boundary that touches itself at a vertex thus comes out as
+ * simple rings (a shell and the hole it touches), as OGC wants. */
+static bool emit(const cov *c, const size_t *first, walk *w, size_t p, xy **buf, size_t *bufcap,
+		 rset *full, rset *lean)
+{
+	size_t n = w->top - p + 1;
+	xy *b = fl__grow(*buf, bufcap, 2 * n, sizeof *b);
+	if (!b)
+		return false;
+	*buf = b;
+	for (size_t k = p; k < w->top; k++)
+		b[k - p] = c->pt[w->v[k]];
+	b[n - 1] = b[0];
+	/* the lean twin, after the full ring in the buffer */
+	xy *q = b + n;
+	size_t m = 0, kept = 0;
+	q[m++] = b[0];
+	for (size_t i = 1; i + 1 < n; i++) {
+		uint32_t v = w->v[p + i];
+		/* a vertex of one input ring is the data's own; one where two or
+		 * more input rings meet, on a line left straight, is the noding's */
+		bool drop = c->lean && first[v + 1] - first[v] == 1 && c->touch[v] >= 4;
+		for (size_t j = kept + 1; drop && j <= i; j++)
+			drop = near_segment(b[kept], b[i + 1], b[j]);
+		if (!drop) {
+			q[m++] = b[i];
+			kept = i;
+		}
+	}
+	q[m++] = b[n - 1];
+	for (size_t k = p + 1; k < w->top; k++)
+		w->pos[w->v[k]] = UINT32_MAX;
+	w->top = p + 1;
+	if (!add_ring_to(full, b, n))
+		return false;
+	double a_full = full->rings[full->nr - 1].area2;
+	/* a ring the dropping would ruin (too few points, area flips) stays whole */
+	double a_lean = m < 4 ? 0 : ring_area2(q, m);
+	if (a_lean == 0 || (a_lean > 0) != (a_full > 0))
+		return add_ring_to(lean, b, n);
+	return add_ring_to(lean, q, m);
 }
 
 /* Chain the edges that are left into rings and rings into polygons. */
@@ -316,10 +387,9 @@ static GEOSGeometry *assemble(cov *c, GEOSContextHandle_t h)
 	size_t *first = calloc(nv + 2, sizeof *first);
 	uint32_t *out = malloc((ne + 1) * sizeof *out);
 	unsigned char *used = calloc(ne + 1, 1);
-	xy *pool = NULL;
-	size_t npool = 0, poolcap = 0;
-	ring *rings = NULL;
-	size_t nr = 0, rcap = 0;
+	rset full = {0}, lean = {0};
+	xy *buf = NULL;
+	size_t bufcap = 0;
 	GEOSGeometry *result = NULL;
 	if (!first || !out || !used)
 		goto done;
@@ -388,7 +458,7 @@ static GEOSGeometry *assemble(cov *c, GEOSContextHandle_t h)
 				goto walk_done; /* the turns are not a permutation: give up */
 			if (w.pos[v] != UINT32_MAX) {
 				/* back at a vertex of this walk: the loop since then is a ring */
-				if (!emit(c, &w, w.pos[v], &pool, &npool, &poolcap, &rings, &nr, &rcap))
+				if (!emit(c, first, &w, w.pos[v], &buf, &bufcap, &full, &lean))
 					goto walk_done;
 			} else {
 				w.v[w.top] = v;
@@ -399,11 +469,19 @@ static GEOSGeometry *assemble(cov *c, GEOSContextHandle_t h)
 		for (size_t k = 0; k < w.top; k++)
 			w.pos[w.v[k]] = UINT32_MAX;
 	}
-	result = polygons(h, pool, rings, nr);
+	/* the lean rings, unless dropping vertices made the result invalid */
+	result = lean.npool < full.npool ? polygons(h, lean.pool, lean.rings, lean.nr) : NULL;
+	if (result && GEOSisValid_r(h, result) != 1) {
+		GEOSGeom_destroy_r(h, result);
+		result = NULL;
+	}
+	if (!result)
+		result = polygons(h, full.pool, full.rings, full.nr);
 walk_done:
 	free(w.pos), free(w.v);
 done:
-	free(first), free(out), free(used), free(pool), free(rings);
+	free(first), free(out), free(used), free(buf);
+	rset_free(&full), rset_free(&lean);
 	return result;
 }
 
@@ -422,12 +500,14 @@ static bool cov_init(cov *c, size_t coords)
 	c->ea = malloc(c->ecap * sizeof *c->ea);
 	c->eb = malloc(c->ecap * sizeof *c->eb);
 	c->dead = malloc(c->ecap);
-	return c->vslot && c->eslot && c->pt && c->ea && c->eb && c->dead;
+	c->touch = calloc(c->ptcap, sizeof *c->touch);
+	return c->vslot && c->eslot && c->pt && c->ea && c->eb && c->dead && c->touch;
 }
 
 static void cov_free(cov *c)
 {
 	free(c->pt), free(c->vslot), free(c->ea), free(c->eb), free(c->dead), free(c->eslot);
+	free(c->touch);
 	free(c->buf);
 }
 
@@ -470,6 +550,7 @@ GEOSGeometry *fl__atoms_union(const fl_tracker *t, const size_t *atoms, size_t n
 		coords += k > 0 ? (size_t)k : 0;
 	}
 	GEOSGeometry *r = NULL;
+	c.lean = t->noded;
 	if (cov_init(&c, coords)) {
 		for (size_t i = 0; i < n && !c.bad; i++) {
 			const fl__atom *a = &t->atoms[atoms[i]];

@@ -15,11 +15,12 @@
  *
  * Layout (native byte order, guarded by a byte-order mark; scalars are
  * copied out with memcpy, so nothing needs alignment):
- *   "FLIDX004" u32 0x01020304 u64 key
+ *   "FLIDX005" u32 0x01020304 u64 key
  *   u64 nactors nregions nevents nzones natoms
  *   actors:  5 strings
  *   regions: 5 strings, file, i32 line, f64 area, u32 wkb_len, wkb
- *   events:  id, date, source, note, file (strings), i64 when, i64 recorded,
+ *   events:  id, date, source, note, file (strings; the last three u32 0xffffffff
+ *            when the same as the previous event's), i64 when, i64 recorded,
  *            i32 to, from, corrects, line, u8 kind, status, partial, all_regions,
  *            has_polygon, u32 nregions, i32 regions[], u32 natoms, u32 atoms[]
  *   zones:   id, name, kind, source, note, i32 actor, i64 from, to,
@@ -38,7 +39,7 @@
 #include <unistd.h>
 #include "internal.h"
 
-static const char magic[8] = {'F', 'L', 'I', 'D', 'X', '0', '0', '4'};
+static const char magic[8] = {'F', 'L', 'I', 'D', 'X', '0', '0', '5'};
 
 /* The key names each source by its file name only, never by the path as the user typed it
  * (`gen`, `./gen` and `gen/` are one tracker and share one index); the device and inode
@@ -168,6 +169,23 @@ static const char *str(rd *r)
 	return s;
 }
 
+/* A string, or the mark for the previous event's (none for the first). */
+static const char *str_again(rd *r, const char *prev)
+{
+	unsigned char *q = r->p;
+	if ((size_t)(r->end - q) >= 4) {
+		uint32_t n;
+		memcpy(&n, q, 4);
+		if (n == UINT32_MAX) {
+			r->p += 4;
+			if (!prev)
+				r->bad = true;
+			return prev ? prev : "";
+		}
+	}
+	return str(r);
+}
+
 /* A geometry in lon/lat: anything else means a damaged index. */
 static GEOSGeometry *geom(rd *r, GEOSContextHandle_t h)
 {
@@ -285,8 +303,9 @@ fl_status fl__index_load(fl_tracker *t)
 	unsigned char *events_at = r.p;
 	size_t nreg_total = 0, natom_total = 0;
 	for (size_t i = 0; i < ne && !r.bad; i++) {
-		for (int k = 0; k < 5; k++)
-			str(&r);
+		str(&r), str(&r);
+		for (int k = 0; k < 3; k++)
+			str_again(&r, i ? "" : NULL);
 		take(&r, 8 + 8 + 4 * 4 + 5);
 		/* counted only when present: a damaged count must not size the pools */
 		uint32_t n = u32(&r);
@@ -306,13 +325,17 @@ fl_status fl__index_load(fl_tracker *t)
 	size_t ro = 0, ao = 0;
 	for (size_t i = 0; i < ne && !r.bad; i++, t->nevents++) {
 		fl__event *e = &t->events[i];
-		e->pub.id = str(&r), e->pub.date = str(&r), e->pub.source = str(&r);
-		e->pub.note = str(&r), e->pub.file = str(&r);
+		const fl__event *prev = i ? &t->events[i - 1] : NULL;
+		e->pub.id = str(&r), e->pub.date = str(&r);
+		e->pub.source = str_again(&r, prev ? prev->pub.source : NULL);
+		e->pub.note = str_again(&r, prev ? prev->pub.note : NULL);
+		e->pub.file = str_again(&r, prev ? prev->pub.file : NULL);
 		e->pub.when = (fl_instant)u64(&r);
 		e->pub.recorded = (fl_instant)u64(&r);
 		e->pub.to = i32(&r), e->pub.from = i32(&r), e->pub.corrects = i32(&r), e->pub.line = i32(&r);
 		e->pub.kind = (fl_event_kind)u8(&r), e->pub.status = (fl_event_status)u8(&r);
 		e->pub.partial = u8(&r), e->pub.all_regions = u8(&r), e->pub.has_polygon = u8(&r);
+		t->noded |= e->pub.has_polygon != 0;
 		uint32_t n = u32(&r);
 		e->regions = t->pool_regions + ro;
 		for (uint32_t k = 0; k < n && !r.bad; k++) {
@@ -450,6 +473,17 @@ static void put_str(wr *w, const char *s)
 	put(w, s ? s : "", n + 1);
 }
 
+/* A string that often repeats the previous event's (source, note, file):
+ * written once, then as a mark. */
+#define AGAIN UINT32_MAX
+static void put_str_again(wr *w, const char *s, const char *prev)
+{
+	if (prev && s && !strcmp(s, prev))
+		put_u32(w, AGAIN);
+	else
+		put_str(w, s);
+}
+
 static void put_geom(wr *w, GEOSContextHandle_t h, const GEOSGeometry *g)
 {
 	size_t len = 0;
@@ -490,8 +524,11 @@ void fl__index_save(const fl_tracker *t)
 	}
 	for (size_t i = 0; i < t->nevents && !w.bad; i++) {
 		const fl__event *e = &t->events[i];
-		put_str(&w, e->pub.id), put_str(&w, e->pub.date), put_str(&w, e->pub.source);
-		put_str(&w, e->pub.note), put_str(&w, e->pub.file);
+		const fl__event *prev = i ? &t->events[i - 1] : NULL;
+		put_str(&w, e->pub.id), put_str(&w, e->pub.date);
+		put_str_again(&w, e->pub.source, prev ? prev->pub.source : NULL);
+		put_str_again(&w, e->pub.note, prev ? prev->pub.note : NULL);
+		put_str_again(&w, e->pub.file, prev ? prev->pub.file : NULL);
 		put_u64(&w, (uint64_t)e->pub.when), put_u64(&w, (uint64_t)e->pub.recorded);
 		put_i32(&w, e->pub.to), put_i32(&w, e->pub.from), put_i32(&w, e->pub.corrects);
 		put_i32(&w, e->pub.line);

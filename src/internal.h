@@ -172,6 +172,7 @@ struct fl_tracker {
 	fl__atom *atoms;
 	size_t natoms;
 	double total_km2;      /* area of the tracked extent */
+	bool noded;            /* atoms come from the overlay (polygon events), on the grid */
 
 	size_t *tl_pool;       /* all atoms' timelines, one block */
 	fl__idmap actor_ids, region_ids, event_ids;

@@ -19,6 +19,10 @@ int *cli_parse_actor_list(const fl_tracker *t, const char *cmd, const char *opti
 const char *cli_tracker_path(const cli_global *g);
 /* Parse a date option; prints the error and returns nonzero on failure. */
 int cli_parse_date(const char *opt, const char *value, fl_date_side side, fl_instant *out);
+/* The filters every map-making command shares: --status confirmed|all and
+ * --as-of R (NULL: none) into q; nonzero after printing a usage error. */
+int cli_parse_status(const char *cmd, const char *value, fl_query *q);
+int cli_parse_as_of(const char *value, fl_query *q);
 /* Print "frontline: message" to stderr. */
 void cli_error(const char *fmt, ...)
 #if defined(__GNUC__)

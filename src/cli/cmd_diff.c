@@ -156,10 +156,8 @@ int cmd_diff(const cli_global *g, int argc, char **argv)
 		case 'M': sum = 1; break;
 		case 'A': as_of = optarg; break;
 		case 'S':
-			if (!strcmp(optarg, "confirmed"))
-				q.confirmed_only = 1;
-			else if (strcmp(optarg, "all"))
-				return cli_usage_error("diff", "--status %s: expected 'confirmed' or 'all'", optarg);
+			if (cli_parse_status("diff", optarg, &q))
+				return 2;
 			break;
 		case 'h': fputs(help, stdout); return 0;
 		case ':': return cli_usage_error("diff", "option '%s' needs a value", argv[optind - 1]);
@@ -178,11 +176,8 @@ int cmd_diff(const cli_global *g, int argc, char **argv)
 	}
 	if (sum && format && strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "json"))
 		return cli_usage_error("diff", "--summary -f %s: expected table, csv or json", format);
-	if (as_of) {
-		if (cli_parse_date("--as-of", as_of, FL_DATE_END, &q.as_of))
-			return 2;
-		q.has_as_of = 1;
-	}
+	if (cli_parse_as_of(as_of, &q))
+		return 2;
 	fl_tracker *t = cli_open_tracker(g);
 	if (!t)
 		return 1;

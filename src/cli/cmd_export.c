@@ -35,11 +35,8 @@ int cmd_export(const cli_global *g, int argc, char **argv)
 		case 'f': format = optarg; break;
 		case 'A': as_of = optarg; break;
 		case 'S':
-			if (!strcmp(optarg, "confirmed"))
-				q.confirmed_only = 1;
-			else if (strcmp(optarg, "all"))
-				return cli_usage_error("export", "--status %s: expected 'confirmed' or 'all'",
-						       optarg);
+			if (cli_parse_status("export", optarg, &q))
+				return 2;
 			break;
 		case 'h': fputs(help, stdout); return 0;
 		case ':': return cli_usage_error("export", "option '%s' needs a value", argv[optind - 1]);
@@ -50,11 +47,8 @@ int cmd_export(const cli_global *g, int argc, char **argv)
 		return cli_usage_error("export", "unexpected argument '%s'", argv[optind]);
 	if (!out || !*out)
 		return cli_usage_error("export", "-o FILE is required");
-	if (as_of) {
-		if (cli_parse_date("--as-of", as_of, FL_DATE_END, &q.as_of))
-			return 2;
-		q.has_as_of = 1;
-	}
+	if (cli_parse_as_of(as_of, &q))
+		return 2;
 	fl_tracker *t = cli_open_tracker(g);
 	if (!t)
 		return 1;

@@ -66,10 +66,8 @@ int cmd_render(const cli_global *g, int argc, char **argv)
 		case 'N': o.labels = 0; break;
 		case 'A': as_of = optarg; break;
 		case 'S':
-			if (!strcmp(optarg, "confirmed"))
-				q.confirmed_only = 1;
-			else if (strcmp(optarg, "all"))
-				return cli_usage_error("render", "--status %s: expected 'confirmed' or 'all'", optarg);
+			if (cli_parse_status("render", optarg, &q))
+				return 2;
 			break;
 		case 'h': fputs(help, stdout); return 0;
 		case ':': return cli_usage_error("render", "option '%s' needs a value", argv[optind - 1]);
@@ -94,11 +92,8 @@ int cmd_render(const cli_global *g, int argc, char **argv)
 			  d2, d2, d1);
 		return 2;
 	}
-	if (as_of) {
-		if (cli_parse_date("--as-of", as_of, FL_DATE_END, &q.as_of))
-			return 2;
-		q.has_as_of = 1;
-	}
+	if (cli_parse_as_of(as_of, &q))
+		return 2;
 	o.basemap = basemap_path();
 	fl_tracker *t = cli_open_tracker(g);
 	if (!t)

@@ -122,11 +122,8 @@ int cmd_snapshot(const cli_global *g, int argc, char **argv)
 		case 'D': date = optarg; break;
 		case 'A': as_of = optarg; break;
 		case 'S':
-			if (strcmp(optarg, "confirmed") == 0)
-				q.confirmed_only = 1;
-			else if (strcmp(optarg, "all") != 0)
-				return cli_usage_error("snapshot", "--status %s: expected 'confirmed' or 'all'",
-						       optarg);
+			if (cli_parse_status("snapshot", optarg, &q))
+				return 2;
 			break;
 		case 'B':
 			if (strcmp(optarg, "region") == 0)
@@ -156,11 +153,8 @@ int cmd_snapshot(const cli_global *g, int argc, char **argv)
 	q.at = fl_instant_now();
 	if (date && cli_parse_date("--date", date, FL_DATE_END, &q.at))
 		return 2;
-	if (as_of) {
-		if (cli_parse_date("--as-of", as_of, FL_DATE_END, &q.as_of))
-			return 2;
-		q.has_as_of = 1;
-	}
+	if (cli_parse_as_of(as_of, &q))
+		return 2;
 	/* a PostGIS tracker answers inside PostgreSQL when it can */
 	const char *path = cli_tracker_path(g);
 	if (!strncmp(path, "PG:", 3) && by == FL_BY_REGION && !summary && !nholder_args) {

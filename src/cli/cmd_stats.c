@@ -45,10 +45,8 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 			break;
 		case 'A': as_of = optarg; break;
 		case 'S':
-			if (!strcmp(optarg, "confirmed"))
-				q.confirmed_only = 1;
-			else if (strcmp(optarg, "all"))
-				return cli_usage_error("stats", "--status %s: expected 'confirmed' or 'all'", optarg);
+			if (cli_parse_status("stats", optarg, &q))
+				return 2;
 			break;
 		case 'h': fputs(help, stdout); return 0;
 		case ':': return cli_usage_error("stats", "option '%s' needs a value", argv[optind - 1]);
@@ -66,11 +64,8 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 		cli_error("--from %s is after --to %s: swap them", from, to);
 		return 2;
 	}
-	if (as_of) {
-		if (cli_parse_date("--as-of", as_of, FL_DATE_END, &q.as_of))
-			return 2;
-		q.has_as_of = 1;
-	}
+	if (cli_parse_as_of(as_of, &q))
+		return 2;
 	fl_tracker *t = cli_open_tracker(g);
 	if (!t)
 		return 1;
