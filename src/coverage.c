@@ -40,6 +40,8 @@ typedef struct cov {
 	uint32_t *eslot;   /* edge hash on the unordered pair: edge + 1 */
 	size_t ecap_h;
 	uint32_t *touch;   /* by vertex: input edges that start or end there */
+	const unsigned char *nodes; /* the tracker's arrangement nodes (fl__atoms_nodes), or NULL */
+	size_t nnodes;
 	bool lean;         /* drop the noding's vertices from the output (emit) */
 	xy *buf;           /* one ring's coordinates */
 	size_t bufcap;
@@ -314,6 +316,38 @@ static bool near_segment(xy a, xy b, xy p)
 	return t > 0 && t < 1 && cr * cr <= NEAR * NEAR * l2;
 }
 
+static int cmp_xy(xy a, xy b)
+{
+	if (a.x != b.x)
+		return a.x < b.x ? -1 : 1;
+	return a.y < b.y ? -1 : a.y > b.y;
+}
+
+static xy node_at(const unsigned char *nodes, size_t i)
+{
+	xy p;
+	memcpy(&p, nodes + 16 * i, 16); /* the index's mapping: no alignment assumed */
+	return p;
+}
+
+/* Whether p is a node of the arrangement: a vertex where three or more atom
+ * edges meet, i.e. where lines of the input crossed or branched. */
+static bool is_node(const unsigned char *nodes, size_t n, xy p)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = cmp_xy(node_at(nodes, mid), p);
+		if (!c)
+			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
 static bool add_ring_to(rset *s, const xy *p, size_t n)
 {
 	xy *np = fl__grow(s->pool, &s->poolcap, s->npool + n, sizeof *np);
@@ -358,7 +392,8 @@ static bool emit(const cov *c, const size_t *first, walk *w, size_t p, xy **buf,
 		uint32_t v = w->v[p + i];
 		/* a vertex of one input ring is the data's own; one where two or
 		 * more input rings meet, on a line left straight, is the noding's */
-		bool drop = c->lean && first[v + 1] - first[v] == 1 && c->touch[v] >= 4;
+		bool drop = c->lean && first[v + 1] - first[v] == 1 &&
+			    (c->nodes ? is_node(c->nodes, c->nnodes, c->pt[v]) : c->touch[v] >= 4);
 		for (size_t j = kept + 1; drop && j <= i; j++)
 			drop = near_segment(b[kept], b[i + 1], b[j]);
 		if (!drop) {
@@ -551,6 +586,7 @@ GEOSGeometry *fl__atoms_union(const fl_tracker *t, const size_t *atoms, size_t n
 	}
 	GEOSGeometry *r = NULL;
 	c.lean = t->noded;
+	c.nodes = t->nodes, c.nnodes = t->nnodes;
 	if (cov_init(&c, coords)) {
 		for (size_t i = 0; i < n && !c.bad; i++) {
 			const fl__atom *a = &t->atoms[atoms[i]];
@@ -600,4 +636,113 @@ GEOSGeometry *fl__coverage_union(GEOSContextHandle_t h, GEOSGeometry *const *par
 		u = GEOSUnaryUnion_r(h, coll);
 	GEOSGeom_destroy_r(h, coll);
 	return u;
+}
+
+/* ------------------------------------------------------------- the nodes */
+typedef struct nodecount {
+	cov c;
+	uint32_t *deg; /* by vertex: distinct edges at it */
+} nodecount;
+
+static int cmp_node(const void *a, const void *b)
+{
+	xy p, q;
+	memcpy(&p, a, sizeof p), memcpy(&q, b, sizeof q);
+	return cmp_xy(p, q);
+}
+
+/* An undirected edge seen for the first time adds one to each end's degree. */
+static void count_edge(nodecount *k, uint32_t a, uint32_t b)
+{
+	cov *c = &k->c;
+	if (a == b || c->bad)
+		return;
+	uint32_t lo = a < b ? a : b, hi = a < b ? b : a;
+	size_t m = c->ecap_h - 1;
+	size_t i = fl__mix64(((uint64_t)lo << 32) | hi) & m;
+	for (;; i = (i + 1) & m) {
+		uint32_t s = c->eslot[i];
+		if (!s)
+			break;
+		if (c->ea[s - 1] == lo && c->eb[s - 1] == hi)
+			return;
+	}
+	if (c->ne >= c->ecap) {
+		c->bad = true;
+		return;
+	}
+	c->ea[c->ne] = lo, c->eb[c->ne] = hi;
+	c->eslot[i] = (uint32_t)++c->ne;
+	k->deg[lo]++, k->deg[hi]++;
+}
+
+static void count_geom(nodecount *k, GEOSContextHandle_t h, const GEOSGeometry *g)
+{
+	int type = GEOSGeomTypeId_r(h, g);
+	if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
+		for (int i = 0; i < GEOSGetNumGeometries_r(h, g) && !k->c.bad; i++)
+			count_geom(k, h, GEOSGetGeometryN_r(h, g, i));
+		return;
+	}
+	if (type != GEOS_POLYGON || GEOSisEmpty_r(h, g))
+		return;
+	int nh = GEOSGetNumInteriorRings_r(h, g);
+	for (int r = -1; r < nh && !k->c.bad; r++) {
+		const GEOSGeometry *ring = r < 0 ? GEOSGetExteriorRing_r(h, g) : GEOSGetInteriorRingN_r(h, g, r);
+		const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(h, ring);
+		unsigned int n = 0;
+		if (!cs || !GEOSCoordSeq_getSize_r(h, cs, &n) || n < 2)
+			continue;
+		xy *b = fl__grow(k->c.buf, &k->c.bufcap, n, sizeof *b);
+		if (!b || !GEOSCoordSeq_copyToBuffer_r(h, cs, (double *)b, 0, 0)) {
+			k->c.bad = true;
+			return;
+		}
+		k->c.buf = b;
+		uint32_t prev = vertex(&k->c, b[0]);
+		for (unsigned int i = 1; i < n && !k->c.bad; i++) {
+			uint32_t v = vertex(&k->c, b[i]);
+			count_edge(k, prev, v);
+			prev = v;
+		}
+	}
+}
+
+fl_status fl__atoms_nodes(fl_tracker *t)
+{
+	GEOSContextHandle_t h = t->geos;
+	nodecount k = {0};
+	size_t coords = 0;
+	for (size_t i = 0; i < t->natoms; i++) {
+		int n = GEOSGetNumCoordinates_r(h, fl__atom_geom(t, i));
+		coords += n > 0 ? (size_t)n : 0;
+	}
+	free(t->nodes_owned);
+	t->nodes_owned = NULL, t->nodes = NULL, t->nnodes = 0;
+	fl_status st = FL_OK;
+	if (!cov_init(&k.c, coords) || !(k.deg = calloc(k.c.ptcap, sizeof *k.deg)))
+		st = fl__fail(FL_ENOMEM, "out of memory");
+	for (size_t i = 0; i < t->natoms && !st && !k.c.bad; i++)
+		count_geom(&k, h, fl__atom_geom(t, i));
+	if (!st && k.c.bad)
+		st = fl__fail(FL_ENOMEM, "out of memory");
+	size_t n = 0;
+	for (size_t v = 0; v < k.c.npt && !st; v++)
+		n += k.deg[v] >= 3;
+	double *out = st ? NULL : malloc((2 * n + 2) * sizeof *out);
+	if (!st && !out)
+		st = fl__fail(FL_ENOMEM, "out of memory");
+	if (!st) {
+		size_t j = 0;
+		for (size_t v = 0; v < k.c.npt; v++)
+			if (k.deg[v] >= 3)
+				out[2 * j] = k.c.pt[v].x, out[2 * j + 1] = k.c.pt[v].y, j++;
+		qsort(out, n, 2 * sizeof *out, cmp_node);
+		t->nodes_owned = out;
+		t->nodes = (const unsigned char *)out;
+		t->nnodes = n;
+	}
+	free(k.deg);
+	cov_free(&k.c);
+	return st;
 }
