@@ -406,6 +406,10 @@ fl_status fl__index_load(fl_tracker *t)
 			if (t->rank[t->order[i]] != SIZE_MAX)
 				r.bad = true;
 			t->rank[t->order[i]] = i;
+			/* and in time: everything downstream takes the first and last
+			 * events of the order for the tracker's range */
+			if (i && t->events[t->order[i - 1]].pub.when > t->events[t->order[i]].pub.when)
+				r.bad = true;
 		}
 	}
 	/* the timelines: saved, not rebuilt (a counting sort over every event's
@@ -428,9 +432,11 @@ fl_status fl__index_load(fl_tracker *t)
 		a->tl = t->tl_pool + off;
 		for (size_t k = 0; k < a->ntl && !r.bad; k++) {
 			uint32_t e = u32(&r);
-			if (e >= ne)
+			/* in range, and in apply order: timelines are binary-searched */
+			if (e >= ne || (k && t->rank[a->tl[k - 1]] >= t->rank[e]))
 				r.bad = true;
-			a->tl[k] = e;
+			else
+				a->tl[k] = e;
 		}
 		off += a->ntl;
 		t->total_km2 += a->area_km2;
