@@ -211,7 +211,7 @@ static GEOSGeometry *geom(rd *r, GEOSContextHandle_t h)
  * is a rename: a mapping keeps the old one.) */
 static unsigned char *map_all(const char *path, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* a FIFO must not block */
 	if (fd < 0)
 		return NULL;
 	unsigned char *buf = NULL;
@@ -300,6 +300,8 @@ fl_status fl__index_load(fl_tracker *t)
 		g->file = (char *)str(&r);
 		g->line = i32(&r);
 		g->pub.area_km2 = f64(&r);
+		if (!(g->pub.area_km2 >= 0 && g->pub.area_km2 < 1e9)) /* also NaN */
+			r.bad = true;
 		g->geom = geom(&r, h);
 	}
 	/* the events' region and atom lists go to two pools: measure first */
@@ -380,6 +382,8 @@ fl_status fl__index_load(fl_tracker *t)
 	for (size_t i = 0; i < nt && !r.bad; i++, t->natoms++) {
 		fl__atom *a = &t->atoms[i];
 		a->area_km2 = f64(&r);
+		if (!(a->area_km2 >= 0 && a->area_km2 < 1e9)) /* the Earth is 5.1e8 km²; also NaN */
+			r.bad = true;
 		a->region = i32(&r);
 		/* kept as WKB in the arena, checked now, built when first needed */
 		uint32_t n = u32(&r);

@@ -335,11 +335,24 @@ static fl_status write_temp(const char *tmp, const char *target, const void *buf
 static bool is_stream(const char *target)
 {
 	struct stat sb;
+	/* /dev/stdout and /proc/self/fd/N are links to whatever the descriptor is,
+	 * a plain file included: never a place for a temporary */
+	if (!strncmp(target, "/dev/", 5) || !strncmp(target, "/proc/", 6))
+		return lstat(target, &sb) == 0 && !S_ISDIR(sb.st_mode);
 	return stat(target, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode);
 }
 
 static fl_status write_stream(const char *target, const void *buf, size_t len)
 {
+	/* our own standard output and error: their descriptors as they are
+	 * (reopening a file behind them would write at its start) */
+	int std = !strcmp(target, "/dev/stdout") ? 1 : !strcmp(target, "/dev/stderr") ? 2 : -1;
+	if (std > 0) {
+		fflush(std == 1 ? stdout : stderr);
+		if (write_all(std, buf, len))
+			return fl__fail(FL_EIO, "%s: write failed: %s", target, strerror(errno));
+		return FL_OK;
+	}
 	int fd = open(target, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return fl__fail(FL_EIO, "%s: cannot write: %s", target, strerror(errno));

@@ -71,9 +71,9 @@ static bool polygon(wk *r, fl__ring_fn fn, void *ctx)
 
 bool fl__wkb_rings(const unsigned char *w, size_t len, fl__ring_fn fn, void *ctx)
 {
-	wk r = {w, w + len};
 	if (!w || len < 5 || *w > 1)
 		return false;
+	wk r = {w, w + len};
 	bool big = *w == 0;
 	uint32_t type;
 	wk peek = {w + 1, w + len};

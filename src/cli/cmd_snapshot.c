@@ -55,6 +55,7 @@ static int print_summary(FILE *out, const fl_tracker *t, const fl_snapshot *s, c
 	char prev[32];
 	snprintf(prev, sizeof prev, "%04ld-12-31", strtol(year, NULL, 10) - 1);
 	fl_query q0 = *q;
+	q0.holders = NULL, q0.nholders = 0; /* the year's start as it was, every holder */
 	if (fl_instant_parse(prev, FL_DATE_END, "year start", &q0.at))
 		return 1;
 	fl_snapshot *s0 = NULL;
@@ -194,7 +195,7 @@ int cmd_snapshot(const cli_global *g, int argc, char **argv)
 			cli_error("%s", fl_error_last());
 			rc = 1;
 		} else {
-			int to_stdout = !out || strcmp(out, "-") == 0;
+			int to_stdout = !out || !strcmp(out, "-") || !strcmp(out, "/dev/stdout");
 			rc = print_summary(to_stdout ? stderr : stdout, t, sr, &q);
 			if (sr != s)
 				fl_snapshot_free(sr);

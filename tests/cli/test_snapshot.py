@@ -779,6 +779,34 @@ def _(tmp):
           "summary not on stderr: %r" % p.stderr[:400])
 
 
+@test("--holder AZ --summary: AZ's area only, and its gains of the year as in the full summary")
+def _(tmp):
+    full = parse_summary(run_ok(["snapshot", "--date", "2020-11-25", "--summary", "-o", "a.geojson"], tmp).stdout)
+    p = run_ok(["snapshot", "--date", "2020-11-25", "--holder", "AZ", "--summary", "-o", "b.geojson"], tmp)
+    areas, changed = parse_summary(p.stdout)
+    check(set(areas) == {"AZ"} and abs(areas["AZ"][0] - full[0]["AZ"][0]) <= 0.051,
+          "areas %r (full summary: %r)" % (areas, full[0]))
+    want = {rid: v for rid, v in full[1].items() if v[1] == "AZ"}
+    check(changed == want, "changed hands %r, expected AZ's rows of the full summary %r" % (changed, want))
+    with open(os.path.join(tmp, "b.geojson"), encoding="utf-8") as f:
+        holders = {ft["properties"]["holder"] for ft in json.load(f)["features"]}
+    check(holders == {"AZ"}, "holders in the map: %r" % holders)
+
+
+@test("-o /dev/stdout with stdout a plain file: the map lands in that file, /dev/stdout stays a link")
+def _(tmp):
+    out = os.path.join(tmp, "redirected.geojson")
+    with open(out, "w", encoding="utf-8") as f:
+        p = subprocess.run([BIN, "snapshot", "--date", "2020-11-25", "-f", "geojson", "-o", "/dev/stdout"],
+                           cwd=tmp, stdout=f, stderr=subprocess.PIPE, text=True,
+                           env={k: v for k, v in os.environ.items() if k != "FRONTLINE_TRACKER"})
+    check(p.returncode == 0, "exit %d: %s" % (p.returncode, p.stderr))
+    with open(out, encoding="utf-8") as f:
+        check(by_region(json.load(f))["kalbajar"]["holder"] == "AZ", "the file does not hold the map")
+    check(os.path.islink("/dev/stdout"), "/dev/stdout is no longer a symbolic link")
+    check(not [n for n in os.listdir("/dev") if n.startswith("stdout.tmp")], "a temporary was left in /dev")
+
+
 # --------------------------------------------------------- default tracker
 def remove_event(folder, event_id):
     path = os.path.join(folder, "events.csv")
