@@ -327,9 +327,6 @@ fl_status fl__atoms_build(fl_tracker *t, fl__diags *d)
 	bool polygons = false;
 	for (size_t i = 0; i < t->nevents; i++)
 		polygons |= t->events[i].pub.has_polygon != 0;
-	t->noded = polygons;
 	fl_status st = polygons ? build_overlay(t, d) : build_from_regions(t);
-	if (!st && polygons)
-		st = fl__atoms_nodes(t);
 	return st ? st : fl__atoms_timelines(t);
 }

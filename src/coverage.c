@@ -39,10 +39,6 @@ typedef struct cov {
 	size_t ne, ecap;
 	uint32_t *eslot;   /* edge hash on the unordered pair: edge + 1 */
 	size_t ecap_h;
-	uint32_t *touch;   /* by vertex: input edges that start or end there */
-	const unsigned char *nodes; /* the tracker's arrangement nodes (fl__atoms_nodes), or NULL */
-	size_t nnodes;
-	bool lean;         /* drop the noding's vertices from the output (emit) */
 	xy *buf;           /* one ring's coordinates */
 	size_t bufcap;
 	bool bad;
@@ -51,8 +47,7 @@ typedef struct cov {
 static uint64_t bits(double d)
 {
 	uint64_t u;
-	if (d == 0)
-		d = 0; /* -0 and 0 are one vertex */
+	d += 0.0; /* -0 + 0 is +0: -0 and 0 are one vertex */
 	memcpy(&u, &d, sizeof u);
 	return u;
 }
@@ -81,7 +76,6 @@ static void edge(cov *c, uint32_t a, uint32_t b)
 {
 	if (a == b || c->bad)
 		return;
-	c->touch[a]++, c->touch[b]++;
 	uint32_t lo = a < b ? a : b, hi = a < b ? b : a;
 	size_t m = c->ecap_h - 1;
 	size_t i = fl__mix64(((uint64_t)lo << 32) | hi) & m;
@@ -297,57 +291,6 @@ static void rset_free(rset *s)
 	free(s->pool), free(s->rings);
 }
 
-/* Noding leaves vertices where other lines crossed: on the DeepState map
- * nearly half the boundary's vertices are such, within a grid step of the
- * straight line through their neighbours.  In trackers made by the overlay
- * they are dropped from the output (not from the atoms): a vertex where two
- * or more input rings met, that only this boundary passes through now (one
- * way out), and that lies, with every vertex dropped since the last one kept,
- * within one grid step of the segment from that one to the next. */
-#define NEAR FL__GRID
-
-static bool near_segment(xy a, xy b, xy p)
-{
-	double dx = b.x - a.x, dy = b.y - a.y, l2 = dx * dx + dy * dy;
-	if (l2 == 0)
-		return false;
-	double t = ((p.x - a.x) * dx + (p.y - a.y) * dy) / l2;
-	double cr = dx * (p.y - a.y) - dy * (p.x - a.x);
-	return t > 0 && t < 1 && cr * cr <= NEAR * NEAR * l2;
-}
-
-static int cmp_xy(xy a, xy b)
-{
-	if (a.x != b.x)
-		return a.x < b.x ? -1 : 1;
-	return a.y < b.y ? -1 : a.y > b.y;
-}
-
-static xy node_at(const unsigned char *nodes, size_t i)
-{
-	xy p;
-	memcpy(&p, nodes + 16 * i, 16); /* the index's mapping: no alignment assumed */
-	return p;
-}
-
-/* Whether p is a node of the arrangement: a vertex where three or more atom
- * edges meet, i.e. where lines of the input crossed or branched. */
-static bool is_node(const unsigned char *nodes, size_t n, xy p)
-{
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = cmp_xy(node_at(nodes, mid), p);
-		if (!c)
-			return true;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
-}
-
 static bool add_ring_to(rset *s, const xy *p, size_t n)
 {
 	xy *np = fl__grow(s->pool, &s->poolcap, s->npool + n, sizeof *np);
@@ -369,50 +312,25 @@ static bool add_ring_to(rset *s, const xy *p, size_t n)
 	return r->n >= 4 && r->area2 != 0;
 }
 
-/* The walk's vertices from index p on, closed, become a ring (in `full` as
- * traced, in `lean` without the noding's vertices); the walk keeps its vertex
- * p.  A face's boundary that touches itself at a vertex thus comes out as
- * simple rings (a shell and the hole it touches), as OGC wants. */
-static bool emit(const cov *c, const size_t *first, walk *w, size_t p, xy **buf, size_t *bufcap,
-		 rset *full, rset *lean)
+/* The walk's vertices from index p on, closed, become a ring; the walk keeps
+ * its vertex p.  A face's boundary that touches itself at a vertex thus comes
+ * out as simple rings (a shell and the hole it touches), as OGC wants.  Every
+ * vertex stays: pieces of different holders meet vertex for vertex, so the
+ * output tiles the extent exactly. */
+static bool emit(const cov *c, walk *w, size_t p, xy **buf, size_t *bufcap, rset *rings)
 {
 	size_t n = w->top - p + 1;
-	xy *b = fl__grow(*buf, bufcap, 2 * n, sizeof *b);
+	xy *b = fl__grow(*buf, bufcap, n, sizeof *b);
 	if (!b)
 		return false;
 	*buf = b;
 	for (size_t k = p; k < w->top; k++)
 		b[k - p] = c->pt[w->v[k]];
 	b[n - 1] = b[0];
-	/* the lean twin, after the full ring in the buffer */
-	xy *q = b + n;
-	size_t m = 0, kept = 0;
-	q[m++] = b[0];
-	for (size_t i = 1; i + 1 < n; i++) {
-		uint32_t v = w->v[p + i];
-		/* a vertex of one input ring is the data's own; one where two or
-		 * more input rings meet, on a line left straight, is the noding's */
-		bool drop = c->lean && first[v + 1] - first[v] == 1 &&
-			    (c->nodes ? is_node(c->nodes, c->nnodes, c->pt[v]) : c->touch[v] >= 4);
-		for (size_t j = kept + 1; drop && j <= i; j++)
-			drop = near_segment(b[kept], b[i + 1], b[j]);
-		if (!drop) {
-			q[m++] = b[i];
-			kept = i;
-		}
-	}
-	q[m++] = b[n - 1];
 	for (size_t k = p + 1; k < w->top; k++)
 		w->pos[w->v[k]] = UINT32_MAX;
 	w->top = p + 1;
-	if (!add_ring_to(full, b, n))
-		return false;
-	double a_full = full->rings[full->nr - 1].area2;
-	/* a ring the dropping would ruin (too few points, area flips) stays whole */
-	double a_lean = m < 4 ? 0 : ring_area2(q, m);
-	if (a_lean == 0 || (a_lean > 0) != (a_full > 0))
-		return add_ring_to(lean, b, n);
-	return add_ring_to(lean, q, m);
+	return add_ring_to(rings, b, n);
 }
 
 /* Chain the edges that are left into rings and rings into polygons. */
@@ -422,7 +340,7 @@ static GEOSGeometry *assemble(cov *c, GEOSContextHandle_t h)
 	size_t *first = calloc(nv + 2, sizeof *first);
 	uint32_t *out = malloc((ne + 1) * sizeof *out);
 	unsigned char *used = calloc(ne + 1, 1);
-	rset full = {0}, lean = {0};
+	rset rings = {0};
 	xy *buf = NULL;
 	size_t bufcap = 0;
 	GEOSGeometry *result = NULL;
@@ -457,7 +375,7 @@ static GEOSGeometry *assemble(cov *c, GEOSContextHandle_t h)
 
 	walk w = {0};
 	w.pos = malloc((nv + 1) * sizeof *w.pos);
-	w.v = malloc((nv + 1) * sizeof *w.v);
+	w.v = calloc(nv + 1, sizeof *w.v);
 	if (!w.pos || !w.v)
 		goto walk_done;
 	for (size_t v = 0; v < nv; v++)
@@ -493,7 +411,7 @@ static GEOSGeometry *assemble(cov *c, GEOSContextHandle_t h)
 				goto walk_done; /* the turns are not a permutation: give up */
 			if (w.pos[v] != UINT32_MAX) {
 				/* back at a vertex of this walk: the loop since then is a ring */
-				if (!emit(c, first, &w, w.pos[v], &buf, &bufcap, &full, &lean))
+				if (!emit(c, &w, w.pos[v], &buf, &bufcap, &rings))
 					goto walk_done;
 			} else {
 				w.v[w.top] = v;
@@ -504,19 +422,12 @@ static GEOSGeometry *assemble(cov *c, GEOSContextHandle_t h)
 		for (size_t k = 0; k < w.top; k++)
 			w.pos[w.v[k]] = UINT32_MAX;
 	}
-	/* the lean rings, unless dropping vertices made the result invalid */
-	result = lean.npool < full.npool ? polygons(h, lean.pool, lean.rings, lean.nr) : NULL;
-	if (result && GEOSisValid_r(h, result) != 1) {
-		GEOSGeom_destroy_r(h, result);
-		result = NULL;
-	}
-	if (!result)
-		result = polygons(h, full.pool, full.rings, full.nr);
+	result = polygons(h, rings.pool, rings.rings, rings.nr);
 walk_done:
 	free(w.pos), free(w.v);
 done:
 	free(first), free(out), free(used), free(buf);
-	rset_free(&full), rset_free(&lean);
+	rset_free(&rings);
 	return result;
 }
 
@@ -535,14 +446,12 @@ static bool cov_init(cov *c, size_t coords)
 	c->ea = malloc(c->ecap * sizeof *c->ea);
 	c->eb = malloc(c->ecap * sizeof *c->eb);
 	c->dead = malloc(c->ecap);
-	c->touch = calloc(c->ptcap, sizeof *c->touch);
-	return c->vslot && c->eslot && c->pt && c->ea && c->eb && c->dead && c->touch;
+	return c->vslot && c->eslot && c->pt && c->ea && c->eb && c->dead;
 }
 
 static void cov_free(cov *c)
 {
 	free(c->pt), free(c->vslot), free(c->ea), free(c->eb), free(c->dead), free(c->eslot);
-	free(c->touch);
 	free(c->buf);
 }
 
@@ -585,8 +494,6 @@ GEOSGeometry *fl__atoms_union(const fl_tracker *t, const size_t *atoms, size_t n
 		coords += k > 0 ? (size_t)k : 0;
 	}
 	GEOSGeometry *r = NULL;
-	c.lean = t->noded;
-	c.nodes = t->nodes, c.nnodes = t->nnodes;
 	if (cov_init(&c, coords)) {
 		for (size_t i = 0; i < n && !c.bad; i++) {
 			const fl__atom *a = &t->atoms[atoms[i]];
@@ -636,113 +543,4 @@ GEOSGeometry *fl__coverage_union(GEOSContextHandle_t h, GEOSGeometry *const *par
 		u = GEOSUnaryUnion_r(h, coll);
 	GEOSGeom_destroy_r(h, coll);
 	return u;
-}
-
-/* ------------------------------------------------------------- the nodes */
-typedef struct nodecount {
-	cov c;
-	uint32_t *deg; /* by vertex: distinct edges at it */
-} nodecount;
-
-static int cmp_node(const void *a, const void *b)
-{
-	xy p, q;
-	memcpy(&p, a, sizeof p), memcpy(&q, b, sizeof q);
-	return cmp_xy(p, q);
-}
-
-/* An undirected edge seen for the first time adds one to each end's degree. */
-static void count_edge(nodecount *k, uint32_t a, uint32_t b)
-{
-	cov *c = &k->c;
-	if (a == b || c->bad)
-		return;
-	uint32_t lo = a < b ? a : b, hi = a < b ? b : a;
-	size_t m = c->ecap_h - 1;
-	size_t i = fl__mix64(((uint64_t)lo << 32) | hi) & m;
-	for (;; i = (i + 1) & m) {
-		uint32_t s = c->eslot[i];
-		if (!s)
-			break;
-		if (c->ea[s - 1] == lo && c->eb[s - 1] == hi)
-			return;
-	}
-	if (c->ne >= c->ecap) {
-		c->bad = true;
-		return;
-	}
-	c->ea[c->ne] = lo, c->eb[c->ne] = hi;
-	c->eslot[i] = (uint32_t)++c->ne;
-	k->deg[lo]++, k->deg[hi]++;
-}
-
-static void count_geom(nodecount *k, GEOSContextHandle_t h, const GEOSGeometry *g)
-{
-	int type = GEOSGeomTypeId_r(h, g);
-	if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
-		for (int i = 0; i < GEOSGetNumGeometries_r(h, g) && !k->c.bad; i++)
-			count_geom(k, h, GEOSGetGeometryN_r(h, g, i));
-		return;
-	}
-	if (type != GEOS_POLYGON || GEOSisEmpty_r(h, g))
-		return;
-	int nh = GEOSGetNumInteriorRings_r(h, g);
-	for (int r = -1; r < nh && !k->c.bad; r++) {
-		const GEOSGeometry *ring = r < 0 ? GEOSGetExteriorRing_r(h, g) : GEOSGetInteriorRingN_r(h, g, r);
-		const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(h, ring);
-		unsigned int n = 0;
-		if (!cs || !GEOSCoordSeq_getSize_r(h, cs, &n) || n < 2)
-			continue;
-		xy *b = fl__grow(k->c.buf, &k->c.bufcap, n, sizeof *b);
-		if (!b || !GEOSCoordSeq_copyToBuffer_r(h, cs, (double *)b, 0, 0)) {
-			k->c.bad = true;
-			return;
-		}
-		k->c.buf = b;
-		uint32_t prev = vertex(&k->c, b[0]);
-		for (unsigned int i = 1; i < n && !k->c.bad; i++) {
-			uint32_t v = vertex(&k->c, b[i]);
-			count_edge(k, prev, v);
-			prev = v;
-		}
-	}
-}
-
-fl_status fl__atoms_nodes(fl_tracker *t)
-{
-	GEOSContextHandle_t h = t->geos;
-	nodecount k = {0};
-	size_t coords = 0;
-	for (size_t i = 0; i < t->natoms; i++) {
-		int n = GEOSGetNumCoordinates_r(h, fl__atom_geom(t, i));
-		coords += n > 0 ? (size_t)n : 0;
-	}
-	free(t->nodes_owned);
-	t->nodes_owned = NULL, t->nodes = NULL, t->nnodes = 0;
-	fl_status st = FL_OK;
-	if (!cov_init(&k.c, coords) || !(k.deg = calloc(k.c.ptcap, sizeof *k.deg)))
-		st = fl__fail(FL_ENOMEM, "out of memory");
-	for (size_t i = 0; i < t->natoms && !st && !k.c.bad; i++)
-		count_geom(&k, h, fl__atom_geom(t, i));
-	if (!st && k.c.bad)
-		st = fl__fail(FL_ENOMEM, "out of memory");
-	size_t n = 0;
-	for (size_t v = 0; v < k.c.npt && !st; v++)
-		n += k.deg[v] >= 3;
-	double *out = st ? NULL : malloc((2 * n + 2) * sizeof *out);
-	if (!st && !out)
-		st = fl__fail(FL_ENOMEM, "out of memory");
-	if (!st) {
-		size_t j = 0;
-		for (size_t v = 0; v < k.c.npt; v++)
-			if (k.deg[v] >= 3)
-				out[2 * j] = k.c.pt[v].x, out[2 * j + 1] = k.c.pt[v].y, j++;
-		qsort(out, n, 2 * sizeof *out, cmp_node);
-		t->nodes_owned = out;
-		t->nodes = (const unsigned char *)out;
-		t->nnodes = n;
-	}
-	free(k.deg);
-	cov_free(&k.c);
-	return st;
 }

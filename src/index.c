@@ -15,7 +15,7 @@
  *
  * Layout (native byte order, guarded by a byte-order mark; scalars are
  * copied out with memcpy, so nothing needs alignment):
- *   "FLIDX006" u32 0x01020304 u64 key
+ *   "FLIDX007" u32 0x01020304 u64 key
  *   u64 nactors nregions nevents nzones natoms
  *   actors:  5 strings
  *   regions: 5 strings, file, i32 line, f64 area, u32 wkb_len, wkb
@@ -28,7 +28,6 @@
  *   atoms:   f64 area, i32 region, u32 wkb_len, wkb
  *   order:   u32 order[nevents]
  *   timelines: per atom u32 n, u32 events[n] (in apply order)
- *   nodes:   u64 n, n x (f64 x, f64 y), sorted (noded trackers; else 0)
  * A string is u32 length, bytes, NUL.
  */
 #include <stdio.h>
@@ -40,7 +39,7 @@
 #include <unistd.h>
 #include "internal.h"
 
-static const char magic[8] = {'F', 'L', 'I', 'D', 'X', '0', '0', '6'};
+static const char magic[8] = {'F', 'L', 'I', 'D', 'X', '0', '0', '7'};
 
 /* The key names each source by its file name only, never by the path as the user typed it
  * (`gen`, `./gen` and `gen/` are one tracker and share one index); the device and inode
@@ -252,8 +251,6 @@ static void reset(fl_tracker *t)
 	free(t->order), free(t->rank), free(t->pool_regions), free(t->pool_atoms), free(t->tl_pool);
 	fl__index_unmap(t);
 	t->tl_pool = NULL;
-	t->nodes = NULL;
-	t->nnodes = 0;
 	t->actors = NULL, t->regions = NULL, t->events = NULL, t->zones = NULL, t->atoms = NULL;
 	t->order = t->rank = NULL, t->pool_regions = NULL, t->pool_atoms = NULL;
 	t->nactors = t->nregions = t->nevents = t->nzones = t->natoms = 0;
@@ -340,7 +337,6 @@ fl_status fl__index_load(fl_tracker *t)
 		e->pub.to = i32(&r), e->pub.from = i32(&r), e->pub.corrects = i32(&r), e->pub.line = i32(&r);
 		e->pub.kind = (fl_event_kind)u8(&r), e->pub.status = (fl_event_status)u8(&r);
 		e->pub.partial = u8(&r), e->pub.all_regions = u8(&r), e->pub.has_polygon = u8(&r);
-		t->noded |= e->pub.has_polygon != 0;
 		uint32_t n = u32(&r);
 		e->regions = t->pool_regions + ro;
 		for (uint32_t k = 0; k < n && !r.bad; k++) {
@@ -444,24 +440,6 @@ fl_status fl__index_load(fl_tracker *t)
 		}
 		off += a->ntl;
 		t->total_km2 += a->area_km2;
-	}
-	/* the nodes, used in place: counted against the file, sorted, in lon/lat */
-	uint64_t nn = r.bad ? 0 : u64(&r);
-	const unsigned char *nodes = nn <= (uint64_t)(r.end - r.p) / 16 ? take(&r, 16 * (size_t)nn) : NULL;
-	if (!r.bad && nn && !nodes)
-		r.bad = true;
-	for (size_t i = 0; i < nn && !r.bad; i++) {
-		double q[4];
-		memcpy(q, nodes + 16 * i, 16);
-		if (i)
-			memcpy(q + 2, nodes + 16 * (i - 1), 16);
-		if (!(q[0] >= -180 && q[0] <= 180 && q[1] >= -90 && q[1] <= 90) ||
-		    (i && (q[2] > q[0] || (q[2] == q[0] && q[3] >= q[1]))))
-			r.bad = true;
-	}
-	if (!r.bad) {
-		t->nodes = nn ? nodes : NULL;
-		t->nnodes = (size_t)nn;
 	}
 	if (r.p != r.end)
 		r.bad = true; /* trailing bytes: not an index this code wrote */
@@ -595,10 +573,7 @@ void fl__index_save(const fl_tracker *t)
 		for (size_t k = 0; k < t->atoms[i].ntl; k++)
 			put_u32(&w, (uint32_t)t->atoms[i].tl[k]);
 	}
-	/* the arrangement's nodes (noded trackers), sorted */
-	put_u64(&w, (uint64_t)t->nnodes);
-	if (t->nnodes)
-		put(&w, t->nodes, 16 * t->nnodes);
+
 	if (!w.bad) {
 		char saved[1024];
 		snprintf(saved, sizeof saved, "%s", fl_error_last());

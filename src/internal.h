@@ -172,12 +172,8 @@ struct fl_tracker {
 	fl__atom *atoms;
 	size_t natoms;
 	double total_km2;      /* area of the tracked extent */
-	bool noded;            /* atoms come from the overlay (polygon events), on the grid */
 
 	size_t *tl_pool;       /* all atoms' timelines, one block */
-	const unsigned char *nodes; /* noded trackers: the vertices where 3+ atom edges meet, */
-	size_t nnodes;         /* as (x, y) doubles sorted by x then y (coverage.c) */
-	double *nodes_owned;   /* ... when computed here rather than read from the index */
 	fl__idmap actor_ids, region_ids, event_ids;
 
 	uint64_t source_key;   /* sizes and times of the source files (index.c) */
@@ -208,8 +204,6 @@ const GEOSGeometry *fl__atom_geom(const fl_tracker *t, size_t a);
 /* The coverage union of some atoms (coverage.c), from their WKB when they
  * have no geometry yet; NULL on failure. */
 GEOSGeometry *fl__atoms_union(const fl_tracker *t, const size_t *atoms, size_t n);
-/* The nodes of a noded tracker's arrangement (coverage.c), into t->nodes. */
-fl_status fl__atoms_nodes(fl_tracker *t);
 
 /* Read every layer of a tracker, recording problems in d (continues past
  * bad rows so that `check` can report all of them).  Returns a tracker

@@ -85,7 +85,6 @@ void fl_tracker_free(fl_tracker *t)
 			GEOSGeom_destroy_r(h, t->atoms[i].geom);
 	free(t->atoms);
 	free(t->tl_pool);
-	free(t->nodes_owned);
 	free(t->actor_ids.slot);
 	free(t->region_ids.slot);
 	free(t->event_ids.slot);

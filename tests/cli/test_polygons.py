@@ -451,31 +451,31 @@ LINE = [(30.5, 50.2), (30.52, 50.35), (30.47, 50.5), (30.53, 50.65), (30.5, 50.8
 JITTER = [(1e-9, -1e-9), (-1.3e-9, 0.7e-9), (0.9e-9, 1.2e-9), (-1e-9, -1.1e-9), (1.4e-9, 0.8e-9)]
 
 
-@test("output vertices: the data's own are kept, those the noding left on a straight line are dropped")
-def t_noding_vertices(c):
+@test("holders tile the extent exactly: no overlap, no gap, the data's vertices kept")
+def t_exact_tiling(c):
     w = sq(30, 50, 31, 51)                # densified: a vertex every 0.01 degree, the data's own
     x = Polygon([(30.305, 50.5), (30.705, 50.5), (30.705, 51), (30.305, 51)])  # inside, its top on w's top edge
     t = c.tracker("t", AB, {"w": w, "x": x},
                   ["e1,2020-01-01,,w,B,,baseline,confirmed,test",
                    "e2,2020-02-01,,x,A,B,capture,confirmed,test",
                    "e3,2020-03-01,,x,B,A,capture,confirmed,test"])
-    nodes = {(30.305, 51.0), (30.705, 51.0)}
     own = {(round(px, 7), round(py, 7)) for px, py in w.exterior.coords}
 
     def vertices(g):
         polys = getattr(g, "geoms", [g])
         return {(round(px, 7), round(py, 7)) for p in polys for r in [p.exterior, *p.interiors]
                 for px, py in r.coords}
-    # between e2 and e3 B holds w minus x: the two points are corners of its notch
-    b = shape(by_holder(geojson(c.ok("-d", t, "snapshot", "--by", "actor", "--date", "2020-02-15")))["B"]["geometry"])
-    check(nodes <= vertices(b), "the notch's corners are missing: %s" % sorted(nodes - vertices(b)))
-    # after e3 B holds w again: the top edge is straight through them, and they go
+    h = by_holder(geojson(c.ok("-d", t, "snapshot", "--by", "actor", "--date", "2020-02-15")))
+    a, b = shape(h["A"]["geometry"]), shape(h["B"]["geometry"])
+    check(a.is_valid and b.is_valid, "invalid geometry")
+    check(a.intersection(b).area == 0, "A and B overlap by %g deg²" % a.intersection(b).area)
+    check(abs(a.union(b).area - w.area) < 1e-12, "A and B leave a gap: %g deg²" % (w.area - a.union(b).area))
+    check(own <= vertices(a) | vertices(b), "%d of the data's own vertices were dropped"
+          % len(own - (vertices(a) | vertices(b))))
     b = shape(by_holder(geojson(c.ok("-d", t, "snapshot", "--by", "actor", "--date", "2020-03-15")))["B"]["geometry"])
-    check(b.is_valid, "invalid")
+    check(b.is_valid, "invalid after the recapture")
     check_same_shape(b, w, "B after the recapture", PIECE_TOL)
-    got = vertices(b)
-    check(not nodes & got, "the noding's vertices are still there: %s" % sorted(nodes & got))
-    check(own <= got, "%d of the data's own vertices were dropped" % len(own - got))
+    check(own <= vertices(b), "%d of the data's own vertices were dropped" % len(own - vertices(b)))
 
 
 @test("re-digitised lines 1e-9 deg apart: no sliver pieces (none under 1e-6 km²), 3 pieces, check clean")
