@@ -107,7 +107,8 @@ double fl__wkb_coord(const unsigned char *p, bool big_endian);
 fl_status fl__polygon_changes(GEOSContextHandle_t h, const GEOSGeometry *before,
 			      const GEOSGeometry *after, GEOSGeometry **gain, GEOSGeometry **loss);
 
-/* Run fn(i, ctx, geos) for i in [0, n) on a few threads (parallel.c). */
+/* Run fn(i, ctx, geos) for i in [0, n) on fl_threads() threads (parallel.c). */
+#define FL__MAX_THREADS 64
 typedef void (*fl__task_fn)(size_t i, void *ctx, GEOSContextHandle_t h);
 void fl__parallel_for(size_t n, fl__task_fn fn, void *ctx);
 
@@ -255,6 +256,29 @@ fl_status fl__sink_commit(fl__sink *s);
 /* Finish and hand the bytes to the caller (malloc'd, NUL-terminated). */
 fl_status fl__sink_commit_mem(fl__sink *s, unsigned char **buf, size_t *len);
 void fl__sink_abort(fl__sink *s);
+/* GeoJSON written on several threads (output_parallel.c).  make_layer
+ * creates, in a new GeoJSON dataset, the layer the features belong to. */
+typedef struct fl__geojson_parts {
+	const char *memprefix; /* the parts are memprefix-partN.geojson in /vsimem */
+	unsigned *counter;     /* N, shared by the sink's parts */
+	fl_status (*make_layer)(void *ctx, void *ds, void **lyr);
+	void *ctx;
+} fl__geojson_parts;
+/* Write features f[0, n) (w[i]: the weight of each, its points) into up to
+ * `threads` GeoJSON files at once, cut into contiguous ranges, and append
+ * their features' text to *body (",\n" between features), in order; the
+ * header GDAL wrote before the feature list goes to *header the first time.
+ * The features are not freed. */
+fl_status fl__geojson_parts_write(const fl__geojson_parts *spec, void **f, const size_t *w,
+				  size_t n, int threads, char **body, size_t *blen, size_t *bcap,
+				  char **header, size_t *hlen);
+/* Where the feature list of a GeoJSON file GDAL wrote starts (hlen) and how
+ * long it is (blen); FL_EIO for a layout it does not know. */
+fl_status fl__geojson_body(const unsigned char *buf, size_t len, size_t *hlen, size_t *blen);
+/* The GeoJSON file GDAL wrote for the layer itself (main, len) with the
+ * parts' features (body) after its own: a new malloc'd file in *out. */
+fl_status fl__geojson_join(const unsigned char *main, size_t len, const char *header, size_t hlen,
+			   const char *body, size_t blen, unsigned char **out, size_t *outlen);
 /* Write buf to target whole or not at all: temporary file, fsync, rename. */
 fl_status fl__atomic_write(const char *target, const void *buf, size_t len);
 /* The GEOS geometry of snapshot piece i (belongs to the snapshot). */

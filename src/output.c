@@ -8,6 +8,9 @@
  * (bad geometry, full disk, killed process) therefore never leaves a partial
  * file under the target's name.  Formats with side files (Shapefile's .shx,
  * .dbf, .prj) are moved file by file.
+ *
+ * GeoJSON features are queued and written by GDAL on several threads into
+ * files of their own, then joined in order (output_parallel.c).
  */
 #include <gdal.h>
 #include <ogr_api.h>
@@ -40,7 +43,29 @@ struct fl__sink {
 	size_t nfields;
 	fl__ftype types[64];
 	int index[64];      /* the layer's index of each field (drivers add their own) */
+	/* GeoJSON on several threads: the layer's definition, to make it again
+	 * in each part; the features queued (and their points); the features
+	 * the parts wrote so far, and the header GDAL writes before them */
+	bool batch;
+	char *layer;
+	fl__field *fields;
+	bool has_geometry;
+	OGRFeatureH *queue;
+	size_t *weight;
+	size_t nqueue, capqueue, capweight, qpoints;
+	char *body, *header;
+	size_t blen, bcap, hlen;
+	bool parted;        /* some features went to parts: none may go to the layer itself */
+	unsigned nparts;
 };
+
+/* A queue this full is written out: it bounds the memory the queue holds */
+#define QUEUE_POINTS 2000000
+#define QUEUE_FEATURES 100000
+/* Below this many points one thread writes (a thread costs more than it saves) */
+#define PARALLEL_POINTS 2048
+
+static fl_status flush_queue(fl__sink *s);
 
 static const struct {
 	const char *alias, *driver, *ext;
@@ -106,8 +131,26 @@ static bool text_dates(const char *driver)
 	return !strcmp(driver, "CSV") || !strcmp(driver, "KML") || !strcmp(driver, "LIBKML");
 }
 
-static fl_status create_layer(fl__sink *s, const char *layer, const fl__field *fields,
-			      size_t nfields, bool has_geometry)
+static OGRFieldType field_type(const fl__sink *s, fl__ftype t)
+{
+	switch (t) {
+	case FL__STR: return OFTString;
+	case FL__REAL: return OFTReal;
+	case FL__INT: return OFTInteger64;
+	/* GDAL's CSV and KML drivers write dates as 2020/11/25: keep ISO 8601 text */
+	case FL__DATE: return text_dates(s->driver) ? OFTString : OFTDate;
+	/* Shapefile has no date-time type either: ISO 8601 text keeps the time and offset */
+	case FL__DATETIME:
+		return text_dates(s->driver) || !strcmp(s->driver, "ESRI Shapefile") ? OFTString
+										   : OFTDateTime;
+	case FL__BOOL: return OFTInteger;
+	}
+	return OFTString;
+}
+
+/* Create the layer in ds (the sink's dataset, or a GeoJSON part's). */
+static fl_status layer_in(fl__sink *s, GDALDatasetH ds, const char *layer, const fl__field *fields,
+			  size_t nfields, bool has_geometry, OGRLayerH *out)
 {
 	char **lco = NULL;
 	if (strcmp(s->driver, "GeoJSON") == 0)
@@ -115,43 +158,59 @@ static fl_status create_layer(fl__sink *s, const char *layer, const fl__field *f
 	if (strcmp(s->driver, "CSV") == 0)
 		lco = CSLSetNameValue(lco, "GEOMETRY", "AS_WKT");
 	OGRwkbGeometryType gt = !has_geometry ? wkbNone : s->multi ? wkbMultiPolygon : wkbUnknown;
-	s->lyr = GDALDatasetCreateLayer(s->ds, layer, has_geometry ? s->srs : NULL, gt, lco);
+	OGRLayerH lyr = GDALDatasetCreateLayer(ds, layer, has_geometry ? s->srs : NULL, gt, lco);
 	CSLDestroy(lco);
-	if (!s->lyr)
+	*out = lyr;
+	if (!lyr)
 		return fl__fail(FL_EIO, "GDAL %s: cannot create layer '%s': %s", s->driver, layer,
 				CPLGetLastErrorMsg());
 	if (nfields > sizeof s->types / sizeof s->types[0])
 		return fl__fail(FL_EARG, "too many fields");
-	s->nfields = nfields;
 	for (size_t i = 0; i < nfields; i++) {
-		OGRFieldType ft = OFTString;
-		OGRFieldSubType sub = OFSTNone;
-		switch (fields[i].type) {
-		case FL__STR: ft = OFTString; break;
-		case FL__REAL: ft = OFTReal; break;
-		case FL__INT: ft = OFTInteger64; break;
-		/* GDAL's CSV and KML drivers write dates as 2020/11/25: keep ISO 8601 text */
-		case FL__DATE: ft = text_dates(s->driver) ? OFTString : OFTDate; break;
-		/* Shapefile has no date-time type either: ISO 8601 text keeps the time and offset */
-		case FL__DATETIME:
-			ft = text_dates(s->driver) || !strcmp(s->driver, "ESRI Shapefile") ? OFTString
-											   : OFTDateTime;
-			break;
-		case FL__BOOL: ft = OFTInteger; sub = OFSTBoolean; break;
-		}
-		s->types[i] = fields[i].type;
-		OGRFieldDefnH fd = OGR_Fld_Create(fields[i].name, ft);
-		OGR_Fld_SetSubType(fd, sub);
-		OGRErr err = OGR_L_CreateField(s->lyr, fd, TRUE);
+		OGRFieldDefnH fd = OGR_Fld_Create(fields[i].name, field_type(s, fields[i].type));
+		OGR_Fld_SetSubType(fd, fields[i].type == FL__BOOL ? OFSTBoolean : OFSTNone);
+		OGRErr err = OGR_L_CreateField(lyr, fd, TRUE);
 		OGR_Fld_Destroy(fd);
 		if (err != OGRERR_NONE)
 			return fl__fail(FL_EIO, "GDAL %s: cannot create field '%s': %s", s->driver,
 					fields[i].name, CPLGetLastErrorMsg());
+	}
+	return FL_OK;
+}
+
+/* make_layer of a GeoJSON part (output_parallel.c): the sink's own layer again */
+static fl_status part_layer(void *ctx, void *ds, void **lyr)
+{
+	fl__sink *s = ctx;
+	return layer_in(s, ds, s->layer, s->fields, s->nfields, s->has_geometry, lyr);
+}
+
+static fl_status create_layer(fl__sink *s, const char *layer, const fl__field *fields,
+			      size_t nfields, bool has_geometry)
+{
+	fl_status st = layer_in(s, s->ds, layer, fields, nfields, has_geometry, &s->lyr);
+	if (st)
+		return st;
+	s->nfields = nfields;
+	int total = OGR_FD_GetFieldCount(OGR_L_GetLayerDefn(s->lyr));
+	for (size_t i = 0; i < nfields; i++) {
+		s->types[i] = fields[i].type;
 		/* LIBKML has Name, description, ... already; Shapefile launders names */
-		int n = OGR_FD_GetFieldCount(OGR_L_GetLayerDefn(s->lyr));
 		s->index[i] = OGR_L_FindFieldIndex(s->lyr, fields[i].name, TRUE);
 		if (s->index[i] < 0)
-			s->index[i] = n - 1;
+			s->index[i] = total - (int)nfields + (int)i;
+	}
+	/* GeoJSON: queued, and written on several threads (output_parallel.c) */
+	s->batch = !strcmp(s->driver, "GeoJSON") && has_geometry;
+	if (s->batch) {
+		free(s->layer);
+		free(s->fields);
+		s->layer = fl__strdup(layer);
+		s->fields = malloc((nfields ? nfields : 1) * sizeof *s->fields);
+		if (!s->layer || !s->fields)
+			return fl__fail(FL_ENOMEM, "out of memory");
+		memcpy(s->fields, fields, nfields * sizeof *fields); /* names: static strings */
+		s->has_geometry = has_geometry;
 	}
 	return FL_OK;
 }
@@ -224,7 +283,62 @@ fl_status fl__sink_open(const char *path, const char *format, const char *layer,
 fl_status fl__sink_layer(fl__sink *s, const char *layer, const fl__field *fields, size_t nfields,
 			 bool has_geometry)
 {
-	return create_layer(s, layer, fields, nfields, has_geometry);
+	fl_status st = s->batch ? flush_queue(s) : FL_OK;
+	return st ? st : create_layer(s, layer, fields, nfields, has_geometry);
+}
+
+static void drop_queue(fl__sink *s)
+{
+	for (size_t i = 0; i < s->nqueue; i++)
+		OGR_F_Destroy(s->queue[i]);
+	s->nqueue = 0;
+	s->qpoints = 0;
+}
+
+/* Write the queued features: by one thread into the layer itself while it
+ * is small and nothing went to parts yet, else into parts on several. */
+static fl_status flush_queue(fl__sink *s)
+{
+	if (!s->nqueue)
+		return FL_OK;
+	fl_status st = FL_OK;
+	int threads = fl_threads();
+	if (!s->parted && (threads < 2 || s->nqueue < 2 || s->qpoints < PARALLEL_POINTS)) {
+		for (size_t i = 0; i < s->nqueue && !st; i++)
+			if (OGR_L_CreateFeature(s->lyr, s->queue[i]) != OGRERR_NONE)
+				st = fl__fail(FL_EIO, "GDAL %s: cannot write a feature: %s", s->driver,
+					      CPLGetLastErrorMsg());
+	} else {
+		fl__geojson_parts spec = {s->memdir, &s->nparts, part_layer, s};
+		s->parted = true;
+		st = fl__geojson_parts_write(&spec, s->queue, s->weight, s->nqueue, threads, &s->body,
+					     &s->blen, &s->bcap, &s->header, &s->hlen);
+	}
+	drop_queue(s);
+	return st;
+}
+
+static fl_status enqueue(fl__sink *s, OGRFeatureH f)
+{
+	OGRFeatureH *q = fl__grow(s->queue, &s->capqueue, s->nqueue + 1, sizeof *q);
+	size_t *w = q ? fl__grow(s->weight, &s->capweight, s->nqueue + 1, sizeof *w) : NULL;
+	if (q)
+		s->queue = q;
+	if (w)
+		s->weight = w;
+	if (!q || !w) {
+		OGR_F_Destroy(f);
+		return fl__fail(FL_ENOMEM, "out of memory");
+	}
+	OGRGeometryH g = OGR_F_GetGeometryRef(f);
+	/* about the points (16 bytes each) plus the properties */
+	size_t pts = 1 + (g ? (size_t)OGR_G_WkbSize(g) / 16 : 0);
+	s->queue[s->nqueue] = f;
+	s->weight[s->nqueue++] = pts + s->nfields;
+	s->qpoints += pts;
+	if (s->qpoints >= QUEUE_POINTS || s->nqueue >= QUEUE_FEATURES)
+		return flush_queue(s);
+	return FL_OK;
 }
 
 fl_status fl__sink_add(fl__sink *s, const fl__value *v, GEOSContextHandle_t h, const GEOSGeometry *g)
@@ -272,6 +386,8 @@ fl_status fl__sink_add(fl__sink *s, const fl__value *v, GEOSContextHandle_t h, c
 		free(s->style);
 		s->style = NULL;
 	}
+	if (s->batch)
+		return enqueue(s, f);
 	OGRErr err = OGR_L_CreateFeature(s->lyr, f);
 	OGR_F_Destroy(f);
 	if (err != OGRERR_NONE)
@@ -288,6 +404,10 @@ void fl__sink_style(fl__sink *s, const char *style)
 
 void *fl__sink_dataset(fl__sink *s)
 {
+	/* the caller writes into the dataset itself, in order with the features:
+	 * no queue from here on */
+	if (s->batch && !s->nqueue && !s->parted)
+		s->batch = false; /* (no GeoJSON sink is written this way) */
 	return s->ds;
 }
 
@@ -380,14 +500,40 @@ fl_status fl__atomic_write(const char *target, const void *buf, size_t len)
 	return st;
 }
 
-fl_status fl__sink_commit(fl__sink *s)
+/* Write what is queued, close the dataset, and join the GeoJSON parts into
+ * its file. */
+static fl_status close_dataset(fl__sink *s)
 {
+	fl_status st = s->batch ? flush_queue(s) : FL_OK;
+	if (st)
+		return st;
 	CPLErrorReset();
 	GDALClose(s->ds);
 	s->ds = NULL;
-	fl_status st = FL_OK;
 	if (CPLGetLastErrorType() >= CE_Failure)
-		st = fl__fail(FL_EIO, "GDAL %s: writing failed: %s", s->driver, CPLGetLastErrorMsg());
+		return fl__fail(FL_EIO, "GDAL %s: writing failed: %s", s->driver, CPLGetLastErrorMsg());
+	if (!s->parted)
+		return FL_OK;
+	vsi_l_offset n = 0;
+	const GByte *m = VSIGetMemFileBuffer(s->mempath, &n, FALSE);
+	unsigned char *whole = NULL;
+	size_t len = 0;
+	st = fl__geojson_join(m, (size_t)n, s->header, s->hlen, s->body, s->blen, &whole, &len);
+	if (st)
+		return st;
+	VSIUnlink(s->mempath);
+	VSILFILE *fp = VSIFileFromMemBuffer(s->mempath, whole, len, TRUE);
+	if (!fp) {
+		free(whole);
+		return fl__fail(FL_ENOMEM, "out of memory");
+	}
+	VSIFCloseL(fp);
+	return FL_OK;
+}
+
+fl_status fl__sink_commit(fl__sink *s)
+{
+	fl_status st = close_dataset(s);
 	char **files = st ? NULL : VSIReadDir(s->memdir);
 	if (!st && !s->target) {
 		vsi_l_offset len = 0;
@@ -466,14 +612,9 @@ fl_status fl__sink_commit(fl__sink *s)
 
 fl_status fl__sink_commit_mem(fl__sink *s, unsigned char **buf, size_t *len)
 {
-	CPLErrorReset();
-	GDALClose(s->ds);
-	s->ds = NULL;
-	fl_status st = FL_OK;
 	*buf = NULL;
 	*len = 0;
-	if (CPLGetLastErrorType() >= CE_Failure)
-		st = fl__fail(FL_EIO, "GDAL %s: writing failed: %s", s->driver, CPLGetLastErrorMsg());
+	fl_status st = close_dataset(s);
 	if (!st) {
 		vsi_l_offset n = 0;
 		GByte *mem = VSIGetMemFileBuffer(s->mempath, &n, FALSE);
@@ -501,6 +642,13 @@ void fl__sink_abort(fl__sink *s)
 		VSIRmdirRecursive(s->memdir);
 	if (s->srs)
 		OSRDestroySpatialReference(s->srs);
+	drop_queue(s);
+	free(s->queue);
+	free(s->weight);
+	free(s->layer);
+	free(s->fields);
+	free(s->body);
+	free(s->header);
 	free(s->style);
 	free(s->target);
 	free(s->memdir);

@@ -15,4 +15,10 @@
 #include "frontline/store.h"
 #define FL_VERSION_STRING_MAX 32
 FL_API const char *fl_version(void);
+/* How many threads the library may use for one call (imports, writing
+ * GeoJSON): 0 (the default) = one per CPU this process may run on, at most
+ * 8; 1 = none besides the caller's.  Out of range (n < 0 or n > 64): FL_EARG.
+ * Output is the same, byte for byte, whatever the number. */
+FL_API fl_status fl_set_threads(int n);
+FL_API int fl_threads(void);
 #endif

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "cli.h"
 
@@ -29,12 +30,32 @@ static const char usage[] =
 	"options:\n"
 	"  -d, --tracker PATH  tracker folder or GeoPackage (default: $FRONTLINE_TRACKER,\n"
 	"                      else the shipped geodata/karabakh)\n"
+	"  -j, --threads N     threads for one command (imports, GeoJSON output): 0 = one\n"
+	"                      per CPU, at most 8 (default: $FRONTLINE_THREADS, else 0);\n"
+	"                      the output is the same whatever N\n"
 	"  -h, --help          this help; 'frontline COMMAND --help' for a command\n"
 	"  --version           print the version\n";
+
+/* -j N or $FRONTLINE_THREADS (what names the value, for the error) */
+static int set_threads(const char *what, const char *v)
+{
+	char *end = NULL;
+	errno = 0;
+	long n = strtol(v, &end, 10);
+	if (*v < '0' || *v > '9' || *end || errno || n < 0 || n > 64 || fl_set_threads((int)n)) {
+		cli_error("%s: expected a whole number of threads from 0 (one per CPU) to 64, "
+			  "got '%s'", what, v);
+		return 2;
+	}
+	return 0;
+}
 
 static int run(int argc, char **argv)
 {
 	cli_global g = {NULL, argv[0]};
+	const char *env = getenv("FRONTLINE_THREADS");
+	if (env && *env && set_threads("FRONTLINE_THREADS", env)) /* set but empty: unset */
+		return 2;
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
@@ -52,6 +73,16 @@ static int run(int argc, char **argv)
 			g.tracker = argv[i];
 		} else if (!strncmp(a, "--tracker=", 10)) {
 			g.tracker = a + 10;
+		} else if (!strcmp(a, "-j") || !strcmp(a, "--threads")) {
+			if (++i >= argc) {
+				cli_error("%s needs a number", a);
+				return 2;
+			}
+			if (set_threads(a, argv[i]))
+				return 2;
+		} else if (!strncmp(a, "--threads=", 10)) {
+			if (set_threads("--threads", a + 10))
+				return 2;
 		} else {
 			cli_error("unknown option '%s'\n\n%s", a, usage);
 			return 2;

@@ -1,0 +1,180 @@
+/*
+ * test_output.c: GeoJSON written on several threads (src/output_parallel.c):
+ * the join of the parts GDAL writes, the layouts it refuses, and sinks that
+ * must give the same bytes on one thread and on several.
+ */
+#include <gdal.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "internal.h"
+
+#define HEAD "{\n\"type\": \"FeatureCollection\",\n\"name\": \"control\",\n\"features\": [\n"
+#define TAIL "\n]\n}\n"
+#define F1 "{ \"type\": \"Feature\", \"properties\": { \"id\": \"a\" }, \"geometry\": null }"
+#define F2 "{ \"type\": \"Feature\", \"properties\": { \"id\": \"b\" }, \"geometry\": null }"
+
+static void body_of(const char *text, fl_status want, size_t want_h, size_t want_b)
+{
+	size_t h = 99, b = 99;
+	fl_status st = fl__geojson_body((const unsigned char *)text, strlen(text), &h, &b);
+	assert_int_equal(st, want);
+	if (!st) {
+		assert_int_equal(h, want_h);
+		assert_int_equal(b, want_b);
+	} else {
+		assert_non_null(strstr(fl_error_last(), "layout"));
+	}
+}
+
+static void test_body(void **state)
+{
+	(void)state;
+	const size_t hl = strlen(HEAD);
+	body_of(HEAD TAIL, FL_OK, hl, 0);
+	body_of(HEAD F1 TAIL, FL_OK, hl, strlen(F1));
+	body_of(HEAD F1 ",\n" F2 TAIL, FL_OK, hl, strlen(F1 ",\n" F2));
+	/* layouts it does not know are refused, not guessed at */
+	body_of("", FL_EIO, 0, 0);
+	body_of("{\"type\": \"FeatureCollection\", \"features\": []}", FL_EIO, 0, 0);
+	body_of(HEAD F1 "\n]}", FL_EIO, 0, 0);
+	body_of(HEAD F1 "\n]\n}\n\n", FL_EIO, 0, 0);
+	body_of("\"features\": [\n", FL_EIO, 0, 0);
+}
+
+static void join_is(const char *main, const char *header, const char *body, const char *want)
+{
+	unsigned char *out = NULL;
+	size_t n = 0;
+	fl_status st = fl__geojson_join((const unsigned char *)main, strlen(main), header,
+					header ? strlen(header) : 0, body, strlen(body), &out, &n);
+	if (!want) {
+		assert_int_equal(st, FL_EIO);
+		assert_null(out);
+		return;
+	}
+	assert_int_equal(st, FL_OK);
+	assert_int_equal(n, strlen(want));
+	assert_memory_equal(out, want, n);
+	assert_int_equal(out[n], 0);
+	free(out);
+}
+
+static void test_join(void **state)
+{
+	(void)state;
+	/* the layer itself empty: the parts' features alone */
+	join_is(HEAD TAIL, HEAD, F1 ",\n" F2, HEAD F1 ",\n" F2 TAIL);
+	/* the layer's own features first, then the parts' */
+	join_is(HEAD F1 TAIL, HEAD, F2, HEAD F1 ",\n" F2 TAIL);
+	join_is(HEAD F1 TAIL, HEAD, "", HEAD F1 TAIL);
+	join_is(HEAD TAIL, HEAD, "", HEAD TAIL);
+	/* a part's header unlike the layer's (another name): refused */
+	join_is(HEAD TAIL, "{\n\"type\": \"FeatureCollection\",\n\"name\": \"other\",\n\"features\": [\n",
+		F1, NULL);
+	join_is("{}", HEAD, F1, NULL);
+}
+
+/* n squares of `sides` vertices each (as circles), written as GeoJSON on
+ * `threads` threads; returns the file. */
+static unsigned char *write_squares(int threads, size_t n, int sides, size_t *len)
+{
+	assert_int_equal(fl_set_threads(threads), FL_OK);
+	static const fl__field fields[] = {{"id", FL__STR}, {"area_km2", FL__REAL}, {"since", FL__DATE},
+					   {"partial", FL__BOOL}};
+	fl__sink *k = NULL;
+	assert_int_equal(fl__sink_open(NULL, "GeoJSON", "control", fields, 4, true, &k), FL_OK);
+	GEOSContextHandle_t h = GEOS_init_r();
+	for (size_t i = 0; i < n; i++) {
+		double cx = (double)(i % 100) * 0.01, cy = (double)(i / 100) * 0.01;
+		GEOSCoordSequence *cs = GEOSCoordSeq_create_r(h, (unsigned)sides + 1, 2);
+		for (int v = 0; v <= sides; v++) {
+			double a = 2 * 3.141592653589793 * (v % sides) / sides;
+			GEOSCoordSeq_setXY_r(h, cs, (unsigned)v, cx + 0.004 * cos(a), cy + 0.004 * sin(a));
+		}
+		GEOSGeometry *ring = GEOSGeom_createLinearRing_r(h, cs);
+		GEOSGeometry *poly = GEOSGeom_createPolygon_r(h, ring, NULL, 0);
+		char id[32];
+		snprintf(id, sizeof id, "s%zu", i);
+		fl__value v[4] = {{.s = id}, {.d = (double)i / 7}, {.t = (fl_instant)i * 86400}, {.i = (long long)(i & 1)}};
+		if (i % 13 == 5)
+			v[1].null = true;
+		assert_int_equal(fl__sink_add(k, v, h, i % 17 == 3 ? NULL : poly), FL_OK);
+		GEOSGeom_destroy_r(h, poly);
+	}
+	GEOS_finish_r(h);
+	unsigned char *buf = NULL;
+	assert_int_equal(fl__sink_commit_mem(k, &buf, len), FL_OK);
+	assert_int_equal(fl_set_threads(0), FL_OK);
+	return buf;
+}
+
+static void same_bytes(size_t n, int sides)
+{
+	size_t l1 = 0;
+	unsigned char *one = write_squares(1, n, sides, &l1);
+	/* a feature per line, in order */
+	size_t lines = 0;
+	for (size_t i = 0; i < l1; i++)
+		lines += one[i] == '\n';
+	assert_int_equal(lines, n ? n + 6 : 7); /* 4 lines of header, 3 of end */
+	if (n)
+		assert_non_null(strstr((char *)one, "\"id\": \"s0\""));
+	for (int t = 2; t <= 5; t += 3) {
+		size_t lt = 0;
+		unsigned char *many = write_squares(t, n, sides, &lt);
+		assert_int_equal(lt, l1);
+		assert_memory_equal(many, one, l1);
+		free(many);
+	}
+	free(one);
+}
+
+static void test_same_bytes(void **state)
+{
+	(void)state;
+	same_bytes(0, 8);
+	same_bytes(1, 3000);     /* one feature, many points: one thread */
+	same_bytes(3, 8);        /* few points: one thread writes into the layer */
+	same_bytes(2000, 12);    /* in parts */
+	same_bytes(7, 1000);     /* a few heavy features */
+}
+
+/* More features than the queue holds: it is written several times, each
+ * time in parts, and the parts follow each other in order. */
+static void test_queue_flushed_twice(void **state)
+{
+	(void)state;
+	same_bytes(100000 + 1500, 4);
+}
+
+static void test_threads_setting(void **state)
+{
+	(void)state;
+	assert_int_equal(fl_set_threads(-1), FL_EARG);
+	assert_int_equal(fl_set_threads(65), FL_EARG);
+	assert_non_null(strstr(fl_error_last(), "65"));
+	assert_int_equal(fl_set_threads(3), FL_OK);
+	assert_int_equal(fl_threads(), 3);
+	assert_int_equal(fl_set_threads(0), FL_OK);
+	assert_true(fl_threads() >= 1 && fl_threads() <= 8);
+}
+
+int main(void)
+{
+	GDALAllRegister();
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_body),
+		cmocka_unit_test(test_join),
+		cmocka_unit_test(test_same_bytes),
+		cmocka_unit_test(test_queue_flushed_twice),
+		cmocka_unit_test(test_threads_setting),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
