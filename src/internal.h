@@ -107,8 +107,9 @@ double fl__wkb_coord(const unsigned char *p, bool big_endian);
 fl_status fl__polygon_changes(GEOSContextHandle_t h, const GEOSGeometry *before,
 			      const GEOSGeometry *after, GEOSGeometry **gain, GEOSGeometry **loss);
 
-/* Run fn(i, ctx, geos) for i in [0, n) on fl_threads() threads (parallel.c). */
+/* The most threads fl_set_threads() accepts. */
 #define FL__MAX_THREADS 64
+/* Run fn(i, ctx, geos) for i in [0, n) on fl_threads() threads (parallel.c). */
 typedef void (*fl__task_fn)(size_t i, void *ctx, GEOSContextHandle_t h);
 void fl__parallel_for(size_t n, fl__task_fn fn, void *ctx);
 
@@ -242,6 +243,7 @@ typedef struct fl__sink fl__sink;
 fl_status fl__sink_open(const char *path, const char *format, const char *layer,
 			const fl__field *fields, size_t nfields, bool has_geometry,
 			fl__sink **out);
+/* (fields' names must outlive the sink: static strings.) */
 /* Add another layer to the same dataset (formats that hold several). */
 fl_status fl__sink_layer(fl__sink *s, const char *layer, const fl__field *fields,
 			 size_t nfields, bool has_geometry);
@@ -275,6 +277,8 @@ fl_status fl__geojson_parts_write(const fl__geojson_parts *spec, void **f, const
 /* Where the feature list of a GeoJSON file GDAL wrote starts (hlen) and how
  * long it is (blen); FL_EIO for a layout it does not know. */
 fl_status fl__geojson_body(const unsigned char *buf, size_t len, size_t *hlen, size_t *blen);
+/* How many parts this process wrote so far (for the tests). */
+unsigned long fl__geojson_parts_written(void);
 /* The GeoJSON file GDAL wrote for the layer itself (main, len) with the
  * parts' features (body) after its own: a new malloc'd file in *out. */
 fl_status fl__geojson_join(const unsigned char *main, size_t len, const char *header, size_t hlen,

@@ -57,6 +57,8 @@ struct fl__sink {
 	size_t blen, bcap, hlen;
 	bool parted;        /* some features went to parts: none may go to the layer itself */
 	unsigned nparts;
+	unsigned char *joined; /* after close_dataset: the file, the parts joined in (malloc'd) */
+	size_t joined_len;
 };
 
 /* A queue this full is written out: it bounds the memory the queue holds */
@@ -153,6 +155,9 @@ static fl_status layer_in(fl__sink *s, GDALDatasetH ds, const char *layer, const
 			  size_t nfields, bool has_geometry, OGRLayerH *out)
 {
 	char **lco = NULL;
+	/* GeoJSON: nothing here may depend on the features before (no
+	 * ID_GENERATE, no WRITE_BBOX): the parts of output_parallel.c are
+	 * layers of their own made with these same options */
 	if (strcmp(s->driver, "GeoJSON") == 0)
 		lco = CSLSetNameValue(lco, "RFC7946", "YES");
 	if (strcmp(s->driver, "CSV") == 0)
@@ -295,28 +300,46 @@ static void drop_queue(fl__sink *s)
 	s->qpoints = 0;
 }
 
+/* The queued features into the layer itself, by this thread. */
+static fl_status write_queue_here(fl__sink *s)
+{
+	fl_status st = FL_OK;
+	for (size_t i = 0; i < s->nqueue && !st; i++)
+		if (OGR_L_CreateFeature(s->lyr, s->queue[i]) != OGRERR_NONE)
+			st = fl__fail(FL_EIO, "GDAL %s: cannot write a feature: %s", s->driver,
+				      CPLGetLastErrorMsg());
+	drop_queue(s);
+	return st;
+}
+
 /* Write the queued features: by one thread into the layer itself while it
  * is small and nothing went to parts yet, else into parts on several. */
 static fl_status flush_queue(fl__sink *s)
 {
 	if (!s->nqueue)
 		return FL_OK;
-	fl_status st = FL_OK;
 	int threads = fl_threads();
-	if (!s->parted && (threads < 2 || s->nqueue < 2 || s->qpoints < PARALLEL_POINTS)) {
-		for (size_t i = 0; i < s->nqueue && !st; i++)
-			if (OGR_L_CreateFeature(s->lyr, s->queue[i]) != OGRERR_NONE)
-				st = fl__fail(FL_EIO, "GDAL %s: cannot write a feature: %s", s->driver,
-					      CPLGetLastErrorMsg());
-	} else {
-		fl__geojson_parts spec = {s->memdir, &s->nparts, part_layer, s};
-		s->parted = true;
-		st = fl__geojson_parts_write(&spec, s->queue, s->weight, s->nqueue, threads, &s->body,
-					     &s->blen, &s->bcap, &s->header, &s->hlen);
+	if (!s->parted && (threads < 2 || s->nqueue < 2 || s->qpoints < PARALLEL_POINTS))
+		return write_queue_here(s);
+	fl__geojson_parts spec = {s->memdir, &s->nparts, part_layer, s};
+	fl_status st = fl__geojson_parts_write(&spec, (void **)s->queue, s->weight, s->nqueue, threads,
+					       &s->body, &s->blen, &s->bcap, &s->header, &s->hlen);
+	if (st && !s->parted) {
+		/* the first parts failed (a GDAL whose GeoJSON layout the join does
+		 * not know, no memory for a thread's copy, ...): this thread writes
+		 * everything into the layer instead, as without threads; a feature
+		 * GDAL cannot write fails again there, with its own message */
+		free(s->header), free(s->body);
+		s->header = s->body = NULL;
+		s->hlen = s->blen = s->bcap = 0;
+		s->batch = false;
+		return write_queue_here(s);
 	}
+	s->parted = true;
 	drop_queue(s);
 	return st;
 }
+
 
 static fl_status enqueue(fl__sink *s, OGRFeatureH f)
 {
@@ -405,9 +428,13 @@ void fl__sink_style(fl__sink *s, const char *style)
 void *fl__sink_dataset(fl__sink *s)
 {
 	/* the caller writes into the dataset itself, in order with the features:
-	 * no queue from here on */
-	if (s->batch && !s->nqueue && !s->parted)
-		s->batch = false; /* (no GeoJSON sink is written this way) */
+	 * no queue from here on (no GeoJSON sink is written this way; with parts
+	 * already written, what it writes would come before them) */
+	if (s->batch && !s->parted) {
+		if (write_queue_here(s))
+			return NULL;
+		s->batch = false;
+	}
 	return s->ds;
 }
 
@@ -516,19 +543,22 @@ static fl_status close_dataset(fl__sink *s)
 		return FL_OK;
 	vsi_l_offset n = 0;
 	const GByte *m = VSIGetMemFileBuffer(s->mempath, &n, FALSE);
-	unsigned char *whole = NULL;
-	size_t len = 0;
-	st = fl__geojson_join(m, (size_t)n, s->header, s->hlen, s->body, s->blen, &whole, &len);
-	if (st)
-		return st;
-	VSIUnlink(s->mempath);
-	VSILFILE *fp = VSIFileFromMemBuffer(s->mempath, whole, len, TRUE);
-	if (!fp) {
-		free(whole);
-		return fl__fail(FL_ENOMEM, "out of memory");
+	st = fl__geojson_join(m, (size_t)n, s->header, s->hlen, s->body, s->blen, &s->joined,
+			      &s->joined_len);
+	free(s->body);
+	s->body = NULL;
+	s->blen = s->bcap = 0;
+	return st;
+}
+
+/* The bytes of the dataset's file mem: the joined file for the main one. */
+static const GByte *file_bytes(fl__sink *s, const char *mem, vsi_l_offset *len)
+{
+	if (s->joined && !strcmp(mem, s->mempath)) {
+		*len = s->joined_len;
+		return s->joined;
 	}
-	VSIFCloseL(fp);
-	return FL_OK;
+	return VSIGetMemFileBuffer(mem, len, FALSE);
 }
 
 fl_status fl__sink_commit(fl__sink *s)
@@ -537,7 +567,7 @@ fl_status fl__sink_commit(fl__sink *s)
 	char **files = st ? NULL : VSIReadDir(s->memdir);
 	if (!st && !s->target) {
 		vsi_l_offset len = 0;
-		GByte *buf = VSIGetMemFileBuffer(s->mempath, &len, FALSE);
+		const GByte *buf = file_bytes(s, s->mempath, &len);
 		if (buf && (fwrite(buf, 1, (size_t)len, stdout) != (size_t)len || fflush(stdout)))
 			st = fl__fail(FL_EIO, "stdout: write failed: %s", strerror(errno));
 	} else if (!st && is_stream(s->target)) {
@@ -546,7 +576,7 @@ fl_status fl__sink_commit(fl__sink *s)
 		for (size_t i = 0; files && files[i]; i++)
 			nf += strcmp(files[i], ".") && strcmp(files[i], "..");
 		vsi_l_offset len = 0;
-		GByte *buf = VSIGetMemFileBuffer(s->mempath, &len, FALSE);
+		const GByte *buf = file_bytes(s, s->mempath, &len);
 		if (nf != 1 || !buf)
 			st = fl__fail(FL_EARG, "%s: %s writes %zu files: it cannot go to a device or pipe",
 				      s->target, s->driver, nf);
@@ -579,7 +609,7 @@ fl_status fl__sink_commit(fl__sink *s)
 			char *mem = fl__printf("%s/%s", s->memdir, files[i]);
 			char *t = fl__printf("%s.tmp-%ld", d, (long)getpid());
 			vsi_l_offset len = 0;
-			GByte *buf = VSIGetMemFileBuffer(mem, &len, FALSE);
+			const GByte *buf = file_bytes(s, mem, &len);
 			st = write_temp(t, d, buf, (size_t)len);
 			free(mem);
 			if (st) {
@@ -615,7 +645,11 @@ fl_status fl__sink_commit_mem(fl__sink *s, unsigned char **buf, size_t *len)
 	*buf = NULL;
 	*len = 0;
 	fl_status st = close_dataset(s);
-	if (!st) {
+	if (!st && s->joined) {
+		/* already a malloc'd, NUL-terminated copy: handed over */
+		*buf = s->joined, *len = s->joined_len;
+		s->joined = NULL;
+	} else if (!st) {
 		vsi_l_offset n = 0;
 		GByte *mem = VSIGetMemFileBuffer(s->mempath, &n, FALSE);
 		*buf = malloc((size_t)n + 1);
@@ -649,6 +683,7 @@ void fl__sink_abort(fl__sink *s)
 	free(s->fields);
 	free(s->body);
 	free(s->header);
+	free(s->joined);
 	free(s->style);
 	free(s->target);
 	free(s->memdir);

@@ -26,6 +26,8 @@
  * this line and the end below (see the comment at the top) */
 static const char list_open[] = "\"features\": [\n";
 static const char list_end[] = "\n]\n}\n";
+/* where the feature list must have started: layer names are short words */
+#define HEADER_MAX 4096
 static const char unknown_layout[] = "GDAL GeoJSON: the file GDAL wrote has a layout this version "
 				     "of frontline does not know (set threads to 1)";
 
@@ -34,7 +36,7 @@ fl_status fl__geojson_body(const unsigned char *buf, size_t len, size_t *hlen, s
 	const size_t ol = sizeof list_open - 1, el = sizeof list_end - 1;
 	const unsigned char *p = NULL;
 	/* the header is short and holds no user text but the layer's name */
-	for (size_t i = 0; i + ol <= len && i < 4096; i++)
+	for (size_t i = 0; i + ol <= len && i < HEADER_MAX; i++)
 		if (buf[i] == '"' && memcmp(buf + i, list_open, ol) == 0) {
 			p = buf + i + ol;
 			break;
@@ -46,9 +48,16 @@ fl_status fl__geojson_body(const unsigned char *buf, size_t len, size_t *hlen, s
 	return FL_OK;
 }
 
+static unsigned long parts_written;
+
+unsigned long fl__geojson_parts_written(void)
+{
+	return __atomic_load_n(&parts_written, __ATOMIC_SEQ_CST);
+}
+
 typedef struct part {
 	const fl__geojson_parts *spec;
-	OGRFeatureH *f;
+	void **f;           /* OGRFeatureH */
 	unsigned char *buf; /* the whole file GDAL wrote (VSIFree) */
 	char *err;
 	size_t n, len, hlen, blen;
@@ -67,11 +76,15 @@ static void *write_part(void *arg)
 	char *path = fl__printf("%s-part%u.geojson", spec->memprefix, p->id);
 	GDALDriverH drv = GDALGetDriverByName("GeoJSON");
 	GDALDatasetH ds = path && drv ? GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL) : NULL;
+	if (!path) {
+		p->st = fl__fail(FL_ENOMEM, "out of memory");
+		goto done;
+	}
 	if (!ds) {
 		p->st = fl__fail(FL_EIO, "GDAL GeoJSON: cannot create output: %s", CPLGetLastErrorMsg());
 		goto done;
 	}
-	OGRLayerH lyr = NULL;
+	void *lyr = NULL;
 	p->st = spec->make_layer(spec->ctx, ds, &lyr);
 	for (size_t i = 0; !p->st && i < p->n; i++)
 		if (OGR_L_CreateFeature(lyr, p->f[i]) != OGRERR_NONE)
@@ -88,6 +101,8 @@ static void *write_part(void *arg)
 		p->st = fl__fail(FL_EIO, "GDAL GeoJSON: the output vanished");
 	if (!p->st)
 		p->st = fl__geojson_body(p->buf, p->len, &p->hlen, &p->blen);
+	if (!p->st)
+		__atomic_add_fetch(&parts_written, 1, __ATOMIC_SEQ_CST);
 done:
 	if (p->st)
 		p->err = fl__strdup(fl_error_last());
@@ -96,10 +111,12 @@ done:
 	return NULL;
 }
 
-fl_status fl__geojson_parts_write(const fl__geojson_parts *spec, OGRFeatureH *f, const size_t *w,
+fl_status fl__geojson_parts_write(const fl__geojson_parts *spec, void **f, const size_t *w,
 				  size_t n, int threads, char **body, size_t *blen, size_t *bcap,
 				  char **header, size_t *hlen)
 {
+	if (!n)
+		return FL_OK;
 	size_t nt = threads > 1 ? (size_t)threads : 1;
 	if (nt > n)
 		nt = n ? n : 1;
@@ -122,8 +139,7 @@ fl_status fl__geojson_parts_write(const fl__geojson_parts *spec, OGRFeatureH *f,
 		while (to < last && (k + 1 == nt || acc + (double)w[to] / 2 < goal));
 		if (k + 1 == nt)
 			to = n;
-		parts[k] = (part){.spec = spec, .f = f + from, .n = to - from,
-				  .id = __atomic_fetch_add(spec->counter, 1, __ATOMIC_SEQ_CST)};
+		parts[k] = (part){.spec = spec, .f = f + from, .n = to - from, .id = (*spec->counter)++};
 		from = to;
 	}
 	pthread_t th[FL__MAX_THREADS];

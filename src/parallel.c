@@ -22,7 +22,7 @@ static int threads_setting;
 fl_status fl_set_threads(int n)
 {
 	if (n < 0 || n > FL__MAX_THREADS)
-		return fl__fail(FL_EARG, "threads: %d is out of range (0 = one per CPU, else 1-%d)", n,
+		return fl__fail(FL_EARG, "%d threads: out of range (0 = one per CPU, else 1 to %d)", n,
 				FL__MAX_THREADS);
 	__atomic_store_n(&threads_setting, n, __ATOMIC_SEQ_CST);
 	return FL_OK;
@@ -33,11 +33,14 @@ int fl_threads(void)
 	int n = __atomic_load_n(&threads_setting, __ATOMIC_SEQ_CST);
 	if (n > 0)
 		return n;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+#ifdef __linux__
 	/* the CPUs of this process's affinity mask (taskset, cpusets), not of the machine */
 	cpu_set_t set;
 	CPU_ZERO(&set);
-	long cpus = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set)
-							       : sysconf(_SC_NPROCESSORS_ONLN);
+	if (sched_getaffinity(0, sizeof set, &set) == 0)
+		cpus = CPU_COUNT(&set);
+#endif
 	if (cpus < 1)
 		cpus = 1;
 	return cpus > 8 ? 8 : (int)cpus;

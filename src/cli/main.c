@@ -4,6 +4,8 @@
  * parses arguments, calls the library, and prints.
  */
 #include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,9 +44,12 @@ static int set_threads(const char *what, const char *v)
 	char *end = NULL;
 	errno = 0;
 	long n = strtol(v, &end, 10);
-	if (*v < '0' || *v > '9' || *end || errno || n < 0 || n > 64 || fl_set_threads((int)n)) {
-		cli_error("%s: expected a whole number of threads from 0 (one per CPU) to 64, "
-			  "got '%s'", what, v);
+	if (*v < '0' || *v > '9' || *end || errno || n > INT_MAX) {
+		cli_error("%s: expected a whole number of threads (0 = one per CPU), got '%s'", what, v);
+		return 2;
+	}
+	if (fl_set_threads((int)n)) {
+		cli_error("%s: %s", what, fl_error_last());
 		return 2;
 	}
 	return 0;
@@ -53,9 +58,7 @@ static int set_threads(const char *what, const char *v)
 static int run(int argc, char **argv)
 {
 	cli_global g = {NULL, argv[0]};
-	const char *env = getenv("FRONTLINE_THREADS");
-	if (env && *env && set_threads("FRONTLINE_THREADS", env)) /* set but empty: unset */
-		return 2;
+	bool threads_given = false;
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
@@ -80,9 +83,11 @@ static int run(int argc, char **argv)
 			}
 			if (set_threads(a, argv[i]))
 				return 2;
+			threads_given = true;
 		} else if (!strncmp(a, "--threads=", 10)) {
 			if (set_threads("--threads", a + 10))
 				return 2;
+			threads_given = true;
 		} else {
 			cli_error("unknown option '%s'\n\n%s", a, usage);
 			return 2;
@@ -92,6 +97,10 @@ static int run(int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
+	/* the variable, unless -j said otherwise (set but empty: unset) */
+	const char *env = getenv("FRONTLINE_THREADS");
+	if (!threads_given && env && *env && set_threads("FRONTLINE_THREADS", env))
+		return 2;
 	const char *cmd = argv[i];
 	int sub_argc = argc - i;
 	char **sub_argv = argv + i;

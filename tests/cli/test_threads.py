@@ -133,15 +133,18 @@ def t_bad(tmp):
     out = os.path.join(tmp, "never.geojson")
     base = ["-d", KARABAKH, "snapshot", "--date", "2020-11-25", "-o", out]
     for v in ["x", "-1", "65", "", "2.5", "1e3", " 2"]:
-        run_fail(["-j", v] + base, tmp, ["-j", "'%s'" % v], code=2)
-        run_fail(["--threads=" + v] + base, tmp, ["--threads"], code=2)
+        run_fail(["-j", v] + base, tmp, ["-j: ", v], code=2)
+        run_fail(["--threads=" + v] + base, tmp, ["--threads: ", v], code=2)
         if v:  # set but empty is unset
-            run_fail(base, tmp, ["FRONTLINE_THREADS", "'%s'" % v], code=2, env={"FRONTLINE_THREADS": v})
+            run_fail(base, tmp, ["FRONTLINE_THREADS: ", v], code=2, env={"FRONTLINE_THREADS": v})
         check(not os.path.exists(out), "%s written after a bad thread count %r" % (out, v))
     run_fail(["-d", KARABAKH, "-j"], tmp, ["-j needs a number"], code=2)
-    # 0 is one per CPU; the variable is overridden by -j
-    p = run(["-j", "0"] + base, tmp, env={"FRONTLINE_THREADS": "3"})
+    run_fail(["-j", "65"] + base, tmp, ["-j: 65 threads: out of range (0 = one per CPU, else 1 to 64)"])
+    # 0 is one per CPU; -j overrides the variable, even a bad one; --help needs neither
+    p = run(["-j", "0"] + base, tmp, env={"FRONTLINE_THREADS": "x"})
     check(p.returncode == 0 and os.path.exists(out), "-j 0 failed\n" + describe(p))
+    p = run(["--help"], tmp, env={"FRONTLINE_THREADS": "x"})
+    check(p.returncode == 0 and "--threads" in p.stdout, "--help with a bad $FRONTLINE_THREADS\n" + describe(p))
 
 
 if __name__ == "__main__":
