@@ -328,5 +328,8 @@ fl_status fl__atoms_build(fl_tracker *t, fl__diags *d)
 	for (size_t i = 0; i < t->nevents; i++)
 		polygons |= t->events[i].pub.has_polygon != 0;
 	fl_status st = polygons ? build_overlay(t, d) : build_from_regions(t);
+	/* the overlay's faces are noded together: they meet vertex for vertex;
+	 * regions as drawn are checked when first joined (fl__coverage_of) */
+	t->coverage = polygons ? FL__COVERAGE_CLEAN : FL__COVERAGE_UNKNOWN;
 	return st ? st : fl__atoms_timelines(t);
 }

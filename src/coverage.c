@@ -476,16 +476,11 @@ GEOSGeometry *fl__coverage_union_fast(GEOSContextHandle_t h, GEOSGeometry *const
 	return r;
 }
 
-GEOSGeometry *fl__atoms_union(const fl_tracker *t, const size_t *atoms, size_t n)
+/* Edge cancelling straight from the index's WKB where the atom has no
+ * geometry yet; NULL where the atoms are no clean coverage. */
+static GEOSGeometry *atoms_union_fast(const fl_tracker *t, const size_t *atoms, size_t n)
 {
 	GEOSContextHandle_t h = t->geos;
-	if (n == 1) {
-		const fl__atom *a = &t->atoms[atoms[0]];
-		if (a->geom)
-			return GEOSGeom_clone_r(h, a->geom);
-		return fl__geos_from_wkb(h, a->wkb, a->wkblen);
-	}
-	/* edge cancelling straight from the index's WKB where the atom has no geometry yet */
 	cov c = {0};
 	size_t coords = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -506,6 +501,46 @@ GEOSGeometry *fl__atoms_union(const fl_tracker *t, const size_t *atoms, size_t n
 			r = assemble(&c, h);
 	}
 	cov_free(&c);
+	return r;
+}
+
+unsigned char fl__coverage_of(const fl_tracker *t)
+{
+	if (t->coverage != FL__COVERAGE_UNKNOWN)
+		return t->coverage;
+	/* T-junctions leave a shared border's edges uncancelled on both sides:
+	 * the union of everything then has rings along rings (invalid), or a
+	 * ring of no area (refused by the fast path) */
+	unsigned char cv = FL__COVERAGE_CLEAN;
+	if (t->natoms > 1) {
+		size_t *all = malloc(t->natoms * sizeof *all);
+		GEOSGeometry *u = NULL;
+		if (all) {
+			for (size_t i = 0; i < t->natoms; i++)
+				all[i] = i;
+			u = atoms_union_fast(t, all, t->natoms);
+		}
+		if (!u || GEOSisValid_r(t->geos, u) != 1)
+			cv = FL__COVERAGE_LOOSE;
+		if (u)
+			GEOSGeom_destroy_r(t->geos, u);
+		free(all);
+	}
+	((fl_tracker *)t)->coverage = cv; /* a cache filled on demand, as atoms' geometries */
+	return cv;
+}
+
+GEOSGeometry *fl__atoms_union(const fl_tracker *t, const size_t *atoms, size_t n)
+{
+	GEOSContextHandle_t h = t->geos;
+	if (n == 1) {
+		const fl__atom *a = &t->atoms[atoms[0]];
+		if (a->geom)
+			return GEOSGeom_clone_r(h, a->geom);
+		return fl__geos_from_wkb(h, a->wkb, a->wkblen);
+	}
+	bool loose = fl__coverage_of(t) == FL__COVERAGE_LOOSE;
+	GEOSGeometry *r = loose ? NULL : atoms_union_fast(t, atoms, n);
 	if (r)
 		return r;
 	/* no clean coverage: GEOS, on the atoms' geometries */
@@ -517,7 +552,22 @@ GEOSGeometry *fl__atoms_union(const fl_tracker *t, const size_t *atoms, size_t n
 			free(parts);
 			return NULL;
 		}
-	r = fl__coverage_union(h, parts, n);
+	if (!loose) {
+		r = fl__coverage_union(h, parts, n);
+	} else {
+		/* borders with different vertices on each side: only an overlay
+		 * joins them (GEOS's coverage union assumes they match) */
+		GEOSGeometry **c = malloc((n + 1) * sizeof *c);
+		for (size_t i = 0; c && i < n; i++)
+			c[i] = GEOSGeom_clone_r(h, parts[i]);
+		GEOSGeometry *coll = c ? GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, c,
+								     (unsigned)n)
+				       : NULL;
+		free(c);
+		r = coll ? GEOSUnaryUnion_r(h, coll) : NULL;
+		if (coll)
+			GEOSGeom_destroy_r(h, coll);
+	}
 	free(parts);
 	return r;
 }

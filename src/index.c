@@ -15,7 +15,7 @@
  *
  * Layout (native byte order, guarded by a byte-order mark; scalars are
  * copied out with memcpy, so nothing needs alignment):
- *   "FLIDX007" u32 0x01020304 u64 key
+ *   "FLIDX008" u32 0x01020304 u64 key
  *   u64 nactors nregions nevents nzones natoms
  *   actors:  5 strings
  *   regions: 5 strings, file, i32 line, f64 area, u32 wkb_len, wkb
@@ -28,6 +28,7 @@
  *   atoms:   f64 area, i32 region, u32 wkb_len, wkb
  *   order:   u32 order[nevents]
  *   timelines: per atom u32 n, u32 events[n] (in apply order)
+ *   u8 coverage: 1 the atoms meet vertex for vertex, 2 not (fl__coverage_of)
  * A string is u32 length, bytes, NUL.
  */
 #include <stdio.h>
@@ -39,7 +40,7 @@
 #include <unistd.h>
 #include "internal.h"
 
-static const char magic[8] = {'F', 'L', 'I', 'D', 'X', '0', '0', '7'};
+static const char magic[8] = {'F', 'L', 'I', 'D', 'X', '0', '0', '8'};
 
 /* The key names each source by its file name only, never by the path as the user typed it
  * (`gen`, `./gen` and `gen/` are one tracker and share one index); the device and inode
@@ -441,6 +442,9 @@ fl_status fl__index_load(fl_tracker *t)
 		off += a->ntl;
 		t->total_km2 += a->area_km2;
 	}
+	t->coverage = u8(&r);
+	if (t->coverage != FL__COVERAGE_CLEAN && t->coverage != FL__COVERAGE_LOOSE)
+		r.bad = true;
 	if (r.p != r.end)
 		r.bad = true; /* trailing bytes: not an index this code wrote */
 	if (r.bad) {
@@ -573,6 +577,8 @@ void fl__index_save(const fl_tracker *t)
 		for (size_t k = 0; k < t->atoms[i].ntl; k++)
 			put_u32(&w, (uint32_t)t->atoms[i].tl[k]);
 	}
+	/* found now if no union needed it yet: the next opens need not */
+	put_u8(&w, fl__coverage_of(t));
 
 	if (!w.bad) {
 		char saved[1024];

@@ -184,7 +184,13 @@ struct fl_tracker {
 	size_t arena_len;
 	int *pool_regions;     /* events' region lists, when read from the index */
 	size_t *pool_atoms;    /* events' atom lists, when read from the index */
+	/* whether the atoms meet vertex for vertex (fl__coverage_clean): the
+	 * overlay's atoms always do; regions drawn with T-junctions (a vertex of
+	 * one in the middle of a neighbour's edge) do not, and their unions go
+	 * through GEOS's overlay.  Found when first needed, kept in the index. */
+	unsigned char coverage;
 };
+enum { FL__COVERAGE_UNKNOWN = 0, FL__COVERAGE_CLEAN = 1, FL__COVERAGE_LOOSE = 2 };
 
 /* ---- the persistent index (index.c) ---- */
 /* The key of a tracker's sources: paths, sizes and modification times. */
@@ -206,6 +212,10 @@ const GEOSGeometry *fl__atom_geom(const fl_tracker *t, size_t a);
 /* The coverage union of some atoms (coverage.c), from their WKB when they
  * have no geometry yet; NULL on failure. */
 GEOSGeometry *fl__atoms_union(const fl_tracker *t, const size_t *atoms, size_t n);
+/* FL__COVERAGE_CLEAN when the edge-cancelling union of all the atoms is
+ * valid (their shared borders have the same vertices on both sides), else
+ * FL__COVERAGE_LOOSE; computed once, then kept in t->coverage. */
+unsigned char fl__coverage_of(const fl_tracker *t);
 
 /* Read every layer of a tracker, recording problems in d (continues past
  * bad rows so that `check` can report all of them).  Returns a tracker

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <cmocka.h>
 #include <frontline/frontline.h>
+#include "internal.h"
 #include "helpers.h"
 
 static int holder_at(const fl_tracker *t, const char *region, const char *date, fl_query q)
@@ -240,6 +241,80 @@ static void test_index(void **state)
 	rm_tree(dir);
 }
 
+/* Three regions drawn with a T-junction: the bottom one's top edge runs from
+ * (2,1) to (0,1) in one piece, the two above it meet at (1,1), a vertex the
+ * bottom one does not have.  Their borders do not cancel edge for edge; the
+ * unions by actor must still be single valid polygons (through GEOS's
+ * overlay), from the sources and from the index, which keeps the finding. */
+#define TJ_REGIONS                                                                               \
+	"{\"type\":\"FeatureCollection\",\"features\":["                                          \
+	"{\"type\":\"Feature\",\"properties\":{\"id\":\"a\",\"name\":\"A\"},\"geometry\":{\"type\":"    \
+	"\"Polygon\",\"coordinates\":[[[0,0],[2,0],[2,1],[0,1],[0,0]]]}},"                        \
+	"{\"type\":\"Feature\",\"properties\":{\"id\":\"b\",\"name\":\"B\"},\"geometry\":{\"type\":"    \
+	"\"Polygon\",\"coordinates\":[[[0,1],[1,1],[1,2],[0,2],[0,1]]]}},"                        \
+	"{\"type\":\"Feature\",\"properties\":{\"id\":\"c\",\"name\":\"C\"},\"geometry\":{\"type\":"    \
+	"\"Polygon\",\"coordinates\":[[[1,1],[2,1],[2,2],[1,2],[1,1]]]}}]}"
+
+static void expect_actor_polygons(const fl_tracker *t, const char *date, const char *actor,
+				  double want_deg2)
+{
+	fl_query q = fl_query_at(0);
+	assert_int_equal(fl_instant_parse(date, FL_DATE_END, "t", &q.at), FL_OK);
+	fl_snapshot *s = NULL;
+	assert_int_equal(fl_snapshot_new(t, &q, FL_BY_ACTOR, &s), FL_OK);
+	bool found = false;
+	for (size_t i = 0; i < fl_snapshot_count(s); i++) {
+		if (fl_snapshot_piece(s, i)->holder != fl_tracker_find_actor(t, actor))
+			continue;
+		found = true;
+		GEOSContextHandle_t h = t->geos;
+		const GEOSGeometry *g = fl__snapshot_geom(s, i);
+		assert_non_null(g);
+		assert_int_equal(GEOSisValid_r(h, g), 1);
+		/* one polygon: the pieces are joined, not laid side by side */
+		assert_int_equal(GEOSGeomTypeId_r(h, g), GEOS_POLYGON);
+		double a = 0;
+		assert_int_equal(GEOSArea_r(h, g, &a), 1);
+		assert_true(fabs(a - want_deg2) < 1e-12);
+	}
+	assert_true(found);
+	fl_snapshot_free(s);
+}
+
+static void test_t_junction(void **state)
+{
+	(void)state;
+	char *dir = tmp_tracker();
+	write_file(dir, "actors.csv", SQUARES_ACTORS);
+	write_file(dir, "regions.geojson", TJ_REGIONS);
+	write_file(dir, "events.csv", EVENTS_HEADER "base,2000-01-01,*,X,,baseline,confirmed,test,,,,false\n"
+					 "c,2001-01-01,c,Y,X,capture,confirmed,test,,,,false\n");
+	for (int round = 0; round < 2; round++) {
+		fl_tracker *t = NULL;
+		assert_int_equal(fl_tracker_open(dir, &t), FL_OK);
+		/* from the sources it is found when first needed; from the index, kept */
+		assert_int_equal(t->coverage, round ? FL__COVERAGE_LOOSE : FL__COVERAGE_UNKNOWN);
+		expect_actor_polygons(t, "2000-06-01", "X", 4);
+		assert_int_equal(t->coverage, FL__COVERAGE_LOOSE);
+		expect_actor_polygons(t, "2001-06-01", "X", 3);
+		expect_actor_polygons(t, "2001-06-01", "Y", 1);
+		if (!round)
+			fl__index_save(t); /* small trackers get none by themselves */
+		fl_tracker_free(t);
+	}
+	/* squares that meet vertex for vertex take the edge-cancelling union */
+	write_file(dir, "regions.geojson", SQUARES_REGIONS);
+	char idx[600];
+	snprintf(idx, sizeof idx, "%s/.frontline-index", dir);
+	unlink(idx);
+	fl_tracker *t = NULL;
+	assert_int_equal(fl_tracker_open(dir, &t), FL_OK);
+	expect_actor_polygons(t, "2000-06-01", "X", 3);
+	assert_int_equal(t->coverage, FL__COVERAGE_CLEAN);
+	fl_tracker_free(t);
+	rm_tree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -249,6 +324,7 @@ int main(void)
 		cmocka_unit_test(test_polygon_event),
 		cmocka_unit_test(test_index),
 		cmocka_unit_test(test_layers),
+		cmocka_unit_test(test_t_junction),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
