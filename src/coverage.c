@@ -576,9 +576,14 @@ GEOSGeometry *fl__coverage_union(GEOSContextHandle_t h, GEOSGeometry *const *par
 {
 	if (n == 1)
 		return GEOSGeom_clone_r(h, parts[0]);
+	/* checked valid here: these parts (regions as drawn) may meet with
+	 * T-junctions, which neither edge cancelling nor GEOS's coverage union
+	 * joins; the hot paths go through fl__atoms_union */
 	GEOSGeometry *u = fl__coverage_union_fast(h, parts, n);
-	if (u)
+	if (u && GEOSisValid_r(h, u) == 1)
 		return u;
+	if (u)
+		GEOSGeom_destroy_r(h, u);
 	GEOSGeometry **c = malloc((n + 1) * sizeof *c);
 	if (!c)
 		return NULL;
@@ -589,6 +594,10 @@ GEOSGeometry *fl__coverage_union(GEOSContextHandle_t h, GEOSGeometry *const *par
 	if (!coll)
 		return NULL;
 	u = GEOSCoverageUnion_r(h, coll);
+	if (u && GEOSisValid_r(h, u) != 1) {
+		GEOSGeom_destroy_r(h, u);
+		u = NULL;
+	}
 	if (!u) /* not a clean coverage after all: fall back to a full union */
 		u = GEOSUnaryUnion_r(h, coll);
 	GEOSGeom_destroy_r(h, coll);

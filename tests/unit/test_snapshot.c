@@ -8,6 +8,9 @@
 #include <math.h>
 #include <cmocka.h>
 #include <frontline/frontline.h>
+#include <gdal.h>
+#include <ogr_api.h>
+#include <cpl_vsi.h>
 #include "internal.h"
 #include "helpers.h"
 
@@ -298,6 +301,30 @@ static void test_t_junction(void **state)
 		assert_int_equal(t->coverage, FL__COVERAGE_LOOSE);
 		expect_actor_polygons(t, "2001-06-01", "X", 3);
 		expect_actor_polygons(t, "2001-06-01", "Y", 1);
+		/* the events layer: the baseline's area is the three regions joined */
+		unsigned char *buf = NULL;
+		size_t len = 0;
+		assert_int_equal(fl_tracker_write_layer_buffer(t, "events", "FlatGeobuf", &buf, &len), FL_OK);
+		VSILFILE *fp = VSIFileFromMemBuffer("/vsimem/tj-events.fgb", buf, len, FALSE);
+		VSIFCloseL(fp);
+		GDALDatasetH ds = GDALOpenEx("/vsimem/tj-events.fgb", GDAL_OF_VECTOR, NULL, NULL, NULL);
+		assert_non_null(ds);
+		OGRLayerH lyr = GDALDatasetGetLayer(ds, 0);
+		OGRFeatureH f; /* (FlatGeobuf orders features by its spatial index) */
+		while ((f = OGR_L_GetNextFeature(lyr)) &&
+		       strcmp(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "id")), "base"))
+			OGR_F_Destroy(f);
+		assert_non_null(f);
+		OGRGeometryH g = OGR_F_GetGeometryRef(f);
+		assert_true(OGR_G_IsValid(g));
+		/* one polygon (FlatGeobuf's layer is of MultiPolygons) */
+		assert_int_equal(wkbFlatten(OGR_G_GetGeometryType(g)), wkbMultiPolygon);
+		assert_int_equal(OGR_G_GetGeometryCount(g), 1);
+		assert_true(fabs(OGR_G_Area(g) - 4) < 1e-12);
+		OGR_F_Destroy(f);
+		GDALClose(ds);
+		VSIUnlink("/vsimem/tj-events.fgb");
+		fl_free(buf);
 		if (!round)
 			fl__index_save(t); /* small trackers get none by themselves */
 		fl_tracker_free(t);
