@@ -6,7 +6,9 @@
  * a replay of the log: events whose expected previous holder (`from`) is not
  * the holder of their area at that instant (corrections applied).
  */
+#include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
@@ -64,6 +66,44 @@ static void check_from(const fl_tracker *t, fl__diags *d)
 	free(holder);
 }
 
+/* Regions drawn with T-junctions (region-only trackers: their atoms are the
+ * regions): a warning, with where and which regions, since maps by actor
+ * then take GEOS's slower overlay. */
+static void check_coverage(const fl_tracker *t, fl__diags *d)
+{
+	if (t->coverage == FL__COVERAGE_CLEAN || !t->nregions)
+		return;
+	/* invalid or overlapping regions are errors already, and say why */
+	for (size_t i = 0; i < d->n; i++)
+		if (d->v[i].severity == FL__ERROR && d->v[i].field && !strcmp(d->v[i].field, "geometry"))
+			return;
+	double x, y;
+	if (fl__coverage_check(t, &x, &y) != FL__COVERAGE_LOOSE)
+		return;
+	GEOSContextHandle_t h = t->geos;
+	GEOSGeometry *pt = isnan(x) ? NULL : GEOSGeom_createPointFromXY_r(h, x, y);
+	size_t near[2] = {0, 0}, nn = 0;
+	for (size_t i = 0; pt && i < t->nregions && nn < 2; i++) {
+		double dist = 1;
+		if (t->regions[i].geom && GEOSDistance_r(h, pt, t->regions[i].geom, &dist) == 1 &&
+		    dist <= FL__GRID)
+			near[nn++] = i;
+	}
+	if (pt)
+		GEOSGeom_destroy_r(h, pt);
+	const fl__region *r = &t->regions[near[0]];
+	char at[96] = "";
+	if (!isnan(x))
+		snprintf(at, sizeof at, " (first near %.7f, %.7f)", x, y);
+	fl__diags_add(d, FL__WARNING, r->file, nn ? r->line : 0, "geometry",
+		      "%s%s%s%s%s do not share their borders vertex for vertex: a vertex of one lies on "
+		      "an edge of the other without being a vertex of it (a T-junction)%s; maps by actor "
+		      "then join regions through GEOS's overlay, which is slower (snapping the regions to "
+		      "each other fixes it)", nn ? "regions '" : "the regions", nn ? r->pub.id : "",
+		      nn > 1 ? "' and '" : nn ? "'" : "", nn > 1 ? t->regions[near[1]].pub.id : "",
+		      nn > 1 ? "'" : "", at);
+}
+
 fl_status fl_check_run(const char *path, fl_check_report **out)
 {
 	*out = NULL;
@@ -77,6 +117,7 @@ fl_status fl_check_run(const char *path, fl_check_report **out)
 		return st;
 	}
 	check_from(t, &r->d);
+	check_coverage(t, &r->d);
 	fl_tracker_free(t);
 	r->items = calloc(r->d.n + 1, sizeof *r->items);
 	r->texts = calloc(r->d.n + 1, sizeof *r->texts);

@@ -504,30 +504,48 @@ static GEOSGeometry *atoms_union_fast(const fl_tracker *t, const size_t *atoms, 
 	return r;
 }
 
-unsigned char fl__coverage_of(const fl_tracker *t)
+unsigned char fl__coverage_check(const fl_tracker *t, double *x, double *y)
 {
-	if (t->coverage != FL__COVERAGE_UNKNOWN)
-		return t->coverage;
+	*x = *y = NAN;
+	if (t->natoms < 2)
+		return FL__COVERAGE_CLEAN;
 	/* T-junctions leave a shared border's edges uncancelled on both sides:
 	 * the union of everything then has rings along rings (invalid), or a
 	 * ring of no area (refused by the fast path) */
 	unsigned char cv = FL__COVERAGE_CLEAN;
-	if (t->natoms > 1) {
-		size_t *all = malloc(t->natoms * sizeof *all);
-		GEOSGeometry *u = NULL;
-		if (all) {
-			for (size_t i = 0; i < t->natoms; i++)
-				all[i] = i;
-			u = atoms_union_fast(t, all, t->natoms);
-		}
-		if (!u || GEOSisValid_r(t->geos, u) != 1)
-			cv = FL__COVERAGE_LOOSE;
-		if (u)
-			GEOSGeom_destroy_r(t->geos, u);
-		free(all);
+	size_t *all = malloc(t->natoms * sizeof *all);
+	GEOSGeometry *u = NULL;
+	if (all) {
+		for (size_t i = 0; i < t->natoms; i++)
+			all[i] = i;
+		u = atoms_union_fast(t, all, t->natoms);
 	}
-	((fl_tracker *)t)->coverage = cv; /* a cache filled on demand, as atoms' geometries */
+	char *why = NULL;
+	GEOSGeometry *where = NULL;
+	if (!u || GEOSisValidDetail_r(t->geos, u, 0, &why, &where) != 1)
+		cv = FL__COVERAGE_LOOSE;
+	if (where && GEOSGeomTypeId_r(t->geos, where) == GEOS_POINT) {
+		GEOSGeomGetX_r(t->geos, where, x);
+		GEOSGeomGetY_r(t->geos, where, y);
+	}
+	if (why)
+		GEOSFree_r(t->geos, why);
+	if (where)
+		GEOSGeom_destroy_r(t->geos, where);
+	if (u)
+		GEOSGeom_destroy_r(t->geos, u);
+	free(all);
 	return cv;
+}
+
+unsigned char fl__coverage_of(const fl_tracker *t)
+{
+	if (t->coverage != FL__COVERAGE_UNKNOWN)
+		return t->coverage;
+	double x, y;
+	/* a cache filled on demand, as atoms' geometries */
+	((fl_tracker *)t)->coverage = fl__coverage_check(t, &x, &y);
+	return t->coverage;
 }
 
 GEOSGeometry *fl__atoms_union(const fl_tracker *t, const size_t *atoms, size_t n)

@@ -216,6 +216,9 @@ GEOSGeometry *fl__atoms_union(const fl_tracker *t, const size_t *atoms, size_t n
  * valid (their shared borders have the same vertices on both sides), else
  * FL__COVERAGE_LOOSE; computed once, then kept in t->coverage. */
 unsigned char fl__coverage_of(const fl_tracker *t);
+/* The same, found again; when loose, where the union of all the atoms first
+ * goes wrong (NaN when the fast union refused them altogether). */
+unsigned char fl__coverage_check(const fl_tracker *t, double *x, double *y);
 
 /* Read every layer of a tracker, recording problems in d (continues past
  * bad rows so that `check` can report all of them).  Returns a tracker

@@ -329,6 +329,16 @@ static void test_t_junction(void **state)
 			fl__index_save(t); /* small trackers get none by themselves */
 		fl_tracker_free(t);
 	}
+	/* check warns, naming the regions and the place */
+	fl_check_report *rep = NULL;
+	assert_int_equal(fl_check_run(dir, &rep), FL_OK);
+	assert_int_equal(fl_check_count(rep), 1);
+	assert_int_equal(fl_check_errors(rep), 0);
+	const fl_check_item *it = fl_check_item_at(rep, 0);
+	assert_non_null(strstr(it->message, "T-junction"));
+	assert_non_null(strstr(it->message, "near 1.0000000, 1.0000000"));
+	assert_non_null(strstr(it->message, "regions 'a' and 'b'"));
+	fl_check_free(rep);
 	/* squares that meet vertex for vertex take the edge-cancelling union */
 	write_file(dir, "regions.geojson", SQUARES_REGIONS);
 	char idx[600];
@@ -339,6 +349,9 @@ static void test_t_junction(void **state)
 	expect_actor_polygons(t, "2000-06-01", "X", 3);
 	assert_int_equal(t->coverage, FL__COVERAGE_CLEAN);
 	fl_tracker_free(t);
+	assert_int_equal(fl_check_run(dir, &rep), FL_OK);
+	assert_int_equal(fl_check_count(rep), 0);
+	fl_check_free(rep);
 	rm_tree(dir);
 }
 
