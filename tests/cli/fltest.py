@@ -1,6 +1,6 @@
-"""Shared harness of the GIS tests (test_export, test_record, test_stores):
-TAP output, running the tool, a generated tracker, and a throw-away
-PostgreSQL + PostGIS cluster.
+"""Shared harness of the tool's end-to-end tests (tests/cli/test_*.py): TAP
+output, running the tool, a generated tracker, and a throw-away PostgreSQL +
+PostGIS cluster.
 
 Imported by the test scripts (their folder is on sys.path).  Needs Debian's
 python3 (osgeo, shapely, pyproj).
@@ -74,6 +74,41 @@ def run_fail(args, cwd, want, code=None, env=None):
     for w in want:
         check(w in p.stderr, "stderr lacks %r\n%s" % (w, describe(p)))
     return p
+
+
+class Run:
+    """A finished run of the tool: the command, its exit status, stdout, stderr."""
+
+    def __init__(self, cp):
+        self.cmd, self.rc, self.out, self.err = cp.args, cp.returncode, cp.stdout, cp.stderr
+
+    def describe(self):
+        return "command: %s\nexit status: %d\nstdout: %s\nstderr: %s" % (
+            " ".join(self.cmd), self.rc, self.out[:1500], self.err[:1500])
+
+
+class Workdir:
+    """A test's temporary folder and the runs of the tool there, each kept (a
+    test run by main(context=...) that breaks on an unexpected error is
+    reported with the last)."""
+    timeout = 300
+
+    def __init__(self, tmp):
+        self.tmp = tmp
+        self.runs = []
+
+    def run(self, *args):
+        r = Run(run(args, self.tmp, timeout=self.timeout))
+        self.runs.append(r)
+        return r
+
+    def ok(self, *args):
+        r = self.run(*args)
+        check(r.rc == 0, "exit status %d, expected 0\n%s" % (r.rc, r.describe()))
+        return r
+
+    def path(self, *names):
+        return os.path.join(self.tmp, *names)
 
 
 def snapshot(tracker, date, cwd, extra=()):
@@ -243,25 +278,42 @@ class Postgres:
 
 
 # --------------------------------------------------------------------- main
-def main(prefix, setup=None, teardown=None):
+def main(prefix, setup=None, teardown=None, context=None):
+    """Run TESTS and print TAP; return 1 if any failed, else 0.  Each test is
+    called with a fresh temporary folder (prefix + random), or with
+    context(folder) when context is given (Workdir or a subclass), and, when
+    setup is given, with what setup() returned as a second argument: setup
+    runs once before the tests, teardown(its result) once after.  When setup
+    raises Skip every test is skipped, when it fails every test fails, but
+    for those marked no_setup."""
     print("1..%d" % len(TESTS))
     failed = 0
     ctx = None
     skip_all = None
+    fail_all = None
     if setup:
         try:
             ctx = setup()
         except Skip as e:
             skip_all = str(e)
+        except Failure as e:
+            fail_all = str(e)
+        except Exception:
+            fail_all = traceback.format_exc()
     for k, (name, fn) in enumerate(TESTS, 1):
+        arg = None
         try:
             with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+                arg = context(tmp) if context else tmp
                 if setup:
-                    if skip_all and not getattr(fn, "no_setup", False):
-                        raise Skip(skip_all)
-                    fn(tmp, ctx)
+                    if not getattr(fn, "no_setup", False):
+                        if skip_all:
+                            raise Skip(skip_all)
+                        if fail_all is not None:
+                            raise Failure(fail_all)
+                    fn(arg, ctx)
                 else:
-                    fn(tmp)
+                    fn(arg)
         except Skip as e:
             print("ok %d - %s # SKIP %s" % (k, name, e))
         except Failure as e:
@@ -272,7 +324,10 @@ def main(prefix, setup=None, teardown=None):
         except Exception:
             failed += 1
             print("not ok %d - %s" % (k, name))
-            for ln in traceback.format_exc().splitlines():
+            msg = traceback.format_exc()
+            if isinstance(arg, Workdir) and arg.runs:
+                msg += "\nlast " + arg.runs[-1].describe()
+            for ln in msg.rstrip().splitlines():
                 print("# " + ln)
         else:
             print("ok %d - %s" % (k, name))

@@ -20,10 +20,7 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
-import tempfile
-import traceback
 
 from osgeo import ogr
 from pyproj import Geod
@@ -32,9 +29,9 @@ from shapely.geometry import box, shape
 from shapely.ops import transform as shapely_transform
 import numpy
 
-BIN = os.path.abspath(sys.argv[1])
-SRC = os.path.abspath(sys.argv[2])
-KARABAKH = os.path.join(SRC, "geodata", "karabakh")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fltest import KARABAKH, SRC, Failure, Workdir, check, main, test  # noqa: E402
+
 FIXTURES = os.path.join(SRC, "tests", "fixtures", "check")
 GEOD = Geod(ellps="WGS84")
 REL = 1e-4  # 0.01 %
@@ -43,15 +40,6 @@ ogr.UseExceptions()
 
 
 # ------------------------------------------------------------------ helpers
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Failure(msg)
-
 
 def close(actual, expected, rel=REL, abs_tol=0.0):
     return abs(actual - expected) <= max(rel * abs(expected), abs_tol)
@@ -114,52 +102,11 @@ def event_date(eid):
     raise Failure("event %s not in events.csv" % eid)
 
 
-class Run:
-    def __init__(self, cmd, cp):
-        self.cmd, self.rc, self.out, self.err = cmd, cp.returncode, cp.stdout, cp.stderr
-
-    def describe(self):
-        return "command: %s\nexit status: %d\nstdout: %s\nstderr: %s" % (
-            " ".join(self.cmd), self.rc, self.out[:1500], self.err[:1500])
-
-
-class Ctx:
-    def __init__(self, tmp):
-        self.tmp = tmp
-        self.runs = []
-
-    def run(self, *args):
-        env = dict(os.environ)
-        env.pop("FRONTLINE_TRACKER", None)
-        cmd = [BIN] + list(args)
-        cp = subprocess.run(cmd, cwd=self.tmp, env=env, capture_output=True, text=True,
-                            timeout=300)
-        r = Run(cmd, cp)
-        self.runs.append(r)
-        return r
-
-    def ok(self, *args):
-        r = self.run(*args)
-        check(r.rc == 0, "exit status %d, expected 0\n%s" % (r.rc, r.describe()))
-        return r
-
-    def path(self, name):
-        return os.path.join(self.tmp, name)
-
+class Ctx(Workdir):
     def fixture(self, case):
         """Copy tests/fixtures/check/<case> into the temporary folder; return its name."""
         shutil.copytree(os.path.join(FIXTURES, case), self.path(case))
         return case
-
-
-TESTS = []
-
-
-def test(name):
-    def deco(fn):
-        TESTS.append((name, fn))
-        return fn
-    return deco
 
 
 def geojson(r):
@@ -682,30 +629,5 @@ def t_check_many_json(c):
     check_json(c, c.fixture("many"), MANY, len(MANY))
 
 
-# --------------------------------------------------------------------- main
-
-def main():
-    print("1..%d" % len(TESTS))
-    failed = 0
-    for k, (name, fn) in enumerate(TESTS, 1):
-        with tempfile.TemporaryDirectory(prefix="fl-analysis-") as tmp:
-            c = Ctx(tmp)
-            try:
-                fn(c)
-                print("ok %d - %s" % (k, name))
-            except Exception as e:  # a failed check, or the tool's output broke the test
-                failed += 1
-                print("not ok %d - %s" % (k, name))
-                msg = str(e) if isinstance(e, Failure) else traceback.format_exc()
-                if c.runs and not isinstance(e, Failure):
-                    msg += "\nlast " + c.runs[-1].describe()
-                for line in msg.rstrip().splitlines():
-                    print("# " + line)
-        sys.stdout.flush()
-    if failed:
-        print("# %d of %d failed" % (failed, len(TESTS)))
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main("fl-analysis-", context=Ctx))

@@ -19,51 +19,16 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
-import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fltest import KARABAKH, Failure, check, describe, main, run, run_ok, test  # noqa: E402
 
 if len(sys.argv) != 3:
     sys.exit("usage: test_badinput.py FRONTLINE_BINARY SOURCE_ROOT")
-BIN = os.path.abspath(sys.argv[1])
-SRC = os.path.abspath(sys.argv[2])
-KARABAKH = os.path.join(SRC, "geodata", "karabakh")
 EVENT_COLS = ["id", "date", "regions", "to", "from", "kind", "status", "source", "note",
               "recorded", "corrects", "partial"]
 
-# ------------------------------------------------------------------ harness
-TESTS = []
-
-
-def test(name):
-    def deco(fn):
-        TESTS.append((name, fn))
-        return fn
-    return deco
-
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Failure(msg)
-
-
-def run(args, cwd, env=None, timeout=300):
-    e = dict(os.environ)
-    e.pop("FRONTLINE_TRACKER", None)
-    if env:
-        e.update(env)
-    return subprocess.run([BIN] + list(args), cwd=cwd, env=e, capture_output=True,
-                          timeout=timeout, text=True)
-
-
-def describe(p):
-    return "command: frontline %s\nexit: %s\nstderr: %s" % (
-        " ".join(p.args[1:]), p.returncode, p.stderr.strip()[:2000])
-
-
+# -------------------------------------------------------------- failed runs
 def listing(d):
     out = set()
     for root, dirs, files in os.walk(d):
@@ -99,12 +64,6 @@ def expect_failure(args, cwd, must, rc=None, out="out.geojson"):
 def snapshot_fails(tracker, cwd, must, rc=None, extra=()):
     return expect_failure(["-d", tracker, "snapshot", "--date", "2020-11-25", "-o",
                            "out.geojson"] + list(extra), cwd, must, rc)
-
-
-def run_ok(args, cwd):
-    p = run(args, cwd)
-    check(p.returncode == 0, "expected exit 0\n" + describe(p))
-    return p
 
 
 # ----------------------------------------------------------------- fixtures
@@ -585,31 +544,5 @@ def _(tmp):
           "`frontline check` does not list both problems:\n%s%s" % (q.stdout, q.stderr))
 
 
-# --------------------------------------------------------------------- main
-def main():
-    print("1..%d" % len(TESTS))
-    failed = 0
-    for k, (name, fn) in enumerate(TESTS, 1):
-        try:
-            with tempfile.TemporaryDirectory(prefix="fl-bad-") as tmp:
-                fn(tmp)
-        except Failure as e:
-            failed += 1
-            print("not ok %d - %s" % (k, name))
-            for ln in str(e).splitlines():
-                print("# " + ln)
-        except Exception:
-            failed += 1
-            print("not ok %d - %s" % (k, name))
-            for ln in traceback.format_exc().splitlines():
-                print("# " + ln)
-        else:
-            print("ok %d - %s" % (k, name))
-        sys.stdout.flush()
-    if failed:
-        print("# %d of %d failed" % (failed, len(TESTS)))
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main("fl-bad-"))

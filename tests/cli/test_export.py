@@ -13,8 +13,8 @@ import sys
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fltest import (KARABAKH, Failure, check, copy_karabakh, generate_tracker, log_csv, main,  # noqa: E402
-                    run, run_fail, run_ok, snapshot, test, tree_bytes)
+from fltest import (KARABAKH, check, copy_karabakh, generate_tracker, log_csv, main,  # noqa: E402
+                    run_fail, run_ok, snapshot, test, tree_bytes)
 from osgeo import gdal, ogr  # noqa: E402
 from pyproj import Geod  # noqa: E402
 from shapely import wkb as shapely_wkb  # noqa: E402

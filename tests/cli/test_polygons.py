@@ -20,8 +20,6 @@ import pty
 import re
 import subprocess
 import sys
-import tempfile
-import traceback
 
 from osgeo import gdal, ogr, osr
 from pyproj import Geod
@@ -29,8 +27,9 @@ from shapely.geometry import Polygon, box, mapping, shape
 from shapely.ops import unary_union
 from shapely.validation import explain_validity, make_valid
 
-BIN = os.path.abspath(sys.argv[1])
-SRC = os.path.abspath(sys.argv[2])
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fltest import BIN, Failure, Workdir, check, main, test  # noqa: E402
+
 GEOD = Geod(ellps="WGS84")
 REL = 1e-4  # 0.01 %
 EVENT_HEADER = "id,date,regions,area,to,from,kind,status,source"
@@ -41,15 +40,6 @@ gdal.UseExceptions()
 
 
 # ------------------------------------------------------------------ helpers
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Failure(msg)
-
 
 def close(actual, expected, rel=REL, abs_tol=0.0):
     return abs(actual - expected) <= max(rel * abs(expected), abs_tol)
@@ -126,40 +116,13 @@ def ring_geom(ring):
     return {"type": "Polygon", "coordinates": [[list(c) for c in ring]]}
 
 
-class Run:
-    def __init__(self, cmd, cp):
-        self.cmd, self.rc, self.out, self.err = cmd, cp.returncode, cp.stdout, cp.stderr
-
-    def describe(self):
-        return "command: %s\nexit status: %d\nstdout: %s\nstderr: %s" % (
-            " ".join(self.cmd), self.rc, self.out[:1500], self.err[:1500])
-
-
-class Ctx:
-    def __init__(self, tmp):
-        self.tmp = tmp
-        self.runs = []
+class Ctx(Workdir):
+    timeout = 120
 
     def env(self):
         env = dict(os.environ)
         env.pop("FRONTLINE_TRACKER", None)
         return env
-
-    def run(self, *args):
-        cmd = [BIN] + list(args)
-        cp = subprocess.run(cmd, cwd=self.tmp, env=self.env(), capture_output=True, text=True,
-                            timeout=120)
-        r = Run(cmd, cp)
-        self.runs.append(r)
-        return r
-
-    def ok(self, *args):
-        r = self.run(*args)
-        check(r.rc == 0, "exit status %d, expected 0\n%s" % (r.rc, r.describe()))
-        return r
-
-    def path(self, *names):
-        return os.path.join(self.tmp, *names)
 
     def write(self, name, text):
         p = self.path(name)
@@ -184,16 +147,6 @@ class Ctx:
             [feature({"id": k}, g) for k, g in areas.items()]))
         self.write(name + "/events.csv", EVENT_HEADER + "\n" + "".join(r + "\n" for r in events))
         return name
-
-
-TESTS = []
-
-
-def test(name):
-    def deco(fn):
-        TESTS.append((name, fn))
-        return fn
-    return deco
 
 
 def geojson(r):
@@ -957,30 +910,5 @@ def t_imp_err_impossible_date(c):
         raise
 
 
-# --------------------------------------------------------------------- main
-
-def main():
-    print("1..%d" % len(TESTS))
-    failed = 0
-    for k, (name, fn) in enumerate(TESTS, 1):
-        with tempfile.TemporaryDirectory(prefix="fl-polygons-") as tmp:
-            c = Ctx(tmp)
-            try:
-                fn(c)
-                print("ok %d - %s" % (k, name))
-            except Exception as e:  # a failed check, or the tool's output broke the test
-                failed += 1
-                print("not ok %d - %s" % (k, name))
-                msg = str(e) if isinstance(e, Failure) else traceback.format_exc()
-                if c.runs and not isinstance(e, Failure):
-                    msg += "\nlast " + c.runs[-1].describe()
-                for line in msg.rstrip().splitlines():
-                    print("# " + line)
-        sys.stdout.flush()
-    if failed:
-        print("# %d of %d failed" % (failed, len(TESTS)))
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main("fl-polygons-", context=Ctx))

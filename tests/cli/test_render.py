@@ -18,57 +18,16 @@ import shutil
 import struct
 import subprocess
 import sys
-import tempfile
-import traceback
 import xml.etree.ElementTree as ET
 import zlib
 
 from shapely.geometry import shape
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fltest import KARABAKH, Failure, check, describe, main, run, run_ok, test  # noqa: E402
+
 if len(sys.argv) != 3:
     sys.exit("usage: test_render.py FRONTLINE_BINARY SOURCE_ROOT")
-BIN = os.path.abspath(sys.argv[1])
-SRC = os.path.abspath(sys.argv[2])
-KARABAKH = os.path.join(SRC, "geodata", "karabakh")
-
-# ------------------------------------------------------------------ harness
-TESTS = []
-
-
-def test(name):
-    def deco(fn):
-        TESTS.append((name, fn))
-        return fn
-    return deco
-
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Failure(msg)
-
-
-def run(args, cwd, timeout=300):
-    """Run the tool with FRONTLINE_TRACKER removed from the environment."""
-    e = dict(os.environ)
-    e.pop("FRONTLINE_TRACKER", None)
-    return subprocess.run([BIN] + list(args), cwd=cwd, env=e, capture_output=True,
-                          timeout=timeout, text=True)
-
-
-def describe(p):
-    return "command: frontline %s\nexit: %s\nstderr: %s" % (
-        " ".join(p.args[1:]), p.returncode, p.stderr.strip()[:2000])
-
-
-def run_ok(args, cwd):
-    p = run(args, cwd)
-    check(p.returncode == 0, "expected exit 0\n" + describe(p))
-    return p
-
 
 # --------------------------------------------------------------- PNG decoder
 PNG_SIG = b"\x89PNG\r\n\x1a\n"
@@ -240,45 +199,43 @@ def centre_pixel(args, rid, date, tmp, name):
     return img.pixel(200, 150), pt
 
 
-def holder_pixel_test(rid, date, actor):
-    with tempfile.TemporaryDirectory() as tmp:
-        px, pt = centre_pixel(["render", "--date", date], rid, date, tmp, "k.png")
-        want = COLOURS[actor]
-        check(close(px, want), "render --date %s --bbox %s: centre pixel (200,150) is %s, expected %s's "
-              "colour %s (±3)" % (date, bbox_around(pt), px[:3], actor, want))
+def holder_pixel_test(tmp, rid, date, actor):
+    px, pt = centre_pixel(["render", "--date", date], rid, date, tmp, "k.png")
+    want = COLOURS[actor]
+    check(close(px, want), "render --date %s --bbox %s: centre pixel (200,150) is %s, expected %s's "
+          "colour %s (±3)" % (date, bbox_around(pt), px[:3], actor, want))
 
 
 # --------------------------------------------------------------- map tests
 @test("render --date 2020-11-25 --size 800x600 writes an 800x600 PNG")
-def _():
-    with tempfile.TemporaryDirectory() as tmp:
-        run_ok(["render", "--date", "2020-11-25", "-o", "m.png", "--size", "800x600"], tmp)
-        img = read_png(os.path.join(tmp, "m.png"))
-        check((img.width, img.height) == (800, 600), "IHDR says %dx%d, expected 800x600"
-              % (img.width, img.height))
-        check(img.pixels is not None and len(img.pixels) == 800 * 600 * img.bpp, "pixel data incomplete")
-        check(img.count_colour(AZ, 0) > 1000, "the map has almost no pixels of AZ's colour %s" % (AZ,))
-        check(not glob.glob(os.path.join(tmp, "*.tmp-*")), "temporary files left: %s" % os.listdir(tmp))
+def _(tmp):
+    run_ok(["render", "--date", "2020-11-25", "-o", "m.png", "--size", "800x600"], tmp)
+    img = read_png(os.path.join(tmp, "m.png"))
+    check((img.width, img.height) == (800, 600), "IHDR says %dx%d, expected 800x600"
+          % (img.width, img.height))
+    check(img.pixels is not None and len(img.pixels) == 800 * 600 * img.bpp, "pixel data incomplete")
+    check(img.count_colour(AZ, 0) > 1000, "the map has almost no pixels of AZ's colour %s" % (AZ,))
+    check(not glob.glob(os.path.join(tmp, "*.tmp-*")), "temporary files left: %s" % os.listdir(tmp))
 
 
 @test("Kalbajar on 2020-11-24: image centre is AM's colour")
-def _():
-    holder_pixel_test("kalbajar", "2020-11-24", "AM")
+def _(tmp):
+    holder_pixel_test(tmp, "kalbajar", "2020-11-24", "AM")
 
 
 @test("Kalbajar on 2020-11-25: image centre is AZ's colour")
-def _():
-    holder_pixel_test("kalbajar", "2020-11-25", "AZ")
+def _(tmp):
+    holder_pixel_test(tmp, "kalbajar", "2020-11-25", "AZ")
 
 
 @test("Agdam on 2020-11-19: image centre is AM's colour")
-def _():
-    holder_pixel_test("agdam", "2020-11-19", "AM")
+def _(tmp):
+    holder_pixel_test(tmp, "agdam", "2020-11-19", "AM")
 
 
 @test("Agdam on 2020-11-20: image centre is AZ's colour")
-def _():
-    holder_pixel_test("agdam", "2020-11-20", "AZ")
+def _(tmp):
+    holder_pixel_test(tmp, "agdam", "2020-11-20", "AZ")
 
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -334,119 +291,111 @@ def svg_length(v):
 
 
 @test("render -o m.svg: XML; paths filled with AZ/AM = regions in the snapshot + 2 legend swatches")
-def _():
-    with tempfile.TemporaryDirectory() as tmp:
-        run_ok(["render", "--date", "2020-11-25", "-o", "m.svg", "--no-labels"], tmp)
-        root = parse_xml(os.path.join(tmp, "m.svg"))
-        check(local(root.tag) == "svg", "the root element is <%s>, not <svg>" % root.tag)
-        counts = {"AZ": 0, "AM": 0}
-        for el in root.iter():
-            if local(el.tag) != "path":
-                continue
-            c = svg_fill(el)
-            for a in counts:
-                if c is not None and close(c, COLOURS[a], 1):
-                    counts[a] += 1
-        snap = json.loads(run_ok(["snapshot", "--date", "2020-11-25"], tmp).stdout)
-        feats = snap["features"]
-        holders = {f["properties"]["holder"] for f in feats}
-        check(holders == {"AZ", "AM"}, "holders on 2020-11-25: %s" % sorted(map(str, holders)))
-        want = len(feats) + len(holders)
-        got = counts["AZ"] + counts["AM"]
-        check(got == want, "%d <path>s filled with AZ/AM colour (AZ %d, AM %d); expected %d "
-              "(%d snapshot features + %d legend swatches)"
-              % (got, counts["AZ"], counts["AM"], want, len(feats), len(holders)))
-        per = {a: sum(1 for f in feats if f["properties"]["holder"] == a) + 1 for a in counts}
-        check(counts == per, "per holder: got %s, expected %s" % (counts, per))
+def _(tmp):
+    run_ok(["render", "--date", "2020-11-25", "-o", "m.svg", "--no-labels"], tmp)
+    root = parse_xml(os.path.join(tmp, "m.svg"))
+    check(local(root.tag) == "svg", "the root element is <%s>, not <svg>" % root.tag)
+    counts = {"AZ": 0, "AM": 0}
+    for el in root.iter():
+        if local(el.tag) != "path":
+            continue
+        c = svg_fill(el)
+        for a in counts:
+            if c is not None and close(c, COLOURS[a], 1):
+                counts[a] += 1
+    snap = json.loads(run_ok(["snapshot", "--date", "2020-11-25"], tmp).stdout)
+    feats = snap["features"]
+    holders = {f["properties"]["holder"] for f in feats}
+    check(holders == {"AZ", "AM"}, "holders on 2020-11-25: %s" % sorted(map(str, holders)))
+    want = len(feats) + len(holders)
+    got = counts["AZ"] + counts["AM"]
+    check(got == want, "%d <path>s filled with AZ/AM colour (AZ %d, AM %d); expected %d "
+          "(%d snapshot features + %d legend swatches)"
+          % (got, counts["AZ"], counts["AM"], want, len(feats), len(holders)))
+    per = {a: sum(1 for f in feats if f["properties"]["holder"] == a) + 1 for a in counts}
+    check(counts == per, "per holder: got %s, expected %s" % (counts, per))
 
 
 @test("render -o m.svg --size 640x480: width/height attributes are 640 and 480")
-def _():
-    with tempfile.TemporaryDirectory() as tmp:
-        run_ok(["render", "--date", "2020-11-25", "-o", "m.svg", "--size", "640x480"], tmp)
-        root = parse_xml(os.path.join(tmp, "m.svg"))
-        w, h = svg_length(root.get("width")), svg_length(root.get("height"))
-        check((w[0], h[0]) == (640, 480), "width=%r height=%r, expected 640 and 480"
-              % (root.get("width"), root.get("height")))
-        vb = root.get("viewBox")
-        if vb:
-            check([float(v) for v in vb.replace(",", " ").split()] == [0, 0, 640, 480],
-                  "viewBox=%r, expected '0 0 640 480'" % vb)
+def _(tmp):
+    run_ok(["render", "--date", "2020-11-25", "-o", "m.svg", "--size", "640x480"], tmp)
+    root = parse_xml(os.path.join(tmp, "m.svg"))
+    w, h = svg_length(root.get("width")), svg_length(root.get("height"))
+    check((w[0], h[0]) == (640, 480), "width=%r height=%r, expected 640 and 480"
+          % (root.get("width"), root.get("height")))
+    vb = root.get("viewBox")
+    if vb:
+        check([float(v) for v in vb.replace(",", " ").split()] == [0, 0, 640, 480],
+              "viewBox=%r, expected '0 0 640 480'" % vb)
 
 
 @test("render -o m.svg --size 640x480: width/height are in pixels (no unit or px), as --size says")
-def _():
-    with tempfile.TemporaryDirectory() as tmp:
-        run_ok(["render", "--date", "2020-11-25", "-o", "m.svg", "--size", "640x480"], tmp)
-        root = parse_xml(os.path.join(tmp, "m.svg"))
-        w, h = svg_length(root.get("width")), svg_length(root.get("height"))
-        check(w[1] in ("", "px") and h[1] in ("", "px"),
-              "width=%r height=%r: --size is in pixels, but the SVG's size is in %r "
-              "(1pt = 4/3 px, so a viewer shows it at %gx%g px)"
-              % (root.get("width"), root.get("height"), w[1], w[0] * 4 / 3, h[0] * 4 / 3))
+def _(tmp):
+    run_ok(["render", "--date", "2020-11-25", "-o", "m.svg", "--size", "640x480"], tmp)
+    root = parse_xml(os.path.join(tmp, "m.svg"))
+    w, h = svg_length(root.get("width")), svg_length(root.get("height"))
+    check(w[1] in ("", "px") and h[1] in ("", "px"),
+          "width=%r height=%r: --size is in pixels, but the SVG's size is in %r "
+          "(1pt = 4/3 px, so a viewer shows it at %gx%g px)"
+          % (root.get("width"), root.get("height"), w[1], w[0] * 4 / 3, h[0] * 4 / 3))
 
 
 @test("render -o m.pdf: pdftoppm makes one page image of the --size")
-def _():
+def _(tmp):
     exe = shutil.which("pdftoppm")
     check(exe is not None, "pdftoppm (poppler-utils) is not installed")
-    with tempfile.TemporaryDirectory() as tmp:
-        run_ok(["render", "--date", "2020-11-25", "-o", "m.pdf", "--size", "600x400"], tmp)
-        with open(os.path.join(tmp, "m.pdf"), "rb") as f:
-            check(f.read(5) == b"%PDF-", "m.pdf does not start with %PDF-")
-        p = subprocess.run([exe, "-png", "-r", "72", "m.pdf", "page"], cwd=tmp, capture_output=True,
-                           text=True, timeout=300)
-        check(p.returncode == 0, "pdftoppm failed (%d): %s" % (p.returncode, p.stderr))
-        pages = sorted(glob.glob(os.path.join(tmp, "page*.png")))
-        check(len(pages) == 1, "pdftoppm made %d page images: %s" % (len(pages), pages))
-        img = read_png(pages[0], decode=False)
-        check((img.width, img.height) == (600, 400), "the page at 72 dpi is %dx%d, expected 600x400"
-              % (img.width, img.height))
+    run_ok(["render", "--date", "2020-11-25", "-o", "m.pdf", "--size", "600x400"], tmp)
+    with open(os.path.join(tmp, "m.pdf"), "rb") as f:
+        check(f.read(5) == b"%PDF-", "m.pdf does not start with %PDF-")
+    p = subprocess.run([exe, "-png", "-r", "72", "m.pdf", "page"], cwd=tmp, capture_output=True,
+                       text=True, timeout=300)
+    check(p.returncode == 0, "pdftoppm failed (%d): %s" % (p.returncode, p.stderr))
+    pages = sorted(glob.glob(os.path.join(tmp, "page*.png")))
+    check(len(pages) == 1, "pdftoppm made %d page images: %s" % (len(pages), pages))
+    img = read_png(pages[0], decode=False)
+    check((img.width, img.height) == (600, 400), "the page at 72 dpi is %dx%d, expected 600x400"
+          % (img.width, img.height))
 
 
 @test("render --diff 2020-11-09 2020-12-02 -o d.png: exit 0, valid PNG")
-def _():
-    with tempfile.TemporaryDirectory() as tmp:
-        run_ok(["render", "--diff", "2020-11-09", "2020-12-02", "-o", "d.png", "--size", "640x480"], tmp)
-        img = read_png(os.path.join(tmp, "d.png"))
-        check((img.width, img.height) == (640, 480), "d.png is %dx%d" % (img.width, img.height))
+def _(tmp):
+    run_ok(["render", "--diff", "2020-11-09", "2020-12-02", "-o", "d.png", "--size", "640x480"], tmp)
+    img = read_png(os.path.join(tmp, "d.png"))
+    check((img.width, img.height) == (640, 480), "d.png is %dx%d" % (img.width, img.height))
 
 
 @test("render --diff: Kalbajar (changed) is drawn in AZ's colour at full opacity")
-def _():
-    with tempfile.TemporaryDirectory() as tmp:
-        px, pt = centre_pixel(["render", "--diff", "2020-11-09", "2020-12-02"], "kalbajar",
-                              "2020-12-02", tmp, "d.png")
-        check(close(px, AZ), "--diff 2020-11-09 2020-12-02 --bbox %s: centre pixel is %s, expected "
-              "AZ's colour %s (±3)" % (bbox_around(pt), px[:3], AZ))
+def _(tmp):
+    px, pt = centre_pixel(["render", "--diff", "2020-11-09", "2020-12-02"], "kalbajar",
+                          "2020-12-02", tmp, "d.png")
+    check(close(px, AZ), "--diff 2020-11-09 2020-12-02 --bbox %s: centre pixel is %s, expected "
+          "AZ's colour %s (±3)" % (bbox_around(pt), px[:3], AZ))
 
 
 @test("render --diff: baku-city (unchanged) is faded, not AZ's colour")
-def _():
-    with tempfile.TemporaryDirectory() as tmp:
-        px, pt = centre_pixel(["render", "--diff", "2020-11-09", "2020-12-02"], "baku-city",
-                              "2020-12-02", tmp, "d.png")
-        check(px[:3] != AZ, "--diff 2020-11-09 2020-12-02 --bbox %s: centre pixel is exactly AZ's "
-              "colour %s; an unchanged region should be faded" % (bbox_around(pt), AZ))
-        # faded towards the light background: each channel at least as light as AZ's
-        check(all(px[i] >= AZ[i] for i in range(3)) and px[:3] != AZ,
-              "centre pixel %s is not a faded AZ %s" % (px[:3], AZ))
+def _(tmp):
+    px, pt = centre_pixel(["render", "--diff", "2020-11-09", "2020-12-02"], "baku-city",
+                          "2020-12-02", tmp, "d.png")
+    check(px[:3] != AZ, "--diff 2020-11-09 2020-12-02 --bbox %s: centre pixel is exactly AZ's "
+          "colour %s; an unchanged region should be faded" % (bbox_around(pt), AZ))
+    # faded towards the light background: each channel at least as light as AZ's
+    check(all(px[i] >= AZ[i] for i in range(3)) and px[:3] != AZ,
+          "centre pixel %s is not a faded AZ %s" % (px[:3], AZ))
 
 
 # ------------------------------------------------------------ bad options
-def bad_option_test(args, words):
+def bad_option_test(tmp, args, words):
     """The tool fails (non-zero), says something containing all `words`
     (case-insensitive) on stderr, and leaves no file in the directory."""
-    with tempfile.TemporaryDirectory() as tmp:
-        p = run(args, tmp)
-        check(p.returncode != 0, "expected a non-zero exit\n" + describe(p))
-        err = p.stderr.lower()
-        for w in words:
-            check(w.lower() in err, "stderr does not mention %r\n%s" % (w, describe(p)))
-        check(p.stderr.strip().startswith("frontline"), "stderr does not start with 'frontline'\n"
-              + describe(p))
-        left = os.listdir(tmp)
-        check(not left, "files left behind: %s\n%s" % (left, describe(p)))
+    p = run(args, tmp)
+    check(p.returncode != 0, "expected a non-zero exit\n" + describe(p))
+    err = p.stderr.lower()
+    for w in words:
+        check(w.lower() in err, "stderr does not mention %r\n%s" % (w, describe(p)))
+    check(p.stderr.strip().startswith("frontline"), "stderr does not start with 'frontline'\n"
+          + describe(p))
+    left = os.listdir(tmp)
+    check(not left, "files left behind: %s\n%s" % (left, describe(p)))
 
 
 BAD_RENDER = [
@@ -467,7 +416,7 @@ BAD_RENDER = [
 
 for _name, _args, _words in BAD_RENDER:
     test("render %s: clear error, non-zero exit, no file" % _name)(
-        lambda a=_args, w=_words: bad_option_test(a, w))
+        lambda tmp, a=_args, w=_words: bad_option_test(tmp, a, w))
 
 
 # ------------------------------------------------------------------ charts
@@ -475,74 +424,47 @@ STATS = ["stats", "--from", "2020-09-01", "--to", "2023-12-31"]
 
 
 @test("stats --chart c.png --size 640x480: a 640x480 PNG with AZ and AM lines")
-def _():
-    with tempfile.TemporaryDirectory() as tmp:
-        run_ok(STATS + ["--chart", "c.png", "--size", "640x480"], tmp)
-        img = read_png(os.path.join(tmp, "c.png"))
-        check((img.width, img.height) == (640, 480), "c.png is %dx%d, expected 640x480"
-              % (img.width, img.height))
-        # the legend swatches are about 12x5 px; a line across the plot is hundreds
-        for a, rgb in (("AZ", AZ), ("AM", AM)):
-            n = img.count_colour(rgb)
-            check(n > 300, "c.png has %d pixels of %s's colour %s; expected a line (> 300)" % (n, a, rgb))
-        check(not glob.glob(os.path.join(tmp, "*.tmp-*")), "temporary files left: %s" % os.listdir(tmp))
+def _(tmp):
+    run_ok(STATS + ["--chart", "c.png", "--size", "640x480"], tmp)
+    img = read_png(os.path.join(tmp, "c.png"))
+    check((img.width, img.height) == (640, 480), "c.png is %dx%d, expected 640x480"
+          % (img.width, img.height))
+    # the legend swatches are about 12x5 px; a line across the plot is hundreds
+    for a, rgb in (("AZ", AZ), ("AM", AM)):
+        n = img.count_colour(rgb)
+        check(n > 300, "c.png has %d pixels of %s's colour %s; expected a line (> 300)" % (n, a, rgb))
+    check(not glob.glob(os.path.join(tmp, "*.tmp-*")), "temporary files left: %s" % os.listdir(tmp))
 
 
 @test("stats --chart c.svg: parses as XML, with AZ and AM strokes")
-def _():
-    with tempfile.TemporaryDirectory() as tmp:
-        run_ok(STATS + ["--chart", "c.svg"], tmp)
-        root = parse_xml(os.path.join(tmp, "c.svg"))
-        check(local(root.tag) == "svg", "the root element is <%s>, not <svg>" % root.tag)
-        for a, rgb in (("AZ", AZ), ("AM", AM)):
-            found = False
-            for el in root.iter():
-                m = re.search(r"(?:^|;)\s*stroke\s*:\s*([^;]+)", el.get("style") or "")
-                c = parse_colour(m.group(1)) if m else None
-                if c is not None and close(c, rgb, 1):
-                    found = True
-            check(found, "no element stroked in %s's colour %s in c.svg" % (a, rgb))
+def _(tmp):
+    run_ok(STATS + ["--chart", "c.svg"], tmp)
+    root = parse_xml(os.path.join(tmp, "c.svg"))
+    check(local(root.tag) == "svg", "the root element is <%s>, not <svg>" % root.tag)
+    for a, rgb in (("AZ", AZ), ("AM", AM)):
+        found = False
+        for el in root.iter():
+            m = re.search(r"(?:^|;)\s*stroke\s*:\s*([^;]+)", el.get("style") or "")
+            c = parse_colour(m.group(1)) if m else None
+            if c is not None and close(c, rgb, 1):
+                found = True
+        check(found, "no element stroked in %s's colour %s in c.svg" % (a, rgb))
 
 
 @test("stats --chart c.pdf: clear error naming --chart, non-zero exit, no file")
-def _():
-    bad_option_test(STATS + ["--chart", "c.pdf"], ["c.pdf", ".png", ".svg", "--chart"])
+def _(tmp):
+    bad_option_test(tmp, STATS + ["--chart", "c.pdf"], ["c.pdf", ".png", ".svg", "--chart"])
 
 
 @test("stats --chart c.gif: clear error naming --chart, non-zero exit, no file")
-def _():
-    bad_option_test(STATS + ["--chart", "c.gif"], ["c.gif", ".png", ".svg", "--chart"])
+def _(tmp):
+    bad_option_test(tmp, STATS + ["--chart", "c.gif"], ["c.gif", ".png", ".svg", "--chart"])
 
 
 @test("stats --chart c.png --size abc: clear error, non-zero exit, no file")
-def _():
-    bad_option_test(STATS + ["--chart", "c.png", "--size", "abc"], ["--size", "abc"])
-
-
-# ---------------------------------------------------------------------- main
-def main():
-    print("1..%d" % len(TESTS))
-    failed = 0
-    for k, (name, fn) in enumerate(TESTS, 1):
-        try:
-            fn()
-        except Failure as e:
-            failed += 1
-            print("not ok %d - %s" % (k, name))
-            for ln in str(e).splitlines():
-                print("# " + ln)
-        except Exception:
-            failed += 1
-            print("not ok %d - %s" % (k, name))
-            for ln in traceback.format_exc().splitlines():
-                print("# " + ln)
-        else:
-            print("ok %d - %s" % (k, name))
-        sys.stdout.flush()
-    if failed:
-        print("# %d of %d failed" % (failed, len(TESTS)))
-    return 1 if failed else 0
+def _(tmp):
+    bad_option_test(tmp, STATS + ["--chart", "c.png", "--size", "abc"], ["--size", "abc"])
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main("fl-render-"))

@@ -19,42 +19,18 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-import traceback
 import urllib.parse
 
 from shapely.geometry import shape, box
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fltest import BIN, KARABAKH, Failure, Skip, check, main, test  # noqa: E402
+
 if len(sys.argv) != 3:
     sys.exit("usage: test_serve.py FRONTLINE_BINARY SOURCE_ROOT")
-BIN = os.path.abspath(sys.argv[1])
-SRC = os.path.abspath(sys.argv[2])
-KARABAKH = os.path.join(SRC, "geodata", "karabakh")
 LEAFLET = "/usr/share/javascript/leaflet"
-
-TESTS = []
-
-
-def test(name):
-    def deco(fn):
-        TESTS.append((name, fn))
-        return fn
-    return deco
-
-
-class Failure(Exception):
-    pass
-
-
-class Skip(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Failure(msg)
 
 
 def env():
@@ -183,7 +159,7 @@ def path_of(url):
 
 # ---------------------------------------------------------------- the API
 @test("landing page: JSON with self, alternate, service-desc, conformance, data links")
-def _(tmp):
+def _(tmp, srv):
     doc = get_json("/", "application/json")
     for r in ("self", "alternate", "service-desc", "conformance", "data"):
         check(rel(doc, r), "no %r link: %r" % (r, doc["links"]))
@@ -196,7 +172,7 @@ def _(tmp):
 
 
 @test("conformance: core, geojson, html, oas30")
-def _(tmp):
+def _(tmp, srv):
     doc = get_json("/conformance", "application/json")
     for c in ("core", "geojson", "html", "oas30"):
         check("http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/" + c in doc["conformsTo"],
@@ -204,7 +180,7 @@ def _(tmp):
 
 
 @test("/collections: control, changes, events, regions, zones with extents and items links")
-def _(tmp):
+def _(tmp, srv):
     doc = get_json("/collections", "application/json")
     ids = [c["id"] for c in doc["collections"]]
     check(ids == ["control", "changes", "events", "regions", "zones"], "collections %r" % ids)
@@ -219,7 +195,7 @@ def _(tmp):
 
 
 @test("control at datetime=2020-11-25 and 2020-11-24: Kalbajar AZ then AM; same as `frontline snapshot`")
-def _(tmp):
+def _(tmp, srv):
     for date, want in (("2020-11-24", "AM"), ("2020-11-25", "AZ")):
         doc = get_json("/collections/control/items?datetime=" + date, "application/geo+json")
         h = holders(doc)
@@ -241,13 +217,13 @@ def _(tmp):
 
 
 @test("control without datetime is the latest map: every region AZ")
-def _(tmp):
+def _(tmp, srv):
     h = holders(get_json("/collections/control/items"))
     check(len(h) == 78 and set(h.values()) == {"AZ"}, "holders %r" % sorted(set(h.values())))
 
 
 @test("paging: limit/offset, next and prev links walk all 78 features once")
-def _(tmp):
+def _(tmp, srv):
     path = "/collections/control/items?datetime=2020-11-24&limit=10"
     seen, pages = [], 0
     while path:
@@ -274,7 +250,7 @@ def _(tmp):
 
 
 @test("bbox: exactly the features whose envelope meets the box (shapely bounds)")
-def _(tmp):
+def _(tmp, srv):
     bb = (45.8, 39.8, 46.4, 40.3)  # around Kalbajar
     doc = get_json("/collections/control/items?datetime=2020-11-24&bbox=%g,%g,%g,%g" % bb)
     got = sorted(f["id"] for f in doc["features"])
@@ -294,7 +270,7 @@ def _(tmp):
 
 
 @test("changes datetime=2020-11-09/2020-12-02: Agdam, Kalbajar, Lachin, 5,693.6 km², as `frontline diff`")
-def _(tmp):
+def _(tmp, srv):
     doc = get_json("/collections/changes/items?datetime=2020-11-09/2020-12-02", "application/geo+json")
     ids = sorted(f["id"] for f in doc["features"])
     check(ids == ["agdam", "kalbajar", "lachin"], "changed %r" % ids)
@@ -318,7 +294,7 @@ def _(tmp):
 
 
 @test("events: datetime instant, interval and open end filter by the event's instant")
-def _(tmp):
+def _(tmp, srv):
     doc = get_json("/collections/events/items?datetime=2020-11-25")
     check([f["id"] for f in doc["features"]] == ["2020-kalbajar"], "on 2020-11-25: %r" %
           [f["id"] for f in doc["features"]])
@@ -340,7 +316,7 @@ def _(tmp):
 
 
 @test("regions and zones: ids, single features, zones filtered by validity")
-def _(tmp):
+def _(tmp, srv):
     doc = get_json("/collections/regions/items")
     check(doc["numberMatched"] == 78, "regions %r" % doc["numberMatched"])
     f = get_json("/collections/regions/items/kalbajar", "application/geo+json")
@@ -358,7 +334,7 @@ def _(tmp):
 
 
 @test("HTML: f=html and a browser's Accept give text/html pages; f=json wins over Accept")
-def _(tmp):
+def _(tmp, srv):
     for path in ("/?f=html", "/collections?f=html", "/collections/control?f=html", "/conformance?f=html",
                  "/collections/control/items?f=html&datetime=2020-11-24&limit=5",
                  "/collections/regions/items/kalbajar?f=html"):
@@ -382,8 +358,8 @@ def ogrinfo(args):
 
 
 @test("ogrinfo OAPIF:http://127.0.0.1:PORT lists the five collections, without errors")
-def _(tmp):
-    p = ogrinfo(["-ro", "OAPIF:" + SERVER.base()])
+def _(tmp, srv):
+    p = ogrinfo(["-ro", "OAPIF:" + srv.base()])
     check(p.returncode == 0, "ogrinfo failed: %s" % p.stderr)
     for c in ("control", "changes", "events", "regions", "zones"):
         check(re.search(r"^\d+: %s\b" % c, p.stdout, re.M), "%s not listed:\n%s" % (c, p.stdout))
@@ -391,9 +367,9 @@ def _(tmp):
 
 
 @test("ogrinfo OAPIF control items: Kalbajar AZ at datetime=2020-11-25, AM at 2020-11-24")
-def _(tmp):
+def _(tmp, srv):
     for date, want in (("2020-11-25", "AZ"), ("2020-11-24", "AM")):
-        p = ogrinfo(["-ro", "-al", "-geom=NO", "OAPIF:%s/collections/control?datetime=%s" % (SERVER.base(), date)])
+        p = ogrinfo(["-ro", "-al", "-geom=NO", "OAPIF:%s/collections/control?datetime=%s" % (srv.base(), date)])
         check(p.returncode == 0, "ogrinfo failed: %s" % p.stderr)
         feats = p.stdout.split("OGRFeature(control)")[1:]
         check(len(feats) == 78, "%s: ogrinfo read %d features, expected 78" % (date, len(feats)))
@@ -406,7 +382,7 @@ def _(tmp):
 
 # ------------------------------------------------------------ bad requests
 @test("malformed datetime: 400 with a JSON error (bad dates, reversed or triple intervals)")
-def _(tmp):
+def _(tmp, srv):
     for v in ("2020-02-30", "yesterday", "2020-11-25/2020-11-24", "2020-11-25/2020-11-26/2020-11-27", "..",
               "2020-13-01", "%00", "2020-11-25T25:00Z"):
         expect_error("/collections/control/items?datetime=" + v, 400, "datetime")
@@ -414,21 +390,21 @@ def _(tmp):
 
 
 @test("datetime that does not fit the collection: control with an interval, changes with an instant")
-def _(tmp):
+def _(tmp, srv):
     expect_error("/collections/control/items?datetime=2020-11-09/2020-12-02", 400, "interval")
     expect_error("/collections/changes/items?datetime=2020-11-25", 400, "interval")
     expect_error("/collections/control/items/kalbajar?datetime=2020-01-01/..", 400, "interval")
 
 
 @test("malformed bbox: 400 (too few numbers, text, latitudes out of range, south above north)")
-def _(tmp):
+def _(tmp, srv):
     for v in ("1,2,3", "a,b,c,d", "0,-91,1,1", "0,10,1,5", "1,2,3,4,5", "nan,0,1,1", "", "-200,0,0,1"):
         expect_error("/collections/control/items?bbox=" + v, 400, "bbox")
     expect_error("/collections/control/items?bbox=0,0,1,1&bbox-crs=EPSG:4326", 400, "bbox-crs")
 
 
 @test("limit out of range or malformed: 400 (0, 10001, -5, x); offset -1: 400")
-def _(tmp):
+def _(tmp, srv):
     for v in ("0", "10001", "-5", "x", "1e3", "99999999999999999999"):
         expect_error("/collections/control/items?limit=" + v, 400, "limit")
     expect_error("/collections/control/items?offset=-1", 400, "offset")
@@ -436,7 +412,7 @@ def _(tmp):
 
 
 @test("unknown collection, feature or resource: 404 with a JSON error")
-def _(tmp):
+def _(tmp, srv):
     expect_error("/collections/nope", 404, "collection")
     expect_error("/collections/nope/items", 404, "collection")
     expect_error("/collections/regions/items/nowhere", 404, "nowhere")
@@ -448,7 +424,7 @@ def _(tmp):
 
 
 @test("paths that try to climb out of the static folder: 400, nothing leaks")
-def _(tmp):
+def _(tmp, srv):
     for p in ("/static/../../../../etc/passwd", "/static/leaflet/../../../../etc/passwd",
               "/viewer/../../../etc/passwd", "/viewer/..", "/static/leaflet/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
               "/static/leaflet/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd", "/static//etc/passwd",
@@ -462,7 +438,7 @@ def _(tmp):
 
 
 @test("unknown or repeated parameters: 400; methods other than GET/HEAD: 405 with Allow")
-def _(tmp):
+def _(tmp, srv):
     expect_error("/collections/control/items?foo=1", 400, "foo")
     expect_error("/collections/control/items?limit=5&limit=6", 400, "twice")
     expect_error("/collections?foo=1", 400, "foo")
@@ -474,8 +450,8 @@ def _(tmp):
 
 
 @test("HTTP/1.1 keep-alive: several GETs on one connection (a page, a HEAD, an error, a file)")
-def _(tmp):
-    c = http.client.HTTPConnection("127.0.0.1", SERVER.port, timeout=60)
+def _(tmp, srv):
+    c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=60)
     try:
         c.connect()
         sock = c.sock
@@ -497,7 +473,7 @@ def _(tmp):
 
 
 @test("cached pages: same bytes but the timeStamp (the current second), links of each Host, HEAD length")
-def _(tmp):
+def _(tmp, srv):
     path = "/collections/control/items?datetime=2020-11-24"
     st, _, a, _ = request(path)
     time.sleep(1.1)
@@ -513,7 +489,7 @@ def _(tmp):
           "two requests of the same page differ beyond the timeStamp")
     check(int(r.getheader("Content-Length")) == len(b), "Content-Length %r" % r.getheader("Content-Length"))
     for host in ("example.org:8000", "other.example:1"):
-        c = http.client.HTTPConnection("127.0.0.1", SERVER.port, timeout=60)
+        c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=60)
         try:
             c.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
             c.putheader("Host", host)
@@ -535,7 +511,7 @@ def _(tmp):
 
 
 @test("oversized requests (a 100 kB URL, 100 kB of headers) are refused and the server keeps serving")
-def _(tmp):
+def _(tmp, srv):
     st, _, _, _ = request("/collections/control/items?datetime=" + "2" * 100000)
     check(400 <= st < 500, "a 100 kB URL got %d" % st)
     st, _, _, _ = request("/collections", {"X-Big": "a" * 100000})
@@ -546,8 +522,8 @@ def _(tmp):
 
 
 @test("after every bad request the server still serves, and answers 16 threads at once correctly")
-def _(tmp):
-    check(SERVER.proc.poll() is None, "the server died: %s" % "".join(SERVER.stderr[-20:]))
+def _(tmp, srv):
+    check(srv.proc.poll() is None, "the server died: %s" % "".join(srv.stderr[-20:]))
     dates = ["2020-11-%02d" % d for d in range(5, 30)] + ["1993-04-01", "1993-04-02", "2023-09-20"]
     ref = {}
     for d in ("2020-11-24", "2020-11-25", "1993-04-01", "1993-04-02"):
@@ -578,7 +554,7 @@ def _(tmp):
 
 # ---------------------------------------------------------- the viewer
 @test("/viewer: the page, its script and Debian's Leaflet are served locally (no CDN)")
-def _(tmp):
+def _(tmp, srv):
     st, ctype, page, _ = request("/viewer")
     check(st == 200 and ctype.startswith("text/html"), "/viewer: %d %s" % (st, ctype))
     check(b"/static/leaflet/leaflet.js" in page and b"/viewer/viewer.js" in page, "page does not load Leaflet")
@@ -596,8 +572,8 @@ def _(tmp):
 
 # ------------------------------------------------------------- the process
 @test("options: default bind is loopback; bad --port, --bind, extra arguments exit 2")
-def _(tmp):
-    check(SERVER.host == "127.0.0.1", "listening on %r" % SERVER.host)
+def _(tmp, srv):
+    check(srv.host == "127.0.0.1", "listening on %r" % srv.host)
     for args in (["--port", "70000"], ["--port", "x"], ["--bind", "not-an-address"], ["extra"],
                  ["--nope"]):
         p = subprocess.run([BIN, "-d", KARABAKH, "serve"] + args, capture_output=True, text=True,
@@ -618,54 +594,27 @@ def _(tmp):
 
 
 @test("SIGTERM stops the server cleanly (exit 0; no leak under ASan)")
-def _(tmp):
+def _(tmp, srv):
     global SERVER
-    rc = SERVER.stop()
-    err = "".join(SERVER.stderr)
+    rc = srv.stop()
+    err = "".join(srv.stderr)
     SERVER = None
     check(rc == 0, "exit %d; stderr: %s" % (rc, err[-3000:]))
     check("ERROR: AddressSanitizer" not in err and "LeakSanitizer" not in err, "sanitizer: %s" % err[-3000:])
 
 
 # --------------------------------------------------------------------- main
-def main():
+def start_server():
+    """One server for all the tests (each gets it as srv; the helpers use SERVER)."""
     global SERVER
-    print("1..%d" % len(TESTS))
-    failed = 0
-    try:
-        SERVER = Server()
-    except Exception as e:  # noqa
-        for k, (name, _) in enumerate(TESTS, 1):
-            print("not ok %d - %s" % (k, name))
-        print("# " + str(e).replace("\n", "\n# "))
-        return 1
-    for k, (name, fn) in enumerate(TESTS, 1):
-        try:
-            if SERVER is None and "SIGTERM" not in name:
-                SERVER = Server()
-            with tempfile.TemporaryDirectory(prefix="fl-serve-") as tmp:
-                fn(tmp)
-        except Skip as e:
-            print("ok %d - %s # SKIP %s" % (k, name, e))
-        except Failure as e:
-            failed += 1
-            print("not ok %d - %s" % (k, name))
-            for ln in str(e).splitlines():
-                print("# " + ln)
-        except Exception:
-            failed += 1
-            print("not ok %d - %s" % (k, name))
-            for ln in traceback.format_exc().splitlines():
-                print("# " + ln)
-        else:
-            print("ok %d - %s" % (k, name))
-        sys.stdout.flush()
-    if SERVER is not None:
-        SERVER.stop()
-    if failed:
-        print("# %d of %d failed" % (failed, len(TESTS)))
-    return 1 if failed else 0
+    SERVER = Server()
+    return SERVER
+
+
+def stop_server(srv):
+    if SERVER is not None:  # not yet stopped by the SIGTERM test
+        srv.stop()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main("fl-serve-", setup=start_server, teardown=stop_server))

@@ -18,8 +18,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
-import traceback
 
 from osgeo import gdal, ogr
 from pyproj import Geod
@@ -27,55 +25,15 @@ from shapely import wkt as shapely_wkt
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fltest import BIN, KARABAKH, SRC, Failure, check, describe, main, run_ok, test  # noqa: E402
+
 gdal.UseExceptions()
 ogr.UseExceptions()
 
 if len(sys.argv) != 3:
     sys.exit("usage: test_snapshot.py FRONTLINE_BINARY SOURCE_ROOT")
-BIN = os.path.abspath(sys.argv[1])
-SRC = os.path.abspath(sys.argv[2])
-KARABAKH = os.path.join(SRC, "geodata", "karabakh")
 GEOD = Geod(ellps="WGS84")
-
-# ------------------------------------------------------------------ harness
-TESTS = []
-
-
-def test(name):
-    def deco(fn):
-        TESTS.append((name, fn))
-        return fn
-    return deco
-
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Failure(msg)
-
-
-def run(args, cwd, env=None, timeout=300):
-    """Run the tool; FRONTLINE_TRACKER is removed unless env sets it."""
-    e = dict(os.environ)
-    e.pop("FRONTLINE_TRACKER", None)
-    if env:
-        e.update(env)
-    return subprocess.run([BIN] + list(args), cwd=cwd, env=e, capture_output=True,
-                          timeout=timeout, text=True)
-
-
-def describe(p):
-    return "command: frontline %s\nexit: %s\nstderr: %s" % (
-        " ".join(p.args[1:]), p.returncode, p.stderr.strip()[:2000])
-
-
-def run_ok(args, cwd, env=None):
-    p = run(args, cwd, env)
-    check(p.returncode == 0, "expected exit 0\n" + describe(p))
-    return p
 
 
 def geojson(args, cwd, env=None):
@@ -863,31 +821,5 @@ def _(tmp):
           "khojaly since %r event %r" % (m["khojaly"]["since"], m["khojaly"]["event"]))
 
 
-# --------------------------------------------------------------------- main
-def main():
-    print("1..%d" % len(TESTS))
-    failed = 0
-    for k, (name, fn) in enumerate(TESTS, 1):
-        try:
-            with tempfile.TemporaryDirectory(prefix="fl-snap-") as tmp:
-                fn(tmp)
-        except Failure as e:
-            failed += 1
-            print("not ok %d - %s" % (k, name))
-            for ln in str(e).splitlines():
-                print("# " + ln)
-        except Exception:
-            failed += 1
-            print("not ok %d - %s" % (k, name))
-            for ln in traceback.format_exc().splitlines():
-                print("# " + ln)
-        else:
-            print("ok %d - %s" % (k, name))
-        sys.stdout.flush()
-    if failed:
-        print("# %d of %d failed" % (failed, len(TESTS)))
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main("fl-snap-"))

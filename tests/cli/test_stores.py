@@ -10,7 +10,6 @@ TAP SKIP only when PostgreSQL or PostGIS is not installed.
 
 Usage: /usr/bin/python3 test_stores.py PATH/TO/frontline SOURCE_ROOT   (prints TAP)
 """
-import csv
 import datetime
 import json
 import os
@@ -18,7 +17,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fltest import (BIN, KARABAKH, Postgres, check, copy_karabakh, describe, generate_tracker,  # noqa: E402
+from fltest import (BIN, KARABAKH, Postgres, check, copy_karabakh, generate_tracker,  # noqa: E402
                     log_csv, main, run, run_fail, run_ok, test, tree_bytes)
 from osgeo import gdal, ogr  # noqa: E402
 

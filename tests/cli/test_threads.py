@@ -9,7 +9,6 @@ with the option or variable named, and nothing written.
 
 Usage: /usr/bin/python3 test_threads.py PATH/TO/frontline SOURCE_ROOT   (prints TAP)
 """
-import hashlib
 import json
 import math
 import os

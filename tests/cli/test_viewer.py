@@ -22,11 +22,14 @@ import threading
 import time
 import traceback
 
+# the assertions shared with the other tool tests (fltest.py, beside this
+# script); the runner below stays: its four steps drive one browser in turn,
+# and a failure reports the browser's console
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fltest import BIN, KARABAKH, Failure, check  # noqa: E402
+
 if len(sys.argv) != 3:
     sys.exit("usage: test_viewer.py FRONTLINE_BINARY SOURCE_ROOT")
-BIN = os.path.abspath(sys.argv[1])
-SRC = os.path.abspath(sys.argv[2])
-KARABAKH = os.path.join(SRC, "geodata", "karabakh")
 # build/src/cli/frontline -> build/meson-logs
 ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(BIN))), "meson-logs")
 AM, AZ = "#e8842c", "#0092bc"  # geodata/karabakh/actors.csv
@@ -42,15 +45,6 @@ def skip_all(reason):
     for k, n in enumerate(NAMES, 1):
         print("ok %d - %s # SKIP %s" % (k, n, reason))
     return 0
-
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Failure(msg)
 
 
 def main():
