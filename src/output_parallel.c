@@ -119,7 +119,7 @@ fl_status fl__geojson_parts_write(const fl__geojson_parts *spec, void **f, const
 		return FL_OK;
 	size_t nt = threads > 1 ? (size_t)threads : 1;
 	if (nt > n)
-		nt = n ? n : 1;
+		nt = n;
 	if (nt > FL__MAX_THREADS)
 		nt = FL__MAX_THREADS;
 	part parts[FL__MAX_THREADS];
