@@ -250,6 +250,8 @@ static void reset(fl_tracker *t)
 			GEOSGeom_destroy_r(h, t->atoms[i].geom);
 	free(t->actors), free(t->regions), free(t->events), free(t->zones), free(t->atoms);
 	free(t->order), free(t->rank), free(t->pool_regions), free(t->pool_atoms), free(t->tl_pool);
+	free(t->correctors);
+	t->correctors = NULL, t->ncorrectors = t->ncorrected_of = 0;
 	fl__index_unmap(t);
 	t->tl_pool = NULL;
 	t->actors = NULL, t->regions = NULL, t->events = NULL, t->zones = NULL, t->atoms = NULL;
@@ -325,7 +327,8 @@ fl_status fl__index_load(fl_tracker *t)
 	}
 	if (!t->pool_regions || !t->pool_atoms)
 		r.bad = true;
-	size_t ro = 0, ao = 0;
+	size_t ro = 0, ao = 0, nc = 0, ccap = 0;
+	bool chrono = true; /* the events in time order as they are in the file */
 	for (size_t i = 0; i < ne && !r.bad; i++, t->nevents++) {
 		fl__event *e = &t->events[i];
 		const fl__event *prev = i ? &t->events[i - 1] : NULL;
@@ -334,8 +337,16 @@ fl_status fl__index_load(fl_tracker *t)
 		e->pub.note = str_again(&r, prev ? prev->pub.note : NULL);
 		e->pub.file = str_again(&r, prev ? prev->pub.file : NULL);
 		e->pub.when = (fl_instant)u64(&r);
+		chrono &= !prev || prev->pub.when <= e->pub.when;
 		e->pub.recorded = (fl_instant)u64(&r);
 		e->pub.to = i32(&r), e->pub.from = i32(&r), e->pub.corrects = i32(&r), e->pub.line = i32(&r);
+		if (e->pub.corrects != FL_NONE) { /* listed now, while the event is at hand */
+			size_t *v = fl__grow(t->correctors, &ccap, nc + 1, sizeof *v);
+			if (!v)
+				r.bad = true;
+			else
+				t->correctors = v, v[nc++] = i;
+		}
 		e->pub.kind = (fl_event_kind)u8(&r), e->pub.status = (fl_event_status)u8(&r);
 		e->pub.partial = u8(&r), e->pub.all_regions = u8(&r), e->pub.has_polygon = u8(&r);
 		uint32_t n = u32(&r);
@@ -364,6 +375,7 @@ fl_status fl__index_load(fl_tracker *t)
 		    (unsigned)e->pub.kind > FL_KIND_CORRECTION || (unsigned)e->pub.status > FL_STATUS_DISPUTED)
 			r.bad = true;
 	}
+	t->ncorrectors = nc, t->ncorrected_of = t->nevents;
 	for (size_t i = 0; i < nz && !r.bad; i++, t->nzones++) {
 		fl__zone *z = &t->zones[i];
 		z->pub.id = str(&r), z->pub.name = str(&r), z->pub.kind = str(&r);
@@ -398,7 +410,18 @@ fl_status fl__index_load(fl_tracker *t)
 		else
 			t->order[i] = v;
 	}
-	if (!r.bad) {
+	/* a log kept in time order (the usual case) applies in file order: the
+	 * checks below then read memory in sequence instead of at random */
+	bool identity = !r.bad;
+	for (size_t i = 0; i < ne && identity; i++)
+		identity = t->order[i] == i;
+	if (identity) {
+		/* (the time order of the events was checked as they were read) */
+		for (size_t i = 0; i < ne; i++)
+			t->rank[i] = i;
+		if (!chrono)
+			r.bad = true;
+	} else if (!r.bad) {
 		/* the order must be a permutation: a repeated event would leave
 		 * another's rank unset */
 		for (size_t i = 0; i < ne; i++)
@@ -434,7 +457,8 @@ fl_status fl__index_load(fl_tracker *t)
 		for (size_t k = 0; k < a->ntl && !r.bad; k++) {
 			uint32_t e = u32(&r);
 			/* in range, and in apply order: timelines are binary-searched */
-			if (e >= ne || (k && t->rank[a->tl[k - 1]] >= t->rank[e]))
+			if (e >= ne || (k && (identity ? a->tl[k - 1] >= e
+							 : t->rank[a->tl[k - 1]] >= t->rank[e])))
 				r.bad = true;
 			else
 				a->tl[k] = e;

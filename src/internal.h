@@ -189,6 +189,10 @@ struct fl_tracker {
 	 * one in the middle of a neighbour's edge) do not, and their unions go
 	 * through GEOS's overlay.  Found when first needed, kept in the index. */
 	unsigned char coverage;
+	/* the events that correct another, for the queries without --as-of or
+	 * --status (fl__active_events); valid while ncorrected_of == nevents */
+	size_t *correctors;
+	size_t ncorrectors, ncorrected_of;
 };
 enum { FL__COVERAGE_UNKNOWN = 0, FL__COVERAGE_CLEAN = 1, FL__COVERAGE_LOOSE = 2 };
 

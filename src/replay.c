@@ -8,6 +8,7 @@
  * at T is then the latest counting event of its timeline with instant <= T.
  */
 #include <stdlib.h>
+#include <string.h>
 #include "internal.h"
 
 fl_query fl_query_at(fl_instant at)
@@ -17,8 +18,42 @@ fl_query fl_query_at(fl_instant at)
 	return q;
 }
 
+/* The events that correct another, listed once (a cache, as atoms' geometries). */
+static const size_t *correctors(const fl_tracker *t, size_t *n)
+{
+	fl_tracker *m = (fl_tracker *)t;
+	if (!t->correctors || t->ncorrected_of != t->nevents) {
+		size_t k = 0, *v = NULL;
+		for (size_t i = 0; i < t->nevents; i++)
+			k += t->events[i].pub.corrects != FL_NONE;
+		v = malloc((k + 1) * sizeof *v);
+		if (!v)
+			return NULL;
+		k = 0;
+		for (size_t i = 0; i < t->nevents; i++)
+			if (t->events[i].pub.corrects != FL_NONE)
+				v[k++] = i;
+		free(m->correctors);
+		m->correctors = v, m->ncorrectors = k, m->ncorrected_of = t->nevents;
+	}
+	*n = t->ncorrectors;
+	return t->correctors;
+}
+
 unsigned char *fl__active_events(const fl_tracker *t, const fl_query *q)
 {
+	if (!q->has_as_of && !q->confirmed_only) {
+		/* every event counts but those corrected: no pass over the events */
+		size_t nc = 0;
+		const size_t *c = correctors(t, &nc);
+		unsigned char *active = c ? malloc(t->nevents + 1) : NULL;
+		if (!active)
+			return NULL;
+		memset(active, 1, t->nevents + 1);
+		for (size_t i = 0; i < nc; i++)
+			active[t->events[c[i]].pub.corrects] = 0;
+		return active;
+	}
 	unsigned char *vis = calloc(t->nevents + 1, 1);
 	if (!vis)
 		return NULL;

@@ -72,6 +72,7 @@ void fl_tracker_free(fl_tracker *t)
 	free(t->events);
 	free(t->order);
 	free(t->rank);
+	free(t->correctors);
 	for (size_t i = 0; i < t->nzones; i++) {
 		fl__zone *z = &t->zones[i];
 		FREE_STR(z->pub.id), FREE_STR(z->pub.name), FREE_STR(z->pub.kind);

@@ -355,6 +355,51 @@ static void test_t_junction(void **state)
 	rm_tree(dir);
 }
 
+/* The events corrected, as the index lists them while reading and as a
+ * tracker read from its sources finds them: the same active events. */
+static void test_corrections_from_index(void **state)
+{
+	(void)state;
+	char *dir = tmp_tracker();
+	write_file(dir, "actors.csv", SQUARES_ACTORS);
+	write_file(dir, "regions.geojson", SQUARES_REGIONS);
+	write_file(dir, "areas.geojson",
+		   "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":"
+		   "{\"id\":\"adv\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+		   "[[[0.5,0],[1.5,0],[1.5,1],[0.5,1],[0.5,0]]]}}]}");
+	write_file(dir, "events.csv",
+		   "id,date,regions,area,to,from,kind,status,source,corrects,recorded\n"
+		   "base,2020-01-01,*,,X,,baseline,confirmed,test,,\n"
+		   "adv,2020-02-01,,adv,Y,X,capture,claimed,test,,\n"
+		   "c1,2020-03-01,c,,Y,X,capture,confirmed,test,,\n"
+		   "fix,2020-02-01,,adv,X,,correction,confirmed,test,adv,2020-04-01\n");
+	fl__diags d = {0};
+	fl_tracker *src = NULL, *idx = NULL;
+	assert_int_equal(fl__tracker_load(dir, false, &d, &src), FL_OK);
+	assert_int_equal(d.nerrors, 0);
+	fl__index_save(src);
+	assert_int_equal(fl_tracker_open(dir, &idx), FL_OK);
+	assert_non_null(idx->arena); /* read from the index */
+	fl_query qs[3] = {fl_query_at(0), fl_query_at(0), fl_query_at(0)};
+	qs[1].confirmed_only = 1;
+	qs[2].has_as_of = 1;
+	assert_int_equal(fl_instant_parse("2020-02-15", FL_DATE_END, "t", &qs[2].as_of), FL_OK);
+	for (int k = 0; k < 3; k++) {
+		unsigned char *a = fl__active_events(src, &qs[k]), *b = fl__active_events(idx, &qs[k]);
+		assert_non_null(a);
+		assert_non_null(b);
+		assert_memory_equal(a, b, src->nevents);
+		/* 'adv' is corrected by 'fix', unless the correction is not recorded yet */
+		assert_int_equal(a[1], k == 2);
+		assert_int_equal(a[3], k != 2);
+		free(a), free(b);
+	}
+	fl_tracker_free(src);
+	fl_tracker_free(idx);
+	fl__diags_free(&d);
+	rm_tree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -365,6 +410,7 @@ int main(void)
 		cmocka_unit_test(test_index),
 		cmocka_unit_test(test_layers),
 		cmocka_unit_test(test_t_junction),
+		cmocka_unit_test(test_corrections_from_index),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
