@@ -340,7 +340,6 @@ static fl_status flush_queue(fl__sink *s)
 	return st;
 }
 
-
 static fl_status enqueue(fl__sink *s, OGRFeatureH f)
 {
 	OGRFeatureH *q = fl__grow(s->queue, &s->capqueue, s->nqueue + 1, sizeof *q);

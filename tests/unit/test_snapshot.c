@@ -107,17 +107,26 @@ static void test_by_actor_areas(void **state)
 	fl_tracker_free(t);
 }
 
-/* A polygon event across two squares splits them: by region gives pieces. */
-static void test_polygon_event(void **state)
+/* The three squares and an area 'adv' across the first two (events.csv to
+ * be written by the test); returns the folder. */
+static char *advance_tracker(void)
 {
-	(void)state;
 	char *dir = tmp_tracker();
+	assert_non_null(dir);
 	write_file(dir, "actors.csv", SQUARES_ACTORS);
 	write_file(dir, "regions.geojson", SQUARES_REGIONS);
 	write_file(dir, "areas.geojson",
 		   "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":"
 		   "{\"id\":\"adv\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
 		   "[[[0.5,0],[1.5,0],[1.5,1],[0.5,1],[0.5,0]]]}}]}");
+	return dir;
+}
+
+/* A polygon event across two squares splits them: by region gives pieces. */
+static void test_polygon_event(void **state)
+{
+	(void)state;
+	char *dir = advance_tracker();
 	write_file(dir, "events.csv",
 		   "id,date,regions,area,to,from,kind,status,source\n"
 		   "base,2020-01-01,*,,X,,baseline,confirmed,test\n"
@@ -200,13 +209,7 @@ static void test_layers(void **state)
 static void test_index(void **state)
 {
 	(void)state;
-	char *dir = tmp_tracker();
-	write_file(dir, "actors.csv", SQUARES_ACTORS);
-	write_file(dir, "regions.geojson", SQUARES_REGIONS);
-	write_file(dir, "areas.geojson",
-		   "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":"
-		   "{\"id\":\"adv\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
-		   "[[[0.5,0],[1.5,0],[1.5,1],[0.5,1],[0.5,0]]]}}]}");
+	char *dir = advance_tracker();
 	write_file(dir, "events.csv",
 		   "id,date,regions,area,to,from,kind,status,source\n"
 		   "base,2020-01-01,*,,X,,baseline,confirmed,test\n"
@@ -360,13 +363,7 @@ static void test_t_junction(void **state)
 static void test_corrections_from_index(void **state)
 {
 	(void)state;
-	char *dir = tmp_tracker();
-	write_file(dir, "actors.csv", SQUARES_ACTORS);
-	write_file(dir, "regions.geojson", SQUARES_REGIONS);
-	write_file(dir, "areas.geojson",
-		   "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":"
-		   "{\"id\":\"adv\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
-		   "[[[0.5,0],[1.5,0],[1.5,1],[0.5,1],[0.5,0]]]}}]}");
+	char *dir = advance_tracker();
 	write_file(dir, "events.csv",
 		   "id,date,regions,area,to,from,kind,status,source,corrects,recorded\n"
 		   "base,2020-01-01,*,,X,,baseline,confirmed,test,,\n"
