@@ -375,6 +375,9 @@ fl_status fl__index_load(fl_tracker *t)
 		    (unsigned)e->pub.kind > FL_KIND_CORRECTION || (unsigned)e->pub.status > FL_STATUS_DISPUTED)
 			r.bad = true;
 	}
+	/* an empty list too: no correction is an answer, not a list still to make */
+	if (!t->correctors && !(t->correctors = malloc(sizeof *t->correctors)))
+		r.bad = true;
 	t->ncorrectors = nc, t->ncorrected_of = t->nevents;
 	for (size_t i = 0; i < nz && !r.bad; i++, t->nzones++) {
 		fl__zone *z = &t->zones[i];
