@@ -1,7 +1,9 @@
 /*
  * test_output.c: GeoJSON written on several threads (src/output_parallel.c):
  * the join of the parts GDAL writes, the layouts it refuses, and sinks that
- * must give the same bytes on one thread and on several.
+ * must give the same bytes on one thread and on several; and what RFC 7946
+ * asks of the coordinates (src/wkb_rfc7946.c): rounded to 7 decimals, rings
+ * wound by the right-hand rule.
  */
 #include <gdal.h>
 #include <math.h>
@@ -162,6 +164,152 @@ static void test_queue_flushed_twice(void **state)
 	same_bytes(100000 + 1500, 4, true);
 }
 
+/* ---- RFC 7946 coordinates (wkb_rfc7946.c) ---- */
+
+static GEOSGeometry *ring_of(GEOSContextHandle_t h, const double *xy, unsigned n)
+{
+	GEOSCoordSequence *cs = GEOSCoordSeq_create_r(h, n, 2);
+	for (unsigned i = 0; i < n; i++)
+		GEOSCoordSeq_setXY_r(h, cs, i, xy[2 * i], xy[2 * i + 1]);
+	return GEOSGeom_createLinearRing_r(h, cs);
+}
+
+/* exterior clockwise, hole counterclockwise (both wrong for RFC 7946), with
+ * coordinates off the grid and one just below zero */
+static GEOSGeometry *wrong_polygon(GEOSContextHandle_t h, double dx)
+{
+	const double shell[] = {dx + 0.00000004, 0, dx + 0, 1.23456789, dx + 1.00000006, 1.23456789,
+				dx + 1, -0.00000001, dx + 0.00000004, 0};
+	const double hole[] = {dx + 0.2, 0.2, dx + 0.8, 0.2, dx + 0.8, 0.8, dx + 0.2, 0.8, dx + 0.2, 0.2};
+	GEOSGeometry *holes[1] = {ring_of(h, hole, 5)};
+	return GEOSGeom_createPolygon_r(h, ring_of(h, shell, 5), holes, 1);
+}
+
+static bool ring_ccw(GEOSContextHandle_t h, const GEOSGeometry *ring)
+{
+	char ccw = 0;
+	assert_int_equal(GEOSCoordSeq_isCCW_r(h, GEOSGeom_getCoordSeq_r(h, ring), &ccw), 1);
+	return ccw != 0;
+}
+
+static void check_rfc7946_polygon(GEOSContextHandle_t h, const GEOSGeometry *p)
+{
+	assert_int_equal(GEOSGeomTypeId_r(h, p), GEOS_POLYGON);
+	assert_true(ring_ccw(h, GEOSGetExteriorRing_r(h, p)));
+	for (int k = 0; k < GEOSGetNumInteriorRings_r(h, p); k++)
+		assert_false(ring_ccw(h, GEOSGetInteriorRingN_r(h, p, k)));
+}
+
+/* every coordinate a whole number of 1e-7 degrees, and no -0 */
+static void check_on_grid(GEOSContextHandle_t h, const GEOSGeometry *g)
+{
+	assert_true(GEOSGetNumCoordinates_r(h, g) > 0);
+	GEOSGeometry *pts = GEOSGeom_extractUniquePoints_r(h, g);
+	for (int i = 0; i < GEOSGetNumGeometries_r(h, pts); i++) {
+		double x = 0, y = 0;
+		const GEOSGeometry *pt = GEOSGetGeometryN_r(h, pts, i);
+		GEOSGeomGetX_r(h, pt, &x);
+		GEOSGeomGetY_r(h, pt, &y);
+		assert_true(x == nearbyint(x * 1e7) / 1e7 && y == nearbyint(y * 1e7) / 1e7);
+		assert_false(signbit(x) && x == 0);
+		assert_false(signbit(y) && y == 0);
+	}
+	GEOSGeom_destroy_r(h, pts);
+}
+
+static void rfc7946_roundtrip(GEOSContextHandle_t h, const GEOSGeometry *g, int byte_order)
+{
+	GEOSWKBWriter *w = GEOSWKBWriter_create_r(h);
+	GEOSWKBWriter_setByteOrder_r(h, w, byte_order);
+	size_t len = 0;
+	unsigned char *wkb = GEOSWKBWriter_write_r(h, w, g, &len);
+	GEOSWKBWriter_destroy_r(h, w);
+	assert_true(fl__wkb_rfc7946(wkb, len));
+	GEOSGeometry *back = GEOSGeomFromWKB_buf_r(h, wkb, len);
+	GEOSFree_r(h, wkb);
+	assert_non_null(back);
+	check_on_grid(h, back);
+	int type = GEOSGeomTypeId_r(h, back);
+	if (type == GEOS_POLYGON)
+		check_rfc7946_polygon(h, back);
+	for (int i = 0; type != GEOS_POLYGON && i < GEOSGetNumGeometries_r(h, back); i++) {
+		const GEOSGeometry *p = GEOSGetGeometryN_r(h, back, i);
+		if (GEOSGeomTypeId_r(h, p) == GEOS_POLYGON)
+			check_rfc7946_polygon(h, p);
+	}
+	/* the same shape, only rounded: the area moves by less than the grid allows */
+	double a0 = 0, a1 = 0;
+	GEOSArea_r(h, g, &a0);
+	GEOSArea_r(h, back, &a1);
+	assert_true(fabs(a0 - a1) < 1e-6);
+	GEOSGeom_destroy_r(h, back);
+}
+
+static void test_rfc7946_wkb(void **state)
+{
+	(void)state;
+	GEOSContextHandle_t h = GEOS_init_r();
+	GEOSGeometry *p = wrong_polygon(h, 0);
+	rfc7946_roundtrip(h, p, GEOS_WKB_NDR);
+	rfc7946_roundtrip(h, p, GEOS_WKB_XDR); /* big-endian WKB too */
+	/* a multipolygon, and a collection with a point and a line, in any order */
+	GEOSGeometry *parts[2] = {wrong_polygon(h, 10), wrong_polygon(h, 20)};
+	GEOSGeometry *mp = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, parts, 2);
+	rfc7946_roundtrip(h, mp, GEOS_WKB_NDR);
+	const double line[] = {1.000000049, 2.00000005, 3.1, 4.99999999};
+	GEOSCoordSequence *cs = GEOSCoordSeq_create_r(h, 2, 2);
+	GEOSCoordSeq_setXY_r(h, cs, 0, line[0], line[1]);
+	GEOSCoordSeq_setXY_r(h, cs, 1, line[2], line[3]);
+	GEOSGeometry *members[3] = {GEOSGeom_createPointFromXY_r(h, -0.00000004, 5.123456789),
+				    GEOSGeom_createLineString_r(h, cs), wrong_polygon(h, 30)};
+	GEOSGeometry *gc = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, members, 3);
+	rfc7946_roundtrip(h, gc, GEOS_WKB_NDR);
+	/* damaged or 3D WKB: refused */
+	size_t len = 0;
+	unsigned char *wkb = GEOSGeomToWKB_buf_r(h, p, &len);
+	assert_false(fl__wkb_rfc7946(wkb, len - 1));
+	assert_false(fl__wkb_rfc7946(wkb, len - 20));
+	assert_false(fl__wkb_rfc7946(NULL, 0));
+	wkb[1] = 0xe9; /* 1001: Point Z, as ISO writes it */
+	wkb[2] = 0x03;
+	assert_false(fl__wkb_rfc7946(wkb, len));
+	GEOSFree_r(h, wkb);
+	GEOSGeom_destroy_r(h, p);
+	GEOSGeom_destroy_r(h, mp);
+	GEOSGeom_destroy_r(h, gc);
+	GEOS_finish_r(h);
+}
+
+/* Through the sink: the GeoJSON text holds the rounded coordinates, the
+ * exterior ring counterclockwise, no "crs", and areas to 15 figures. */
+static void test_rfc7946_text(void **state)
+{
+	(void)state;
+	static const fl__field fields[] = {{"id", FL__STR}, {"area_km2", FL__REAL}};
+	fl__sink *k = NULL;
+	assert_int_equal(fl__sink_open(NULL, "GeoJSON", "control", fields, 2, true, &k), FL_OK);
+	GEOSContextHandle_t h = GEOS_init_r();
+	GEOSGeometry *p = wrong_polygon(h, 40);
+	fl__value v[2] = {{.s = "w"}, {.d = 1044.3841315324853}};
+	assert_int_equal(fl__sink_add(k, v, h, p), FL_OK);
+	GEOSGeom_destroy_r(h, p);
+	GEOS_finish_r(h);
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	assert_int_equal(fl__sink_commit_mem(k, &buf, &len), FL_OK);
+	char *text = calloc(len + 1, 1);
+	memcpy(text, buf, len);
+	free(buf);
+	assert_null(strstr(text, "\"crs\""));
+	assert_non_null(strstr(text, "\"area_km2\": 1044.38413153249 "));
+	/* counterclockwise from the first point; the hole clockwise */
+	assert_non_null(strstr(text, "\"coordinates\": [ [ [ 40.0, 0.0 ], [ 41.0, 0.0 ], "
+				     "[ 41.0000001, 1.2345679 ], [ 40.0, 1.2345679 ], [ 40.0, 0.0 ] ], "
+				     "[ [ 40.2, 0.2 ], [ 40.2, 0.8 ], [ 40.8, 0.8 ], [ 40.8, 0.2 ], "
+				     "[ 40.2, 0.2 ] ] ]"));
+	free(text);
+}
+
 static void test_threads_setting(void **state)
 {
 	(void)state;
@@ -190,6 +338,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_same_bytes, reset_threads),
 		cmocka_unit_test_teardown(test_queue_flushed_twice, reset_threads),
 		cmocka_unit_test_teardown(test_threads_setting, reset_threads),
+		cmocka_unit_test(test_rfc7946_wkb),
+		cmocka_unit_test(test_rfc7946_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
