@@ -24,6 +24,7 @@ struct fl_diff {
 typedef struct dstate {
 	size_t atom;
 	int region, from, to;
+	size_t k1, k2; /* the atom's timeline entries in (t1, t2]: [k1, k2) */
 } dstate;
 
 static int cmp_dstate(const void *a, const void *b)
@@ -97,7 +98,8 @@ fl_status fl_diff_new(const fl_tracker *t, const fl_query *filters, fl_instant t
 		fl__atom_state(t, a, active, t2, &h2, NULL);
 		if (h1 == h2)
 			continue;
-		st[n++] = (dstate){a, by == FL_BY_ACTOR ? FL_NONE : t->atoms[a].region, h1, h2};
+		st[n++] = (dstate){a, by == FL_BY_ACTOR ? FL_NONE : t->atoms[a].region, h1, h2,
+				   fl__timeline_after(t, a, t1), fl__timeline_after(t, a, t2)};
 	}
 	qsort(st, n, sizeof *st, cmp_dstate);
 	d->changes = calloc(n + 1, sizeof *d->changes);
@@ -113,15 +115,14 @@ fl_status fl_diff_new(const fl_tracker *t, const fl_query *filters, fl_instant t
 		size_t j = i, np = 0;
 		fl_change c = {st[i].region, st[i].from, st[i].to, 0, 0, NULL, 0, 0};
 		size_t *ev = NULL, evcap = 0;
-		for (; j < n && !cmp_dstate(&(dstate){0, st[i].region, st[i].from, st[i].to},
-					    &(dstate){0, st[j].region, st[j].from, st[j].to}); j++) {
+		for (; j < n && !cmp_dstate(&(dstate){0, st[i].region, st[i].from, st[i].to, 0, 0},
+					    &(dstate){0, st[j].region, st[j].from, st[j].to, 0, 0}); j++) {
 			const fl__atom *a = &t->atoms[st[j].atom];
 			parts[np++] = st[j].atom;
 			c.area_km2 += a->area_km2;
-			for (size_t k = 0; k < a->ntl; k++) {
+			for (size_t k = st[j].k1; k < st[j].k2; k++) {
 				size_t e = a->tl[k];
-				fl_instant w = t->events[e].pub.when;
-				if (!active[e] || w <= t1 || w > t2 || seen[e])
+				if (!active[e] || seen[e])
 					continue;
 				seen[e] = 1;
 				size_t *nv = fl__grow(ev, &evcap, c.nevents + 1, sizeof *nv);

@@ -239,6 +239,8 @@ fl_status fl__atoms_build(fl_tracker *t, fl__diags *d);
 /* Which events take part in a query (replay.c): active[e] != 0. */
 unsigned char *fl__active_events(const fl_tracker *t, const fl_query *q);
 
+/* The first entry of atom a's timeline (in time order) with instant > at. */
+size_t fl__timeline_after(const fl_tracker *t, size_t a, fl_instant at);
 /* The holder of atom a for a query: the latest active event with instant
  * <= at, or FL_NONE.  *since gets the start of the holder's run. */
 int fl__atom_state(const fl_tracker *t, size_t a, const unsigned char *active,

@@ -78,11 +78,9 @@ unsigned char *fl__active_events(const fl_tracker *t, const fl_query *q)
 	return active;
 }
 
-int fl__atom_state(const fl_tracker *t, size_t ai, const unsigned char *active, fl_instant at,
-		   int *holder, fl_instant *since)
+size_t fl__timeline_after(const fl_tracker *t, size_t ai, fl_instant at)
 {
 	const fl__atom *a = &t->atoms[ai];
-	/* first timeline entry with instant > at */
 	size_t lo = 0, hi = a->ntl;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -91,7 +89,14 @@ int fl__atom_state(const fl_tracker *t, size_t ai, const unsigned char *active, 
 		else
 			hi = mid;
 	}
-	size_t k = lo;
+	return lo;
+}
+
+int fl__atom_state(const fl_tracker *t, size_t ai, const unsigned char *active, fl_instant at,
+		   int *holder, fl_instant *since)
+{
+	const fl__atom *a = &t->atoms[ai];
+	size_t k = fl__timeline_after(t, ai, at);
 	while (k > 0 && !active[a->tl[k - 1]])
 		k--;
 	if (k == 0) {
