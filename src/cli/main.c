@@ -84,10 +84,13 @@ static int run(int argc, char **argv)
 			if (set_threads(a, argv[i]))
 				return 2;
 			threads_given = true;
-		} else if (!strncmp(a, "--threads=", 10)) {
-			if (set_threads("--threads", a + 10))
+		} else if (!strncmp(a, "--threads=", 10) || (!strncmp(a, "-j", 2) && a[2])) {
+			/* --threads=N, and -jN as make takes it */
+			if (set_threads(a[1] == 'j' ? "-j" : "--threads", a[1] == 'j' ? a + 2 : a + 10))
 				return 2;
 			threads_given = true;
+		} else if (!strncmp(a, "-d", 2) && a[2]) {
+			g.tracker = a + 2; /* -dPATH */
 		} else {
 			cli_error("unknown option '%s'\n\n%s", a, usage);
 			return 2;

@@ -26,7 +26,7 @@ from shapely.geometry import shape
 from shapely.validation import explain_validity
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fltest import BIN, KARABAKH, SRC, Failure, check, describe, main, run_ok, test  # noqa: E402
+from fltest import BIN, KARABAKH, SRC, Failure, check, describe, main, run_fail, run_ok, test  # noqa: E402
 
 gdal.UseExceptions()
 ogr.UseExceptions()
@@ -659,6 +659,18 @@ def _(tmp):
         check(p.stdout.startswith("usage: frontline"), "%s: stdout %r" % (arg, p.stdout[:200]))
         for w in ("snapshot", "log", "--tracker"):
             check(w in p.stdout, "%s: %r not in usage" % (arg, w))
+
+
+@test("the tracker given as -d PATH, -dPATH, --tracker PATH and --tracker=PATH: the same log")
+def _(tmp):
+    other = os.path.join(tmp, "copy")
+    shutil.copytree(KARABAKH, other)
+    want = run_ok(["-d", other, "log", "-f", "csv"], tmp).stdout
+    check(len(want.splitlines()) > 10, "the log has %d lines" % len(want.splitlines()))
+    for form in (["-d" + other], ["--tracker", other], ["--tracker=" + other]):
+        p = run_ok(form + ["log", "-f", "csv"], tmp)
+        check(p.stdout == want, "%s: a different log" % form)
+    run_fail(["-d" + os.path.join(tmp, "none"), "log"], tmp, ["none"])
 
 
 @test("snapshot --help prints its usage and options, exit 0")

@@ -44,6 +44,12 @@ def same_on_all_threads(tmp, args, min_features=2):
     p = run_ok(args + ["-o", os.path.join(tmp, "out-env.geojson")], tmp, env={"FRONTLINE_THREADS": "2"})
     with open(os.path.join(tmp, "out-env.geojson"), "rb") as f:
         outs["env"] = f.read()
+    # the forms make and long options take: -j3, --threads=2
+    for form in ["-j3", "--threads=2"]:
+        out = os.path.join(tmp, "out%s.geojson" % form)
+        run_ok([form] + args + ["-o", out], tmp)
+        with open(out, "rb") as f:
+            outs[form] = f.read()
     fc = json.loads(outs["1"])
     n, pts = len(fc["features"]), points(fc)
     check(n >= min_features, "%s: %d features, expected at least %d" % (" ".join(args), n, min_features))
@@ -134,6 +140,8 @@ def t_bad(tmp):
     for v in ["x", "-1", "65", "", "2.5", "1e3", " 2"]:
         run_fail(["-j", v] + base, tmp, ["-j: ", v], code=2)
         run_fail(["--threads=" + v] + base, tmp, ["--threads: ", v], code=2)
+        if v:
+            run_fail(["-j" + v] + base, tmp, ["-j: ", v], code=2)
         if v:  # set but empty is unset
             run_fail(base, tmp, ["FRONTLINE_THREADS: ", v], code=2, env={"FRONTLINE_THREADS": v})
         check(not os.path.exists(out), "%s written after a bad thread count %r" % (out, v))
