@@ -13,6 +13,13 @@
  * fl_tracker_free().  Every pointer obtained from a tracker (actors, regions,
  * events, zones and their strings) belongs to the tracker and lives as long
  * as it does.
+ *
+ * Threads: a tracker is not safe to query from two threads at once, even
+ * through `const fl_tracker *`.  Queries fill caches inside it on first use
+ * (the pieces' geometries, read lazily from the index, and the check of
+ * their coverage).  Open one tracker per thread, or serialise the calls;
+ * different trackers are independent.  The library's own threads
+ * (fl_set_threads) never share a tracker with the caller's.
  */
 #ifndef FRONTLINE_TRACKER_H
 #define FRONTLINE_TRACKER_H
