@@ -87,6 +87,36 @@ class Run:
             " ".join(self.cmd), self.rc, self.out[:1500], self.err[:1500])
 
 
+def close(actual, expected, rel=1e-4, abs_tol=0.0):
+    """Whether actual is within rel (relative) or abs_tol (absolute) of expected."""
+    return abs(actual - expected) <= max(rel * abs(expected), abs_tol)
+
+
+def check_close(actual, expected, what, rel=1e-4, abs_tol=0.0):
+    check(close(actual, expected, rel, abs_tol),
+          "%s: got %r, expected %r (tolerance %g relative, %g absolute)"
+          % (what, actual, expected, rel, abs_tol))
+
+
+def geojson(r):
+    """The FeatureCollection a Run printed on stdout."""
+    try:
+        d = json.loads(r.out)
+    except ValueError as e:
+        raise Failure("stdout is not JSON (%s)\n%s" % (e, r.describe()))
+    check(d.get("type") == "FeatureCollection", "not a FeatureCollection: %r" % d.get("type"))
+    return d
+
+
+def stats_rows(text):
+    """The rows of `frontline stats` CSV, area_km2 and share as numbers."""
+    rows = list(csv.DictReader(io.StringIO(text)))
+    for r in rows:
+        r["area_km2"] = float(r["area_km2"])
+        r["share"] = float(r["share"])
+    return rows
+
+
 class Workdir:
     """A test's temporary folder and the runs of the tool there, each kept (a
     test run by main(context=...) that breaks on an unexpected error is

@@ -30,7 +30,8 @@ from shapely.ops import transform as shapely_transform
 import numpy
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fltest import KARABAKH, SRC, Failure, Workdir, check, main, test  # noqa: E402
+from fltest import (KARABAKH, SRC, Failure, Workdir, check, check_close, close, geojson, main,  # noqa: E402
+                    stats_rows, test)
 
 FIXTURES = os.path.join(SRC, "tests", "fixtures", "check")
 GEOD = Geod(ellps="WGS84")
@@ -40,16 +41,6 @@ ogr.UseExceptions()
 
 
 # ------------------------------------------------------------------ helpers
-
-def close(actual, expected, rel=REL, abs_tol=0.0):
-    return abs(actual - expected) <= max(rel * abs(expected), abs_tol)
-
-
-def check_close(actual, expected, what, rel=REL, abs_tol=0.0):
-    check(close(actual, expected, rel, abs_tol),
-          "%s: got %r, expected %r (tolerance %g relative, %g absolute)"
-          % (what, actual, expected, rel, abs_tol))
-
 
 def geod_km2(geom):
     """Geodesic area of a shapely (multi)polygon in lon/lat, km², ring order ignored."""
@@ -107,23 +98,6 @@ class Ctx(Workdir):
         """Copy tests/fixtures/check/<case> into the temporary folder; return its name."""
         shutil.copytree(os.path.join(FIXTURES, case), self.path(case))
         return case
-
-
-def geojson(r):
-    try:
-        d = json.loads(r.out)
-    except ValueError as e:
-        raise Failure("stdout is not JSON (%s)\n%s" % (e, r.describe()))
-    check(d.get("type") == "FeatureCollection", "not a FeatureCollection: %r" % d.get("type"))
-    return d
-
-
-def stats_rows(text):
-    rows = list(csv.DictReader(io.StringIO(text)))
-    for r in rows:
-        r["area_km2"] = float(r["area_km2"])
-        r["share"] = float(r["share"])
-    return rows
 
 
 def by_date(rows):

@@ -13,7 +13,6 @@ Python bindings.  Needs Debian's /usr/bin/python3 (osgeo, shapely, pyproj).
 """
 import csv
 import glob
-import io
 import json
 import os
 import pty
@@ -28,7 +27,8 @@ from shapely.ops import unary_union
 from shapely.validation import explain_validity, make_valid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fltest import BIN, Failure, Workdir, check, main, test  # noqa: E402
+from fltest import (BIN, Failure, Workdir, check, check_close, close, geojson, main, stats_rows,  # noqa: E402
+                    test)
 
 GEOD = Geod(ellps="WGS84")
 REL = 1e-4  # 0.01 %
@@ -40,16 +40,6 @@ gdal.UseExceptions()
 
 
 # ------------------------------------------------------------------ helpers
-
-def close(actual, expected, rel=REL, abs_tol=0.0):
-    return abs(actual - expected) <= max(rel * abs(expected), abs_tol)
-
-
-def check_close(actual, expected, what, rel=REL, abs_tol=0.0):
-    check(close(actual, expected, rel, abs_tol),
-          "%s: got %r, expected %r (tolerance %g relative, %g absolute)"
-          % (what, actual, expected, rel, abs_tol))
-
 
 def _ring_m2(ring):
     xs, ys = zip(*[(c[0], c[1]) for c in ring.coords])
@@ -149,15 +139,6 @@ class Ctx(Workdir):
         return name
 
 
-def geojson(r):
-    try:
-        d = json.loads(r.out)
-    except ValueError as e:
-        raise Failure("stdout is not JSON (%s)\n%s" % (e, r.describe()))
-    check(d.get("type") == "FeatureCollection", "not a FeatureCollection: %r" % d.get("type"))
-    return d
-
-
 def by_holder(fcoll):
     out = {}
     for f in fcoll["features"]:
@@ -165,14 +146,6 @@ def by_holder(fcoll):
         check(h not in out, "two features for holder %r" % h)
         out[h] = f
     return out
-
-
-def stats_rows(text):
-    rows = list(csv.DictReader(io.StringIO(text)))
-    for r in rows:
-        r["area_km2"] = float(r["area_km2"])
-        r["share"] = float(r["share"])
-    return rows
 
 
 def describe_pieces(feats):
