@@ -8,9 +8,8 @@
  * (PROJ), then to pixels with one scale, so areas on the map are true to
  * each other and the image centre is the bbox centre.
  */
-#include <cairo.h>
-#include <cairo-pdf.h>
-#include <cairo-svg.h>
+#define FL__CAIRO_CALLS /* Cairo's functions through cairo_load.c */
+#include "cairo_load.h"
 #include <gdal.h>
 #include <ogr_api.h>
 #include <math.h>
@@ -116,6 +115,8 @@ static fl_status canvas_open(canvas *c, const char *path, int w, int h, bool all
 {
 	memset(c, 0, sizeof *c);
 	fl_status st = kind_of(path, &c->kind, allow_pdf);
+	if (!st)
+		st = fl__cairo_load();
 	if (st)
 		return st;
 	c->w = w;

@@ -134,6 +134,7 @@ static bool geometry(cur *c, int depth)
 	}
 }
 
+/* NOLINTNEXTLINE(readability-non-const-parameter): written through c.p */
 bool fl__wkb_rfc7946(unsigned char *wkb, size_t len)
 {
 	if (!wkb)

@@ -11,7 +11,8 @@
  */
 #include <arpa/inet.h>
 #include <getopt.h>
-#include <microhttpd.h>
+#define FL__MHD_CALLS /* libmicrohttpd's functions through mhd_load.c */
+#include "mhd_load.h"
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
@@ -220,11 +221,15 @@ int cmd_serve(const cli_global *g, int argc, char **argv)
 		return cli_usage_error("serve", "--bind %s: expected an IPv4 or IPv6 address", bind);
 	}
 
+	char err[1024];
+	if (cli_mhd_load(err, sizeof err)) {
+		cli_error("serve: %s", err);
+		return 1;
+	}
 	fl_tracker *t = cli_open_tracker(g);
 	if (!t)
 		return 1;
 	sv_server *s = calloc(1, sizeof *s);
-	char err[1024];
 	if (!s) {
 		fl_tracker_free(t);
 		return 1;

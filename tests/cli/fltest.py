@@ -117,6 +117,24 @@ def stats_rows(text):
     return rows
 
 
+def fake_library(folder, soname, kind):
+    """A library the tool cannot use under soname in folder (put first in
+    LD_LIBRARY_PATH): "empty" (not an ELF file) or "other" (the C maths
+    library under that name, so that its functions are missing).  Returns the
+    environment that makes the tool find it."""
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, soname)
+    if kind == "empty":
+        open(path, "wb").close()
+    else:
+        with open("/proc/self/maps", encoding="utf-8") as f:
+            libm = next(line.split()[-1] for line in f if "/libm.so" in line or "/libm-" in line)
+        os.symlink(libm, path)
+    e = {"LD_LIBRARY_PATH": folder + ((":" + os.environ["LD_LIBRARY_PATH"])
+                                      if os.environ.get("LD_LIBRARY_PATH") else "")}
+    return e
+
+
 class Workdir:
     """A test's temporary folder and the runs of the tool there, each kept (a
     test run by main(context=...) that breaks on an unexpected error is

@@ -24,7 +24,7 @@ import zlib
 from shapely.geometry import shape
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fltest import KARABAKH, Failure, check, describe, main, run, run_ok, test  # noqa: E402
+from fltest import KARABAKH, Failure, check, describe, fake_library, main, run, run_ok, test  # noqa: E402
 
 if len(sys.argv) != 3:
     sys.exit("usage: test_render.py FRONTLINE_BINARY SOURCE_ROOT")
@@ -465,6 +465,20 @@ def _(tmp):
 def _(tmp):
     bad_option_test(tmp, STATS + ["--chart", "c.png", "--size", "abc"], ["--size", "abc"])
 
+
+@test("Cairo missing or wrong (loaded only to draw): clear error naming it, exit 1, no file; other commands unaffected")
+def _(tmp):
+    out = os.path.join(tmp, "m.png")
+    for kind, want in [("empty", "cannot load Cairo (libcairo.so.2) to draw"),
+                       ("other", "Cairo (libcairo.so.2) lacks cairo_")]:
+        env = fake_library(os.path.join(tmp, kind), "libcairo.so.2", kind)
+        p = run(["render", "--date", "2020-11-25", "-o", out], tmp, env=env)
+        check(p.returncode == 1 and want in p.stderr, "%s: exit %d, expected 1 and %r\n%s"
+              % (kind, p.returncode, want, describe(p)))
+        check(not os.path.exists(out), "%s: %s written" % (kind, out))
+        # the commands that do not draw never load it
+        p = run(["snapshot", "--date", "2020-11-25", "--by", "actor"], tmp, env=env)
+        check(p.returncode == 0 and '"FeatureCollection"' in p.stdout, "%s: snapshot\n%s" % (kind, describe(p)))
 
 if __name__ == "__main__":
     sys.exit(main("fl-render-"))

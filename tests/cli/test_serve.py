@@ -26,7 +26,7 @@ import urllib.parse
 from shapely.geometry import shape, box
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fltest import BIN, KARABAKH, Failure, Skip, check, main, test  # noqa: E402
+from fltest import BIN, KARABAKH, Failure, Skip, check, fake_library, main, test  # noqa: E402
 
 if len(sys.argv) != 3:
     sys.exit("usage: test_serve.py FRONTLINE_BINARY SOURCE_ROOT")
@@ -591,6 +591,17 @@ def _(tmp, srv):
         check(p.returncode == 1 and "cannot listen" in p.stderr, "port in use: %d %s" % (p.returncode, p.stderr))
     finally:
         s.close()
+
+
+@test("libmicrohttpd missing or wrong (loaded only to serve): clear error naming it, exit 1, no hang")
+def _(tmp, srv):
+    for kind, want in [("empty", "cannot load libmicrohttpd (libmicrohttpd.so.12) to serve"),
+                       ("other", "libmicrohttpd (libmicrohttpd.so.12) lacks MHD_")]:
+        e = env()
+        e.update(fake_library(os.path.join(tmp, kind), "libmicrohttpd.so.12", kind))
+        p = subprocess.run([BIN, "-d", KARABAKH, "serve", "--port", "0"], capture_output=True, text=True,
+                           env=e, timeout=120)
+        check(p.returncode == 1 and want in p.stderr, "%s: exit %d, stderr %r" % (kind, p.returncode, p.stderr))
 
 
 @test("SIGTERM stops the server cleanly (exit 0; no leak under ASan)")
