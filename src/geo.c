@@ -115,6 +115,7 @@ unsigned char *fl__geos_to_wkb(GEOSContextHandle_t h, const GEOSGeometry *g, siz
 	if (!w)
 		return NULL;
 	GEOSWKBWriter_setFlavor_r(h, w, GEOS_WKB_ISO);
+	GEOSWKBWriter_setOutputDimension_r(h, w, 2); /* the engine is 2D; any Z is dropped */
 	unsigned char *buf = GEOSWKBWriter_write_r(h, w, g, len);
 	GEOSWKBWriter_destroy_r(h, w);
 	if (!buf)

@@ -97,7 +97,8 @@ bool fl__wkb_rings(const unsigned char *wkb, size_t len, fl__ring_fn fn, void *c
 double fl__wkb_coord(const unsigned char *p, bool big_endian);
 /* Round a 2D WKB geometry's coordinates to FL__GRID and wind its polygon
  * rings by RFC 7946's right-hand rule, in place (wkb_rfc7946.c); false when
- * the WKB is not 2D or is damaged (then it may be partly rounded). */
+ * the WKB is not 2D, is damaged or has a point outside lon/lat (then it may
+ * be partly rounded). */
 bool fl__wkb_rfc7946(unsigned char *wkb, size_t len);
 
 /* The engine's precision grid in degrees (about 1 cm): overlays snap to it. */

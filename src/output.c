@@ -162,8 +162,9 @@ static fl_status layer_in(fl__sink *s, GDALDatasetH ds, const char *layer, const
 	/* RFC 7946 GeoJSON: fl__sink_add rounds the coordinates to 7 decimals
 	 * and winds the rings (wkb_rfc7946.c); GDAL's own RFC7946=YES would do
 	 * the same through C++ streams at a third of the speed.  15 significant
-	 * figures print the rounded coordinates exactly and the areas to the
-	 * precision a double holds.  Given no SRS, GDAL writes no "crs". */
+	 * figures print the rounded coordinates exactly, and numbers in
+	 * properties to 15 figures (17 would round-trip every double: the last
+	 * two are noise for areas in km²).  Given no SRS, GDAL writes no "crs". */
 	if (strcmp(s->driver, "GeoJSON") == 0)
 		lco = CSLSetNameValue(lco, "SIGNIFICANT_FIGURES", "15");
 	if (strcmp(s->driver, "CSV") == 0)
@@ -399,8 +400,12 @@ fl_status fl__sink_add(fl__sink *s, const fl__value *v, GEOSContextHandle_t h, c
 	if (g) {
 		size_t len = 0;
 		unsigned char *wkb = fl__geos_to_wkb(h, g, &len);
-		if (wkb && s->rfc7946)
-			(void)fl__wkb_rfc7946(wkb, len); /* the engine's geometries are 2D */
+		if (wkb && s->rfc7946 && !fl__wkb_rfc7946(wkb, len)) {
+			free(wkb);
+			OGR_F_Destroy(f);
+			return fl__fail(FL_EGEOM, "a geometry outside longitude -180..180 and latitude "
+					"-90..90 cannot be written as RFC 7946 GeoJSON");
+		}
 		OGRGeometryH og = NULL;
 		if (!wkb || OGR_G_CreateFromWkb(wkb, NULL, &og, (int)len) != OGRERR_NONE) {
 			free(wkb);

@@ -202,7 +202,7 @@ fl_status fl_pg_snapshot_write(const char *tracker, const fl_query *q, const cha
 	st = fl__sink_open(path, format, "control", fields, 13, true, &k);
 	GEOSContextHandle_t h = fl__geos_new();
 	/* areas as the engine computes them (PROJ's geodesic on the ellipsoid),
-	 * so that the output is the engine's to the last digit */
+	 * so that the output is the engine's, to the digits the format writes */
 	fl__geod geod;
 	if (!st)
 		st = fl__geod_init(&geod);

@@ -13,6 +13,8 @@
  *   - polygon rings wound by the right-hand rule: exterior rings
  *     counterclockwise, holes clockwise (RFC 7946, section 3.1.6).
  * The coordinates stay lon/lat: the engine keeps every geometry in WGS 84.
+ * A geometry that is not 2D, or has a point outside [-180, 180] x [-90, 90],
+ * is refused (the sink then fails rather than write it out of the RFC).
  */
 #include <math.h>
 #include <string.h>
@@ -46,15 +48,20 @@ static void put_coord(unsigned char *p, double d, bool big)
 
 /* Round n points of 16 bytes at p to the grid: k / 1e7 with k a whole
  * number is the double nearest k * 10^-7 (one correctly rounded division),
- * which 15 significant figures print exactly; adding 0.0 turns -0 into 0. */
-static void round_points(unsigned char *p, uint32_t n, bool big)
+ * which 15 significant figures print exactly; adding 0.0 turns -0 into 0.
+ * False for a point outside lon/lat (or NaN), which RFC 7946 cannot hold
+ * (GDAL's RFC 7946 mode refused those features too). */
+static bool round_points(unsigned char *p, uint32_t n, bool big)
 {
 	const double scale = nearbyint(1.0 / FL__GRID);
-	for (size_t i = 0; i < 2 * (size_t)n; i++) {
-		double d = fl__wkb_coord(p + 8 * i, big);
-		if (isfinite(d) && fabs(d) < 1e8)
-			put_coord(p + 8 * i, nearbyint(d * scale) / scale + 0.0, big);
+	for (size_t i = 0; i < (size_t)n; i++) {
+		double x = fl__wkb_coord(p + 16 * i, big), y = fl__wkb_coord(p + 16 * i + 8, big);
+		if (!(x >= -180 && x <= 180 && y >= -90 && y <= 90))
+			return false;
+		put_coord(p + 16 * i, nearbyint(x * scale) / scale + 0.0, big);
+		put_coord(p + 16 * i + 8, nearbyint(y * scale) / scale + 0.0, big);
 	}
+	return true;
 }
 
 /* Twice the signed area of a closed ring (positive: counterclockwise). */
@@ -90,7 +97,8 @@ static bool points(cur *c, bool big, uint32_t n, unsigned char **at)
 	if ((size_t)(c->end - c->p) / 16 < n)
 		return false;
 	*at = c->p;
-	round_points(c->p, n, big);
+	if (!round_points(c->p, n, big))
+		return false;
 	c->p += 16 * (size_t)n;
 	return true;
 }

@@ -270,10 +270,32 @@ static void test_rfc7946_wkb(void **state)
 	assert_false(fl__wkb_rfc7946(wkb, len - 1));
 	assert_false(fl__wkb_rfc7946(wkb, len - 20));
 	assert_false(fl__wkb_rfc7946(NULL, 0));
-	wkb[1] = 0xe9; /* 1001: Point Z, as ISO writes it */
-	wkb[2] = 0x03;
+	GEOSFree_r(h, wkb);
+	/* a real 3D geometry (the engine's WKB is 2D: fl__geos_to_wkb drops Z) */
+	GEOSGeometry *pz = GEOSGeom_createPointFromXY_r(h, 1, 2);
+	GEOSCoordSequence *zs = GEOSCoordSeq_create_r(h, 1, 3);
+	GEOSCoordSeq_setXYZ_r(h, zs, 0, 1, 2, 3);
+	GEOSGeometry *z = GEOSGeom_createPoint_r(h, zs);
+	GEOSWKBWriter *w3 = GEOSWKBWriter_create_r(h);
+	GEOSWKBWriter_setOutputDimension_r(h, w3, 3);
+	GEOSWKBWriter_setFlavor_r(h, w3, GEOS_WKB_ISO);
+	wkb = GEOSWKBWriter_write_r(h, w3, z, &len);
+	assert_int_equal(len, 1 + 4 + 24);
 	assert_false(fl__wkb_rfc7946(wkb, len));
 	GEOSFree_r(h, wkb);
+	GEOSWKBWriter_destroy_r(h, w3);
+	unsigned char *flat = fl__geos_to_wkb(h, z, &len);
+	assert_int_equal(len, 1 + 4 + 16);
+	assert_true(fl__wkb_rfc7946(flat, len));
+	free(flat);
+	GEOSGeom_destroy_r(h, z);
+	GEOSGeom_destroy_r(h, pz);
+	/* outside lon/lat: refused, as GDAL's RFC 7946 mode refused it */
+	GEOSGeometry *far = wrong_polygon(h, 179.5);
+	wkb = GEOSGeomToWKB_buf_r(h, far, &len);
+	assert_false(fl__wkb_rfc7946(wkb, len));
+	GEOSFree_r(h, wkb);
+	GEOSGeom_destroy_r(h, far);
 	GEOSGeom_destroy_r(h, p);
 	GEOSGeom_destroy_r(h, mp);
 	GEOSGeom_destroy_r(h, gc);
@@ -292,6 +314,11 @@ static void test_rfc7946_text(void **state)
 	GEOSGeometry *p = wrong_polygon(h, 40);
 	fl__value v[2] = {{.s = "w"}, {.d = 1044.3841315324853}};
 	assert_int_equal(fl__sink_add(k, v, h, p), FL_OK);
+	GEOSGeom_destroy_r(h, p);
+	/* a geometry past the antimeridian is refused, not written out of the RFC */
+	p = wrong_polygon(h, 179.5);
+	assert_int_equal(fl__sink_add(k, v, h, p), FL_EGEOM);
+	assert_non_null(strstr(fl_error_last(), "outside longitude -180..180"));
 	GEOSGeom_destroy_r(h, p);
 	GEOS_finish_r(h);
 	unsigned char *buf = NULL;
