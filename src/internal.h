@@ -95,6 +95,7 @@ typedef bool (*fl__ring_fn)(void *ctx, const unsigned char *coords, uint32_t n, 
  * and hand its rings to fn (may be NULL); false when it is anything else. */
 bool fl__wkb_rings(const unsigned char *wkb, size_t len, fl__ring_fn fn, void *ctx);
 double fl__wkb_coord(const unsigned char *p, bool big_endian);
+uint32_t fl__wkb_u32(const unsigned char *p, bool big_endian);
 /* Round a 2D WKB geometry's coordinates to FL__GRID and wind its polygon
  * rings by RFC 7946's right-hand rule, in place (wkb_rfc7946.c); false when
  * the WKB is not 2D, is damaged or has a point outside lon/lat (then it may

@@ -17,16 +17,19 @@ typedef struct wk {
 	const unsigned char *p, *end;
 } wk;
 
+uint32_t fl__wkb_u32(const unsigned char *p, bool big)
+{
+	uint32_t x;
+	memcpy(&x, p, 4);
+	return big != (FL__BIG_ENDIAN != 0) ? __builtin_bswap32(x) : x;
+}
+
 static bool u32_at(wk *r, bool big, uint32_t *v)
 {
 	if ((size_t)(r->end - r->p) < 4)
 		return false;
-	uint32_t x;
-	memcpy(&x, r->p, 4);
+	*v = fl__wkb_u32(r->p, big);
 	r->p += 4;
-	if (big != (FL__BIG_ENDIAN != 0))
-		x = __builtin_bswap32(x);
-	*v = x;
 	return true;
 }
 

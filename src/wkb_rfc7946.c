@@ -28,12 +28,8 @@ static bool take_u32(cur *c, bool big, uint32_t *v)
 {
 	if ((size_t)(c->end - c->p) < 4)
 		return false;
-	uint32_t x;
-	memcpy(&x, c->p, 4);
+	*v = fl__wkb_u32(c->p, big);
 	c->p += 4;
-	if (big != (FL__BIG_ENDIAN != 0))
-		x = __builtin_bswap32(x);
-	*v = x;
 	return true;
 }
 
