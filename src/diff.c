@@ -94,12 +94,12 @@ fl_status fl_diff_new(const fl_tracker *t, const fl_query *filters, fl_instant t
 	size_t n = 0;
 	for (size_t a = 0; a < t->natoms; a++) {
 		int h1, h2;
-		fl__atom_state(t, a, active, t1, &h1, NULL);
-		fl__atom_state(t, a, active, t2, &h2, NULL);
+		size_t k1 = fl__timeline_after(t, a, t1), k2 = fl__timeline_after(t, a, t2);
+		fl__atom_state_before(t, a, active, k1, &h1, NULL);
+		fl__atom_state_before(t, a, active, k2, &h2, NULL);
 		if (h1 == h2)
 			continue;
-		st[n++] = (dstate){a, by == FL_BY_ACTOR ? FL_NONE : t->atoms[a].region, h1, h2,
-				   fl__timeline_after(t, a, t1), fl__timeline_after(t, a, t2)};
+		st[n++] = (dstate){a, by == FL_BY_ACTOR ? FL_NONE : t->atoms[a].region, h1, h2, k1, k2};
 	}
 	qsort(st, n, sizeof *st, cmp_dstate);
 	d->changes = calloc(n + 1, sizeof *d->changes);

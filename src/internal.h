@@ -247,6 +247,9 @@ size_t fl__timeline_after(const fl_tracker *t, size_t a, fl_instant at);
  * <= at, or FL_NONE.  *since gets the start of the holder's run. */
 int fl__atom_state(const fl_tracker *t, size_t a, const unsigned char *active,
 		   fl_instant at, int *holder, fl_instant *since);
+/* The same from the timeline position fl__timeline_after gave (no search). */
+int fl__atom_state_before(const fl_tracker *t, size_t a, const unsigned char *active, size_t k,
+			  int *holder, fl_instant *since);
 
 /* ---- writing through GDAL (output.c) ---- */
 typedef enum fl__ftype { FL__STR, FL__REAL, FL__INT, FL__DATE, FL__DATETIME, FL__BOOL } fl__ftype;

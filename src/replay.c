@@ -95,8 +95,13 @@ size_t fl__timeline_after(const fl_tracker *t, size_t ai, fl_instant at)
 int fl__atom_state(const fl_tracker *t, size_t ai, const unsigned char *active, fl_instant at,
 		   int *holder, fl_instant *since)
 {
+	return fl__atom_state_before(t, ai, active, fl__timeline_after(t, ai, at), holder, since);
+}
+
+int fl__atom_state_before(const fl_tracker *t, size_t ai, const unsigned char *active, size_t k,
+			  int *holder, fl_instant *since)
+{
 	const fl__atom *a = &t->atoms[ai];
-	size_t k = fl__timeline_after(t, ai, at);
 	while (k > 0 && !active[a->tl[k - 1]])
 		k--;
 	if (k == 0) {
