@@ -288,21 +288,20 @@ const GEOSGeometry *fl__atom_geom(const fl_tracker *t, size_t a)
 	return at->geom;
 }
 
-fl_status fl__atoms_timelines(fl_tracker *t)
+/* Each atom's timeline from the events' atom columns, in apply order. */
+static fl_status atoms_timelines(fl_tracker *t)
 {
 	/* counting sort: one pool, each atom's slice in apply order */
-	size_t total = 0;
-	for (size_t e = 0; e < t->nevents; e++)
-		total += t->events[e].natoms;
+	const fl__evcols *c = &t->ec;
+	size_t total = (size_t)c->atom0[t->nevents];
 	free(t->tl_pool);
 	t->tl_pool = malloc((total + 1) * sizeof *t->tl_pool);
 	if (!t->tl_pool)
 		return fl__fail(FL_ENOMEM, "out of memory");
 	for (size_t i = 0; i < t->natoms; i++)
 		t->atoms[i].ntl = 0;
-	for (size_t e = 0; e < t->nevents; e++)
-		for (size_t j = 0; j < t->events[e].natoms; j++)
-			t->atoms[t->events[e].atoms[j]].ntl++;
+	for (size_t j = 0; j < total; j++)
+		t->atoms[c->atoms[j]].ntl++;
 	size_t off = 0;
 	for (size_t i = 0; i < t->natoms; i++) {
 		t->atoms[i].tl = t->tl_pool + off;
@@ -310,9 +309,10 @@ fl_status fl__atoms_timelines(fl_tracker *t)
 		t->atoms[i].ntl = 0;
 	}
 	for (size_t k = 0; k < t->nevents; k++) {
-		const fl__event *e = &t->events[t->order[k]];
-		for (size_t j = 0; j < e->natoms; j++) {
-			fl__atom *a = &t->atoms[e->atoms[j]];
+		size_t n;
+		const uint32_t *at = fl__event_atoms(t, t->order[k], &n);
+		for (size_t j = 0; j < n; j++) {
+			fl__atom *a = &t->atoms[at[j]];
 			a->tl[a->ntl++] = t->order[k];
 		}
 	}
@@ -331,5 +331,7 @@ fl_status fl__atoms_build(fl_tracker *t, fl__diags *d)
 	/* the overlay's faces are noded together: they meet vertex for vertex;
 	 * regions as drawn are checked when first joined (fl__coverage_of) */
 	t->coverage = polygons ? FL__COVERAGE_CLEAN : FL__COVERAGE_UNKNOWN;
-	return st ? st : fl__atoms_timelines(t);
+	if (!st)
+		st = fl__evcols_build(t);
+	return st ? st : atoms_timelines(t);
 }

@@ -32,15 +32,17 @@ static void check_from(const fl_tracker *t, fl__diags *d)
 	for (size_t a = 0; a < t->natoms; a++)
 		holder[a] = FL_NONE;
 	for (size_t k = 0; k < t->nevents; k++) {
-		const fl__event *e = &t->events[t->order[k]];
-		if (!active[t->order[k]])
+		size_t ei = t->order[k], na;
+		if (!active[ei])
 			continue;
+		const fl__event *e = fl__event_at(t, ei);
+		const uint32_t *ea = fl__event_atoms(t, ei, &na);
 		if (e->pub.from != FL_NONE) {
 			/* the area of the event held by someone else than `from` */
 			double bad = 0;
 			size_t first = SIZE_MAX;
-			for (size_t j = 0; j < e->natoms; j++) {
-				size_t a = e->atoms[j];
+			for (size_t j = 0; j < na; j++) {
+				size_t a = ea[j];
 				if (holder[a] == e->pub.from)
 					continue;
 				bad += t->atoms[a].area_km2;
@@ -59,8 +61,8 @@ static void check_from(const fl_tracker *t, fl__diags *d)
 					      real ? "" : ": a sliver of the precision grid");
 			}
 		}
-		for (size_t j = 0; j < e->natoms; j++)
-			holder[e->atoms[j]] = e->pub.to;
+		for (size_t j = 0; j < na; j++)
+			holder[ea[j]] = e->pub.to;
 	}
 	free(active);
 	free(holder);

@@ -142,8 +142,8 @@ fl_status fl_diff_new(const fl_tracker *t, const fl_query *filters, fl_instant t
 			goto done;
 		}
 		if (c.nevents) {
-			c.first = t->events[ev[0]].pub.when;
-			c.last = t->events[ev[c.nevents - 1]].pub.when;
+			c.first = t->ec.when[ev[0]];
+			c.last = t->ec.when[ev[c.nevents - 1]];
 		}
 		c.events = ev;
 		d->evbuf[d->n] = ev;
@@ -208,12 +208,12 @@ static char *event_ids(const fl_tracker *t, const fl_change *c)
 {
 	size_t len = 1;
 	for (size_t e = 0; e < c->nevents; e++)
-		len += strlen(t->events[c->events[e]].pub.id) + 1;
+		len += strlen(fl__event_at(t, c->events[e])->pub.id) + 1;
 	char *ids = malloc(len), *p = ids;
 	if (!ids)
 		return NULL;
 	for (size_t e = 0; e < c->nevents; e++) {
-		const char *id = t->events[c->events[e]].pub.id;
+		const char *id = fl__event_at(t, c->events[e])->pub.id;
 		size_t n = strlen(id);
 		if (e)
 			*p++ = ',';

@@ -75,9 +75,9 @@ fl_status fl_periods_new(const fl_tracker *t, const fl_query *filters, fl_period
 		for (size_t k = 0; k <= at->ntl && !st; k++) {
 			bool end = k == at->ntl;
 			size_t e = end ? 0 : at->tl[k];
-			if (!end && (!active[e] || t->events[e].pub.to == h))
+			if (!end && (!active[e] || t->ec.to[e] == h))
 				continue;
-			fl_instant when = end ? 0 : t->events[e].pub.when;
+			fl_instant when = end ? 0 : t->ec.when[e];
 			if (h != FL_NONE && (end || when > from)) {
 				pent *nv = fl__grow(v, &cap, n + 1, sizeof *nv);
 				if (!nv) {
@@ -86,7 +86,7 @@ fl_status fl_periods_new(const fl_tracker *t, const fl_query *filters, fl_period
 				}
 				v = nv;
 				v[n++] = (pent){{at->region, h, ev, from, when, !end, 0}, a};
-			} else if (!end && h != FL_NONE && n > first && v[n - 1].p.holder == t->events[e].pub.to &&
+			} else if (!end && h != FL_NONE && n > first && v[n - 1].p.holder == t->ec.to[e] &&
 				   v[n - 1].p.to == when) {
 				/* a zero-length period between two of the same holder: rejoin them */
 				n--;
@@ -97,7 +97,7 @@ fl_status fl_periods_new(const fl_tracker *t, const fl_query *filters, fl_period
 			}
 			if (end)
 				break;
-			h = t->events[e].pub.to;
+			h = t->ec.to[e];
 			ev = (int)e;
 			from = when;
 		}
@@ -234,7 +234,7 @@ fl_status fl_export_write(const fl_tracker *t, const fl_query *filters, const ch
 		const fl_period *x = &p->v[i];
 		const fl_region *r = x->region != FL_NONE ? &t->regions[x->region].pub : NULL;
 		const fl_actor *a = &t->actors[x->holder];
-		const fl_event *e = &t->events[x->event].pub;
+		const fl_event *e = &fl__event_at(t, (size_t)x->event)->pub;
 		fl__value v[NF];
 		memset(v, 0, sizeof v);
 		v[0] = (fl__value){.null = !r, .s = r ? r->id : NULL};

@@ -14,15 +14,18 @@
  * read-only folder) is simply not kept.  Small trackers do not get one.
  *
  * Layout (native byte order, guarded by a byte-order mark; scalars are
- * copied out with memcpy, so nothing needs alignment):
- *   "FLIDX008" u32 0x01020304 u64 key
+ * copied out with memcpy, the events' columns are aligned to their item
+ * size with zero bytes before them and read in place):
+ *   "FLIDX009" u32 0x01020304 u64 key
  *   u64 nactors nregions nevents nzones natoms
  *   actors:  5 strings
  *   regions: 5 strings, file, i32 line, f64 area, u32 wkb_len, wkb
- *   events:  id, date, source, note, file (strings; the last three u32 0xffffffff
- *            when the same as the previous event's), i64 when, i64 recorded,
- *            i32 to, from, corrects, line, u8 kind, status, partial, all_regions,
- *            has_polygon, u32 nregions, i32 regions[], u32 natoms, u32 atoms[]
+ *   events:  columns of nevents items: i64 when, recorded; u64 reg0, atom0
+ *            (nevents + 1 offsets into the lists below); i32 to, from,
+ *            corrects, line; u32 id, date, source, note, file (offsets into
+ *            the strings); u8 kind, status, partial, all_regions, has_polygon;
+ *            then i32 regions[reg0[nevents]], u32 atoms[atom0[nevents]],
+ *            u64 length, the strings (each NUL-terminated, each once)
  *   zones:   id, name, kind, source, note, i32 actor, i64 from, to,
  *            u8 has_end, approximate, u32 wkb_len, wkb
  *   atoms:   f64 area, i32 region, u32 wkb_len, wkb
@@ -40,7 +43,7 @@
 #include <unistd.h>
 #include "internal.h"
 
-static const char magic[8] = {'F', 'L', 'I', 'D', 'X', '0', '0', '8'};
+static const char magic[8] = {'F', 'L', 'I', 'D', 'X', '0', '0', '9'};
 
 /* The key names each source by its file name only, never by the path as the user typed it
  * (`gen`, `./gen` and `gen/` are one tracker and share one index); the device and inode
@@ -105,7 +108,7 @@ bool fl__index_worth(const fl_tracker *t)
 
 /* ------------------------------------------------------------- reading */
 typedef struct rd {
-	unsigned char *p, *end;
+	unsigned char *base, *p, *end; /* base: the mapping's start (page-aligned) */
 	bool bad;
 } rd;
 
@@ -170,23 +173,6 @@ static const char *str(rd *r)
 	return s;
 }
 
-/* A string, or the mark for the previous event's (none for the first). */
-static const char *str_again(rd *r, const char *prev)
-{
-	unsigned char *q = r->p;
-	if ((size_t)(r->end - q) >= 4) {
-		uint32_t n;
-		memcpy(&n, q, 4);
-		if (n == UINT32_MAX) {
-			r->p += 4;
-			if (!prev)
-				r->bad = true;
-			return prev ? prev : "";
-		}
-	}
-	return str(r);
-}
-
 /* A geometry in lon/lat: anything else means a damaged index. */
 static GEOSGeometry *geom(rd *r, GEOSContextHandle_t h)
 {
@@ -204,6 +190,104 @@ static GEOSGeometry *geom(rd *r, GEOSContextHandle_t h)
 	if (!g)
 		r->bad = true;
 	return g;
+}
+
+/* A column of n items of size sz, aligned to sz in the file (the mapping
+ * is page-aligned, so in memory too) and read in place. */
+static const void *col(rd *r, size_t n, size_t sz)
+{
+	size_t mis = (size_t)(r->p - r->base) % sz;
+	if (mis && !take(r, sz - mis))
+		return NULL;
+	if (n > (size_t)(r->end - r->p) / sz) {
+		r->bad = true;
+		return NULL;
+	}
+	return take(r, n * sz);
+}
+
+/* A list column: n + 1 offsets from 0, never decreasing, ending at the
+ * length of the list (then read after it with that length). */
+static bool offsets_ok(const uint64_t *o, size_t n)
+{
+	bool ok = o[0] == 0;
+	for (size_t i = 0; i < n; i++)
+		ok &= o[i] <= o[i + 1];
+	return ok;
+}
+
+static bool below_i32(const int32_t *v, size_t n, int32_t lo, int32_t hi)
+{
+	bool ok = true;
+	for (size_t i = 0; i < n; i++)
+		ok &= v[i] >= lo && v[i] < hi;
+	return ok;
+}
+
+static bool below_u32(const uint32_t *v, size_t n, uint64_t hi)
+{
+	bool ok = true;
+	for (size_t i = 0; i < n; i++)
+		ok &= v[i] < hi;
+	return ok;
+}
+
+static bool below_u8(const uint8_t *v, size_t n, unsigned hi)
+{
+	bool ok = true;
+	for (size_t i = 0; i < n; i++)
+		ok &= v[i] < hi;
+	return ok;
+}
+
+/* The events: columns in place, each checked whole by one pass (which the
+ * compiler can vectorise), then the events that correct another listed.
+ * *chrono tells whether the file order is time order. */
+static bool events_load(fl_tracker *t, rd *r, size_t na, size_t nr, size_t ne, size_t nt, bool *chrono)
+{
+	fl__evcols *c = &t->ec;
+	c->when = col(r, ne, 8), c->recorded = col(r, ne, 8);
+	c->reg0 = col(r, ne + 1, 8), c->atom0 = col(r, ne + 1, 8);
+	c->to = col(r, ne, 4), c->from = col(r, ne, 4), c->corrects = col(r, ne, 4), c->line = col(r, ne, 4);
+	c->s_id = col(r, ne, 4), c->s_date = col(r, ne, 4), c->s_source = col(r, ne, 4);
+	c->s_note = col(r, ne, 4), c->s_file = col(r, ne, 4);
+	c->kind = col(r, ne, 1), c->status = col(r, ne, 1), c->partial = col(r, ne, 1);
+	c->all_regions = col(r, ne, 1), c->has_polygon = col(r, ne, 1);
+	if (r->bad || !offsets_ok(c->reg0, ne) || !offsets_ok(c->atom0, ne))
+		return false;
+	c->regions = col(r, (size_t)c->reg0[ne], 4);
+	c->atoms = col(r, (size_t)c->atom0[ne], 4);
+	const uint64_t *pn = col(r, 1, 8);
+	uint64_t nstr = pn ? *pn : 0;
+	c->strings = col(r, (size_t)nstr, 1);
+	if (r->bad || (ne && (nstr == 0 || c->strings[nstr - 1] != '\0')))
+		return false;
+	/* any offset below the length then starts a NUL-terminated string */
+	if (!below_i32(c->to, ne, 0, (int32_t)na) || !below_i32(c->from, ne, FL_NONE, (int32_t)na) ||
+	    !below_i32(c->corrects, ne, FL_NONE, (int32_t)ne) ||
+	    !below_i32(c->regions, (size_t)c->reg0[ne], 0, (int32_t)nr) ||
+	    !below_u32(c->atoms, (size_t)c->atom0[ne], nt) || !below_u32(c->s_id, ne, nstr) ||
+	    !below_u32(c->s_date, ne, nstr) || !below_u32(c->s_source, ne, nstr) ||
+	    !below_u32(c->s_note, ne, nstr) || !below_u32(c->s_file, ne, nstr) ||
+	    !below_u8(c->kind, ne, FL_KIND_CORRECTION + 1) || !below_u8(c->status, ne, FL_STATUS_DISPUTED + 1))
+		return false;
+	bool in_order = true;
+	for (size_t i = 1; i < ne; i++)
+		in_order &= c->when[i - 1] <= c->when[i];
+	*chrono = in_order;
+	/* the events that correct another, for queries without --as-of/--status */
+	size_t nc = 0;
+	for (size_t i = 0; i < ne; i++)
+		nc += c->corrects[i] != FL_NONE;
+	if (!(t->correctors = malloc((nc + 1) * sizeof *t->correctors)))
+		return false;
+	nc = 0;
+	for (size_t i = 0; i < ne; i++)
+		if (c->corrects[i] != FL_NONE)
+			t->correctors[nc++] = i;
+	t->ncorrectors = nc;
+	t->nevents = ne, t->ncorrected_of = ne;
+	return true;
 }
 
 /* The index mapped read-only and private, its pages read ahead: nothing is
@@ -249,13 +333,14 @@ static void reset(fl_tracker *t)
 		if (t->atoms[i].geom)
 			GEOSGeom_destroy_r(h, t->atoms[i].geom);
 	free(t->actors), free(t->regions), free(t->events), free(t->zones), free(t->atoms);
-	free(t->order), free(t->rank), free(t->pool_regions), free(t->pool_atoms), free(t->tl_pool);
+	free(t->order), free(t->rank), free(t->tl_pool);
 	free(t->correctors);
+	fl__evcols_free(t);
 	t->correctors = NULL, t->ncorrectors = t->ncorrected_of = 0;
 	fl__index_unmap(t);
 	t->tl_pool = NULL;
 	t->actors = NULL, t->regions = NULL, t->events = NULL, t->zones = NULL, t->atoms = NULL;
-	t->order = t->rank = NULL, t->pool_regions = NULL, t->pool_atoms = NULL;
+	t->order = t->rank = NULL;
 	t->nactors = t->nregions = t->nevents = t->nzones = t->natoms = 0;
 }
 
@@ -268,13 +353,15 @@ fl_status fl__index_load(fl_tracker *t)
 	unsigned char *buf = t->index_path ? map_all(t->index_path, &len) : NULL;
 	if (!buf)
 		return FL_ENOTFOUND;
-	rd r = {buf, buf + len, false};
+	rd r = {buf, buf, buf + len, false};
+	bool chrono = false; /* the events in time order as they are in the file */
 	const void *m = take(&r, sizeof magic);
 	uint32_t bom = u32(&r);
 	uint64_t key = u64(&r);
 	uint64_t na = u64(&r), nr = u64(&r), ne = u64(&r), nz = u64(&r), nt = u64(&r);
 	if (r.bad || memcmp(m, magic, sizeof magic) || bom != 0x01020304u || key != t->source_key ||
-	    na > len || nr > len || ne > len || nz > len || nt > len) {
+	    na > len || nr > len || ne > len || nz > len || nt > len || na > INT32_MAX ||
+	    nr > INT32_MAX || ne > INT32_MAX) {
 		munmap(buf, len);
 		return FL_ENOTFOUND;
 	}
@@ -282,12 +369,15 @@ fl_status fl__index_load(fl_tracker *t)
 	t->arena_len = len;
 	t->actors = calloc(na + 1, sizeof *t->actors);
 	t->regions = calloc(nr + 1, sizeof *t->regions);
+	/* (zero pages until an event is asked for: see events_load) */
 	t->events = calloc(ne + 1, sizeof *t->events);
+	t->ev_ready = calloc(ne + 1, 1);
 	t->zones = calloc(nz + 1, sizeof *t->zones);
 	t->atoms = calloc(nt + 1, sizeof *t->atoms);
 	t->order = malloc((ne + 1) * sizeof *t->order);
 	t->rank = malloc((ne + 1) * sizeof *t->rank);
-	if (!t->actors || !t->regions || !t->events || !t->zones || !t->atoms || !t->order || !t->rank)
+	if (!t->actors || !t->regions || !t->events || !t->ev_ready || !t->zones || !t->atoms || !t->order ||
+	    !t->rank)
 		r.bad = true;
 	for (size_t i = 0; i < na && !r.bad; i++, t->nactors++) {
 		fl_actor *a = &t->actors[i];
@@ -304,81 +394,8 @@ fl_status fl__index_load(fl_tracker *t)
 			r.bad = true;
 		g->geom = geom(&r, h);
 	}
-	/* the events' region and atom lists go to two pools: measure first */
-	unsigned char *events_at = r.p;
-	size_t nreg_total = 0, natom_total = 0;
-	for (size_t i = 0; i < ne && !r.bad; i++) {
-		str(&r), str(&r);
-		for (int k = 0; k < 3; k++)
-			str_again(&r, i ? "" : NULL);
-		take(&r, 8 + 8 + 4 * 4 + 5);
-		/* counted only when present: a damaged count must not size the pools */
-		uint32_t n = u32(&r);
-		if (take(&r, (size_t)n * 4))
-			nreg_total += n;
-		uint32_t m2 = u32(&r);
-		if (take(&r, (size_t)m2 * 4))
-			natom_total += m2;
-	}
-	r.p = events_at;
-	if (!r.bad) {
-		t->pool_regions = malloc((nreg_total + 1) * sizeof *t->pool_regions);
-		t->pool_atoms = malloc((natom_total + 1) * sizeof *t->pool_atoms);
-	}
-	if (!t->pool_regions || !t->pool_atoms)
+	if (!r.bad && !events_load(t, &r, na, nr, ne, nt, &chrono))
 		r.bad = true;
-	size_t ro = 0, ao = 0, nc = 0, ccap = 0;
-	bool chrono = true; /* the events in time order as they are in the file */
-	for (size_t i = 0; i < ne && !r.bad; i++, t->nevents++) {
-		fl__event *e = &t->events[i];
-		const fl__event *prev = i ? &t->events[i - 1] : NULL;
-		e->pub.id = str(&r), e->pub.date = str(&r);
-		e->pub.source = str_again(&r, prev ? prev->pub.source : NULL);
-		e->pub.note = str_again(&r, prev ? prev->pub.note : NULL);
-		e->pub.file = str_again(&r, prev ? prev->pub.file : NULL);
-		e->pub.when = (fl_instant)u64(&r);
-		chrono &= !prev || prev->pub.when <= e->pub.when;
-		e->pub.recorded = (fl_instant)u64(&r);
-		e->pub.to = i32(&r), e->pub.from = i32(&r), e->pub.corrects = i32(&r), e->pub.line = i32(&r);
-		if (e->pub.corrects != FL_NONE) { /* listed now, while the event is at hand */
-			size_t *v = fl__grow(t->correctors, &ccap, nc + 1, sizeof *v);
-			if (!v)
-				r.bad = true;
-			else
-				t->correctors = v, v[nc++] = i;
-		}
-		e->pub.kind = (fl_event_kind)u8(&r), e->pub.status = (fl_event_status)u8(&r);
-		e->pub.partial = u8(&r), e->pub.all_regions = u8(&r), e->pub.has_polygon = u8(&r);
-		uint32_t n = u32(&r);
-		e->regions = t->pool_regions + ro;
-		for (uint32_t k = 0; k < n && !r.bad; k++) {
-			int32_t v = i32(&r);
-			if (v < 0 || (uint64_t)v >= nr)
-				r.bad = true;
-			e->regions[k] = v;
-		}
-		ro += n;
-		e->pub.regions = e->regions;
-		e->pub.nregions = n;
-		uint32_t m2 = u32(&r);
-		e->atoms = t->pool_atoms + ao;
-		for (uint32_t k = 0; k < m2 && !r.bad; k++) {
-			uint32_t v = u32(&r);
-			if (v >= nt)
-				r.bad = true;
-			e->atoms[k] = v;
-		}
-		ao += m2;
-		e->natoms = m2;
-		if (e->pub.to < 0 || (uint64_t)e->pub.to >= na || e->pub.from < FL_NONE ||
-		    e->pub.from >= (int32_t)na || e->pub.corrects < FL_NONE || e->pub.corrects >= (int32_t)ne ||
-		    (unsigned)e->pub.kind > FL_KIND_CORRECTION || (unsigned)e->pub.status > FL_STATUS_DISPUTED)
-			r.bad = true;
-	}
-	/* an empty list too: no correction is an answer, not a list still to make */
-	if (!t->correctors && !(t->correctors = malloc(sizeof *t->correctors)))
-		r.bad = true;
-	t->ncorrectors = nc, t->ncorrected_of = t->nevents;
 	for (size_t i = 0; i < nz && !r.bad; i++, t->nzones++) {
 		fl__zone *z = &t->zones[i];
 		z->pub.id = str(&r), z->pub.name = str(&r), z->pub.kind = str(&r);
@@ -435,7 +452,7 @@ fl_status fl__index_load(fl_tracker *t)
 			t->rank[t->order[i]] = i;
 			/* and in time: everything downstream takes the first and last
 			 * events of the order for the tracker's range */
-			if (i && t->events[t->order[i - 1]].pub.when > t->events[t->order[i]].pub.when)
+			if (i && t->ec.when[t->order[i - 1]] > t->ec.when[t->order[i]])
 				r.bad = true;
 		}
 	}
@@ -490,6 +507,8 @@ typedef struct wr {
 
 static void put(wr *w, const void *p, size_t n)
 {
+	if (n == 0) /* (p may then be NULL: an empty table) */
+		return;
 	unsigned char *v = w->bad ? NULL : fl__grow(w->v, &w->cap, w->n + n, 1);
 	if (!v) {
 		w->bad = true;
@@ -513,17 +532,6 @@ static void put_str(wr *w, const char *s)
 	put(w, s ? s : "", n + 1);
 }
 
-/* A string that often repeats the previous event's (source, note, file):
- * written once, then as a mark. */
-#define AGAIN UINT32_MAX
-static void put_str_again(wr *w, const char *s, const char *prev)
-{
-	if (prev && s && !strcmp(s, prev))
-		put_u32(w, AGAIN);
-	else
-		put_str(w, s);
-}
-
 static void put_geom(wr *w, GEOSContextHandle_t h, const GEOSGeometry *g)
 {
 	size_t len = 0;
@@ -535,6 +543,122 @@ static void put_geom(wr *w, GEOSContextHandle_t h, const GEOSGeometry *g)
 	put_u32(w, (uint32_t)len);
 	put(w, wkb, len);
 	free(wkb);
+}
+
+static void pad(wr *w, size_t align)
+{
+	static const unsigned char zero[8];
+	if (w->n % align)
+		put(w, zero, align - w->n % align);
+}
+
+/* The strings of the events, each once (sources, notes, files and dates
+ * repeat): offsets into one table of NUL-terminated strings. */
+typedef struct strtab {
+	wr bytes;
+	uint32_t *slot; /* offset + 1, 0 = empty */
+	size_t cap, n;
+} strtab;
+
+static uint32_t intern(strtab *s, const char *str)
+{
+	str = str ? str : "";
+	if (s->n * 2 >= s->cap) { /* grow and rehash */
+		size_t cap = s->cap ? s->cap * 2 : 1024;
+		uint32_t *v = calloc(cap, sizeof *v);
+		if (!v) {
+			s->bytes.bad = true;
+			return 0;
+		}
+		for (size_t i = 0; i < s->cap; i++) {
+			if (!s->slot[i] || !s->bytes.v) /* (a slot is set only after a put) */
+				continue;
+			size_t j = fl__mix64(fl__hash_str((char *)s->bytes.v + s->slot[i] - 1)) & (cap - 1);
+			while (v[j])
+				j = (j + 1) & (cap - 1);
+			v[j] = s->slot[i];
+		}
+		free(s->slot);
+		s->slot = v, s->cap = cap;
+	}
+	size_t j = fl__mix64(fl__hash_str(str)) & (s->cap - 1);
+	while (s->slot[j] && s->bytes.v) {
+		if (!strcmp((char *)s->bytes.v + s->slot[j] - 1, str))
+			return s->slot[j] - 1;
+		j = (j + 1) & (s->cap - 1);
+	}
+	size_t off = s->bytes.n, len = strlen(str) + 1;
+	if (off + len >= UINT32_MAX) {
+		s->bytes.bad = true;
+		return 0;
+	}
+	put(&s->bytes, str, len);
+	if (s->bytes.bad)
+		return 0;
+	s->slot[j] = (uint32_t)off + 1;
+	s->n++;
+	return (uint32_t)off;
+}
+
+/* The events as columns (see fl__index_load's events_load for the layout). */
+static void events_save(wr *w, const fl_tracker *t)
+{
+	size_t ne = t->nevents;
+	const fl__evcols *c = &t->ec;
+	uint32_t *so = calloc(5 * ne + 1, sizeof *so);
+	strtab st = {0};
+	if (!so) {
+		w->bad = true;
+		return;
+	}
+	for (size_t i = 0; i < ne && !st.bytes.bad; i++) {
+		const fl_event *e = &fl__event_at(t, i)->pub;
+		so[i] = intern(&st, e->id), so[ne + i] = intern(&st, e->date);
+		so[2 * ne + i] = intern(&st, e->source), so[3 * ne + i] = intern(&st, e->note);
+		so[4 * ne + i] = intern(&st, e->file);
+	}
+	w->bad |= st.bytes.bad;
+	pad(w, 8);
+	for (size_t i = 0; i < ne; i++)
+		put_u64(w, (uint64_t)fl__event_at(t, i)->pub.when);
+	for (size_t i = 0; i < ne; i++)
+		put_u64(w, (uint64_t)fl__event_at(t, i)->pub.recorded);
+	uint64_t off = 0;
+	for (size_t i = 0; i <= ne; i++) {
+		put_u64(w, off);
+		off += i < ne ? fl__event_at(t, i)->pub.nregions : 0;
+	}
+	for (size_t i = 0; i <= ne; i++)
+		put_u64(w, c->atom0[i]);
+	for (size_t i = 0; i < ne; i++)
+		put_i32(w, fl__event_at(t, i)->pub.to);
+	for (size_t i = 0; i < ne; i++)
+		put_i32(w, fl__event_at(t, i)->pub.from);
+	for (size_t i = 0; i < ne; i++)
+		put_i32(w, fl__event_at(t, i)->pub.corrects);
+	for (size_t i = 0; i < ne; i++)
+		put_i32(w, fl__event_at(t, i)->pub.line);
+	put(w, so, 5 * ne * sizeof *so);
+	for (size_t i = 0; i < ne; i++)
+		put_u8(w, (uint8_t)fl__event_at(t, i)->pub.kind);
+	for (size_t i = 0; i < ne; i++)
+		put_u8(w, (uint8_t)fl__event_at(t, i)->pub.status);
+	for (size_t i = 0; i < ne; i++)
+		put_u8(w, (uint8_t)fl__event_at(t, i)->pub.partial);
+	for (size_t i = 0; i < ne; i++)
+		put_u8(w, (uint8_t)fl__event_at(t, i)->pub.all_regions);
+	for (size_t i = 0; i < ne; i++)
+		put_u8(w, (uint8_t)fl__event_at(t, i)->pub.has_polygon);
+	pad(w, 4);
+	for (size_t i = 0; i < ne; i++) {
+		const fl_event *e = &fl__event_at(t, i)->pub;
+		put(w, e->regions, e->nregions * sizeof *e->regions);
+	}
+	put(w, c->atoms, (size_t)c->atom0[ne] * sizeof *c->atoms);
+	pad(w, 8);
+	put_u64(w, st.bytes.n);
+	put(w, st.bytes.v, st.bytes.n);
+	free(st.bytes.v), free(st.slot), free(so);
 }
 
 void fl__index_save(const fl_tracker *t)
@@ -562,26 +686,7 @@ void fl__index_save(const fl_tracker *t)
 		put_f64(&w, g->pub.area_km2);
 		put_geom(&w, h, g->geom);
 	}
-	for (size_t i = 0; i < t->nevents && !w.bad; i++) {
-		const fl__event *e = &t->events[i];
-		const fl__event *prev = i ? &t->events[i - 1] : NULL;
-		put_str(&w, e->pub.id), put_str(&w, e->pub.date);
-		put_str_again(&w, e->pub.source, prev ? prev->pub.source : NULL);
-		put_str_again(&w, e->pub.note, prev ? prev->pub.note : NULL);
-		put_str_again(&w, e->pub.file, prev ? prev->pub.file : NULL);
-		put_u64(&w, (uint64_t)e->pub.when), put_u64(&w, (uint64_t)e->pub.recorded);
-		put_i32(&w, e->pub.to), put_i32(&w, e->pub.from), put_i32(&w, e->pub.corrects);
-		put_i32(&w, e->pub.line);
-		put_u8(&w, (uint8_t)e->pub.kind), put_u8(&w, (uint8_t)e->pub.status);
-		put_u8(&w, (uint8_t)e->pub.partial), put_u8(&w, (uint8_t)e->pub.all_regions);
-		put_u8(&w, (uint8_t)e->pub.has_polygon);
-		put_u32(&w, (uint32_t)e->pub.nregions);
-		for (size_t k = 0; k < e->pub.nregions; k++)
-			put_i32(&w, e->pub.regions[k]);
-		put_u32(&w, (uint32_t)e->natoms);
-		for (size_t k = 0; k < e->natoms; k++)
-			put_u32(&w, (uint32_t)e->atoms[k]);
-	}
+	events_save(&w, t);
 	for (size_t i = 0; i < t->nzones; i++) {
 		const fl__zone *z = &t->zones[i];
 		put_str(&w, z->pub.id), put_str(&w, z->pub.name), put_str(&w, z->pub.kind);
@@ -598,7 +703,7 @@ void fl__index_save(const fl_tracker *t)
 	}
 	for (size_t i = 0; i < t->nevents; i++)
 		put_u32(&w, (uint32_t)t->order[i]);
-	/* the atoms' timelines, as fl__atoms_timelines left them */
+	/* the atoms' timelines, as atoms.c built them */
 	for (size_t i = 0; i < t->natoms; i++) {
 		put_u32(&w, (uint32_t)t->atoms[i].ntl);
 		for (size_t k = 0; k < t->atoms[i].ntl; k++)

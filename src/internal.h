@@ -43,6 +43,8 @@ char *fl__printf(const char *fmt, ...)
 void *fl__grow(void *ptr, size_t *cap, size_t need, size_t elem);
 /* A 64-bit finaliser that spreads every input bit (hash tables, keys). */
 uint64_t fl__mix64(uint64_t x);
+/* FNV-1a of a string (id maps, the index's string table). */
+uint64_t fl__hash_str(const char *s);
 
 /* ---- diagnostics (diag.c): problems found while loading or checking ---- */
 typedef enum fl__severity { FL__WARNING, FL__ERROR } fl__severity;
@@ -129,13 +131,36 @@ typedef struct fl__region {
 
 typedef struct fl__event {
 	fl_event pub;
-	int *regions;          /* owned buffer behind pub.regions */
+	int *regions;          /* owned buffer behind pub.regions (NULL from the index) */
 	char *area_ref;        /* id of the polygon in areas.geojson, or NULL */
 	GEOSGeometry *polygon; /* the arbitrary area, or NULL */
 	char *corrects_id;     /* as written, resolved into pub.corrects */
-	size_t *atoms;         /* atoms this event covers */
-	size_t natoms;
+	size_t *atoms;         /* atoms this event covers: while atoms.c builds them only, */
+	size_t natoms;         /* then packed into the columns (t->ec.atom0/atoms) and freed */
 } fl__event;
+
+/* The events as columns (file order), for the queries' inner loops and for
+ * the events read from the index (evcols.c).  Read from the index, every
+ * column points into its mapping and an event's struct is filled only when
+ * asked for (fl__event_at): a million events cost no million struct writes
+ * at open.  Built from the sources, the query columns are owned copies and
+ * the rest are NULL (the events are all there). */
+typedef struct fl__evcols {
+	/* the columns queries read */
+	const fl_instant *when, *recorded;
+	const int32_t *to, *corrects;
+	const uint8_t *status;
+	const uint64_t *atom0;     /* event i covers atoms[atom0[i] .. atom0[i + 1]) */
+	const uint32_t *atoms;
+	/* the rest, from the index only */
+	const int32_t *from, *line;
+	const uint8_t *kind, *partial, *all_regions, *has_polygon;
+	const uint64_t *reg0;      /* event i names regions[reg0[i] .. reg0[i + 1]) */
+	const int *regions;
+	const uint32_t *s_id, *s_date, *s_source, *s_note, *s_file; /* offsets into strings */
+	const char *strings;
+	void *owned;               /* the block behind the query columns, when built */
+} fl__evcols;
 
 typedef struct fl__zone {
 	fl_zone pub;
@@ -170,8 +195,10 @@ struct fl_tracker {
 	size_t nactors;
 	fl__region *regions;
 	size_t nregions;
-	fl__event *events;     /* file order */
+	fl__event *events;     /* file order; read from the index, filled on demand */
 	size_t nevents;
+	fl__evcols ec;
+	unsigned char *ev_ready; /* which events are filled (index only; NULL: all are) */
 	size_t *order;         /* event indices in apply order */
 	size_t *rank;          /* rank[e]: position of event e in order */
 	fl__zone *zones;
@@ -188,8 +215,6 @@ struct fl_tracker {
 	char *index_path;      /* where the index lives, or NULL */
 	unsigned char *arena;  /* the index mapped read-only, when read from it: strings point here */
 	size_t arena_len;
-	int *pool_regions;     /* events' region lists, when read from the index */
-	size_t *pool_atoms;    /* events' atom lists, when read from the index */
 	/* whether the atoms meet vertex for vertex (fl__coverage_clean): the
 	 * overlay's atoms always do; regions drawn with T-junctions (a vertex of
 	 * one in the middle of a neighbour's edge) do not, and their unions go
@@ -201,6 +226,21 @@ struct fl_tracker {
 	size_t ncorrectors, ncorrected_of;
 };
 enum { FL__COVERAGE_UNKNOWN = 0, FL__COVERAGE_CLEAN = 1, FL__COVERAGE_LOOSE = 2 };
+
+/* ---- the events' columns (evcols.c) ---- */
+/* Build the query columns from the events (sources), moving each event's
+ * atom list into them. */
+fl_status fl__evcols_build(fl_tracker *t);
+void fl__evcols_free(fl_tracker *t);
+/* Event i, filled from the columns on first use when read from the index.
+ * (A cache like the atoms' geometries: a tracker is used by one thread.) */
+const fl__event *fl__event_at(const fl_tracker *t, size_t i);
+/* The atoms event i covers. */
+static inline const uint32_t *fl__event_atoms(const fl_tracker *t, size_t i, size_t *n)
+{
+	*n = (size_t)(t->ec.atom0[i + 1] - t->ec.atom0[i]);
+	return t->ec.atoms + t->ec.atom0[i];
+}
 
 /* ---- the persistent index (index.c) ---- */
 /* The key of a tracker's sources: paths, sizes and modification times. */
@@ -214,8 +254,6 @@ void fl__index_unmap(fl_tracker *t);
 bool fl__index_worth(const fl_tracker *t);
 /* Save it (best effort: a read-only folder just has no index). */
 void fl__index_save(const fl_tracker *t);
-/* Each atom's timeline from the events' atoms, in apply order (atoms.c). */
-fl_status fl__atoms_timelines(fl_tracker *t);
 /* An atom's geometry, built from the index's WKB on first use; NULL when
  * memory runs out.  (Not thread-safe: a tracker is used by one thread.) */
 const GEOSGeometry *fl__atom_geom(const fl_tracker *t, size_t a);
@@ -235,7 +273,7 @@ unsigned char fl__coverage_check(const fl_tracker *t, double *x, double *y);
  * even when d has errors, unless the files cannot be read at all. */
 fl_status fl__tracker_load(const char *path, bool use_index, fl__diags *d, fl_tracker **out);
 
-/* Build atoms and timelines (atoms.c). */
+/* Build atoms, the events' columns and the timelines (atoms.c). */
 fl_status fl__atoms_build(fl_tracker *t, fl__diags *d);
 
 /* Which events take part in a query (replay.c): active[e] != 0. */
@@ -339,8 +377,9 @@ fl_status fl__copy_layer(void *src_layer, void *dst_ds, const char *name, char *
 fl_status fl__store_each_layer(const char *path, fl_status (*fn)(void *ctx, const char *name,
 								void *layer),
 			       void *ctx);
-/* Install the SQL functions into a PostgreSQL dataset (store_pg.c). */
-fl_status fl__pg_install(void *ds, bool polygons);
+/* Install the SQL functions into a PostgreSQL dataset (store_pg.c); they
+ * leave polygon events to the engine. */
+fl_status fl__pg_install(void *ds);
 /* fsync a folder so that renames in it are durable. */
 fl_status fl__fsync_dir(const char *dir);
 

@@ -5,7 +5,9 @@
  * A client that publishes a tracker (frontline serve) needs the regions, the
  * zones and the change log as features, in the same RFC 7946 form as the
  * snapshots.  An event's geometry is the union of its area: its regions (all
- * of them for "*"), and its polygon.  Unions are computed on demand here, so
+ * of them for "*"), and its polygon (read from the index, which keeps no
+ * event polygons, the union of the event's atoms: the same area on the
+ * engine's 1 cm grid).  Unions are computed on demand here, so
  * callers should keep the result rather than ask again.
  */
 #include <stdlib.h>
@@ -57,17 +59,37 @@ static char *event_regions(const fl_tracker *t, const fl__event *e)
 	return s;
 }
 
-/* The union of an event's area, or NULL when it has none.  New geometry. */
-static GEOSGeometry *event_geometry(const fl_tracker *t, const fl__event *e)
+/* The union of the atoms of event i: its area as the engine holds it. */
+static GEOSGeometry *event_atoms_union(const fl_tracker *t, size_t i)
+{
+	size_t n;
+	const uint32_t *at = fl__event_atoms(t, i, &n);
+	size_t *v = malloc((n + 1) * sizeof *v);
+	if (!v)
+		return NULL;
+	for (size_t k = 0; k < n; k++)
+		v[k] = at[k];
+	GEOSGeometry *g = n ? fl__atoms_union(t, v, n) : NULL;
+	free(v);
+	return g;
+}
+
+/* The union of event i's area, or NULL when it has none.  New geometry. */
+static GEOSGeometry *event_geometry(const fl_tracker *t, size_t i)
 {
 	GEOSContextHandle_t h = t->geos;
+	const fl__event *e = fl__event_at(t, i);
+	/* read from the index, the polygon itself is not kept: its atoms are
+	 * (the same area, on the engine's 1 cm grid) */
+	if (e->pub.has_polygon && !e->polygon)
+		return event_atoms_union(t, i);
 	size_t n = e->pub.all_regions ? t->nregions : e->pub.nregions;
 	GEOSGeometry **parts = malloc((n + 1) * sizeof *parts);
 	if (!parts)
 		return NULL;
 	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		size_t r = e->pub.all_regions ? i : (size_t)e->pub.regions[i];
+	for (size_t j = 0; j < n; j++) {
+		size_t r = e->pub.all_regions ? j : (size_t)e->pub.regions[j];
 		if (t->regions[r].geom)
 			parts[k++] = t->regions[r].geom;
 	}
@@ -86,11 +108,11 @@ static fl_status add_events(const fl_tracker *t, fl__sink *k)
 {
 	fl_status st = FL_OK;
 	for (size_t j = 0; j < t->nevents && !st; j++) {
-		const fl__event *e = &t->events[t->order[j]];
+		const fl__event *e = fl__event_at(t, t->order[j]);
 		const fl_event *p = &e->pub;
 		char *regs = event_regions(t, e);
-		GEOSGeometry *g = event_geometry(t, e);
-		if (!regs || (!g && (p->nregions || p->all_regions || e->polygon))) {
+		GEOSGeometry *g = event_geometry(t, t->order[j]);
+		if (!regs || (!g && (p->nregions || p->all_regions || p->has_polygon))) {
 			free(regs);
 			if (g)
 				GEOSGeom_destroy_r(t->geos, g);
@@ -110,7 +132,7 @@ static fl_status add_events(const fl_tracker *t, fl__sink *k)
 		v[8] = str(p->source);
 		v[9] = str(p->note);
 		v[10] = (fl__value){.t = p->recorded};
-		v[11] = str(p->corrects != FL_NONE ? t->events[p->corrects].pub.id : NULL);
+		v[11] = str(p->corrects != FL_NONE ? fl__event_at(t, (size_t)p->corrects)->pub.id : NULL);
 		v[12] = (fl__value){.i = p->partial};
 		st = fl__sink_add(k, v, t->geos, g);
 		free(regs);

@@ -229,7 +229,7 @@ static fl_status validate(fl_tracker *t, const fl_record *r, fl_instant when, co
 				      r->from, date, rg == FL_NONE ? "part of the area" : "region ",
 				      rg == FL_NONE ? "" : t->regions[rg].pub.id,
 				      h == FL_NONE ? "nobody" : t->actors[h].id, ev == FL_NONE ? "" : " (event ",
-				      ev == FL_NONE ? "" : t->events[ev].pub.id, ev == FL_NONE ? "" : ")", r->from);
+				      ev == FL_NONE ? "" : fl__event_at(t, (size_t)ev)->pub.id, ev == FL_NONE ? "" : ")", r->from);
 		}
 		if (pg)
 			GEOSPreparedGeom_destroy_r(t->geos, pg);

@@ -25,13 +25,13 @@ static const size_t *correctors(const fl_tracker *t, size_t *n)
 	if (!t->correctors || t->ncorrected_of != t->nevents) {
 		size_t k = 0, *v = NULL;
 		for (size_t i = 0; i < t->nevents; i++)
-			k += t->events[i].pub.corrects != FL_NONE;
+			k += t->ec.corrects[i] != FL_NONE;
 		v = malloc((k + 1) * sizeof *v);
 		if (!v)
 			return NULL;
 		k = 0;
 		for (size_t i = 0; i < t->nevents; i++)
-			if (t->events[i].pub.corrects != FL_NONE)
+			if (t->ec.corrects[i] != FL_NONE)
 				v[k++] = i;
 		free(m->correctors);
 		m->correctors = v, m->ncorrectors = k, m->ncorrected_of = t->nevents;
@@ -51,17 +51,15 @@ unsigned char *fl__active_events(const fl_tracker *t, const fl_query *q)
 			return NULL;
 		memset(active, 1, t->nevents + 1);
 		for (size_t i = 0; i < nc; i++)
-			active[t->events[c[i]].pub.corrects] = 0;
+			active[t->ec.corrects[c[i]]] = 0;
 		return active;
 	}
 	unsigned char *vis = calloc(t->nevents + 1, 1);
 	if (!vis)
 		return NULL;
-	for (size_t i = 0; i < t->nevents; i++) {
-		const fl_event *e = &t->events[i].pub;
-		vis[i] = (!q->has_as_of || e->recorded <= q->as_of) &&
-			 (!q->confirmed_only || e->status == FL_STATUS_CONFIRMED);
-	}
+	for (size_t i = 0; i < t->nevents; i++)
+		vis[i] = (!q->has_as_of || t->ec.recorded[i] <= q->as_of) &&
+			 (!q->confirmed_only || t->ec.status[i] == FL_STATUS_CONFIRMED);
 	unsigned char *active = malloc(t->nevents + 1);
 	if (!active) {
 		free(vis);
@@ -70,7 +68,7 @@ unsigned char *fl__active_events(const fl_tracker *t, const fl_query *q)
 	for (size_t i = 0; i < t->nevents; i++)
 		active[i] = vis[i];
 	for (size_t i = 0; i < t->nevents; i++) {
-		int c = t->events[i].pub.corrects;
+		int c = t->ec.corrects[i];
 		if (vis[i] && c != FL_NONE)
 			active[c] = 0;
 	}
@@ -84,7 +82,7 @@ size_t fl__timeline_after(const fl_tracker *t, size_t ai, fl_instant at)
 	size_t lo = 0, hi = a->ntl;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (t->events[a->tl[mid]].pub.when <= at)
+		if (t->ec.when[a->tl[mid]] <= at)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -109,16 +107,16 @@ int fl__atom_state_before(const fl_tracker *t, size_t ai, const unsigned char *a
 		return FL_NONE;
 	}
 	int ev = (int)a->tl[k - 1];
-	*holder = t->events[ev].pub.to;
+	*holder = t->ec.to[ev];
 	if (since) {
-		fl_instant s = t->events[ev].pub.when;
+		fl_instant s = t->ec.when[ev];
 		for (size_t j = k - 1; j > 0; j--) {
 			size_t e = a->tl[j - 1];
 			if (!active[e])
 				continue;
-			if (t->events[e].pub.to != *holder)
+			if (t->ec.to[e] != *holder)
 				break;
-			s = t->events[e].pub.when;
+			s = t->ec.when[e];
 		}
 		*since = s;
 	}

@@ -118,7 +118,7 @@ fl_status fl_snapshot_new(const fl_tracker *t, const fl_query *q, fl_group by, f
 			}
 		}
 		if (p.event != FL_NONE)
-			p.partial = t->events[p.event].pub.partial;
+			p.partial = fl__event_at(t, (size_t)p.event)->pub.partial;
 		GEOSGeometry *g = fl__atoms_union(t, parts, np);
 		if (!g) {
 			rc = fl__fail(FL_EGEOM, "union of the pieces failed: %s", fl_error_last());
@@ -213,7 +213,7 @@ static fl_status snapshot_emit(const fl_snapshot *s, const char *path, const cha
 	for (size_t i = 0; i < s->n && !st; i++) {
 		const fl_piece *p = &s->pieces[i];
 		const fl_actor *a = p->holder != FL_NONE ? &t->actors[p->holder] : NULL;
-		const fl_event *e = p->event != FL_NONE ? &t->events[p->event].pub : NULL;
+		const fl_event *e = p->event != FL_NONE ? &fl__event_at(t, (size_t)p->event)->pub : NULL;
 		const fl_region *r = p->region != FL_NONE ? &t->regions[p->region].pub : NULL;
 		fl__value v[13];
 		memset(v, 0, sizeof v);

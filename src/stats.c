@@ -33,8 +33,8 @@ fl_status fl_tracker_event_range(const fl_tracker *t, fl_instant *first, fl_inst
 {
 	if (!t->nevents)
 		return fl__fail(FL_ENOTFOUND, "tracker '%s' has no events", t->path);
-	*first = t->events[t->order[0]].pub.when;
-	*last = t->events[t->order[t->nevents - 1]].pub.when;
+	*first = t->ec.when[t->order[0]];
+	*last = t->ec.when[t->order[t->nevents - 1]];
 	return FL_OK;
 }
 
@@ -93,42 +93,46 @@ fl_status fl_stats_new(const fl_tracker *t, const fl_query *filters, fl_instant 
 		fl_instant sample;
 		if (step == FL_STEP_EVENT) {
 			/* apply everything before `from`, then sample after each event instant */
-			while (k < t->nevents && t->events[t->order[k]].pub.when < from) {
+			while (k < t->nevents && t->ec.when[t->order[k]] < from) {
 				size_t e = t->order[k++];
 				if (!active[e])
 					continue;
-				fl__event *ev = &t->events[e];
-				for (size_t j = 0; j < ev->natoms; j++) {
-					size_t a = ev->atoms[j];
+				size_t n;
+				const uint32_t *ea = fl__event_atoms(t, e, &n);
+				int by = t->ec.to[e];
+				for (size_t j = 0; j < n; j++) {
+					size_t a = ea[j];
 					if (holder[a] != FL_NONE)
 						area[holder[a]] -= t->atoms[a].area_km2;
-					area[ev->pub.to] += t->atoms[a].area_km2;
-					holder[a] = ev->pub.to;
+					area[by] += t->atoms[a].area_km2;
+					holder[a] = by;
 				}
 			}
 			while (k < t->nevents && !active[t->order[k]])
 				k++;
-			if (k >= t->nevents || t->events[t->order[k]].pub.when > to)
+			if (k >= t->nevents || t->ec.when[t->order[k]] > to)
 				break;
-			sample = t->events[t->order[k]].pub.when;
+			sample = t->ec.when[t->order[k]];
 		} else {
 			if (next > to && (ns && at[ns - 1] >= to))
 				break;
 			sample = next > to ? to : next;
 		}
-		while (k < t->nevents && t->events[t->order[k]].pub.when <= sample) {
+		while (k < t->nevents && t->ec.when[t->order[k]] <= sample) {
 			size_t e = t->order[k++];
 			if (!active[e])
 				continue;
-			fl__event *ev = &t->events[e];
-			for (size_t j = 0; j < ev->natoms; j++) {
-				size_t a = ev->atoms[j];
-				if (holder[a] == ev->pub.to)
+			size_t n;
+			const uint32_t *ea = fl__event_atoms(t, e, &n);
+			int by = t->ec.to[e];
+			for (size_t j = 0; j < n; j++) {
+				size_t a = ea[j];
+				if (holder[a] == by)
 					continue;
 				if (holder[a] != FL_NONE)
 					area[holder[a]] -= t->atoms[a].area_km2;
-				area[ev->pub.to] += t->atoms[a].area_km2;
-				holder[a] = ev->pub.to;
+				area[by] += t->atoms[a].area_km2;
+				holder[a] = by;
 			}
 		}
 		fl_instant *nat = fl__grow(at, &acap, ns + 1, sizeof *nat);

@@ -253,9 +253,6 @@ fl_status fl_store_copy(const char *src, const char *dst)
 	fl_status st = fl_tracker_open(src, &t);
 	if (st)
 		return st;
-	bool polygons = false;
-	for (size_t i = 0; i < t->nevents; i++)
-		polygons |= t->events[i].polygon != NULL;
 	fl_tracker_free(t);
 	fl__store_kind kind = fl__store_kind_of(dst);
 	struct stat sb;
@@ -333,7 +330,7 @@ fl_status fl_store_copy(const char *src, const char *dst)
 		if (!st) {
 			st = fl__store_each_layer(src, copy_one, &c);
 			if (!st)
-				st = fl__pg_install(c.dst, polygons);
+				st = fl__pg_install(c.dst);
 			if (st)
 				GDALDatasetRollbackTransaction(c.dst);
 			else if (GDALDatasetCommitTransaction(c.dst) != OGRERR_NONE)

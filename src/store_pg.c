@@ -123,9 +123,8 @@ static fl_status exec_sql(GDALDatasetH ds, const char *sql)
 	return FL_OK;
 }
 
-fl_status fl__pg_install(void *ds, bool polygons)
+fl_status fl__pg_install(void *ds)
 {
-	(void)polygons; /* the functions leave polygon events to the engine */
 	fl_status st = FL_OK;
 	for (size_t i = 0; install_sql[i] && !st; i++)
 		st = exec_sql(ds, install_sql[i]);

@@ -92,8 +92,7 @@ void fl_tracker_free(fl_tracker *t)
 	free(t->path);
 	free(t->index_path);
 	fl__index_unmap(t);
-	free(t->pool_regions);
-	free(t->pool_atoms);
+	fl__evcols_free(t);
 	if (h)
 		GEOS_finish_r(h);
 	free(t);
@@ -118,7 +117,7 @@ const fl_region *fl_tracker_region(const fl_tracker *t, size_t i)
 
 const fl_event *fl_tracker_event(const fl_tracker *t, size_t i)
 {
-	return i < t->nevents ? &t->events[i].pub : NULL;
+	return i < t->nevents ? &fl__event_at(t, i)->pub : NULL;
 }
 
 const fl_zone *fl_tracker_zone(const fl_tracker *t, size_t i)
@@ -129,25 +128,18 @@ const fl_zone *fl_tracker_zone(const fl_tracker *t, size_t i)
 /* Id lookups through hash maps of item indices, extended lazily to the items
  * appended since the last lookup (the loader checks every new id against the
  * ones before it: a million events must stay linear). */
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
 
 typedef const char *(*key_fn)(const fl_tracker *t, size_t i);
 static const char *actor_key(const fl_tracker *t, size_t i) { return t->actors[i].id; }
 static const char *region_key(const fl_tracker *t, size_t i) { return t->regions[i].pub.id; }
-static const char *event_key(const fl_tracker *t, size_t i) { return t->events[i].pub.id; }
+static const char *event_key(const fl_tracker *t, size_t i) { return fl__event_at(t, i)->pub.id; }
 
 static void map_insert(const fl_tracker *t, fl__idmap *m, key_fn key, size_t i)
 {
 	if (!m->slot)
 		return;
 	const char *k = key(t, i);
-	size_t j = hash_str(k) & (m->cap - 1);
+	size_t j = fl__hash_str(k) & (m->cap - 1);
 	while (m->slot[j]) {
 		if (strcmp(key(t, (size_t)m->slot[j] - 1), k) == 0)
 			return; /* a duplicate id: the first one wins, as a scan would find */
@@ -182,7 +174,7 @@ static int map_find(const fl_tracker *t, fl__idmap *m, key_fn key, size_t n, con
 		return FL_NONE;
 	for (; m->indexed < n; m->indexed++)
 		map_insert(t, m, key, m->indexed);
-	size_t j = hash_str(id) & (m->cap - 1);
+	size_t j = fl__hash_str(id) & (m->cap - 1);
 	for (; m->slot[j]; j = (j + 1) & (m->cap - 1))
 		if (strcmp(key(t, (size_t)m->slot[j] - 1), id) == 0)
 			return m->slot[j] - 1;

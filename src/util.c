@@ -57,3 +57,11 @@ void fl_free(void *p)
 {
 	free(p);
 }
+
+uint64_t fl__hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}

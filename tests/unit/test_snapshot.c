@@ -397,6 +397,210 @@ static void test_corrections_from_index(void **state)
 	rm_tree(dir);
 }
 
+
+/* A tracker for the index's event columns: corrections, a polygon, region
+ * lists, notes, a partial event, and a log out of time order. */
+static char *columns_tracker(void)
+{
+	char *dir = advance_tracker();
+	write_file(dir, "events.csv",
+		   "id,date,regions,area,to,from,kind,status,source,note,corrects,recorded,partial\n"
+		   "base,2020-01-01,*,,X,,baseline,confirmed,src-a,,,,\n"
+		   "adv,2020-02-01,,adv,Y,X,capture,claimed,src-b,\"a note, quoted\",,,\n"
+		   "c1,2020-03-01,c;b,,Y,X,capture,confirmed,src-a,,,,true\n"
+		   "fix,2020-02-01,,adv,X,,correction,confirmed,src-b,,adv,2020-04-01,\n");
+	return dir;
+}
+
+static void expect_same_event(const fl_event *a, const fl_event *b)
+{
+	assert_string_equal(a->id, b->id);
+	assert_string_equal(a->date, b->date);
+	assert_string_equal(a->source, b->source);
+	assert_string_equal(a->note ? a->note : "", b->note ? b->note : "");
+	assert_string_equal(a->file, b->file);
+	assert_true(a->when == b->when && a->recorded == b->recorded);
+	assert_int_equal(a->all_regions, b->all_regions);
+	assert_int_equal(a->nregions, b->nregions);
+	for (size_t k = 0; k < a->nregions; k++)
+		assert_int_equal(a->regions[k], b->regions[k]);
+	assert_int_equal(a->has_polygon, b->has_polygon);
+	assert_int_equal(a->to, b->to);
+	assert_int_equal(a->from, b->from);
+	assert_int_equal(a->kind, b->kind);
+	assert_int_equal(a->status, b->status);
+	assert_int_equal(a->corrects, b->corrects);
+	assert_int_equal(a->partial, b->partial);
+	assert_int_equal(a->line, b->line);
+}
+
+/* The area of feature `id` of an events layer written as GeoJSON (in square
+ * degrees), or -1 when it has no geometry. */
+static double event_area(const fl_tracker *t, const char *id)
+{
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	assert_int_equal(fl_tracker_write_layer_buffer(t, "events", NULL, &buf, &len), FL_OK);
+	VSILFILE *fp = VSIFileFromMemBuffer("/vsimem/ev.geojson", buf, len, FALSE);
+	VSIFCloseL(fp);
+	GDALDatasetH ds = GDALOpenEx("/vsimem/ev.geojson", GDAL_OF_VECTOR, NULL, NULL, NULL);
+	assert_non_null(ds);
+	OGRLayerH lyr = GDALDatasetGetLayer(ds, 0);
+	OGRFeatureH f;
+	double area = -2;
+	while ((f = OGR_L_GetNextFeature(lyr))) {
+		if (!strcmp(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "id")), id)) {
+			OGRGeometryH g = OGR_F_GetGeometryRef(f);
+			area = g ? OGR_G_Area(g) : -1;
+		}
+		OGR_F_Destroy(f);
+	}
+	GDALClose(ds);
+	VSIUnlink("/vsimem/ev.geojson");
+	fl_free(buf);
+	return area;
+}
+
+/* Read from the index, events are columns in its mapping: none is filled at
+ * open, each is filled when asked for, and every field is the one the
+ * sources give.  The events layer of a polygon event read from the index has
+ * its area as geometry (it had none: the index keeps no event polygons). */
+static void test_events_from_index(void **state)
+{
+	(void)state;
+	char *dir = columns_tracker();
+	fl__diags d = {0};
+	fl_tracker *src = NULL, *idx = NULL;
+	assert_int_equal(fl__tracker_load(dir, false, &d, &src), FL_OK);
+	assert_int_equal(d.nerrors, 0);
+	assert_null(src->ev_ready); /* from the sources: all there */
+	fl__index_save(src);
+	assert_int_equal(fl_tracker_open(dir, &idx), FL_OK);
+	assert_non_null(idx->arena);
+	assert_int_equal(fl_tracker_event_count(idx), 4);
+	for (size_t i = 0; i < 4; i++)
+		assert_int_equal(idx->ev_ready[i], 0);
+	expect_same_event(fl_tracker_event(idx, 2), fl_tracker_event(src, 2));
+	assert_int_equal(idx->ev_ready[2], 1);
+	assert_int_equal(idx->ev_ready[1] + idx->ev_ready[3], 0);
+	for (size_t i = 0; i < 4; i++)
+		expect_same_event(fl_tracker_event(idx, i), fl_tracker_event(src, i));
+	assert_int_equal(fl_tracker_event(idx, 2)->partial, 1);
+	assert_int_equal(fl_tracker_event(idx, 3)->corrects, 1);
+	/* the log is out of time order: the apply order is the sources' */
+	for (size_t i = 0; i < 4; i++)
+		assert_int_equal(fl_tracker_event_order(idx)[i], fl_tracker_event_order(src)[i]);
+	assert_int_equal(fl_tracker_event_order(idx)[2], 3);
+	/* the query columns: the same as the sources' */
+	for (size_t i = 0; i < 4; i++) {
+		size_t na, nb;
+		const uint32_t *a = fl__event_atoms(src, i, &na), *b = fl__event_atoms(idx, i, &nb);
+		assert_int_equal(na, nb);
+		assert_memory_equal(a, b, na * sizeof *a);
+		assert_true(src->ec.when[i] == idx->ec.when[i]);
+		assert_int_equal(src->ec.to[i], idx->ec.to[i]);
+	}
+	/* the polygon event's area (a unit square) and the correction's */
+	assert_true(fabs(event_area(src, "adv") - 1) < 1e-9);
+	assert_true(fabs(event_area(idx, "adv") - 1) < 1e-9);
+	assert_true(fabs(event_area(idx, "fix") - 1) < 1e-9);
+	assert_true(fabs(event_area(idx, "c1") - 2) < 1e-9);
+	fl_tracker_free(src);
+	fl_tracker_free(idx);
+	fl__diags_free(&d);
+	rm_tree(dir);
+}
+
+/* One byte of the index changed at offset `at` (of the mapping `base`):
+ * the open ignores the index and reads the sources. */
+typedef struct damage {
+	const char *what;
+	size_t at;
+	const void *bytes;
+	size_t n;
+} damage;
+
+static void expect_index_refused(const char *dir, const unsigned char *good, size_t len,
+				 const damage *dm, const fl_tracker *ref)
+{
+	char path[600];
+	snprintf(path, sizeof path, "%s/.frontline-index", dir);
+	unsigned char *bad = malloc(len);
+	assert_non_null(bad);
+	memcpy(bad, good, len);
+	assert_true(dm->at + dm->n <= len);
+	memcpy(bad + dm->at, dm->bytes, dm->n);
+	FILE *fp = fopen(path, "wb");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(bad, 1, len, fp), len);
+	fclose(fp);
+	free(bad);
+	fl_tracker *t = NULL;
+	fl_status st = fl_tracker_open(dir, &t);
+	if (st != FL_OK || t->arena)
+		fail_msg("damaged index (%s) was not refused", dm->what);
+	for (size_t i = 0; i < fl_tracker_event_count(ref); i++)
+		expect_same_event(fl_tracker_event(t, i), fl_tracker_event(ref, i));
+	fl_tracker_free(t);
+}
+
+/* Every event column is checked when the index is opened: a value out of
+ * range, a list running backwards or past its pool, a string offset past
+ * the strings, an instant against the apply order: each is refused and
+ * the tracker read from its sources. */
+static void test_index_columns_checked(void **state)
+{
+	(void)state;
+	char *dir = columns_tracker();
+	fl__diags d = {0};
+	fl_tracker *ref = NULL, *idx = NULL;
+	assert_int_equal(fl__tracker_load(dir, false, &d, &ref), FL_OK);
+	fl__index_save(ref);
+	assert_int_equal(fl_tracker_open(dir, &idx), FL_OK);
+	assert_non_null(idx->arena);
+	const unsigned char *base = idx->arena;
+	size_t len = idx->arena_len;
+	unsigned char *good = malloc(len);
+	assert_non_null(good);
+	memcpy(good, base, len);
+	const fl__evcols *c = &idx->ec;
+#define OFF(p) ((size_t)((const unsigned char *)(p) - base))
+	int32_t two = 2, five = 5, four = 4, big = 1 << 30;
+	uint64_t huge = (uint64_t)1 << 40, three = 3;
+	uint8_t k99 = 99, s9 = 9, x = 'x';
+	uint32_t past = 0;
+	uint64_t nstr;
+	memcpy(&nstr, c->strings - 8, 8);
+	past = (uint32_t)nstr;
+	uint32_t natoms = (uint32_t)idx->natoms;
+	fl_instant late = (fl_instant)4102444800; /* 2100: after every other event */
+	const damage cases[] = {
+		{"holder out of range", OFF(&c->to[0]), &two, 4},
+		{"previous holder out of range", OFF(&c->from[1]), &five, 4},
+		{"correction of no event", OFF(&c->corrects[3]), &four, 4},
+		{"kind out of range", OFF(&c->kind[0]), &k99, 1},
+		{"status out of range", OFF(&c->status[0]), &s9, 1},
+		{"note past the strings", OFF(&c->s_note[1]), &past, 4},
+		{"id past the strings", OFF(&c->s_id[0]), &past, 4},
+		{"region list past its pool", OFF(&c->reg0[4]), &huge, 8},
+		{"region list backwards", OFF(&c->reg0[1]), &three, 8},
+		{"atom list past its pool", OFF(&c->atom0[4]), &huge, 8},
+		{"region out of range", OFF(&c->regions[0]), &big, 4},
+		{"atom out of range", OFF(&c->atoms[0]), &natoms, 4},
+		{"strings not NUL-terminated", OFF(c->strings + nstr - 1), &x, 1},
+		{"instant against the apply order", OFF(&c->when[0]), &late, 8},
+		{"string table longer than the file", OFF(c->strings - 8), &huge, 8},
+	};
+#undef OFF
+	fl_tracker_free(idx);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		expect_index_refused(dir, good, len, &cases[i], ref);
+	free(good);
+	fl_tracker_free(ref);
+	fl__diags_free(&d);
+	rm_tree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -408,6 +612,8 @@ int main(void)
 		cmocka_unit_test(test_layers),
 		cmocka_unit_test(test_t_junction),
 		cmocka_unit_test(test_corrections_from_index),
+		cmocka_unit_test(test_events_from_index),
+		cmocka_unit_test(test_index_columns_checked),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
