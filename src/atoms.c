@@ -313,7 +313,7 @@ static fl_status atoms_timelines(fl_tracker *t)
 		const uint32_t *at = fl__event_atoms(t, t->order[k], &n);
 		for (size_t j = 0; j < n; j++) {
 			fl__atom *a = &t->atoms[at[j]];
-			a->tl[a->ntl++] = t->order[k];
+			t->tl_pool[(size_t)(a->tl - t->tl_pool) + a->ntl++] = (uint32_t)t->order[k];
 		}
 	}
 	t->total_km2 = 0;

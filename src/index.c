@@ -29,8 +29,8 @@
  *   zones:   id, name, kind, source, note, i32 actor, i64 from, to,
  *            u8 has_end, approximate, u32 wkb_len, wkb
  *   atoms:   f64 area, i32 region, u32 wkb_len, wkb
- *   order:   u32 order[nevents]
- *   timelines: per atom u32 n, u32 events[n] (in apply order)
+ *   order:   u32 order[nevents] (aligned to 4: the timelines after it too)
+ *   timelines: per atom u32 n, u32 events[n] (in apply order, read in place)
  *   u8 coverage: 1 the atoms meet vertex for vertex, 2 not (fl__coverage_of)
  * A string is u32 length, bytes, NUL.
  */
@@ -333,7 +333,9 @@ static void reset(fl_tracker *t)
 		if (t->atoms[i].geom)
 			GEOSGeom_destroy_r(h, t->atoms[i].geom);
 	free(t->actors), free(t->regions), free(t->events), free(t->zones), free(t->atoms);
-	free(t->order), free(t->rank), free(t->tl_pool);
+	if (t->rank != t->order)
+		free(t->rank);
+	free(t->order), free(t->tl_pool);
 	free(t->correctors);
 	fl__evcols_free(t);
 	t->correctors = NULL, t->ncorrectors = t->ncorrected_of = 0;
@@ -375,9 +377,7 @@ fl_status fl__index_load(fl_tracker *t)
 	t->zones = calloc(nz + 1, sizeof *t->zones);
 	t->atoms = calloc(nt + 1, sizeof *t->atoms);
 	t->order = malloc((ne + 1) * sizeof *t->order);
-	t->rank = malloc((ne + 1) * sizeof *t->rank);
-	if (!t->actors || !t->regions || !t->events || !t->ev_ready || !t->zones || !t->atoms || !t->order ||
-	    !t->rank)
+	if (!t->actors || !t->regions || !t->events || !t->ev_ready || !t->zones || !t->atoms || !t->order)
 		r.bad = true;
 	for (size_t i = 0; i < na && !r.bad; i++, t->nactors++) {
 		fl_actor *a = &t->actors[i];
@@ -423,32 +423,31 @@ fl_status fl__index_load(fl_tracker *t)
 		if (a->region < FL_NONE || a->region >= (int32_t)nr)
 			r.bad = true;
 	}
-	for (size_t i = 0; i < ne && !r.bad; i++) {
-		uint32_t v = u32(&r);
-		if (v >= ne)
-			r.bad = true;
-		else
-			t->order[i] = v;
+	const uint32_t *order = r.bad ? NULL : col(&r, ne, 4);
+	bool identity = order != NULL;
+	for (size_t i = 0; i < ne && order; i++) {
+		t->order[i] = order[i];
+		identity &= order[i] == i;
 	}
 	/* a log kept in time order (the usual case) applies in file order: the
 	 * checks below then read memory in sequence instead of at random */
-	bool identity = !r.bad;
-	for (size_t i = 0; i < ne && identity; i++)
-		identity = t->order[i] == i;
 	if (identity) {
 		/* (the time order of the events was checked as they were read) */
-		for (size_t i = 0; i < ne; i++)
-			t->rank[i] = i;
+		t->rank = t->order;
 		if (!chrono)
 			r.bad = true;
+	} else if (!r.bad && !(t->rank = malloc((ne + 1) * sizeof *t->rank))) {
+		r.bad = true;
 	} else if (!r.bad) {
 		/* the order must be a permutation: a repeated event would leave
 		 * another's rank unset */
 		for (size_t i = 0; i < ne; i++)
 			t->rank[i] = SIZE_MAX;
 		for (size_t i = 0; i < ne && !r.bad; i++) {
-			if (t->rank[t->order[i]] != SIZE_MAX)
+			if (t->order[i] >= ne || t->rank[t->order[i]] != SIZE_MAX) {
 				r.bad = true;
+				break;
+			}
 			t->rank[t->order[i]] = i;
 			/* and in time: everything downstream takes the first and last
 			 * events of the order for the tracker's range */
@@ -457,33 +456,20 @@ fl_status fl__index_load(fl_tracker *t)
 		}
 	}
 	/* the timelines: saved, not rebuilt (a counting sort over every event's
-	 * atoms costs more than reading them); sized by what the file holds */
-	size_t tl_total = 0;
-	unsigned char *tl_at = r.p;
-	for (size_t i = 0; i < nt && !r.bad; i++) {
-		uint32_t k = u32(&r);
-		if (take(&r, (size_t)k * 4))
-			tl_total += k;
-	}
-	r.p = tl_at;
-	if (!r.bad && !(t->tl_pool = malloc((tl_total + 1) * sizeof *t->tl_pool)))
-		r.bad = true;
-	size_t off = 0;
+	 * atoms costs more than reading them), read in place */
 	t->total_km2 = 0;
 	for (size_t i = 0; i < nt && !r.bad; i++) {
 		fl__atom *a = &t->atoms[i];
 		a->ntl = u32(&r);
-		a->tl = t->tl_pool + off;
-		for (size_t k = 0; k < a->ntl && !r.bad; k++) {
-			uint32_t e = u32(&r);
-			/* in range, and in apply order: timelines are binary-searched */
-			if (e >= ne || (k && (identity ? a->tl[k - 1] >= e
-							 : t->rank[a->tl[k - 1]] >= t->rank[e])))
+		const uint32_t *tl = col(&r, a->ntl, 4);
+		a->tl = tl;
+		/* in range, and in apply order: timelines are binary-searched */
+		for (size_t k = 0; k < a->ntl && tl; k++)
+			if (tl[k] >= ne || (k && (identity ? tl[k - 1] >= tl[k]
+							   : t->rank[tl[k - 1]] >= t->rank[tl[k]]))) {
 				r.bad = true;
-			else
-				a->tl[k] = e;
-		}
-		off += a->ntl;
+				break;
+			}
 		t->total_km2 += a->area_km2;
 	}
 	t->coverage = u8(&r);
@@ -701,13 +687,13 @@ void fl__index_save(const fl_tracker *t)
 		put_i32(&w, t->atoms[i].region);
 		put_geom(&w, h, fl__atom_geom(t, i));
 	}
+	pad(&w, 4);
 	for (size_t i = 0; i < t->nevents; i++)
 		put_u32(&w, (uint32_t)t->order[i]);
 	/* the atoms' timelines, as atoms.c built them */
 	for (size_t i = 0; i < t->natoms; i++) {
 		put_u32(&w, (uint32_t)t->atoms[i].ntl);
-		for (size_t k = 0; k < t->atoms[i].ntl; k++)
-			put_u32(&w, (uint32_t)t->atoms[i].tl[k]);
+		put(&w, t->atoms[i].tl, t->atoms[i].ntl * sizeof *t->atoms[i].tl);
 	}
 	/* found now if no union needed it yet: the next opens need not */
 	put_u8(&w, fl__coverage_of(t));

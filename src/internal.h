@@ -173,7 +173,7 @@ typedef struct fl__atom {
 	size_t wkblen;
 	double area_km2;
 	int region;            /* region index or FL_NONE */
-	size_t *tl;            /* event indices, in the order they apply */
+	const uint32_t *tl;    /* event indices, in the order they apply */
 	size_t ntl;
 } fl__atom;
 
@@ -200,7 +200,8 @@ struct fl_tracker {
 	fl__evcols ec;
 	unsigned char *ev_ready; /* which events are filled (index only; NULL: all are) */
 	size_t *order;         /* event indices in apply order */
-	size_t *rank;          /* rank[e]: position of event e in order */
+	size_t *rank;          /* rank[e]: position of event e in order (the same
+				* array as order when that is the identity) */
 	fl__zone *zones;
 	size_t nzones;
 
@@ -208,7 +209,8 @@ struct fl_tracker {
 	size_t natoms;
 	double total_km2;      /* area of the tracked extent */
 
-	size_t *tl_pool;       /* all atoms' timelines, one block */
+	uint32_t *tl_pool;     /* all atoms' timelines, one block (built from the sources;
+				* read from the index, they lie in its mapping) */
 	fl__idmap actor_ids, region_ids, event_ids;
 
 	uint64_t source_key;   /* sizes and times of the source files (index.c) */

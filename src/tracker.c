@@ -71,7 +71,8 @@ void fl_tracker_free(fl_tracker *t)
 	}
 	free(t->events);
 	free(t->order);
-	free(t->rank);
+	if (t->rank != t->order)
+		free(t->rank);
 	free(t->correctors);
 	for (size_t i = 0; i < t->nzones; i++) {
 		fl__zone *z = &t->zones[i];

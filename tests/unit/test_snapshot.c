@@ -574,6 +574,17 @@ static void test_index_columns_checked(void **state)
 	past = (uint32_t)nstr;
 	uint32_t natoms = (uint32_t)idx->natoms;
 	fl_instant late = (fl_instant)4102444800; /* 2100: after every other event */
+	/* the timelines lie in place after the apply order (u32 each); an atom
+	 * with two events or more, for one out of order */
+	size_t a2 = 0;
+	while (a2 < idx->natoms && idx->atoms[a2].ntl < 2)
+		a2++;
+	assert_true(a2 < idx->natoms);
+	uint32_t swapped[2] = {idx->atoms[a2].tl[1], idx->atoms[a2].tl[0]};
+	uint32_t ne32 = (uint32_t)idx->nevents;
+	size_t order_at = OFF(idx->atoms[0].tl) - 4 - 4 * idx->nevents;
+	uint32_t first_again;
+	memcpy(&first_again, base + order_at, 4);
 	const damage cases[] = {
 		{"holder out of range", OFF(&c->to[0]), &two, 4},
 		{"previous holder out of range", OFF(&c->from[1]), &five, 4},
@@ -590,6 +601,9 @@ static void test_index_columns_checked(void **state)
 		{"strings not NUL-terminated", OFF(c->strings + nstr - 1), &x, 1},
 		{"instant against the apply order", OFF(&c->when[0]), &late, 8},
 		{"string table longer than the file", OFF(c->strings - 8), &huge, 8},
+		{"timeline entry of no event", OFF(&idx->atoms[a2].tl[1]), &ne32, 4},
+		{"timeline out of apply order", OFF(idx->atoms[a2].tl), swapped, 8},
+		{"apply order repeating an event", order_at + 4, &first_again, 4},
 	};
 #undef OFF
 	fl_tracker_free(idx);
