@@ -43,6 +43,9 @@
 #include <unistd.h>
 #include "internal.h"
 
+/* the events' region lists are read in place as the public `const int *` */
+_Static_assert(sizeof(int) == sizeof(int32_t), "int must be 32 bits");
+
 static const char magic[8] = {'F', 'L', 'I', 'D', 'X', '0', '0', '9'};
 
 /* The key names each source by its file name only, never by the path as the user typed it
