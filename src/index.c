@@ -256,12 +256,16 @@ static bool events_load(fl_tracker *t, rd *r, size_t na, size_t nr, size_t ne, s
 	c->s_note = col(r, ne, 4), c->s_file = col(r, ne, 4);
 	c->kind = col(r, ne, 1), c->status = col(r, ne, 1), c->partial = col(r, ne, 1);
 	c->all_regions = col(r, ne, 1), c->has_polygon = col(r, ne, 1);
-	if (r->bad || !offsets_ok(c->reg0, ne) || !offsets_ok(c->atom0, ne))
+	/* (list lengths checked against the file before they become size_t) */
+	if (r->bad || !offsets_ok(c->reg0, ne) || !offsets_ok(c->atom0, ne) ||
+	    c->reg0[ne] > (uint64_t)(r->end - r->p) || c->atom0[ne] > (uint64_t)(r->end - r->p))
 		return false;
 	c->regions = col(r, (size_t)c->reg0[ne], 4);
 	c->atoms = col(r, (size_t)c->atom0[ne], 4);
 	const uint64_t *pn = col(r, 1, 8);
 	uint64_t nstr = pn ? *pn : 0;
+	if (nstr > (uint64_t)(r->end - r->p))
+		return false;
 	c->strings = col(r, (size_t)nstr, 1);
 	if (r->bad || (ne && (nstr == 0 || c->strings[nstr - 1] != '\0')))
 		return false;

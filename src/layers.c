@@ -59,34 +59,39 @@ static char *event_regions(const fl_tracker *t, const fl__event *e)
 	return s;
 }
 
-/* The union of the atoms of event i: its area as the engine holds it. */
-static GEOSGeometry *event_atoms_union(const fl_tracker *t, size_t i)
+/* The union of the atoms of event i: its area as the engine holds it
+ * (*out NULL when it has none: a polygon below the 1 cm grid). */
+static fl_status event_atoms_union(const fl_tracker *t, size_t i, GEOSGeometry **out)
 {
 	size_t n;
 	const uint32_t *at = fl__event_atoms(t, i, &n);
-	size_t *v = malloc((n + 1) * sizeof *v);
+	*out = NULL;
+	if (n == 0)
+		return FL_OK;
+	size_t *v = malloc(n * sizeof *v);
 	if (!v)
-		return NULL;
+		return FL_ENOMEM;
 	for (size_t k = 0; k < n; k++)
 		v[k] = at[k];
-	GEOSGeometry *g = n ? fl__atoms_union(t, v, n) : NULL;
+	*out = fl__atoms_union(t, v, n);
 	free(v);
-	return g;
+	return *out ? FL_OK : FL_EGEOM;
 }
 
-/* The union of event i's area, or NULL when it has none.  New geometry. */
-static GEOSGeometry *event_geometry(const fl_tracker *t, size_t i)
+/* The union of event i's area into *out, NULL when it has none.  New geometry. */
+static fl_status event_geometry(const fl_tracker *t, size_t i, GEOSGeometry **out)
 {
 	GEOSContextHandle_t h = t->geos;
 	const fl__event *e = fl__event_at(t, i);
-	/* read from the index, the polygon itself is not kept: its atoms are
-	 * (the same area, on the engine's 1 cm grid) */
-	if (e->pub.has_polygon && !e->polygon)
-		return event_atoms_union(t, i);
+	*out = NULL;
+	/* read from the index (events filled on demand), a polygon event's
+	 * polygon is not kept: its atoms are (the same area on the 1 cm grid) */
+	if (t->ev_ready && e->pub.has_polygon)
+		return event_atoms_union(t, i, out);
 	size_t n = e->pub.all_regions ? t->nregions : e->pub.nregions;
 	GEOSGeometry **parts = malloc((n + 1) * sizeof *parts);
 	if (!parts)
-		return NULL;
+		return FL_ENOMEM;
 	size_t k = 0;
 	for (size_t j = 0; j < n; j++) {
 		size_t r = e->pub.all_regions ? j : (size_t)e->pub.regions[j];
@@ -101,7 +106,8 @@ static GEOSGeometry *event_geometry(const fl_tracker *t, size_t i)
 		g = u;
 	}
 	free(parts);
-	return g;
+	*out = g;
+	return g || (!k && !e->polygon) ? FL_OK : FL_EGEOM;
 }
 
 static fl_status add_events(const fl_tracker *t, fl__sink *k)
@@ -111,8 +117,8 @@ static fl_status add_events(const fl_tracker *t, fl__sink *k)
 		const fl__event *e = fl__event_at(t, t->order[j]);
 		const fl_event *p = &e->pub;
 		char *regs = event_regions(t, e);
-		GEOSGeometry *g = event_geometry(t, t->order[j]);
-		if (!regs || (!g && (p->nregions || p->all_regions || p->has_polygon))) {
+		GEOSGeometry *g = NULL;
+		if (!regs || event_geometry(t, t->order[j], &g) != FL_OK) {
 			free(regs);
 			if (g)
 				GEOSGeom_destroy_r(t->geos, g);

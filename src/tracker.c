@@ -70,9 +70,9 @@ void fl_tracker_free(fl_tracker *t)
 			GEOSGeom_destroy_r(h, e->polygon);
 	}
 	free(t->events);
-	free(t->order);
-	if (t->rank != t->order)
+	if (t->rank != t->order) /* (compared before either is freed) */
 		free(t->rank);
+	free(t->order);
 	free(t->correctors);
 	for (size_t i = 0; i < t->nzones; i++) {
 		fl__zone *z = &t->zones[i];

@@ -399,17 +399,29 @@ static void test_corrections_from_index(void **state)
 
 
 /* A tracker for the index's event columns: corrections, a polygon, region
- * lists, notes, a partial event, and a log out of time order. */
-static char *columns_tracker(void)
+ * lists, notes, a partial event; a log out of time order (the apply order
+ * is then no identity) or in time order. */
+static char *columns_tracker_ordered(bool in_time_order)
 {
 	char *dir = advance_tracker();
 	write_file(dir, "events.csv",
-		   "id,date,regions,area,to,from,kind,status,source,note,corrects,recorded,partial\n"
-		   "base,2020-01-01,*,,X,,baseline,confirmed,src-a,,,,\n"
-		   "adv,2020-02-01,,adv,Y,X,capture,claimed,src-b,\"a note, quoted\",,,\n"
-		   "c1,2020-03-01,c;b,,Y,X,capture,confirmed,src-a,,,,true\n"
-		   "fix,2020-02-01,,adv,X,,correction,confirmed,src-b,,adv,2020-04-01,\n");
+		   in_time_order
+			   ? "id,date,regions,area,to,from,kind,status,source,note,corrects,recorded,partial\n"
+			     "base,2020-01-01,*,,X,,baseline,confirmed,src-a,,,,\n"
+			     "adv,2020-02-01,,adv,Y,X,capture,claimed,src-b,\"a note, quoted\",,,\n"
+			     "fix,2020-02-15,,adv,X,,correction,confirmed,src-b,,adv,2020-04-01,\n"
+			     "c1,2020-03-01,c;b,,Y,X,capture,confirmed,src-a,,,,true\n"
+			   : "id,date,regions,area,to,from,kind,status,source,note,corrects,recorded,partial\n"
+			     "base,2020-01-01,*,,X,,baseline,confirmed,src-a,,,,\n"
+			     "adv,2020-02-01,,adv,Y,X,capture,claimed,src-b,\"a note, quoted\",,,\n"
+			     "c1,2020-03-01,c;b,,Y,X,capture,confirmed,src-a,,,,true\n"
+			     "fix,2020-02-01,,adv,X,,correction,confirmed,src-b,,adv,2020-04-01,\n");
 	return dir;
+}
+
+static char *columns_tracker(void)
+{
+	return columns_tracker_ordered(false);
 }
 
 static void expect_same_event(const fl_event *a, const fl_event *b)
@@ -548,16 +560,17 @@ static void expect_index_refused(const char *dir, const unsigned char *good, siz
  * range, a list running backwards or past its pool, a string offset past
  * the strings, an instant against the apply order: each is refused and
  * the tracker read from its sources. */
-static void test_index_columns_checked(void **state)
+static void index_columns_checked(bool in_time_order)
 {
-	(void)state;
-	char *dir = columns_tracker();
+	char *dir = columns_tracker_ordered(in_time_order);
 	fl__diags d = {0};
 	fl_tracker *ref = NULL, *idx = NULL;
 	assert_int_equal(fl__tracker_load(dir, false, &d, &ref), FL_OK);
 	fl__index_save(ref);
 	assert_int_equal(fl_tracker_open(dir, &idx), FL_OK);
 	assert_non_null(idx->arena);
+	/* the log in time order applies in file order (ranks are the order) */
+	assert_int_equal(idx->rank == idx->order, in_time_order);
 	const unsigned char *base = idx->arena;
 	size_t len = idx->arena_len;
 	unsigned char *good = malloc(len);
@@ -615,6 +628,48 @@ static void test_index_columns_checked(void **state)
 	rm_tree(dir);
 }
 
+static void test_index_columns_checked(void **state)
+{
+	(void)state;
+	index_columns_checked(false);
+	index_columns_checked(true);
+}
+
+/* A polygon event below the 1 cm grid has no atoms: read from the index,
+ * its feature in the events layer has no geometry, and the layer is
+ * written (it failed the whole layer). */
+static void test_events_layer_tiny_polygon(void **state)
+{
+	(void)state;
+	char *dir = tmp_tracker();
+	write_file(dir, "actors.csv", SQUARES_ACTORS);
+	write_file(dir, "regions.geojson", SQUARES_REGIONS);
+	write_file(dir, "areas.geojson",
+		   "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":"
+		   "{\"id\":\"tiny\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+		   "[[[0.5,0.5],[0.500000001,0.5],[0.5,0.500000001],[0.5,0.5]]]}}]}");
+	write_file(dir, "events.csv",
+		   "id,date,regions,area,to,from,kind,status,source\n"
+		   "base,2020-01-01,*,,X,,baseline,confirmed,test\n"
+		   "tiny,2020-02-01,,tiny,Y,X,capture,confirmed,test\n");
+	fl__diags d = {0};
+	fl_tracker *src = NULL, *idx = NULL;
+	assert_int_equal(fl__tracker_load(dir, false, &d, &src), FL_OK);
+	assert_int_equal(d.nerrors, 0);
+	size_t n;
+	fl__event_atoms(src, 1, &n);
+	assert_int_equal(n, 0); /* nothing left on the grid */
+	fl__index_save(src);
+	assert_int_equal(fl_tracker_open(dir, &idx), FL_OK);
+	assert_non_null(idx->arena);
+	assert_true(event_area(idx, "tiny") == -1);
+	assert_true(fabs(event_area(idx, "base") - 3) < 1e-9);
+	fl_tracker_free(src);
+	fl_tracker_free(idx);
+	fl__diags_free(&d);
+	rm_tree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -628,6 +683,7 @@ int main(void)
 		cmocka_unit_test(test_corrections_from_index),
 		cmocka_unit_test(test_events_from_index),
 		cmocka_unit_test(test_index_columns_checked),
+		cmocka_unit_test(test_events_layer_tiny_polygon),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
