@@ -358,6 +358,19 @@ static void test_t_junction(void **state)
 	rm_tree(dir);
 }
 
+/* The tracker in dir read from its sources (*src, without errors), its index
+ * written, and opened again from that index (*idx). */
+static void open_both(const char *dir, fl_tracker **src, fl_tracker **idx)
+{
+	fl__diags d = {0};
+	assert_int_equal(fl__tracker_load(dir, false, &d, src), FL_OK);
+	assert_int_equal(d.nerrors, 0);
+	fl__diags_free(&d);
+	fl__index_save(*src);
+	assert_int_equal(fl_tracker_open(dir, idx), FL_OK);
+	assert_non_null((*idx)->arena); /* read from the index */
+}
+
 /* The events corrected, as the index lists them while reading and as a
  * tracker read from its sources finds them: the same active events. */
 static void test_corrections_from_index(void **state)
@@ -370,13 +383,8 @@ static void test_corrections_from_index(void **state)
 		   "adv,2020-02-01,,adv,Y,X,capture,claimed,test,,\n"
 		   "c1,2020-03-01,c,,Y,X,capture,confirmed,test,,\n"
 		   "fix,2020-02-01,,adv,X,,correction,confirmed,test,adv,2020-04-01\n");
-	fl__diags d = {0};
 	fl_tracker *src = NULL, *idx = NULL;
-	assert_int_equal(fl__tracker_load(dir, false, &d, &src), FL_OK);
-	assert_int_equal(d.nerrors, 0);
-	fl__index_save(src);
-	assert_int_equal(fl_tracker_open(dir, &idx), FL_OK);
-	assert_non_null(idx->arena); /* read from the index */
+	open_both(dir, &src, &idx);
 	fl_query qs[3] = {fl_query_at(0), fl_query_at(0), fl_query_at(0)};
 	qs[1].confirmed_only = 1;
 	qs[2].has_as_of = 1;
@@ -393,7 +401,6 @@ static void test_corrections_from_index(void **state)
 	}
 	fl_tracker_free(src);
 	fl_tracker_free(idx);
-	fl__diags_free(&d);
 	rm_tree(dir);
 }
 
@@ -481,14 +488,9 @@ static void test_events_from_index(void **state)
 {
 	(void)state;
 	char *dir = columns_tracker();
-	fl__diags d = {0};
 	fl_tracker *src = NULL, *idx = NULL;
-	assert_int_equal(fl__tracker_load(dir, false, &d, &src), FL_OK);
-	assert_int_equal(d.nerrors, 0);
+	open_both(dir, &src, &idx);
 	assert_null(src->ev_ready); /* from the sources: all there */
-	fl__index_save(src);
-	assert_int_equal(fl_tracker_open(dir, &idx), FL_OK);
-	assert_non_null(idx->arena);
 	assert_int_equal(fl_tracker_event_count(idx), 4);
 	for (size_t i = 0; i < 4; i++)
 		assert_int_equal(idx->ev_ready[i], 0);
@@ -519,7 +521,6 @@ static void test_events_from_index(void **state)
 	assert_true(fabs(event_area(idx, "c1") - 2) < 1e-9);
 	fl_tracker_free(src);
 	fl_tracker_free(idx);
-	fl__diags_free(&d);
 	rm_tree(dir);
 }
 
@@ -563,12 +564,8 @@ static void expect_index_refused(const char *dir, const unsigned char *good, siz
 static void index_columns_checked(bool in_time_order)
 {
 	char *dir = columns_tracker_ordered(in_time_order);
-	fl__diags d = {0};
 	fl_tracker *ref = NULL, *idx = NULL;
-	assert_int_equal(fl__tracker_load(dir, false, &d, &ref), FL_OK);
-	fl__index_save(ref);
-	assert_int_equal(fl_tracker_open(dir, &idx), FL_OK);
-	assert_non_null(idx->arena);
+	open_both(dir, &ref, &idx);
 	/* the log in time order applies in file order (ranks are the order) */
 	assert_int_equal(idx->rank == idx->order, in_time_order);
 	const unsigned char *base = idx->arena;
@@ -624,7 +621,6 @@ static void index_columns_checked(bool in_time_order)
 		expect_index_refused(dir, good, len, &cases[i], ref);
 	free(good);
 	fl_tracker_free(ref);
-	fl__diags_free(&d);
 	rm_tree(dir);
 }
 
@@ -652,21 +648,15 @@ static void test_events_layer_tiny_polygon(void **state)
 		   "id,date,regions,area,to,from,kind,status,source\n"
 		   "base,2020-01-01,*,,X,,baseline,confirmed,test\n"
 		   "tiny,2020-02-01,,tiny,Y,X,capture,confirmed,test\n");
-	fl__diags d = {0};
 	fl_tracker *src = NULL, *idx = NULL;
-	assert_int_equal(fl__tracker_load(dir, false, &d, &src), FL_OK);
-	assert_int_equal(d.nerrors, 0);
+	open_both(dir, &src, &idx);
 	size_t n;
 	fl__event_atoms(src, 1, &n);
 	assert_int_equal(n, 0); /* nothing left on the grid */
-	fl__index_save(src);
-	assert_int_equal(fl_tracker_open(dir, &idx), FL_OK);
-	assert_non_null(idx->arena);
 	assert_true(event_area(idx, "tiny") == -1);
 	assert_true(fabs(event_area(idx, "base") - 3) < 1e-9);
 	fl_tracker_free(src);
 	fl_tracker_free(idx);
-	fl__diags_free(&d);
 	rm_tree(dir);
 }
 
