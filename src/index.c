@@ -282,18 +282,7 @@ static bool events_load(fl_tracker *t, rd *r, size_t na, size_t nr, size_t ne, s
 	for (size_t i = 1; i < ne; i++)
 		in_order &= c->when[i - 1] <= c->when[i];
 	*chrono = in_order;
-	/* the events that correct another, for queries without --as-of/--status */
-	size_t nc = 0;
-	for (size_t i = 0; i < ne; i++)
-		nc += c->corrects[i] != FL_NONE;
-	if (!(t->correctors = malloc((nc + 1) * sizeof *t->correctors)))
-		return false;
-	nc = 0;
-	for (size_t i = 0; i < ne; i++)
-		if (c->corrects[i] != FL_NONE)
-			t->correctors[nc++] = i;
-	t->ncorrectors = nc;
-	t->nevents = ne, t->ncorrected_of = ne;
+	t->nevents = ne;
 	return true;
 }
 
@@ -345,7 +334,7 @@ static void reset(fl_tracker *t)
 	free(t->order), free(t->tl_pool);
 	free(t->correctors);
 	fl__evcols_free(t);
-	t->correctors = NULL, t->ncorrectors = t->ncorrected_of = 0;
+	t->correctors = NULL, t->ncorrectors = 0;
 	fl__index_unmap(t);
 	t->tl_pool = NULL;
 	t->actors = NULL, t->regions = NULL, t->events = NULL, t->zones = NULL, t->atoms = NULL;

@@ -223,9 +223,9 @@ struct fl_tracker {
 	 * through GEOS's overlay.  Found when first needed, kept in the index. */
 	unsigned char coverage;
 	/* the events that correct another, for the queries without --as-of or
-	 * --status (fl__active_events); valid while ncorrected_of == nevents */
+	 * --status (fl__active_events), listed on first use from t->ec.corrects */
 	size_t *correctors;
-	size_t ncorrectors, ncorrected_of;
+	size_t ncorrectors;
 };
 enum { FL__COVERAGE_UNKNOWN = 0, FL__COVERAGE_CLEAN = 1, FL__COVERAGE_LOOSE = 2 };
 

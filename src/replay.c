@@ -22,7 +22,7 @@ fl_query fl_query_at(fl_instant at)
 static const size_t *correctors(const fl_tracker *t, size_t *n)
 {
 	fl_tracker *m = (fl_tracker *)t;
-	if (!t->correctors || t->ncorrected_of != t->nevents) {
+	if (!t->correctors) {
 		size_t k = 0, *v = NULL;
 		for (size_t i = 0; i < t->nevents; i++)
 			k += t->ec.corrects[i] != FL_NONE;
@@ -33,8 +33,7 @@ static const size_t *correctors(const fl_tracker *t, size_t *n)
 		for (size_t i = 0; i < t->nevents; i++)
 			if (t->ec.corrects[i] != FL_NONE)
 				v[k++] = i;
-		free(m->correctors);
-		m->correctors = v, m->ncorrectors = k, m->ncorrected_of = t->nevents;
+		m->correctors = v, m->ncorrectors = k;
 	}
 	*n = t->ncorrectors;
 	return t->correctors;

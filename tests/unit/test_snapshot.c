@@ -371,7 +371,7 @@ static void open_both(const char *dir, fl_tracker **src, fl_tracker **idx)
 	assert_non_null((*idx)->arena); /* read from the index */
 }
 
-/* The events corrected, as the index lists them while reading and as a
+/* The events corrected, listed from the index's columns and as a
  * tracker read from its sources finds them: the same active events. */
 static void test_corrections_from_index(void **state)
 {
