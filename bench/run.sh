@@ -361,7 +361,7 @@ profile() {
 	local top
 	top=$(perf report -i "$WORK/$name.perf" --children --sort symbol --stdio -g none 2>/dev/null |
 		grep -E '^ +[0-9]' | sed -E 's/ +\[\.\] / /; s/ +- +- *$//; s/ +$//' |
-		grep -E ' (fl_|fl__|build_|cmd_|run$|load_|check_overlaps|snapshot_emit|diff_emit|tracker_load|GEOS[A-Za-z]*_r$|GDALOpenEx$|OGR_[A-Za-z_]+$|OGRFormatDouble|json_object_to_json_string_length$|strcmp|__strcmp)' |
+		grep -E ' (fl_|fl__|build_|cmd_|run$|load_|check_overlaps|snapshot_emit|diff_emit|tracker_load|GEOS[A-Za-z]*_r$|GDALOpenEx$|OGR_[A-Za-z_]+$|OGRFormatDouble|json_object_to_json_string_length$|VSIFPrintfL$|CPLvsnprintf$|strcmp|__strcmp)' |
 		head -24 || true)
 	rec info "profile_$name" "$title
   children   self  symbol (inclusive % of samples)
@@ -388,6 +388,9 @@ if has_part profile && command -v perf >/dev/null; then
 			"$HARNESS" "$TR" "$REPS" "snapshot:region:$G_DATE"
 		profile 4_gen_work_actor "bench/harness, same tracker: open, then $REPS+1 x snapshot by actor" \
 			"$HARNESS" "$TR" "$REPS" "snapshot:actor:$G_DATE"
+		# (VSIFPrintfL: GDAL prints each feature's JSON through printf, again for a big one)
+		profile 5_gen_work_diff_actor "bench/harness, same tracker: open, then $REPS+1 x diff by actor a year apart" \
+			"$HARNESS" "$TR" "$REPS" "diff:actor:$G_D1:$G_D2"
 	fi
 fi
 
