@@ -87,7 +87,8 @@ static void check_coverage(const fl_tracker *t, fl__diags *d)
 	size_t near[2] = {0, 0}, nn = 0;
 	for (size_t i = 0; pt && i < t->nregions && nn < 2; i++) {
 		double dist = 1;
-		if (t->regions[i].geom && GEOSDistance_r(h, pt, t->regions[i].geom, &dist) == 1 &&
+		const GEOSGeometry *g = fl__region_geom(t, i);
+		if (g && GEOSDistance_r(h, pt, g, &dist) == 1 &&
 		    dist <= FL__GRID)
 			near[nn++] = i;
 	}

@@ -219,28 +219,50 @@ static bool offsets_ok(const uint64_t *o, size_t n)
 	return ok;
 }
 
+/* The range checks below run over blocks of a fixed length, one flag or'd
+ * per value: at -O2 GCC vectorises only loops whose trip count it knows, and
+ * these read every event's columns at each open (a third of the open of a
+ * million-event index when they ran one value at a time). */
+enum { BLOCK = 32 };
+
 static bool below_i32(const int32_t *v, size_t n, int32_t lo, int32_t hi)
 {
-	bool ok = true;
-	for (size_t i = 0; i < n; i++)
-		ok &= v[i] >= lo && v[i] < hi;
-	return ok;
+	unsigned bad = 0;
+	size_t i = 0;
+	for (; i + BLOCK <= n; i += BLOCK)
+		for (size_t k = 0; k < BLOCK; k++)
+			bad |= (v[i + k] < lo) | (v[i + k] >= hi);
+	for (; i < n; i++)
+		bad |= (v[i] < lo) | (v[i] >= hi);
+	return !bad;
 }
 
-static bool below_u32(const uint32_t *v, size_t n, uint64_t hi)
+static bool below_u32(const uint32_t *v, size_t n, uint64_t limit)
 {
-	bool ok = true;
-	for (size_t i = 0; i < n; i++)
-		ok &= v[i] < hi;
-	return ok;
+	if (limit > UINT32_MAX)
+		return true;
+	uint32_t hi = (uint32_t)limit;
+	unsigned bad = 0;
+	size_t i = 0;
+	for (; i + BLOCK <= n; i += BLOCK)
+		for (size_t k = 0; k < BLOCK; k++)
+			bad |= v[i + k] >= hi;
+	for (; i < n; i++)
+		bad |= v[i] >= hi;
+	return !bad;
 }
 
-static bool below_u8(const uint8_t *v, size_t n, unsigned hi)
+static bool below_u8(const uint8_t *v, size_t n, unsigned limit)
 {
-	bool ok = true;
-	for (size_t i = 0; i < n; i++)
-		ok &= v[i] < hi;
-	return ok;
+	uint8_t hi = (uint8_t)limit; /* (callers pass kinds and statuses: small) */
+	unsigned bad = 0;
+	size_t i = 0;
+	for (; i + BLOCK <= n; i += BLOCK)
+		for (size_t k = 0; k < BLOCK; k++)
+			bad |= v[i + k] >= hi;
+	for (; i < n; i++)
+		bad |= v[i] >= hi;
+	return !bad;
 }
 
 /* The events: columns in place, each checked whole by one pass (which the
@@ -329,16 +351,15 @@ static void reset(fl_tracker *t)
 		if (t->atoms[i].geom)
 			GEOSGeom_destroy_r(h, t->atoms[i].geom);
 	free(t->actors), free(t->regions), free(t->events), free(t->zones), free(t->atoms);
-	if (t->rank != t->order)
-		free(t->rank);
-	free(t->order), free(t->tl_pool);
+	free(t->rank_own), free(t->order_own), free(t->order_pub), free(t->tl_pool);
 	free(t->correctors);
 	fl__evcols_free(t);
 	t->correctors = NULL, t->ncorrectors = 0;
 	fl__index_unmap(t);
 	t->tl_pool = NULL;
 	t->actors = NULL, t->regions = NULL, t->events = NULL, t->zones = NULL, t->atoms = NULL;
-	t->order = t->rank = NULL;
+	t->order = t->rank = t->order_own = t->rank_own = NULL;
+	t->order_pub = NULL;
 	t->nactors = t->nregions = t->nevents = t->nzones = t->natoms = 0;
 }
 
@@ -372,8 +393,7 @@ fl_status fl__index_load(fl_tracker *t)
 	t->ev_ready = calloc(ne + 1, 1);
 	t->zones = calloc(nz + 1, sizeof *t->zones);
 	t->atoms = calloc(nt + 1, sizeof *t->atoms);
-	t->order = malloc((ne + 1) * sizeof *t->order);
-	if (!t->actors || !t->regions || !t->events || !t->ev_ready || !t->zones || !t->atoms || !t->order)
+	if (!t->actors || !t->regions || !t->events || !t->ev_ready || !t->zones || !t->atoms)
 		r.bad = true;
 	for (size_t i = 0; i < na && !r.bad; i++, t->nactors++) {
 		fl_actor *a = &t->actors[i];
@@ -388,7 +408,13 @@ fl_status fl__index_load(fl_tracker *t)
 		g->pub.area_km2 = f64(&r);
 		if (!(g->pub.area_km2 >= 0 && g->pub.area_km2 < 1e9)) /* also NaN */
 			r.bad = true;
-		g->geom = geom(&r, h);
+		/* kept as WKB in the arena, checked now (polygonal, closed rings,
+		 * lon/lat), built when first needed: queries never need it */
+		uint32_t n = u32(&r);
+		g->wkb = take(&r, n);
+		g->wkblen = n;
+		if (!g->wkb || !fl__wkb_rings(g->wkb, n, NULL, NULL))
+			r.bad = true;
 	}
 	if (!r.bad && !events_load(t, &r, na, nr, ne, nt, &chrono))
 		r.bad = true;
@@ -419,11 +445,19 @@ fl_status fl__index_load(fl_tracker *t)
 		if (a->region < FL_NONE || a->region >= (int32_t)nr)
 			r.bad = true;
 	}
+	/* the apply order, in place */
 	const uint32_t *order = r.bad ? NULL : col(&r, ne, 4);
+	t->order = order;
 	bool identity = order != NULL;
-	for (size_t i = 0; i < ne && order; i++) {
-		t->order[i] = order[i];
-		identity &= order[i] == i;
+	if (order) {
+		unsigned off = 0;
+		size_t i = 0;
+		for (; i + BLOCK <= ne; i += BLOCK)
+			for (size_t k = 0; k < BLOCK; k++)
+				off |= order[i + k] ^ (uint32_t)(i + k);
+		for (; i < ne; i++)
+			off |= order[i] ^ (uint32_t)i;
+		identity = off == 0;
 	}
 	/* a log kept in time order (the usual case) applies in file order: the
 	 * checks below then read memory in sequence instead of at random */
@@ -432,19 +466,20 @@ fl_status fl__index_load(fl_tracker *t)
 		t->rank = t->order;
 		if (!chrono)
 			r.bad = true;
-	} else if (!r.bad && !(t->rank = malloc((ne + 1) * sizeof *t->rank))) {
+	} else if (!r.bad && !(t->rank = t->rank_own = malloc((ne + 1) * sizeof *t->rank_own))) {
 		r.bad = true;
 	} else if (!r.bad) {
 		/* the order must be a permutation: a repeated event would leave
 		 * another's rank unset */
+		uint32_t *rank = t->rank_own;
 		for (size_t i = 0; i < ne; i++)
-			t->rank[i] = SIZE_MAX;
+			rank[i] = UINT32_MAX;
 		for (size_t i = 0; i < ne && !r.bad; i++) {
-			if (t->order[i] >= ne || t->rank[t->order[i]] != SIZE_MAX) {
+			if (t->order[i] >= ne || rank[t->order[i]] != UINT32_MAX) {
 				r.bad = true;
 				break;
 			}
-			t->rank[t->order[i]] = i;
+			rank[t->order[i]] = (uint32_t)i;
 			/* and in time: everything downstream takes the first and last
 			 * events of the order for the tracker's range */
 			if (i && t->ec.when[t->order[i - 1]] > t->ec.when[t->order[i]])
@@ -666,7 +701,7 @@ void fl__index_save(const fl_tracker *t)
 		put_str(&w, g->pub.kind), put_str(&w, g->pub.parent), put_str(&w, g->file);
 		put_i32(&w, g->line);
 		put_f64(&w, g->pub.area_km2);
-		put_geom(&w, h, g->geom);
+		put_geom(&w, h, fl__region_geom(t, i));
 	}
 	events_save(&w, t);
 	for (size_t i = 0; i < t->nzones; i++) {
@@ -685,7 +720,7 @@ void fl__index_save(const fl_tracker *t)
 	}
 	pad(&w, 4);
 	for (size_t i = 0; i < t->nevents; i++)
-		put_u32(&w, (uint32_t)t->order[i]);
+		put_u32(&w, t->order[i]);
 	/* the atoms' timelines, as atoms.c built them */
 	for (size_t i = 0; i < t->natoms; i++) {
 		put_u32(&w, (uint32_t)t->atoms[i].ntl);

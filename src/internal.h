@@ -124,7 +124,9 @@ void fl__parallel_for(size_t n, fl__task_fn fn, void *ctx);
 /* ---- the tracker (tracker.c, store_ogr.c) ---- */
 typedef struct fl__region {
 	fl_region pub;
-	GEOSGeometry *geom;
+	GEOSGeometry *geom;    /* NULL until asked for (fl__region_geom) when read from the index */
+	const unsigned char *wkb; /* the index's WKB of the region, or NULL */
+	size_t wkblen;
 	char *file;
 	int line;
 } fl__region;
@@ -199,9 +201,12 @@ struct fl_tracker {
 	size_t nevents;
 	fl__evcols ec;
 	unsigned char *ev_ready; /* which events are filled (index only; NULL: all are) */
-	size_t *order;         /* event indices in apply order */
-	size_t *rank;          /* rank[e]: position of event e in order (the same
+	const uint32_t *order; /* event indices in apply order (read from the index:
+				* in its mapping) */
+	const uint32_t *rank;  /* rank[e]: position of event e in order (the same
 				* array as order when that is the identity) */
+	uint32_t *order_own, *rank_own; /* the blocks behind them, when not mapped */
+	size_t *order_pub;     /* fl_tracker_event_order()'s copy, made when asked */
 	fl__zone *zones;
 	size_t nzones;
 
@@ -259,6 +264,9 @@ void fl__index_save(const fl_tracker *t);
 /* An atom's geometry, built from the index's WKB on first use; NULL when
  * memory runs out.  (Not thread-safe: a tracker is used by one thread.) */
 const GEOSGeometry *fl__atom_geom(const fl_tracker *t, size_t a);
+/* A region's geometry, the same way (no query needs the regions' shapes:
+ * only the regions layer, render and check do). */
+const GEOSGeometry *fl__region_geom(const fl_tracker *t, size_t r);
 /* The coverage union of some atoms (coverage.c), from their WKB when they
  * have no geometry yet; NULL on failure. */
 GEOSGeometry *fl__atoms_union(const fl_tracker *t, const size_t *atoms, size_t n);

@@ -95,8 +95,10 @@ static fl_status event_geometry(const fl_tracker *t, size_t i, GEOSGeometry **ou
 	size_t k = 0;
 	for (size_t j = 0; j < n; j++) {
 		size_t r = e->pub.all_regions ? j : (size_t)e->pub.regions[j];
-		if (t->regions[r].geom)
-			parts[k++] = t->regions[r].geom;
+		/* (the union only reads its parts) */
+		const GEOSGeometry *rg = fl__region_geom(t, r);
+		if (rg)
+			parts[k++] = (GEOSGeometry *)rg;
 	}
 	GEOSGeometry *g = k ? fl__coverage_union(h, parts, k) : NULL;
 	if (e->polygon) {
@@ -175,7 +177,7 @@ fl_status fl_tracker_write_layer_buffer(const fl_tracker *t, const char *layer, 
 			fl__value v[NF(region_fields)] = {str(r->id),	    str(r->name), str(r->alt_names),
 							  str(r->kind),	    str(r->parent),
 							  {.d = r->area_km2}};
-			st = fl__sink_add(k, v, t->geos, t->regions[i].geom);
+			st = fl__sink_add(k, v, t->geos, fl__region_geom(t, i));
 		}
 	} else if (fields == zone_fields) {
 		for (size_t i = 0; i < t->nzones && !st; i++) {

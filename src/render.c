@@ -571,7 +571,8 @@ static void draw_borders(canvas *c, const fl_tracker *t)
 {
 	cairo_new_path(c->cr);
 	for (size_t r = 0; r < t->nregions; r++)
-		path_geom(c, t->geos, t->regions[r].geom);
+		if (fl__region_geom(t, r))
+			path_geom(c, t->geos, fl__region_geom(t, r));
 	cairo_set_source_rgba(c->cr, 1, 1, 1, 0.9);
 	cairo_set_line_width(c->cr, fmax(0.6, c->w / 1600.0));
 	cairo_stroke(c->cr);
@@ -580,7 +581,10 @@ static void draw_borders(canvas *c, const fl_tracker *t)
 static void region_labels(canvas *c, const fl_tracker *t, label *L, size_t *nl)
 {
 	for (size_t r = 0; r < t->nregions; r++) {
-		GEOSGeometry *pt = GEOSPointOnSurface_r(t->geos, t->regions[r].geom);
+		const GEOSGeometry *rg = fl__region_geom(t, r);
+		GEOSGeometry *pt = rg ? GEOSPointOnSurface_r(t->geos, rg) : NULL;
+		if (!pt)
+			continue;
 		double lon = 0, lat = 0;
 		GEOSGeomGetX_r(t->geos, pt, &lon);
 		GEOSGeomGetY_r(t->geos, pt, &lat);

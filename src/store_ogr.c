@@ -864,9 +864,13 @@ static fl_status tracker_load(const char *path, bool use_index, fl__diags *d, fl
 		return st;
 	}
 	/* apply order: by instant, same-instant events in file order */
-	t->order = malloc((t->nevents + 1) * sizeof *t->order);
-	t->rank = malloc((t->nevents + 1) * sizeof *t->rank);
-	if (!t->order || !t->rank) {
+	if (t->nevents > INT32_MAX) {
+		fl_tracker_free(t);
+		return fl__fail(FL_EINPUT, "%s: more than %d events", path, INT32_MAX);
+	}
+	t->order = t->order_own = malloc((t->nevents + 1) * sizeof *t->order_own);
+	t->rank = t->rank_own = malloc((t->nevents + 1) * sizeof *t->rank_own);
+	if (!t->order_own || !t->rank_own) {
 		fl_tracker_free(t);
 		return fl__fail(FL_ENOMEM, "out of memory");
 	}
@@ -879,10 +883,10 @@ static fl_status tracker_load(const char *path, bool use_index, fl__diags *d, fl
 		keys[i] = (order_key){t->events[i].pub.when, i};
 	qsort(keys, t->nevents, sizeof *keys, cmp_order);
 	for (size_t i = 0; i < t->nevents; i++)
-		t->order[i] = keys[i].i;
+		t->order_own[i] = (uint32_t)keys[i].i;
 	free(keys);
 	for (size_t i = 0; i < t->nevents; i++)
-		t->rank[t->order[i]] = i;
+		t->rank_own[t->order[i]] = (uint32_t)i;
 	st = fl__atoms_build(t, d);
 	if (st) {
 		fl_tracker_free(t);

@@ -70,9 +70,7 @@ void fl_tracker_free(fl_tracker *t)
 			GEOSGeom_destroy_r(h, e->polygon);
 	}
 	free(t->events);
-	if (t->rank != t->order) /* (compared before either is freed) */
-		free(t->rank);
-	free(t->order);
+	free(t->rank_own), free(t->order_own), free(t->order_pub);
 	free(t->correctors);
 	for (size_t i = 0; i < t->nzones; i++) {
 		fl__zone *z = &t->zones[i];
@@ -104,7 +102,24 @@ size_t fl_tracker_actor_count(const fl_tracker *t) { return t->nactors; }
 size_t fl_tracker_region_count(const fl_tracker *t) { return t->nregions; }
 size_t fl_tracker_event_count(const fl_tracker *t) { return t->nevents; }
 size_t fl_tracker_zone_count(const fl_tracker *t) { return t->nzones; }
-const size_t *fl_tracker_event_order(const fl_tracker *t) { return t->order; }
+const GEOSGeometry *fl__region_geom(const fl_tracker *t, size_t r)
+{
+	fl__region *g = &((fl_tracker *)t)->regions[r]; /* a cache filled on demand */
+	if (!g->geom && g->wkb)
+		g->geom = fl__geos_from_wkb(t->geos, g->wkb, g->wkblen);
+	return g->geom;
+}
+
+const size_t *fl_tracker_event_order(const fl_tracker *t)
+{
+	/* the engine keeps the order as 32-bit indices (in the index's mapping
+	 * when read from it); the API's size_t copy is made on first call */
+	fl_tracker *w = (fl_tracker *)t;
+	if (!w->order_pub && (w->order_pub = malloc((t->nevents + 1) * sizeof *w->order_pub)))
+		for (size_t i = 0; i < t->nevents; i++)
+			w->order_pub[i] = t->order[i];
+	return w->order_pub;
+}
 
 const fl_actor *fl_tracker_actor(const fl_tracker *t, size_t i)
 {

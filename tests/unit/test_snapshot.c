@@ -524,6 +524,48 @@ static void test_events_from_index(void **state)
 	rm_tree(dir);
 }
 
+/* Read from the index, a region's shape stays WKB in the mapping until
+ * something draws or writes it (queries never do); the regions layer is
+ * then the sources' byte for byte, and the order the API gives is the
+ * engine's. */
+static void test_regions_from_index(void **state)
+{
+	(void)state;
+	char *dir = columns_tracker();
+	fl_tracker *src = NULL, *idx = NULL;
+	open_both(dir, &src, &idx);
+	assert_true(idx->nregions > 0);
+	for (size_t i = 0; i < idx->nregions; i++) {
+		assert_null(idx->regions[i].geom);
+		assert_non_null(idx->regions[i].wkb);
+	}
+	/* a snapshot by region builds no region geometry */
+	fl_query q = fl_query_at(0);
+	assert_int_equal(fl_instant_parse("2021-01-01", FL_DATE_END, "test", &q.at), FL_OK);
+	fl_snapshot *s = NULL;
+	assert_int_equal(fl_snapshot_new(idx, &q, FL_BY_REGION, &s), FL_OK);
+	assert_true(fl_snapshot_count(s) > 0);
+	fl_snapshot_free(s);
+	assert_null(idx->regions[0].geom);
+	unsigned char *a = NULL, *b = NULL;
+	size_t la = 0, lb = 0;
+	assert_int_equal(fl_tracker_write_layer_buffer(src, "regions", NULL, &a, &la), FL_OK);
+	assert_int_equal(fl_tracker_write_layer_buffer(idx, "regions", NULL, &b, &lb), FL_OK);
+	assert_int_equal(count((char *)b, "\"type\": \"Feature\""), (int)idx->nregions);
+	assert_int_equal(la, lb);
+	assert_memory_equal(a, b, la);
+	fl_free(a), fl_free(b);
+	for (size_t i = 0; i < idx->nregions; i++)
+		assert_non_null(idx->regions[i].geom);
+	const size_t *o = fl_tracker_event_order(idx);
+	for (size_t i = 0; i < idx->nevents; i++)
+		assert_int_equal(o[i], idx->order[i]);
+	assert_ptr_equal(fl_tracker_event_order(idx), o); /* made once */
+	fl_tracker_free(src);
+	fl_tracker_free(idx);
+	rm_tree(dir);
+}
+
 /* One byte of the index changed at offset `at` (of the mapping `base`):
  * the open ignores the index and reads the sources. */
 typedef struct damage {
@@ -595,6 +637,13 @@ static void index_columns_checked(bool in_time_order)
 	size_t order_at = OFF(idx->atoms[0].tl) - 4 - 4 * idx->nevents;
 	uint32_t first_again;
 	memcpy(&first_again, base + order_at, 4);
+	/* the first region's WKB: its type, and its first point's x */
+	const unsigned char *rw = idx->regions[0].wkb;
+	uint32_t rtype, point = 1;
+	memcpy(&rtype, rw + 1, 4);
+	assert_true(rw[0] == 1 && (rtype == 3 || rtype == 6));
+	size_t x0 = rtype == 3 ? 13 : 22; /* after the headers of ring (and polygon) */
+	double lon200 = 200;
 	const damage cases[] = {
 		{"holder out of range", OFF(&c->to[0]), &two, 4},
 		{"previous holder out of range", OFF(&c->from[1]), &five, 4},
@@ -614,6 +663,8 @@ static void index_columns_checked(bool in_time_order)
 		{"timeline entry of no event", OFF(&idx->atoms[a2].tl[1]), &ne32, 4},
 		{"timeline out of apply order", OFF(idx->atoms[a2].tl), swapped, 8},
 		{"apply order repeating an event", order_at + 4, &first_again, 4},
+		{"region not a polygon", OFF(rw + 1), &point, 4},
+		{"region point outside lon/lat", OFF(rw + x0), &lon200, 8},
 	};
 #undef OFF
 	fl_tracker_free(idx);
@@ -672,6 +723,7 @@ int main(void)
 		cmocka_unit_test(test_t_junction),
 		cmocka_unit_test(test_corrections_from_index),
 		cmocka_unit_test(test_events_from_index),
+		cmocka_unit_test(test_regions_from_index),
 		cmocka_unit_test(test_index_columns_checked),
 		cmocka_unit_test(test_events_layer_tiny_polygon),
 	};
