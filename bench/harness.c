@@ -16,6 +16,8 @@
  *   diff:actor:D1:D2
  *   stats:STEP:FROM:TO    fl_stats_new (STEP day|week|month|event) + CSV rows into memory
  *   stats:STEP            over the tracker's whole event range
+ *   wkb:snapshot:G:D      the answer without GeoJSON: fl_snapshot_new and every
+ *   wkb:diff:G:D1:D2      piece's (change's) geometry as WKB; the size is the WKB's
  *
  * The output is built (as `frontline` builds it before writing) but not
  * written anywhere, so that the numbers are the engine's and GDAL's work,
@@ -70,7 +72,32 @@ static size_t run(const fl_tracker *t, char **f, int nf)
 {
 	unsigned char *buf = NULL;
 	size_t len = 0;
-	if (!strcmp(f[0], "snapshot") && nf == 3) {
+	if (!strcmp(f[0], "wkb") && nf >= 4 && !strcmp(f[1], "snapshot")) {
+		fl_query q = fl_query_at(date_arg(f[3], FL_DATE_END));
+		fl_snapshot *s = NULL;
+		if (fl_snapshot_new(t, &q, group_arg(f[2]), &s))
+			die("snapshot");
+		for (size_t i = 0; i < fl_snapshot_count(s); i++) {
+			size_t n = 0;
+			if (!fl_snapshot_piece_wkb(s, i, &n))
+				die("piece geometry");
+			len += n;
+		}
+		fl_snapshot_free(s);
+	} else if (!strcmp(f[0], "wkb") && nf >= 5 && !strcmp(f[1], "diff")) {
+		fl_query q = fl_query_at(0);
+		fl_diff *d = NULL;
+		if (fl_diff_new(t, &q, date_arg(f[3], FL_DATE_END), date_arg(f[4], FL_DATE_END), group_arg(f[2]),
+				&d))
+			die("diff");
+		for (size_t i = 0; i < fl_diff_count(d); i++) {
+			size_t n = 0;
+			if (!fl_diff_change_wkb(d, i, &n))
+				die("change geometry");
+			len += n;
+		}
+		fl_diff_free(d);
+	} else if (!strcmp(f[0], "snapshot") && nf == 3) {
 		fl_query q = fl_query_at(date_arg(f[2], FL_DATE_END));
 		fl_snapshot *s = NULL;
 		if (fl_snapshot_new(t, &q, group_arg(f[1]), &s) || fl_snapshot_write_buffer(s, NULL, &buf, &len))

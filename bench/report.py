@@ -283,6 +283,29 @@ def write(db, readme):
                 label, pw_c, fw_c, verdict(ratio(pw, fw), 5, "x"), fp_c, fmt_s(goal),
                 verdict(fp, goal, "le") if fp is not None else fp_c, pp_c, gp_c))
         out.append("")
+        # where frontline's warm work goes: the answer itself, and GDAL writing it as GeoJSON
+        if any(k.startswith(p + ".gdalw.") or k.startswith(p + ".warm.wkb:") for k in recs):
+            out.append("Where the work goes (warm medians). *The answer*: the same query without GeoJSON, every "
+                       "piece's geometry as WKB (`wkb:` ops of bench/harness). *GDAL alone*: GDAL's GeoJSON "
+                       "writer writing the same features again from memory, in one thread, with frontline's "
+                       "options (bench/gdal_write.c): no engine work at all. frontline's output splits its "
+                       "features over two threads.")
+            out.append("")
+            out.append("| query | PostGIS warm | 5x goal: PostGIS / 5 | frontline work warm | the answer | "
+                       "PostGIS / the answer | GDAL alone, one thread |")
+            out.append("|---|---|---|---|---|---|---|")
+            for key, label, op in rows:
+                if key == "stats_month":
+                    continue
+                pw, pw_c = t(recs, "%s.%s.postgis.warm" % (p, key), "median")
+                fw, fw_c = t(recs, "%s.warm.%s" % (p, op), "median")
+                aw, aw_c = t(recs, "%s.warm.wkb:%s" % (p, op), "median")
+                gw, gw_c = t(recs, "%s.gdalw.gdal:%s" % (p, key), "median")
+                rt = ratio(pw, aw)
+                out.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+                    label, pw_c, fmt_s(pw / 5) if pw is not None else "n/a", fw_c, aw_c,
+                    "%.1fx" % rt if rt is not None else "n/a", gw_c))
+            out.append("")
 
     # ---- load scaling
     scale = {}

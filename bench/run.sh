@@ -80,6 +80,10 @@ else
 fi
 # shellcheck disable=SC2086
 cc -O2 -std=c17 -Wall -o "$HARNESS" "$HERE/harness.c" $FLAGS -Wl,-rpath,"$BUILD/src"
+# GDAL's GeoJSON writer alone, writing frontline's answers again: the floor under its output
+GDALW=$WORK/gdal_write
+# shellcheck disable=SC2046
+cc -O2 -std=c17 -Wall -o "$GDALW" "$HERE/gdal_write.c" $(pkg-config --cflags --libs gdal)
 
 # ---------------------------------------------------------------- a throw-away PostgreSQL
 PGTMP=$(mktemp -d /tmp/frontline-bench-pg.XXXXXX)
@@ -253,6 +257,9 @@ rec info g_regions "$REGIONS"
 rec info g_seed "$SEED"
 G_OPS=("snapshot:region:$G_DATE" "snapshot:actor:$G_DATE" "diff:region:$G_D1:$G_D2" "diff:actor:$G_D1:$G_D2"
        "stats:month:$G_M1:$G_M2")
+# the same answers without their GeoJSON: the engine's part (geometry as WKB)
+G_WKB=("wkb:snapshot:region:$G_DATE" "wkb:snapshot:actor:$G_DATE" "wkb:diff:region:$G_D1:$G_D2"
+       "wkb:diff:actor:$G_D1:$G_D2")
 
 # gen N: the generated tracker of N events (reused when its stamp matches)
 gen() {
@@ -315,11 +322,18 @@ if has_part generated; then
 
 		# frontline warm: the library with the tracker opened once; then, same answers as PostGIS?
 		if [ "$rc" = 0 ]; then
-			harness "$P.warm" "$TR" "${G_OPS[@]}"
+			harness "$P.warm" "$TR" "${G_OPS[@]}" "${G_WKB[@]}"
 			X=$WORK/check-$P
 			"$FRONTLINE" -d "$TR" stats --step month --from "$G_M1" --to "$G_M2" -o "$X-fl-stats.csv"
 			"$FRONTLINE" -d "$TR" snapshot --date "$G_DATE" -o "$X-fl-snap.geojson"
 			"$FRONTLINE" -d "$TR" diff "$G_D1" "$G_D2" -o "$X-fl-diff.geojson"
+			"$FRONTLINE" -d "$TR" snapshot --date "$G_DATE" --by actor -o "$X-fl-snap-actor.geojson"
+			"$FRONTLINE" -d "$TR" diff "$G_D1" "$G_D2" --by actor -o "$X-fl-diff-actor.geojson"
+			grc=0
+			for w in snap_region:snap snap_actor:snap-actor diff_region:diff diff_actor:diff-actor; do
+				timeout "$TMO" "$GDALW" "${w%%:*}" "$X-fl-${w#*:}.geojson" "$REPS" || grc=$?
+			done >"$RES/$P.gdal.tsv" 2>"$RES/$P.gdal.err"
+			rec harness "$P.gdalw" "$RES/$P.gdal.tsv" "$grc"
 			$PGG -f "$HERE/sql/gen_stats_month.sql" -o "$X-pg-stats.txt"
 			$PGG -f "$HERE/sql/gen_snapshot_region.sql" -o "$X-pg-snap.json"
 			$PGG -f "$HERE/sql/gen_diff_region.sql" -o "$X-pg-diff.json"
