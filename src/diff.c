@@ -15,7 +15,7 @@ struct fl_diff {
 	fl_group by;
 	fl_change *changes;
 	size_t **evbuf;
-	GEOSGeometry **geoms;
+	fl__piece_geom *geoms;
 	unsigned char **wkb;
 	size_t *wkblen;
 	size_t n;
@@ -147,8 +147,7 @@ fl_status fl_diff_new(const fl_tracker *t, const fl_query *filters, fl_instant t
 		}
 		c.events = ev;
 		d->evbuf[d->n] = ev;
-		d->geoms[d->n] = fl__atoms_union(t, parts, np);
-		if (!d->geoms[d->n]) {
+		if (fl__piece_make(t, parts, np, &d->geoms[d->n])) {
 			d->changes[d->n++] = c;
 			rc = fl__fail(FL_EGEOM, "union of the changed pieces failed");
 			goto done;
@@ -172,8 +171,7 @@ void fl_diff_free(fl_diff *d)
 		return;
 	for (size_t i = 0; i < d->n; i++) {
 		free(d->evbuf[i]);
-		if (d->geoms[i])
-			GEOSGeom_destroy_r(d->t->geos, d->geoms[i]);
+		fl__piece_free(d->t, &d->geoms[i]);
 		free(d->wkb[i]);
 	}
 	free(d->evbuf), free(d->geoms), free(d->wkb), free(d->wkblen), free(d->changes);
@@ -184,7 +182,7 @@ size_t fl_diff_count(const fl_diff *d) { return d->n; }
 
 const GEOSGeometry *fl__diff_geom(const fl_diff *d, size_t i)
 {
-	return i < d->n ? d->geoms[i] : NULL;
+	return i < d->n ? fl__piece_geos(d->t, &d->geoms[i]) : NULL;
 }
 
 const fl_change *fl_diff_change(const fl_diff *d, size_t i)
@@ -198,7 +196,7 @@ const unsigned char *fl_diff_change_wkb(const fl_diff *d, size_t i, size_t *len)
 		return NULL;
 	fl_diff *m = (fl_diff *)d; /* lazily filled cache */
 	if (!m->wkb[i])
-		m->wkb[i] = fl__geos_to_wkb(d->t->geos, d->geoms[i], &m->wkblen[i]);
+		m->wkb[i] = fl__piece_wkb(d->t, &d->geoms[i], &m->wkblen[i]);
 	*len = m->wkblen[i];
 	return m->wkb[i];
 }
@@ -254,7 +252,7 @@ static fl_status diff_emit(const fl_diff *d, const char *path, const char *forma
 			{.null = !c->nevents, .t = c->last},
 			{.null = !r, .s = r ? r->id : NULL},
 			{.null = !r, .s = r ? r->name : NULL}};
-		st = fl__sink_add(k, v, t->geos, d->geoms[i]);
+		st = fl__piece_add(k, v, t, &d->geoms[i]);
 		free(ids);
 	}
 	if (st) {

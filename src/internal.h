@@ -325,6 +325,9 @@ fl_status fl__sink_layer(fl__sink *s, const char *layer, const fl__field *fields
 			 size_t nfields, bool has_geometry);
 fl_status fl__sink_add(fl__sink *s, const fl__value *values, GEOSContextHandle_t h,
 		       const GEOSGeometry *g);
+/* The same with the geometry as 2D ISO WKB (NULL: none), malloc'd: the sink
+ * takes it (RFC 7946 GeoJSON rounds and winds it in place) and frees it. */
+fl_status fl__sink_add_wkb(fl__sink *s, const fl__value *values, unsigned char *wkb, size_t len);
 /* The OGR style string of the next feature added (KML colours). */
 void fl__sink_style(fl__sink *s, const char *style);
 /* The GDAL dataset being built (a GDALDatasetH), and its driver name. */
@@ -361,7 +364,24 @@ fl_status fl__geojson_join(const unsigned char *main, size_t len, const char *he
 			   const char *body, size_t blen, unsigned char **out, size_t *outlen);
 /* Write buf to target whole or not at all: temporary file, fsync, rename. */
 fl_status fl__atomic_write(const char *target, const void *buf, size_t len);
-/* The GEOS geometry of snapshot piece i (belongs to the snapshot). */
+/* The geometry of a piece of an answer (pieces.c): the union of its atoms,
+ * or for a piece of one atom read from the index that atom's WKB, made a
+ * GEOS geometry only when asked for. */
+typedef struct fl__piece_geom {
+	GEOSGeometry *g; /* owned; NULL until asked for when one is set */
+	size_t one;      /* the one index atom, or SIZE_MAX */
+} fl__piece_geom;
+/* FL_EGEOM when the union fails (the error is left to the caller). */
+fl_status fl__piece_make(const fl_tracker *t, const size_t *atoms, size_t n, fl__piece_geom *out);
+/* Its GEOS geometry (built on first use; NULL when memory runs out). */
+const GEOSGeometry *fl__piece_geos(const fl_tracker *t, fl__piece_geom *p);
+/* A malloc'd WKB of it (NULL when memory runs out). */
+unsigned char *fl__piece_wkb(const fl_tracker *t, const fl__piece_geom *p, size_t *len);
+/* Write it with values v to a sink. */
+fl_status fl__piece_add(fl__sink *k, const fl__value *v, const fl_tracker *t, const fl__piece_geom *p);
+void fl__piece_free(const fl_tracker *t, fl__piece_geom *p);
+/* The GEOS geometry of snapshot piece i, of diff change i (belongs to the
+ * snapshot, the diff; NULL when memory runs out). */
 const GEOSGeometry *fl__snapshot_geom(const fl_snapshot *s, size_t i);
 const GEOSGeometry *fl__diff_geom(const fl_diff *d, size_t i);
 /* The GDAL driver name for a format name or a path's extension. */

@@ -21,6 +21,7 @@
 #include <cpl_vsi.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -373,6 +374,15 @@ static fl_status enqueue(fl__sink *s, OGRFeatureH f)
 
 fl_status fl__sink_add(fl__sink *s, const fl__value *v, GEOSContextHandle_t h, const GEOSGeometry *g)
 {
+	size_t len = 0;
+	unsigned char *wkb = g ? fl__geos_to_wkb(h, g, &len) : NULL;
+	if (g && !wkb)
+		return fl__fail(FL_EGEOM, "cannot convert a geometry for GDAL");
+	return fl__sink_add_wkb(s, v, wkb, len);
+}
+
+fl_status fl__sink_add_wkb(fl__sink *s, const fl__value *v, unsigned char *wkb, size_t len)
+{
 	OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(s->lyr));
 	for (size_t i = 0; i < s->nfields; i++) {
 		int fi = s->index[i];
@@ -397,17 +407,15 @@ fl_status fl__sink_add(fl__sink *s, const fl__value *v, GEOSContextHandle_t h, c
 		}
 		}
 	}
-	if (g) {
-		size_t len = 0;
-		unsigned char *wkb = fl__geos_to_wkb(h, g, &len);
-		if (wkb && s->rfc7946 && !fl__wkb_rfc7946(wkb, len)) {
+	if (wkb) {
+		if (s->rfc7946 && !fl__wkb_rfc7946(wkb, len)) {
 			free(wkb);
 			OGR_F_Destroy(f);
 			return fl__fail(FL_EGEOM, "a geometry outside longitude -180..180 and latitude "
 					"-90..90 cannot be written as RFC 7946 GeoJSON");
 		}
 		OGRGeometryH og = NULL;
-		if (!wkb || OGR_G_CreateFromWkb(wkb, NULL, &og, (int)len) != OGRERR_NONE) {
+		if (len > INT_MAX || OGR_G_CreateFromWkb(wkb, NULL, &og, (int)len) != OGRERR_NONE) {
 			free(wkb);
 			OGR_F_Destroy(f);
 			return fl__fail(FL_EGEOM, "cannot convert a geometry for GDAL");

@@ -235,6 +235,8 @@ static void path_ring(canvas *c, GEOSContextHandle_t h, const GEOSGeometry *ring
 
 static void path_geom(canvas *c, GEOSContextHandle_t h, const GEOSGeometry *g)
 {
+	if (!g) /* (a geometry built on demand when memory ran out) */
+		return;
 	int type = GEOSGeomTypeId_r(h, g);
 	if (type == GEOS_POLYGON) {
 		path_ring(c, h, GEOSGetExteriorRing_r(h, g));
@@ -571,8 +573,7 @@ static void draw_borders(canvas *c, const fl_tracker *t)
 {
 	cairo_new_path(c->cr);
 	for (size_t r = 0; r < t->nregions; r++)
-		if (fl__region_geom(t, r))
-			path_geom(c, t->geos, fl__region_geom(t, r));
+		path_geom(c, t->geos, fl__region_geom(t, r));
 	cairo_set_source_rgba(c->cr, 1, 1, 1, 0.9);
 	cairo_set_line_width(c->cr, fmax(0.6, c->w / 1600.0));
 	cairo_stroke(c->cr);

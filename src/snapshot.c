@@ -16,7 +16,7 @@ struct fl_snapshot {
 	fl_group by;
 	fl_query q;
 	fl_piece *pieces;
-	GEOSGeometry **geoms;
+	fl__piece_geom *geoms;
 	unsigned char **wkb;
 	size_t *wkblen;
 	size_t n;
@@ -119,12 +119,10 @@ fl_status fl_snapshot_new(const fl_tracker *t, const fl_query *q, fl_group by, f
 		}
 		if (p.event != FL_NONE)
 			p.partial = fl__event_at(t, (size_t)p.event)->pub.partial;
-		GEOSGeometry *g = fl__atoms_union(t, parts, np);
-		if (!g) {
+		if (fl__piece_make(t, parts, np, &s->geoms[s->n])) {
 			rc = fl__fail(FL_EGEOM, "union of the pieces failed: %s", fl_error_last());
 			goto done;
 		}
-		s->geoms[s->n] = g;
 		s->pieces[s->n++] = p;
 		if (p.region != FL_NONE && p.area_km2 > s->region_best[p.region]) {
 			s->region_best[p.region] = p.area_km2;
@@ -148,8 +146,8 @@ void fl_snapshot_free(fl_snapshot *s)
 	if (!s)
 		return;
 	for (size_t i = 0; i < s->n; i++) {
-		if (s->geoms && s->geoms[i])
-			GEOSGeom_destroy_r(s->t->geos, s->geoms[i]);
+		if (s->geoms)
+			fl__piece_free(s->t, &s->geoms[i]);
 		if (s->wkb)
 			free(s->wkb[i]);
 	}
@@ -175,7 +173,7 @@ const unsigned char *fl_snapshot_piece_wkb(const fl_snapshot *s, size_t i, size_
 		return NULL;
 	fl_snapshot *m = (fl_snapshot *)s; /* lazily filled cache */
 	if (!m->wkb[i])
-		m->wkb[i] = fl__geos_to_wkb(s->t->geos, s->geoms[i], &m->wkblen[i]);
+		m->wkb[i] = fl__piece_wkb(s->t, &s->geoms[i], &m->wkblen[i]);
 	*len = m->wkblen[i];
 	return m->wkb[i];
 }
@@ -189,7 +187,7 @@ int fl_snapshot_region_holder(const fl_snapshot *s, int region)
 
 const GEOSGeometry *fl__snapshot_geom(const fl_snapshot *s, size_t i)
 {
-	return i < s->n ? s->geoms[i] : NULL;
+	return i < s->n ? fl__piece_geos(s->t, &s->geoms[i]) : NULL;
 }
 
 static fl_status snapshot_emit(const fl_snapshot *s, const char *path, const char *format,
@@ -238,7 +236,7 @@ static fl_status snapshot_emit(const fl_snapshot *s, const char *path, const cha
 			v[2] = (fl__value){.d = p->area_km2};
 			v[3] = (fl__value){.d = t->total_km2 > 0 ? p->area_km2 / t->total_km2 : 0};
 		}
-		st = fl__sink_add(k, v, t->geos, s->geoms[i]);
+		st = fl__piece_add(k, v, t, &s->geoms[i]);
 	}
 	if (st) {
 		fl__sink_abort(k);

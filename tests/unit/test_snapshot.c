@@ -566,6 +566,87 @@ static void test_regions_from_index(void **state)
 	rm_tree(dir);
 }
 
+/* Read from the index, a piece of one atom is that atom's WKB as it lies in
+ * the index (no GEOS round trip): the pieces, their WKB, their GEOS
+ * geometries and the GeoJSON of snapshots and diffs are those of the
+ * tracker read from its sources, byte for byte. */
+static void test_pieces_from_index(void **state)
+{
+	(void)state;
+	char *dir = columns_tracker();
+	fl_tracker *src = NULL, *idx = NULL;
+	open_both(dir, &src, &idx);
+	GEOSContextHandle_t h = idx->geos;
+	const char *dates[] = {"2020-01-15", "2020-02-20", "2020-03-15"};
+	size_t singles = 0;
+	for (size_t k = 0; k < 3; k++)
+		for (int by = FL_BY_REGION; by <= FL_BY_ACTOR; by++) {
+			fl_query q = fl_query_at(0);
+			assert_int_equal(fl_instant_parse(dates[k], FL_DATE_END, "test", &q.at), FL_OK);
+			fl_snapshot *a = NULL, *b = NULL;
+			assert_int_equal(fl_snapshot_new(src, &q, (fl_group)by, &a), FL_OK);
+			assert_int_equal(fl_snapshot_new(idx, &q, (fl_group)by, &b), FL_OK);
+			assert_int_equal(fl_snapshot_count(a), fl_snapshot_count(b));
+			for (size_t i = 0; i < fl_snapshot_count(b); i++) {
+				size_t la = 0, lb = 0;
+				const unsigned char *wa = fl_snapshot_piece_wkb(a, i, &la);
+				const unsigned char *wb = fl_snapshot_piece_wkb(b, i, &lb);
+				assert_non_null(wa);
+				assert_non_null(wb);
+				assert_int_equal(la, lb);
+				assert_memory_equal(wa, wb, la);
+				assert_true(fabs(fl_snapshot_piece(a, i)->area_km2 -
+						 fl_snapshot_piece(b, i)->area_km2) < 1e-12);
+				singles += by == FL_BY_REGION;
+				/* drawn, it is a GEOS geometry, the same one */
+				const GEOSGeometry *ga = fl__snapshot_geom(a, i), *gb = fl__snapshot_geom(b, i);
+				assert_non_null(gb);
+				assert_int_equal(GEOSEqualsExact_r(h, ga, gb, 0), 1);
+				assert_ptr_equal(fl__snapshot_geom(b, i), gb); /* built once */
+			}
+			unsigned char *ja = NULL, *jb = NULL;
+			size_t la = 0, lb = 0;
+			assert_int_equal(fl_snapshot_write_buffer(a, NULL, &ja, &la), FL_OK);
+			assert_int_equal(fl_snapshot_write_buffer(b, NULL, &jb, &lb), FL_OK);
+			assert_int_equal(la, lb);
+			assert_memory_equal(ja, jb, la);
+			fl_free(ja), fl_free(jb);
+			fl_snapshot_free(a), fl_snapshot_free(b);
+		}
+	assert_true(singles > 3);
+	for (int by = FL_BY_REGION; by <= FL_BY_ACTOR; by++) {
+		fl_query q = fl_query_at(0);
+		fl_instant t1, t2;
+		assert_int_equal(fl_instant_parse("2020-01-15", FL_DATE_END, "test", &t1), FL_OK);
+		assert_int_equal(fl_instant_parse("2020-03-15", FL_DATE_END, "test", &t2), FL_OK);
+		fl_diff *a = NULL, *b = NULL;
+		assert_int_equal(fl_diff_new(src, &q, t1, t2, (fl_group)by, &a), FL_OK);
+		assert_int_equal(fl_diff_new(idx, &q, t1, t2, (fl_group)by, &b), FL_OK);
+		assert_int_equal(fl_diff_count(a), fl_diff_count(b));
+		assert_true(fl_diff_count(b) > 0);
+		for (size_t i = 0; i < fl_diff_count(b); i++) {
+			size_t la = 0, lb = 0;
+			const unsigned char *wa = fl_diff_change_wkb(a, i, &la);
+			const unsigned char *wb = fl_diff_change_wkb(b, i, &lb);
+			assert_non_null(wb);
+			assert_int_equal(la, lb);
+			assert_memory_equal(wa, wb, la);
+			assert_int_equal(GEOSEqualsExact_r(h, fl__diff_geom(a, i), fl__diff_geom(b, i), 0), 1);
+		}
+		unsigned char *ja = NULL, *jb = NULL;
+		size_t la = 0, lb = 0;
+		assert_int_equal(fl_diff_write_buffer(a, NULL, &ja, &la), FL_OK);
+		assert_int_equal(fl_diff_write_buffer(b, NULL, &jb, &lb), FL_OK);
+		assert_int_equal(la, lb);
+		assert_memory_equal(ja, jb, la);
+		fl_free(ja), fl_free(jb);
+		fl_diff_free(a), fl_diff_free(b);
+	}
+	fl_tracker_free(src);
+	fl_tracker_free(idx);
+	rm_tree(dir);
+}
+
 /* One byte of the index changed at offset `at` (of the mapping `base`):
  * the open ignores the index and reads the sources. */
 typedef struct damage {
@@ -724,6 +805,7 @@ int main(void)
 		cmocka_unit_test(test_corrections_from_index),
 		cmocka_unit_test(test_events_from_index),
 		cmocka_unit_test(test_regions_from_index),
+		cmocka_unit_test(test_pieces_from_index),
 		cmocka_unit_test(test_index_columns_checked),
 		cmocka_unit_test(test_events_layer_tiny_polygon),
 	};
