@@ -38,6 +38,10 @@ static void summary(const fl_tracker *t, const fl_diff *d, const char *d1, const
 			used[c->events[e]] = 1;
 	}
 	const size_t *order = fl_tracker_event_order(t);
+	if (!order) {
+		free(gain), free(lost), free(used);
+		return;
+	}
 	int json = !strcmp(fmt, "json"), csv = !strcmp(fmt, "csv");
 	json_object *root = json ? json_object_new_object() : NULL;
 	json_object *ja = NULL, *jp = NULL, *je = NULL;

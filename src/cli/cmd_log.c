@@ -94,13 +94,18 @@ int cmd_log(const cli_global *g, int argc, char **argv)
 		fl_tracker_free(t);
 		return 2;
 	}
+	const size_t *order = fl_tracker_event_order(t);
+	if (!order) {
+		cli_error("out of memory");
+		fl_tracker_free(t);
+		return 1;
+	}
 	json_object *arr = !strcmp(format, "json") ? json_object_new_array() : NULL;
 	if (!strcmp(format, "csv"))
 		puts("id,date,regions,from,to,kind,status,source,note,recorded,corrects,partial");
 	else if (!strcmp(format, "table"))
 		printf("%-26s %-10s %-5s %-5s %-10s %-9s %s\n", "id", "date", "from", "to", "kind",
 		       "status", "regions");
-	const size_t *order = fl_tracker_event_order(t);
 	for (size_t k = 0; k < fl_tracker_event_count(t); k++) {
 		const fl_event *e = fl_tracker_event(t, order[k]);
 		if (e->when < t0 || e->when > t1)

@@ -18,6 +18,7 @@ static inline void fz_exercise(fl_tracker *t)
 	}
 	FZ_ASSERT(first <= last);
 	const size_t *order = fl_tracker_event_order(t);
+	FZ_ASSERT(order);
 	for (size_t i = 0; i < fl_tracker_event_count(t); i++) {
 		const fl_event *e = fl_tracker_event(t, order[i]);
 		FZ_ASSERT(e && e->id && e->to >= 0 && (size_t)e->to < fl_tracker_actor_count(t));
