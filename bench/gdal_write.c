@@ -22,6 +22,7 @@
 #include <cpl_vsi.h>
 #include <gdal.h>
 #include <ogr_api.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -81,22 +82,34 @@ int main(int argc, char **argv)
 	GDALDatasetH in = GDALOpenEx(argv[2], GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
 	OGRLayerH lyr = in ? GDALDatasetGetLayer(in, 0) : NULL;
 	if (!lyr) {
-		fprintf(stderr, "gdal_write: %s: %s\n", argv[2], CPLGetLastErrorMsg());
+		const char *why = CPLGetLastErrorMsg();
+		fprintf(stderr, "gdal_write: %s: %s\n", argv[2], *why ? why : "cannot open it as vector data");
+		if (in)
+			GDALClose(in);
 		return 1;
 	}
 	size_t n = 0, cap = 1024;
 	OGRFeatureH *feat = malloc(cap * sizeof *feat), f;
-	while (feat && (f = OGR_L_GetNextFeature(lyr))) {
+	bool short_of_memory = !feat;
+	while (!short_of_memory && (f = OGR_L_GetNextFeature(lyr))) {
 		if (n == cap) {
 			OGRFeatureH *g = realloc(feat, 2 * cap * sizeof *feat);
-			if (!g)
+			if (!g) {
+				OGR_F_Destroy(f);
+				short_of_memory = true;
 				break;
+			}
 			feat = g, cap *= 2;
 		}
 		feat[n++] = f;
 	}
-	if (!feat || n == 0) {
-		fprintf(stderr, "gdal_write: %s: no features read\n", argv[2]);
+	if (short_of_memory || n == 0) {
+		fprintf(stderr, "gdal_write: %s: %s\n", argv[2],
+			short_of_memory ? "out of memory" : "no features read");
+		for (size_t i = 0; i < n; i++)
+			OGR_F_Destroy(feat[i]);
+		free(feat);
+		GDALClose(in);
 		return 1;
 	}
 	OGRFeatureDefnH src = OGR_L_GetLayerDefn(lyr);

@@ -254,7 +254,9 @@ static bool below_u32(const uint32_t *v, size_t n, uint64_t limit)
 
 static bool below_u8(const uint8_t *v, size_t n, unsigned limit)
 {
-	uint8_t hi = (uint8_t)limit; /* (callers pass kinds and statuses: small) */
+	if (limit > UINT8_MAX)
+		return true;
+	uint8_t hi = (uint8_t)limit;
 	unsigned bad = 0;
 	size_t i = 0;
 	for (; i + BLOCK <= n; i += BLOCK)

@@ -97,6 +97,10 @@ static fl_status event_geometry(const fl_tracker *t, size_t i, GEOSGeometry **ou
 		size_t r = e->pub.all_regions ? j : (size_t)e->pub.regions[j];
 		/* (the union only reads its parts) */
 		const GEOSGeometry *rg = fl__region_geom(t, r);
+		if (!rg && t->regions[r].wkb) { /* read from the index: out of memory */
+			free(parts);
+			return FL_ENOMEM;
+		}
 		if (rg)
 			parts[k++] = (GEOSGeometry *)rg;
 	}
@@ -177,7 +181,9 @@ fl_status fl_tracker_write_layer_buffer(const fl_tracker *t, const char *layer, 
 			fl__value v[NF(region_fields)] = {str(r->id),	    str(r->name), str(r->alt_names),
 							  str(r->kind),	    str(r->parent),
 							  {.d = r->area_km2}};
-			st = fl__sink_add(k, v, t->geos, fl__region_geom(t, i));
+			const GEOSGeometry *g = fl__region_geom(t, i);
+			st = g || !t->regions[i].wkb ? fl__sink_add(k, v, t->geos, g)
+						     : fl__fail(FL_ENOMEM, "region '%s': out of memory", r->id);
 		}
 	} else if (fields == zone_fields) {
 		for (size_t i = 0; i < t->nzones && !st; i++) {

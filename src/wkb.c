@@ -56,6 +56,8 @@ static bool polygon(wk *r, fl__ring_fn fn, void *ctx)
 		uint32_t n;
 		if (!u32_at(r, big, &n) || (n != 0 && n < 4) || (size_t)(r->end - r->p) / 16 < n)
 			return false;
+		if (n == 0 && nrings > 1)
+			return false; /* an empty shell with holes, or an empty hole: GEOS refuses both */
 		const unsigned char *c = r->p;
 		for (uint32_t i = 0; i < n; i++) {
 			double x = fl__wkb_coord(c + 16 * (size_t)i, big);

@@ -114,7 +114,8 @@ FL_API int fl_tracker_find_region(const fl_tracker *t, const char *id);
 
 /* Events in file order; fl_tracker_event_order() gives them in the order
  * they apply (by instant, then file order): an array of event indices made
- * on its first call (NULL if memory runs out), owned by the tracker. */
+ * on its first call (NULL if memory runs out), owned by the tracker.  Like
+ * every query, it must not race another call on the same tracker. */
 FL_API size_t fl_tracker_event_count(const fl_tracker *t);
 FL_API const fl_event *fl_tracker_event(const fl_tracker *t, size_t i);
 FL_API const size_t *fl_tracker_event_order(const fl_tracker *t);

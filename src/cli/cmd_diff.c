@@ -1,6 +1,7 @@
 /* cmd_diff.c: `frontline diff D1 D2`: what changed, as features or a summary. */
 #include <getopt.h>
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,8 @@ static const char help[] =
 	"  --summary    a table a person reads: gained, lost and net km² per actor, per (from, to)\n"
 	"               pair, and the events; with -f csv or -f json, the same for scripts\n";
 
-static void summary(const fl_tracker *t, const fl_diff *d, const char *d1, const char *d2,
+/* Prints the summary; false when memory ran out (nothing printed). */
+static bool summary(const fl_tracker *t, const fl_diff *d, const char *d1, const char *d2,
 		    const char *fmt)
 {
 	size_t na = fl_tracker_actor_count(t);
@@ -26,7 +28,7 @@ static void summary(const fl_tracker *t, const fl_diff *d, const char *d1, const
 	unsigned char *used = calloc(ne + 1, 1);
 	if (!gain || !lost || !used) {
 		free(gain), free(lost), free(used);
-		return;
+		return false;
 	}
 	for (size_t i = 0; i < fl_diff_count(d); i++) {
 		const fl_change *c = fl_diff_change(d, i);
@@ -40,7 +42,7 @@ static void summary(const fl_tracker *t, const fl_diff *d, const char *d1, const
 	const size_t *order = fl_tracker_event_order(t);
 	if (!order) {
 		free(gain), free(lost), free(used);
-		return;
+		return false;
 	}
 	int json = !strcmp(fmt, "json"), csv = !strcmp(fmt, "csv");
 	json_object *root = json ? json_object_new_object() : NULL;
@@ -130,6 +132,7 @@ static void summary(const fl_tracker *t, const fl_diff *d, const char *d1, const
 		json_object_put(root);
 	}
 	free(gain), free(lost), free(used);
+	return true;
 }
 
 int cmd_diff(const cli_global *g, int argc, char **argv)
@@ -190,9 +193,12 @@ int cmd_diff(const cli_global *g, int argc, char **argv)
 	if (fl_diff_new(t, &q, t1, t2, sum ? FL_BY_ACTOR : by, &d)) {
 		cli_error("%s", fl_error_last());
 		rc = 1;
-	} else if (sum)
-		summary(t, d, d1, d2, format ? format : "table");
-	else {
+	} else if (sum) {
+		if (!summary(t, d, d1, d2, format ? format : "table")) {
+			cli_error("out of memory");
+			rc = 1;
+		}
+	} else {
 		fl_status st = fl_diff_write(d, out, format);
 		if (st) {
 			cli_error("%s", fl_error_last());

@@ -102,6 +102,7 @@ static void expect_read_from_sources(const char *dir)
 	assert_int_equal(fl_tracker_open(dir, &t), FL_OK);
 	assert_int_equal(fl_tracker_event_count(t), 5);
 	const size_t *order = fl_tracker_event_order(t);
+	assert_non_null(order);
 	for (size_t i = 0; i < 5; i++)
 		assert_int_equal(order[i], i);
 	/* every event as the sources say, and the range in time order */

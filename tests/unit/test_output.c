@@ -245,6 +245,46 @@ static void rfc7946_roundtrip(GEOSContextHandle_t h, const GEOSGeometry *g, int 
 	GEOSGeom_destroy_r(h, back);
 }
 
+/* A little-endian WKB polygon of rings with npts[k] points each (the
+ * points a closed triangle's, repeated), into buf; returns its length. */
+static size_t wkb_polygon(unsigned char *buf, const uint32_t *npts, uint32_t nrings)
+{
+	static const double tri[4][2] = {{0, 0}, {1, 0}, {1, 1}, {0, 0}};
+	size_t n = 0;
+	uint32_t type = 3;
+	buf[n++] = 1;
+	memcpy(buf + n, &type, 4), n += 4;
+	memcpy(buf + n, &nrings, 4), n += 4;
+	for (uint32_t k = 0; k < nrings; k++) {
+		memcpy(buf + n, &npts[k], 4), n += 4;
+		for (uint32_t i = 0; i < npts[k]; i++)
+			memcpy(buf + n, tri[i % 4], 16), n += 16;
+	}
+	return n;
+}
+
+/* The index's check of polygonal WKB (wkb.c): closed rings of 4 points or
+ * more in lon/lat; an empty ring only alone (GEOS refuses an empty shell
+ * with holes, which would otherwise pass the check and fail later). */
+static void test_wkb_rings(void **state)
+{
+	(void)state;
+	unsigned char buf[512];
+	uint32_t square[] = {4}, empty[] = {0}, shell_hole[] = {4, 4};
+	uint32_t empty_shell[] = {0, 4}, empty_hole[] = {4, 0}, short_ring[] = {3};
+	assert_true(fl__wkb_rings(buf, wkb_polygon(buf, square, 1), NULL, NULL));
+	assert_true(fl__wkb_rings(buf, wkb_polygon(buf, empty, 1), NULL, NULL));
+	assert_true(fl__wkb_rings(buf, wkb_polygon(buf, shell_hole, 2), NULL, NULL));
+	assert_false(fl__wkb_rings(buf, wkb_polygon(buf, empty_shell, 2), NULL, NULL));
+	assert_false(fl__wkb_rings(buf, wkb_polygon(buf, empty_hole, 2), NULL, NULL));
+	assert_false(fl__wkb_rings(buf, wkb_polygon(buf, short_ring, 1), NULL, NULL));
+	size_t len = wkb_polygon(buf, square, 1);
+	assert_false(fl__wkb_rings(buf, len - 1, NULL, NULL)); /* cut short */
+	double lon = 181;
+	memcpy(buf + 13, &lon, 8);
+	assert_false(fl__wkb_rings(buf, len, NULL, NULL));
+}
+
 static void test_rfc7946_wkb(void **state)
 {
 	(void)state;
@@ -365,6 +405,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_same_bytes, reset_threads),
 		cmocka_unit_test_teardown(test_queue_flushed_twice, reset_threads),
 		cmocka_unit_test_teardown(test_threads_setting, reset_threads),
+		cmocka_unit_test(test_wkb_rings),
 		cmocka_unit_test(test_rfc7946_wkb),
 		cmocka_unit_test(test_rfc7946_text),
 	};

@@ -35,6 +35,7 @@ static void test_karabakh_loads(void **state)
 	}
 	/* events apply in date order, same date in file order */
 	const size_t *order = fl_tracker_event_order(t);
+	assert_non_null(order);
 	for (size_t k = 1; k < fl_tracker_event_count(t); k++) {
 		const fl_event *a = fl_tracker_event(t, order[k - 1]), *b = fl_tracker_event(t, order[k]);
 		assert_true(a->when < b->when || (a->when == b->when && order[k - 1] < order[k]));
