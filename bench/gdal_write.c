@@ -26,19 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
+#include "timing.h"
 
 /* One write of the n features (of layer definition src) to /vsimem;
  * returns the bytes written, 0 on failure. */
@@ -125,8 +113,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "gdal_write: writing %s again failed: %s\n", argv[2], CPLGetLastErrorMsg());
 		return 1;
 	}
-	qsort(dt, (size_t)reps, sizeof *dt, cmp_double);
-	double med = reps % 2 ? dt[reps / 2] : (dt[reps / 2 - 1] + dt[reps / 2]) / 2;
+	double med = median(dt, reps);
 	printf("gdal:%s\t%.6f\t%.6f\t%.6f\t%d\t%zu\n", argv[1], med, dt[0], dt[reps - 1], reps, bytes);
 	for (size_t i = 0; i < n; i++)
 		OGR_F_Destroy(feat[i]);

@@ -29,19 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
+#include "timing.h"
 
 static void die(const char *what)
 {
@@ -176,8 +164,7 @@ int main(int argc, char **argv)
 			run(t, f, nf);
 			dt[r] = now() - a;
 		}
-		qsort(dt, (size_t)reps, sizeof *dt, cmp_double);
-		double med = reps % 2 ? dt[reps / 2] : (dt[reps / 2 - 1] + dt[reps / 2]) / 2;
+		double med = median(dt, reps);
 		printf("%s\t%.6f\t%.6f\t%.6f\t%d\t%zu\n", argv[i], med, dt[0], dt[reps - 1], reps, bytes);
 		fflush(stdout);
 		free(op);

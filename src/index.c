@@ -225,31 +225,31 @@ static bool offsets_ok(const uint64_t *o, size_t n)
  * million-event index when they ran one value at a time). */
 enum { BLOCK = 32 };
 
-static bool below_i32(const int32_t *v, size_t n, int32_t lo, int32_t hi)
+/* Every v[i] in [lo, lo + span), as unsigned arithmetic: one compare per
+ * value, so that signed columns (lo = FL_NONE) share the loop. */
+static bool in_range(const uint32_t *v, size_t n, uint32_t lo, uint32_t span)
 {
 	unsigned bad = 0;
 	size_t i = 0;
 	for (; i + BLOCK <= n; i += BLOCK)
 		for (size_t k = 0; k < BLOCK; k++)
-			bad |= (v[i + k] < lo) | (v[i + k] >= hi);
+			bad |= v[i + k] - lo >= span;
 	for (; i < n; i++)
-		bad |= (v[i] < lo) | (v[i] >= hi);
+		bad |= v[i] - lo >= span;
 	return !bad;
+}
+
+static bool below_i32(const int32_t *v, size_t n, int32_t lo, int32_t hi)
+{
+	if (hi < lo)
+		return n == 0;
+	/* (int32_t and uint32_t may alias: C17 6.5p7) */
+	return in_range((const uint32_t *)v, n, (uint32_t)lo, (uint32_t)hi - (uint32_t)lo);
 }
 
 static bool below_u32(const uint32_t *v, size_t n, uint64_t limit)
 {
-	if (limit > UINT32_MAX)
-		return true;
-	uint32_t hi = (uint32_t)limit;
-	unsigned bad = 0;
-	size_t i = 0;
-	for (; i + BLOCK <= n; i += BLOCK)
-		for (size_t k = 0; k < BLOCK; k++)
-			bad |= v[i + k] >= hi;
-	for (; i < n; i++)
-		bad |= v[i] >= hi;
-	return !bad;
+	return limit > UINT32_MAX || in_range(v, n, 0, (uint32_t)limit);
 }
 
 static bool below_u8(const uint8_t *v, size_t n, unsigned limit)

@@ -698,7 +698,7 @@ static void index_columns_checked(bool in_time_order)
 	memcpy(good, base, len);
 	const fl__evcols *c = &idx->ec;
 #define OFF(p) ((size_t)((const unsigned char *)(p) - base))
-	int32_t two = 2, five = 5, four = 4, big = 1 << 30;
+	int32_t two = 2, five = 5, four = 4, big = 1 << 30, minus1 = -1, minus2 = -2;
 	uint64_t huge = (uint64_t)1 << 40, three = 3;
 	uint8_t k99 = 99, s9 = 9, x = 'x';
 	uint32_t past = 0;
@@ -728,6 +728,9 @@ static void index_columns_checked(bool in_time_order)
 	const damage cases[] = {
 		{"holder out of range", OFF(&c->to[0]), &two, 4},
 		{"previous holder out of range", OFF(&c->from[1]), &five, 4},
+		{"holder negative", OFF(&c->to[1]), &minus1, 4},
+		{"previous holder below none", OFF(&c->from[2]), &minus2, 4},
+		{"region negative", OFF(&c->regions[0]), &minus1, 4},
 		{"correction of no event", OFF(&c->corrects[3]), &four, 4},
 		{"kind out of range", OFF(&c->kind[0]), &k99, 1},
 		{"status out of range", OFF(&c->status[0]), &s9, 1},
