@@ -36,7 +36,7 @@ const GEOSGeometry *fl__piece_geos(const fl_tracker *t, fl__piece_geom *p)
 
 unsigned char *fl__piece_wkb(const fl_tracker *t, const fl__piece_geom *p, size_t *len)
 {
-	if (p->one == SIZE_MAX || p->g)
+	if (p->one == SIZE_MAX) /* (the atom's WKB even once drawn: no GEOS writer) */
 		return p->g ? fl__geos_to_wkb(t->geos, p->g, len) : NULL;
 	const fl__atom *a = &t->atoms[p->one];
 	unsigned char *w = malloc(a->wkblen ? a->wkblen : 1);
@@ -48,7 +48,7 @@ unsigned char *fl__piece_wkb(const fl_tracker *t, const fl__piece_geom *p, size_
 
 fl_status fl__piece_add(fl__sink *k, const fl__value *v, const fl_tracker *t, const fl__piece_geom *p)
 {
-	if (p->g || p->one == SIZE_MAX)
+	if (p->one == SIZE_MAX)
 		return fl__sink_add(k, v, t->geos, p->g);
 	size_t len = 0;
 	unsigned char *w = fl__piece_wkb(t, p, &len);

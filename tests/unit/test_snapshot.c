@@ -524,6 +524,15 @@ static void test_events_from_index(void **state)
 	rm_tree(dir);
 }
 
+/* Two byte strings (WKB, GeoJSON) are the same. */
+static void expect_same_bytes(const unsigned char *a, size_t la, const unsigned char *b, size_t lb)
+{
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(la, lb);
+	assert_memory_equal(a, b, la);
+}
+
 /* Read from the index, a region's shape stays WKB in the mapping until
  * something draws or writes it (queries never do); the regions layer is
  * then the sources' byte for byte, and the order the API gives is the
@@ -552,8 +561,7 @@ static void test_regions_from_index(void **state)
 	assert_int_equal(fl_tracker_write_layer_buffer(src, "regions", NULL, &a, &la), FL_OK);
 	assert_int_equal(fl_tracker_write_layer_buffer(idx, "regions", NULL, &b, &lb), FL_OK);
 	assert_int_equal(count((char *)b, "\"type\": \"Feature\""), (int)idx->nregions);
-	assert_int_equal(la, lb);
-	assert_memory_equal(a, b, la);
+	expect_same_bytes(a, la, b, lb);
 	fl_free(a), fl_free(b);
 	for (size_t i = 0; i < idx->nregions; i++)
 		assert_non_null(idx->regions[i].geom);
@@ -591,10 +599,7 @@ static void test_pieces_from_index(void **state)
 				size_t la = 0, lb = 0;
 				const unsigned char *wa = fl_snapshot_piece_wkb(a, i, &la);
 				const unsigned char *wb = fl_snapshot_piece_wkb(b, i, &lb);
-				assert_non_null(wa);
-				assert_non_null(wb);
-				assert_int_equal(la, lb);
-				assert_memory_equal(wa, wb, la);
+				expect_same_bytes(wa, la, wb, lb);
 				assert_true(fabs(fl_snapshot_piece(a, i)->area_km2 -
 						 fl_snapshot_piece(b, i)->area_km2) < 1e-12);
 				singles += by == FL_BY_REGION;
@@ -608,8 +613,7 @@ static void test_pieces_from_index(void **state)
 			size_t la = 0, lb = 0;
 			assert_int_equal(fl_snapshot_write_buffer(a, NULL, &ja, &la), FL_OK);
 			assert_int_equal(fl_snapshot_write_buffer(b, NULL, &jb, &lb), FL_OK);
-			assert_int_equal(la, lb);
-			assert_memory_equal(ja, jb, la);
+			expect_same_bytes(ja, la, jb, lb);
 			fl_free(ja), fl_free(jb);
 			fl_snapshot_free(a), fl_snapshot_free(b);
 		}
@@ -628,17 +632,14 @@ static void test_pieces_from_index(void **state)
 			size_t la = 0, lb = 0;
 			const unsigned char *wa = fl_diff_change_wkb(a, i, &la);
 			const unsigned char *wb = fl_diff_change_wkb(b, i, &lb);
-			assert_non_null(wb);
-			assert_int_equal(la, lb);
-			assert_memory_equal(wa, wb, la);
+			expect_same_bytes(wa, la, wb, lb);
 			assert_int_equal(GEOSEqualsExact_r(h, fl__diff_geom(a, i), fl__diff_geom(b, i), 0), 1);
 		}
 		unsigned char *ja = NULL, *jb = NULL;
 		size_t la = 0, lb = 0;
 		assert_int_equal(fl_diff_write_buffer(a, NULL, &ja, &la), FL_OK);
 		assert_int_equal(fl_diff_write_buffer(b, NULL, &jb, &lb), FL_OK);
-		assert_int_equal(la, lb);
-		assert_memory_equal(ja, jb, la);
+		expect_same_bytes(ja, la, jb, lb);
 		fl_free(ja), fl_free(jb);
 		fl_diff_free(a), fl_diff_free(b);
 	}
