@@ -213,6 +213,20 @@ static void test_round_trip(void **state)
 int main(void)
 {
 	GDALAllRegister();
+	size_t n = 0;
+	off_t pile = 0;
+	char **files = list_days(&n, &pile);
+	if (!files || n == 0) {
+		/* TAP's plan for a test that cannot run here: meson and run-all.sh
+		 * count it as skipped (cmocka's skip() prints "not ok # SKIP",
+		 * which both read as a failure) */
+		free(files);
+		puts("1..0 # SKIP ../shared/data/deepstate is absent");
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		free(files[i]);
+	free(files);
 	const struct CMUnitTest tests[] = {cmocka_unit_test(test_round_trip)};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
