@@ -78,9 +78,9 @@ fl_status fl__regions_clip(const fl_tracker *t, const GEOSGeometry *g, GEOSGeome
 	fl_status st = FL_OK;
 	for (size_t r = 0; r < t->nregions && !st; r++) {
 		const GEOSGeometry *rg = fl__region_geom(t, r);
-		if (!rg)
-			st = fl__fail(FL_ENOMEM, "out of memory");
-		else if (GEOSPreparedIntersects_r(h, pg, rg) == 1 && !(near[n++] = GEOSGeom_clone_r(h, rg)))
+		if (rg && GEOSPreparedIntersects_r(h, pg, rg) != 1)
+			continue;
+		if (!rg || !(near[n++] = GEOSGeom_clone_r(h, rg)))
 			st = fl__fail(FL_ENOMEM, "out of memory");
 	}
 	GEOSPreparedGeom_destroy_r(h, pg);
