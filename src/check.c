@@ -4,7 +4,8 @@
  * The loader already records bad rows, unknown ids, invalid and overlapping
  * geometry and dangling corrections without stopping; check adds what needs
  * a replay of the log: events whose expected previous holder (`from`) is not
- * the holder of their area at that instant (corrections applied).
+ * the holder of their area at that instant (corrections applied), and
+ * event polygons that reach outside the tracker's regions.
  */
 #include <math.h>
 #include <stdint.h>
@@ -68,6 +69,38 @@ static void check_from(const fl_tracker *t, fl__diags *d)
 	free(holder);
 }
 
+/* Event polygons reaching outside the regions (a tracker with regions covers
+ * them and nothing else): an error where `record` would refuse the polygon,
+ * a warning for a sliver it would clip off, nothing below the grid's noise. */
+static void check_extent(const fl_tracker *t, fl__diags *d)
+{
+	if (!t->nregions)
+		return; /* the extent is the union of the event polygons */
+	for (size_t i = 0; i < t->nevents; i++) {
+		const fl__event *e = fl__event_at(t, i);
+		if (!e->pub.has_polygon)
+			continue;
+		size_t na;
+		const uint32_t *ea = fl__event_atoms(t, i, &na);
+		double off = 0, all = 0;
+		for (size_t j = 0; j < na; j++) {
+			all += t->atoms[ea[j]].area_km2;
+			if (t->atoms[ea[j]].region == FL_NONE)
+				off += t->atoms[ea[j]].area_km2;
+		}
+		if (off < FL__SLIVER_KM2)
+			continue;
+		if (e->polygon)
+			all = fl__geod_area_km2(&t->geod, t->geos, e->polygon);
+		bool sliver = fl__outside_is_sliver(off, all);
+		fl__diags_add(d, sliver ? FL__WARNING : FL__ERROR, e->pub.file, e->pub.line, "area",
+			      "event '%s': %.3f km² of its polygon (area '%s' of the areas layer, %.3f km²) lie "
+			      "outside the tracker's regions%s", e->pub.id, off, e->area_ref ? e->area_ref : "",
+			      all, sliver ? ": a sliver, which record would clip off"
+					  : ": record refuses such a polygon; fix it or add the regions it covers");
+	}
+}
+
 /* Regions drawn with T-junctions (region-only trackers: their atoms are the
  * regions): a warning, with where and which regions, since maps by actor
  * then take GEOS's slower overlay. */
@@ -120,6 +153,7 @@ fl_status fl_check_run(const char *path, fl_check_report **out)
 		return st;
 	}
 	check_from(t, &r->d);
+	check_extent(t, &r->d);
 	check_coverage(t, &r->d);
 	fl_tracker_free(t);
 	r->items = calloc(r->d.n + 1, sizeof *r->items);

@@ -110,6 +110,18 @@ bool fl__wkb_rfc7946(unsigned char *wkb, size_t len);
  * promises) are slivers of the 1 cm grid along long edges, not data. */
 #define FL__SLIVER_KM2 0.01
 
+/* The tracker's extent (extent.c).  The part of a polygon outside the
+ * regions that `record` clips (with a warning) rather than refuses: under
+ * 1 km² and under 1 % of the polygon.  Larger, it is a mistake (another
+ * place, another CRS, swapped axes) or ground the tracker does not follow. */
+#define FL__CLIP_MAX_KM2 1.0
+#define FL__CLIP_MAX_SHARE 0.01
+bool fl__outside_is_sliver(double outside_km2, double area_km2);
+/* Split polygon g (lon/lat) by the tracker's regions on the engine's grid:
+ * *inside and *outside (Polygon or MultiPolygon, NULL when empty). */
+fl_status fl__regions_clip(const fl_tracker *t, const GEOSGeometry *g, GEOSGeometry **inside,
+			   GEOSGeometry **outside);
+
 /* What `after` gains and loses relative to `before` (changes.c): new
  * MultiPolygons, or NULL when empty. */
 fl_status fl__polygon_changes(GEOSContextHandle_t h, const GEOSGeometry *before,
@@ -410,6 +422,14 @@ fl_status fl__store_each_layer(const char *path, fl_status (*fn)(void *ctx, cons
 /* Install the SQL functions into a PostgreSQL dataset (store_pg.c); they
  * leave polygon events to the engine. */
 fl_status fl__pg_install(void *ds);
+/* Replacing a tracker's file (replace.c).  FL_EIO, naming the file, when it
+ * has no write bit at all or the caller may not write it. */
+struct stat;
+fl_status fl__check_writable(const char *path, const struct stat *sb);
+/* Write buf to target whole or not at all (temporary file, fsync, rename),
+ * the new file with like's mode, group and (as root) owner when like is set;
+ * refused, nothing written, when they cannot be kept. */
+fl_status fl__replace_file(const char *target, const void *buf, size_t len, const struct stat *like);
 /* fsync a folder so that renames in it are durable. */
 fl_status fl__fsync_dir(const char *dir);
 

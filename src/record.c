@@ -122,6 +122,85 @@ static fl_status read_area(fl_tracker *t, const char *file, GEOSGeometry **out)
 	return st;
 }
 
+/* ------------------------------------------------- the polygon's extent */
+/* g with longitude and latitude swapped (NULL when that fails). */
+static GEOSGeometry *swap_xy(fl_tracker *t, const GEOSGeometry *g)
+{
+	size_t len = 0;
+	unsigned char *wkb = fl__geos_to_wkb(t->geos, g, &len);
+	OGRGeometryH og = NULL;
+	GEOSGeometry *r = NULL;
+	if (wkb && len <= INT32_MAX && OGR_G_CreateFromWkb(wkb, NULL, &og, (int)len) == OGRERR_NONE) {
+		OGR_G_SwapXY(og);
+		if (OGR_G_ExportToIsoWkb(og, wkbNDR, wkb) == OGRERR_NONE)
+			r = fl__geos_from_wkb(t->geos, wkb, len);
+	}
+	if (og)
+		OGR_G_DestroyGeometry(og);
+	free(wkb);
+	return r;
+}
+
+/* Whether g lies inside the regions, but for a part outside that would be
+ * clipped. */
+static bool fits(fl_tracker *t, const GEOSGeometry *g)
+{
+	GEOSGeometry *in = NULL, *out = NULL;
+	bool ok = false;
+	if (fl__regions_clip(t, g, &in, &out) == FL_OK && in)
+		ok = !out || fl__outside_is_sliver(fl__geod_area_km2(&t->geod, t->geos, out),
+						   fl__geod_area_km2(&t->geod, t->geos, g));
+	if (in)
+		GEOSGeom_destroy_r(t->geos, in);
+	if (out)
+		GEOSGeom_destroy_r(t->geos, out);
+	return ok;
+}
+
+/* A tracker with regions covers them and nothing else: the polygon's part
+ * outside is clipped off when it is a sliver (its km² in *clipped), the
+ * polygon refused otherwise.  A polygon with nothing outside on the grid is
+ * kept as drawn. */
+static fl_status fit_area(fl_tracker *t, const char *file, GEOSGeometry **area, double *clipped)
+{
+	*clipped = 0;
+	if (!t->nregions)
+		return FL_OK; /* its extent is the union of its event polygons */
+	fl_status st = t->geod.a > 0 ? FL_OK : fl__geod_init(&t->geod); /* not read from the index */
+	GEOSGeometry *in = NULL, *out = NULL;
+	if (!st)
+		st = fl__regions_clip(t, *area, &in, &out);
+	if (st || !out) {
+		if (in)
+			GEOSGeom_destroy_r(t->geos, in);
+		return st;
+	}
+	double all = fl__geod_area_km2(&t->geod, t->geos, *area);
+	double off = fl__geod_area_km2(&t->geod, t->geos, out);
+	GEOSGeom_destroy_r(t->geos, out);
+	if (in && fl__outside_is_sliver(off, all)) {
+		GEOSGeom_destroy_r(t->geos, *area);
+		*area = in;
+		*clipped = off;
+		return FL_OK;
+	}
+	if (in)
+		GEOSGeom_destroy_r(t->geos, in);
+	GEOSGeometry *sw = swap_xy(t, *area);
+	bool swapped = sw && fits(t, sw);
+	if (sw)
+		GEOSGeom_destroy_r(t->geos, sw);
+	const char *hint = swapped ? "; it would lie inside the regions with longitude and latitude "
+				     "swapped: is the file lat/lon?" : "";
+	if (!in)
+		return fl__fail(FL_EARG, "--area %s: the polygon (%.3f km²) lies outside the tracker's "
+				"regions%s (nothing written)", file, all, hint);
+	return fl__fail(FL_EARG, "--area %s: %.3f km² of the polygon's %.3f km² (%.1f %%) lie outside "
+			"the tracker's regions (only a part under %g km² and under %g %% of the polygon is "
+			"clipped off)%s (nothing written)", file, off, all, all > 0 ? 100 * off / all : 100.0,
+			FL__CLIP_MAX_KM2, 100 * FL__CLIP_MAX_SHARE, hint);
+}
+
 /* ----------------------------------------------------------- validation */
 static int parse_name(const char *s, const char *const *names, int n)
 {
@@ -192,9 +271,145 @@ static bool covers(fl_tracker *t, size_t a, const int *regions, size_t nregions,
 	return aa > 0 && ax / aa > 1e-3;
 }
 
+/* ------------------------------------------------------------ duplicates */
+/* Where the polygons are stored, for events read from the index (which
+ * keeps the atoms, not the events' polygons). */
+typedef struct store_ref {
+	const char *events_file, *areas_file; /* a folder tracker */
+	GDALDatasetH ds;                       /* GeoPackage, PostGIS: the open dataset */
+} store_ref;
+
+/* The feature of layer l whose `id` is id (NULL when none). */
+static OGRFeatureH feature_by_id(OGRLayerH l, const char *id)
+{
+	size_t n = strlen(id);
+	char *esc = malloc(2 * n + 1), *o = esc;
+	for (size_t i = 0; esc && i < n; i++) {
+		if (id[i] == '\'')
+			*o++ = '\'';
+		*o++ = id[i];
+	}
+	char *flt = esc ? (*o = 0, fl__printf("id = '%s'", esc)) : NULL;
+	free(esc);
+	OGRFeatureH f = NULL;
+	if (flt && OGR_L_SetAttributeFilter(l, flt) == OGRERR_NONE) {
+		OGR_L_ResetReading(l);
+		f = OGR_L_GetNextFeature(l);
+		OGR_L_SetAttributeFilter(l, NULL);
+	}
+	free(flt);
+	return f;
+}
+
+/* The polygon of event eid as stored: its `area` reference in the events
+ * layer, then that feature of the areas layer (NULL when not found). */
+static GEOSGeometry *stored_polygon(fl_tracker *t, const store_ref *s, const char *eid)
+{
+	GDALDatasetH eds = s->ds ? s->ds : fl__store_open_file(s->events_file);
+	OGRLayerH el = s->ds ? GDALDatasetGetLayerByName(s->ds, "events") : eds ? GDALDatasetGetLayer(eds, 0) : NULL;
+	OGRFeatureH f = el ? feature_by_id(el, eid) : NULL;
+	char *ref = NULL;
+	if (f) {
+		int i = OGR_F_GetFieldIndex(f, "area");
+		ref = i >= 0 ? fl__strdup(OGR_F_GetFieldAsString(f, i)) : NULL;
+		OGR_F_Destroy(f);
+	}
+	if (eds && !s->ds)
+		GDALClose(eds);
+	GDALDatasetH ads = NULL;
+	if (ref && *ref)
+		ads = s->ds ? s->ds : s->areas_file ? fl__store_open_file(s->areas_file) : NULL;
+	OGRLayerH al = !ads ? NULL : s->ds ? GDALDatasetGetLayerByName(s->ds, "areas") : GDALDatasetGetLayer(ads, 0);
+	f = al ? feature_by_id(al, ref) : NULL;
+	free(ref);
+	GEOSGeometry *g = NULL;
+	OGRGeometryH og = f ? OGR_F_GetGeometryRef(f) : NULL;
+	if (og) {
+		OGRGeometryH c = OGR_G_Clone(og);
+		OGR_G_FlattenTo2D(c);
+		int len = OGR_G_WkbSize(c);
+		unsigned char *buf = len > 0 ? malloc((size_t)len) : NULL;
+		if (buf && OGR_G_ExportToIsoWkb(c, wkbNDR, buf) == OGRERR_NONE)
+			g = fl__geos_from_wkb(t->geos, buf, (size_t)len);
+		free(buf);
+		OGR_G_DestroyGeometry(c);
+	}
+	if (f)
+		OGR_F_Destroy(f);
+	if (ads && !s->ds)
+		GDALClose(ads);
+	return g;
+}
+
+/* The same polygon on the engine's grid: what every answer sees of it.
+ * Equality is GEOS's topological one, so ring order, start vertex, winding
+ * and redundant vertices do not matter. */
+static bool same_polygon(GEOSContextHandle_t h, const GEOSGeometry *a, const GEOSGeometry *b)
+{
+	GEOSGeometry *sa = GEOSGeom_setPrecision_r(h, a, FL__GRID, 0);
+	GEOSGeometry *sb = GEOSGeom_setPrecision_r(h, b, FL__GRID, 0);
+	bool eq = sa && sb && GEOSEquals_r(h, sa, sb) == 1;
+	if (sa)
+		GEOSGeom_destroy_r(h, sa);
+	if (sb)
+		GEOSGeom_destroy_r(h, sb);
+	return eq;
+}
+
+static bool same_regions(const fl_event *e, const int *regs, size_t n)
+{
+	if (e->all_regions)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		bool in = false;
+		for (size_t j = 0; j < e->nregions && !in; j++)
+			in = e->regions[j] == regs[i];
+		if (!in)
+			return false;
+	}
+	for (size_t j = 0; j < e->nregions; j++) {
+		bool in = false;
+		for (size_t i = 0; i < n && !in; i++)
+			in = e->regions[j] == regs[i];
+		if (!in)
+			return false;
+	}
+	return true;
+}
+
+/* Refuse an event that is already recorded: same instant, regions, polygon,
+ * to, from and source (kind, status and note may differ: a retried command
+ * with another note is still the same report). */
+static fl_status refuse_duplicate(fl_tracker *t, const fl_record *r, fl_instant when, int to, int from,
+				  const int *regs, const GEOSGeometry *area, const store_ref *sref)
+{
+	for (size_t i = 0; i < t->nevents; i++) {
+		if (t->ec.when[i] != when || t->ec.to[i] != to)
+			continue;
+		const fl__event *e = fl__event_at(t, i);
+		if (e->pub.from != from || strcmp(e->pub.source ? e->pub.source : "", r->source) ||
+		    !e->pub.has_polygon != !area || !same_regions(&e->pub, regs, r->nregions))
+			continue;
+		if (area) {
+			GEOSGeometry *own = e->polygon ? NULL : stored_polygon(t, sref, e->pub.id);
+			bool eq = (e->polygon || own) && same_polygon(t->geos, e->polygon ? e->polygon : own, area);
+			if (own)
+				GEOSGeom_destroy_r(t->geos, own);
+			if (!eq)
+				continue;
+		}
+		return fl__fail(FL_EARG, "already recorded as event '%s' (%s:%d): the same date, %s, --to, "
+				"--from and --source (nothing written); to record a second, identical event "
+				"give it a new --id", e->pub.id, e->pub.file ? e->pub.file : t->path, e->pub.line,
+				area && r->nregions ? "regions and area" : area ? "area" : "regions");
+	}
+	return FL_OK;
+}
+
 /* Check the record against the opened tracker; fills the resolved id. */
 static fl_status validate(fl_tracker *t, const fl_record *r, fl_instant when, const GEOSGeometry *area,
-			  const char *const *area_ids, size_t nareas, char *id, size_t idlen)
+			  const char *const *area_ids, size_t nareas, const store_ref *sref, char *id,
+			  size_t idlen)
 {
 	if (fl_tracker_find_actor(t, r->to) == FL_NONE)
 		return fl__fail(FL_EARG, "--to %s: unknown actor (known: %s%s)", r->to,
@@ -210,8 +425,11 @@ static fl_status validate(fl_tracker *t, const fl_record *r, fl_instant when, co
 			free(regs);
 			return fl__fail(FL_EARG, "--region %s: unknown region", r->regions[i]);
 		}
-	fl_status st = FL_OK;
-	if (from != FL_NONE) {
+	/* before `from`, which the recorded event itself changes: a retry is
+	 * told it is one */
+	fl_status st = r->id ? FL_OK : refuse_duplicate(t, r, when, fl_tracker_find_actor(t, r->to), from, regs,
+						       area, sref);
+	if (!st && from != FL_NONE) {
 		fl_query q = fl_query_at(when);
 		unsigned char *active = fl__active_events(t, &q);
 		const GEOSPreparedGeometry *pg = area ? GEOSPrepare_r(t->geos, area) : NULL;
@@ -328,6 +546,13 @@ static char *slurp(const char *path, size_t *len)
 		b[n] = 0;
 	*len = n;
 	return b;
+}
+
+/* The line ending of a text file: CRLF when its first line ends so. */
+static const char *line_ending(const char *buf, size_t len)
+{
+	const char *nl = len ? memchr(buf, '\n', len) : NULL;
+	return nl && nl > buf && nl[-1] == '\r' ? "\r\n" : "\n";
 }
 
 /* The header's column names (the first record of the file). */
@@ -483,13 +708,14 @@ static char *areas_append(const char *old, size_t oldlen, const char *feature, s
 	while (j > 0 && strchr(" \t\r\n", old[j - 1]))
 		j--;
 	bool empty = j > 0 && old[j - 1] == '[';
-	char *r = fl__printf("%.*s%s\n%s\n%s", (int)close, old, empty ? "" : ",", feature, old + close);
+	const char *eol = line_ending(old, oldlen);
+	char *r = fl__printf("%.*s%s%s%s%s%s", (int)close, old, empty ? "" : ",", eol, feature, eol, old + close);
 	*outlen = r ? strlen(r) : 0;
 	return r;
 }
 
 static fl_status record_folder(const char *dir, const fl_record *r, fl_instant when, char *id,
-			       size_t idlen)
+			       size_t idlen, double *clipped)
 {
 	char *events = fl__store_file(dir, "events");
 	if (!events)
@@ -507,12 +733,27 @@ static fl_status record_folder(const char *dir, const fl_record *r, fl_instant w
 	char *buf = NULL, *row = NULL, *withcol = NULL, *feature = NULL, *oldareas = NULL, *newareas = NULL;
 	char **cols = NULL;
 	size_t len = 0, rlen = 0, rcap = 0;
-	st = fl_tracker_open(dir, &t);
+	/* the files the record replaces keep their mode, group and owner; one
+	 * that may not be written is refused, not replaced */
+	struct stat evst, arst;
+	bool have_areas = areas_path && stat(areas_path, &arst) == 0;
+	if (fstat(fd, &evst) != 0)
+		st = fl__fail(FL_EIO, "%s: cannot stat: %s", events, strerror(errno));
+	if (!st)
+		st = fl__check_writable(events, &evst);
+	if (!st && r->area_file && have_areas)
+		st = fl__check_writable(areas_path, &arst);
+	if (!st)
+		st = fl_tracker_open(dir, &t);
 	if (!st && r->area_file)
 		st = read_area(t, r->area_file, &area);
+	if (!st && area)
+		st = fit_area(t, r->area_file, &area, clipped);
 	if (!st) {
 		aids = area_ids_of(areas_path);
-		st = validate(t, r, when, area, (const char *const *)aids, (size_t)CSLCount(aids), id, idlen);
+		store_ref sref = {events, areas_path, NULL};
+		st = validate(t, r, when, area, (const char *const *)aids, (size_t)CSLCount(aids), &sref, id,
+			      idlen);
 	}
 	if (!st && !(buf = slurp(events, &len)))
 		st = fl__fail(FL_EIO, "%s: cannot read: %s", events, strerror(errno));
@@ -534,13 +775,14 @@ static fl_status record_folder(const char *dir, const fl_record *r, fl_instant w
 	}
 	if (!st) {
 		char recorded[32], regions[4096] = "";
+		const char *eol = line_ending(buf, len); /* a CRLF file stays CRLF */
 		fl_instant_format(fl_instant_now(), recorded, sizeof recorded);
 		size_t used = 0;
 		for (size_t i = 0; i < r->nregions && used < sizeof regions; i++)
 			used += (size_t)snprintf(regions + used, sizeof regions - used, "%s%s", i ? ";" : "",
 						 r->regions[i]);
 		if (len && buf[len - 1] != '\n')
-			csv_put(&row, &rlen, &rcap, "\n");
+			csv_put(&row, &rlen, &rcap, eol);
 		for (int c = 0; cols && cols[c]; c++) {
 			const char *k = cols[c], *v = "";
 			if (!strcmp(k, "id")) v = id;
@@ -559,7 +801,7 @@ static fl_status record_folder(const char *dir, const fl_record *r, fl_instant w
 				csv_put(&row, &rlen, &rcap, ",");
 			csv_field(&row, &rlen, &rcap, v);
 		}
-		csv_put(&row, &rlen, &rcap, "\n");
+		csv_put(&row, &rlen, &rcap, eol);
 		if (!row)
 			st = fl__fail(FL_ENOMEM, "out of memory");
 	}
@@ -575,8 +817,8 @@ static fl_status record_folder(const char *dir, const fl_record *r, fl_instant w
 		else if (!(newareas = areas_append(oldareas, olen, feature, &nlen)))
 			st = fl__fail(FL_EINPUT, "%s: not a FeatureCollection ending in its features array",
 				      apath);
-		else
-			st = fl__atomic_write(apath, newareas, nlen);
+		else /* a new areas.geojson is shared as events.csv is */
+			st = fl__replace_file(apath, newareas, nlen, have_areas ? &arst : &evst);
 		if (apath != areas_path)
 			free(apath);
 	}
@@ -588,7 +830,7 @@ static fl_status record_folder(const char *dir, const fl_record *r, fl_instant w
 		else {
 			memcpy(all, buf, len);
 			memcpy(all + len, row, rlen);
-			st = fl__atomic_write(events, all, len + rlen);
+			st = fl__replace_file(events, all, len + rlen, &evst);
 			free(all);
 		}
 	}
@@ -625,7 +867,7 @@ static fl_status ensure_field(OGRLayerH l, const char *name)
 }
 
 static fl_status record_dataset(const char *path, bool pg, const fl_record *r, fl_instant when,
-				char *id, size_t idlen)
+				char *id, size_t idlen, double *clipped)
 {
 	GDALAllRegister();
 	int lockfd = -1;
@@ -660,6 +902,8 @@ static fl_status record_dataset(const char *path, bool pg, const fl_record *r, f
 		st = fl_tracker_open(path, &t);
 	if (!st && r->area_file)
 		st = read_area(t, r->area_file, &area);
+	if (!st && area)
+		st = fit_area(t, r->area_file, &area, clipped);
 	OGRLayerH al = GDALDatasetGetLayerByName(ds, "areas");
 	if (!st && al) {
 		OGRFeatureH f;
@@ -671,8 +915,10 @@ static fl_status record_dataset(const char *path, bool pg, const fl_record *r, f
 			OGR_F_Destroy(f);
 		}
 	}
+	store_ref sref = {NULL, NULL, ds};
 	if (!st)
-		st = validate(t, r, when, area, (const char *const *)aids, (size_t)CSLCount(aids), id, idlen);
+		st = validate(t, r, when, area, (const char *const *)aids, (size_t)CSLCount(aids), &sref, id,
+			      idlen);
 	OGRLayerH el = GDALDatasetGetLayerByName(ds, "events");
 	if (!st && !el)
 		st = fl__fail(FL_EINPUT, "tracker '%s': no events layer", path);
@@ -759,6 +1005,17 @@ static fl_status record_dataset(const char *path, bool pg, const fl_record *r, f
 
 fl_status fl_record_append(const char *tracker, const fl_record *r, char *id_out, size_t id_len)
 {
+	fl_record_result res;
+	fl_status st = fl_record_append_ex(tracker, r, &res);
+	if (!st && id_out && id_len)
+		snprintf(id_out, id_len, "%s", res.id);
+	return st;
+}
+
+fl_status fl_record_append_ex(const char *tracker, const fl_record *r, fl_record_result *res)
+{
+	if (res)
+		memset(res, 0, sizeof *res);
 	if (!tracker || !r)
 		return fl__fail(FL_EARG, "fl_record_append: NULL argument");
 	fl_instant when;
@@ -766,15 +1023,22 @@ fl_status fl_record_append(const char *tracker, const fl_record *r, char *id_out
 	if (st)
 		return st;
 	char id[256];
+	double clipped = 0;
 	fl__store_kind kind = fl__store_kind_of(tracker);
 	struct stat sb;
 	if (kind != FL__STORE_PG && stat(tracker, &sb) != 0)
 		return fl__fail(FL_ENOTFOUND, "tracker '%s': no such folder or file", tracker);
 	if (kind == FL__STORE_FOLDER)
-		st = record_folder(tracker, r, when, id, sizeof id);
+		st = record_folder(tracker, r, when, id, sizeof id, &clipped);
 	else
-		st = record_dataset(tracker, kind == FL__STORE_PG, r, when, id, sizeof id);
-	if (!st && id_out && id_len)
-		snprintf(id_out, id_len, "%s", id);
+		st = record_dataset(tracker, kind == FL__STORE_PG, r, when, id, sizeof id, &clipped);
+	if (!st && res) {
+		snprintf(res->id, sizeof res->id, "%s", id);
+		res->clipped_km2 = clipped;
+		/* below the exactness the tracker promises it is grid noise, not ground */
+		if (clipped >= FL__SLIVER_KM2)
+			snprintf(res->warning, sizeof res->warning, "--area %s: %.3f km² of the polygon lay "
+				 "outside the tracker's regions and were clipped off", r->area_file, clipped);
+	}
 	return st;
 }

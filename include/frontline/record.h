@@ -47,9 +47,32 @@ typedef struct fl_record {
 /* Validate and append.  The id of the recorded event is written to id_out
  * (id_len bytes, may be NULL).  Refusals are FL_EARG (a parameter: the
  * message names it) or FL_EINPUT (the tracker itself is bad); nothing is
- * written then. */
+ * written then.  FL_EIO also for a folder tracker's file that has no write
+ * permission (none at all, or none for the caller): it is not replaced.
+ *
+ * An event identical to one already recorded (same instant, same regions
+ * and the same polygon on the engine's 1e-7 degree grid, same to, from and
+ * source) is refused unless r->id names a new id: a retried command never
+ * records twice.
+ *
+ * A polygon (area_file) must lie inside the tracker's regions when it has
+ * any: a part outside under 1 km² and under 1 % of the polygon is clipped
+ * off (fl_record_result says how much), a larger one refused (FL_EARG; the
+ * message says how much lies outside, and whether the polygon would fit
+ * with longitude and latitude swapped).  Without regions, the tracker's
+ * extent is the union of its event polygons and nothing is clipped. */
 FL_API fl_status fl_record_append(const char *tracker, const fl_record *r, char *id_out,
 				  size_t id_len);
+
+/* What fl_record_append_ex() reports besides the status. */
+typedef struct fl_record_result {
+	char id[256];          /* the recorded event's id */
+	double clipped_km2;    /* geodesic area cut off the polygon outside the regions */
+	char warning[512];     /* "" or what the caller should tell: the polygon clipped */
+} fl_record_result;
+
+/* The same, with the clipping reported in *res (which may be NULL). */
+FL_API fl_status fl_record_append_ex(const char *tracker, const fl_record *r, fl_record_result *res);
 
 #ifdef __cplusplus
 }

@@ -1,4 +1,5 @@
 /* cmd_record.c: `frontline record`: append one event, validated, safely. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +15,15 @@ static const char help[] =
 	"Append one event to the tracker: checked first (known regions and actors, a valid date,\n"
 	"--from being the holder at that instant), refused with nothing written otherwise.\n"
 	"Concurrent recorders all land: a folder's events.csv is rewritten under a lock (temporary\n"
-	"file, fsync, rename); a GeoPackage or PostGIS tracker gets one transaction.  Prints the\n"
-	"new event's id.\n"
+	"file, fsync, rename; mode, group and line endings kept; a read-only file is refused); a\n"
+	"GeoPackage or PostGIS tracker gets one transaction.  An event identical to a recorded one\n"
+	"(same date, regions or area, --to, --from, --source) is refused unless --id names a new\n"
+	"id, so a retried command never records twice.  An --area must lie inside the tracker's\n"
+	"regions: a part outside under 1 km2 and under 1 % of it is clipped off (with a warning),\n"
+	"a larger one refused.  Prints the new event's id after the commit.\n"
+	"\n"
+	"Exit status: 0 recorded; 1 a bad tracker or a failed write; 2 a bad parameter (nothing\n"
+	"written); 3 recorded, but printing the id failed: do not retry.\n"
 	"\n"
 	"  --date D         when the transfer takes effect (ISO 8601)\n"
 	"  --region ID      a region that passes (repeatable, or ID;ID)\n"
@@ -78,13 +86,23 @@ int cmd_record(const cli_global *g, int argc, char **argv)
 		rc = cli_usage_error("record", "unexpected argument '%s'", argv[optind]);
 	if (!rc) {
 		r.regions = regions;
-		char id[256];
-		fl_status st = fl_record_append(cli_tracker_path(g), &r, id, sizeof id);
+		fl_record_result res;
+		fl_status st = fl_record_append_ex(cli_tracker_path(g), &r, &res);
 		if (st) {
 			cli_error("%s", fl_error_last());
 			rc = st == FL_EARG ? 2 : 1;
-		} else
-			printf("%s\n", id);
+		} else {
+			if (res.warning[0])
+				cli_error("warning: %s", res.warning);
+			/* the event is committed: a failure to say so must not make a
+			 * script record it again */
+			errno = 0;
+			if (printf("%s\n", res.id) < 0 || fflush(stdout) != 0 || ferror(stdout)) {
+				cli_error("recorded as %s, but printing the id failed: %s (do not record it again)",
+					  res.id, errno ? strerror(errno) : "write error");
+				rc = 3;
+			}
+		}
 	}
 out:
 	for (size_t i = 0; i < nowned; i++)

@@ -9,16 +9,20 @@ Usage: /usr/bin/python3 test_record.py PATH/TO/frontline SOURCE_ROOT   (prints T
 """
 import csv
 import json
+import math
 import os
 import random
+import re
+import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fltest import (BIN, check, copy_karabakh, describe, log_csv, main, run, run_fail, run_ok,  # noqa: E402
-                    snapshot, test, tree_bytes)
+from fltest import (BIN, Skip, check, copy_karabakh, describe, generate_tracker, log_csv, main, run,  # noqa: E402
+                    run_fail, run_ok, snapshot, test, tree_bytes)
 
 REGIONS = ["kalbajar", "lachin", "agdam", "fuzuli", "jabrayil", "zangilan", "qubadli", "shusha"]
 
@@ -150,6 +154,296 @@ def _(tmp):
     run_fail(["-d", t, "record"] + BASE + ["--region", "kalbajar", "--to", "AM"], tmp,
              ["events.csv:3", "field 'status'"], code=1)
     check(tree_bytes(tmp) == before, "files changed")
+
+
+# ------------------------------------------------ the tracker's extent
+def rect(x0, y0, x1, y1):
+    return [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]
+
+
+def polygon_file(path, ring):
+    with open(path, "w") as f:
+        json.dump({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},
+                                                              "geometry": {"type": "Polygon",
+                                                                           "coordinates": [ring]}}]}, f)
+    return path
+
+
+def rect_km2(x0, y0, x1, y1):
+    """Area of a lon/lat rectangle on the WGS 84 ellipsoid (authalic formula: exact for
+    parallels; the test's rectangles are small enough for geodesic edges to match)."""
+    a, f = 6378137.0, 1 / 298.257223563
+    e2 = f * (2 - f)
+    e = math.sqrt(e2)
+
+    def q(lat):
+        s = math.sin(math.radians(lat))
+        return (1 - e2) * (s / (1 - e2 * s * s) - 1 / (2 * e) * math.log((1 - e * s) / (1 + e * s)))
+    return a * a * math.radians(x1 - x0) / 2 * (q(y1) - q(y0)) / 1e6
+
+
+def areas_features(t):
+    with open(os.path.join(t, "areas.geojson")) as f:
+        return json.load(f)["features"]
+
+
+def grid(tmp, name="g"):
+    """generate_tracker's grid: regions cover 10.0-10.6 E, 50.0-50.5 N."""
+    return generate_tracker(os.path.join(tmp, name))
+
+
+def km2_in(text):
+    return [float(x) for x in re.findall(r"([0-9]+\.[0-9]+) km²", text)]
+
+
+@test("record --area: inside the regions kept as drawn; a sliver outside clipped off, warning with its geodesic km²")
+def _(tmp):
+    t = grid(tmp)
+    inside = polygon_file(os.path.join(tmp, "in.geojson"), rect(10.1, 50.1, 10.3, 50.3))
+    p = run_ok(["-d", t, "record", "--date", "2010-01-01", "--area", inside, "--to", "B", "--source", "in"], tmp)
+    check(p.stderr == "", "a polygon inside the regions gave: %r" % p.stderr)
+    got = areas_features(t)[-1]["geometry"]["coordinates"][0]
+    check(sorted(map(tuple, got)) == sorted(map(tuple, rect(10.1, 50.1, 10.3, 50.3))), "stored %r" % got)
+    # 0.0005 degrees over the eastern border along 0.2 degrees: about 0.8 km², 0.1 % of the polygon
+    sliver = polygon_file(os.path.join(tmp, "sliver.geojson"), rect(10.1, 50.1, 10.6005, 50.3))
+    p = run_ok(["-d", t, "record", "--date", "2010-01-02", "--area", sliver, "--to", "B", "--source", "s"], tmp)
+    aid = p.stdout.strip()
+    check("warning" in p.stderr and sliver in p.stderr and "clipped" in p.stderr, "no warning: %r" % p.stderr)
+    want = rect_km2(10.6, 50.1, 10.6005, 50.3)
+    got = km2_in(p.stderr)
+    check(len(got) == 1 and abs(got[0] - want) <= 0.005 * want, "warning says %r km², expected %.3f: %r"
+          % (got, want, p.stderr))
+    feat = areas_features(t)[-1]
+    check(feat["properties"]["id"] == aid, "last area %r" % feat["properties"])
+    xs = [c[0] for c in feat["geometry"]["coordinates"][0]]
+    check(max(xs) <= 10.6 + 1e-9 and min(xs) == 10.1, "not clipped to the regions: x %r" % xs)
+    p = run_ok(["-d", t, "check"], tmp)
+    check("0 error(s), 0 warning(s)" in p.stdout, "check after a clipped record:\n" + p.stdout[-800:])
+
+
+@test("record --area: a polygon outside the regions refused (exit 2, byte-identical) with km², the lat/lon hint")
+def _(tmp):
+    t = grid(tmp)
+    half = polygon_file(os.path.join(tmp, "half.geojson"), rect(10.1, 50.1, 10.8, 50.3))
+    away = polygon_file(os.path.join(tmp, "away.geojson"), rect(20, 50.1, 20.1, 50.3))
+    swapped = polygon_file(os.path.join(tmp, "latlon.geojson"), [[y, x] for x, y in rect(10.1, 50.1, 10.3, 50.3)])
+    base = ["-d", t, "record", "--date", "2010-01-01", "--to", "B", "--source", "s", "--area"]
+    run_ok(["-d", t, "log"], tmp)  # the index a first open writes, before the files are compared
+    before = tree_bytes(tmp)
+    p = run_fail(base + [half], tmp, [half, "outside the tracker's regions", "nothing written"], code=2)
+    got, want = km2_in(p.stderr), [rect_km2(10.6, 50.1, 10.8, 50.3), rect_km2(10.1, 50.1, 10.8, 50.3)]
+    check(len(got) >= 2 and all(abs(g - w) <= 0.005 * w for g, w in zip(got, want)),
+          "km² %r, expected %r: %r" % (got, want, p.stderr))
+    check("swapped" not in p.stderr, "lat/lon hint for a polygon that is no swap: %r" % p.stderr)
+    p = run_fail(base + [away], tmp, [away, "lies outside the tracker's regions"], code=2)
+    check("swapped" not in p.stderr, "lat/lon hint for a polygon elsewhere: %r" % p.stderr)
+    run_fail(base + [swapped], tmp, [swapped, "outside the tracker's regions", "it would lie inside the regions "
+                                     "with longitude and latitude swapped: is the file lat/lon?"], code=2)
+    check(tree_bytes(tmp) == before, "a refused polygon changed files")
+    # a tracker without regions: its extent is the union of its event areas, as before
+    for name in ("regions.geojson", "areas.geojson"):
+        os.unlink(os.path.join(t, name))
+    with open(os.path.join(t, "events.csv"), "w") as f:
+        f.write("id,date,regions,to,from,kind,status,source,note,recorded,corrects,partial,area\n")
+    run_ok(base + [away], tmp)
+    xs = [c[0] for c in areas_features(t)[-1]["geometry"]["coordinates"][0]]
+    check(min(xs) == 20 and max(xs) == 20.1, "polygon changed in a tracker without regions: %r" % xs)
+
+
+@test("check: an event polygon outside the regions is an error (file:line, field 'area'), a sliver a warning")
+def _(tmp):
+    t = grid(tmp)
+    path = os.path.join(t, "areas.geojson")
+    with open(path) as f:
+        areas = json.load(f)
+    areas["features"][0]["geometry"]["coordinates"] = [rect(10.1, 50.1, 10.8, 50.3)]
+    areas["features"][1]["geometry"]["coordinates"] = [rect(10.1, 50.1, 10.6005, 50.3)]
+    ids = [a["properties"]["id"] for a in areas["features"][:2]]
+    with open(path, "w") as f:
+        json.dump(areas, f)
+    with open(os.path.join(t, "events.csv")) as f:
+        lines = {l.split(",")[-1].strip(): n for n, l in enumerate(f, 1)}
+    p = run(["-d", t, "check"], tmp)
+    check(p.returncode == 1, "check exit %d, expected 1\n%s" % (p.returncode, p.stdout[-800:]))
+    err = [l for l in p.stdout.splitlines() if l.startswith("error: events.csv:%d: field 'area'" % lines[ids[0]])]
+    warn = [l for l in p.stdout.splitlines() if l.startswith("warning: events.csv:%d: field 'area'" % lines[ids[1]])]
+    check(len(err) == 1 and "'%s'" % ids[0] in err[0] and "outside the tracker's regions" in err[0],
+          "no error for the polygon outside:\n" + p.stdout[-800:])
+    check(abs(km2_in(err[0])[0] - rect_km2(10.6, 50.1, 10.8, 50.3)) < 0.01 * rect_km2(10.6, 50.1, 10.8, 50.3),
+          "km² in %r" % err[0])
+    check(len(warn) == 1 and "sliver" in warn[0], "no warning for the sliver:\n" + p.stdout[-800:])
+
+
+# ------------------------------------------------ the files record rewrites
+def mode_of(path):
+    st = os.stat(path)
+    return stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid
+
+
+REGION_ARGS = ["--date", "2024-01-05", "--region", "kalbajar", "--to", "AM", "--from", "AZ", "--source", "s"]
+
+
+@test("record keeps events.csv's and areas.geojson's mode, group and (as root) owner; a new areas.geojson takes events.csv's")
+def _(tmp):
+    t = grid(tmp)
+    ev, ar = os.path.join(t, "events.csv"), os.path.join(t, "areas.geojson")
+    root = os.geteuid() == 0
+    gid = 4 if root else os.getgroups()[-1]  # 'adm' (or a group of ours)
+    os.chmod(ev, 0o640)
+    os.chown(ev, 65534 if root else -1, gid)
+    os.chmod(ar, 0o600)
+    os.chown(ar, 1 if root else -1, 5 if root else gid)
+    want_ev, want_ar = mode_of(ev), mode_of(ar)
+    run_ok(["-d", t, "record", "--date", "2010-01-01", "--region", "r1-1", "--to", "B", "--source", "s"], tmp)
+    check(mode_of(ev) == want_ev, "events.csv (mode, uid, gid) %r, was %r" % (mode_of(ev), want_ev))
+    poly = polygon_file(os.path.join(tmp, "p.geojson"), rect(10.1, 50.1, 10.3, 50.3))
+    run_ok(["-d", t, "record", "--date", "2010-01-02", "--area", poly, "--to", "C", "--source", "s"], tmp)
+    check(mode_of(ev) == want_ev and mode_of(ar) == want_ar, "after --area: events.csv %r (was %r), areas.geojson "
+          "%r (was %r)" % (mode_of(ev), want_ev, mode_of(ar), want_ar))
+    os.unlink(ar)
+    t2 = copy_karabakh(tmp, "k")
+    ev2 = os.path.join(t2, "events.csv")
+    os.chmod(ev2, 0o660)
+    os.chown(ev2, -1, gid)
+    kpoly = polygon_file(os.path.join(tmp, "k.geojson"), rect(46.0, 39.9, 46.4, 40.2))
+    run_ok(["-d", t2, "record", "--date", "2024-02-01", "--area", kpoly, "--to", "AM", "--source", "s"], tmp)
+    check(mode_of(os.path.join(t2, "areas.geojson")) == mode_of(ev2) == (0o660, os.stat(ev2).st_uid, gid),
+          "new areas.geojson %r, events.csv %r" % (mode_of(os.path.join(t2, "areas.geojson")), mode_of(ev2)))
+
+
+@test("record refuses a read-only events.csv or areas.geojson (chmod 444): exit 1, names the file, nothing written")
+def _(tmp):
+    t = grid(tmp)
+    ev, ar = os.path.join(t, "events.csv"), os.path.join(t, "areas.geojson")
+    os.chmod(ev, 0o444)
+    before = tree_bytes(tmp)
+    run_fail(["-d", t, "record", "--date", "2010-01-01", "--region", "r1-1", "--to", "B", "--source", "s"], tmp,
+             [ev, "read-only", "nothing written"], code=1)
+    check(tree_bytes(tmp) == before and mode_of(ev)[0] == 0o444, "a read-only events.csv was replaced")
+    os.chmod(ev, 0o644)
+    os.chmod(ar, 0o444)
+    poly = polygon_file(os.path.join(tmp, "p.geojson"), rect(10.1, 50.1, 10.3, 50.3))
+    before = tree_bytes(tmp)
+    run_fail(["-d", t, "record", "--date", "2010-01-01", "--area", poly, "--to", "B", "--source", "s"], tmp,
+             [ar, "read-only", "nothing written"], code=1)
+    check(tree_bytes(tmp) == before and mode_of(ar)[0] == 0o444, "a read-only areas.geojson was replaced")
+
+
+@test("record as a user who may not write events.csv (folder writable by all) refuses it instead of replacing it")
+def _(tmp):
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        raise Skip("needs root and setpriv to run as another user")
+    t = grid(tmp)
+    os.chmod(tmp, 0o755)
+    os.chmod(t, 0o777)
+    ev = os.path.join(t, "events.csv")
+    before = open(ev, "rb").read()
+    p = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", BIN, "-d", t, "record",
+                        "--date", "2010-01-01", "--region", "r1-1", "--to", "B", "--source", "s"],
+                       cwd=tmp, capture_output=True, text=True, timeout=120)
+    check(p.returncode == 1, "exit %d, expected 1: %r" % (p.returncode, p.stderr))
+    check(ev in p.stderr and "no permission to write it" in p.stderr, "stderr %r" % p.stderr)
+    check(open(ev, "rb").read() == before and os.stat(ev).st_uid == 0, "events.csv was replaced")
+
+
+@test("record into CRLF files appends CRLF lines (events.csv and areas.geojson stay CRLF)")
+def _(tmp):
+    t = grid(tmp)
+    ev, ar = os.path.join(t, "events.csv"), os.path.join(t, "areas.geojson")
+    with open(ev, "rb") as f:
+        data = f.read().replace(b"\n", b"\r\n")
+    with open(ev, "wb") as f:
+        f.write(data)
+    with open(ar) as f:
+        areas = json.load(f)
+    with open(ar, "wb") as f:
+        f.write(json.dumps(areas, indent=1).replace("\n", "\r\n").encode() + b"\r\n")
+    n0 = data.count(b"\r\n")
+    run_ok(["-d", t, "record", "--date", "2010-01-01", "--region", "r1-1", "--to", "B", "--source", "s"], tmp)
+    poly = polygon_file(os.path.join(tmp, "p.geojson"), rect(10.1, 50.1, 10.3, 50.3))
+    aid = run_ok(["-d", t, "record", "--date", "2010-01-02", "--area", poly, "--to", "C", "--source", "s"],
+                 tmp).stdout.strip()
+    for path in (ev, ar):
+        with open(path, "rb") as f:
+            b = f.read()
+        check(b.count(b"\n") == b.count(b"\r\n"), "%s has bare LF line ends: %r" % (path, b[-300:]))
+    with open(ev, "rb") as f:
+        check(f.read().count(b"\r\n") == n0 + 2, "events.csv lines")
+    check([a["properties"]["id"] for a in areas_features(t)][-1] == aid, "area not appended")
+    check(aid in [r["id"] for r in log_csv(t, tmp)], "the event does not read back")
+    run_ok(["-d", t, "check"], tmp)
+
+
+# ------------------------------------------------------ the id, printed
+@test("record > /dev/full: the event stays recorded, 'recorded as ID, but ...', exit 3; a retry is refused")
+def _(tmp):
+    t = copy_karabakh(tmp)
+    args = [BIN, "-d", t, "record"] + REGION_ARGS
+    with open("/dev/full", "w") as full:
+        p = subprocess.run(args, cwd=tmp, stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    check(p.returncode == 3, "exit %d, expected 3: %r" % (p.returncode, p.stderr))
+    check("recorded as 2024-01-05-kalbajar, but" in p.stderr, "stderr %r" % p.stderr)
+    check(events_rows(t)[-1]["id"] == "2024-01-05-kalbajar", "the event is not in events.csv")
+    before = tree_bytes(tmp)
+    run_fail(["-d", t, "record"] + REGION_ARGS, tmp, ["2024-01-05-kalbajar"], code=2)
+    check(tree_bytes(tmp) == before, "the retry wrote")
+    p = run(["-d", t, "record", "--help"], tmp)
+    check(re.search(r"\b3 recorded, but printing the id failed", p.stdout), "--help does not document exit 3")
+
+
+# ------------------------------------------------------------ duplicates
+def line_of(t, eid):
+    with open(os.path.join(t, "events.csv"), encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if line.startswith(eid + ","):
+                return n
+    return None
+
+
+@test("record of an event identical to a recorded one (regions) is refused: names its id and line; --id overrides")
+def _(tmp):
+    t = copy_karabakh(tmp)
+    args = ["-d", t, "record", "--date", "2024-01-05", "--region", "kalbajar;lachin", "--to", "AM", "--from", "AZ",
+            "--source", "s"]
+    eid = run_ok(args, tmp).stdout.strip()
+    where = "events.csv:%d" % line_of(t, eid)
+    before = tree_bytes(tmp)
+    for again in (args, args[:4] + ["2024-01-05T00:00Z"] + args[5:],
+                  args[:6] + ["lachin", "--region", "kalbajar"] + args[7:],
+                  args + ["--note", "retried", "--status", "confirmed"]):
+        run_fail(again, tmp, ["already recorded as event '%s'" % eid, where, "nothing written", "--id"], code=2)
+    check(tree_bytes(tmp) == before, "a duplicate wrote")
+    nofrom = args[:8] + args[10:]  # AM holds them now
+    run_ok(nofrom[:-1] + ["another source"], tmp)
+    run_ok(nofrom + ["--id", "second-report"], tmp)
+    check([r["id"] for r in events_rows(t)][-2:] == [eid + "-2", "second-report"], "rows %r"
+          % [r["id"] for r in events_rows(t)][-3:])
+
+
+@test("record of an identical polygon event is refused (same polygon on the 1e-7 grid, index or not); another is not")
+def _(tmp):
+    t = grid(tmp)
+    poly = polygon_file(os.path.join(tmp, "p.geojson"), rect(10.1, 50.1, 10.3, 50.3))
+    args = ["-d", t, "record", "--date", "2010-01-01", "--to", "B", "--source", "s", "--area"]
+    eid = run_ok(args + [poly], tmp).stdout.strip()
+    where = "events.csv:%d" % line_of(t, eid)
+    # the same ring from another vertex, the other way round, 2e-9 degrees off
+    ring = rect(10.1, 50.1, 10.3, 50.3)[:-1]
+    ring = [[x + 2e-9, y - 2e-9] for x, y in (ring[2:] + ring[:2])[::-1]]
+    same = polygon_file(os.path.join(tmp, "same.geojson"), ring + [ring[0]])
+    before = tree_bytes(t)
+    run_fail(args + [poly], tmp, ["already recorded as event '%s'" % eid, where], code=2)
+    run_ok(["-d", t, "log"], tmp)  # the tracker as its index has it: no event polygons
+    before = tree_bytes(t)
+    run_fail(args + [same], tmp, ["already recorded as event '%s'" % eid, where], code=2)
+    check(tree_bytes(t) == before, "a duplicate wrote")
+    other = polygon_file(os.path.join(tmp, "o.geojson"), rect(10.1, 50.1, 10.31, 50.3))
+    run_ok(args + [other], tmp)
+    gpkg = os.path.join(tmp, "g.gpkg")
+    run_ok(["copy", t, gpkg], tmp)
+    before = open(gpkg, "rb").read()
+    run_fail(["-d", gpkg] + args[2:] + [same], tmp, ["already recorded as event '%s'" % eid], code=2)
+    check(open(gpkg, "rb").read() == before, "a duplicate changed the GeoPackage")
 
 
 # ------------------------------------------------------------ concurrency
