@@ -105,6 +105,8 @@ static fl_status kind_of(const char *path, int *kind, bool allow_pdf)
 		*kind = 1;
 	else if (dot && !strcasecmp(dot, ".pdf") && allow_pdf)
 		*kind = 2;
+	else if (path && fl__is_stream(path))
+		*kind = 0; /* /dev/null, a pipe, /dev/stdout: PNG, there is no name to go by */
 	else
 		return fl__fail(FL_EARG, "%s %s: the file must end in %s", opt, path ? path : "(none)",
 				allow_pdf ? ".png, .svg or .pdf" : ".png or .svg");
