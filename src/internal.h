@@ -398,6 +398,10 @@ const GEOSGeometry *fl__snapshot_geom(const fl_snapshot *s, size_t i);
 const GEOSGeometry *fl__diff_geom(const fl_diff *d, size_t i);
 /* The GDAL driver name for a format name or a path's extension. */
 fl_status fl__resolve_format(const char *path, const char *format, const char **driver);
+/* Whether target is a stream (an existing device, FIFO, socket or terminal,
+ * or /dev/stdout and the like): written into in place, never renamed over;
+ * without an extension it is written as stdout would be (GeoJSON, PNG). */
+bool fl__is_stream(const char *target);
 
 
 /* ---- stores (store_copy.c, store_pg.c) ---- */

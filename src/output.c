@@ -117,6 +117,11 @@ fl_status fl__resolve_format(const char *path, const char *format, const char **
 				*driver = formats[i].driver;
 				return FL_OK;
 			}
+	/* a stream has no extension to speak of: it gets what stdout gets */
+	if (fl__is_stream(path)) {
+		*driver = "GeoJSON";
+		return FL_OK;
+	}
 	return fl__fail(FL_EARG,
 			"-o %s: cannot tell the format from the extension (use .geojson, .gpkg, .fgb, "
 			".kml, .shp, .csv, or -f)", path);
@@ -500,7 +505,7 @@ static fl_status write_temp(const char *tmp, const char *target, const void *buf
 /* A target that exists and is no regular file (/dev/null, /dev/stdout, a
  * FIFO, a terminal) is a stream: it is written into, never renamed over
  * (which would put a plain file in the place of a device). */
-static bool is_stream(const char *target)
+bool fl__is_stream(const char *target)
 {
 	struct stat sb;
 	/* /dev/stdout and /proc/self/fd/N are links to whatever the descriptor is,
@@ -534,7 +539,7 @@ static fl_status write_stream(const char *target, const void *buf, size_t len)
 
 fl_status fl__atomic_write(const char *target, const void *buf, size_t len)
 {
-	if (is_stream(target))
+	if (fl__is_stream(target))
 		return write_stream(target, buf, len);
 	char *tmp = fl__printf("%s.tmp-%ld", target, (long)getpid());
 	if (!tmp)
@@ -591,7 +596,7 @@ fl_status fl__sink_commit(fl__sink *s)
 		const GByte *buf = file_bytes(s, s->mempath, &len);
 		if (buf && (fwrite(buf, 1, (size_t)len, stdout) != (size_t)len || fflush(stdout)))
 			st = fl__fail(FL_EIO, "stdout: write failed: %s", strerror(errno));
-	} else if (!st && is_stream(s->target)) {
+	} else if (!st && fl__is_stream(s->target)) {
 		/* one file into the stream; a format of several files cannot go there */
 		size_t nf = 0;
 		for (size_t i = 0; files && files[i]; i++)

@@ -99,15 +99,20 @@ static fl_status kind_of(const char *path, int *kind, bool allow_pdf)
 {
 	const char *opt = allow_pdf ? "-o" : "--chart";
 	const char *dot = path ? strrchr(path, '.') : NULL;
+	int k = -1;
 	if (dot && !strcasecmp(dot, ".png"))
-		*kind = 0;
+		k = 0;
 	else if (dot && !strcasecmp(dot, ".svg"))
-		*kind = 1;
+		k = 1;
 	else if (dot && !strcasecmp(dot, ".pdf") && allow_pdf)
-		*kind = 2;
-	else
+		k = 2;
+	/* a stream (/dev/null, a pipe, /dev/stdout) has no name to go by: PNG */
+	if (k < 0 && path && fl__is_stream(path))
+		k = 0;
+	if (k < 0)
 		return fl__fail(FL_EARG, "%s %s: the file must end in %s", opt, path ? path : "(none)",
 				allow_pdf ? ".png, .svg or .pdf" : ".png or .svg");
+	*kind = k;
 	return FL_OK;
 }
 

@@ -75,6 +75,29 @@ unsigned char *fl__active_events(const fl_tracker *t, const fl_query *q)
 	return active;
 }
 
+fl_status fl_query_event_range(const fl_tracker *t, const fl_query *q, fl_instant *first,
+			       fl_instant *last)
+{
+	if (!t || !q || !first || !last)
+		return fl__fail(FL_EARG, "fl_query_event_range: NULL argument");
+	unsigned char *active = fl__active_events(t, q);
+	if (!active)
+		return fl__fail(FL_ENOMEM, "out of memory");
+	size_t lo = 0, hi = t->nevents;
+	while (lo < t->nevents && !active[t->order[lo]])
+		lo++;
+	while (hi > lo && !active[t->order[hi - 1]])
+		hi--;
+	if (lo < hi) {
+		*first = t->ec.when[t->order[lo]];
+		*last = t->ec.when[t->order[hi - 1]];
+	}
+	free(active);
+	if (lo == hi)
+		return fl__fail(FL_ENOTFOUND, "no event of tracker '%s' applies to the query", t->path);
+	return FL_OK;
+}
+
 size_t fl__timeline_after(const fl_tracker *t, size_t ai, fl_instant at)
 {
 	const fl__atom *a = &t->atoms[ai];

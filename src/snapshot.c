@@ -73,15 +73,24 @@ fl_status fl_snapshot_new(const fl_tracker *t, const fl_query *q, fl_group by, f
 			keep[q->holders[i]] = 1;
 		}
 	}
-	size_t n = 0;
+	size_t n = 0, held = 0;
 	for (size_t a = 0; a < t->natoms; a++) {
 		atom_state x = {a, by == FL_BY_ACTOR ? FL_NONE : t->atoms[a].region, FL_NONE, FL_NONE, 0};
 		x.event = fl__atom_state(t, a, active, q->at, &x.holder, &x.since);
-		if (by == FL_BY_ACTOR && x.holder == FL_NONE)
-			continue;
 		if (keep && (x.holder == FL_NONE || !keep[x.holder]))
 			continue;
+		held += x.holder != FL_NONE;
 		st[n++] = x;
+	}
+	/* by actor, the area no one holds is left out; but before the first
+	 * event nothing is held, and then the whole tracked area is one piece
+	 * with no holder, as by region every region is one */
+	if (by == FL_BY_ACTOR && held) {
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++)
+			if (st[i].holder != FL_NONE)
+				st[k++] = st[i];
+		n = k;
 	}
 	free(active);
 	free(keep);
@@ -230,7 +239,8 @@ static fl_status snapshot_emit(const fl_snapshot *s, const char *path, const cha
 			v[11] = (fl__value){.null = !e || !*e->note, .s = e ? e->note : NULL};
 			v[12] = (fl__value){.d = p->area_km2};
 		} else {
-			/* by actor every piece has a holder (unheld atoms are left out) */
+			/* by actor a piece has a holder, but before the first event,
+			 * when the one piece is the tracked area that no one holds */
 			v[0] = (fl__value){.null = !a, .s = a ? a->id : NULL};
 			v[1] = (fl__value){.null = !a, .s = a ? a->name : NULL};
 			v[2] = (fl__value){.d = p->area_km2};

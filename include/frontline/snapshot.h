@@ -33,9 +33,18 @@ typedef struct fl_query {
 /* A query for instant `at` with no other filter. */
 FL_API fl_query fl_query_at(fl_instant at);
 
+/* Instants of the first and last events that apply under q's filters
+ * (as_of, confirmed_only; an event replaced by a correction that applies does
+ * not count), whatever q->at: before *first nothing is held, after *last the
+ * map no longer changes.  FL_ENOTFOUND when no event applies. */
+FL_API fl_status fl_query_event_range(const fl_tracker *t, const fl_query *q, fl_instant *first,
+				      fl_instant *last);
+
 typedef enum fl_group {
 	FL_BY_REGION = 0,  /* one piece per region and holder */
-	FL_BY_ACTOR = 1    /* one piece per holder, dissolved */
+	FL_BY_ACTOR = 1    /* one piece per holder, dissolved (the area not held is
+			    * left out, but when nothing is held, before the first
+			    * event, it is the one piece, holder FL_NONE) */
 } fl_group;
 
 typedef struct fl_snapshot fl_snapshot;

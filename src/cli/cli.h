@@ -23,6 +23,17 @@ int cli_parse_date(const char *opt, const char *value, fl_date_side side, fl_ins
  * --as-of R (NULL: none) into q; nonzero after printing a usage error. */
 int cli_parse_status(const char *cmd, const char *value, fl_query *q);
 int cli_parse_as_of(const char *value, fl_query *q);
+/* The filters in force as the options that set them ("--as-of R, --status
+ * confirmed, --holder AZ,AM"; as_of and holders: the values as given, NULL
+ * when not given), "" when none. */
+void cli_filters_text(const fl_query *q, const char *as_of, const char *holders, char *buf,
+		      size_t len);
+/* Warn on stderr for each of the n dates (texts[i] as written, NULL for
+ * today; ats[i] its instant) that lies before the first or after the last
+ * event that applies under q's filters: what the answer then means.  The
+ * answer is given all the same. */
+void cli_warn_range(const fl_tracker *t, const fl_query *q, const char *as_of, size_t n,
+		    const char *const *texts, const fl_instant *ats);
 /* Print "frontline: message" to stderr. */
 void cli_error(const char *fmt, ...)
 #if defined(__GNUC__)

@@ -16,11 +16,12 @@ static const char help[] =
 	"last_date (and region, name with --by region, the default).\n"
 	"\n"
 	"  --summary    a table a person reads: gained, lost and net km² per actor, per (from, to)\n"
-	"               pair, and the events; with -f csv or -f json, the same for scripts\n";
+	"               pair, and the events; with -f csv or -f json, the same for scripts;\n"
+	"               each form names the dates and the filters (--as-of, --status) asked for\n";
 
 /* Prints the summary; false when memory ran out (nothing printed). */
 static bool summary(const fl_tracker *t, const fl_diff *d, const char *d1, const char *d2,
-		    const char *fmt)
+		    const char *fmt, const fl_query *q, const char *as_of)
 {
 	size_t na = fl_tracker_actor_count(t);
 	double *gain = calloc(na + 1, sizeof *gain), *lost = calloc(na + 1, sizeof *lost);
@@ -50,13 +51,27 @@ static bool summary(const fl_tracker *t, const fl_diff *d, const char *d1, const
 	if (json) {
 		json_object_object_add(root, "from_date", json_object_new_string(d1));
 		json_object_object_add(root, "to_date", json_object_new_string(d2));
+		json_object_object_add(root, "as_of", q->has_as_of ? json_object_new_string(as_of) : NULL);
+		json_object_object_add(root, "confirmed_only", json_object_new_boolean(q->confirmed_only));
 		json_object_object_add(root, "actors", ja = json_object_new_array());
 		json_object_object_add(root, "pairs", jp = json_object_new_array());
 		json_object_object_add(root, "events", je = json_object_new_array());
 	} else if (csv)
-		puts("type,actor,from,to,gained_km2,lost_km2,net_km2,area_km2,event,date,source");
-	else
-		printf("Changes from %s to %s\n\nPer actor:      gained km²     lost km²      net km²\n", d1, d2);
+		puts("type,actor,from,to,gained_km2,lost_km2,net_km2,area_km2,event,date,source,"
+		     "from_date,to_date,as_of,confirmed_only");
+	else {
+		char filters[256];
+		cli_filters_text(q, as_of, NULL, filters, sizeof filters);
+		printf("Changes from %s to %s\n", d1, d2);
+		if (*filters)
+			printf("Filters: %s\n", filters);
+		printf("\nPer actor:      gained km²     lost km²      net km²\n");
+	}
+	/* CSV: every row says what was asked (the dates as given need no quoting:
+	 * they parsed as ISO 8601) */
+	char ask[160];
+	snprintf(ask, sizeof ask, "%s,%s,%s,%s", d1, d2, q->has_as_of ? as_of : "",
+		 q->confirmed_only ? "true" : "false");
 	for (size_t a = 0; a < na; a++) {
 		if (gain[a] == 0 && lost[a] == 0)
 			continue;
@@ -69,7 +84,8 @@ static bool summary(const fl_tracker *t, const fl_diff *d, const char *d1, const
 			json_object_object_add(o, "net_km2", json_object_new_double(gain[a] - lost[a]));
 			json_object_array_add(ja, o);
 		} else if (csv)
-			printf("actor,%s,,,%.6f,%.6f,%.6f,,,,\n", id, gain[a], lost[a], gain[a] - lost[a]);
+			printf("actor,%s,,,%.6f,%.6f,%.6f,,,,,%s\n", id, gain[a], lost[a], gain[a] - lost[a],
+			       ask);
 		else
 			printf("  %-8s %14.1f %12.1f %+12.1f\n", id, gain[a], lost[a], gain[a] - lost[a]);
 	}
@@ -95,7 +111,7 @@ static bool summary(const fl_tracker *t, const fl_diff *d, const char *d1, const
 				json_object_object_add(o, "area_km2", json_object_new_double(area));
 				json_object_array_add(jp, o);
 			} else if (csv)
-				printf("pair,,%s,%s,,,,%.6f,,,\n", fi, ti, area);
+				printf("pair,,%s,%s,,,,%.6f,,,,%s\n", fi, ti, area, ask);
 			else
 				printf("  %-4s -> %-4s %12.1f km²\n", *fi ? fi : "-", *ti ? ti : "-", area);
 		}
@@ -120,7 +136,7 @@ static bool summary(const fl_tracker *t, const fl_diff *d, const char *d1, const
 			printf("event,,,%s,,,,,%s,%s,\"", fl_tracker_actor(t, (size_t)ev->to)->id, ev->id, date);
 			for (const char *p = ev->source; *p; p++)
 				printf(*p == '"' ? "\"\"" : "%c", *p);
-			printf("\"\n");
+			printf("\",%s\n", ask);
 		} else
 			printf("  %s  %-28s -> %-4s %-9s %s\n", date, ev->id,
 			       fl_tracker_actor(t, (size_t)ev->to)->id, fl_event_status_name(ev->status),
@@ -188,13 +204,16 @@ int cmd_diff(const cli_global *g, int argc, char **argv)
 	fl_tracker *t = cli_open_tracker(g);
 	if (!t)
 		return 1;
+	const char *texts[] = {d1, d2};
+	const fl_instant ats[] = {t1, t2};
+	cli_warn_range(t, &q, as_of, 2, texts, ats);
 	fl_diff *d = NULL;
 	int rc = 0;
 	if (fl_diff_new(t, &q, t1, t2, sum ? FL_BY_ACTOR : by, &d)) {
 		cli_error("%s", fl_error_last());
 		rc = 1;
 	} else if (sum) {
-		if (!summary(t, d, d1, d2, format ? format : "table")) {
+		if (!summary(t, d, d1, d2, format ? format : "table", &q, as_of)) {
 			cli_error("out of memory");
 			rc = 1;
 		}

@@ -80,6 +80,11 @@ int cmd_log(const cli_global *g, int argc, char **argv)
 		return 2;
 	if (to && cli_parse_date("--to", to, FL_DATE_END, &t1))
 		return 2;
+	if (t0 > t1) {
+		cli_error("--from %s is after --to %s: did you mean 'frontline log --from %s --to %s'?", from,
+			  to, to, from);
+		return 2;
+	}
 	fl_tracker *t = cli_open_tracker(g);
 	if (!t)
 		return 1;

@@ -14,7 +14,8 @@ static const char help[] =
 	"Draws the control on D (default today), or with --diff what changed between D1 and D2:\n"
 	"regions in their holder's colour, labels, zones active on the date hatched, a legend with\n"
 	"areas, the date, a scale bar and the tracker's attribution, over a muted base map, in a\n"
-	"Lambert azimuthal equal-area projection centred on the bbox.  --size defaults to 1200x900.\n";
+	"Lambert azimuthal equal-area projection centred on the bbox.  --size defaults to 1200x900.\n"
+	"A FILE that is a device or a pipe (/dev/stdout) without one of those extensions gets PNG.\n";
 
 static const char *basemap_path(void)
 {
@@ -98,6 +99,12 @@ int cmd_render(const cli_global *g, int argc, char **argv)
 	fl_tracker *t = cli_open_tracker(g);
 	if (!t)
 		return 1;
+	if (d1) {
+		const char *texts[] = {d1, d2};
+		const fl_instant ats[] = {t1, q.at};
+		cli_warn_range(t, &q, as_of, 2, texts, ats);
+	} else
+		cli_warn_range(t, &q, as_of, 1, &date, &q.at);
 	fl_status st = d1 ? fl_render_diff(t, &q, t1, q.at, &o, out) : fl_render_snapshot(t, &q, &o, out);
 	if (st)
 		cli_error("%s", fl_error_last());

@@ -24,7 +24,8 @@ static const char help[] =
 	"                      D's year (to stderr when the map goes to stdout)\n";
 
 /* Print area per actor and regions whose holder changed in D's year. */
-static int print_summary(FILE *out, const fl_tracker *t, const fl_snapshot *s, const fl_query *q)
+static int print_summary(FILE *out, const fl_tracker *t, const fl_snapshot *s, const fl_query *q,
+			 const char *as_of)
 {
 	size_t na = fl_tracker_actor_count(t);
 	double *area = calloc(na + 1, sizeof *area), total = 0;
@@ -37,7 +38,18 @@ static int print_summary(FILE *out, const fl_tracker *t, const fl_snapshot *s, c
 	}
 	char date[16];
 	fl_instant_format_date(q->at, date, sizeof date);
-	fprintf(out, "Control on %s (%s)\n\nArea per actor:\n", date, fl_tracker_path(t));
+	fprintf(out, "Control on %s (%s)\n", date, fl_tracker_path(t));
+	/* the filters in force, as given: the holders by their ids */
+	char holders[320] = "", filters[512];
+	for (size_t i = 0, used = 0; i < q->nholders && used + 1 < sizeof holders; i++) {
+		int w = snprintf(holders + used, sizeof holders - used, "%s%s", i ? "," : "",
+				 fl_tracker_actor(t, (size_t)q->holders[i])->id);
+		used = w < 0 ? sizeof holders : used + (size_t)w;
+	}
+	cli_filters_text(q, as_of, holders, filters, sizeof filters);
+	if (*filters)
+		fprintf(out, "Filters: %s\n", filters);
+	fprintf(out, "\nArea per actor:\n");
 	for (size_t a = 0; a <= na; a++) {
 		if (area[a] <= 0)
 			continue;
@@ -180,6 +192,7 @@ int cmd_snapshot(const cli_global *g, int argc, char **argv)
 		}
 		q.holders = holders;
 	}
+	cli_warn_range(t, &q, as_of, 1, &date, &q.at);
 	fl_snapshot *s = NULL;
 	int rc = 0;
 	fl_status st = fl_snapshot_new(t, &q, by, &s);
@@ -196,7 +209,7 @@ int cmd_snapshot(const cli_global *g, int argc, char **argv)
 			rc = 1;
 		} else {
 			int to_stdout = !out || !strcmp(out, "-") || !strcmp(out, "/dev/stdout");
-			rc = print_summary(to_stdout ? stderr : stdout, t, sr, &q);
+			rc = print_summary(to_stdout ? stderr : stdout, t, sr, &q, as_of);
 			if (sr != s)
 				fl_snapshot_free(sr);
 		}

@@ -80,6 +80,16 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 			t0 = first;
 		if (!to)
 			t1 = last;
+		/* only the bounds given: the defaults are the events' own range */
+		const char *texts[2];
+		fl_instant ats[2];
+		size_t n = 0;
+		if (from)
+			texts[n] = from, ats[n++] = t0;
+		if (to)
+			texts[n] = to, ats[n++] = t1;
+		if (n)
+			cli_warn_range(t, &q, as_of, n, texts, ats);
 		fl_status st = fl_stats_new(t, &q, t0, t1, step, &s);
 		if (!st && chart)
 			st = fl_render_chart(t, s, &ro, chart);

@@ -137,3 +137,63 @@ int cli_parse_as_of(const char *value, fl_query *q)
 	q->has_as_of = 1;
 	return 0;
 }
+
+void cli_filters_text(const fl_query *q, const char *as_of, const char *holders, char *buf,
+		      size_t len)
+{
+	char a[160] = "", h[320] = "";
+	if (q->has_as_of && as_of)
+		snprintf(a, sizeof a, "--as-of %s", as_of);
+	if (holders && *holders)
+		snprintf(h, sizeof h, "--holder %s", holders);
+	const char *parts[] = {a, q->confirmed_only ? "--status confirmed" : "", h};
+	size_t used = 0;
+	buf[0] = 0;
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0] && used + 1 < len; i++) {
+		if (!*parts[i])
+			continue;
+		int w = snprintf(buf + used, len - used, "%s%s", used ? ", " : "", parts[i]);
+		used = w < 0 ? used : used + (size_t)w < len ? used + (size_t)w : len - 1;
+	}
+}
+
+/* The last second of the UTC day holding x. */
+static fl_instant day_end(fl_instant x)
+{
+	fl_instant d = x >= 0 ? x / 86400 : -((-x + 86399) / 86400);
+	return d * 86400 + 86399;
+}
+
+void cli_warn_range(const fl_tracker *t, const fl_query *q, const char *as_of, size_t n,
+		    const char *const *texts, const fl_instant *ats)
+{
+	fl_instant first, last;
+	char filt[256], with[300] = "";
+	fl_query f = *q;
+	f.holders = NULL, f.nholders = 0; /* the holder filter does not move events */
+	cli_filters_text(&f, as_of, NULL, filt, sizeof filt);
+	if (*filt)
+		snprintf(with, sizeof with, " that applies with %s", filt);
+	fl_status st = fl_query_event_range(t, &f, &first, &last);
+	if (st == FL_ENOTFOUND) {
+		cli_error("no event%s: no territory is held", *with ? with : " in the tracker");
+		return;
+	}
+	if (st)
+		return; /* out of memory: the answer itself will say so */
+	char fd[16], ld[16], at[16];
+	fl_instant_format_date(first, fd, sizeof fd);
+	fl_instant_format_date(last, ld, sizeof ld);
+	for (size_t i = 0; i < n; i++) {
+		const char *text = texts[i];
+		if (!text) {
+			fl_instant_format_date(ats[i], at, sizeof at);
+			text = at;
+		}
+		if (ats[i] < first)
+			cli_error("%s is before the first event%s (%s): no territory is held yet", text,
+				  with, fd);
+		else if (ats[i] > day_end(last))
+			cli_error("%s is after the last event%s (%s): the map as of %s", text, with, ld, ld);
+	}
+}

@@ -603,5 +603,93 @@ def t_check_many_json(c):
     check_json(c, c.fixture("many"), MANY, len(MANY))
 
 
+# ------------------------------------------------ what was asked (issue 18)
+def record_bounds():
+    """UTC dates of the shipped tracker's first and last events (every event
+    applies without filters but those corrected), from events.csv."""
+    def utc(text):
+        if re.fullmatch(r"\d{4}-\d\d-\d\d", text):
+            text += "T00:00:00+00:00"
+        return datetime.datetime.fromisoformat(text).astimezone(datetime.timezone.utc).date().isoformat()
+    corrected = {e["corrects"] for e in events() if e["corrects"]}
+    days = sorted(utc(e["date"]) for e in events() if e["id"] not in corrected)
+    return days[0], days[-1]
+
+
+@test("diff D1 D2 with D1 before the first event and D2 after the last: one warning each, the answer all the same")
+def t_diff_outside(c):
+    first, last = record_bounds()
+    r = c.ok("diff", "1980-02-02", "2099-03-03", "--by", "actor")
+    for want in ("frontline: 1980-02-02 is before the first event (%s): no territory is held yet" % first,
+                 "frontline: 2099-03-03 is after the last event (%s): the map as of %s" % (last, last)):
+        check(want in r.err, "stderr lacks %r:\n%s" % (want, r.err))
+    same = c.ok("diff", "1980-02-02", last, "--by", "actor")
+    check(geojson(r) == geojson(same), "diff to 2099-03-03 differs from diff to %s" % last)
+    check(same.err.count("frontline:") == 1, "diff to %s (the last event's day): %r" % (last, same.err))
+    r = c.ok("diff", D1, D2)
+    check(r.err == "", "diff %s %s (inside the record) warns: %r" % (D1, D2, r.err))
+
+
+SUMMARY_FILTERS = (
+    (["--as-of", "2020-11-21"], "Filters: --as-of 2020-11-21", "2020-11-21", False),
+    (["--status", "confirmed"], "Filters: --status confirmed", None, True),
+    (["--status", "confirmed", "--as-of", "2020-11-21"], "Filters: --as-of 2020-11-21, --status confirmed",
+     "2020-11-21", True),
+    ([], None, None, False))
+
+
+@test("diff --summary (table) names the filters in force: --as-of, --status confirmed, both, none")
+def t_summary_filters_table(c):
+    for extra, want, _, _ in SUMMARY_FILTERS:
+        lines = c.ok("diff", D1, D2, "--summary", *extra).out.splitlines()
+        check(lines[0] == "Changes from %s to %s" % (D1, D2), "%s: first line %r" % (extra, lines[0]))
+        if want:
+            check(lines[1] == want, "%s: second line %r, expected %r" % (extra, lines[1], want))
+        else:
+            check(not any(ln.startswith("Filters") for ln in lines), "no filter, yet: %r" % lines[:3])
+
+
+@test("diff --summary -f json names the dates and filters: as_of, confirmed_only")
+def t_summary_filters_json(c):
+    for extra, _, as_of, conf in SUMMARY_FILTERS:
+        d = json.loads(c.ok("diff", D1, D2, "--summary", "-f", "json", *extra).out)
+        got = (d.get("from_date"), d.get("to_date"), d.get("as_of", "missing"), d.get("confirmed_only"))
+        check(got == (D1, D2, as_of, conf), "%s: from_date, to_date, as_of, confirmed_only = %r" % (extra, got))
+
+
+@test("diff --summary -f csv: every row names the dates and filters (from_date, to_date, as_of, confirmed_only)")
+def t_summary_filters_csv(c):
+    for extra, _, as_of, conf in SUMMARY_FILTERS:
+        rows = list(csv.DictReader(io.StringIO(c.ok("diff", D1, D2, "--summary", "-f", "csv", *extra).out)))
+        check(rows and {x["type"] for x in rows} == {"actor", "pair", "event"}, "%s: rows %r" % (extra, rows[:3]))
+        for x in rows:
+            got = (x.get("from_date"), x.get("to_date"), x.get("as_of"), x.get("confirmed_only"))
+            check(got == (D1, D2, as_of or "", "true" if conf else "false"),
+                  "%s: a %s row has from_date, to_date, as_of, confirmed_only = %r" % (extra, x["type"], got))
+
+
+@test("log --from after --to: refused like diff (exit 2, suggests the right order), nothing on stdout")
+def t_log_reversed(c):
+    r = c.run("log", "--from", "2021-01-01", "--to", "2020-06-01")
+    check(r.rc == 2, "exit status %d, expected 2\n%s" % (r.rc, r.describe()))
+    check(r.out == "", "something on stdout: %r" % r.out[:200])
+    check(re.search(r"2021-01-01.*is after.*2020-06-01", r.err), "stderr does not say which is after: %r" % r.err)
+    check("log --from 2020-06-01 --to 2021-01-01" in r.err, "stderr does not suggest the right order: %r" % r.err)
+    r = c.ok("log", "--from", "2020-11-25", "--to", "2020-11-25", "-f", "csv")
+    ids = [x["id"] for x in csv.DictReader(io.StringIO(r.out))]
+    want = [e["id"] for e in events() if e["date"][:10] == "2020-11-25"]
+    check(ids == want and ids, "one day (--from = --to): %r, expected %r" % (ids, want))
+
+
+@test("stats --from before the first event, --to after the last: warned; the default range is not")
+def t_stats_outside(c):
+    first, last = record_bounds()
+    r = c.ok("stats", "--from", "1980-01-01", "--to", "2099-01-01", "--step", "month")
+    for want in ("frontline: 1980-01-01 is before the first event (%s): no territory is held yet" % first,
+                 "frontline: 2099-01-01 is after the last event (%s)" % last):
+        check(want in r.err, "stderr lacks %r:\n%s" % (want, r.err))
+    r = c.ok("stats")
+    check(r.err == "", "stats over the events' own range warns: %r" % r.err)
+
 if __name__ == "__main__":
     sys.exit(main("fl-analysis-", context=Ctx))

@@ -480,5 +480,21 @@ def _(tmp):
         p = run(["snapshot", "--date", "2020-11-25", "--by", "actor"], tmp, env=env)
         check(p.returncode == 0 and '"FeatureCollection"' in p.stdout, "%s: snapshot\n%s" % (kind, describe(p)))
 
+@test("render --date / --diff outside the record: warned on stderr (first/last event dates), drawn all the same")
+def _(tmp):
+    with open(os.path.join(KARABAKH, "events.csv"), newline="", encoding="utf-8") as f:
+        days = sorted(e["date"] for e in csv.DictReader(f) if re.fullmatch(r"\d{4}-\d\d-\d\d", e["date"]))
+    first, last = days[0], days[-1]
+    p = run_ok(["render", "--date", "1985-01-01", "--size", "200x150", "-o", "a.png"], tmp)
+    want = "frontline: 1985-01-01 is before the first event (%s): no territory is held yet" % first
+    check(want in p.stderr, "stderr lacks %r:\n%s" % (want, p.stderr))
+    p = run_ok(["render", "--diff", "1985-01-01", "2099-01-01", "--size", "200x150", "-o", "b.png"], tmp)
+    for want in ("frontline: 1985-01-01 is before the first event (%s)" % first,
+                 "frontline: 2099-01-01 is after the last event (%s): the map as of %s" % (last, last)):
+        check(want in p.stderr, "--diff: stderr lacks %r:\n%s" % (want, p.stderr))
+    check(read_png(os.path.join(tmp, "b.png")).width == 200, "b.png not drawn")
+    p = run_ok(["render", "--date", last, "--size", "200x150", "-o", "c.png"], tmp)
+    check(p.stderr == "", "--date %s (the last event's day) warns: %r" % (last, p.stderr))
+
 if __name__ == "__main__":
     sys.exit(main("fl-render-"))

@@ -26,7 +26,7 @@ from shapely.geometry import shape
 from shapely.validation import explain_validity
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fltest import BIN, KARABAKH, SRC, Failure, check, describe, main, run_fail, run_ok, test  # noqa: E402
+from fltest import BIN, KARABAKH, SRC, Failure, check, describe, main, run, run_fail, run_ok, test  # noqa: E402
 
 gdal.UseExceptions()
 ogr.UseExceptions()
@@ -832,6 +832,160 @@ def _(tmp):
     check(m["khojaly"]["since"] == "2023-09-20" and m["khojaly"]["event"] == "2023-karabakh",
           "khojaly since %r event %r" % (m["khojaly"]["since"], m["khojaly"]["event"]))
 
+
+# ------------------------------------------- dates outside the record (issue 18)
+def applying_range(as_of=None, confirmed=False):
+    """UTC dates (YYYY-MM-DD) of the first and last events that apply, replayed
+    here from events.csv: recorded by the end of as_of's day, confirmed if asked,
+    less those a visible correction replaces."""
+    rows = read_events()
+
+    def utc(text, end=False):
+        if re.fullmatch(r"\d{4}-\d\d-\d\d", text):
+            text += "T23:59:59+00:00" if end else "T00:00:00+00:00"
+        t = datetime.datetime.fromisoformat(text)
+        check(t.tzinfo is not None, "reference: %r has no offset" % text)
+        return t.astimezone(datetime.timezone.utc)
+
+    cut = utc(as_of, end=True) if as_of else None
+    vis = [r for r in rows if (cut is None or utc(r["recorded"]) <= cut)
+           and (not confirmed or r["status"] == "confirmed")]
+    corrected = {r["corrects"] for r in vis if r["corrects"]}
+    whens = sorted(utc(r["date"]) for r in vis if r["id"] not in corrected)
+    return whens[0].date().isoformat(), whens[-1].date().isoformat()
+
+
+def unheld_map_check(doc_region, doc_actor, what):
+    regions = by_region(doc_region)
+    want = {f["properties"]["id"] for f in read_regions()["features"]}
+    check(set(regions) == want, "%s --by region: regions %d, expected all %d" % (what, len(regions), len(want)))
+    held = {r: p["holder"] for r, p in regions.items() if p["holder"] is not None}
+    check(not held, "%s --by region: held regions %r" % (what, sorted(held.items())[:5]))
+    feats = doc_actor["features"]
+    check(len(feats) == 1 and feats[0]["properties"]["holder"] is None,
+          "%s --by actor: expected one feature with a null holder, got %r"
+          % (what, [f["properties"] for f in feats]))
+    total = sum(p["area_km2"] for p in regions.values())
+    check(abs(feats[0]["properties"]["area_km2"] - total) <= 1e-6 * total,
+          "%s --by actor: area %.4f km2, the regions sum to %.4f" % (what, feats[0]["properties"]["area_km2"], total))
+    check(abs(feats[0]["properties"]["share"] - 1) < 1e-9, "%s --by actor: share %r" % (what, feats[0]["properties"]["share"]))
+
+
+@test("--date before the first event: a warning on stderr, and --by region and --by actor agree (all not held)")
+def _(tmp):
+    first, _ = applying_range()
+    p = run_ok(["snapshot", "--date", "1990-01-01"], tmp)
+    want = "frontline: 1990-01-01 is before the first event (%s): no territory is held yet" % first
+    check(want in p.stderr, "stderr lacks %r:\n%s" % (want, p.stderr))
+    a = run_ok(["snapshot", "--date", "1990-01-01", "--by", "actor"], tmp)
+    check(want in a.stderr, "--by actor: stderr lacks %r:\n%s" % (want, a.stderr))
+    unheld_map_check(json.loads(p.stdout), json.loads(a.stdout), "1990-01-01")
+    # a holder filter keeps nothing, either way
+    for by in ("region", "actor"):
+        doc = geojson(["snapshot", "--date", "1990-01-01", "--by", by, "--holder", "AZ"], tmp)
+        check(doc["features"] == [], "--by %s --holder AZ before the first event: %d features"
+              % (by, len(doc["features"])))
+    # the day before the first event's day, and that day itself
+    prev = (datetime.date.fromisoformat(first) - datetime.timedelta(days=1)).isoformat()
+    check("before the first event" in run_ok(["snapshot", "--date", prev], tmp).stderr,
+          "%s (the day before %s) gives no warning" % (prev, first))
+    p = run_ok(["snapshot", "--date", first, "--by", "actor"], tmp)
+    check(p.stderr == "", "--date %s (the first event's day) warns: %r" % (first, p.stderr))
+    check(None not in {f["properties"]["holder"] for f in json.loads(p.stdout)["features"]},
+          "--by actor on %s has a null holder feature" % first)
+
+
+@test("--date after the last event, and the default (today): a warning naming the last event's date; same map")
+def _(tmp):
+    _, last = applying_range()
+    p = run_ok(["snapshot", "--date", "2099-06-30"], tmp)
+    want = "frontline: 2099-06-30 is after the last event (%s): the map as of %s" % (last, last)
+    check(want in p.stderr, "stderr lacks %r:\n%s" % (want, p.stderr))
+    check(json.loads(p.stdout) == geojson(["snapshot", "--date", last], tmp),
+          "the map of 2099-06-30 differs from the map of %s" % last)
+    today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+    if today > last:
+        d = run_ok(["snapshot"], tmp)
+        want = "is after the last event (%s): the map as of %s" % (last, last)
+        check(want in d.stderr and re.search(r"\d{4}-\d\d-\d\d " + re.escape(want), d.stderr),
+              "no --date (today, %s): stderr lacks '<today> %s':\n%s" % (today, want, d.stderr))
+    p = run_ok(["snapshot", "--date", last], tmp)
+    check(p.stderr == "", "--date %s (the last event's day) warns: %r" % (last, p.stderr))
+
+
+@test("the warning's first/last event are those that apply under --as-of and --status confirmed")
+def _(tmp):
+    for extra, as_of, conf, words in ((["--as-of", "2020-11-10"], "2020-11-10", False, "--as-of 2020-11-10"),
+                                      (["--status", "confirmed"], None, True, "--status confirmed"),
+                                      (["--as-of", "2020-10-20", "--status", "confirmed"], "2020-10-20", True,
+                                       "--as-of 2020-10-20, --status confirmed")):
+        _, last = applying_range(as_of, conf)
+        check(last != applying_range()[1] or not as_of, "setup: %s does not move the last event" % extra)
+        p = run_ok(["snapshot", "--date", "2099-06-01"] + extra, tmp)
+        want = ("frontline: 2099-06-01 is after the last event that applies with %s (%s): the map as of %s"
+                % (words, last, last))
+        check(want in p.stderr, "%s: stderr lacks %r:\n%s" % (extra, want, p.stderr))
+        p = run_ok(["snapshot", "--date", last] + extra, tmp)
+        check(p.stderr == "", "%s --date %s (that last event's day) warns: %r" % (extra, last, p.stderr))
+    # a claim after the last confirmed event: --status confirmed ends the record before it
+    t = copy_tracker(tmp)
+    with open(os.path.join(t, "events.csv"), "a", encoding="utf-8", newline="") as f:
+        f.write("2031-claim,2031-01-01,lachin,AM,AZ,capture,claimed,test,,2031-01-01,,false\n")
+    _, last = applying_range(confirmed=True)
+    p = run_ok(["-d", t, "snapshot", "--date", "2031-06-01"], tmp)
+    want = "frontline: 2031-06-01 is after the last event (2031-01-01): the map as of 2031-01-01"
+    check(want in p.stderr, "with a claim on 2031-01-01: stderr lacks %r:\n%s" % (want, p.stderr))
+    p = run_ok(["-d", t, "snapshot", "--date", "2030-06-01", "--status", "confirmed"], tmp)
+    want = ("frontline: 2030-06-01 is after the last event that applies with --status confirmed (%s): the map "
+            "as of %s" % (last, last))
+    check(want in p.stderr, "--status confirmed, a claim on 2031-01-01: stderr lacks %r:\n%s" % (want, p.stderr))
+    p = run_ok(["snapshot", "--date", "2021-06-01", "--as-of", "1980-01-01"], tmp)
+    check("no event that applies with --as-of 1980-01-01: no territory is held" in p.stderr,
+          "--as-of before any record: stderr %r" % p.stderr)
+
+
+@test("--summary names every filter in force: --as-of, --status confirmed, --holder (and none without)")
+def _(tmp):
+    base = ["snapshot", "--date", "2020-11-25", "--summary", "-o", "m.geojson"]
+    p = run_ok(base, tmp)
+    check("Filters" not in p.stdout, "a Filters line without filters:\n%s" % p.stdout)
+    for extra, want in ((["--as-of", "2020-11-10"], "Filters: --as-of 2020-11-10"),
+                        (["--status", "confirmed"], "Filters: --status confirmed"),
+                        (["--holder", "AM"], "Filters: --holder AM"),
+                        (["--holder", "AZ", "--holder", "AM"], "Filters: --holder AZ,AM"),
+                        (["--holder", "AM", "--status", "confirmed", "--as-of", "2020-11-10"],
+                         "Filters: --as-of 2020-11-10, --status confirmed, --holder AM")):
+        p = run_ok(base + extra, tmp)
+        lines = p.stdout.splitlines()
+        check(len(lines) > 1 and lines[0].startswith("Control on 2020-11-25 (") and lines[1] == want,
+              "%s: header %r, expected line 2 %r" % (extra, lines[:3], want))
+
+
+@test("-o /dev/null without -f: snapshot, diff, export, stats (and --chart), render all write, exit 0")
+def _(tmp):
+    for args in (["snapshot", "--date", "2020-11-25"], ["snapshot", "--date", "2020-11-25", "--by", "actor"],
+                 ["diff", "2020-11-01", "2020-12-31"], ["export"], ["stats"],
+                 ["render", "--date", "2020-11-25", "--size", "200x150"]):
+        p = run(args + ["-o", "/dev/null"], tmp)
+        check(p.returncode == 0 and p.stderr == "", "%s -o /dev/null: exit %d, stderr %r"
+              % (" ".join(args), p.returncode, p.stderr))
+    p = run(["stats", "--chart", "/dev/null"], tmp)
+    check(p.returncode == 0 and p.stderr == "", "stats --chart /dev/null: exit %d, stderr %r"
+          % (p.returncode, p.stderr))
+    check(os.path.exists("/dev/null") and not os.path.isfile("/dev/null"), "/dev/null was replaced by a file")
+    # what goes there: GeoJSON for maps, PNG for pictures (seen through /dev/stdout, a pipe here)
+    p = subprocess.run([BIN, "snapshot", "--date", "2020-11-25", "-o", "/dev/stdout"], cwd=tmp,
+                       capture_output=True, env={k: v for k, v in os.environ.items() if k != "FRONTLINE_TRACKER"})
+    check(p.returncode == 0, "snapshot -o /dev/stdout: exit %d: %s" % (p.returncode, p.stderr))
+    check(by_region(json.loads(p.stdout))["kalbajar"]["holder"] == "AZ", "-o /dev/stdout: not the GeoJSON map")
+    p = subprocess.run([BIN, "render", "--date", "2020-11-25", "--size", "200x150", "-o", "/dev/stdout"],
+                       cwd=tmp, capture_output=True,
+                       env={k: v for k, v in os.environ.items() if k != "FRONTLINE_TRACKER"})
+    check(p.returncode == 0 and p.stdout.startswith(b"\x89PNG\r\n\x1a\n"),
+          "render -o /dev/stdout: exit %d, first bytes %r, stderr %s" % (p.returncode, p.stdout[:8], p.stderr))
+    # a plain file still needs its extension
+    run_fail(["snapshot", "--date", "2020-11-25", "-o", "map"], tmp, ["cannot tell the format"], code=2)
+    run_fail(["render", "--date", "2020-11-25", "-o", "map"], tmp, [".png, .svg or .pdf"], code=2)
 
 if __name__ == "__main__":
     sys.exit(main("fl-snap-"))

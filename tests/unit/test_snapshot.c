@@ -75,6 +75,63 @@ static void test_as_of_and_status(void **state)
 	fl_tracker_free(t);
 }
 
+static void assert_date(fl_instant x, const char *want)
+{
+	char buf[16];
+	fl_instant_format_date(x, buf, sizeof buf);
+	assert_string_equal(buf, want);
+}
+
+/* fl_query_event_range: the first and last events that apply under the
+ * query's filters (as-of, status), whatever its instant */
+static void test_event_range(void **state)
+{
+	(void)state;
+	fl_tracker *t = NULL;
+	assert_int_equal(fl_tracker_open(KARABAKH, &t), FL_OK);
+	fl_instant first = 0, last = 0;
+	fl_query q = fl_query_at(0);
+	assert_int_equal(fl_query_event_range(t, &q, &first, &last), FL_OK);
+	assert_date(first, "1992-05-08");
+	assert_date(last, "2023-09-20");
+	q.has_as_of = 1;
+	assert_int_equal(fl_instant_parse("2020-11-10", FL_DATE_END, "t", &q.as_of), FL_OK);
+	assert_int_equal(fl_query_event_range(t, &q, &first, &last), FL_OK);
+	assert_date(first, "1992-05-08");
+	assert_date(last, "2020-11-09"); /* 2020-11-10T00:00+03:00 */
+	assert_int_equal(fl_instant_parse("1990-01-01", FL_DATE_END, "t", &q.as_of), FL_OK);
+	assert_int_equal(fl_query_event_range(t, &q, &first, &last), FL_ENOTFOUND);
+	assert_non_null(strstr(fl_error_last(), "no event"));
+	assert_int_equal(fl_query_event_range(t, NULL, &first, &last), FL_EARG);
+	fl_tracker_free(t);
+}
+
+/* before the first event nothing is held: by region every region has no
+ * holder, by actor the one piece is the whole tracked area with no holder */
+static void test_before_first_event(void **state)
+{
+	(void)state;
+	fl_tracker *t = NULL;
+	assert_int_equal(fl_tracker_open(KARABAKH, &t), FL_OK);
+	fl_query q = fl_query_at(0);
+	assert_int_equal(fl_instant_parse("1990-01-01", FL_DATE_END, "t", &q.at), FL_OK);
+	fl_snapshot *reg = NULL, *act = NULL;
+	assert_int_equal(fl_snapshot_new(t, &q, FL_BY_REGION, &reg), FL_OK);
+	assert_int_equal(fl_snapshot_new(t, &q, FL_BY_ACTOR, &act), FL_OK);
+	double total = 0;
+	for (size_t i = 0; i < fl_snapshot_count(reg); i++) {
+		assert_int_equal(fl_snapshot_piece(reg, i)->holder, FL_NONE);
+		total += fl_snapshot_piece(reg, i)->area_km2;
+	}
+	assert_int_equal(fl_snapshot_count(reg), fl_tracker_region_count(t));
+	assert_int_equal(fl_snapshot_count(act), 1);
+	assert_int_equal(fl_snapshot_piece(act, 0)->holder, FL_NONE);
+	assert_true(fabs(fl_snapshot_piece(act, 0)->area_km2 - total) < 1e-6 * total);
+	fl_snapshot_free(reg);
+	fl_snapshot_free(act);
+	fl_tracker_free(t);
+}
+
 static void test_by_actor_areas(void **state)
 {
 	(void)state;
@@ -802,6 +859,8 @@ int main(void)
 		cmocka_unit_test(test_handovers),
 		cmocka_unit_test(test_as_of_and_status),
 		cmocka_unit_test(test_by_actor_areas),
+		cmocka_unit_test(test_event_range),
+		cmocka_unit_test(test_before_first_event),
 		cmocka_unit_test(test_polygon_event),
 		cmocka_unit_test(test_index),
 		cmocka_unit_test(test_layers),
