@@ -254,7 +254,7 @@ int sv_fset_bbox(sv_fset *f, const sp_bbox *bb, unsigned char *keep, char *err, 
 			continue;
 		if (!f->geoms[i])
 			f->geoms[i] = GEOSGeoJSONReader_readGeometry_r(h, rd, f->v[i].json);
-		char r = f->geoms[i] ? GEOSPreparedIntersects_r(h, pq, f->geoms[i]) : 2;
+		int r = f->geoms[i] ? GEOSPreparedIntersects_r(h, pq, f->geoms[i]) : 2;
 		if (r == 2) {
 			snprintf(err, errlen, "bbox: the geometry of feature '%s' could not be tested",
 				 f->v[i].id);

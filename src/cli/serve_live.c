@@ -97,21 +97,22 @@ void sv_live_set_origin(sv_live *L, const char *origin)
 
 int sv_live_reload(sv_live *L, int force)
 {
+	/* only a reload replaces L->cur, and reloads take turns: old is alive
+	 * (the live pointer's reference) until this one gives it up below */
 	pthread_mutex_lock(&L->reload_lock);
 	pthread_mutex_lock(&L->lock);
 	L->reloading = 1;
 	sv_server *old = L->cur;
-	take(old);
 	pthread_mutex_unlock(&L->lock);
 
 	int rc = 0;
+	sv_server *s = NULL;
 	uint64_t sig = fl_sources_signature(L->path);
 	int stale = sig != fl_tracker_sources_signature(old->t);
 	int tried = L->has_failed && L->failed == sig;
 	if (force || (stale && !tried)) {
 		char err[1024];
 		fl_tracker *t = NULL;
-		sv_server *s = NULL;
 		if (fl_tracker_open(L->path, &t) != FL_OK)
 			snprintf(err, sizeof err, "%s", fl_error_last());
 		else
@@ -126,7 +127,6 @@ int sv_live_reload(sv_live *L, int force)
 		}
 		pthread_mutex_unlock(&L->lock);
 		if (s) {
-			sv_live_put(old); /* the live pointer's reference */
 			fprintf(stderr, "frontline: serve: reloaded %s (%zu events)\n", L->path,
 				fl_tracker_event_count(s->t));
 		} else {
@@ -137,10 +137,11 @@ int sv_live_reload(sv_live *L, int force)
 		}
 		fflush(stderr);
 	}
-	sv_live_put(old);
 	pthread_mutex_lock(&L->lock);
 	L->reloading = 0;
 	pthread_mutex_unlock(&L->lock);
+	if (s)
+		sv_live_put(old); /* the live pointer's reference: requests in flight keep theirs */
 	pthread_mutex_unlock(&L->reload_lock);
 	return rc;
 }
