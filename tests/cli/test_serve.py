@@ -737,6 +737,34 @@ def _(tmp, srv):
             time.sleep(0.1)
         srcs = [f["properties"]["source"] for f in get_json_from(own, "/collections/events/items?limit=10000")["features"]]
         check("test of SERVE" in srcs, "SIGHUP did not reload: sources %r" % srcs[-3:])
+        # reloads while 8 clients ask: every answer whole and right
+        errors, stop = [], threading.Event()
+
+        def client(k):
+            while not stop.is_set():
+                try:
+                    path = ("/collections/control/items?datetime=2020-11-2%d" % (4 + k % 2)
+                            if k % 2 else "/collections/events/items?limit=10000")
+                    st, _, data, _ = request(path, srv=own)
+                    doc = json.loads(data)
+                    if st != 200 or (k % 2 and len(doc["features"]) != 78) or \
+                            (not k % 2 and doc["numberMatched"] != n + 1):
+                        errors.append("%s: %d" % (path, st))
+                except Exception as e:  # noqa
+                    errors.append(str(e))
+        ts = [threading.Thread(target=client, args=(k,)) for k in range(8)]
+        for t in ts:
+            t.start()
+        for i in range(5):
+            reloads = "".join(own.stderr).count("reloaded")
+            own.proc.send_signal(signal.SIGHUP)
+            deadline = time.time() + 120
+            while "".join(own.stderr).count("reloaded") == reloads and time.time() < deadline:
+                time.sleep(0.05)
+        stop.set()
+        for t in ts:
+            t.join(timeout=300)
+        check(not errors, "%d bad answers during reloads: %r" % (len(errors), errors[:5]))
         check(own.proc.poll() is None, "the server stopped on SIGHUP")
     finally:
         rc = own.stop()
