@@ -98,6 +98,10 @@ void fl_tracker_free(fl_tracker *t)
 }
 
 const char *fl_tracker_path(const fl_tracker *t) { return t->path; }
+
+uint64_t fl_tracker_sources_signature(const fl_tracker *t) { return t->source_key; }
+
+uint64_t fl_sources_signature(const char *path) { return path ? fl__sources_key(path) : 0; }
 size_t fl_tracker_actor_count(const fl_tracker *t) { return t->nactors; }
 size_t fl_tracker_region_count(const fl_tracker *t) { return t->nregions; }
 size_t fl_tracker_event_count(const fl_tracker *t) { return t->nevents; }

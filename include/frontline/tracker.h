@@ -25,6 +25,7 @@
 #define FRONTLINE_TRACKER_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "frontline/error.h"
 #include "frontline/date.h"
 
@@ -103,6 +104,19 @@ FL_API fl_status fl_tracker_open(const char *path, fl_tracker **out);
 FL_API void fl_tracker_free(fl_tracker *t);
 
 FL_API const char *fl_tracker_path(const fl_tracker *t);
+
+/* The signature of a tracker's sources on disk: a value made of the source
+ * files' names, devices, inodes, sizes and modification times (a folder's
+ * actors.csv, regions, events.csv, zones and areas; a GeoPackage's file).
+ * fl_tracker_sources_signature() is the one taken when t was opened (before
+ * its files were read); fl_sources_signature() computes it now for a path,
+ * with a few stat() calls.  When they differ, the files have changed since
+ * t was read (a `record`, an edit): open the tracker again to see it.  A
+ * store without local files (PG:) has a constant signature, so its changes
+ * are not seen this way.  Plain values, nothing to free; both may be called
+ * from any thread, also while another thread queries t. */
+FL_API uint64_t fl_tracker_sources_signature(const fl_tracker *t);
+FL_API uint64_t fl_sources_signature(const char *path);
 
 FL_API size_t fl_tracker_actor_count(const fl_tracker *t);
 FL_API const fl_actor *fl_tracker_actor(const fl_tracker *t, size_t i);

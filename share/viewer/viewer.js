@@ -5,6 +5,10 @@
  * map of a date, /collections/changes/items?datetime=D1/D2 in compare mode.
  * Each region's path carries the class "region-<id>", and document.body gets
  * data-loaded="<date>" when a map is drawn (the browser test relies on both).
+ *
+ * The page's own URL says what it shows: ?date=D opens it on a day and
+ * &compare=D1/D2 in compare mode; both are kept up to date (replaceState) as
+ * the slider and the compare dates move, so a link reopens the same view.
  */
 (function () {
   "use strict";
@@ -111,8 +115,16 @@
     });
   }
 
+  /* the view in the page's URL (no new history entry per slider step) */
+  function keepInURL() {
+    var q = "?date=" + sliderDate();
+    if (compare.checked && d1.value && d2.value) q += "&compare=" + d1.value + "/" + d2.value;
+    if (location.search !== q) history.replaceState(null, "", location.pathname + q + location.hash);
+  }
+
   function changed(immediate) {
     dateOut.textContent = sliderDate();
+    keepInURL();
     clearTimeout(timer);
     timer = setTimeout(draw, immediate ? 0 : 120);
   }
@@ -139,8 +151,15 @@
     slider.value = slider.max;
     var b = c.extent.spatial.bbox[0];
     map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
-    var q = /[?&]date=(\d{4}-\d{2}-\d{2})/.exec(location.search);
+    var q = /[?&]date=(\d{4}-\d{2}-\d{2})(&|$)/.exec(location.search);
     if (q) slider.value = Math.round((dayOf(q[1]) - first) / DAY);
+    var c = /[?&]compare=(\d{4}-\d{2}-\d{2})(?:\/|%2F)(\d{4}-\d{2}-\d{2})(&|$)/i.exec(location.search);
+    if (c) {
+      compare.checked = true;
+      d1.value = c[1];
+      d2.value = c[2];
+      document.getElementById("compare-dates").hidden = false;
+    }
     changed(true);
   }).catch(function (e) { statusEl.textContent = e.message; });
 

@@ -7,7 +7,10 @@
  * threads (one per CPU, at most 16); connections, request size (headers and
  * URL share the per-connection memory pool) and idle time are bounded.  The
  * service is read-only and listens on the loopback address unless --bind
- * says otherwise.  SIGINT or SIGTERM stops it cleanly.
+ * says otherwise.  SIGINT or SIGTERM stops it cleanly; SIGHUP loads the
+ * tracker again (serve_live.c, which also reloads it when its files change).
+ * libmicrohttpd decodes the path and the query with our sp_unescape(), so
+ * that a %00 is refused instead of cutting the text short.
  */
 #include <arpa/inet.h>
 #include <getopt.h>
@@ -36,7 +39,10 @@ static const char help[] =
 	"\n"
 	"Collections: control (datetime=D, the map at an instant), changes (datetime=D1/D2),\n"
 	"events, regions, zones.  The viewer is at /viewer.  Prints 'listening on URL' to\n"
-	"stderr when ready; SIGINT or SIGTERM stops it.\n";
+	"stderr when ready; SIGINT or SIGTERM stops it.  Answers from the tracker as it is\n"
+	"on disk: a change of its files (frontline record) is seen by the next request\n"
+	"(checked at most once a second); SIGHUP reloads it.  A tracker that fails to load\n"
+	"leaves the previous one serving (the reason is printed to stderr).\n";
 
 #define MAX_ARGS 32
 
@@ -75,6 +81,14 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 		setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
+/* libmicrohttpd's unescape callback, for the path and every query key and value. */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	(void)cls;
+	(void)conn;
+	return sp_unescape(s);
+}
+
 static void free_response(void *cls)
 {
 	sv_response *rs = cls;
@@ -88,7 +102,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 {
 	(void)version;
 	(void)upload;
-	sv_server *s = cls;
+	sv_live *live = cls;
 	static int marker;
 	/* A response queued on the first call (headers only) makes libmicrohttpd
 	 * discard the rest of the request and close the connection.  A GET or
@@ -120,7 +134,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		rs = (sv_response){.status = 400, .type = "application/json",
 				   .body = (unsigned char *)body, .len = sizeof body - 1};
 	} else {
+		/* the tracker as it is now; the response holds nothing of the server
+		 * (feature sets and page files are counted on their own) */
+		sv_server *s = sv_live_get(live);
 		sv_handle(s, &rq, &rs);
+		sv_live_put(s);
 	}
 	struct MHD_Response *r = NULL;
 	if (rs.has_fd) {
@@ -229,46 +247,37 @@ int cmd_serve(const cli_global *g, int argc, char **argv)
 	fl_tracker *t = cli_open_tracker(g);
 	if (!t)
 		return 1;
-	sv_server *s = calloc(1, sizeof *s);
-	if (!s) {
-		fl_tracker_free(t);
-		return 1;
-	}
 	int rc = 1;
 	struct MHD_Daemon *d = NULL;
-	if (sv_server_init(s, t, err, sizeof err)) {
-		cli_error("serve: %s", err);
-		goto out;
-	}
+	sv_files files = {0};
+	sv_live live;
 	const char *viewer = FL_VIEWER_SOURCE;
 	if (!is_dir(viewer))
 		viewer = FL_VIEWER_INSTALLED;
-	if (sv_static_load(s, viewer, FL_LEAFLET_DIR, err, sizeof err))
+	if (sv_static_load(&files, viewer, FL_LEAFLET_DIR, err, sizeof err))
 		cli_error("serve: warning: %s", err);
-	/* the latest map, so that the first request is fast */
-	int status;
-	sv_fset *warm = sv_control(s, fl_instant_now(), err, sizeof err, &status);
-	if (!warm) {
+	if (sv_live_init(&live, cli_tracker_path(g), t, &files, err, sizeof err)) {
 		cli_error("serve: %s", err);
 		goto out;
 	}
-	sv_fset_release(warm);
 
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL); /* the daemon's threads inherit the mask */
 	signal(SIGPIPE, SIG_IGN);
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned threads = ncpu < 2 ? 2 : ncpu > 16 ? 16 : (unsigned)ncpu;
-	d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, s,
+	d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, &live,
 			     MHD_OPTION_SOCK_ADDR, sa,
 			     MHD_OPTION_THREAD_POOL_SIZE, threads,
 			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
 			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 			     MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
+			     MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 			     MHD_OPTION_END);
 	if (!d) {
 		cli_error("serve: cannot listen on %s port %ld (in use, or not an address of this "
@@ -278,19 +287,31 @@ int cmd_serve(const cli_global *g, int argc, char **argv)
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	unsigned bound = info ? info->port : (unsigned)port;
 	int v6 = sa == (struct sockaddr *)&sa6;
-	snprintf(s->origin, sizeof s->origin, "http://%s%s%s:%u", v6 ? "[" : "", bind, v6 ? "]" : "",
+	char origin[160];
+	snprintf(origin, sizeof origin, "http://%s%s%s:%u", v6 ? "[" : "", bind, v6 ? "]" : "",
 		 bound);
-	fprintf(stderr, "frontline: listening on %s (viewer: %s/viewer)\n", s->origin, s->origin);
+	sv_live_set_origin(&live, origin);
+	fprintf(stderr, "frontline: listening on %s (viewer: %s/viewer)\n", origin, origin);
 	fflush(stderr);
-	int sig = 0;
-	sigwait(&set, &sig);
-	fprintf(stderr, "frontline: %s: stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	for (;;) {
+		int sig = 0;
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig == SIGHUP) {
+			fprintf(stderr, "frontline: SIGHUP: reloading %s\n", cli_tracker_path(g));
+			fflush(stderr);
+			sv_live_reload(&live, 1);
+			continue;
+		}
+		fprintf(stderr, "frontline: %s: stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+		break;
+	}
 	rc = 0;
 out:
 	if (d)
 		MHD_stop_daemon(d);
-	sv_server_free(s);
-	free(s);
-	fl_tracker_free(t);
+	if (live.path)
+		sv_live_free(&live);
+	sv_static_free(&files);
 	return rc;
 }

@@ -3,6 +3,7 @@
  * libmicrohttpd).  The server is in the tool, not the library:
  *
  *   cmd_serve.c     options, the libmicrohttpd daemon, signals
+ *   serve_live.c    the tracker as it is on disk: reloads, reference counts
  *   serve_routes.c  one request in, one response out (no HTTP library here)
  *   serve_data.c    feature sets: the library's GeoJSON cut into features,
  *                   with envelopes, and an LRU cache of snapshots and diffs
@@ -13,13 +14,18 @@
  * Threads: libmicrohttpd calls sv_handle() from several threads.  The tracker
  * (its GEOS context) is not thread-safe, so every library call is made under
  * lib_lock; feature sets are immutable once built and reference-counted, so
- * responses are assembled from cached bytes without that lock.
+ * responses are assembled from cached bytes without that lock.  A loaded
+ * tracker and all that is built from it is one sv_server, reference-counted
+ * (serve_live.c): a reload swaps in a new one while requests in flight finish
+ * on the one they started with.
  */
 #ifndef FL_SERVE_H
 #define FL_SERVE_H
 #include <pthread.h>
 #include <stddef.h>
 #include <json-c/json.h>
+#define GEOS_USE_ONLY_R_API
+#include <geos_c.h>
 #include <frontline/frontline.h>
 #include "serve_params.h"
 
@@ -40,6 +46,9 @@ typedef struct sv_fset {
 	size_t *pos;       /* ... feature i starting at all + pos[i] */
 	int refs;          /* atomic */
 	unsigned long long uid; /* unique for the life of the process (page cache key) */
+	pthread_mutex_t geo_lock;   /* geos and geoms: */
+	GEOSContextHandle_t geos;   /* made on the first bbox query that needs it */
+	GEOSGeometry **geoms;       /* each feature's geometry, read on first need */
 } sv_fset;
 
 typedef enum sv_temporal { SV_T_NONE, SV_T_WHEN, SV_T_VALIDITY } sv_temporal;
@@ -51,6 +60,14 @@ sv_fset *sv_fset_parse(const char *geojson, size_t len, const char *idprop, sv_t
 		       char *err, size_t errlen);
 void sv_fset_retain(sv_fset *f);
 void sv_fset_release(sv_fset *f);
+
+/* keep[i] = 1 for the features of f whose geometry intersects the box bb
+ * (OGC API - Features, /req/core/fc-bbox-response), 0 for the others and for
+ * features without geometry.  Envelopes decide when they are apart from the
+ * box or inside it; otherwise the feature's geometry (read from its GeoJSON
+ * with GEOS once, kept in the set) is tested against the box.  -1 with a
+ * message on failure. */
+int sv_fset_bbox(sv_fset *f, const sp_bbox *bb, unsigned char *keep, char *err, size_t errlen);
 
 /* ---- the server ---- */
 typedef enum sv_coll { SV_CONTROL, SV_CHANGES, SV_EVENTS, SV_REGIONS, SV_ZONES, SV_NCOLL } sv_coll;
@@ -79,8 +96,14 @@ typedef struct sv_page {
 	unsigned long tick;
 } sv_page;
 
+typedef struct sv_files {
+	sv_file *v;
+	size_t n;
+} sv_files;
+
 typedef struct sv_server {
-	fl_tracker *t;
+	fl_tracker *t;              /* owned (serve_live.c frees it with the server) */
+	int refs;                   /* atomic: the live pointer and requests in flight */
 	pthread_mutex_t lib_lock;   /* every libfrontline call on t */
 	pthread_mutex_t cache_lock; /* the cache array */
 	sv_fset *fixed[SV_NCOLL];   /* events, regions, zones: built once */
@@ -100,8 +123,7 @@ typedef struct sv_server {
 	size_t nwhen;
 	double extent[4];           /* of the regions */
 	json_object *actors;        /* [{id, name, color, kind}] (read only after init) */
-	sv_file *files;
-	size_t nfiles;
+	const sv_files *files;      /* borrowed: they outlive every server */
 	char origin[160];           /* "http://127.0.0.1:8080" when Host is missing */
 } sv_server;
 
@@ -118,10 +140,46 @@ sv_fset *sv_changes(sv_server *s, fl_instant t1, fl_instant t2, char *err, size_
 
 /* ---- static files (serve_static.c) ---- */
 /* Read the whitelisted files from viewer_dir and leaflet_dir; a missing
- * Leaflet is reported (nonzero) but the rest is kept. */
-int sv_static_load(sv_server *s, const char *viewer_dir, const char *leaflet_dir, char *err,
+ * Leaflet is reported (nonzero) but the rest is kept.  sv_static_free()
+ * releases them (after the daemon stopped: responses point into them). */
+int sv_static_load(sv_files *fs, const char *viewer_dir, const char *leaflet_dir, char *err,
 		   size_t errlen);
-const sv_file *sv_static_find(const sv_server *s, const char *url);
+void sv_static_free(sv_files *fs);
+const sv_file *sv_static_find(const sv_files *fs, const char *url);
+/* The viewer's page (/viewer, /viewer/, /viewer/index.html): it takes the
+ * parameters date and compare. */
+int sv_static_is_viewer(const char *url);
+
+/* ---- the live tracker (serve_live.c) ---- */
+typedef struct sv_live {
+	pthread_mutex_t lock;        /* cur, checked, failed, reloading */
+	pthread_mutex_t reload_lock; /* one load at a time */
+	sv_server *cur;
+	char *path;
+	const sv_files *files;
+	long long checked;           /* monotonic second of the last signature check */
+	int has_failed;
+	uint64_t failed;             /* a signature that failed to load: not retried */
+	int reloading;
+} sv_live;
+
+/* Serve t (opened from path; the live tracker owns it from now on, also on
+ * failure).  Nonzero with a message on failure. */
+int sv_live_init(sv_live *L, const char *path, fl_tracker *t, const sv_files *files, char *err,
+		 size_t errlen);
+/* The server to answer one request from, as a reference the caller gives
+ * back with sv_live_put().  At most once a second it compares the sources'
+ * signature with the one of the served tracker and reloads first when they
+ * differ. */
+sv_server *sv_live_get(sv_live *L);
+void sv_live_put(sv_server *s);
+/* Load the tracker again (force: even when its signature did not change).
+ * 0 when reloaded or unchanged; -1 when it failed to load: the old one keeps
+ * serving and the reason is written to stderr. */
+int sv_live_reload(sv_live *L, int force);
+/* Set the origin (for requests without a Host) of the current and later servers. */
+void sv_live_set_origin(sv_live *L, const char *origin);
+void sv_live_free(sv_live *L);
 
 /* ---- one request (serve_routes.c) ---- */
 typedef struct sv_arg {
@@ -178,8 +236,10 @@ int sv_page_fd(sv_server *s, unsigned long long set, const char *pre, size_t npr
 
 /* ---- HTML (serve_html.c) ---- */
 /* An HTML page for a JSON resource (landing page, conformance, collections,
- * collection, feature collection, feature): malloc'd, NUL-terminated. */
-char *sv_html_page(const char *title, json_object *doc, size_t *len);
+ * collection, feature collection, feature): malloc'd, NUL-terminated.
+ * datetime is the request's datetime parameter (NULL when absent): the page
+ * shows it, and its links to collections, features and items carry it. */
+char *sv_html_page(const char *title, json_object *doc, const char *datetime, size_t *len);
 
 /* ---- growing byte buffers (serve_data.c) ---- */
 typedef struct sv_buf {
@@ -189,6 +249,8 @@ typedef struct sv_buf {
 } sv_buf;
 void sv_buf_add(sv_buf *b, const char *s, size_t n);
 void sv_buf_str(sv_buf *b, const char *s);
+/* s percent-encoded for a query value or a path segment */
+void sv_buf_url(sv_buf *b, const char *s);
 void sv_buf_printf(sv_buf *b, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 2, 3)))

@@ -62,6 +62,21 @@ void sv_buf_str(sv_buf *b, const char *s)
 	sv_buf_add(b, s, strlen(s));
 }
 
+void sv_buf_url(sv_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    strchr("-._~,:", c))
+			sv_buf_add(b, (const char *)&c, 1);
+		else {
+			char e[3] = {'%', hex[c >> 4], hex[c & 15]};
+			sv_buf_add(b, e, 3);
+		}
+	}
+}
+
 void sv_buf_printf(sv_buf *b, const char *fmt, ...)
 {
 	char small[512];
@@ -155,10 +170,106 @@ void sv_fset_release(sv_fset *f)
 		free(f->v[i].id);
 		free(f->v[i].json);
 	}
+	if (f->geoms) {
+		for (size_t i = 0; i < f->n; i++)
+			if (f->geoms[i])
+				GEOSGeom_destroy_r(f->geos, f->geoms[i]);
+		free(f->geoms);
+	}
+	if (f->geos)
+		GEOS_finish_r(f->geos);
+	pthread_mutex_destroy(&f->geo_lock);
 	free(f->v);
 	free(f->all);
 	free(f->pos);
 	free(f);
+}
+
+/* ----------------------------------------------------------------- bbox */
+static GEOSGeometry *rect(GEOSContextHandle_t h, double x0, double y0, double x1, double y1)
+{
+	const double xs[5] = {x0, x1, x1, x0, x0}, ys[5] = {y0, y0, y1, y1, y0};
+	GEOSCoordSequence *cs = GEOSCoordSeq_create_r(h, 5, 2);
+	if (!cs)
+		return NULL;
+	for (unsigned i = 0; i < 5; i++)
+		if (!GEOSCoordSeq_setXY_r(h, cs, i, xs[i], ys[i])) {
+			GEOSCoordSeq_destroy_r(h, cs);
+			return NULL;
+		}
+	GEOSGeometry *ring = GEOSGeom_createLinearRing_r(h, cs); /* takes cs */
+	return ring ? GEOSGeom_createPolygon_r(h, ring, NULL, 0) : NULL;
+}
+
+/* The query box as a GEOS geometry: two boxes across the antimeridian. */
+static GEOSGeometry *query_geom(GEOSContextHandle_t h, const sp_bbox *bb)
+{
+	if (bb->minx <= bb->maxx)
+		return rect(h, bb->minx, bb->miny, bb->maxx, bb->maxy);
+	GEOSGeometry *parts[2] = {rect(h, bb->minx, bb->miny, 180, bb->maxy),
+				  rect(h, -180, bb->miny, bb->maxx, bb->maxy)};
+	if (parts[0] && parts[1]) {
+		GEOSGeometry *m = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, parts, 2);
+		if (m)
+			return m;
+	}
+	if (parts[0])
+		GEOSGeom_destroy_r(h, parts[0]);
+	if (parts[1])
+		GEOSGeom_destroy_r(h, parts[1]);
+	return NULL;
+}
+
+int sv_fset_bbox(sv_fset *f, const sp_bbox *bb, unsigned char *keep, char *err, size_t errlen)
+{
+	size_t exact = 0;
+	for (size_t i = 0; i < f->n; i++) {
+		const sv_feature *ft = &f->v[i];
+		keep[i] = ft->has_env && sp_bbox_intersects(bb, ft->env);
+		int inside = bb->minx <= bb->maxx && ft->env[0] >= bb->minx &&
+			     ft->env[2] <= bb->maxx && ft->env[1] >= bb->miny && ft->env[3] <= bb->maxy;
+		if (keep[i] && !inside) {
+			keep[i] = 2; /* the envelope meets the box: the geometry decides */
+			exact++;
+		}
+	}
+	if (!exact)
+		return 0;
+	int rc = 0;
+	pthread_mutex_lock(&f->geo_lock);
+	if (!f->geos)
+		f->geos = GEOS_init_r();
+	if (f->geos && !f->geoms)
+		f->geoms = calloc(f->n ? f->n : 1, sizeof *f->geoms);
+	GEOSContextHandle_t h = f->geos;
+	GEOSGeometry *q = f->geoms ? query_geom(h, bb) : NULL;
+	const GEOSPreparedGeometry *pq = q ? GEOSPrepare_r(h, q) : NULL;
+	GEOSGeoJSONReader *rd = pq ? GEOSGeoJSONReader_create_r(h) : NULL;
+	if (!rd) {
+		snprintf(err, errlen, "bbox: out of memory");
+		rc = -1;
+	}
+	for (size_t i = 0; i < f->n && !rc; i++) {
+		if (keep[i] != 2)
+			continue;
+		if (!f->geoms[i])
+			f->geoms[i] = GEOSGeoJSONReader_readGeometry_r(h, rd, f->v[i].json);
+		int r = f->geoms[i] ? GEOSPreparedIntersects_r(h, pq, f->geoms[i]) : 2;
+		if (r == 2) {
+			snprintf(err, errlen, "bbox: the geometry of feature '%s' could not be tested",
+				 f->v[i].id);
+			rc = -1;
+		}
+		keep[i] = r == 1;
+	}
+	if (rd)
+		GEOSGeoJSONReader_destroy_r(h, rd);
+	if (pq)
+		GEOSPreparedGeom_destroy_r(h, pq);
+	if (q)
+		GEOSGeom_destroy_r(h, q);
+	pthread_mutex_unlock(&f->geo_lock);
+	return rc;
 }
 
 static int id_taken(const sv_fset *f, const char *id)
@@ -192,6 +303,7 @@ sv_fset *sv_fset_parse(const char *geojson, size_t len, const char *idprop, sv_t
 		return NULL;
 	}
 	f->refs = 1;
+	pthread_mutex_init(&f->geo_lock, NULL);
 	static unsigned long long uids;
 	f->uid = __atomic_add_fetch(&uids, 1, __ATOMIC_RELAXED);
 	for (size_t i = 0; i < n; i++) {
@@ -346,9 +458,6 @@ void sv_server_free(sv_server *s)
 			free(s->pages[i].key);
 		}
 	pthread_mutex_destroy(&s->page_lock);
-	for (size_t i = 0; i < s->nfiles; i++)
-		free(s->files[i].data);
-	free(s->files);
 	free(s->when);
 	json_object_put(s->actors);
 	pthread_mutex_destroy(&s->lib_lock);

@@ -4,7 +4,10 @@
  * Every resource is first a JSON document; its HTML page is drawn from that
  * document: title, description, links, the collections, the conformance
  * classes, a table of features (with links to each), the properties of one
- * feature.  Everything that comes from data is escaped.
+ * feature.  Everything that comes from data is escaped.  The request's
+ * datetime is shown on every page and carried by the links the page makes
+ * (to collections, items and each feature), so that a feature opened from
+ * the map of a date is that feature at that date.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -65,7 +68,19 @@ static void links(sv_buf *b, json_object *doc)
 	sv_buf_str(b, "</ul>\n");
 }
 
-static void features_table(sv_buf *b, json_object *feats)
+/* "&datetime=..." (escaped for an attribute) when a datetime was given */
+static void dt_query(sv_buf *b, const char *datetime)
+{
+	if (!datetime)
+		return;
+	sv_buf u = {0};
+	sv_buf_url(&u, datetime);
+	sv_buf_str(b, "&amp;datetime=");
+	esc(b, u.p ? u.p : "");
+	free(u.p);
+}
+
+static void features_table(sv_buf *b, json_object *feats, const char *datetime)
 {
 	size_t n = json_object_array_length(feats);
 	json_object *first = n ? json_object_array_get_idx(feats, 0) : NULL, *props = NULL;
@@ -84,9 +99,14 @@ static void features_table(sv_buf *b, json_object *feats)
 	for (size_t i = 0; i < n; i++) {
 		json_object *f = json_object_array_get_idx(feats, i), *p = NULL;
 		json_object_object_get_ex(f, "properties", &p);
+		sv_buf u = {0};
+		sv_buf_url(&u, str(f, "id") ? str(f, "id") : "");
 		sv_buf_str(b, "<tr><td><a href=\"items/");
-		esc(b, str(f, "id"));
-		sv_buf_str(b, "?f=html\">");
+		esc(b, u.p ? u.p : "");
+		free(u.p);
+		sv_buf_str(b, "?f=html");
+		dt_query(b, datetime);
+		sv_buf_str(b, "\">");
 		esc(b, str(f, "id"));
 		sv_buf_str(b, "</a></td>");
 		if (props) {
@@ -105,7 +125,7 @@ static void features_table(sv_buf *b, json_object *feats)
 	sv_buf_str(b, "</table>\n");
 }
 
-char *sv_html_page(const char *title, json_object *doc, size_t *len)
+char *sv_html_page(const char *title, json_object *doc, const char *datetime, size_t *len)
 {
 	sv_buf b = {0};
 	sv_buf_str(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
@@ -114,10 +134,20 @@ char *sv_html_page(const char *title, json_object *doc, size_t *len)
 		       "table{border-collapse:collapse;font-size:90%}td,th{border:1px solid #ccc;"
 		       "padding:2px 6px;text-align:left;vertical-align:top}pre{background:#f4f4f4;"
 		       "padding:1em;overflow:auto}</style>\n</head>\n<body>\n"
-		       "<p><a href=\"/?f=html\">frontline</a> · <a href=\"/collections?f=html\">"
-		       "collections</a> · <a href=\"/viewer\">viewer</a></p>\n<h1>");
+		       "<p><a href=\"/?f=html");
+	dt_query(&b, datetime);
+	sv_buf_str(&b, "\">frontline</a> · <a href=\"/collections?f=html");
+	dt_query(&b, datetime);
+	sv_buf_str(&b, "\">collections</a> · <a href=\"/viewer");
+	if (datetime && strlen(datetime) == 10) { /* a day (checked by the caller) */
+		sv_buf_str(&b, "?date=");
+		esc(&b, datetime);
+	}
+	sv_buf_str(&b, "\">viewer</a></p>\n<h1>");
 	esc(&b, str(doc, "title") ? str(doc, "title") : title);
-	sv_buf_str(&b, "</h1>\n");
+	sv_buf_str(&b, "</h1>\n<p class=\"datetime\">Date: <strong>");
+	esc(&b, datetime ? datetime : "now");
+	sv_buf_str(&b, datetime ? "</strong></p>\n" : "</strong> (no datetime given)</p>\n");
 	if (str(doc, "description")) {
 		sv_buf_str(&b, "<p>");
 		esc(&b, str(doc, "description"));
@@ -130,13 +160,17 @@ char *sv_html_page(const char *title, json_object *doc, size_t *len)
 			json_object *c = json_object_array_get_idx(v, i);
 			sv_buf_str(&b, "<h2><a href=\"/collections/");
 			esc(&b, str(c, "id"));
-			sv_buf_str(&b, "?f=html\">");
+			sv_buf_str(&b, "?f=html");
+			dt_query(&b, datetime);
+			sv_buf_str(&b, "\">");
 			esc(&b, str(c, "title"));
 			sv_buf_str(&b, "</a></h2>\n<p>");
 			esc(&b, str(c, "description"));
 			sv_buf_str(&b, " <a href=\"/collections/");
 			esc(&b, str(c, "id"));
-			sv_buf_str(&b, "/items?f=html\">Features</a></p>\n");
+			sv_buf_str(&b, "/items?f=html");
+			dt_query(&b, datetime);
+			sv_buf_str(&b, "\">Features</a></p>\n");
 		}
 	}
 	if (json_object_object_get_ex(doc, "conformsTo", &v) && json_object_is_type(v, json_type_array)) {
@@ -154,7 +188,7 @@ char *sv_html_page(const char *title, json_object *doc, size_t *len)
 			      value_text(json_object_object_get(doc, "numberMatched")),
 			      value_text(json_object_object_get(doc, "timeStamp")));
 		if (json_object_object_get_ex(doc, "features", &v))
-			features_table(&b, v);
+			features_table(&b, v, datetime);
 	} else if (type && !strcmp(type, "Feature")) {
 		json_object *p = NULL, *g = NULL;
 		json_object_object_get_ex(doc, "properties", &p);

@@ -304,3 +304,43 @@ int sp_path_check(const char *path, char *err, size_t errlen)
 	}
 	return 0;
 }
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+size_t sp_unescape(char *s)
+{
+	char *w = s;
+	for (const char *r = s; *r;) {
+		int hi = r[0] == '%' ? hexval(r[1]) : -1, lo = hi >= 0 ? hexval(r[2]) : -1;
+		if (lo < 0) {
+			*w++ = *r++;
+			continue;
+		}
+		int c = hi * 16 + lo;
+		*w++ = (char)(c < 0x20 || c == 0x7f ? 0x7f : c);
+		r += 3;
+	}
+	*w = 0;
+	return (size_t)(w - s);
+}
+
+int sp_control_check(const char *name, const char *text, const char *what, char *err,
+		     size_t errlen)
+{
+	for (const char *p = text; p && *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			char q[80];
+			return fail(err, errlen, "parameter '%s': the %s has a control character "
+				    "(such as %%00 or %%0A)", shown(name, q, sizeof q), what);
+		}
+	return 0;
+}

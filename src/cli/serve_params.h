@@ -64,6 +64,19 @@ typedef enum sp_format { SP_JSON = 0, SP_HTML = 1 } sp_format;
  * JSON gives HTML; else JSON. */
 int sp_parse_format(const char *f, const char *accept, sp_format *out, char *err, size_t errlen);
 
+/* Percent-decode s in place (for libmicrohttpd's unescape callback, which
+ * decodes the path and every query key and value) and return its new
+ * length.  A %XX that would decode to a control byte (0x00-0x1f, 0x7f)
+ * becomes 0x7f instead, so that a %00 cannot cut the text short: the path
+ * check and sp_control_check() then refuse it.  A '%' not followed by two
+ * hex digits is kept as it is. */
+size_t sp_unescape(char *s);
+
+/* 0 when the text has no control byte; -1 with "parameter 'NAME': ..." in
+ * err otherwise (what = "value" or "name"). */
+int sp_control_check(const char *name, const char *text, const char *what, char *err,
+		     size_t errlen);
+
 /* 0 when a request path is acceptable: starts with '/', has no "." or ".."
  * segment, no backslash, no control byte, no "//"; -1 otherwise. */
 int sp_path_check(const char *path, char *err, size_t errlen);

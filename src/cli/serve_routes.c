@@ -9,7 +9,9 @@
  *   /collections/{id}                 one collection
  *   /collections/{id}/items           features: bbox, datetime, limit, offset
  *   /collections/{id}/items/{fid}     one feature
- *   /viewer, /viewer/..., /static/leaflet/...   the map viewer (serve_static.c)
+ *   /viewer, /viewer/..., /static/leaflet/...   the map viewer (serve_static.c);
+ *                                     /viewer takes date=D and compare=D1/D2
+ * A control character in the path or a parameter (%00, %0A ...) is a 400.
  * Every error is a JSON body {"code", "description"} with 400, 404, 405 or 500.
  * Nothing here knows about HTTP libraries: cmd_serve.c turns an sv_response
  * into libmicrohttpd calls, and tests could call sv_handle() directly.
@@ -101,11 +103,11 @@ static void error(sv_response *rs, int status, const char *fmt, ...)
 
 /* A JSON document as JSON, or as an HTML page. */
 static void respond_doc(sv_response *rs, sp_format fmt, const char *type, const char *title,
-			json_object *doc)
+			json_object *doc, const char *datetime)
 {
 	if (fmt == SP_HTML) {
 		size_t len = 0;
-		char *page = sv_html_page(title, doc, &len);
+		char *page = sv_html_page(title, doc, datetime, &len);
 		if (!page)
 			error(rs, 500, "out of memory");
 		else
@@ -155,6 +157,28 @@ static int check_args(const sv_request *rq, const char *const *allowed, sv_respo
 	return 0;
 }
 
+/* The viewer's page: date=D opens it on a day, compare=D1/D2 in compare mode
+ * (viewer.js reads both, and keeps them in the URL as the user moves). */
+static const char *const viewer_params[] = {"date", "compare", NULL};
+
+static int viewer_check(const sv_request *rq, sv_response *rs)
+{
+	char err[400];
+	sp_datetime d;
+	const char *date = arg(rq, "date"), *cmp = arg(rq, "compare");
+	if (date && (sp_parse_datetime(date, &d, err, sizeof err) || d.interval ||
+		     !d.start.date_only)) {
+		error(rs, 400, "date: expected a day such as 2020-11-25");
+		return -1;
+	}
+	if (cmp && (sp_parse_datetime(cmp, &d, err, sizeof err) || !d.interval || d.start.open ||
+		    d.end.open || !d.start.date_only || !d.end.date_only)) {
+		error(rs, 400, "compare: expected two days D1/D2 such as 2020-11-09/2020-12-02");
+		return -1;
+	}
+	return 0;
+}
+
 /* "http://host:port" from a sane Host header, else the address we listen on. */
 static void origin(const sv_server *s, const sv_request *rq, char *buf, size_t len)
 {
@@ -166,20 +190,6 @@ static void origin(const sv_server *s, const sv_request *rq, char *buf, size_t l
 		snprintf(buf, len, "http://%s", h);
 	else
 		snprintf(buf, len, "%s", s->origin);
-}
-
-static void url_encode(sv_buf *b, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (isalnum(c) || strchr("-._~,:", c))
-			sv_buf_add(b, (const char *)&c, 1);
-		else {
-			char e[3] = {'%', hex[c >> 4], hex[c & 15]};
-			sv_buf_add(b, e, 3);
-		}
-	}
 }
 
 static json_object *link(const char *href, const char *rel, const char *type, const char *title)
@@ -223,7 +233,8 @@ static int find_coll(const char *id)
 }
 
 /* ------------------------------------------------------------- resources */
-static void landing(const sv_server *s, const char *o, sp_format fmt, sv_response *rs)
+static void landing(const sv_server *s, const char *o, sp_format fmt, const char *dtv,
+		    sv_response *rs)
 {
 	(void)s;
 	json_object *d = json_object_new_object(), *links = json_object_new_array();
@@ -244,11 +255,11 @@ static void landing(const sv_server *s, const char *o, sp_format fmt, sv_respons
 	snprintf(u, sizeof u, "%s/viewer", o);
 	json_object_array_add(links, link(u, "service-doc", "text/html", "map viewer with a date slider"));
 	json_object_object_add(d, "links", links);
-	respond_doc(rs, fmt, T_JSON, "frontline", d);
+	respond_doc(rs, fmt, T_JSON, "frontline", d, dtv);
 	json_object_put(d);
 }
 
-static void conformance(sp_format fmt, sv_response *rs)
+static void conformance(sp_format fmt, const char *dtv, sv_response *rs)
 {
 	static const char *const classes[] = {
 		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
@@ -259,7 +270,7 @@ static void conformance(sp_format fmt, sv_response *rs)
 	for (size_t i = 0; i < 4; i++)
 		json_object_array_add(a, json_object_new_string(classes[i]));
 	json_object_object_add(d, "conformsTo", a);
-	respond_doc(rs, fmt, T_JSON, "Conformance", d);
+	respond_doc(rs, fmt, T_JSON, "Conformance", d, dtv);
 	json_object_put(d);
 }
 
@@ -310,7 +321,8 @@ static json_object *collection_doc(const sv_server *s, const char *o, int c, sp_
 	return d;
 }
 
-static void collections(const sv_server *s, const char *o, sp_format fmt, sv_response *rs)
+static void collections(const sv_server *s, const char *o, sp_format fmt, const char *dtv,
+			sv_response *rs)
 {
 	json_object *d = json_object_new_object(), *links = json_object_new_array(),
 		    *a = json_object_new_array();
@@ -321,7 +333,7 @@ static void collections(const sv_server *s, const char *o, sp_format fmt, sv_res
 	for (int c = 0; c < SV_NCOLL; c++)
 		json_object_array_add(a, collection_doc(s, o, c, SP_JSON));
 	json_object_object_add(d, "collections", a);
-	respond_doc(rs, fmt, T_JSON, "Collections", d);
+	respond_doc(rs, fmt, T_JSON, "Collections", d, dtv);
 	json_object_put(d);
 }
 
@@ -411,16 +423,28 @@ static void items(sv_server *s, const char *o, int c, const sv_request *rq, sv_r
 	 * consecutive features merged into one slice (with the comma between) */
 	size_t matched = 0, returned = 0, ns = 0;
 	sv_slice *sl = NULL;
+	unsigned char *hit = NULL; /* with bbox: the features whose geometry meets it */
 	if (f->n)
 		sl = malloc((f->n < (size_t)limit ? f->n : (size_t)limit) * sizeof *sl);
-	if (f->n && !sl) {
+	if (f->n && bb.present)
+		hit = malloc(f->n);
+	if (f->n && (!sl || (bb.present && !hit))) {
+		free(sl);
+		free(hit);
 		sv_fset_release(f);
 		error(rs, 500, "out of memory");
 		return;
 	}
+	if (hit && sv_fset_bbox(f, &bb, hit, err, sizeof err)) {
+		free(sl);
+		free(hit);
+		sv_fset_release(f);
+		error(rs, 500, "%s", err);
+		return;
+	}
 	for (size_t i = 0; i < f->n; i++) {
 		const sv_feature *ft = &f->v[i];
-		if (bb.present && (!ft->has_env || !sp_bbox_intersects(&bb, ft->env)))
+		if (hit && !hit[i])
 			continue;
 		if (ft->t1 < lo || ft->t0 > hi)
 			continue;
@@ -439,6 +463,7 @@ static void items(sv_server *s, const char *o, int c, const sv_request *rq, sv_r
 		}
 		returned++;
 	}
+	free(hit);
 
 	/* links: self, alternate, next, prev, collection */
 	sv_buf q = {0};
@@ -447,7 +472,7 @@ static void items(sv_server *s, const char *o, int c, const sv_request *rq, sv_r
 		const char *v = arg(rq, keep[k]);
 		if (v) {
 			sv_buf_printf(&q, "&%s=", keep[k]);
-			url_encode(&q, v);
+			sv_buf_url(&q, v);
 		}
 	}
 	char base[512];
@@ -514,7 +539,7 @@ static void items(sv_server *s, const char *o, int c, const sv_request *rq, sv_r
 			error(rs, 500, "out of memory");
 			return;
 		}
-		respond_doc(rs, SP_HTML, T_HTML, title, doc);
+		respond_doc(rs, SP_HTML, T_HTML, title, doc, arg(rq, "datetime"));
 		json_object_put(doc);
 		return;
 	}
@@ -577,11 +602,11 @@ static void item(sv_server *s, const char *o, int c, const char *fid, const sv_r
 	json_object *links = json_object_new_array();
 	sv_buf u = {0};
 	sv_buf_printf(&u, "%s/collections/%s/items/", o, colls[c].id);
-	url_encode(&u, fid);
+	sv_buf_url(&u, fid);
 	const char *dtv = arg(rq, "datetime");
 	if (dtv) {
 		sv_buf_str(&u, "?datetime=");
-		url_encode(&u, dtv);
+		sv_buf_url(&u, dtv);
 	}
 	self_links(links, u.p ? u.p : "", fmt, T_GEOJSON, dtv ? "&" : "?");
 	u.n = 0;
@@ -591,12 +616,12 @@ static void item(sv_server *s, const char *o, int c, const char *fid, const sv_r
 	json_object_object_add(doc, "links", links);
 	char title[160];
 	snprintf(title, sizeof title, "%s: %s", colls[c].title, fid);
-	respond_doc(rs, fmt, T_GEOJSON, title, doc);
+	respond_doc(rs, fmt, T_GEOJSON, title, doc, dtv);
 	json_object_put(doc);
 }
 
 /* A minimal OpenAPI 3.0 definition of the paths and parameters above. */
-static void api(const char *o, sp_format fmt, sv_response *rs)
+static void api(const char *o, sp_format fmt, const char *dtv, sv_response *rs)
 {
 	static const char *const text =
 		"{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"frontline\",\"version\":\"" FL_VERSION
@@ -642,7 +667,7 @@ static void api(const char *o, sp_format fmt, sv_response *rs)
 	json_object_object_add(srv, "url", json_object_new_string(o));
 	json_object_array_add(servers, srv);
 	json_object_object_add(doc, "servers", servers);
-	respond_doc(rs, fmt, T_OPENAPI, "API definition", doc);
+	respond_doc(rs, fmt, T_OPENAPI, "API definition", doc, dtv);
 	json_object_put(doc);
 }
 
@@ -658,12 +683,26 @@ void sv_handle(sv_server *s, const sv_request *rq, sv_response *rs)
 		return;
 	}
 	if (sp_path_check(rq->path, err, sizeof err)) {
-		error(rs, 400, "bad path: %s", err);
+		char shown[120];
+		snprintf(shown, sizeof shown, "%s", rq->path);
+		for (char *p = shown; *p; p++)
+			if (!isprint((unsigned char)*p))
+				*p = '?';
+		error(rs, 400, "bad path '%s': %s", shown, err);
 		return;
 	}
-	const sv_file *file = sv_static_find(s, rq->path);
+	for (size_t i = 0; i < rq->nargs; i++)
+		if (sp_control_check(rq->args[i].key, rq->args[i].key, "name", err, sizeof err) ||
+		    sp_control_check(rq->args[i].key, rq->args[i].value, "value", err, sizeof err)) {
+			error(rs, 400, "%s", err);
+			return;
+		}
+	const sv_file *file = sv_static_find(s->files, rq->path);
 	if (file) {
-		if (rq->nargs && check_args(rq, (const char *const[]){NULL}, rs))
+		int viewer = sv_static_is_viewer(rq->path);
+		if (rq->nargs && check_args(rq, viewer ? viewer_params : (const char *const[]){NULL}, rs))
+			return;
+		if (viewer && viewer_check(rq, rs))
 			return;
 		rs->status = 200;
 		rs->type = file->type;
@@ -696,30 +735,33 @@ void sv_handle(sv_server *s, const sv_request *rq, sv_response *rs)
 	origin(s, rq, o, sizeof o);
 	sp_format fmt = SP_JSON;
 	if (nseg <= 2 || (nseg == 3 && strcmp(seg[2], "items"))) {
-		/* the item parameters are accepted (and ignored) here: clients such as
-		 * GDAL add the ones of a user's URL to every request */
+		/* the item parameters are accepted (and ignored, but for the date an
+		 * HTML page shows) here: clients such as GDAL add the ones of a user's
+		 * URL to every request */
+		sp_datetime dt;
 		if (check_args(rq, item_params, rs))
 			return;
-		if (sp_parse_format(arg(rq, "f"), rq->accept, &fmt, err, sizeof err)) {
+		if (sp_parse_format(arg(rq, "f"), rq->accept, &fmt, err, sizeof err) ||
+		    sp_parse_datetime(arg(rq, "datetime"), &dt, err, sizeof err)) {
 			error(rs, 400, "%s", err);
 			return;
 		}
 	}
 	if (nseg == 0) {
-		landing(s, o, fmt, rs);
+		landing(s, o, fmt, arg(rq, "datetime"), rs);
 		return;
 	}
 	if (nseg == 1 && !strcmp(seg[0], "conformance")) {
-		conformance(fmt, rs);
+		conformance(fmt, arg(rq, "datetime"), rs);
 		return;
 	}
 	if (nseg == 1 && !strcmp(seg[0], "api")) {
-		api(o, fmt, rs);
+		api(o, fmt, arg(rq, "datetime"), rs);
 		return;
 	}
 	if (nseg >= 1 && !strcmp(seg[0], "collections")) {
 		if (nseg == 1) {
-			collections(s, o, fmt, rs);
+			collections(s, o, fmt, arg(rq, "datetime"), rs);
 			return;
 		}
 		int c = find_coll(seg[1]);
@@ -736,7 +778,7 @@ void sv_handle(sv_server *s, const sv_request *rq, sv_response *rs)
 		}
 		if (nseg == 2) {
 			json_object *d = collection_doc(s, o, c, fmt);
-			respond_doc(rs, fmt, T_JSON, colls[c].title, d);
+			respond_doc(rs, fmt, T_JSON, colls[c].title, d, arg(rq, "datetime"));
 			json_object_put(d);
 			return;
 		}

@@ -63,11 +63,12 @@ static unsigned char *slurp(const char *path, size_t *len)
 	return NULL;
 }
 
-int sv_static_load(sv_server *s, const char *viewer_dir, const char *leaflet_dir, char *err,
+int sv_static_load(sv_files *fs, const char *viewer_dir, const char *leaflet_dir, char *err,
 		   size_t errlen)
 {
-	s->files = calloc(NWHITE, sizeof *s->files);
-	if (!s->files)
+	fs->n = 0;
+	fs->v = calloc(NWHITE, sizeof *fs->v);
+	if (!fs->v)
 		return 1;
 	int missing = 0;
 	err[0] = 0;
@@ -83,7 +84,7 @@ int sv_static_load(sv_server *s, const char *viewer_dir, const char *leaflet_dir
 			missing = 1;
 			continue;
 		}
-		sv_file *f = &s->files[s->nfiles++];
+		sv_file *f = &fs->v[fs->n++];
 		f->url = whitelist[i].url;
 		f->type = whitelist[i].type;
 		f->data = data;
@@ -92,10 +93,25 @@ int sv_static_load(sv_server *s, const char *viewer_dir, const char *leaflet_dir
 	return missing;
 }
 
-const sv_file *sv_static_find(const sv_server *s, const char *url)
+void sv_static_free(sv_files *fs)
 {
-	for (size_t i = 0; i < s->nfiles; i++)
-		if (strcmp(s->files[i].url, url) == 0)
-			return &s->files[i];
+	for (size_t i = 0; i < fs->n; i++)
+		free(fs->v[i].data);
+	free(fs->v);
+	fs->v = NULL;
+	fs->n = 0;
+}
+
+const sv_file *sv_static_find(const sv_files *fs, const char *url)
+{
+	for (size_t i = 0; fs && i < fs->n; i++)
+		if (strcmp(fs->v[i].url, url) == 0)
+			return &fs->v[i];
 	return NULL;
+}
+
+int sv_static_is_viewer(const char *url)
+{
+	return !strcmp(url, "/viewer") || !strcmp(url, "/viewer/") ||
+	       !strcmp(url, "/viewer/index.html");
 }

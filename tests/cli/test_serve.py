@@ -41,8 +41,8 @@ def env():
 
 # ------------------------------------------------------------------ server
 class Server:
-    def __init__(self, args=()):
-        self.proc = subprocess.Popen([BIN, "-d", KARABAKH, "serve", "--port", "0"] + list(args),
+    def __init__(self, args=(), tracker=None):
+        self.proc = subprocess.Popen([BIN, "-d", tracker or KARABAKH, "serve", "--port", "0"] + list(args),
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env(),
                                      text=True)
         self.stderr = []
@@ -249,16 +249,27 @@ def _(tmp, srv):
     check(doc["numberReturned"] == 78, "default limit")
 
 
-@test("bbox: exactly the features whose envelope meets the box (shapely bounds)")
+@test("bbox: exactly the features whose geometry meets the box (shapely), not their envelope")
 def _(tmp, srv):
+    every = get_json("/collections/control/items?datetime=2020-11-24")
+    # Agstafa's envelope reaches into this box, its shape does not (Qazakh's does)
+    for bb in ((46.0, 39.9, 46.3, 40.1), (45.0, 40.8, 45.2, 41.0)):
+        q = box(*bb)
+        want = sorted(f["id"] for f in every["features"] if shape(f["geometry"]).intersects(q))
+        for c in ("control", "regions"):
+            doc = get_json("/collections/%s/items?datetime=2020-11-24&bbox=%g,%g,%g,%g" % ((c,) + bb))
+            got = sorted(f["id"] for f in doc["features"])
+            check(got == want and doc["numberMatched"] == len(want),
+                  "%s bbox=%r: got %r, expected %r" % (c, bb, got, want))
+    got = [f["id"] for f in get_json("/collections/regions/items?bbox=45.0,40.8,45.2,41.0")["features"]]
+    check(got == ["qazakh"], "bbox 45.0,40.8,45.2,41.0 gave %r, expected only qazakh (not agstafa)" % got)
     bb = (45.8, 39.8, 46.4, 40.3)  # around Kalbajar
     doc = get_json("/collections/control/items?datetime=2020-11-24&bbox=%g,%g,%g,%g" % bb)
     got = sorted(f["id"] for f in doc["features"])
-    every = get_json("/collections/control/items?datetime=2020-11-24")
     want = []
     q = box(*bb)
     for f in every["features"]:
-        if box(*shape(f["geometry"]).bounds).intersects(q):
+        if shape(f["geometry"]).intersects(q):
             want.append(f["id"])
     check("kalbajar" in got and "baku-city" not in got, "bbox result %r" % got)
     check(got == sorted(want), "bbox: got %r, expected %r" % (got, sorted(want)))
@@ -602,6 +613,168 @@ def _(tmp, srv):
         p = subprocess.run([BIN, "-d", KARABAKH, "serve", "--port", "0"], capture_output=True, text=True,
                            env=e, timeout=120)
         check(p.returncode == 1 and want in p.stderr, "%s: exit %d, stderr %r" % (kind, p.returncode, p.stderr))
+
+
+@test("a control character (%00, %0A) in the path or a parameter: 400 naming the path or parameter")
+def _(tmp, srv):
+    for path in ("/collections/control%00/items", "/viewer/viewer.js%00.png",
+                 "/collections/control/items%0A", "/collections%7F"):
+        doc = expect_error(path, 400, "path")
+        check("control" in doc["description"], "%s: %r" % (path, doc["description"]))
+    for path, name in (("/collections/control/items?datetime=2020%0A", "datetime"),
+                       ("/collections/control/items?f=json%00", "f"),
+                       ("/collections/control/items?datetime=2020-11-25&bbox=46,39.9,46.3,40.1%00", "bbox"),
+                       ("/collections?f=html%09", "f"), ("/viewer?date=2020-11-25%00", "date")):
+        doc = expect_error(path, 400, "parameter '%s'" % name)
+        check("control character" in doc["description"], "%s: %r" % (path, doc["description"]))
+    # an escaped '%' and other escapes still decode
+    expect_error("/collections/control/items?datetime=2020%2511", 400, "datetime")
+    doc = get_json("/collections/changes/items?datetime=2020-11-09%2F2020-12-02")
+    check(doc["numberMatched"] == 3, "%%2F in a value: %r" % doc["numberMatched"])
+
+
+@test("/viewer?date=2020-11-25 (the README's link) and &compare=D1/D2 answer 200; bad values 400")
+def _(tmp, srv):
+    for q in ("?date=2020-11-25", "?date=2020-11-25&compare=2020-11-09/2020-12-02"):
+        for p in ("/viewer", "/viewer/", "/viewer/index.html"):
+            st, ctype, page, _ = request(p + q)
+            check(st == 200 and ctype.startswith("text/html") and b"/viewer/viewer.js" in page,
+                  "%s%s: %d %s" % (p, q, st, ctype))
+    for q, name in (("?date=yesterday", "date"), ("?date=2020-11-25/2020-11-26", "date"),
+                    ("?compare=2020-11-09", "compare"), ("?compare=../2020-11-09", "compare"),
+                    ("?day=2020-11-25", "day")):
+        expect_error("/viewer" + q, 400, name)
+    expect_error("/viewer/viewer.js?date=2020-11-25", 400, "date")
+
+
+@test("HTML pages show the requested date; a feature linked from items?f=html&datetime=D is the one at D")
+def _(tmp, srv):
+    st, ctype, page, _ = request("/collections/control/items?f=html&datetime=2020-11-20")
+    check(st == 200, "items page: %d" % st)
+    text = page.decode()
+    check("Date: <strong>2020-11-20</strong>" in text, "the items page does not show the date")
+    m = re.search(r'<a href="(items/kalbajar\?[^"]*)">kalbajar</a>', text)
+    check(m, "no link to kalbajar in the table")
+    href = m.group(1).replace("&amp;", "&")
+    check("datetime=2020-11-20" in href, "the feature link %r lost the datetime" % href)
+    st, ctype, page, _ = request("/collections/control/" + href)
+    text = page.decode()
+    check(st == 200 and "Date: <strong>2020-11-20</strong>" in text, "feature page: %d" % st)
+    m = re.search(r"<tr><th>holder</th><td>([^<]*)</td></tr>", text)
+    check(m and m.group(1) == "AM", "kalbajar on 2020-11-20 shows holder %r, expected AM (today: AZ)"
+          % (m and m.group(1)))
+    for p in ("/?f=html&datetime=2020-11-20", "/collections?f=html&datetime=2020-11-20",
+              "/collections/control?f=html&datetime=2020-11-20", "/conformance?f=html&datetime=2020-11-20",
+              "/collections/changes/items?f=html&datetime=2020-11-09/2020-12-02",
+              "/collections/regions/items/kalbajar?f=html&datetime=2020-11-20"):
+        st, ctype, page, _ = request(p)
+        want = p.split("datetime=")[1]
+        check(st == 200 and ("Date: <strong>%s</strong>" % want) in page.decode(),
+              "%s: %d, the date %s is not shown" % (p, st, want))
+    st, _, page, _ = request("/collections?f=html&datetime=2020-11-20")
+    check("/collections/control/items?f=html&amp;datetime=2020-11-20" in page.decode(),
+          "the collections page's items links lost the datetime")
+    st, _, page, _ = request("/collections/control/items?f=html")
+    check(st == 200 and "Date: <strong>now</strong>" in page.decode(), "no date: not said")
+    expect_error("/collections?f=html&datetime=soon", 400, "datetime")
+
+
+def events_count(srv):
+    st, _, data, _ = request("/collections/events/items?limit=10000", srv=srv)
+    check(st == 200, "events: %d %r" % (st, data[:200]))
+    return json.loads(data)["numberMatched"]
+
+
+def kalbajar_holder(srv):
+    st, _, data, _ = request("/collections/control/items/kalbajar", srv=srv)
+    check(st == 200, "kalbajar: %d %r" % (st, data[:200]))
+    return json.loads(data)["properties"]["holder"]
+
+
+@test("serve answers from the tracker on disk: a record is seen, a broken file keeps the old one, SIGHUP reloads")
+def _(tmp, srv):
+    trk = os.path.join(tmp, "live")
+    shutil.copytree(KARABAKH, trk, ignore=shutil.ignore_patterns(".frontline-index"))
+    own = Server(tracker=trk)
+    try:
+        n = events_count(own)
+        check(kalbajar_holder(own) == "AZ", "kalbajar before")
+        p = subprocess.run([BIN, "-d", trk, "record", "--date", "2024-01-05", "--region", "kalbajar",
+                            "--to", "AM", "--from", "AZ", "--source", "test of serve"],
+                           capture_output=True, text=True, env=env(), timeout=300)
+        check(p.returncode == 0, "record: %s" % p.stderr)
+        time.sleep(1.1)  # the sources are looked at once a second at most
+        check(events_count(own) == n + 1, "the recorded event is not served")
+        check(kalbajar_holder(own) == "AM", "the latest map does not show the recorded event")
+        ev = os.path.join(trk, "events.csv")
+        good = open(ev, encoding="utf-8").read()
+        with open(ev, "a", encoding="utf-8") as f:
+            f.write("broken,2024-13-45,nowhere,XX\n")
+        time.sleep(1.1)
+        check(events_count(own) == n + 1 and kalbajar_holder(own) == "AM",
+              "a tracker that fails to load replaced the served one")
+        check(own.proc.poll() is None, "the server died on a broken tracker")
+        own.proc.send_signal(signal.SIGHUP)
+        time.sleep(1.1)
+        check(own.proc.poll() is None, "SIGHUP stopped the server")
+        check(events_count(own) == n + 1, "after SIGHUP on a broken tracker")
+        err = "".join(own.stderr)
+        check("events.csv" in err and "still serving" in err, "the reason is not logged: %r" % err[-2000:])
+        # mended: the next look at the files loads it
+        with open(ev, "w", encoding="utf-8") as f:
+            f.write(good)
+        time.sleep(1.1)
+        check(events_count(own) == n + 1, "the mended tracker")
+        # a change that keeps the file's inode, size and time is not seen; SIGHUP loads it
+        st = os.stat(ev)
+        with open(ev, "r+", encoding="utf-8") as f:
+            f.write(good.replace("test of serve", "test of SERVE"))
+        os.utime(ev, ns=(st.st_atime_ns, st.st_mtime_ns))
+        reloads = "".join(own.stderr).count("reloaded")
+        own.proc.send_signal(signal.SIGHUP)
+        deadline = time.time() + 120
+        while "".join(own.stderr).count("reloaded") == reloads and time.time() < deadline:
+            time.sleep(0.1)
+        srcs = [f["properties"]["source"] for f in get_json_from(own, "/collections/events/items?limit=10000")["features"]]
+        check("test of SERVE" in srcs, "SIGHUP did not reload: sources %r" % srcs[-3:])
+        # reloads while 8 clients ask: every answer whole and right
+        errors, stop = [], threading.Event()
+
+        def client(k):
+            while not stop.is_set():
+                try:
+                    path = ("/collections/control/items?datetime=2020-11-2%d" % (4 + k % 2)
+                            if k % 2 else "/collections/events/items?limit=10000")
+                    st, _, data, _ = request(path, srv=own)
+                    doc = json.loads(data)
+                    if st != 200 or (k % 2 and len(doc["features"]) != 78) or \
+                            (not k % 2 and doc["numberMatched"] != n + 1):
+                        errors.append("%s: %d" % (path, st))
+                except Exception as e:  # noqa
+                    errors.append(str(e))
+        ts = [threading.Thread(target=client, args=(k,)) for k in range(8)]
+        for t in ts:
+            t.start()
+        for i in range(5):
+            reloads = "".join(own.stderr).count("reloaded")
+            own.proc.send_signal(signal.SIGHUP)
+            deadline = time.time() + 120
+            while "".join(own.stderr).count("reloaded") == reloads and time.time() < deadline:
+                time.sleep(0.05)
+        stop.set()
+        for t in ts:
+            t.join(timeout=300)
+        check(not errors, "%d bad answers during reloads: %r" % (len(errors), errors[:5]))
+        check(own.proc.poll() is None, "the server stopped on SIGHUP")
+    finally:
+        rc = own.stop()
+    check(rc == 0, "exit %d: %s" % (rc, "".join(own.stderr)[-2000:]))
+
+
+def get_json_from(srv, path):
+    st, _, data, _ = request(path, srv=srv)
+    check(st == 200, "%s: %d %r" % (path, st, data[:200]))
+    return json.loads(data)
 
 
 @test("SIGTERM stops the server cleanly (exit 0; no leak under ASan)")

@@ -3,7 +3,9 @@
 driven by Selenium opens /viewer, moves the date slider across 2020-11-25
 (the handover of Kalbajar) with the keyboard, and checks that Kalbajar's fill
 colour changes from the AM colour to the AZ colour; then compare mode shows
-the changes of November 2020.  Screenshots are saved under the build
+the changes of November 2020; /viewer?date=D opens on a day, and the page's
+URL follows the slider and the compare dates so that it reopens the same
+view.  Screenshots are saved under the build
 directory's meson-logs/ (the path is printed).
 
 Usage: /usr/bin/python3 test_viewer.py PATH/TO/frontline SOURCE_ROOT
@@ -37,7 +39,9 @@ AM, AZ = "#e8842c", "#0092bc"  # geodata/karabakh/actors.csv
 NAMES = ["viewer loads the map of the last event date with a legend",
          "moving the slider across 2020-11-25 changes Kalbajar's colour from AM to AZ",
          "a popup gives holder, since, source and status",
-         "compare mode shows the changes between two chosen dates"]
+         "compare mode shows the changes between two chosen dates",
+         "/viewer?date=2020-11-25 opens on that date, and the URL follows the slider",
+         "the compare dates are kept in the URL, and that URL reopens the same view"]
 
 
 def skip_all(reason):
@@ -184,6 +188,45 @@ def main():
             check("2020-11-09" in legend and "AZ" in legend, "legend %r" % legend)
             shot("viewer-compare.png")
         results.append(t4)
+
+        def t5():
+            driver.get(base + "/viewer?date=2020-11-25")
+            loaded("2020-11-25")
+            check(driver.find_element(By.ID, "date").text == "2020-11-25",
+                  "opened on %r" % driver.find_element(By.ID, "date").text)
+            check(fill("kalbajar") == AZ, "Kalbajar on 2020-11-25 is not AZ")
+            check(not status(), "error shown: %r" % status())
+            driver.find_element(By.ID, "slider").send_keys(Keys.ARROW_LEFT)
+            loaded("2020-11-24")
+            check(fill("kalbajar") == AM, "Kalbajar on 2020-11-24 is not AM")
+            check(driver.current_url == base + "/viewer?date=2020-11-24",
+                  "after the slider moved the URL is %r" % driver.current_url)
+        results.append(t5)
+
+        def t6():
+            driver.find_element(By.ID, "compare").click()
+            driver.execute_script(
+                "var a=document.getElementById('d1'), b=document.getElementById('d2');"
+                "a.value='2020-11-09'; b.value='2020-12-02';"
+                "b.dispatchEvent(new Event('change'));")
+            loaded("2020-11-24 2020-11-09/2020-12-02")
+            url = driver.current_url
+            check(url == base + "/viewer?date=2020-11-24&compare=2020-11-09/2020-12-02",
+                  "compare mode: the URL is %r" % url)
+            driver.get(base + "/viewer")  # elsewhere, then the shared link
+            loaded("2023-09-20")
+            driver.get(url)
+            loaded("2020-11-24 2020-11-09/2020-12-02")
+            check(driver.find_element(By.ID, "compare").is_selected(), "compare mode is off")
+            check(driver.find_element(By.ID, "date").text == "2020-11-24", "date %r" %
+                  driver.find_element(By.ID, "date").text)
+            changed = sorted(re.sub(r".*region-", "", e.get_attribute("class")).split()[0]
+                             for e in driver.find_elements(By.CSS_SELECTOR, "path.change"))
+            check(changed == ["agdam", "kalbajar", "lachin"], "changes drawn: %r" % changed)
+            under = [e.get_attribute("fill").lower() for e in
+                     driver.find_elements(By.CSS_SELECTOR, "path.region-kalbajar:not(.change)")]
+            check(under == [AM], "the map under the changes is not 2020-11-24's: %r" % under)
+        results.append(t6)
 
         for k, (name, fn) in enumerate(zip(NAMES, results), 1):
             try:

@@ -1,7 +1,7 @@
 /*
  * fuzz_serve_params.c: the query parameters and paths of `frontline serve`
  * (src/cli/serve_params.c): datetime, bbox, limit, offset, f with Accept,
- * and the request path check.  Every value, accepted or refused, must keep
+ * the request path check and the unescape callback.  Every value, accepted or refused, must keep
  * the documented invariants; an error message is always a terminated,
  * non-empty string.
  */
@@ -83,6 +83,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FZ_ASSERT(!(n >= 3 && strcmp(s + n - 3, "/..") == 0));
 		FZ_ASSERT(!(n >= 2 && strcmp(s + n - 2, "/.") == 0));
 	}
+
+	/* the unescape callback: never longer, never a control byte out of a %XX */
+	size_t before = strlen(s);
+	int had_control = 0;
+	for (const char *p = s; *p; p++)
+		had_control |= (unsigned char)*p < 0x20 || *p == 0x7f;
+	size_t after = sp_unescape(s);
+	FZ_ASSERT(after <= before && after == strlen(s));
+	memset(err, 'x', sizeof err);
+	rc = sp_control_check("p", s, "value", err, sizeof err);
+	check_err(rc, err);
+	if (!had_control)
+		for (const char *p = s; *p; p++)
+			FZ_ASSERT((unsigned char)*p >= 0x20);
 	free(s);
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 #include "serve_params.h"
@@ -217,13 +218,47 @@ static void test_paths(void **state)
 	assert_int_equal(sp_path_check(NULL, err, sizeof err), -1);
 }
 
+/* libmicrohttpd's unescape callback: a %00 or %0A decodes to 0x7f, never
+ * cutting the text; the control check then names the parameter. */
+static void test_unescape(void **state)
+{
+	(void)state;
+	char err[256];
+	struct {
+		const char *in, *out;
+	} cases[] = {{"/collections/control%00/items", "/collections/control\x7f/items"},
+		     {"/viewer/viewer.js%00.png", "/viewer/viewer.js\x7f.png"},
+		     {"2020%0A", "2020\x7f"},
+		     {"a%7fb%1F", "a\x7f" "b\x7f"},
+		     {"2020-11-09%2F2020-12-02", "2020-11-09/2020-12-02"},
+		     {"%41%62%e2%82%ac", "Ab\xe2\x82\xac"},
+		     {"100%", "100%"},
+		     {"%zz%4", "%zz%4"},
+		     {"%%41", "%A"},
+		     {"", ""}};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char buf[64];
+		snprintf(buf, sizeof buf, "%s", cases[i].in);
+		size_t n = sp_unescape(buf);
+		assert_string_equal(buf, cases[i].out);
+		assert_int_equal(n, strlen(cases[i].out));
+	}
+	assert_int_equal(sp_control_check("datetime", "2020-11-25", "value", err, sizeof err), 0);
+	assert_int_equal(sp_control_check("datetime", NULL, "value", err, sizeof err), 0);
+	assert_int_equal(sp_control_check("datetime", "2020\x7f", "value", err, sizeof err), -1);
+	assert_non_null(strstr(err, "parameter 'datetime'"));
+	assert_non_null(strstr(err, "control character"));
+	assert_int_equal(sp_control_check("f", "json\t", "value", err, sizeof err), -1);
+	assert_int_equal(sp_path_check("/collections/control\x7f/items", err, sizeof err), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_datetime_instant), cmocka_unit_test(test_datetime_interval),
 		cmocka_unit_test(test_datetime_bad),	 cmocka_unit_test(test_bbox),
 		cmocka_unit_test(test_limit_offset),	 cmocka_unit_test(test_format),
-		cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_paths),		 cmocka_unit_test(test_unescape),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -119,12 +119,48 @@ static void test_missing_files(void **state)
 	rm_tree(dir);
 }
 
+/* The sources' signature: taken at open, the same on disk until a file
+ * changes (size, time or inode), then different; the same again once opened. */
+static void test_sources_signature(void **state)
+{
+	(void)state;
+	char *dir = tmp_tracker();
+	write_file(dir, "actors.csv", SQUARES_ACTORS);
+	write_file(dir, "regions.geojson", SQUARES_REGIONS);
+	write_file(dir, "events.csv", EVENTS_HEADER "e1,2020-01-01,a,X,,capture,confirmed,src,,,,\n");
+	fl_tracker *t = NULL;
+	assert_int_equal(fl_tracker_open(dir, &t), FL_OK);
+	uint64_t sig = fl_tracker_sources_signature(t);
+	assert_true(sig == fl_sources_signature(dir));
+	assert_true(sig == fl_sources_signature(dir)); /* nothing changed: stable */
+	char path[600];
+	snprintf(path, sizeof path, "%s/events.csv", dir);
+	FILE *f = fopen(path, "a");
+	assert_non_null(f);
+	fputs("e2,2020-02-01,b,Y,,capture,confirmed,src,,,,\n", f);
+	fclose(f);
+	uint64_t now = fl_sources_signature(dir);
+	assert_true(now != sig);
+	assert_true(fl_tracker_sources_signature(t) == sig); /* t is what was read */
+	fl_tracker *t2 = NULL;
+	assert_int_equal(fl_tracker_open(dir, &t2), FL_OK);
+	assert_true(fl_tracker_sources_signature(t2) == now);
+	assert_int_equal(fl_tracker_event_count(t2), 2);
+	/* a zones file that appears is a change too */
+	write_file(dir, "zones.csv", "id,name,actor,kind,valid_from,valid_to,source,note\n");
+	assert_true(fl_sources_signature(dir) != now);
+	fl_tracker_free(t2);
+	fl_tracker_free(t);
+	rm_tree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_karabakh_loads),
 		cmocka_unit_test(test_faults),
 		cmocka_unit_test(test_missing_files),
+		cmocka_unit_test(test_sources_signature),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
