@@ -46,6 +46,13 @@ uint64_t fl__mix64(uint64_t x);
 /* FNV-1a of a string (id maps, the index's string table). */
 uint64_t fl__hash_str(const char *s);
 
+/* ---- CSV text (csvwrite.c) ---- */
+/* Append n bytes of s to the growing text *buf (NUL-terminated, length *len,
+ * capacity *cap); false when out of memory (the text is kept as it was). */
+bool fl__text_put(char **buf, size_t *len, size_t *cap, const char *s, size_t n);
+/* Append s as one CSV field: quoted only when it holds , " CR or LF. */
+bool fl__csv_field(char **buf, size_t *len, size_t *cap, const char *s);
+
 /* ---- diagnostics (diag.c): problems found while loading or checking ---- */
 typedef enum fl__severity { FL__WARNING, FL__ERROR } fl__severity;
 typedef struct fl__diag {
