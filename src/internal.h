@@ -33,6 +33,14 @@ fl_status fl__fail(fl_status st, const char *fmt, ...);
 #define fl__fail(st, ...) (fl__fail((st), __VA_ARGS__), (st))
 #endif
 
+/* Warnings of an output (error.c; fl_warning_count/fl_warning_at) */
+void fl__warnings_clear(void);
+void fl__warn(const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 1, 2)))
+#endif
+	;
+
 /* ---- small utilities (util.c) ---- */
 char *fl__strdup(const char *s);
 char *fl__printf(const char *fmt, ...)
@@ -337,6 +345,14 @@ fl_status fl__sink_add(fl__sink *s, const fl__value *values, GEOSContextHandle_t
 fl_status fl__sink_add_wkb(fl__sink *s, const fl__value *values, unsigned char *wkb, size_t len);
 /* The OGR style string of the next feature added (KML colours). */
 void fl__sink_style(fl__sink *s, const char *style);
+/* KML: one shared style per actor of t in the document's style table, in
+ * the actor's colour, and the next feature drawn in actor_id's; other
+ * formats: nothing. */
+void fl__sink_actor_styles(fl__sink *s, const fl_tracker *t);
+void fl__sink_actor_style(fl__sink *s, const char *actor_id);
+/* KML: the next feature's <TimeSpan> (no <end> without has_to); other
+ * formats: nothing. */
+void fl__sink_timespan(fl__sink *s, fl_instant from, bool has_to, fl_instant to);
 /* The GDAL dataset being built (a GDALDatasetH), and its driver name. */
 void *fl__sink_dataset(fl__sink *s);
 const char *fl__sink_driver(const fl__sink *s);
