@@ -185,19 +185,6 @@ static fl_status copy_into(void *ctx, const char *name, void *layer)
 	return fl__copy_layer(layer, ctx, name, NULL);
 }
 
-/* KML: one shared style per actor, in the document's style table. */
-static void kml_styles(const fl_tracker *t, GDALDatasetH ds)
-{
-	OGRStyleTableH tbl = OGR_STBL_Create();
-	for (size_t i = 0; i < t->nactors; i++) {
-		char *style = fl__printf("BRUSH(fc:%sb0);PEN(c:#333333ff,w:1px)", t->actors[i].color);
-		OGR_STBL_AddStyle(tbl, t->actors[i].id, style);
-		free(style);
-	}
-	GDALDatasetSetStyleTable(ds, tbl);
-	OGR_STBL_Destroy(tbl);
-}
-
 fl_status fl_export_write(const fl_tracker *t, const fl_query *filters, const char *path,
 			  const char *format)
 {
@@ -223,13 +210,7 @@ fl_status fl_export_write(const fl_tracker *t, const fl_query *filters, const ch
 		fl_periods_free(p);
 		return st;
 	}
-	bool kml = !strcmp(driver, "LIBKML");
-	if (kml) {
-		kml_styles(t, fl__sink_dataset(k));
-		/* LIBKML writes these two fields as the placemark's <TimeSpan> */
-		CPLSetThreadLocalConfigOption("LIBKML_BEGIN_FIELD", "valid_from");
-		CPLSetThreadLocalConfigOption("LIBKML_END_FIELD", "valid_to");
-	}
+	fl__sink_actor_styles(k, t);
 	for (size_t i = 0; i < p->n && !st; i++) {
 		const fl_period *x = &p->v[i];
 		const fl_region *r = x->region != FL_NONE ? &t->regions[x->region].pub : NULL;
@@ -248,11 +229,9 @@ fl_status fl_export_write(const fl_tracker *t, const fl_query *filters, const ch
 		v[8] = (fl__value){.t = x->from};
 		v[9] = (fl__value){.null = !x->has_to, .t = x->to};
 		v[10] = (fl__value){.d = x->area_km2};
-		if (kml) {
-			char *style = fl__printf("@%s", a->id);
-			fl__sink_style(k, style);
-			free(style);
-		}
+		fl__sink_actor_style(k, a->id);
+		/* KML: also the placemark's <TimeSpan>, for Google Earth's slider */
+		fl__sink_timespan(k, x->from, x->has_to, x->to);
 		st = fl__sink_add(k, v, t->geos, p->geoms[i]);
 	}
 	/* a GeoPackage is also the tracker itself: its own layers as they are */
@@ -263,9 +242,5 @@ fl_status fl_export_write(const fl_tracker *t, const fl_query *filters, const ch
 		fl__sink_abort(k);
 	else
 		st = fl__sink_commit(k);
-	if (kml) {
-		CPLSetThreadLocalConfigOption("LIBKML_BEGIN_FIELD", NULL);
-		CPLSetThreadLocalConfigOption("LIBKML_END_FIELD", NULL);
-	}
 	return st;
 }

@@ -33,6 +33,14 @@ fl_status fl__fail(fl_status st, const char *fmt, ...);
 #define fl__fail(st, ...) (fl__fail((st), __VA_ARGS__), (st))
 #endif
 
+/* Warnings of an output (error.c; fl_warning_count/fl_warning_at) */
+void fl__warnings_clear(void);
+void fl__warn(const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 1, 2)))
+#endif
+	;
+
 /* ---- small utilities (util.c) ---- */
 char *fl__strdup(const char *s);
 char *fl__printf(const char *fmt, ...)
@@ -45,6 +53,13 @@ void *fl__grow(void *ptr, size_t *cap, size_t need, size_t elem);
 uint64_t fl__mix64(uint64_t x);
 /* FNV-1a of a string (id maps, the index's string table). */
 uint64_t fl__hash_str(const char *s);
+
+/* ---- CSV text (csvwrite.c) ---- */
+/* Append n bytes of s to the growing text *buf (NUL-terminated, length *len,
+ * capacity *cap); false when out of memory (the text is kept as it was). */
+bool fl__text_put(char **buf, size_t *len, size_t *cap, const char *s, size_t n);
+/* Append s as one CSV field: quoted only when it holds , " CR or LF. */
+bool fl__csv_field(char **buf, size_t *len, size_t *cap, const char *s);
 
 /* ---- diagnostics (diag.c): problems found while loading or checking ---- */
 typedef enum fl__severity { FL__WARNING, FL__ERROR } fl__severity;
@@ -342,6 +357,14 @@ fl_status fl__sink_add(fl__sink *s, const fl__value *values, GEOSContextHandle_t
 fl_status fl__sink_add_wkb(fl__sink *s, const fl__value *values, unsigned char *wkb, size_t len);
 /* The OGR style string of the next feature added (KML colours). */
 void fl__sink_style(fl__sink *s, const char *style);
+/* KML: one shared style per actor of t in the document's style table, in
+ * the actor's colour, and the next feature drawn in actor_id's; other
+ * formats: nothing. */
+void fl__sink_actor_styles(fl__sink *s, const fl_tracker *t);
+void fl__sink_actor_style(fl__sink *s, const char *actor_id);
+/* KML: the next feature's <TimeSpan> (no <end> without has_to); other
+ * formats: nothing. */
+void fl__sink_timespan(fl__sink *s, fl_instant from, bool has_to, fl_instant to);
 /* The GDAL dataset being built (a GDALDatasetH), and its driver name. */
 void *fl__sink_dataset(fl__sink *s);
 const char *fl__sink_driver(const fl__sink *s);

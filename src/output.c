@@ -42,9 +42,15 @@ struct fl__sink {
 	bool rfc7946;       /* GeoJSON: coordinates rounded, rings wound (wkb_rfc7946.c) */
 	bool quiet;         /* GDAL's error handler is pushed */
 	char *style;        /* OGR style string of the next feature, or NULL */
+	bool actor_styles;  /* KML: the document has a style per actor */
+	bool span, span_to; /* KML: the next feature's <TimeSpan> (and its end) */
+	fl_instant span_from, span_end;
 	size_t nfields;
 	fl__ftype types[64];
 	int index[64];      /* the layer's index of each field (drivers add their own) */
+	const char *names[64]; /* the fields' own names (static strings) */
+	size_t strmax;      /* the longest string the format holds, in bytes (0: any) */
+	size_t cut[64];     /* strings cut to strmax, per field, in the current layer */
 	/* GeoJSON on several threads: the layer's definition, to make it again
 	 * in each part; the features queued (and their points); the features
 	 * the parts wrote so far, and the header GDAL writes before them */
@@ -70,6 +76,7 @@ struct fl__sink {
 #define PARALLEL_POINTS 2048
 
 static fl_status flush_queue(fl__sink *s);
+static void set_timespan(fl__sink *s, OGRFeatureH f);
 
 static const struct {
 	const char *alias, *driver, *ext;
@@ -203,9 +210,52 @@ static fl_status part_layer(void *ctx, void *ds, void **lyr)
 	return layer_in(s, ds, s->layer, s->fields, s->nfields, s->has_geometry, lyr);
 }
 
+static const char *format_name(const fl__sink *s)
+{
+	return !strcmp(s->driver, "ESRI Shapefile") ? "Shapefile" : s->driver;
+}
+
+/* Warn of the strings the current layer's format cut (fl_warning_at). */
+static void warn_cut(fl__sink *s)
+{
+	char list[400] = "";
+	size_t used = 0, total = 0;
+	for (size_t i = 0; i < s->nfields; i++) {
+		if (!s->cut[i])
+			continue;
+		total += s->cut[i];
+		if (used < sizeof list)
+			used += (size_t)snprintf(list + used, sizeof list - used, "%s'%s' (%zu value%s)",
+						 used ? ", " : "", s->names[i], s->cut[i],
+						 s->cut[i] == 1 ? "" : "s");
+		s->cut[i] = 0;
+	}
+	if (total)
+		fl__warn("%s: a %s string holds at most %zu bytes: cut %s", s->target ? s->target : "stdout",
+			 format_name(s), s->strmax, list);
+}
+
+/* Warn of the fields the driver named otherwise (Shapefile: 10 characters). */
+static void warn_renamed(fl__sink *s)
+{
+	OGRFeatureDefnH fd = OGR_L_GetLayerDefn(s->lyr);
+	char list[400] = "";
+	size_t used = 0;
+	for (size_t i = 0; i < s->nfields; i++) {
+		const char *got = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(fd, s->index[i]));
+		if (strcmp(got, s->names[i]) && used < sizeof list)
+			used += (size_t)snprintf(list + used, sizeof list - used, "%s'%s' as '%s'",
+						 used ? ", " : "", s->names[i], got);
+	}
+	if (used)
+		fl__warn("%s: %s renamed fields: %s", s->target ? s->target : "stdout", format_name(s),
+			 list);
+}
+
 static fl_status create_layer(fl__sink *s, const char *layer, const fl__field *fields,
 			      size_t nfields, bool has_geometry)
 {
+	warn_cut(s); /* of the layer before */
 	fl_status st = layer_in(s, s->ds, layer, fields, nfields, has_geometry, &s->lyr);
 	if (st)
 		return st;
@@ -213,11 +263,13 @@ static fl_status create_layer(fl__sink *s, const char *layer, const fl__field *f
 	int total = OGR_FD_GetFieldCount(OGR_L_GetLayerDefn(s->lyr));
 	for (size_t i = 0; i < nfields; i++) {
 		s->types[i] = fields[i].type;
+		s->names[i] = fields[i].name;
 		/* LIBKML has Name, description, ... already; Shapefile launders names */
 		s->index[i] = OGR_L_FindFieldIndex(s->lyr, fields[i].name, TRUE);
 		if (s->index[i] < 0)
 			s->index[i] = total - (int)nfields + (int)i;
 	}
+	warn_renamed(s);
 	/* GeoJSON: queued, and written on several threads (output_parallel.c) */
 	s->rfc7946 = !strcmp(s->driver, "GeoJSON");
 	s->batch = s->rfc7946 && has_geometry;
@@ -240,6 +292,7 @@ fl_status fl__sink_open(const char *path, const char *format, const char *layer,
 			const fl__field *fields, size_t nfields, bool has_geometry, fl__sink **out)
 {
 	*out = NULL;
+	fl__warnings_clear();
 	const char *driver;
 	fl_status st = fl__resolve_format(path, format, &driver);
 	if (st)
@@ -257,6 +310,8 @@ fl_status fl__sink_open(const char *path, const char *format, const char *layer,
 	s->quiet = true;
 	s->driver = driver;
 	s->target = to_stdout ? NULL : fl__strdup(path);
+	/* dBase: a character field is at most 254 bytes; GDAL cuts longer strings */
+	s->strmax = !strcmp(driver, "ESRI Shapefile") ? 254 : 0;
 	s->multi = strcmp(driver, "GeoJSON") && strcmp(driver, "KML") && strcmp(driver, "LIBKML") &&
 		   strcmp(driver, "CSV");
 	s->memdir = fl__printf("/vsimem/frontline-%ld-%u", (long)getpid(),
@@ -396,7 +451,11 @@ fl_status fl__sink_add_wkb(fl__sink *s, const fl__value *v, unsigned char *wkb, 
 			continue;
 		}
 		switch (s->types[i]) {
-		case FL__STR: OGR_F_SetFieldString(f, fi, v[i].s ? v[i].s : ""); break;
+		case FL__STR:
+			if (s->strmax && v[i].s && strlen(v[i].s) > s->strmax)
+				s->cut[i]++;
+			OGR_F_SetFieldString(f, fi, v[i].s ? v[i].s : "");
+			break;
 		case FL__REAL: OGR_F_SetFieldDouble(f, fi, v[i].d); break;
 		case FL__INT: OGR_F_SetFieldInteger64(f, fi, v[i].i); break;
 		case FL__BOOL: OGR_F_SetFieldInteger(f, fi, v[i].i ? 1 : 0); break;
@@ -430,6 +489,7 @@ fl_status fl__sink_add_wkb(fl__sink *s, const fl__value *v, unsigned char *wkb, 
 			og = OGR_G_ForceToMultiPolygon(og);
 		OGR_F_SetGeometryDirectly(f, og);
 	}
+	set_timespan(s, f);
 	if (s->style) {
 		OGR_F_SetStyleString(f, s->style);
 		free(s->style);
@@ -449,6 +509,77 @@ void fl__sink_style(fl__sink *s, const char *style)
 {
 	free(s->style);
 	s->style = style ? fl__strdup(style) : NULL;
+}
+
+/* ----------------------------------------------------------------- KML */
+static bool is_kml(const fl__sink *s)
+{
+	return !strcmp(s->driver, "LIBKML");
+}
+
+void fl__sink_actor_styles(fl__sink *s, const fl_tracker *t)
+{
+	GDALDatasetH ds = is_kml(s) ? fl__sink_dataset(s) : NULL;
+	if (!ds)
+		return;
+	OGRStyleTableH tbl = OGR_STBL_Create();
+	for (size_t i = 0; i < t->nactors; i++) {
+		char *style = fl__printf("BRUSH(fc:%sb0);PEN(c:#333333ff,w:1px)", t->actors[i].color);
+		OGR_STBL_AddStyle(tbl, t->actors[i].id, style);
+		free(style);
+	}
+	GDALDatasetSetStyleTable(ds, tbl);
+	OGR_STBL_Destroy(tbl);
+	s->actor_styles = true;
+}
+
+void fl__sink_actor_style(fl__sink *s, const char *actor_id)
+{
+	if (!s->actor_styles || !actor_id)
+		return;
+	char *style = fl__printf("@%s", actor_id);
+	fl__sink_style(s, style);
+	free(style);
+}
+
+void fl__sink_timespan(fl__sink *s, fl_instant from, bool has_to, fl_instant to)
+{
+	if (!is_kml(s))
+		return;
+	/* LIBKML writes its fields begin and end (LIBKML_BEGIN_FIELD's default
+	 * names) as the <TimeSpan>: made before the first feature */
+	for (int i = 0; i < 2; i++) {
+		const char *name = i ? "end" : "begin";
+		if (OGR_L_FindFieldIndex(s->lyr, name, TRUE) >= 0)
+			continue;
+		OGRFieldDefnH fd = OGR_Fld_Create(name, OFTDateTime);
+		OGR_L_CreateField(s->lyr, fd, TRUE);
+		OGR_Fld_Destroy(fd);
+	}
+	s->span = true;
+	s->span_to = has_to;
+	s->span_from = from;
+	s->span_end = to;
+}
+
+/* The <TimeSpan> into begin and end; the period's own fields stay
+ * ExtendedData, so that GDAL reads them back (an open end: no SimpleData,
+ * read as unset) */
+static void set_timespan(fl__sink *s, OGRFeatureH f)
+{
+	if (!s->span)
+		return;
+	char buf[32];
+	int b = OGR_F_GetFieldIndex(f, "begin"), e = OGR_F_GetFieldIndex(f, "end");
+	if (b >= 0) {
+		fl_instant_format(s->span_from, buf, sizeof buf);
+		OGR_F_SetFieldString(f, b, buf);
+	}
+	if (e >= 0 && s->span_to) {
+		fl_instant_format(s->span_end, buf, sizeof buf);
+		OGR_F_SetFieldString(f, e, buf);
+	}
+	s->span = false;
 }
 
 void *fl__sink_dataset(fl__sink *s)
@@ -557,6 +688,7 @@ fl_status fl__atomic_write(const char *target, const void *buf, size_t len)
  * its file. */
 static fl_status close_dataset(fl__sink *s)
 {
+	warn_cut(s);
 	fl_status st = s->batch ? flush_queue(s) : FL_OK;
 	if (st)
 		return st;

@@ -485,34 +485,7 @@ static fl_status validate(fl_tracker *t, const fl_record *r, fl_instant when, co
 /* ----------------------------------------------------------- CSV writing */
 static void csv_put(char **buf, size_t *len, size_t *cap, const char *s)
 {
-	size_t n = strlen(s);
-	if (*len + n + 1 > *cap) {
-		size_t nc = (*cap ? *cap : 256);
-		while (nc < *len + n + 1)
-			nc *= 2;
-		char *nb = realloc(*buf, nc);
-		if (!nb)
-			return;
-		*buf = nb;
-		*cap = nc;
-	}
-	memcpy(*buf + *len, s, n + 1);
-	*len += n;
-}
-
-static void csv_field(char **buf, size_t *len, size_t *cap, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		csv_put(buf, len, cap, s);
-		return;
-	}
-	csv_put(buf, len, cap, "\"");
-	char one[2] = {0, 0};
-	for (; *s; s++) {
-		one[0] = *s;
-		csv_put(buf, len, cap, *s == '"' ? "\"\"" : one);
-	}
-	csv_put(buf, len, cap, "\"");
+	(void)fl__text_put(buf, len, cap, s, strlen(s)); /* csvwrite.c */
 }
 
 static char *slurp(const char *path, size_t *len)
@@ -799,7 +772,7 @@ static fl_status record_folder(const char *dir, const fl_record *r, fl_instant w
 			else if (!strcmp(k, "area")) v = area ? id : "";
 			if (c)
 				csv_put(&row, &rlen, &rcap, ",");
-			csv_field(&row, &rlen, &rcap, v);
+			fl__csv_field(&row, &rlen, &rcap, v); /* csvwrite.c */
 		}
 		csv_put(&row, &rlen, &rcap, eol);
 		if (!row)

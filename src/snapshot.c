@@ -217,6 +217,7 @@ static fl_status snapshot_emit(const fl_snapshot *s, const char *path, const cha
 				     region ? 13 : 4, true, &k);
 	if (st)
 		return st;
+	fl__sink_actor_styles(k, t); /* KML: each piece in its holder's colour */
 	for (size_t i = 0; i < s->n && !st; i++) {
 		const fl_piece *p = &s->pieces[i];
 		const fl_actor *a = p->holder != FL_NONE ? &t->actors[p->holder] : NULL;
@@ -246,6 +247,7 @@ static fl_status snapshot_emit(const fl_snapshot *s, const char *path, const cha
 			v[2] = (fl__value){.d = p->area_km2};
 			v[3] = (fl__value){.d = t->total_km2 > 0 ? p->area_km2 / t->total_km2 : 0};
 		}
+		fl__sink_actor_style(k, a ? a->id : NULL);
 		st = fl__piece_add(k, v, t, &s->geoms[i]);
 	}
 	if (st) {

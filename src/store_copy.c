@@ -208,6 +208,38 @@ typedef struct copy_ctx {
 	char **built;            /* folder: file names built, events last */
 } copy_ctx;
 
+/* A table layer as CSV text by the folder store's own rule (csvwrite.c):
+ * the header, then one record per feature, every field as its text. */
+static fl_status csv_text(OGRLayerH lyr, const char *file, char **out, size_t *outlen)
+{
+	OGRFeatureDefnH fd = OGR_L_GetLayerDefn(lyr);
+	int n = OGR_FD_GetFieldCount(fd);
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	bool ok = fl__text_put(&buf, &len, &cap, "", 0);
+	for (int i = 0; i < n && ok; i++)
+		ok = (!i || fl__text_put(&buf, &len, &cap, ",", 1)) &&
+		     fl__csv_field(&buf, &len, &cap, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(fd, i)));
+	ok = ok && fl__text_put(&buf, &len, &cap, "\n", 1);
+	OGR_L_ResetReading(lyr);
+	OGRFeatureH f;
+	while (ok && (f = OGR_L_GetNextFeature(lyr))) {
+		for (int i = 0; i < n && ok; i++)
+			ok = (!i || fl__text_put(&buf, &len, &cap, ",", 1)) &&
+			     fl__csv_field(&buf, &len, &cap,
+					   OGR_F_IsFieldSetAndNotNull(f, i) ? OGR_F_GetFieldAsString(f, i) : "");
+		ok = ok && fl__text_put(&buf, &len, &cap, "\n", 1);
+		OGR_F_Destroy(f);
+	}
+	if (!ok) {
+		free(buf);
+		return fl__fail(FL_ENOMEM, "%s: out of memory", file);
+	}
+	*out = buf;
+	*outlen = len;
+	return FL_OK;
+}
+
 static fl_status copy_one(void *vctx, const char *name, OGRLayerH lyr)
 {
 	copy_ctx *c = vctx;
@@ -217,16 +249,31 @@ static fl_status copy_one(void *vctx, const char *name, OGRLayerH lyr)
 		   (OGR_L_GetGeomType(lyr) == wkbNone && strcmp(name, "regions") && strcmp(name, "areas"));
 	char *file = fl__printf("%s.%s", name, csv ? "csv" : "geojson");
 	char *mem = fl__printf("%s/%s", c->memdir, file);
-	GDALDriverH drv = GDALGetDriverByName(csv ? "CSV" : "GeoJSON");
-	GDALDatasetH ds = GDALCreate(drv, mem, 0, 0, 0, GDT_Unknown, NULL);
-	fl_status st = ds ? FL_OK : fl__fail(FL_EIO, "cannot create %s: %s", file, CPLGetLastErrorMsg());
-	if (!st)
-		st = fl__copy_layer(lyr, ds, name, NULL);
-	if (ds) {
-		CPLErrorReset();
-		GDALClose(ds);
-		if (!st && CPLGetLastErrorType() >= CE_Failure)
-			st = fl__fail(FL_EIO, "writing %s failed: %s", file, CPLGetLastErrorMsg());
+	fl_status st = FL_OK;
+	if (csv) {
+		/* not GDAL's CSV driver: it quotes more than the folder store does,
+		 * and a copy back into a folder would not give the same bytes */
+		char *text = NULL;
+		size_t len = 0;
+		st = csv_text(lyr, file, &text, &len);
+		VSILFILE *fp = st ? NULL : VSIFOpenL(mem, "wb");
+		if (!st && (!fp || VSIFWriteL(text, 1, len, fp) != len))
+			st = fl__fail(FL_EIO, "cannot write %s in memory", file);
+		if (fp)
+			VSIFCloseL(fp);
+		free(text);
+	} else {
+		GDALDriverH drv = GDALGetDriverByName("GeoJSON");
+		GDALDatasetH ds = GDALCreate(drv, mem, 0, 0, 0, GDT_Unknown, NULL);
+		st = ds ? FL_OK : fl__fail(FL_EIO, "cannot create %s: %s", file, CPLGetLastErrorMsg());
+		if (!st)
+			st = fl__copy_layer(lyr, ds, name, NULL);
+		if (ds) {
+			CPLErrorReset();
+			GDALClose(ds);
+			if (!st && CPLGetLastErrorType() >= CE_Failure)
+				st = fl__fail(FL_EIO, "writing %s failed: %s", file, CPLGetLastErrorMsg());
+		}
 	}
 	if (!st)
 		c->built = CSLAddString(c->built, file);

@@ -10,6 +10,7 @@
 #ifndef FRONTLINE_ERROR_H
 #define FRONTLINE_ERROR_H
 
+#include <stddef.h>
 #include "frontline/export.h"
 
 #ifdef __cplusplus
@@ -33,6 +34,15 @@ FL_API const char *fl_error_last(void);
 
 /* Forget the last error. */
 FL_API void fl_error_clear(void);
+
+/* Warnings of the last output written on this thread (fl_snapshot_write,
+ * fl_diff_write, fl_export_write and their _buffer forms): what the format
+ * could not hold as it was given, e.g. a Shapefile's field names cut to 10
+ * characters and its strings to 254 bytes.  Each names the output and the
+ * fields.  Cleared when an output starts; the strings belong to the library
+ * and stay valid until then. */
+FL_API size_t fl_warning_count(void);
+FL_API const char *fl_warning_at(size_t i);
 
 #ifdef __cplusplus
 }

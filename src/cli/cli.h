@@ -40,6 +40,8 @@ void cli_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)))
 #endif
 	;
+/* Print the warnings of the output just written (fl_warning_at) to stderr. */
+void cli_print_warnings(void);
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 2, 3)))

@@ -222,7 +222,8 @@ int cmd_diff(const cli_global *g, int argc, char **argv)
 		if (st) {
 			cli_error("%s", fl_error_last());
 			rc = st == FL_EARG ? 2 : 1;
-		}
+		} else
+			cli_print_warnings();
 	}
 	fl_diff_free(d);
 	fl_tracker_free(t);

@@ -56,7 +56,8 @@ int cmd_export(const cli_global *g, int argc, char **argv)
 	if (fl_export_write(t, &q, out, format)) {
 		cli_error("%s", fl_error_last());
 		rc = 1;
-	}
+	} else
+		cli_print_warnings();
 	fl_tracker_free(t);
 	return rc;
 }

@@ -201,7 +201,8 @@ int cmd_snapshot(const cli_global *g, int argc, char **argv)
 	if (st) {
 		cli_error("%s", fl_error_last());
 		rc = st == FL_EARG ? 2 : 1;
-	}
+	} else
+		cli_print_warnings();
 	if (!rc && summary) {
 		fl_snapshot *sr = s;
 		if (by != FL_BY_REGION && fl_snapshot_new(t, &q, FL_BY_REGION, &sr)) {

@@ -17,6 +17,12 @@ void cli_error(const char *fmt, ...)
 	va_end(ap);
 }
 
+void cli_print_warnings(void)
+{
+	for (size_t i = 0; i < fl_warning_count(); i++)
+		fprintf(stderr, "frontline: warning: %s\n", fl_warning_at(i));
+}
+
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;

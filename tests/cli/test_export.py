@@ -178,11 +178,9 @@ def _(tmp):
 KML = "{http://www.opengis.net/kml/2.2}"
 
 
-@test("export -o k.kml: every placemark has <TimeSpan><begin>, current ones no <end>; actor styles")
-def _(tmp):
-    out = os.path.join(tmp, "k.kml")
-    run_ok(["export", "-o", out], tmp)
-    root = ET.parse(out).getroot()
+def check_kml_styles(root, what):
+    """One <Style id=ACTOR> per actor in its colour (KML is aabbggrr), and
+    every placemark's styleUrl is its holder's; returns the placemarks."""
     styles = {}
     for s in root.iter(KML + "Style"):
         if s.get("id"):
@@ -191,10 +189,25 @@ def _(tmp):
     actors = {r["id"]: r["color"] for r in __import__("csv").DictReader(
         open(os.path.join(KARABAKH, "actors.csv"), encoding="utf-8"))}
     for aid in ("AZ", "AM"):
-        check(aid in styles, "no <Style id=%r>: %r" % (aid, sorted(styles)))
+        check(aid in styles, "%s: no <Style id=%r>: %r" % (what, aid, sorted(styles)))
         rr, gg, bb = actors[aid][1:3], actors[aid][3:5], actors[aid][5:7]
         check(styles[aid].lower().endswith((bb + gg + rr).lower()),
-              "style %s colour %r, actor colour %s (KML is aabbggrr)" % (aid, styles[aid], actors[aid]))
+              "%s: style %s colour %r, actor colour %s (KML is aabbggrr)" % (what, aid, styles[aid], actors[aid]))
+    marks = list(root.iter(KML + "Placemark"))
+    for m in marks:
+        url = m.find(KML + "styleUrl")
+        data = {d.get("name"): d.text for d in m.iter(KML + "SimpleData")}
+        check(url is not None and url.text == "#" + data["holder"],
+              "%s: styleUrl %r for holder %r" % (what, url.text if url is not None else None, data.get("holder")))
+    return marks
+
+
+@test("export -o k.kml: every placemark has <TimeSpan><begin>, current ones no <end>; actor styles")
+def _(tmp):
+    out = os.path.join(tmp, "k.kml")
+    run_ok(["export", "-o", out], tmp)
+    root = ET.parse(out).getroot()
+    check_kml_styles(root, "export")
     marks = list(root.iter(KML + "Placemark"))
     check(len(marks) > 78, "%d placemarks" % len(marks))
     open_ended = 0
@@ -203,14 +216,18 @@ def _(tmp):
         check(ts is not None and ts.find(KML + "begin") is not None, "placemark without TimeSpan/begin")
         if ts.find(KML + "end") is None:
             open_ended += 1
-        url = m.find(KML + "styleUrl")
-        data = {d.get("name"): d.text for d in m.iter(KML + "SimpleData")}
-        check(url is not None and url.text == "#" + data["holder"],
-              "styleUrl %r for holder %r" % (url.text if url is not None else None, data.get("holder")))
     check(open_ended == 78, "%d placemarks without <end> (current), expected 78" % open_ended)
     kal = sorted(m.find(KML + "TimeSpan/" + KML + "begin").text for m in marks
                  if any(d.get("name") == "region" and d.text == "kalbajar" for d in m.iter(KML + "SimpleData")))
     check([k[:10] for k in kal] == ["1992-05-08", "1993-04-02", "2020-11-25"], "kalbajar begins %r" % kal)
+
+
+@test("snapshot -o s.kml: one style per actor in its colour, each placemark in its holder's, as the export")
+def _(tmp):
+    out = os.path.join(tmp, "s.kml")
+    run_ok(["snapshot", "--date", "2020-11-25", "-o", out], tmp)
+    marks = check_kml_styles(ET.parse(out).getroot(), "snapshot")
+    check(len(marks) == 78, "%d placemarks" % len(marks))
 
 
 # ------------------------------------------------------ other formats
@@ -248,6 +265,125 @@ def _(tmp):
         check(n >= 3, "diff .%s: %d features" % (ext, n))
     run_ok(["snapshot", "--date", "2020-11-25", "-f", "kml", "-o", os.path.join(tmp, "s.xml")], tmp)
     check(b"<Placemark" in open(os.path.join(tmp, "s.xml"), "rb").read(), "-f kml did not write KML")
+
+
+@test("Shapefile output warns on stderr naming the fields it renames or cuts: snapshot, diff, export")
+def _(tmp):
+    t = generate_tracker(os.path.join(tmp, "gen"))
+    path = os.path.join(t, "regions.geojson")
+    with open(path, encoding="utf-8") as f:
+        regions = __import__("json").load(f)
+    long_name = "Region with a long official name " + "x" * 280
+    regions["features"][0]["properties"]["name"] = long_name
+    rid = regions["features"][0]["properties"]["id"]
+    with open(path, "w", encoding="utf-8") as f:
+        __import__("json").dump(regions, f)
+    ev = [r for r in log_csv(t, tmp) if rid in r["regions"].split(";") and r["kind"] != "baseline"]
+    check(ev, "no event on %s" % rid)
+    d1 = (datetime.date.fromisoformat(ev[0]["date"][:10]) - datetime.timedelta(days=1)).isoformat()
+    d2 = ev[-1]["date"][:10]
+    runs = {"snapshot": ["snapshot", "--date", d2], "diff": ["diff", d1, d2], "export": ["export"]}
+    for cmd, args in runs.items():
+        out = os.path.join(tmp, cmd + ".shp")
+        p = run_ok(["-d", t] + args + ["-o", out], tmp)
+        check("frontline: warning: %s: a Shapefile string holds at most 254 bytes: cut 'name' (" % out in p.stderr,
+              "%s: no warning of the cut name: %r" % (cmd, p.stderr))
+        if cmd != "diff":  # diff has no field over 10 characters
+            check("'holder_name' as 'holder_nam'" in p.stderr, "%s: no warning of the renamed field: %r" % (cmd, p.stderr))
+        ds = ogr.Open(out)
+        names = {f.GetField("name") for f in ds.GetLayer(0) if f.GetField("region") == rid}
+        check(names == {long_name[:254]}, "%s: names read back %r" % (cmd, [len(n) for n in names]))
+        q = run_ok(["-d", t] + args + ["-o", os.path.join(tmp, cmd + ".fgb")], tmp)
+        check(q.stderr == "", "%s .fgb: stderr %r" % (cmd, q.stderr))
+
+
+# ------------------------------------------- time filters in every format
+def gdal_compares_null_datetime():
+    """Whether this GDAL's OGR SQL evaluates `d > 'literal'` on a NULL
+    date-time d.  GDAL 3.6 does not ("Failed to parse date ''"), and drops
+    the feature whatever OR surrounds the comparison."""
+    ds = ogr.GetDriverByName("Memory").CreateDataSource("probe")
+    lyr = ds.CreateLayer("p")
+    lyr.CreateField(ogr.FieldDefn("d", ogr.OFTDateTime))
+    f = ogr.Feature(lyr.GetLayerDefn())
+    f.SetFieldNull(0)
+    lyr.CreateFeature(f)
+    lyr.SetAttributeFilter("d IS NULL OR d > '2000-01-01'")
+    gdal.PushErrorHandler("CPLQuietErrorHandler")
+    try:
+        return sum(1 for _ in lyr) == 1
+    except RuntimeError:
+        return False
+    finally:
+        gdal.PopErrorHandler()
+
+
+def open_export(path, ext):
+    # CSV has no NULL: an empty field is the open end, read as NULL on request
+    opts = ["GEOM_POSSIBLE_NAMES=WKT", "EMPTY_STRING_AS_NULL=YES"] if ext == "csv" else []
+    ds = gdal.OpenEx(path, gdal.OF_VECTOR, open_options=opts)
+    return ds, (ds.GetLayerByName("control") if ext == "gpkg" else ds.GetLayer(0))
+
+
+def temporal_filter(ext, t, null_ok):
+    """What QGIS's Temporal Controller asks at instant t (YYYY-MM-DDTHH:MM:SSZ):
+    valid_from <= t < valid_to, an open end (NULL) never ending.  The fields
+    are DateTime in .gpkg (compared as text by SQLite: the stored
+    "...SS.000Z" sorts before "...SSZ", so equal instants compare equal),
+    .fgb and .geojson (parsed by GDAL), and ISO 8601 text in .kml, .shp and
+    .csv (compared as text: t in the same form)."""
+    to = "valid_to > '%s'" % t
+    if ext in ("fgb", "geojson") and not null_ok:
+        # GDAL 3.6 cannot compare a NULL date-time (see above): the same
+        # comparison on GDAL's own text of the value, NULL for an open end
+        to = "CAST(valid_to AS character) > '%s+00'" % t[:-1].replace("-", "/").replace("T", " ")
+    return "valid_from <= '%s' AND (valid_to IS NULL OR %s)" % (t, to)
+
+
+@test("valid_from <= T AND (valid_to IS NULL OR valid_to > T) = snapshot --date T in gpkg, fgb, kml, shp, csv, geojson")
+def _(tmp):
+    null_ok = gdal_compares_null_datetime()
+    exts = ("gpkg", "fgb", "kml", "shp", "csv", "geojson")
+    for ext in exts:
+        run_ok(["export", "-o", os.path.join(tmp, "h." + ext)], tmp)
+    rows, _, _ = read_control(os.path.join(tmp, "h.gpkg"))
+    bounds = {iso(r[k]) for r in rows for k in ("valid_from", "valid_to") if r[k]}
+    instants = set()
+    for b in bounds:
+        d = datetime.datetime.fromisoformat(b)
+        instants |= {d, d + datetime.timedelta(hours=12), d - datetime.timedelta(seconds=1)}
+    bad = []
+    opened = {ext: open_export(os.path.join(tmp, "h." + ext), ext) for ext in exts}
+    for d in sorted(instants):
+        t = d.strftime("%Y-%m-%dT%H:%M:%SZ")
+        want = sorted((f["properties"]["region"], f["properties"]["holder"])
+                      for f in snapshot(KARABAKH, t, tmp)["features"] if f["properties"]["holder"])
+        for ext in exts:
+            lyr = opened[ext][1]
+            lyr.SetAttributeFilter(temporal_filter(ext, t, null_ok))
+            got = sorted((f.GetField("region"), f.GetField("holder")) for f in lyr)
+            lyr.SetAttributeFilter(None)
+            if got != want:
+                bad.append("%s at %s: %d features, snapshot %d; only in export %s, only in snapshot %s" % (
+                    ext, t, len(got), len(want), sorted(set(got) - set(want))[:3],
+                    sorted(set(want) - set(got))[:3]))
+    check(len(instants) > 40, "%d instants" % len(instants))
+    check(not bad, "%d mismatches: %s" % (len(bad), bad[:6]))
+
+
+@test("an open end reads as NULL (or unset) in every format; .kml gives valid_from/valid_to back as text")
+def _(tmp):
+    for ext in ("gpkg", "fgb", "kml", "shp", "csv", "geojson"):
+        out = os.path.join(tmp, "h." + ext)
+        run_ok(["export", "-o", out], tmp)
+        _, lyr = open_export(out, ext)
+        feats = [(f.GetField("valid_from"), f.GetField("valid_to")) for f in lyr]
+        ends = [e for _, e in feats]
+        check(ends.count(None) == 78, "%s: %d NULL valid_to, expected 78" % (ext, ends.count(None)))
+        check(all(s for s, _ in feats), "%s: a valid_from is empty" % ext)
+        closed = [iso(e) for e in ends if e is not None]
+        check(len(closed) == len(feats) - 78 and all(c[:2] in ("19", "20") for c in closed),
+              "%s: valid_to values %r" % (ext, closed[:3]))
 
 
 # ------------------------------------------------------------- bad input

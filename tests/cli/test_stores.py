@@ -104,6 +104,43 @@ def _(tmp):
     check(log_csv(a, tmp) == log_csv(b, tmp), "events differ after the round trip")
 
 
+def awkward_tracker(folder):
+    """A generated tracker whose sources and notes hold what CSV makes hard:
+    ';' lists, spaces at either end, quotes, commas, a line break, digits
+    that look like numbers, non-ASCII; written with minimal quoting."""
+    import csv
+    generate_tracker(folder, nevents=20, npolygons=1)
+    path = os.path.join(folder, "events.csv")
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    odd = ["a; b; c", " leading and trailing ", 'he said "held"', "x, y", "two\nlines",
+           "007", "1e5", "Şuşa / Шуша", "=1+1", "tab\there", ";", ""]
+    for k, r in enumerate(rows[1:]):
+        r[7] = odd[k % len(odd)] or "s"
+        r[8] = odd[(k + 3) % len(odd)]
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+    return folder
+
+
+@test("copy folder -> GeoPackage -> folder gives back events.csv and actors.csv byte for byte")
+@no_pg
+def _(tmp):
+    for name, src in (("shipped", copy_karabakh(tmp)), ("awkward", awkward_tracker(os.path.join(tmp, "w")))):
+        g = os.path.join(tmp, name + ".gpkg")
+        b = os.path.join(tmp, name + "-back")
+        run_ok(["copy", src, g], tmp)
+        run_ok(["copy", g, b], tmp)
+        for f in ("events.csv", "actors.csv"):
+            with open(os.path.join(src, f), "rb") as x, open(os.path.join(b, f), "rb") as y:
+                want, got = x.read().split(b"\n"), y.read().split(b"\n")
+            bad = [(i + 1, w, g_) for i, (w, g_) in enumerate(zip(want, got)) if w != g_]
+            check(len(want) == len(got) and not bad,
+                  "%s %s: %d lines differ (%d vs %d lines), first %r" % (
+                      name, f, len(bad), len(want), len(got), bad[:2]))
+        check(log_csv(src, tmp) == log_csv(b, tmp), "%s: events differ after the round trip" % name)
+
+
 @test("copy refuses: DST already a tracker, existing .gpkg, invalid SRC (file:line field); nothing written")
 @no_pg
 def _(tmp):
