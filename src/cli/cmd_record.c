@@ -7,15 +7,16 @@
 #include "cli.h"
 
 static const char help[] =
-	"usage: frontline [-d PATH] record --date D (--region ID... | --area FILE) --to ID [--from ID]\n"
-	"                                  --source TEXT [--kind KIND] [--status S] [--note TEXT]\n"
-	"                                  [--id ID]\n"
+	"usage: frontline -d PATH record --date D (--region ID... | --area FILE) --to ID [--from ID]\n"
+	"                                --source TEXT [--kind KIND] [--status S] [--note TEXT]\n"
+	"                                [--id ID] [--corrects ID]\n"
 	"\n"
 	"Append one event to the tracker: checked first (known regions and actors, a valid date,\n"
 	"--from being the holder at that instant), refused with nothing written otherwise.\n"
 	"Concurrent recorders all land: a folder's events.csv is rewritten under a lock (temporary\n"
 	"file, fsync, rename); a GeoPackage or PostGIS tracker gets one transaction.  Prints the\n"
-	"new event's id.\n"
+	"new event's id.  The tracker is -d PATH (or $FRONTLINE_TRACKER): record never writes\n"
+	"into the shipped sample unless -d names it.\n"
 	"\n"
 	"  --date D         when the transfer takes effect (ISO 8601)\n"
 	"  --region ID      a region that passes (repeatable, or ID;ID)\n"
@@ -26,7 +27,8 @@ static const char help[] =
 	"  --kind KIND      capture (default), handover, withdrawal, agreement, baseline, correction\n"
 	"  --status S       claimed (default), confirmed, disputed\n"
 	"  --note TEXT      a note\n"
-	"  --id ID          the event's id (default: DATE-REGION, then -2, -3 ...)\n";
+	"  --id ID          the event's id (default: DATE-REGION, then -2, -3 ...)\n"
+	"  --corrects ID    the event this one replaces (required with --kind correction)\n";
 
 int cmd_record(const cli_global *g, int argc, char **argv)
 {
@@ -36,6 +38,7 @@ int cmd_record(const cli_global *g, int argc, char **argv)
 		{"from", required_argument, NULL, 'F'},	  {"source", required_argument, NULL, 'S'},
 		{"kind", required_argument, NULL, 'K'},	  {"status", required_argument, NULL, 'U'},
 		{"note", required_argument, NULL, 'N'},	  {"id", required_argument, NULL, 'I'},
+		{"corrects", required_argument, NULL, 'C'},
 		{"help", no_argument, NULL, 'h'},	  {NULL, 0, NULL, 0}};
 	fl_record r = {0};
 	const char **regions = calloc((size_t)argc + 1, sizeof *regions);
@@ -69,6 +72,7 @@ int cmd_record(const cli_global *g, int argc, char **argv)
 		case 'U': r.status = optarg; break;
 		case 'N': r.note = optarg; break;
 		case 'I': r.id = optarg; break;
+		case 'C': r.corrects = optarg; break;
 		case 'h': fputs(help, stdout); goto out;
 		case ':': rc = cli_usage_error("record", "option '%s' needs a value", argv[optind - 1]); break;
 		default: rc = cli_usage_error("record", "unknown option '%s'", argv[optind - 1]); break;
@@ -79,8 +83,11 @@ int cmd_record(const cli_global *g, int argc, char **argv)
 	if (!rc) {
 		r.regions = regions;
 		char id[256];
-		fl_status st = fl_record_append(cli_tracker_path(g), &r, id, sizeof id);
-		if (st) {
+		const char *path = cli_tracker_to_write(g, "record");
+		fl_status st = path ? fl_record_append(path, &r, id, sizeof id) : FL_EARG;
+		if (!path)
+			rc = 2;
+		else if (st) {
 			cli_error("%s", fl_error_last());
 			rc = st == FL_EARG ? 2 : 1;
 		} else
