@@ -5,7 +5,9 @@
  * geometry and dangling corrections without stopping; check adds what needs
  * a replay of the log: events whose expected previous holder (`from`) is not
  * the holder of their area at that instant (corrections applied), and
- * event polygons that reach outside the tracker's regions.
+ * event polygons that reach outside the tracker's regions, and
+ * events other than baselines without a `from` although another actor held
+ * their area then (a warning: nothing checks such a transfer).
  */
 #include <math.h>
 #include <stdint.h>
@@ -61,6 +63,31 @@ static void check_from(const fl_tracker *t, fl__diags *d)
 					      holder[first] == FL_NONE ? "nobody" : t->actors[holder[first]].id, bad,
 					      real ? "" : ": a sliver of the precision grid");
 			}
+		} else if (e->pub.kind != FL_KIND_BASELINE && na) {
+			/* no `from`: worth naming when the area had a holder other than
+			 * `to` (ground nobody held, as a tracker without regions grows,
+			 * has none; an event confirming the holder transfers nothing) */
+			double nobody = 0;
+			int first = FL_NONE;
+			bool several = false;
+			for (size_t j = 0; j < na; j++) {
+				int h = holder[ea[j]];
+				if (h == FL_NONE)
+					nobody += t->atoms[ea[j]].area_km2;
+				else if (first == FL_NONE)
+					first = h;
+				else
+					several |= h != first;
+			}
+			if (first != FL_NONE && nobody < FL__SLIVER_KM2 && (several || first != e->pub.to))
+				fl__diags_add(d, FL__WARNING, e->pub.file, e->pub.line, "from",
+					      "empty: event '%s' (%s) names no previous holder, so nothing "
+					      "checks its transfer; on %s its area was held by %s%s%s", e->pub.id,
+					      fl_event_kind_name(e->pub.kind), e->pub.date,
+					      several ? "several actors, among them '" : "'",
+					      t->actors[first].id,
+					      several ? "' (one event per previous holder lets each be checked)"
+						      : "' (name it in 'from')");
 		}
 		for (size_t j = 0; j < na; j++)
 			holder[ea[j]] = e->pub.to;

@@ -116,10 +116,14 @@ static fl_status read_file(GEOSContextHandle_t h, const char *path, const char *
 	const char *dot = strrchr(path, '.');
 	static const char *const json_drv[] = {"GeoJSON", NULL};
 	bool json = dot && (!strcasecmp(dot, ".geojson") || !strcasecmp(dot, ".json"));
+	CPLErrorReset();
 	GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, json ? json_drv : NULL,
 				     NULL, NULL);
-	if (!ds)
-		return fl__fail(FL_EINPUT, "%s: GDAL cannot read it: %s", path, CPLGetLastErrorMsg());
+	if (!ds) {
+		char why[512];
+		return fl__fail(FL_EINPUT, "%s: GDAL cannot read it: %s", path,
+				fl__gdal_open_reason(path, why, sizeof why));
+	}
 	OGRLayerH lyr = GDALDatasetGetLayer(ds, 0);
 	OGRCoordinateTransformationH ct = NULL;
 	OGRSpatialReferenceH src = lyr ? OGR_L_GetSpatialRef(lyr) : NULL;
@@ -427,6 +431,10 @@ fl_status fl_import_series(const char *const *files, size_t nfiles, const fl_imp
 {
 	if (!o || !o->holder || !o->other || !*o->holder || !*o->other)
 		return fl__fail(FL_EARG, "import-series needs --holder and --other");
+	/* written into the new tracker as they are */
+	if (!fl__utf8_valid(o->holder) || !fl__utf8_valid(o->other) || !fl__utf8_valid(o->source))
+		return fl__fail(FL_EARG, "%s: not UTF-8", !fl__utf8_valid(o->holder) ? "holder"
+							   : !fl__utf8_valid(o->other) ? "other" : "source");
 	if (!strcmp(o->holder, o->other))
 		return fl__fail(FL_EARG, "--holder and --other are the same actor '%s'", o->holder);
 	if (!nfiles)

@@ -61,6 +61,19 @@ bool fl__text_put(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
 /* Append s as one CSV field: quoted only when it holds , " CR or LF. */
 bool fl__csv_field(char **buf, size_t *len, size_t *cap, const char *s);
 
+/* ---- UTF-8 (utf8.c) ---- */
+/* The offset of the first byte of s[0, n) that does not start a well-formed
+ * UTF-8 sequence (overlongs, surrogates and code points above U+10FFFF are
+ * refused), or SIZE_MAX when all of it is UTF-8. */
+size_t fl__utf8_invalid_at(const char *s, size_t n);
+/* Whether the string is UTF-8 (NULL is). */
+bool fl__utf8_valid(const char *s);
+
+/* ---- why GDAL could not open a path (gdal_open.c) ---- */
+/* GDAL's last message, else what the file system says about path (no such
+ * file, permission denied, format not recognised...), written to buf. */
+const char *fl__gdal_open_reason(const char *path, char *buf, size_t len);
+
 /* ---- diagnostics (diag.c): problems found while loading or checking ---- */
 typedef enum fl__severity { FL__WARNING, FL__ERROR } fl__severity;
 typedef struct fl__diag {
@@ -304,6 +317,12 @@ unsigned char fl__coverage_of(const fl_tracker *t);
 /* The same, found again; when loose, where the union of all the atoms first
  * goes wrong (NaN when the fast union refused them altogether). */
 unsigned char fl__coverage_check(const fl_tracker *t, double *x, double *y);
+
+/* The tracker's actor ids for messages about an unknown one: all of them,
+ * or the first 20 and "and N more" (malloc'd; "none" when there are none). */
+char *fl__actor_ids_text(const fl_tracker *t);
+/* Whether actor a may hold territory (its kind is not "presence"). */
+bool fl__actor_holds(const fl_tracker *t, int a);
 
 /* Read every layer of a tracker, recording problems in d (continues past
  * bad rows so that `check` can report all of them).  Returns a tracker

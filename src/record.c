@@ -42,8 +42,11 @@ static fl_status read_area(fl_tracker *t, const char *file, GEOSGeometry **out)
 	GDALAllRegister();
 	CPLErrorReset();
 	GDALDatasetH ds = GDALOpenEx(file, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-	if (!ds)
-		return fl__fail(FL_EARG, "--area %s: GDAL cannot read it: %s", file, CPLGetLastErrorMsg());
+	if (!ds) {
+		char reason[512];
+		return fl__fail(FL_EARG, "--area %s: GDAL cannot read it: %s", file,
+				fl__gdal_open_reason(file, reason, sizeof reason));
+	}
 	OGRLayerH l = GDALDatasetGetLayer(ds, 0);
 	OGRSpatialReferenceH wgs = OSRNewSpatialReference(NULL);
 	OSRSetWellKnownGeogCS(wgs, "WGS84");
@@ -217,6 +220,19 @@ static const char *const statuses[] = {"claimed", "confirmed", "disputed"};
 /* What needs no tracker. */
 static fl_status precheck(const fl_record *r, fl_instant *when)
 {
+	/* the values go into the tracker as they are: UTF-8 only (GeoJSON and
+	 * the other outputs carry them), checked first so that no message
+	 * echoes bytes that are not */
+	const char *names[] = {"--id", "--date", "--to", "--from", "--source", "--note", "--kind",
+			       "--status", "--corrects"};
+	const char *texts[] = {r->id, r->date, r->to, r->from, r->source, r->note, r->kind, r->status,
+			       r->corrects};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		if (!fl__utf8_valid(texts[i]))
+			return fl__fail(FL_EARG, "%s: not UTF-8 (nothing written)", names[i]);
+	for (size_t i = 0; i < r->nregions; i++)
+		if (!fl__utf8_valid(r->regions[i]))
+			return fl__fail(FL_EARG, "--region: a region id that is not UTF-8 (nothing written)");
 	if (!r->date || !*r->date)
 		return fl__fail(FL_EARG, "--date is required");
 	if (fl_instant_parse(r->date, FL_DATE_START, "--date", when))
@@ -233,7 +249,8 @@ static fl_status precheck(const fl_record *r, fl_instant *when)
 	if (r->status && parse_name(r->status, statuses, 3) < 0)
 		return fl__fail(FL_EARG, "--status %s: unknown status (claimed, confirmed, disputed)",
 				r->status);
-	const char *texts[] = {r->id, r->to, r->from, r->source, r->note, r->kind, r->status};
+	if (r->kind && !strcmp(r->kind, "correction") && (!r->corrects || !*r->corrects))
+		return fl__fail(FL_EARG, "--kind correction needs --corrects ID: the event it corrects");
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
 		if (texts[i] && strpbrk(texts[i], "\r\n"))
 			return fl__fail(FL_EARG, "a line break in '%s': keep each value on one line",
@@ -411,12 +428,25 @@ static fl_status validate(fl_tracker *t, const fl_record *r, fl_instant when, co
 			  const char *const *area_ids, size_t nareas, const store_ref *sref, char *id,
 			  size_t idlen)
 {
-	if (fl_tracker_find_actor(t, r->to) == FL_NONE)
-		return fl__fail(FL_EARG, "--to %s: unknown actor (known: %s%s)", r->to,
-				t->nactors ? t->actors[0].id : "none", t->nactors > 1 ? ", ..." : "");
-	int from = FL_NONE;
-	if (r->from && *r->from && (from = fl_tracker_find_actor(t, r->from)) == FL_NONE)
-		return fl__fail(FL_EARG, "--from %s: unknown actor", r->from);
+	int to = fl_tracker_find_actor(t, r->to), from = FL_NONE;
+	if (r->from && *r->from)
+		from = fl_tracker_find_actor(t, r->from);
+	if (to == FL_NONE || (r->from && *r->from && from == FL_NONE)) {
+		bool bad_to = to == FL_NONE;
+		char *ids = fl__actor_ids_text(t);
+		fl_status st = fl__fail(FL_EARG, "%s %s: unknown actor (the tracker's actors: %s)",
+					bad_to ? "--to" : "--from", bad_to ? r->to : r->from, ids ? ids : "?");
+		free(ids);
+		return st;
+	}
+	if (!fl__actor_holds(t, to) || (from != FL_NONE && !fl__actor_holds(t, from)))
+		return fl__fail(FL_EARG, "%s %s: a presence (kind presence in the actors) cannot hold "
+				"territory (nothing written)", fl__actor_holds(t, to) ? "--from" : "--to",
+				fl__actor_holds(t, to) ? r->from : r->to);
+	int corrects = FL_NONE;
+	if (r->corrects && (corrects = fl_tracker_find_event(t, r->corrects)) == FL_NONE)
+		return fl__fail(FL_EARG, "--corrects %s: no event with this id (nothing written)",
+				r->corrects);
 	int *regs = calloc(r->nregions + 1, sizeof *regs);
 	if (!regs)
 		return fl__fail(FL_ENOMEM, "out of memory");
@@ -432,6 +462,8 @@ static fl_status validate(fl_tracker *t, const fl_record *r, fl_instant when, co
 	if (!st && from != FL_NONE) {
 		fl_query q = fl_query_at(when);
 		unsigned char *active = fl__active_events(t, &q);
+		if (active && corrects != FL_NONE)
+			active[corrects] = 0; /* replaced by the new event */
 		const GEOSPreparedGeometry *pg = area ? GEOSPrepare_r(t->geos, area) : NULL;
 		for (size_t a = 0; a < t->natoms && !st && active; a++) {
 			if (!covers(t, a, regs, r->nregions, area, pg))
@@ -732,9 +764,13 @@ static fl_status record_folder(const char *dir, const fl_record *r, fl_instant w
 		st = fl__fail(FL_EIO, "%s: cannot read: %s", events, strerror(errno));
 	if (!st) {
 		cols = csv_header(buf);
-		if (area && CSLFindString(cols, "area") < 0) {
+		/* the optional columns this event needs */
+		const char *need[] = {area ? "area" : NULL, r->corrects ? "corrects" : NULL};
+		for (size_t k = 0; k < 2 && !st; k++) {
+			if (!need[k] || CSLFindString(cols, need[k]) >= 0)
+				continue;
 			size_t nl = 0;
-			withcol = csv_add_column(buf, len, "area", &nl);
+			withcol = csv_add_column(buf, len, need[k], &nl);
 			if (!withcol)
 				st = fl__fail(FL_ENOMEM, "out of memory");
 			else {
@@ -742,7 +778,7 @@ static fl_status record_folder(const char *dir, const fl_record *r, fl_instant w
 				buf = withcol;
 				withcol = NULL;
 				len = nl;
-				cols = CSLAddString(cols, "area");
+				cols = CSLAddString(cols, need[k]);
 			}
 		}
 	}
@@ -769,6 +805,7 @@ static fl_status record_folder(const char *dir, const fl_record *r, fl_instant w
 			else if (!strcmp(k, "note")) v = r->note ? r->note : "";
 			else if (!strcmp(k, "recorded")) v = recorded;
 			else if (!strcmp(k, "partial")) v = "false";
+			else if (!strcmp(k, "corrects")) v = r->corrects ? r->corrects : "";
 			else if (!strcmp(k, "area")) v = area ? id : "";
 			if (c)
 				csv_put(&row, &rlen, &rcap, ",");
@@ -850,8 +887,9 @@ static fl_status record_dataset(const char *path, bool pg, const fl_record *r, f
 	CPLErrorReset();
 	GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_UPDATE, NULL, NULL, NULL);
 	if (!ds) {
+		char why[512];
 		st = fl__fail(FL_EIO, "tracker '%s': cannot open it for writing: %s", path,
-			      CPLGetLastErrorMsg());
+			      fl__gdal_open_reason(path, why, sizeof why));
 		if (lockfd >= 0)
 			close(lockfd);
 		return st;
@@ -895,6 +933,8 @@ static fl_status record_dataset(const char *path, bool pg, const fl_record *r, f
 	OGRLayerH el = GDALDatasetGetLayerByName(ds, "events");
 	if (!st && !el)
 		st = fl__fail(FL_EINPUT, "tracker '%s': no events layer", path);
+	if (!st && r->corrects)
+		st = ensure_field(el, "corrects");
 	if (!st && area) {
 		if (!al) {
 			OGRSpatialReferenceH wgs = OSRNewSpatialReference(NULL);
@@ -952,7 +992,7 @@ static fl_status record_dataset(const char *path, bool pg, const fl_record *r, f
 		set_str(f, "source", r->source);
 		set_str(f, "note", r->note ? r->note : "");
 		set_str(f, "recorded", recorded);
-		set_str(f, "corrects", "");
+		set_str(f, "corrects", r->corrects ? r->corrects : "");
 		set_str(f, "partial", "false");
 		set_str(f, "area", area ? id : "");
 		if (OGR_L_CreateFeature(el, f) != OGRERR_NONE)

@@ -602,12 +602,25 @@ static void region_labels(canvas *c, const fl_tracker *t, label *L, size_t *nl)
 	}
 }
 
+/* The texts drawn as given: UTF-8 only (Cairo refuses the rest, and SVG
+ * and PDF would carry it). */
+static fl_status texts_utf8(const fl_render_opts *o)
+{
+	if (!fl__utf8_valid(o->title))
+		return fl__fail(FL_EARG, "title: not UTF-8");
+	if (!fl__utf8_valid(o->attribution))
+		return fl__fail(FL_EARG, "attribution: not UTF-8");
+	return FL_OK;
+}
+
 static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff, fl_instant t1,
 			    const fl_render_opts *o, const char *path)
 {
 	canvas c;
 	double bb[4];
-	fl_status st = kind_of(path, &c.kind, true);
+	fl_status st = texts_utf8(o);
+	if (!st)
+		st = kind_of(path, &c.kind, true);
 	if (!st)
 		st = map_extent(t, o, bb);
 	if (st)
@@ -726,7 +739,9 @@ fl_status fl_render_chart(const fl_tracker *t, const fl_stats *s, const fl_rende
 {
 	canvas c;
 	int kind;
-	fl_status st = kind_of(path, &kind, false);
+	fl_status st = texts_utf8(o);
+	if (!st)
+		st = kind_of(path, &kind, false);
 	if (st)
 		return st;
 	size_t n = fl_stats_count(s);

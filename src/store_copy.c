@@ -164,9 +164,11 @@ fl_status fl__store_each_layer(const char *path, fl_status (*fn)(void *, const c
 	if (kind != FL__STORE_FOLDER) {
 		CPLErrorReset();
 		ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-		if (!ds)
+		if (!ds) {
+			char why[512];
 			return fl__fail(FL_EINPUT, "tracker '%s': GDAL cannot open it: %s", path,
-					CPLGetLastErrorMsg());
+					fl__gdal_open_reason(path, why, sizeof why));
+		}
 	}
 	fl_status st = FL_OK;
 	for (size_t i = 0; i < FL__NLAYERS && !st; i++) {
@@ -178,9 +180,11 @@ fl_status fl__store_each_layer(const char *path, fl_status (*fn)(void *, const c
 				continue;
 			CPLErrorReset();
 			lds = fl__store_open_file(file);
-			if (!lds)
+			if (!lds) {
+				char why[512];
 				st = fl__fail(FL_EINPUT, "%s: GDAL cannot read it: %s", file,
-					      CPLGetLastErrorMsg());
+					      fl__gdal_open_reason(file, why, sizeof why));
+			}
 			free(file);
 			if (st)
 				break;

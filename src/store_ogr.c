@@ -33,6 +33,7 @@ typedef struct layer_src {
 	size_t nlines;
 	OGRCoordinateTransformationH ct;
 	OGRSpatialReferenceH srs;
+	bool broken;         /* CSV whose structure is broken: not read (see csvlint.c) */
 } layer_src;
 
 static void layer_close(layer_src *L)
@@ -118,8 +119,12 @@ static fl_status layer_open(const char *root, GDALDatasetH gpkg, const char *nam
 		L->display = fl__printf("%s.%s", name, exts[i]);
 		bool csv = strcmp(exts[i], "csv") == 0;
 		if (csv) {
+			size_t before = d->nerrors;
 			fl_status st = fl__csv_lint(p, L->display, d, &L->lines, &L->nlines);
-			if (st) {
+			if (st || d->nerrors > before) {
+				/* GDAL would read the broken rows its own way: more errors
+				 * that only echo the one reported */
+				L->broken = !st;
 				free(p);
 				return st;
 			}
@@ -130,11 +135,14 @@ static fl_status layer_open(const char *root, GDALDatasetH gpkg, const char *nam
 		CPLErrorReset();
 		L->ds = GDALOpenEx(p, GDAL_OF_VECTOR | GDAL_OF_READONLY, csv ? csv_drv : json_drv,
 				   csv ? csv_opts : NULL, NULL);
-		free(p);
 		L->own_ds = true;
-		if (!L->ds)
-			return fl__fail(FL_EINPUT, "%s: GDAL cannot read it: %s", L->display,
-					CPLGetLastErrorMsg());
+		if (!L->ds) {
+			char why[512];
+			fl__gdal_open_reason(p, why, sizeof why);
+			free(p);
+			return fl__fail(FL_EINPUT, "%s: GDAL cannot read it: %s", L->display, why);
+		}
+		free(p);
 		L->lyr = GDALDatasetGetLayer(L->ds, 0);
 		if (!L->lyr)
 			return fl__fail(FL_EINPUT, "%s: no layer in it", L->display);
@@ -186,6 +194,47 @@ static const char *fstr(OGRFeatureH f, const char *name)
 static bool has_column(const layer_src *L, const char *name)
 {
 	return OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(L->lyr), name) >= 0;
+}
+
+/* Report every text field of the feature that is not UTF-8 (error, with the
+ * column's name: `events.csv:7: field 'source': not UTF-8 ...`); false when
+ * one is not.  Callers then echo none of the row's values in other messages,
+ * so no output ever carries the bad bytes. */
+static bool check_utf8(const layer_src *L, OGRFeatureH f, int line, fl__diags *d)
+{
+	bool ok = true;
+	int n = OGR_F_GetFieldCount(f);
+	for (int i = 0; i < n; i++) {
+		OGRFieldDefnH fd = OGR_F_GetFieldDefnRef(f, i);
+		OGRFieldType ft = OGR_Fld_GetType(fd);
+		if ((ft != OFTString && ft != OFTStringList) || !OGR_F_IsFieldSetAndNotNull(f, i))
+			continue;
+		const char *v = OGR_F_GetFieldAsString(f, i), *name = OGR_Fld_GetNameRef(fd);
+		size_t at = fl__utf8_invalid_at(v, strlen(v));
+		if (at == SIZE_MAX)
+			continue;
+		char col[32];
+		if (!fl__utf8_valid(name)) {
+			snprintf(col, sizeof col, "column %d", i + 1);
+			name = col;
+		}
+		fl__diags_add(d, FL__ERROR, L->display, line, name,
+			      "not UTF-8 (byte 0x%02X at offset %zu of the value): save the file as UTF-8",
+			      (unsigned char)v[at], at);
+		ok = false;
+	}
+	return ok;
+}
+
+/* Whether the named fields (those messages may quote) are all UTF-8: a row
+ * whose other text alone is not (a note, a source) is still read, so that
+ * what refers to it adds no errors of its own. */
+static bool quoted_fields_utf8(OGRFeatureH f, const char *const *names)
+{
+	for (size_t i = 0; names[i]; i++)
+		if (!fl__utf8_valid(fstr(f, names[i])))
+			return false;
+	return true;
 }
 
 static bool require_columns(const layer_src *L, const char *const *cols, fl__diags *d)
@@ -266,16 +315,28 @@ static fl_status load_actors(fl_tracker *t, layer_src *L, fl__diags *d)
 	OGR_L_ResetReading(L->lyr);
 	for (; (f = OGR_L_GetNextFeature(L->lyr)); k++) {
 		int line = row_line(L, k);
-		const char *id = fstr(f, "id"), *color = fstr(f, "color");
-		if (!*id) {
+		const char *id = fstr(f, "id"), *color = fstr(f, "color"), *kind = fstr(f, "kind");
+		/* a row with a value that is not UTF-8 is reported for that alone; it
+		 * still defines its actor when its id is sound, so that the events
+		 * naming it do not add errors of their own */
+		check_utf8(L, f, line, d);
+		if (!fl__utf8_valid(id)) {
+			/* reported above */
+		} else if (!*id) {
 			fl__diags_add(d, FL__ERROR, L->display, line, "id", "empty actor id");
 		} else if (fl_tracker_find_actor(t, id) != FL_NONE) {
 			fl__diags_add(d, FL__ERROR, L->display, line, "id", "duplicate actor id '%s'", id);
 		} else {
-			if (*color && (strlen(color) != 7 || color[0] != '#' ||
-				       strspn(color + 1, "0123456789abcdefABCDEF") != 6))
+			if (fl__utf8_valid(color) && *color &&
+			    (strlen(color) != 7 || color[0] != '#' ||
+			     strspn(color + 1, "0123456789abcdefABCDEF") != 6))
 				fl__diags_add(d, FL__ERROR, L->display, line, "color",
 					      "'%s' is not a colour of the form #rrggbb", color);
+			/* control: may hold territory; presence: is there without holding
+			 * it (peacekeepers, a monitoring centre), named by zones only */
+			if (fl__utf8_valid(kind) && *kind && strcmp(kind, "control") && strcmp(kind, "presence"))
+				fl__diags_add(d, FL__ERROR, L->display, line, "kind",
+					      "unknown actor kind '%s' (control, presence)", kind);
 			fl_actor *v = fl__grow(t->actors, &cap, t->nactors + 1, sizeof *v);
 			if (!v) {
 				OGR_F_Destroy(f);
@@ -286,12 +347,22 @@ static fl_status load_actors(fl_tracker *t, layer_src *L, fl__diags *d)
 			a->id = fl__strdup(id);
 			a->name = fl__strdup(fstr(f, "name"));
 			a->color = fl__strdup(*color ? color : "#888888");
-			a->kind = fl__strdup(*fstr(f, "kind") ? fstr(f, "kind") : "control");
+			a->kind = fl__strdup(*kind ? kind : "control");
 			a->note = fl__strdup(fstr(f, "note"));
 		}
 		OGR_F_Destroy(f);
 	}
 	return FL_OK;
+}
+
+/* "unknown actor 'X' (its actors: ...)" */
+static void unknown_actor(const fl_tracker *t, fl__diags *d, const char *file, int line,
+			  const char *field, const char *id)
+{
+	char *ids = fl__actor_ids_text(t);
+	fl__diags_add(d, FL__ERROR, file, line, field, "unknown actor '%s' (its actors: %s)", id,
+		      ids ? ids : "?");
+	free(ids);
 }
 
 /* --------------------------------------------------------------- regions */
@@ -306,8 +377,15 @@ static fl_status load_regions(fl_tracker *t, layer_src *L, fl__diags *d)
 	for (; (f = OGR_L_GetNextFeature(L->lyr)); k++) {
 		int line = row_line(L, k);
 		const char *id = fstr(f, "id");
-		GEOSGeometry *g = read_geom(L, f, t->geos, line, d);
 		bool ok = true;
+		/* a name that is not UTF-8 is reported; the region stays, so that
+		 * events naming it add no errors of their own */
+		check_utf8(L, f, line, d);
+		if (!fl__utf8_valid(id)) { /* reported: nothing more about this row */
+			OGR_F_Destroy(f);
+			continue;
+		}
+		GEOSGeometry *g = read_geom(L, f, t->geos, line, d);
 		if (!*id) {
 			fl__diags_add(d, FL__ERROR, L->display, line, "id", "empty region id");
 			ok = false;
@@ -431,6 +509,11 @@ static fl_status load_areas(fl_tracker *t, layer_src *L, fl__diags *d, area_def 
 	for (; (f = OGR_L_GetNextFeature(L->lyr)); k++) {
 		int line = row_line(L, k);
 		const char *id = fstr(f, "id");
+		check_utf8(L, f, line, d);
+		if (!fl__utf8_valid(id)) { /* reported: nothing more about this row */
+			OGR_F_Destroy(f);
+			continue;
+		}
 		GEOSGeometry *g = read_geom(L, f, t->geos, line, d);
 		if (!*id || !g || !is_polygonal(t->geos, g)) {
 			fl__diags_add(d, FL__ERROR, L->display, line, !*id ? "id" : "geometry",
@@ -515,6 +598,13 @@ static fl_status load_events(fl_tracker *t, layer_src *L, fl__diags *d)
 	for (; (f = OGR_L_GetNextFeature(L->lyr)); k++) {
 		int line = row_line(L, k);
 		const char *F = L->display;
+		static const char *const quoted[] = {"id",	 "date",     "regions", "to",
+						     "from",	 "kind",     "status",  "recorded",
+						     "corrects", "partial",  "area",    NULL};
+		if (!check_utf8(L, f, line, d) && !quoted_fields_utf8(f, quoted)) {
+			OGR_F_Destroy(f); /* reported: no value of the row is quoted */
+			continue;
+		}
 		bool ok = true;
 		fl__event e;
 		memset(&e, 0, sizeof e);
@@ -543,19 +633,34 @@ static fl_status load_events(fl_tracker *t, layer_src *L, fl__diags *d)
 				fl__diags_add(d, FL__ERROR, F, line, "recorded", "%s",
 					      strstr(fl_error_last(), "': ") + 3);
 				ok = false;
-			}
+			} else if (ok && e.pub.recorded < e.pub.when - 86400)
+				/* known before it happened: a typo in one of the two? */
+				fl__diags_add(d, FL__WARNING, F, line, "recorded",
+					      "recorded %s, more than a day before the event's date %s", rec,
+					      fstr(f, "date"));
 		}
 		const char *to = fstr(f, "to"), *from = fstr(f, "from");
 		if (!*to) {
 			fl__diags_add(d, FL__ERROR, F, line, "to", "empty: which actor gains the area?");
 			ok = false;
 		} else if ((e.pub.to = fl_tracker_find_actor(t, to)) == FL_NONE) {
-			fl__diags_add(d, FL__ERROR, F, line, "to", "unknown actor '%s'", to);
+			unknown_actor(t, d, F, line, "to", to);
+			ok = false;
+		} else if (!fl__actor_holds(t, e.pub.to)) {
+			fl__diags_add(d, FL__ERROR, F, line, "to",
+				      "actor '%s' is a presence (kind presence in the actors), which cannot "
+				      "hold territory: name the actor that controls the area, and the "
+				      "presence in a zone", to);
 			ok = false;
 		}
 		/* cppcheck-suppress redundantAssignment ; e.pub.from = FL_NONE above stays when `from` is empty */
 		if (*from && (e.pub.from = fl_tracker_find_actor(t, from)) == FL_NONE) {
-			fl__diags_add(d, FL__ERROR, F, line, "from", "unknown actor '%s'", from);
+			unknown_actor(t, d, F, line, "from", from);
+			ok = false;
+		} else if (*from && !fl__actor_holds(t, e.pub.from)) {
+			fl__diags_add(d, FL__ERROR, F, line, "from",
+				      "actor '%s' is a presence (kind presence in the actors), which never "
+				      "holds territory: 'from' is the previous holder", from);
 			ok = false;
 		}
 		const char *kind = fstr(f, "kind"), *status = fstr(f, "status");
@@ -623,6 +728,11 @@ static fl_status load_events(fl_tracker *t, layer_src *L, fl__diags *d)
 		const char *corr = fstr(f, "corrects");
 		if (*corr)
 			e.corrects_id = fl__strdup(corr);
+		else if (ki == FL_KIND_CORRECTION) {
+			fl__diags_add(d, FL__ERROR, F, line, "corrects",
+				      "empty: a correction names the event it corrects");
+			ok = false;
+		}
 		if (!ok) {
 			free(e.regions);
 			free(e.corrects_id);
@@ -678,6 +788,11 @@ static fl_status load_zones(fl_tracker *t, layer_src *L, fl__diags *d)
 	for (; (f = OGR_L_GetNextFeature(L->lyr)); k++) {
 		int line = row_line(L, k);
 		const char *F = L->display;
+		static const char *const quoted[] = {"id", "actor", "valid_from", "valid_to", NULL};
+		if (!check_utf8(L, f, line, d) && !quoted_fields_utf8(f, quoted)) {
+			OGR_F_Destroy(f); /* reported: no value of the row is quoted */
+			continue;
+		}
 		bool ok = true;
 		fl__zone z;
 		memset(&z, 0, sizeof z);
@@ -689,7 +804,7 @@ static fl_status load_zones(fl_tracker *t, layer_src *L, fl__diags *d)
 		}
 		/* cppcheck-suppress redundantAssignment ; z.pub.actor = FL_NONE above stays when `actor` is empty */
 		if (*actor && (z.pub.actor = fl_tracker_find_actor(t, actor)) == FL_NONE) {
-			fl__diags_add(d, FL__ERROR, F, line, "actor", "unknown actor '%s'", actor);
+			unknown_actor(t, d, F, line, "actor", actor);
 			ok = false;
 		}
 		char what[256];
@@ -803,9 +918,10 @@ static fl_status tracker_load(const char *path, bool use_index, fl__diags *d, fl
 		CPLErrorReset();
 		gpkg = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
 		if (!gpkg) {
+			char why[512];
+			fl__gdal_open_reason(path, why, sizeof why);
 			fl_tracker_free(t);
-			return fl__fail(FL_EINPUT, "tracker '%s': GDAL cannot open it: %s", path,
-					CPLGetLastErrorMsg());
+			return fl__fail(FL_EINPUT, "tracker '%s': GDAL cannot open it: %s", path, why);
 		}
 	}
 	layer_src L;
@@ -829,6 +945,10 @@ static fl_status tracker_load(const char *path, bool use_index, fl__diags *d, fl
 		}
 		st = layer_open(path, gpkg, layers[li].name, layers[li].ext, d, &L, &missing);
 		if (st) {
+			layer_close(&L);
+			break;
+		}
+		if (L.broken) { /* reported by the CSV check; what follows would only echo it */
 			layer_close(&L);
 			break;
 		}

@@ -3,6 +3,7 @@
  * read-only accessors.  Loading itself lives in store_ogr.c, the engine's
  * atoms in atoms.c.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
@@ -215,6 +216,31 @@ int fl_tracker_find_region(const fl_tracker *t, const char *id)
 int fl_tracker_find_event(const fl_tracker *t, const char *id)
 {
 	return map_find(t, (fl__idmap *)&t->event_ids, event_key, t->nevents, id);
+}
+
+#define FL__IDS_LISTED 20
+
+char *fl__actor_ids_text(const fl_tracker *t)
+{
+	size_t n = t->nactors, len = 32;
+	for (size_t i = 0; i < n && i < FL__IDS_LISTED; i++)
+		len += strlen(t->actors[i].id) + 2;
+	char *s = malloc(len);
+	if (!s)
+		return NULL;
+	size_t used = 0;
+	if (!n)
+		used += (size_t)snprintf(s, len, "none");
+	for (size_t i = 0; i < n && i < FL__IDS_LISTED; i++)
+		used += (size_t)snprintf(s + used, len - used, "%s%s", i ? ", " : "", t->actors[i].id);
+	if (n > FL__IDS_LISTED)
+		snprintf(s + used, len - used, " and %zu more", n - FL__IDS_LISTED);
+	return s;
+}
+
+bool fl__actor_holds(const fl_tracker *t, int a)
+{
+	return a >= 0 && (size_t)a < t->nactors && strcmp(t->actors[a].kind, "presence") != 0;
 }
 
 const char *fl_event_kind_name(fl_event_kind k)

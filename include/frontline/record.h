@@ -2,8 +2,10 @@
  * record.h: appending an event to a tracker, safely.
  *
  * fl_record_append() validates the new event against the tracker as it is
- * (known regions and actors, a valid date, a source, and `from` being the
- * holder of every piece of the area at the event's instant) and only then
+ * (known regions and actors, `to` and `from` able to hold territory (not of
+ * kind presence), a valid date, a source, UTF-8 text, a correction naming an
+ * existing event, and `from` being the holder of every piece of the area at
+ * the event's instant, the corrected event left out) and only then
  * writes it; a refused event leaves every file as it was.
  *
  * The write never loses or corrupts data:
@@ -42,6 +44,8 @@ typedef struct fl_record {
 	const char *kind;             /* NULL: capture */
 	const char *status;           /* NULL: claimed */
 	const char *note;             /* may be NULL */
+	const char *corrects;         /* the id of the event this one corrects, or NULL
+				       * (required for kind correction) */
 } fl_record;
 
 /* Validate and append.  The id of the recorded event is written to id_out

@@ -17,6 +17,10 @@ int *cli_parse_actor_list(const fl_tracker *t, const char *cmd, const char *opti
 			  const char *const *values, size_t nvalues, size_t *n);
 /* The tracker path that -d, $FRONTLINE_TRACKER or the default give. */
 const char *cli_tracker_path(const cli_global *g);
+/* The tracker a writing command may change: -d PATH, else a non-empty
+ * $FRONTLINE_TRACKER that is not the shipped sample; NULL after printing a
+ * usage error (the shipped sample is never written unless named by -d). */
+const char *cli_tracker_to_write(const cli_global *g, const char *cmd);
 /* Parse a date option; prints the error and returns nonzero on failure. */
 int cli_parse_date(const char *opt, const char *value, fl_date_side side, fl_instant *out);
 /* The filters every map-making command shares: --status confirmed|all and

@@ -12,7 +12,10 @@ static const char help[] =
 	"\n"
 	"Validates the tracker and reports every problem with file, line and field: invalid or\n"
 	"overlapping geometry, unknown regions or actors, events whose 'from' is not the holder\n"
-	"then, duplicate ids, corrections pointing nowhere, zones ending before they start.\n"
+	"then, duplicate ids, corrections pointing nowhere (or nowhere named), presence actors as\n"
+	"holders, unknown actor kinds, text that is not UTF-8, zones ending before they start;\n"
+	"warnings for an event recorded more than a day before its date, and for an empty 'from'\n"
+	"where another actor held the area.\n"
 	"Exit status 0 when clean (warnings alone keep 0), 1 on errors.\n";
 
 int cmd_check(const cli_global *g, int argc, char **argv)

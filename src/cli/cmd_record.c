@@ -8,9 +8,9 @@
 #include "cli.h"
 
 static const char help[] =
-	"usage: frontline [-d PATH] record --date D (--region ID... | --area FILE) --to ID [--from ID]\n"
-	"                                  --source TEXT [--kind KIND] [--status S] [--note TEXT]\n"
-	"                                  [--id ID]\n"
+	"usage: frontline -d PATH record --date D (--region ID... | --area FILE) --to ID [--from ID]\n"
+	"                                --source TEXT [--kind KIND] [--status S] [--note TEXT]\n"
+	"                                [--id ID] [--corrects ID]\n"
 	"\n"
 	"Append one event to the tracker: checked first (known regions and actors, a valid date,\n"
 	"--from being the holder at that instant), refused with nothing written otherwise.\n"
@@ -20,7 +20,9 @@ static const char help[] =
 	"(same date, regions or area, --to, --from, --source) is refused unless --id names a new\n"
 	"id, so a retried command never records twice.  An --area must lie inside the tracker's\n"
 	"regions: a part outside under 1 km2 and under 1 % of it is clipped off (with a warning),\n"
-	"a larger one refused.  Prints the new event's id after the commit.\n"
+	"a larger one refused.  Prints the new event's id after the commit.  The tracker is -d\n"
+	"PATH (or $FRONTLINE_TRACKER): record never writes into the shipped sample unless -d\n"
+	"names it.\n"
 	"\n"
 	"Exit status: 0 recorded; 1 a bad tracker or a failed write; 2 a bad parameter (nothing\n"
 	"written); 3 recorded, but printing the id failed: do not retry.\n"
@@ -34,7 +36,8 @@ static const char help[] =
 	"  --kind KIND      capture (default), handover, withdrawal, agreement, baseline, correction\n"
 	"  --status S       claimed (default), confirmed, disputed\n"
 	"  --note TEXT      a note\n"
-	"  --id ID          the event's id (default: DATE-REGION, then -2, -3 ...)\n";
+	"  --id ID          the event's id (default: DATE-REGION, then -2, -3 ...)\n"
+	"  --corrects ID    the event this one replaces (required with --kind correction)\n";
 
 int cmd_record(const cli_global *g, int argc, char **argv)
 {
@@ -44,6 +47,7 @@ int cmd_record(const cli_global *g, int argc, char **argv)
 		{"from", required_argument, NULL, 'F'},	  {"source", required_argument, NULL, 'S'},
 		{"kind", required_argument, NULL, 'K'},	  {"status", required_argument, NULL, 'U'},
 		{"note", required_argument, NULL, 'N'},	  {"id", required_argument, NULL, 'I'},
+		{"corrects", required_argument, NULL, 'C'},
 		{"help", no_argument, NULL, 'h'},	  {NULL, 0, NULL, 0}};
 	fl_record r = {0};
 	const char **regions = calloc((size_t)argc + 1, sizeof *regions);
@@ -77,6 +81,7 @@ int cmd_record(const cli_global *g, int argc, char **argv)
 		case 'U': r.status = optarg; break;
 		case 'N': r.note = optarg; break;
 		case 'I': r.id = optarg; break;
+		case 'C': r.corrects = optarg; break;
 		case 'h': fputs(help, stdout); goto out;
 		case ':': rc = cli_usage_error("record", "option '%s' needs a value", argv[optind - 1]); break;
 		default: rc = cli_usage_error("record", "unknown option '%s'", argv[optind - 1]); break;
@@ -87,8 +92,11 @@ int cmd_record(const cli_global *g, int argc, char **argv)
 	if (!rc) {
 		r.regions = regions;
 		fl_record_result res;
-		fl_status st = fl_record_append_ex(cli_tracker_path(g), &r, &res);
-		if (st) {
+		const char *path = cli_tracker_to_write(g, "record");
+		fl_status st = path ? fl_record_append_ex(path, &r, &res) : FL_EARG;
+		if (!path)
+			rc = 2;
+		else if (st) {
 			cli_error("%s", fl_error_last());
 			rc = st == FL_EARG ? 2 : 1;
 		} else {

@@ -40,6 +40,7 @@ static int is_dir(const char *p)
 	return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
+/* (main.c refuses an empty -d or $FRONTLINE_TRACKER before any command) */
 const char *cli_tracker_path(const cli_global *g)
 {
 	const char *path = g->tracker;
@@ -51,6 +52,31 @@ const char *cli_tracker_path(const cli_global *g)
 			path = FL_GEODATA_INSTALLED "/karabakh";
 	}
 	return path;
+}
+
+static int same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+const char *cli_tracker_to_write(const cli_global *g, const char *cmd)
+{
+	if (g->tracker)
+		return g->tracker; /* named explicitly: even the sample */
+	const char *env = getenv("FRONTLINE_TRACKER");
+	if (!env || !*env) {
+		cli_usage_error(cmd, "no tracker named: name the tracker to write to with -d PATH (%s "
+				"never writes into the shipped sample tracker by default)", cmd);
+		return NULL;
+	}
+	if (same_file(env, FL_GEODATA_SOURCE "/karabakh") ||
+	    same_file(env, FL_GEODATA_INSTALLED "/karabakh")) {
+		cli_usage_error(cmd, "FRONTLINE_TRACKER=%s is the shipped sample tracker: name it with "
+				"-d PATH to write into it", env);
+		return NULL;
+	}
+	return env;
 }
 
 fl_tracker *cli_open_tracker(const cli_global *g)
@@ -102,15 +128,15 @@ int *cli_parse_actor_list(const fl_tracker *t, const char *cmd, const char *opti
 			id[len] = 0;
 			int a = fl_tracker_find_actor(t, id);
 			if (a == FL_NONE) {
-				char known[512] = "";
-				size_t na = fl_tracker_actor_count(t), used = 0;
-				for (size_t k = 0; k < na && used < sizeof known - 64; k++) {
-					int w = snprintf(known + used, sizeof known - used, "%s%.60s",
-							 k ? ", " : "", fl_tracker_actor(t, k)->id);
-					used += w > 0 ? (size_t)w : 0;
-				}
-				cli_usage_error(cmd, "%s %s: no actor '%s' in %s (its actors: %s)", option,
-						values[i], id, fl_tracker_path(t), known);
+				/* every id, or the first 20 and how many more */
+				size_t na = fl_tracker_actor_count(t);
+				fprintf(stderr, "frontline %s: %s %s: no actor '%s' in %s (its actors: ", cmd,
+					option, values[i], id, fl_tracker_path(t));
+				for (size_t k = 0; k < na && k < 20; k++)
+					fprintf(stderr, "%s%s", k ? ", " : "", fl_tracker_actor(t, k)->id);
+				if (na > 20)
+					fprintf(stderr, " and %zu more", na - 20);
+				fprintf(stderr, "%s)\n(see 'frontline %s --help')\n", na ? "" : "none", cmd);
 				free(ids);
 				return NULL;
 			}

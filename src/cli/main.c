@@ -31,7 +31,8 @@ static const char usage[] =
 	"\n"
 	"options:\n"
 	"  -d, --tracker PATH  tracker folder or GeoPackage (default: $FRONTLINE_TRACKER,\n"
-	"                      else the shipped geodata/karabakh)\n"
+	"                      else the shipped geodata/karabakh, which 'record' never\n"
+	"                      writes into unless -d names it)\n"
 	"  -j, --threads N     threads for one command (imports, GeoJSON output): 0 = one\n"
 	"                      per CPU, at most 8 (default: $FRONTLINE_THREADS, else 0);\n"
 	"                      the output is the same whatever N\n"
@@ -58,6 +59,7 @@ static int set_threads(const char *what, const char *v)
 static int run(int argc, char **argv)
 {
 	cli_global g = {NULL, argv[0]};
+	const char *tracker_opt = NULL; /* how -d was spelled, for the error */
 	bool threads_given = false;
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
@@ -74,8 +76,10 @@ static int run(int argc, char **argv)
 				return 2;
 			}
 			g.tracker = argv[i];
+			tracker_opt = a;
 		} else if (!strncmp(a, "--tracker=", 10)) {
 			g.tracker = a + 10;
+			tracker_opt = "--tracker=";
 		} else if (!strcmp(a, "-j") || !strcmp(a, "--threads")) {
 			if (++i >= argc) {
 				cli_error("%s needs a number", a);
@@ -98,6 +102,19 @@ static int run(int argc, char **argv)
 	}
 	if (i >= argc) {
 		fputs(usage, stderr);
+		return 2;
+	}
+	/* an empty tracker path is a mistake (an unset shell variable), never
+	 * "the shipped sample" */
+	if (g.tracker && !*g.tracker) {
+		cli_error("%s: the tracker path is empty: name a tracker folder, GeoPackage or "
+			  "PG: connection", tracker_opt);
+		return 2;
+	}
+	const char *tenv = getenv("FRONTLINE_TRACKER");
+	if (!g.tracker && tenv && !*tenv) {
+		cli_error("FRONTLINE_TRACKER is set but empty: set it to a tracker path or "
+			  "unset it, or give -d PATH");
 		return 2;
 	}
 	/* the variable, unless -j said otherwise (set but empty: unset) */

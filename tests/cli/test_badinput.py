@@ -21,7 +21,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fltest import KARABAKH, Failure, check, describe, main, run, run_ok, test  # noqa: E402
+from fltest import BIN, KARABAKH, Failure, check, describe, main, run, run_ok, test  # noqa: E402
 
 if len(sys.argv) != 3:
     sys.exit("usage: test_badinput.py FRONTLINE_BINARY SOURCE_ROOT")
@@ -542,6 +542,276 @@ def _(tmp):
     check(q.returncode != 0, "`frontline check` exits 0 on a broken tracker\n" + describe(q))
     check("field 'status'" in q.stderr + q.stdout and "field 'source'" in q.stderr + q.stdout,
           "`frontline check` does not list both problems:\n%s%s" % (q.stdout, q.stderr))
+
+
+# ------------------------------------------------------ the tracker's path
+ALL_COMMANDS = [["snapshot"], ["log"], ["diff", "2020-01-01", "2020-12-01"], ["stats"], ["check"],
+                ["render", "-o", "out.png"], ["serve", "--port", "1"], ["export", "-o", "out.gpkg"],
+                ["record", "--date", "2024-01-01", "--region", "kalbajar", "--to", "AM", "--source", "s"],
+                ["copy", "a", "b"], ["import-series", "--holder", "A", "--other", "B", "--out", "o", "x.geojson"]]
+
+
+@test("-d '', --tracker '', --tracker= and FRONTLINE_TRACKER='' are usage errors (exit 2) for every command")
+def _(tmp):
+    for cmd in ALL_COMMANDS:
+        for glob_args, env in ((["-d", ""], None), (["--tracker", ""], None), (["--tracker="], None),
+                               ([], {"FRONTLINE_TRACKER": ""})):
+            before = listing(tmp)
+            p = run(glob_args + cmd, tmp, env=env, timeout=60)
+            check(p.returncode == 2, "expected exit 2\n" + describe(p))
+            want = "FRONTLINE_TRACKER" if env else "empty"
+            check(want in p.stderr, "stderr lacks %r\n%s" % (want, describe(p)))
+            check(p.stdout == "", "stdout: %r" % p.stdout[:200])
+            check(listing(tmp) == before, "new files: %r" % sorted(listing(tmp) - before))
+
+
+# ------------------------------------------------------ actors: control, presence
+def set_actor_kind(folder, actor, kind):
+    rows = read_rows(folder, "actors.csv")
+    idx = [i for i, r in enumerate(rows) if r["id"] == actor]
+    check(len(idx) == 1, "setup: actor %s not found" % actor)
+    rows[idx[0]]["kind"] = kind
+    return write_rows(folder, rows, "actors.csv", ["id", "name", "color", "kind", "note"])[idx[0]]
+
+
+def check_lines(t, tmp, fmt="table"):
+    p = run(["-d", t, "check"] + (["-f", "json"] if fmt == "json" else []), tmp)
+    return p, [ln for ln in p.stdout.splitlines() if ln.startswith(("error: ", "warning: "))]
+
+
+@test("an event giving territory to a presence actor (RU-PK): events.csv:LINE field 'to', refused; check says so")
+def _(tmp):
+    t = copy_tracker(tmp)
+    line = edit_event(t, "2020-lachin", to="RU-PK")
+    snapshot_fails(t, tmp, ["events.csv:%d:" % line, "field 'to'", "'RU-PK'", "presence"])
+    p, lines = check_lines(t, tmp)
+    check(p.returncode == 1, describe(p))
+    check(any(ln.startswith("error: events.csv:%d: field 'to': " % line) and "presence" in ln for ln in lines),
+          "check does not report the presence in 'to':\n%s" % p.stdout)
+
+
+@test("an event whose 'from' is a presence actor (TR-RU-JMC): events.csv:LINE field 'from', refused")
+def _(tmp):
+    t = copy_tracker(tmp)
+    line = edit_event(t, "2020-lachin", **{"from": "TR-RU-JMC"})
+    snapshot_fails(t, tmp, ["events.csv:%d:" % line, "field 'from'", "'TR-RU-JMC'", "presence"])
+    p, lines = check_lines(t, tmp)
+    check(any(ln.startswith("error: events.csv:%d: field 'from': " % line) and "presence" in ln for ln in lines),
+          "check does not report the presence in 'from':\n%s" % p.stdout)
+
+
+@test("an unknown actor kind ('observer'): actors.csv:LINE field 'kind', refused; check says so")
+def _(tmp):
+    t = copy_tracker(tmp)
+    line = set_actor_kind(t, "TR-RU-JMC", "observer")
+    snapshot_fails(t, tmp, ["actors.csv:%d:" % line, "field 'kind'", "'observer'"])
+    p, lines = check_lines(t, tmp)
+    check(p.returncode == 1 and any(ln.startswith("error: actors.csv:%d: field 'kind': " % line) for ln in lines),
+          "check:\n%s" % p.stdout)
+
+
+@test("the shipped tracker's actor kinds (control, presence) pass: check has no error or warning")
+def _(tmp):
+    kinds = {r["kind"] for r in read_rows(KARABAKH, "actors.csv")}
+    check(kinds == {"control", "presence"}, "shipped kinds %r" % kinds)
+    p, lines = check_lines(KARABAKH, tmp)
+    check(p.returncode == 0 and not lines, "check of the shipped tracker:\n%s" % p.stdout)
+
+
+# ------------------------------------------------------------------ UTF-8
+def run_bytes(args, cwd):
+    e = dict(os.environ)
+    e.pop("FRONTLINE_TRACKER", None)
+    return subprocess.run([BIN] + args, cwd=cwd, env=e, capture_output=True, timeout=300)
+
+
+def utf8_case(name, edit, where):
+    def fn(tmp):
+        t = copy_tracker(tmp)
+        edit(t)
+        before = listing(tmp)
+        p = run_bytes(["-d", t, "snapshot", "--date", "2020-11-25", "-o", "out.geojson"], tmp)
+        check(p.returncode == 1, "snapshot exit %d: %r" % (p.returncode, p.stderr))
+        check(where.encode() in p.stderr and b"not UTF-8" in p.stderr, "stderr: %r" % p.stderr)
+        check(listing(tmp) == before, "new files: %r" % sorted(listing(tmp) - before))
+        for fmt in ([], ["-f", "json"]):
+            q = run_bytes(["-d", t, "check"] + fmt, tmp)
+            check(q.returncode == 1, "check exit %d" % q.returncode)
+            try:
+                out = q.stdout.decode("utf-8")
+                q.stderr.decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise Failure("check %s printed bytes that are not UTF-8: %s" % (" ".join(fmt), e))
+            if fmt:
+                d = json.loads(out)
+                hits = [x for x in d["problems"] if x["severity"] == "error" and x["message"].startswith("not UTF-8")]
+                check(len(hits) == 1 and d["errors"] == 1, "json problems: %r" % d["problems"])
+            else:
+                errs = [ln for ln in out.splitlines() if ln.startswith("error: ")]
+                check(len(errs) == 1 and errs[0].startswith("error: " + where + ": not UTF-8"),
+                      "expected the one error %r...:\n%s" % (where, out))
+    test("text that is not UTF-8 (%s) is refused: %s: not UTF-8, one error, check prints UTF-8 only"
+         % (name, where))(fn)
+
+
+def poke_bytes(path, find, insert):
+    with open(path, "rb") as f:
+        b = f.read()
+    i = b.index(find) + len(find)
+    with open(path, "wb") as f:
+        f.write(b[:i] + insert + b[i:])
+
+
+def latin1_source(t):
+    poke_bytes(os.path.join(t, "events.csv"), b"1992-lachin,1992-05-18,lachin,AM,AZ,capture,confirmed,\"", b"\xe9")
+
+
+utf8_case("events.csv source in Latin-1", latin1_source, "events.csv:5: field 'source'")
+utf8_case("events.csv note, a surrogate", lambda t: poke_bytes(os.path.join(t, "events.csv"), b",Lachin taken",
+                                                               b"\xed\xa0\x80"), "events.csv:5: field 'note'")
+utf8_case("actors.csv name, an overlong '/'", lambda t: poke_bytes(os.path.join(t, "actors.csv"),
+                                                                   b"Republic of Azerbaijan", b"\xc0\xaf"),
+          "actors.csv:2: field 'name'")
+utf8_case("regions.geojson name, above U+10FFFF", lambda t: poke_bytes(os.path.join(t, "regions.geojson"),
+                                                                       b'"name":"', b"\xf4\x90\x80\x80"),
+          "regions.geojson: feature 1: field 'name'")
+utf8_case("zones.geojson note, a cut sequence", lambda t: poke_bytes(os.path.join(t, "zones.geojson"),
+                                                                     b'"note":"', b"\xe2\x82"),
+          "zones.geojson: feature 1: field 'note'")
+
+
+# --------------------------------------------------- more of check's findings
+@test("check: 'recorded' more than a day before 'date' is a warning (events.csv:LINE field 'recorded'); a day is not")
+def _(tmp):
+    t = copy_tracker(tmp)
+    line = edit_event(t, "2020-lachin", recorded="2020-11-29")  # date 2020-12-01
+    p, lines = check_lines(t, tmp)
+    check(p.returncode == 0, describe(p))
+    check(lines == ["warning: events.csv:%d: field 'recorded': recorded 2020-11-29, more than a day before "
+                    "the event's date 2020-12-01" % line], "check:\n%s" % p.stdout)
+    edit_event(t, "2020-lachin", recorded="2020-11-30")
+    p, lines = check_lines(t, tmp)
+    check(p.returncode == 0 and not lines, "a day early is no warning:\n%s" % p.stdout)
+    run_ok(["-d", t, "snapshot", "--date", "2020-12-02"], tmp)  # a warning does not refuse
+
+
+@test("check: an empty 'from' on a capture whose area another actor held is a warning (field 'from'); "
+      "on a baseline it is not")
+def _(tmp):
+    t = copy_tracker(tmp)
+    line = edit_event(t, "2020-lachin", **{"from": ""})
+    p, lines = check_lines(t, tmp)
+    check(p.returncode == 0, describe(p))
+    check(len(lines) == 1 and lines[0].startswith("warning: events.csv:%d: field 'from': " % line)
+          and "'AM'" in lines[0], "check:\n%s" % p.stdout)
+    # the baselines of the shipped tracker have an empty 'from' (baseline-az) and give no warning
+    check(any(r["kind"] == "baseline" and not r["from"] for r in read_rows(t)), "fixture: no baseline without from")
+
+
+@test("check: a correction without 'corrects' is an error (events.csv:LINE field 'corrects'), and refused")
+def _(tmp):
+    t = copy_tracker(tmp)
+    line = edit_event(t, "2020-shusha-confirmed", corrects="")
+    p, lines = check_lines(t, tmp)
+    check(p.returncode == 1, describe(p))
+    check(lines == ["error: events.csv:%d: field 'corrects': empty: a correction names the event it corrects"
+                    % line], "check:\n%s" % p.stdout)
+    snapshot_fails(t, tmp, ["events.csv:%d:" % line, "field 'corrects'"])
+
+
+# ----------------------------------------------------- one quote, one error
+def csv_with(t, event_id, old, new):
+    path = os.path.join(t, "events.csv")
+    with open(path, encoding="utf-8", newline="") as f:
+        text = f.read()
+    n = line_of(t, event_id + ",")
+    lines = text.split("\n")
+    check(old in lines[n - 1], "setup: %r not in line %d" % (old, n))
+    lines[n - 1] = lines[n - 1].replace(old, new, 1)
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write("\n".join(lines))
+    return n
+
+
+def one_error(t, tmp, line, words):
+    p, lines = check_lines(t, tmp)
+    check(p.returncode == 1, describe(p))
+    check(len(lines) == 1 and lines[0].startswith("error: events.csv:%d: " % line),
+          "expected one error at events.csv:%d:\n%s" % (line, p.stdout))
+    for w in words:
+        check(w in lines[0], "the error lacks %r: %s" % (w, lines[0]))
+    snapshot_fails(t, tmp, ["events.csv:%d:" % line])
+
+
+@test("CSV: a stray quote in an unquoted field (abc \"def) is ONE error at its line, nothing else")
+def _(tmp):
+    t = copy_tracker(tmp)
+    n = csv_with(t, "1992-lachin", ",Lachin taken by", ',Lachin "taken by')
+    one_error(t, tmp, n, ["inside an unquoted field"])
+
+
+@test("CSV: two stray quotes in one field are one error too")
+def _(tmp):
+    t = copy_tracker(tmp)
+    n = csv_with(t, "1992-lachin", ",Lachin taken by", ',Lachin "taken" by')
+    one_error(t, tmp, n, ["inside an unquoted field"])
+
+
+@test("CSV: a field opening a quote that never closes where it should is ONE error at the line it starts on")
+def _(tmp):
+    t = copy_tracker(tmp)
+    n = csv_with(t, "1992-lachin", ",Lachin taken by", ',"Lachin taken by')
+    one_error(t, tmp, n, ["quoted field"])
+
+
+@test("CSV: an unterminated quote in a field starting on the 2nd line of a record: the error names that line")
+def _(tmp):
+    t = copy_tracker(tmp)
+    with open(os.path.join(t, "events.csv"), "a", encoding="utf-8", newline="") as f:
+        f.write('2020-x,2020-11-26,kalbajar,AM,AZ,capture,claimed,src,"a note\non two lines",2020-11-26,,"false\n')
+    n = line_of(t, "2020-x,")
+    one_error(t, tmp, n + 1, ["unterminated"])
+
+
+# ----------------------------------------------------- unknown actor ids listed
+@test("unknown actor in events.csv: the message lists every actor id (4), or the first 20 and 'and N more'")
+def _(tmp):
+    t = copy_tracker(tmp)
+    line = edit_event(t, "1993-agdam", to="XX")
+    p = snapshot_fails(t, tmp, ["events.csv:%d:" % line, "'XX'", "AZ, AM, RU-PK, TR-RU-JMC"])
+    rows = read_rows(t, "actors.csv")
+    rows += [{"id": "X%02d" % i, "name": "extra %d" % i, "kind": "control"} for i in range(30)]
+    write_rows(t, rows, "actors.csv", ["id", "name", "color", "kind", "note"])
+    first20 = ", ".join([r["id"] for r in rows[:20]])
+    p = snapshot_fails(t, tmp, ["events.csv:%d:" % line, "'XX'", first20 + " and 14 more"])
+    check("X16" not in p.stderr, "more than 20 ids listed: %s" % p.stderr)
+
+
+@test("snapshot --holder XX: the usage error lists every actor id, or the first 20 and 'and N more'")
+def _(tmp):
+    t = copy_tracker(tmp)
+    p = run(["-d", t, "snapshot", "--holder", "XX"], tmp)
+    check(p.returncode == 2 and "AZ, AM, RU-PK, TR-RU-JMC" in p.stderr, describe(p))
+    rows = read_rows(t, "actors.csv")
+    rows += [{"id": "LONG-ACTOR-ID-%02d" % i, "name": "extra %d" % i, "kind": "control"} for i in range(40)]
+    write_rows(t, rows, "actors.csv", ["id", "name", "color", "kind", "note"])
+    p = run(["-d", t, "snapshot", "--holder", "XX"], tmp)
+    first20 = ", ".join([r["id"] for r in rows[:20]])
+    check(p.returncode == 2 and first20 + " and 24 more" in p.stderr, describe(p))
+
+
+
+@test("render --title and import-series --source/--holder that are not UTF-8: exit 2, nothing written")
+def _(tmp):
+    expect_failure(["-d", KARABAKH, "render", "--date", "2020-11-25", "--title", "caf\udce9", "-o", "out.png"],
+                   tmp, ["title", "not UTF-8"], rc=2, out="out.png")
+    with open(os.path.join(tmp, "2020-01-01.geojson"), "w") as f:
+        json.dump({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": {
+            "type": "Polygon", "coordinates": square(10, 10)}}]}, f)
+    for opt, bad in (("--source", ["--holder", "A", "--other", "B", "--source", "s\udcff"]),
+                     ("--holder", ["--holder", "\udcc0\udcaf", "--other", "B"])):
+        expect_failure(["import-series"] + bad + ["--out", "o", "2020-01-01.geojson"], tmp,
+                       [opt.lstrip("-"), "not UTF-8"], rc=2, out="o")
 
 
 if __name__ == "__main__":

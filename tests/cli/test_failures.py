@@ -356,6 +356,20 @@ def _(tmp):
     check(r.returncode != 0 and "notes.txt" in r.stderr, r.stderr)
 
 
+@test("GDAL cannot open the tracker: the message gives a reason (-d /etc/passwd, a GeoPackage that is not one)")
+def _(tmp):
+    r = run(["-d", "/etc/passwd", "log"], cwd=tmp, timeout=60)
+    check(r.returncode == 1, "exit %d: %s" % (r.returncode, r.stderr))
+    check("'/etc/passwd': GDAL cannot open it: not a file GDAL can read as a vector source "
+          "(format not recognised)" in r.stderr, "no reason given: %r" % r.stderr)
+    p = os.path.join(tmp, "t.gpkg")
+    open(p, "w").close()
+    r = run(["-d", p, "check"], cwd=tmp, timeout=60)
+    check(r.returncode == 1 and "t.gpkg': GDAL cannot open it: " in r.stderr, r.stderr)
+    reason = r.stderr.split("GDAL cannot open it: ", 1)[1].strip()
+    check(reason, "no reason after 'GDAL cannot open it: ': %r" % r.stderr)
+
+
 # --------------------------------------------------------------- serve
 class Server:
     def __init__(self):

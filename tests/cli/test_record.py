@@ -21,8 +21,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fltest import (BIN, Skip, check, copy_karabakh, describe, generate_tracker, log_csv, main, run,  # noqa: E402
-                    run_fail, run_ok, snapshot, test, tree_bytes)
+from fltest import (BIN, KARABAKH, Skip, check, copy_karabakh, describe, generate_tracker, log_csv, main,  # noqa: E402
+                    run, run_fail, run_ok, snapshot, test, tree_bytes)
 
 REGIONS = ["kalbajar", "lachin", "agdam", "fuzuli", "jabrayil", "zangilan", "qubadli", "shusha"]
 
@@ -563,6 +563,86 @@ def _(tmp):
     want = concurrent(tmp, gpkg)
     got = sorted(r["id"] for r in log_csv(gpkg, tmp) if r["id"].startswith("w"))
     check(got == want, "ids: %r" % got)
+
+
+# --------------------------------------------------- the tracker record writes
+@test("record without -d and without FRONTLINE_TRACKER: exit 2, says to name the tracker with -d, "
+      "the shipped sample untouched")
+def _(tmp):
+    before = tree_bytes(KARABAKH)
+    try:
+        p = run(["record"] + BASE + ["--region", "kalbajar", "--to", "AM"], tmp)
+        check(p.returncode == 2, "expected exit 2\n" + describe(p))
+        check("-d" in p.stderr and "tracker" in p.stderr, "stderr: %r" % p.stderr)
+        # the same with the variable naming the shipped sample itself
+        p = run(["record"] + BASE + ["--region", "kalbajar", "--to", "AM"], tmp,
+                env={"FRONTLINE_TRACKER": KARABAKH + "/"})
+        check(p.returncode == 2 and "-d" in p.stderr, "FRONTLINE_TRACKER=the sample\n" + describe(p))
+    finally:  # the old code wrote into the sample: put it back before failing
+        after = tree_bytes(KARABAKH)
+        for name, data in before.items():
+            if after.get(name) != data:
+                with open(os.path.join(KARABAKH, name), "wb") as f:
+                    f.write(data)
+        for name in set(after) - set(before):
+            os.remove(os.path.join(KARABAKH, name))
+    check(after == before, "the shipped sample changed: %r" % sorted(k for k in after if after[k] != before.get(k)))
+    # named explicitly, a tracker is written: with the variable, and with -d
+    t = copy_karabakh(tmp)
+    p = run_ok(["record"] + BASE + ["--region", "kalbajar", "--to", "AM", "--id", "by-env"], tmp,
+               env={"FRONTLINE_TRACKER": t})
+    check(file_ids_with(t, "by-env") == ["by-env"], "not written through FRONTLINE_TRACKER")
+
+
+for name, args, want in (
+        ("--to a presence actor (RU-PK)", ["--region", "kalbajar", "--to", "RU-PK"], ["--to RU-PK", "presence"]),
+        ("--from a presence actor (TR-RU-JMC)", ["--region", "kalbajar", "--to", "AM", "--from", "TR-RU-JMC"],
+         ["--from TR-RU-JMC", "presence"]),
+        ("--source not UTF-8 (Latin-1)", ["--region", "kalbajar", "--to", "AM", "--source", "caf\udce9"],
+         ["--source", "not UTF-8"]),
+        ("--note not UTF-8 (a surrogate)", ["--region", "kalbajar", "--to", "AM", "--note", "x\udced\udca0\udc80"],
+         ["--note", "not UTF-8"]),
+        ("--id not UTF-8 (an overlong)", ["--region", "kalbajar", "--to", "AM", "--id", "a\udcc0\udcaf"],
+         ["--id", "not UTF-8"]),
+        ("--kind correction without --corrects", ["--region", "kalbajar", "--to", "AM", "--kind", "correction"],
+         ["--corrects"]),
+        ("--corrects naming no event", ["--region", "kalbajar", "--to", "AM", "--kind", "correction",
+                                        "--corrects", "nope"], ["--corrects nope"]),
+        ("--to unknown: every actor id listed", ["--region", "kalbajar", "--to", "XX"],
+         ["--to XX", "AZ, AM, RU-PK, TR-RU-JMC"]),
+        ("--from unknown: every actor id listed", ["--region", "kalbajar", "--to", "AM", "--from", "YY"],
+         ["--from YY", "AZ, AM, RU-PK, TR-RU-JMC"]),
+        ("--area naming no file: says so", ["--area", "nothere.geojson", "--to", "AM"],
+         ["--area nothere.geojson", "no such file"]),
+):
+    test("refused, files byte-identical: %s" % name)(
+        lambda tmp, a=args, w=want: refused(tmp, BASE + a, w))
+
+
+@test("refused, files byte-identical: --area a file no GDAL driver reads: says the format is not recognised")
+def _(tmp):
+    with open(os.path.join(tmp, "garbage.geojson"), "w") as f:
+        f.write("garbage\n")
+    refused(tmp, BASE + ["--area", "garbage.geojson", "--to", "AM"], ["--area garbage.geojson", "not recognised"])
+
+
+@test("record --kind correction --corrects ID: written with 'corrects'; the claim it confirms is replaced; check clean")
+def _(tmp):
+    t = copy_karabakh(tmp)
+    run_ok(["-d", t, "record", "--date", "2024-01-05", "--region", "kalbajar", "--to", "AM", "--from", "AZ",
+            "--source", "claim", "--id", "claim1"], tmp)
+    # --from AZ is checked with the corrected claim left out (else kalbajar would be AM's by then)
+    p = run_ok(["-d", t, "record", "--date", "2024-01-06", "--region", "kalbajar", "--to", "AM", "--from", "AZ",
+                "--kind", "correction", "--corrects", "claim1", "--status", "confirmed", "--source", "confirmed"], tmp)
+    r = events_rows(t)[-1]
+    check(r["id"] == p.stdout.strip() and r["kind"] == "correction" and r["corrects"] == "claim1",
+          "row %r" % r)
+    p = run(["-d", t, "check"], tmp)
+    check(p.returncode == 0 and "0 error(s), 0 warning(s)" in p.stdout, describe(p) + p.stdout)
+    m = {f["properties"]["region"]: f["properties"] for f in snapshot(t, "2024-01-05", tmp)["features"]}
+    check(m["kalbajar"]["holder"] == "AZ", "the corrected claim still applies on 2024-01-05: %r" % m["kalbajar"])
+    m = {f["properties"]["region"]: f["properties"] for f in snapshot(t, "2024-01-06", tmp)["features"]}
+    check(m["kalbajar"]["holder"] == "AM" and m["kalbajar"]["status"] == "confirmed", "%r" % m["kalbajar"])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,49 @@
+/*
+ * gdal_open.c: why GDAL could not open a path.
+ *
+ * GDALOpenEx() often fails without a message (a file no driver recognises,
+ * a missing file), which left errors ending in "GDAL cannot open it: ".
+ * The reason is GDAL's message when it gave one, else what the file system
+ * says about the path.
+ */
+#include <cpl_error.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "internal.h"
+
+const char *fl__gdal_open_reason(const char *path, char *buf, size_t len)
+{
+	const char *msg = CPLGetLastErrorMsg();
+	if (msg && *msg) {
+		snprintf(buf, len, "%s", msg);
+		return buf;
+	}
+	struct stat sb;
+	if (!path || !strncmp(path, "PG:", 3) || !strncmp(path, "/vsi", 4))
+		snprintf(buf, len, "GDAL gave no reason");
+	else if (stat(path, &sb) != 0)
+		snprintf(buf, len, "%s", errno == ENOENT ? "no such file"
+					: errno == ENOTDIR ? "a part of the path is not a folder"
+					: errno == EACCES  ? "permission denied"
+							   : strerror(errno));
+	else if (S_ISDIR(sb.st_mode))
+		snprintf(buf, len, "it is a folder, not a file GDAL reads as a vector source");
+	else if (!S_ISREG(sb.st_mode))
+		snprintf(buf, len, "not a regular file");
+	else {
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			snprintf(buf, len, "%s", errno == EACCES ? "permission denied" : strerror(errno));
+		else {
+			close(fd);
+			snprintf(buf, len, "%s", sb.st_size == 0
+				 ? "an empty file"
+				 : "not a file GDAL can read as a vector source (format not recognised)");
+		}
+	}
+	return buf;
+}
