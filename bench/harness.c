@@ -21,7 +21,8 @@
  *
  * The output is built (as `frontline` builds it before writing) but not
  * written anywhere, so that the numbers are the engine's and GDAL's work,
- * not the disk's.  Build: see bench/run.sh (cc ... -lfrontline).
+ * not the disk's.  Built by meson with -Dbench=true (bench/meson.build);
+ * bench/run.sh does that in the build it measures.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <frontline/frontline.h>

@@ -9,7 +9,8 @@
 # Environment (all optional):
 #   FRONTLINE        the binary to measure (default: <repo>/build/src/cli/frontline; built with
 #                    scripts/setup.sh when that default is missing)
-#   FRONTLINE_BUILD  its Meson build dir, for bench/harness (default: two levels above FRONTLINE)
+#   FRONTLINE_BUILD  its Meson build dir, where bench/harness and bench/gdal_write are built
+#                    (meson -Dbench=true; default: two levels above FRONTLINE)
 #   DEEPSTATE        the daily polygons (default: <repo>/../shared/data/deepstate)
 #   BENCH_WORK       scratch space: generated trackers, outputs (default: /tmp/frontline-bench)
 #   BENCH_PARTS      "deepstate generated scale profile" (default: all)
@@ -72,18 +73,31 @@ mkdir -p "$WORK" "$RES"
 rm -f "$RES"/*.json "$RES"/*.txt "$RES"/*.time "$RES"/*.tsv "$DB"
 
 # ---------------------------------------------------------------- the harness (libfrontline, warm)
-HARNESS=$WORK/harness
-if [ -f "$BUILD/meson-uninstalled/frontline-uninstalled.pc" ]; then
-	FLAGS=$(PKG_CONFIG_PATH=$BUILD/meson-uninstalled pkg-config --cflags --libs frontline)
+# bench/harness (linked against the build's libfrontline) and bench/gdal_write (GDAL's GeoJSON
+# writer alone, writing frontline's answers again: the floor under its output) are built by meson
+# in the build of the binary measured (-Dbench=true, set here when that build lacks it).  A build
+# of a source tree older than that option (a "before" build measured side by side) gets them
+# compiled here as they were then, with cc against that build's library.
+[ -f "$BUILD/build.ninja" ] || { echo "bench: $BUILD is not a Meson build dir (set FRONTLINE_BUILD)" >&2; exit 1; }
+if meson introspect "$BUILD" --buildoptions | grep -q '"name": "bench"'; then
+	if ! grep -q 'bench/harness' "$BUILD/build.ninja"; then
+		log "configuring $BUILD with -Dbench=true"
+		meson configure "$BUILD" -Dbench=true >/dev/null
+	fi
+	ninja -C "$BUILD" bench >/dev/null
+	HARNESS=$BUILD/bench/harness
+	GDALW=$BUILD/bench/gdal_write
 else
-	FLAGS="-I$ROOT/include -L$BUILD/src -lfrontline"
+	log "$BUILD has no bench option (an older source tree): compiling bench/harness with cc"
+	HARNESS=$WORK/harness
+	GDALW=$WORK/gdal_write
+	FLAGS=$(PKG_CONFIG_PATH=$BUILD/meson-uninstalled pkg-config --cflags --libs frontline)
+	# shellcheck disable=SC2086
+	cc -O2 -std=c17 -Wall -o "$HARNESS" "$HERE/harness.c" $FLAGS -Wl,-rpath,"$BUILD/src"
+	# shellcheck disable=SC2046
+	cc -O2 -std=c17 -Wall -o "$GDALW" "$HERE/gdal_write.c" $(pkg-config --cflags --libs gdal)
 fi
-# shellcheck disable=SC2086
-cc -O2 -std=c17 -Wall -o "$HARNESS" "$HERE/harness.c" $FLAGS -Wl,-rpath,"$BUILD/src"
-# GDAL's GeoJSON writer alone, writing frontline's answers again: the floor under its output
-GDALW=$WORK/gdal_write
-# shellcheck disable=SC2046
-cc -O2 -std=c17 -Wall -o "$GDALW" "$HERE/gdal_write.c" $(pkg-config --cflags --libs gdal)
+[ -x "$HARNESS" ] && [ -x "$GDALW" ] || { echo "bench: no $HARNESS or $GDALW after building" >&2; exit 1; }
 
 # ---------------------------------------------------------------- a throw-away PostgreSQL
 PGTMP=$(mktemp -d /tmp/frontline-bench-pg.XXXXXX)
