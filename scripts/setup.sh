@@ -4,7 +4,7 @@
 # are for the hardening stages of tests/run-all.sh).  Idempotent: run it as often as you like.
 set -eu
 cd "$(dirname "$0")/.."
-PKGS="meson ninja-build gcc pkg-config libgdal-dev gdal-bin libgeos-dev libproj-dev proj-data
+PKGS="meson ninja-build gcc pkg-config scdoc libgdal-dev gdal-bin libgeos-dev libproj-dev proj-data
       libcairo2-dev fonts-dejavu-core poppler-utils
       libjson-c-dev libcmocka-dev python3 python3-gdal python3-pyproj python3-shapely
       libmicrohttpd-dev libjs-leaflet chromium chromium-driver python3-selenium
