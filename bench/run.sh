@@ -97,7 +97,7 @@ else
 	# shellcheck disable=SC2046
 	cc -O2 -std=c17 -Wall -o "$GDALW" "$HERE/gdal_write.c" $(pkg-config --cflags --libs gdal)
 fi
-[ -x "$HARNESS" ] && [ -x "$GDALW" ] || { echo "bench: no $HARNESS or $GDALW after building" >&2; exit 1; }
+if [ ! -x "$HARNESS" ] || [ ! -x "$GDALW" ]; then echo "bench: no $HARNESS or $GDALW after building" >&2; exit 1; fi
 
 # ---------------------------------------------------------------- a throw-away PostgreSQL
 PGTMP=$(mktemp -d /tmp/frontline-bench-pg.XXXXXX)

@@ -83,7 +83,7 @@ fi
 san=""
 [ "$SANITIZE" = none ] || san="-fsanitize=$SANITIZE"
 # shellcheck disable=SC2046
-if cc -std=c17 -Wall -Wextra -Werror $san -o "$tmp/snapshot_area" "$SRC/examples/snapshot_area.c" \
+if cc -std=c17 -Wall -Wextra -Werror ${san:+"$san"} -o "$tmp/snapshot_area" "$SRC/examples/snapshot_area.c" \
 	$(pkgconf --cflags --libs) >"$tmp/cc.log" 2>&1; then
 	ok "examples/snapshot_area.c builds with pkg-config --cflags --libs frontline"
 else
