@@ -1,7 +1,8 @@
 #!/bin/sh
 # setup.sh: install what frontline needs on Debian 12 (as root) and build it
 # in build/ (clang with its libFuzzer runtime, clang-tidy, cppcheck and valgrind
-# are for the hardening stages of tests/run-all.sh).  Idempotent: run it as often as you like.
+# are for the hardening stages of tests/run-all.sh; cflow for the call graph
+# test, tests/callgraph.py).  Idempotent: run it as often as you like.
 set -eu
 cd "$(dirname "$0")/.."
 PKGS="meson ninja-build gcc pkg-config scdoc libgdal-dev gdal-bin libgeos-dev libproj-dev proj-data
@@ -9,7 +10,7 @@ PKGS="meson ninja-build gcc pkg-config scdoc libgdal-dev gdal-bin libgeos-dev li
       libjson-c-dev libcmocka-dev python3 python3-gdal python3-pyproj python3-shapely
       libmicrohttpd-dev libjs-leaflet chromium chromium-driver python3-selenium
       postgresql-15 postgresql-client-15 postgresql-15-postgis-3
-      clang libclang-rt-14-dev clang-tidy cppcheck valgrind"
+      clang libclang-rt-14-dev clang-tidy cppcheck valgrind cflow"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

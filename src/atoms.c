@@ -280,14 +280,6 @@ static fl_status build_from_regions(fl_tracker *t)
 	return st;
 }
 
-const GEOSGeometry *fl__atom_geom(const fl_tracker *t, size_t a)
-{
-	fl__atom *at = &((fl_tracker *)t)->atoms[a]; /* a cache filled on demand */
-	if (!at->geom && at->wkb)
-		at->geom = fl__geos_from_wkb(t->geos, at->wkb, at->wkblen);
-	return at->geom;
-}
-
 /* Each atom's timeline from the events' atom columns, in apply order. */
 static fl_status atoms_timelines(fl_tracker *t)
 {

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
+#include "open.h"
 
 struct fl_check_report {
 	fl_check_item *items;

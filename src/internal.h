@@ -161,7 +161,7 @@ fl_status fl__polygon_changes(GEOSContextHandle_t h, const GEOSGeometry *before,
 typedef void (*fl__task_fn)(size_t i, void *ctx, GEOSContextHandle_t h);
 void fl__parallel_for(size_t n, fl__task_fn fn, void *ctx);
 
-/* ---- the tracker (tracker.c, store_ogr.c) ---- */
+/* ---- the tracker (tracker.c, open.c, store_ogr.c) ---- */
 typedef struct fl__region {
 	fl_region pub;
 	GEOSGeometry *geom;    /* NULL until asked for (fl__region_geom) when read from the index */
@@ -301,8 +301,9 @@ void fl__index_unmap(fl_tracker *t);
 bool fl__index_worth(const fl_tracker *t);
 /* Save it (best effort: a read-only folder just has no index). */
 void fl__index_save(const fl_tracker *t);
-/* An atom's geometry, built from the index's WKB on first use; NULL when
- * memory runs out.  (Not thread-safe: a tracker is used by one thread.) */
+/* An atom's geometry, built from the index's WKB on first use (shapes.c);
+ * NULL when memory runs out.  (Not thread-safe: a tracker is used by one
+ * thread.) */
 const GEOSGeometry *fl__atom_geom(const fl_tracker *t, size_t a);
 /* A region's geometry, the same way (no query needs the regions' shapes:
  * only the regions layer, render and check do). */
@@ -324,10 +325,7 @@ char *fl__actor_ids_text(const fl_tracker *t);
 /* Whether actor a may hold territory (its kind is not "presence"). */
 bool fl__actor_holds(const fl_tracker *t, int a);
 
-/* Read every layer of a tracker, recording problems in d (continues past
- * bad rows so that `check` can report all of them).  Returns a tracker
- * even when d has errors, unless the files cannot be read at all. */
-fl_status fl__tracker_load(const char *path, bool use_index, fl__diags *d, fl_tracker **out);
+/* Opening a tracker (fl__tracker_load): open.h. */
 
 /* Build atoms, the events' columns and the timelines (atoms.c). */
 fl_status fl__atoms_build(fl_tracker *t, fl__diags *d);

@@ -6,7 +6,9 @@
  * source but ignore the GeoJSON beside them); a GeoPackage holds the same
  * layers in one file.  Rows are validated one by one and every problem is
  * recorded (file, line or feature, field), so that `frontline check` can list
- * them all; fl_tracker_open() turns the first error into a failure.
+ * them all; fl_tracker_open() turns the first error into a failure.  This
+ * file only fills a tracker with the layers' rows: opening one (the index or
+ * the sources, the apply order, the atoms) is open.c's.
  *
  * Geometry comes out of OGR as ISO WKB, transformed to WGS 84 lon/lat with
  * the traditional GIS axis order when the layer has another CRS, and goes into
@@ -23,6 +25,7 @@
 #include <sys/stat.h>
 #include "internal.h"
 #include "csvlint.h"
+#include "store_ogr.h"
 
 typedef struct layer_src {
 	char *display;       /* "events.csv" or "t.gpkg:events", for messages */
@@ -864,63 +867,18 @@ static const char *const csv_ext[] = {"csv", NULL};
 static const char *const json_ext[] = {"geojson", "json", NULL};
 static const char *const zone_ext[] = {"geojson", "json", "csv", NULL};
 
-
-typedef struct order_key {
-	fl_instant when;
-	size_t i;
-} order_key;
-
-static int cmp_order(const void *a, const void *b)
+fl_status fl__store_ogr_read(const char *path, fl_tracker *t, fl__diags *d)
 {
-	const order_key *x = a, *y = b;
-	if (x->when != y->when)
-		return x->when < y->when ? -1 : 1;
-	return x->i < y->i ? -1 : x->i > y->i;
-}
-
-static fl_status tracker_load(const char *path, bool use_index, fl__diags *d, fl_tracker **out);
-
-fl_status fl__tracker_load(const char *path, bool use_index, fl__diags *d, fl_tracker **out)
-{
-	CPLPushErrorHandler(CPLQuietErrorHandler); /* the library never prints */
-	fl_status st = tracker_load(path, use_index, d, out);
-	CPLPopErrorHandler();
-	return st;
-}
-
-static fl_status tracker_load(const char *path, bool use_index, fl__diags *d, fl_tracker **out)
-{
-	*out = NULL;
-	GDALAllRegister();
-	fl_tracker *t = calloc(1, sizeof *t);
-	if (!t)
-		return fl__fail(FL_ENOMEM, "out of memory");
-	t->path = fl__strdup(path);
-	t->geos = fl__geos_new();
-	/* the index, when it matches the sources, replaces all the reading (and
-	 * carries the areas: PROJ's database is not even opened then) */
-	t->source_key = fl__sources_key(path);
-	if (use_index && fl__index_load(t) == FL_OK) {
-		*out = t;
-		return FL_OK;
-	}
-	fl_status st = fl__geod_init(&t->geod);
-	if (st) {
-		fl_tracker_free(t);
-		return st;
-	}
+	fl_status st = FL_OK;
 	GDALDatasetH gpkg = NULL;
 	if (!is_dir(path)) {
-		if (!file_exists(path) && strncmp(path, "PG:", 3) != 0) {
-			fl_tracker_free(t);
+		if (!file_exists(path) && strncmp(path, "PG:", 3) != 0)
 			return fl__fail(FL_ENOTFOUND, "tracker '%s': no such folder or file", path);
-		}
 		CPLErrorReset();
 		gpkg = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
 		if (!gpkg) {
 			char why[512];
 			fl__gdal_open_reason(path, why, sizeof why);
-			fl_tracker_free(t);
 			return fl__fail(FL_EINPUT, "tracker '%s': GDAL cannot open it: %s", path, why);
 		}
 	}
@@ -979,41 +937,5 @@ static fl_status tracker_load(const char *path, bool use_index, fl__diags *d, fl
 	free(areas);
 	if (gpkg)
 		GDALClose(gpkg);
-	if (st) {
-		fl_tracker_free(t);
-		return st;
-	}
-	/* apply order: by instant, same-instant events in file order */
-	if (t->nevents > INT32_MAX) {
-		fl_tracker_free(t);
-		return fl__fail(FL_EINPUT, "%s: more than %d events", path, INT32_MAX);
-	}
-	t->order = t->order_own = malloc((t->nevents + 1) * sizeof *t->order_own);
-	t->rank = t->rank_own = malloc((t->nevents + 1) * sizeof *t->rank_own);
-	if (!t->order_own || !t->rank_own) {
-		fl_tracker_free(t);
-		return fl__fail(FL_ENOMEM, "out of memory");
-	}
-	order_key *keys = malloc((t->nevents + 1) * sizeof *keys);
-	if (!keys) {
-		fl_tracker_free(t);
-		return fl__fail(FL_ENOMEM, "out of memory");
-	}
-	for (size_t i = 0; i < t->nevents; i++)
-		keys[i] = (order_key){t->events[i].pub.when, i};
-	qsort(keys, t->nevents, sizeof *keys, cmp_order);
-	for (size_t i = 0; i < t->nevents; i++)
-		t->order_own[i] = (uint32_t)keys[i].i;
-	free(keys);
-	for (size_t i = 0; i < t->nevents; i++)
-		t->rank_own[t->order[i]] = (uint32_t)i;
-	st = fl__atoms_build(t, d);
-	if (st) {
-		fl_tracker_free(t);
-		return st;
-	}
-	if (use_index && d->nerrors == 0 && fl__index_worth(t))
-		fl__index_save(t);
-	*out = t;
-	return FL_OK;
+	return st;
 }

@@ -1,39 +1,12 @@
 /*
- * tracker.c: the public face of an opened tracker: open, free, and the
- * read-only accessors.  Loading itself lives in store_ogr.c, the engine's
- * atoms in atoms.c.
+ * tracker.c: the public face of an opened tracker: free, the read-only
+ * accessors and the id lookups.  Opening one lives in open.c, reading its
+ * layers in store_ogr.c, the engine's atoms in atoms.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
-
-fl_status fl_tracker_open(const char *path, fl_tracker **out)
-{
-	if (!path || !out)
-		return fl__fail(FL_EARG, "fl_tracker_open: NULL argument");
-	*out = NULL;
-	fl__diags d = {0};
-	fl_tracker *t = NULL;
-	fl_status st = fl__tracker_load(path, true, &d, &t);
-	if (st == FL_OK && d.nerrors) {
-		size_t i = 0;
-		while (d.v[i].severity != FL__ERROR)
-			i++;
-		char *msg = fl__diag_text(&d.v[i]);
-		if (d.nerrors > 1)
-			st = fl__fail(FL_EINPUT, "%s (and %zu more problems: run 'frontline check')",
-				      msg ? msg : "", d.nerrors - 1);
-		else
-			st = fl__fail(FL_EINPUT, "%s", msg ? msg : "");
-		free(msg);
-		fl_tracker_free(t);
-		t = NULL;
-	}
-	fl__diags_free(&d);
-	*out = t;
-	return st;
-}
 
 /* Strings, region lists and atom lists read from the index live in its
  * buffer and pools, not in heap blocks of their own. */
@@ -102,19 +75,10 @@ const char *fl_tracker_path(const fl_tracker *t) { return t->path; }
 
 uint64_t fl_tracker_sources_signature(const fl_tracker *t) { return t->source_key; }
 
-uint64_t fl_sources_signature(const char *path) { return path ? fl__sources_key(path) : 0; }
 size_t fl_tracker_actor_count(const fl_tracker *t) { return t->nactors; }
 size_t fl_tracker_region_count(const fl_tracker *t) { return t->nregions; }
 size_t fl_tracker_event_count(const fl_tracker *t) { return t->nevents; }
 size_t fl_tracker_zone_count(const fl_tracker *t) { return t->nzones; }
-const GEOSGeometry *fl__region_geom(const fl_tracker *t, size_t r)
-{
-	fl__region *g = &((fl_tracker *)t)->regions[r]; /* a cache filled on demand */
-	if (!g->geom && g->wkb)
-		g->geom = fl__geos_from_wkb(t->geos, g->wkb, g->wkblen);
-	return g->geom;
-}
-
 const size_t *fl_tracker_event_order(const fl_tracker *t)
 {
 	/* the engine keeps the order as 32-bit indices (in the index's mapping

@@ -10,6 +10,7 @@
  * body as a seed (tests/fuzz/corpus/index).
  */
 #include "internal.h"
+#include "open.h"
 #include "fuzz_tracker.h"
 
 #define HEADER (8 + 4 + 8)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "internal.h"
+#include "open.h"
 #include "helpers.h"
 
 #define REGRESSIONS FL_SOURCE_ROOT "/tests/fuzz/regressions"

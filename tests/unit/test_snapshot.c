@@ -12,6 +12,7 @@
 #include <ogr_api.h>
 #include <cpl_vsi.h>
 #include "internal.h"
+#include "open.h"
 #include "helpers.h"
 
 static int holder_at(const fl_tracker *t, const char *region, const char *date, fl_query q)
