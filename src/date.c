@@ -188,6 +188,20 @@ void fl_instant_format(fl_instant t, char *buf, size_t len)
 		 (int)(sec / 60 % 60), (int)(sec % 60));
 }
 
+/* The start of t's UTC year as the end of the previous 31 December (the last
+ * second before 1 January, 00:00); *year gets the year.  Clamped at the
+ * bottom of the time line. */
+fl_instant fl__year_start(fl_instant t, int64_t *year)
+{
+	long y;
+	int m, d;
+	civil_from_days(day_of(t, NULL), &y, &m, &d);
+	if (year)
+		*year = y;
+	int64_t day = days_from_civil(y, 1, 1);
+	return day <= INT64_MIN / 86400 ? INT64_MIN : day * 86400 - 1;
+}
+
 fl_instant fl_instant_now(void)
 {
 	return (fl_instant)time(NULL);

@@ -180,6 +180,8 @@ void fl_diff_free(fl_diff *d)
 
 size_t fl_diff_count(const fl_diff *d) { return d->n; }
 
+const fl_tracker *fl__diff_tracker(const fl_diff *d) { return d->t; }
+
 const GEOSGeometry *fl__diff_geom(const fl_diff *d, size_t i)
 {
 	return i < d->n ? fl__piece_geos(d->t, &d->geoms[i]) : NULL;

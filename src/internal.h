@@ -54,6 +54,10 @@ uint64_t fl__mix64(uint64_t x);
 /* FNV-1a of a string (id maps, the index's string table). */
 uint64_t fl__hash_str(const char *s);
 
+/* ---- dates (date.c) ---- */
+/* The end of the 31 December before t's UTC year; *year (may be NULL) its year. */
+fl_instant fl__year_start(fl_instant t, int64_t *year);
+
 /* ---- CSV text (csvwrite.c) ---- */
 /* Append n bytes of s to the growing text *buf (NUL-terminated, length *len,
  * capacity *cap); false when out of memory (the text is kept as it was). */
@@ -436,6 +440,10 @@ void fl__piece_free(const fl_tracker *t, fl__piece_geom *p);
  * snapshot, the diff; NULL when memory runs out). */
 const GEOSGeometry *fl__snapshot_geom(const fl_snapshot *s, size_t i);
 const GEOSGeometry *fl__diff_geom(const fl_diff *d, size_t i);
+/* What a snapshot was made of (its query keeps nholders, not holders), and
+ * the tracker a diff was made from (summary.c). */
+const fl_query *fl__snapshot_query(const fl_snapshot *s, const fl_tracker **t, fl_group *by);
+const fl_tracker *fl__diff_tracker(const fl_diff *d);
 /* The GDAL driver name for a format name or a path's extension. */
 fl_status fl__resolve_format(const char *path, const char *format, const char **driver);
 /* Whether target is a stream (an existing device, FIFO, socket or terminal,

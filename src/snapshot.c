@@ -194,6 +194,13 @@ int fl_snapshot_region_holder(const fl_snapshot *s, int region)
 	return s->region_holder[region];
 }
 
+const fl_query *fl__snapshot_query(const fl_snapshot *s, const fl_tracker **t, fl_group *by)
+{
+	*t = s->t;
+	*by = s->by;
+	return &s->q;
+}
+
 const GEOSGeometry *fl__snapshot_geom(const fl_snapshot *s, size_t i)
 {
 	return i < s->n ? fl__piece_geos(s->t, &s->geoms[i]) : NULL;

@@ -26,7 +26,7 @@ fl_status fl_step_parse(const char *text, fl_step *out)
 			*out = (fl_step)i;
 			return FL_OK;
 		}
-	return fl__fail(FL_EARG, "--step %s: expected day, week, month or event", text ? text : "");
+	return fl__fail(FL_EARG, "step '%s': expected day, week, month or event", text ? text : "");
 }
 
 fl_status fl_tracker_event_range(const fl_tracker *t, fl_instant *first, fl_instant *last)
@@ -65,7 +65,7 @@ fl_status fl_stats_new(const fl_tracker *t, const fl_query *filters, fl_instant 
 {
 	*out = NULL;
 	if (from > to)
-		return fl__fail(FL_EARG, "--from is after --to: swap them");
+		return fl__fail(FL_EARG, "fl_stats_new: from is after to: swap them");
 	fl_query q = filters ? *filters : fl_query_at(to);
 	unsigned char *active = fl__active_events(t, &q);
 	int *holder = malloc((t->natoms + 1) * sizeof *holder);

@@ -19,7 +19,9 @@
  *
  * fl_pg_snapshot_write() pushes a by-region snapshot down to that function
  * (one query, rows out: no table is pulled) when the tracker has no polygon
- * events, and writes the rows through the same sink as the engine.
+ * events, and writes the rows through the same sink as the engine;
+ * fl_store_snapshot_write() decides, for any tracker path, whether the store
+ * answers (so the tool never looks at the path's scheme).
  */
 #include <gdal.h>
 #include <ogr_api.h>
@@ -249,4 +251,17 @@ fl_status fl_pg_snapshot_write(const char *tracker, const fl_query *q, const cha
 		return st;
 	}
 	return fl__sink_commit(k);
+}
+
+fl_status fl_store_snapshot_write(const char *tracker, const fl_query *q, fl_group by,
+				  const char *path, const char *format)
+{
+	if (!tracker || !q)
+		return fl__fail(FL_EARG, "fl_store_snapshot_write: tracker or q is NULL");
+	if (strncmp(tracker, "PG:", 3))
+		return fl__fail(FL_ENOTFOUND, "'%s' is not a PostgreSQL tracker: the store computes no "
+					      "snapshot by itself", tracker);
+	if (by != FL_BY_REGION || q->nholders)
+		return fl__fail(FL_ENOTFOUND, "PostgreSQL computes snapshots by region for every holder only");
+	return fl_pg_snapshot_write(tracker, q, path, format);
 }

@@ -6,6 +6,7 @@
 #include "frontline/tracker.h"
 #include "frontline/snapshot.h"
 #include "frontline/diff.h"
+#include "frontline/summary.h"
 #include "frontline/stats.h"
 #include "frontline/check.h"
 #include "frontline/render.h"

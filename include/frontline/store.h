@@ -19,6 +19,13 @@
  * fl_snapshot_write() would; it returns FL_ENOTFOUND, with nothing written,
  * when the query cannot be pushed down (not a PostGIS tracker, functions
  * missing, or events with polygons), and the caller uses the in-memory engine.
+ *
+ * fl_store_snapshot_write() is the call for any tracker path: it writes the
+ * snapshot its store can compute by itself without the tracker being opened
+ * (today: a PostGIS tracker, grouped by region, no holder filter, through
+ * fl_pg_snapshot_write()), else returns FL_ENOTFOUND with nothing written;
+ * the caller then opens the tracker and uses fl_snapshot_new() and
+ * fl_snapshot_write(), which give the same bytes.
  */
 #ifndef FRONTLINE_STORE_H
 #define FRONTLINE_STORE_H
@@ -33,6 +40,9 @@ FL_API fl_status fl_store_copy(const char *src, const char *dst);
 
 FL_API fl_status fl_pg_snapshot_write(const char *tracker, const fl_query *q, const char *path,
 				      const char *format);
+
+FL_API fl_status fl_store_snapshot_write(const char *tracker, const fl_query *q, fl_group by,
+					 const char *path, const char *format);
 
 #ifdef __cplusplus
 }

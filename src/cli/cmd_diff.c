@@ -19,32 +19,14 @@ static const char help[] =
 	"               pair, and the events; with -f csv or -f json, the same for scripts;\n"
 	"               each form names the dates and the filters (--as-of, --status) asked for\n";
 
-/* Prints the summary; false when memory ran out (nothing printed). */
+/* Prints the library's summary of d in the table, CSV or JSON form; false
+ * after an error of the library (nothing printed). */
 static bool summary(const fl_tracker *t, const fl_diff *d, const char *d1, const char *d2,
 		    const char *fmt, const fl_query *q, const char *as_of)
 {
-	size_t na = fl_tracker_actor_count(t);
-	double *gain = calloc(na + 1, sizeof *gain), *lost = calloc(na + 1, sizeof *lost);
-	size_t ne = fl_tracker_event_count(t);
-	unsigned char *used = calloc(ne + 1, 1);
-	if (!gain || !lost || !used) {
-		free(gain), free(lost), free(used);
+	fl_diff_summary *m = NULL;
+	if (fl_diff_summary_new(d, &m))
 		return false;
-	}
-	for (size_t i = 0; i < fl_diff_count(d); i++) {
-		const fl_change *c = fl_diff_change(d, i);
-		if (c->to != FL_NONE)
-			gain[c->to] += c->area_km2;
-		if (c->from != FL_NONE)
-			lost[c->from] += c->area_km2;
-		for (size_t e = 0; e < c->nevents; e++)
-			used[c->events[e]] = 1;
-	}
-	const size_t *order = fl_tracker_event_order(t);
-	if (!order) {
-		free(gain), free(lost), free(used);
-		return false;
-	}
 	int json = !strcmp(fmt, "json"), csv = !strcmp(fmt, "csv");
 	json_object *root = json ? json_object_new_object() : NULL;
 	json_object *ja = NULL, *jp = NULL, *je = NULL;
@@ -72,56 +54,43 @@ static bool summary(const fl_tracker *t, const fl_diff *d, const char *d1, const
 	char ask[160];
 	snprintf(ask, sizeof ask, "%s,%s,%s,%s", d1, d2, q->has_as_of ? as_of : "",
 		 q->confirmed_only ? "true" : "false");
-	for (size_t a = 0; a < na; a++) {
-		if (gain[a] == 0 && lost[a] == 0)
-			continue;
-		const char *id = fl_tracker_actor(t, a)->id;
+	for (size_t i = 0; i < fl_diff_summary_actor_count(m); i++) {
+		const fl_actor_totals *a = fl_diff_summary_actor(m, i);
+		const char *id = fl_tracker_actor(t, (size_t)a->actor)->id;
 		if (json) {
 			json_object *o = json_object_new_object();
 			json_object_object_add(o, "actor", json_object_new_string(id));
-			json_object_object_add(o, "gained_km2", json_object_new_double(gain[a]));
-			json_object_object_add(o, "lost_km2", json_object_new_double(lost[a]));
-			json_object_object_add(o, "net_km2", json_object_new_double(gain[a] - lost[a]));
+			json_object_object_add(o, "gained_km2", json_object_new_double(a->gained_km2));
+			json_object_object_add(o, "lost_km2", json_object_new_double(a->lost_km2));
+			json_object_object_add(o, "net_km2", json_object_new_double(a->net_km2));
 			json_object_array_add(ja, o);
 		} else if (csv)
-			printf("actor,%s,,,%.6f,%.6f,%.6f,,,,,%s\n", id, gain[a], lost[a], gain[a] - lost[a],
+			printf("actor,%s,,,%.6f,%.6f,%.6f,,,,,%s\n", id, a->gained_km2, a->lost_km2, a->net_km2,
 			       ask);
 		else
-			printf("  %-8s %14.1f %12.1f %+12.1f\n", id, gain[a], lost[a], gain[a] - lost[a]);
+			printf("  %-8s %14.1f %12.1f %+12.1f\n", id, a->gained_km2, a->lost_km2, a->net_km2);
 	}
 	if (!json && !csv)
 		printf("\nPer pair:\n");
-	/* pairs: sum the changes per (from, to) */
-	for (int f = -1; f < (int)na; f++)
-		for (int to = -1; to < (int)na; to++) {
-			double area = 0;
-			for (size_t i = 0; i < fl_diff_count(d); i++) {
-				const fl_change *c = fl_diff_change(d, i);
-				if (c->from == f && c->to == to)
-					area += c->area_km2;
-			}
-			if (area == 0)
-				continue;
-			const char *fi = f < 0 ? "" : fl_tracker_actor(t, (size_t)f)->id;
-			const char *ti = to < 0 ? "" : fl_tracker_actor(t, (size_t)to)->id;
-			if (json) {
-				json_object *o = json_object_new_object();
-				json_object_object_add(o, "from", *fi ? json_object_new_string(fi) : NULL);
-				json_object_object_add(o, "to", *ti ? json_object_new_string(ti) : NULL);
-				json_object_object_add(o, "area_km2", json_object_new_double(area));
-				json_object_array_add(jp, o);
-			} else if (csv)
-				printf("pair,,%s,%s,,,,%.6f,,,,%s\n", fi, ti, area, ask);
-			else
-				printf("  %-4s -> %-4s %12.1f km²\n", *fi ? fi : "-", *ti ? ti : "-", area);
-		}
+	for (size_t i = 0; i < fl_diff_summary_pair_count(m); i++) {
+		const fl_pair_total *p = fl_diff_summary_pair(m, i);
+		const char *fi = p->from == FL_NONE ? "" : fl_tracker_actor(t, (size_t)p->from)->id;
+		const char *ti = p->to == FL_NONE ? "" : fl_tracker_actor(t, (size_t)p->to)->id;
+		if (json) {
+			json_object *o = json_object_new_object();
+			json_object_object_add(o, "from", *fi ? json_object_new_string(fi) : NULL);
+			json_object_object_add(o, "to", *ti ? json_object_new_string(ti) : NULL);
+			json_object_object_add(o, "area_km2", json_object_new_double(p->area_km2));
+			json_object_array_add(jp, o);
+		} else if (csv)
+			printf("pair,,%s,%s,,,,%.6f,,,,%s\n", fi, ti, p->area_km2, ask);
+		else
+			printf("  %-4s -> %-4s %12.1f km²\n", *fi ? fi : "-", *ti ? ti : "-", p->area_km2);
+	}
 	if (!json && !csv)
 		printf("\nEvents:\n");
-	for (size_t k = 0; k < ne; k++) {
-		size_t e = order[k];
-		if (!used[e])
-			continue;
-		const fl_event *ev = fl_tracker_event(t, e);
+	for (size_t k = 0; k < fl_diff_summary_event_count(m); k++) {
+		const fl_event *ev = fl_tracker_event(t, fl_diff_summary_event(m, k));
 		char date[16];
 		fl_instant_format_date(ev->when, date, sizeof date);
 		if (json) {
@@ -147,7 +116,7 @@ static bool summary(const fl_tracker *t, const fl_diff *d, const char *d1, const
 								  JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(root);
 	}
-	free(gain), free(lost), free(used);
+	fl_diff_summary_free(m);
 	return true;
 }
 
@@ -214,7 +183,7 @@ int cmd_diff(const cli_global *g, int argc, char **argv)
 		rc = 1;
 	} else if (sum) {
 		if (!summary(t, d, d1, d2, format ? format : "table", &q, as_of)) {
-			cli_error("out of memory");
+			cli_error("%s", fl_error_last());
 			rc = 1;
 		}
 	} else {

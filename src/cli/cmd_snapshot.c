@@ -1,5 +1,6 @@
 /* cmd_snapshot.c: `frontline snapshot`: the map on a date, and its summary. */
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,18 +24,15 @@ static const char help[] =
 	"  --summary           print area per actor and the regions that changed hands in\n"
 	"                      D's year (to stderr when the map goes to stdout)\n";
 
-/* Print area per actor and regions whose holder changed in D's year. */
+/* Print the library's summary of the by-region snapshot s: area per holder
+ * and the regions whose holder changed in the year of the map's date. */
 static int print_summary(FILE *out, const fl_tracker *t, const fl_snapshot *s, const fl_query *q,
 			 const char *as_of)
 {
-	size_t na = fl_tracker_actor_count(t);
-	double *area = calloc(na + 1, sizeof *area), total = 0;
-	if (!area)
+	fl_snapshot_summary *m = NULL;
+	if (fl_snapshot_summary_new(s, &m)) {
+		cli_error("%s", fl_error_last());
 		return 1;
-	for (size_t i = 0; i < fl_snapshot_count(s); i++) {
-		const fl_piece *p = fl_snapshot_piece(s, i);
-		total += p->area_km2;
-		area[p->holder == FL_NONE ? na : (size_t)p->holder] += p->area_km2;
 	}
 	char date[16];
 	fl_instant_format_date(q->at, date, sizeof date);
@@ -50,67 +48,30 @@ static int print_summary(FILE *out, const fl_tracker *t, const fl_snapshot *s, c
 	if (*filters)
 		fprintf(out, "Filters: %s\n", filters);
 	fprintf(out, "\nArea per actor:\n");
-	for (size_t a = 0; a <= na; a++) {
-		if (area[a] <= 0)
-			continue;
-		const char *id = a < na ? fl_tracker_actor(t, a)->id : "-";
-		const char *name = a < na ? fl_tracker_actor(t, a)->name : "not held";
-		fprintf(out, "  %-4s %12.1f km²  %5.1f %%  %s\n", id, area[a],
-			total > 0 ? 100 * area[a] / total : 0, name);
+	for (size_t i = 0; i < fl_snapshot_summary_holder_count(m); i++) {
+		const fl_holder_area *h = fl_snapshot_summary_holder(m, i);
+		const fl_actor *a = h->holder == FL_NONE ? NULL : fl_tracker_actor(t, (size_t)h->holder);
+		fprintf(out, "  %-4s %12.1f km²  %5.1f %%  %s\n", a ? a->id : "-", h->area_km2, h->percent,
+			a ? a->name : "not held");
 	}
-	free(area);
-
-	/* the year's start: the end of the previous 31 December */
-	char year[5];
-	memcpy(year, date, 4);
-	year[4] = 0;
-	char prev[32];
-	snprintf(prev, sizeof prev, "%04ld-12-31", strtol(year, NULL, 10) - 1);
-	fl_query q0 = *q;
-	q0.holders = NULL, q0.nholders = 0; /* the year's start as it was, every holder */
-	if (fl_instant_parse(prev, FL_DATE_END, "year start", &q0.at))
-		return 1;
-	fl_snapshot *s0 = NULL;
-	if (fl_snapshot_new(t, &q0, FL_BY_REGION, &s0)) {
-		cli_error("%s", fl_error_last());
-		return 1;
-	}
-	fprintf(out, "\nChanged hands in %s (up to %s), by date:\n", year, date);
-	int any = 0;
-	size_t n = fl_snapshot_count(s);
-	size_t *rows = malloc((n + 1) * sizeof *rows), nrows = 0;
-	for (size_t i = 0; rows && i < n; i++) {
-		const fl_piece *p = fl_snapshot_piece(s, i);
-		if (p->region != FL_NONE && fl_snapshot_region_holder(s0, p->region) != p->holder)
-			rows[nrows++] = i;
-	}
-	/* by the date the new holder took over (insertion sort: a handful of rows) */
-	for (size_t i = 1; i < nrows; i++)
-		for (size_t j = i; j > 0 && fl_snapshot_piece(s, rows[j - 1])->since >
-						 fl_snapshot_piece(s, rows[j])->since; j--) {
-			size_t x = rows[j];
-			rows[j] = rows[j - 1];
-			rows[j - 1] = x;
-		}
-	for (size_t k = 0; k < nrows; k++) {
-		const fl_piece *p = fl_snapshot_piece(s, rows[k]);
-		int before = fl_snapshot_region_holder(s0, p->region);
-		const fl_region *r = fl_tracker_region(t, (size_t)p->region);
-		const fl_event *e = p->event != FL_NONE ? fl_tracker_event(t, (size_t)p->event) : NULL;
+	fprintf(out, "\nChanged hands in %04" PRId64 " (up to %s), by date:\n",
+		fl_snapshot_summary_year(m), date);
+	size_t n = fl_snapshot_summary_handover_count(m);
+	for (size_t k = 0; k < n; k++) {
+		const fl_handover *h = fl_snapshot_summary_handover(m, k);
+		const fl_event *e = h->event != FL_NONE ? fl_tracker_event(t, (size_t)h->event) : NULL;
 		char since[16] = "-";
-		if (p->has_since)
-			fl_instant_format_date(p->since, since, sizeof since);
-		fprintf(out, "  %s  %-16s %-4s -> %-4s %-9s %s%s\n", since, r->id,
-			before == FL_NONE ? "-" : fl_tracker_actor(t, (size_t)before)->id,
-			p->holder == FL_NONE ? "-" : fl_tracker_actor(t, (size_t)p->holder)->id,
-			e ? fl_event_status_name(e->status) : "", e ? e->id : "",
-			p->partial ? " (partial)" : "");
-		any = 1;
+		if (h->has_since)
+			fl_instant_format_date(h->since, since, sizeof since);
+		fprintf(out, "  %s  %-16s %-4s -> %-4s %-9s %s%s\n", since,
+			fl_tracker_region(t, (size_t)h->region)->id,
+			h->from == FL_NONE ? "-" : fl_tracker_actor(t, (size_t)h->from)->id,
+			h->to == FL_NONE ? "-" : fl_tracker_actor(t, (size_t)h->to)->id,
+			e ? fl_event_status_name(e->status) : "", e ? e->id : "", h->partial ? " (partial)" : "");
 	}
-	free(rows);
-	if (!any)
+	if (!n)
 		fprintf(out, "  (none)\n");
-	fl_snapshot_free(s0);
+	fl_snapshot_summary_free(m);
 	return 0;
 }
 
@@ -168,10 +129,10 @@ int cmd_snapshot(const cli_global *g, int argc, char **argv)
 		return 2;
 	if (cli_parse_as_of(as_of, &q))
 		return 2;
-	/* a PostGIS tracker answers inside PostgreSQL when it can */
-	const char *path = cli_tracker_path(g);
-	if (!strncmp(path, "PG:", 3) && by == FL_BY_REGION && !summary && !nholder_args) {
-		fl_status pst = fl_pg_snapshot_write(path, &q, out, format);
+	/* the store answers by itself when it can (a PostGIS tracker, inside
+	 * PostgreSQL); the summary and --holder need the tracker opened */
+	if (!summary && !nholder_args) {
+		fl_status pst = fl_store_snapshot_write(cli_tracker_path(g), &q, by, out, format);
 		if (pst == FL_OK)
 			return 0;
 		if (pst != FL_ENOTFOUND) {

@@ -35,7 +35,8 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 		case 'T': to = optarg; break;
 		case 's':
 			if (fl_step_parse(optarg, &step))
-				return cli_usage_error("stats", "%s", fl_error_last());
+				return cli_usage_error("stats", "--step %s: expected day, week, month or event",
+						       optarg);
 			break;
 		case 'o': out = optarg; break;
 		case 'C': chart = optarg; break;
@@ -90,14 +91,21 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 			texts[n] = to, ats[n++] = t1;
 		if (n)
 			cli_warn_range(t, &q, as_of, n, texts, ats);
-		fl_status st = fl_stats_new(t, &q, t0, t1, step, &s);
-		if (!st && chart)
-			st = fl_render_chart(t, s, &ro, chart);
-		if (!st && (!chart || out))
-			st = fl_stats_write_csv(s, out);
-		if (st) {
-			cli_error("%s", fl_error_last());
-			rc = st == FL_EARG ? 2 : 1;
+		if (t0 > t1) {
+			/* one bound given, beyond the events' other end: the tool says
+			 * it in its options' words (the library names its parameters) */
+			cli_error("--from is after --to: swap them");
+			rc = 2;
+		} else {
+			fl_status st = fl_stats_new(t, &q, t0, t1, step, &s);
+			if (!st && chart)
+				st = fl_render_chart(t, s, &ro, chart);
+			if (!st && (!chart || out))
+				st = fl_stats_write_csv(s, out);
+			if (st) {
+				cli_error("%s", fl_error_last());
+				rc = st == FL_EARG ? 2 : 1;
+			}
 		}
 	}
 	fl_stats_free(s);
