@@ -3,7 +3,8 @@
 # view of it: the files are there (library, headers, pkg-config file, tool, man
 # pages, geodata, viewer), examples/snapshot_area.c compiles with
 # `pkg-config --cflags --libs frontline` against the installed copy alone and
-# gives the installed tool's areas on the shipped tracker.  TAP output.
+# gives the installed tool's areas on the shipped tracker; so does the C example
+# of README.md (its ```c block).  TAP output.
 #
 #   sh tests/install.sh MESON BUILD_DIR SOURCE_ROOT man|noman SANITIZE
 #
@@ -25,7 +26,7 @@ notok() { # name, details...
 	shift
 	for d in "$@"; do printf '%s\n' "$d" | sed 's/^/# /'; done
 }
-echo "1..6"
+echo "1..7"
 
 # 1: the install itself
 if "$MESON" install -C "$BUILD" --no-rebuild --destdir "$dest" >"$tmp/install.log" 2>&1; then
@@ -121,5 +122,28 @@ PY
 	ok "the example's areas on 2020-11-25 are the installed tool's (AZ $(awk -F'\t' '$1 == "AZ" {print $2}' "$tmp/example.tsv") km2)"
 else
 	notok "the example's areas on 2020-11-25 are the installed tool's" "$(cat "$tmp/example.err" "$tmp/tool.err" "$tmp/cmp.log" 2>/dev/null)"
+fi
+# 7: the C example of README.md builds the same way and prints the same areas,
+# rounded (it opens geodata/karabakh from the top of the source tree)
+awk '/^```c$/ { inside = 1; next } inside && /^```$/ { exit } inside' "$SRC/README.md" >"$tmp/readme.c"
+# shellcheck disable=SC2046
+if [ -s "$tmp/readme.c" ] &&
+	cc -std=c17 -Wall -Wextra -Werror ${san:+"$san"} -o "$tmp/readme" "$tmp/readme.c" \
+		$(pkgconf --cflags --libs) >"$tmp/readme-cc.log" 2>&1 &&
+	(cd "$SRC" && LD_LIBRARY_PATH=$libdir "$tmp/readme") >"$tmp/readme.out" 2>"$tmp/readme.err" &&
+	/usr/bin/python3 - "$tmp/readme.out" "$tmp/example.tsv" >"$tmp/readme-cmp.log" 2>&1 <<'PY'; then
+import sys
+got = [line.split() for line in open(sys.argv[1], encoding="utf-8")]
+want = [line.rstrip("\n").split("\t") for line in open(sys.argv[2], encoding="utf-8")]
+print("README example:", got)
+print("snapshot_area: ", want)
+assert len(want) >= 2 and [g[0] for g in got] == [w[0] for w in want], "holders differ"
+for g, w in zip(got, want):
+    assert g[2] == "km\u00b2" and abs(float(g[1]) - float(w[1])) <= 0.05 + 1e-9, "%s: %s against %s" % (w[0], g[1], w[1])
+PY
+	ok "README.md's C example builds with pkg-config and prints the example's areas ($(head -1 "$tmp/readme.out"))"
+else
+	notok "README.md's C example builds with pkg-config and prints the example's areas" \
+		"$(head -40 "$tmp/readme.c")" "$(cat "$tmp/readme-cc.log" "$tmp/readme.err" "$tmp/readme-cmp.log" 2>/dev/null)"
 fi
 [ "$failed" = 0 ]
