@@ -70,7 +70,7 @@ def region_km2(rid):
 
 def at_7_decimals(geom):
     """geom with coordinates rounded to 7 decimals, as frontline writes GeoJSON
-    (README: "GeoJSON is RFC 7946: ... 7 decimals")."""
+    (docs/commands.md: "GeoJSON is RFC 7946: ... 7 decimals")."""
     return shapely_transform(lambda x, y, z=None: (numpy.round(x, 7), numpy.round(y, 7)), geom)
 
 

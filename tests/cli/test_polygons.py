@@ -311,7 +311,7 @@ def t_area_split(c):
     # Areas are geodesic: each piece's edges are geodesics.  The overlay puts the border's
     # crossing points on the straight lon/lat line of a long edge (as RFC 7946 draws it), so a
     # coarse polygon cut in two gains the bulge between that line and the geodesic: +0.027 %
-    # here, about 1e-6 for digitised lines (a vertex every kilometre).  README, "Areas".
+    # here, about 1e-6 for digitised lines (a vertex every kilometre).  docs/design.md, "Areas".
     whole = c.tracker("whole", AB, {"adv": ADV_RAW}, CUT_EVENTS, {"r": box(30, 50, 32, 51)})
     split = c.tracker("split", AB, {"adv": ADV_RAW}, CUT_EVENTS, {"r1": box(30, 50, 31, 51),
                                                                      "r2": box(31, 50, 32, 51)})
