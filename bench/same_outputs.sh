@@ -13,7 +13,8 @@
 # command), is then compared with cmp.  The one normalisation: a GeoPackage that differs is
 # compared as an `sqlite3 .dump` after setting gpkg_contents.last_change (the time GDAL wrote the
 # layer) to '' in a copy; nothing else is touched.  The index cache .frontline-index is left out
-# (a cache, not an answer; each binary builds its own from the same sources).
+# (a cache, not an answer; each binary builds its own from the same sources).  Two more lines check
+# that every command meant to succeed exited 0 with each binary (the same error twice is no answer).
 #
 # Output: TAP, one line per output, then a count.  Exit status 0 when every output is the same.
 #
@@ -243,8 +244,20 @@ while IFS= read -r f; do
 		esac
 	fi
 done <"$WORK/cmp/files"
+# the same answers are worth little if they are the same error: every command but the refused
+# one (*_bad) must have succeeded, with each binary
+for s in old new; do
+	n=$((n + 1))
+	failed=$(cd "$WORK/$s" && grep -L '^exit 0$' ./*/*.run | grep -v '_bad\.run$' | sed 's|^\./||' | tr '\n' ' ')
+	if [ -z "$failed" ]; then
+		echo "ok $n - $s: every command exited 0 (but the refused ones)"
+	else
+		bad=$((bad + 1))
+		echo "not ok $n - $s: these commands failed: $failed"
+	fi
+done
 echo "1..$n"
-echo "# $n outputs compared: $((n - bad)) the same ($normalised of them GeoPackages after blanking last_change), $bad different${SKIPS:+; skipped:$SKIPS}"
+echo "# $((n - 2)) outputs compared and 2 checks that the commands ran: $((n - bad)) ok, $bad not ok ($normalised GeoPackages the same after blanking last_change)${SKIPS:+; skipped:$SKIPS}"
 if [ "$bad" = 0 ] && [ "${SAME_KEEP:-0}" != 1 ] && [ -z "${SAME_WORK:-}" ]; then
 	rm -rf "$WORK"
 elif [ "$bad" != 0 ]; then
