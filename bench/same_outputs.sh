@@ -3,7 +3,7 @@
 #
 #   sh bench/same_outputs.sh OLD_FRONTLINE NEW_FRONTLINE      (or OLD=... NEW=... sh bench/same_outputs.sh)
 #
-# Runs snapshot, diff, stats, export and render (and copy, and the DeepState import) with both
+# Runs snapshot, diff, stats, export and render (and copy, log, check and the DeepState import) with both
 # binaries on three trackers: the shipped geodata/karabakh, a DeepState tracker imported from the
 # first DS_DAYS daily polygons of $FL_SHARED/data/deepstate (skipped when that folder is absent),
 # and a generated tracker (bench/gen_tracker.py, GEN_REGIONS regions, GEN_EVENTS events, seed 42;
@@ -156,6 +156,12 @@ commands() {
 
 	fl copy_folder copy "$T" copy_folder
 	fl copy_gpkg copy "$T" copy.gpkg
+
+	fl log_table -d "$T" log
+	fl log_holder_csv -d "$T" log --holder "$H" --from "$D1" --to "$D3" -f csv
+	fl log_json -d "$T" log -f json
+	fl check_table -d "$T" check
+	fl check_json -d "$T" check -f json
 }
 
 ds_import() {
