@@ -5,6 +5,14 @@
 # and the raw measurements into bench/results/.  Not part of CI; run as root on Debian 12:
 #
 #   bash bench/run.sh
+#   bash bench/run.sh --compare OLD_BUILD_DIR NEW_BUILD_DIR
+#
+# --compare: two builds side by side in the same run (a "before" and an "after"), frontline's
+# measurements only (no PostgreSQL, no peers): each hyperfine run times both builds' commands,
+# BENCH_ROUNDS times with the order swapped each round, and bench/harness of each build runs in
+# turn; each build gets its own copy of every tracker (its own .frontline-index).  Prints a table of
+# medians and new / old, also written to $BENCH_RESULTS/compare/compare.md with the raw numbers
+# beside it; bench/README.md is not touched.
 #
 # Environment (all optional):
 #   FRONTLINE        the binary to measure (default: <repo>/build/src/cli/frontline; built with
@@ -22,7 +30,18 @@
 #   BENCH_REPS       repetitions of warm measurements (default: 7)
 #   BENCH_RESULTS, BENCH_README  where the raw results and the results section go (default:
 #                    bench/results/ and bench/README.md; point them elsewhere for a trial run)
+#   BENCH_ROUNDS     --compare: rounds, the builds' order swapped each round (default: 2)
+#   BENCH_TOLERANCE  --compare: new / old beyond 1 +- this is marked slower or faster (default 0.05)
 set -euo pipefail
+
+COMPARE=""
+if [ "${1:-}" = --compare ]; then
+	[ $# = 3 ] || { echo "usage: bash bench/run.sh [--compare OLD_BUILD_DIR NEW_BUILD_DIR]" >&2; exit 2; }
+	COMPARE=1 OLD_BUILD=$2 NEW_BUILD=$3
+elif [ $# != 0 ]; then
+	echo "usage: bash bench/run.sh [--compare OLD_BUILD_DIR NEW_BUILD_DIR]" >&2
+	exit 2
+fi
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
@@ -51,6 +70,7 @@ has_part() { case " $PARTS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 # ---------------------------------------------------------------- install
 PKGS="hyperfine time gdal-bin python3-geopandas python3-pyproj python3-shapely python3-numpy
       postgresql-15 postgresql-15-postgis-3 linux-perf gcc pkg-config"
+if [ -n "$COMPARE" ]; then PKGS="hyperfine time python3-shapely python3-numpy gcc pkg-config"; fi
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -61,6 +81,84 @@ if [ -n "$missing" ]; then
 	apt-get update -qq
 	apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
+# ---------------------------------------------------------------- the harness (libfrontline, warm)
+# harness_for BUILD: sets HARNESS and GDALW to bench/harness (linked against BUILD's libfrontline)
+# and bench/gdal_write (GDAL's GeoJSON writer alone, writing frontline's answers again: the floor
+# under its output), built by meson in BUILD (-Dbench=true, set here when BUILD lacks it).  A
+# build of a source tree older than that option (a "before" build measured side by side) gets
+# them compiled here from its own source tree's bench/ (ours when it has none), with cc against
+# that build's library.
+harness_for() {
+	local build=$1 src tag
+	[ -f "$build/build.ninja" ] || { echo "bench: $build is not a Meson build dir (set FRONTLINE_BUILD)" >&2; exit 1; }
+	if meson introspect "$build" --buildoptions | grep -q '"name": "bench"'; then
+		if ! grep -q 'bench/harness' "$build/build.ninja"; then
+			log "configuring $build with -Dbench=true"
+			meson configure "$build" -Dbench=true >/dev/null
+		fi
+		ninja -C "$build" bench >/dev/null
+		HARNESS=$build/bench/harness
+		GDALW=$build/bench/gdal_write
+	else
+		log "$build has no bench option (an older source tree): compiling bench/harness with cc"
+		src=$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["directories"]["source"])' \
+			"$build/meson-info/meson-info.json" 2>/dev/null || true)
+		[ -f "$src/bench/harness.c" ] || src=$ROOT
+		tag=$(printf '%s' "$build" | md5sum | cut -c1-8)
+		mkdir -p "$WORK"
+		HARNESS=$WORK/harness-$tag
+		GDALW=$WORK/gdal_write-$tag
+		FLAGS=$(PKG_CONFIG_PATH=$build/meson-uninstalled pkg-config --cflags --libs frontline)
+		# shellcheck disable=SC2086
+		cc -O2 -std=c17 -Wall -o "$HARNESS" "$src/bench/harness.c" $FLAGS -Wl,-rpath,"$build/src"
+		# shellcheck disable=SC2046
+		cc -O2 -std=c17 -Wall -o "$GDALW" "$src/bench/gdal_write.c" $(pkg-config --cflags --libs gdal)
+	fi
+	if [ ! -x "$HARNESS" ] || [ ! -x "$GDALW" ]; then echo "bench: no $HARNESS or $GDALW after building" >&2; exit 1; fi
+}
+
+# ds_series: DS_FILES (the daily polygons, sorted), D1 (the first day), D2 and D2_FILE (the first
+# day at least a year after D1; the last day of a shorter series)
+ds_date() { basename "$1" .geojson | sed -E 's/.*_([0-9]{4})([0-9]{2})([0-9]{2})$/\1-\2-\3/'; }
+ds_series() {
+	local f d
+	mapfile -t DS_FILES < <(ls "$DEEPSTATE"/deepstatemap_data_*.geojson | sort)
+	D1=$(ds_date "${DS_FILES[0]}")
+	D2=""
+	for f in "${DS_FILES[@]}"; do
+		d=$(ds_date "$f")
+		if [[ "$d" > "$(date -u -d "$D1 + 1 year - 1 day" +%F)" ]]; then D2=$d; D2_FILE=$f; break; fi
+	done
+	if [ -z "$D2" ]; then D2_FILE=${DS_FILES[-1]}; D2=$(ds_date "$D2_FILE"); fi
+}
+
+# the generated trackers: the dates of the queries, the bench/harness ops, the trackers
+G_DATE=2020-06-30 G_D1=2019-06-30 G_D2=2020-06-30 G_M1=2015-01-01 G_M2=2024-12-31
+G_OPS=("snapshot:region:$G_DATE" "snapshot:actor:$G_DATE" "diff:region:$G_D1:$G_D2" "diff:actor:$G_D1:$G_D2"
+       "stats:month:$G_M1:$G_M2")
+# the same answers without their GeoJSON: the engine's part (geometry as WKB)
+G_WKB=("wkb:snapshot:region:$G_DATE" "wkb:snapshot:actor:$G_DATE" "wkb:diff:region:$G_D1:$G_D2"
+       "wkb:diff:actor:$G_D1:$G_D2")
+
+# gen N: the generated tracker of N events (reused when its stamp matches)
+gen() {
+	local dir=$WORK/gen-$1 stamp="seed $SEED regions $REGIONS events $1 $(md5sum "$HERE/gen_tracker.py" | cut -c1-12)"
+	if [ "$(cat "$dir/.stamp" 2>/dev/null)" != "$stamp" ]; then
+		log "generating $dir"
+		rm -rf "$dir"
+		"$PY" "$HERE/gen_tracker.py" gen "$dir" --seed "$SEED" --regions "$REGIONS" --events "$1"
+		echo "$stamp" >"$dir/.stamp"
+	fi
+	echo "$dir"
+}
+
+# ================================================================ two builds side by side
+if [ -n "$COMPARE" ]; then
+	# shellcheck source=bench/compare.sh
+	. "$HERE/compare.sh"
+	exit 0
+fi
+
 if [ ! -x "$FRONTLINE" ] && [ "$FRONTLINE" = "$ROOT/build/src/cli/frontline" ]; then
 	log "building frontline (scripts/setup.sh)"
 	bash "$ROOT/scripts/setup.sh"
@@ -72,32 +170,7 @@ BUILD=${FRONTLINE_BUILD:-$(cd "$(dirname "$FRONTLINE")/../.." && pwd)}
 mkdir -p "$WORK" "$RES"
 rm -f "$RES"/*.json "$RES"/*.txt "$RES"/*.time "$RES"/*.tsv "$DB"
 
-# ---------------------------------------------------------------- the harness (libfrontline, warm)
-# bench/harness (linked against the build's libfrontline) and bench/gdal_write (GDAL's GeoJSON
-# writer alone, writing frontline's answers again: the floor under its output) are built by meson
-# in the build of the binary measured (-Dbench=true, set here when that build lacks it).  A build
-# of a source tree older than that option (a "before" build measured side by side) gets them
-# compiled here as they were then, with cc against that build's library.
-[ -f "$BUILD/build.ninja" ] || { echo "bench: $BUILD is not a Meson build dir (set FRONTLINE_BUILD)" >&2; exit 1; }
-if meson introspect "$BUILD" --buildoptions | grep -q '"name": "bench"'; then
-	if ! grep -q 'bench/harness' "$BUILD/build.ninja"; then
-		log "configuring $BUILD with -Dbench=true"
-		meson configure "$BUILD" -Dbench=true >/dev/null
-	fi
-	ninja -C "$BUILD" bench >/dev/null
-	HARNESS=$BUILD/bench/harness
-	GDALW=$BUILD/bench/gdal_write
-else
-	log "$BUILD has no bench option (an older source tree): compiling bench/harness with cc"
-	HARNESS=$WORK/harness
-	GDALW=$WORK/gdal_write
-	FLAGS=$(PKG_CONFIG_PATH=$BUILD/meson-uninstalled pkg-config --cflags --libs frontline)
-	# shellcheck disable=SC2086
-	cc -O2 -std=c17 -Wall -o "$HARNESS" "$HERE/harness.c" $FLAGS -Wl,-rpath,"$BUILD/src"
-	# shellcheck disable=SC2046
-	cc -O2 -std=c17 -Wall -o "$GDALW" "$HERE/gdal_write.c" $(pkg-config --cflags --libs gdal)
-fi
-if [ ! -x "$HARNESS" ] || [ ! -x "$GDALW" ]; then echo "bench: no $HARNESS or $GDALW after building" >&2; exit 1; fi
+harness_for "$BUILD"
 
 # ---------------------------------------------------------------- a throw-away PostgreSQL
 PGTMP=$(mktemp -d /tmp/frontline-bench-pg.XXXXXX)
@@ -207,15 +280,7 @@ hf floor.ogrinfo "$RUNS" 3 "ogrinfo --version"
 # ================================================================ DeepState: 769 daily polygons
 if has_part deepstate; then
 	[ -d "$DEEPSTATE" ] || { echo "bench: no DeepState data at $DEEPSTATE" >&2; exit 1; }
-	mapfile -t DS_FILES < <(ls "$DEEPSTATE"/deepstatemap_data_*.geojson | sort)
-	ds_date() { basename "$1" .geojson | sed -E 's/.*_([0-9]{4})([0-9]{2})([0-9]{2})$/\1-\2-\3/'; }
-	D1=$(ds_date "${DS_FILES[0]}")
-	# D2: the first day of the series at least a year after D1
-	D2=""
-	for f in "${DS_FILES[@]}"; do
-		d=$(ds_date "$f")
-		if [[ "$d" > "$(date -u -d "$D1 + 1 year - 1 day" +%F)" ]]; then D2=$d; D2_FILE=$f; break; fi
-	done
+	ds_series
 	rec info ds_days "${#DS_FILES[@]}"
 	rec info ds_d1 "$D1"
 	rec info ds_d2 "$D2"
@@ -261,7 +326,6 @@ if has_part deepstate; then
 fi
 
 # ================================================================ generated trackers
-G_DATE=2020-06-30 G_D1=2019-06-30 G_D2=2020-06-30 G_M1=2015-01-01 G_M2=2024-12-31
 rec info g_date "$G_DATE"
 rec info g_d1 "$G_D1"
 rec info g_d2 "$G_D2"
@@ -269,23 +333,6 @@ rec info g_m1 "$G_M1"
 rec info g_m2 "$G_M2"
 rec info g_regions "$REGIONS"
 rec info g_seed "$SEED"
-G_OPS=("snapshot:region:$G_DATE" "snapshot:actor:$G_DATE" "diff:region:$G_D1:$G_D2" "diff:actor:$G_D1:$G_D2"
-       "stats:month:$G_M1:$G_M2")
-# the same answers without their GeoJSON: the engine's part (geometry as WKB)
-G_WKB=("wkb:snapshot:region:$G_DATE" "wkb:snapshot:actor:$G_DATE" "wkb:diff:region:$G_D1:$G_D2"
-       "wkb:diff:actor:$G_D1:$G_D2")
-
-# gen N: the generated tracker of N events (reused when its stamp matches)
-gen() {
-	local dir=$WORK/gen-$1 stamp="seed $SEED regions $REGIONS events $1 $(md5sum "$HERE/gen_tracker.py" | cut -c1-12)"
-	if [ "$(cat "$dir/.stamp" 2>/dev/null)" != "$stamp" ]; then
-		log "generating $dir"
-		rm -rf "$dir"
-		"$PY" "$HERE/gen_tracker.py" gen "$dir" --seed "$SEED" --regions "$REGIONS" --events "$1"
-		echo "$stamp" >"$dir/.stamp"
-	fi
-	echo "$dir"
-}
 
 if has_part generated; then
 	largest=$(printf '%s\n' $EVENTS | sort -n | tail -1)
