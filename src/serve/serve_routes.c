@@ -26,15 +26,8 @@
 #include "fl_config.h"
 #include "serve.h"
 
-#define T_JSON "application/json"
-#define T_GEOJSON "application/geo+json"
-#define T_HTML "text/html; charset=utf-8"
-#define T_OPENAPI "application/vnd.oai.openapi+json;version=3.0"
-#define CRS84 "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 
-static const struct {
-	const char *id, *title, *description;
-} colls[SV_NCOLL] = {
+const sv_coll_info sv_colls[SV_NCOLL] = {
 	[SV_CONTROL] = {"control", "Control at an instant",
 			"Who holds each region (or piece of one) at the datetime instant, the latest "
 			"map when datetime is absent: holder, since, the event, its status and "
@@ -58,7 +51,7 @@ static const struct {
 };
 
 /* ------------------------------------------------------------- responses */
-static void respond(sv_response *rs, int status, const char *type, char *body, size_t len)
+void sv_respond(sv_response *rs, int status, const char *type, char *body, size_t len)
 {
 	rs->status = status;
 	rs->type = type;
@@ -67,7 +60,7 @@ static void respond(sv_response *rs, int status, const char *type, char *body, s
 	rs->owned = 1;
 }
 
-static void respond_json(sv_response *rs, int status, const char *type, json_object *doc)
+void sv_respond_json(sv_response *rs, int status, const char *type, json_object *doc)
 {
 	size_t len = 0;
 	const char *s = json_object_to_json_string_length(
@@ -75,15 +68,10 @@ static void respond_json(sv_response *rs, int status, const char *type, json_obj
 	char *body = s ? malloc(len + 1) : NULL;
 	if (body)
 		memcpy(body, s, len + 1);
-	respond(rs, body ? status : 500, type, body, body ? len : 0);
+	sv_respond(rs, body ? status : 500, type, body, body ? len : 0);
 }
 
-static void error(sv_response *rs, int status, const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 3, 4)))
-#endif
-	;
-static void error(sv_response *rs, int status, const char *fmt, ...)
+void sv_error(sv_response *rs, int status, const char *fmt, ...)
 {
 	char msg[1024];
 	va_list ap;
@@ -97,28 +85,28 @@ static void error(sv_response *rs, int status, const char *fmt, ...)
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "code", json_object_new_string(code));
 	json_object_object_add(o, "description", json_object_new_string(msg));
-	respond_json(rs, status, T_JSON, o);
+	sv_respond_json(rs, status, T_JSON, o);
 	json_object_put(o);
 }
 
 /* A JSON document as JSON, or as an HTML page. */
-static void respond_doc(sv_response *rs, sp_format fmt, const char *type, const char *title,
+void sv_respond_doc(sv_response *rs, sp_format fmt, const char *type, const char *title,
 			json_object *doc, const char *datetime)
 {
 	if (fmt == SP_HTML) {
 		size_t len = 0;
 		char *page = sv_html_page(title, doc, datetime, &len);
 		if (!page)
-			error(rs, 500, "out of memory");
+			sv_error(rs, 500, "out of memory");
 		else
-			respond(rs, 200, T_HTML, page, len);
+			sv_respond(rs, 200, T_HTML, page, len);
 	} else {
-		respond_json(rs, 200, type, doc);
+		sv_respond_json(rs, 200, type, doc);
 	}
 }
 
 /* --------------------------------------------------------------- helpers */
-static const char *arg(const sv_request *rq, const char *key)
+const char *sv_arg_value(const sv_request *rq, const char *key)
 {
 	for (size_t i = 0; i < rq->nargs; i++)
 		if (strcmp(rq->args[i].key, key) == 0)
@@ -128,7 +116,7 @@ static const char *arg(const sv_request *rq, const char *key)
 
 /* Every parameter must be one the API defines (OGC API Features, /req/core/
  * query-param-unknown); a parameter given twice is refused too. */
-static int check_args(const sv_request *rq, const char *const *allowed, sv_response *rs)
+int sv_check_args(const sv_request *rq, const char *const *allowed, sv_response *rs)
 {
 	for (size_t i = 0; i < rq->nargs; i++) {
 		int ok = 0;
@@ -143,14 +131,14 @@ static int check_args(const sv_request *rq, const char *const *allowed, sv_respo
 			sv_buf b = {0};
 			for (size_t k = 0; allowed[k]; k++)
 				sv_buf_printf(&b, "%s%s", k ? ", " : "", allowed[k]);
-			error(rs, 400, "unknown parameter '%s' (this resource takes %s)", shown,
+			sv_error(rs, 400, "unknown parameter '%s' (this resource takes %s)", shown,
 			      b.p ? b.p : "none");
 			free(b.p);
 			return -1;
 		}
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(rq->args[j].key, rq->args[i].key) == 0) {
-				error(rs, 400, "parameter '%s' given twice", shown);
+				sv_error(rs, 400, "parameter '%s' given twice", shown);
 				return -1;
 			}
 	}
@@ -165,15 +153,15 @@ static int viewer_check(const sv_request *rq, sv_response *rs)
 {
 	char err[400];
 	sp_datetime d;
-	const char *date = arg(rq, "date"), *cmp = arg(rq, "compare");
+	const char *date = sv_arg_value(rq, "date"), *cmp = sv_arg_value(rq, "compare");
 	if (date && (sp_parse_datetime(date, &d, err, sizeof err) || d.interval ||
 		     !d.start.date_only)) {
-		error(rs, 400, "date: expected a day such as 2020-11-25");
+		sv_error(rs, 400, "date: expected a day such as 2020-11-25");
 		return -1;
 	}
 	if (cmp && (sp_parse_datetime(cmp, &d, err, sizeof err) || !d.interval || d.start.open ||
 		    d.end.open || !d.start.date_only || !d.end.date_only)) {
-		error(rs, 400, "compare: expected two days D1/D2 such as 2020-11-09/2020-12-02");
+		sv_error(rs, 400, "compare: expected two days D1/D2 such as 2020-11-09/2020-12-02");
 		return -1;
 	}
 	return 0;
@@ -192,7 +180,7 @@ static void origin(const sv_server *s, const sv_request *rq, char *buf, size_t l
 		snprintf(buf, len, "%s", s->origin);
 }
 
-static json_object *link(const char *href, const char *rel, const char *type, const char *title)
+json_object *sv_link(const char *href, const char *rel, const char *type, const char *title)
 {
 	json_object *l = json_object_new_object();
 	json_object_object_add(l, "href", json_object_new_string(href));
@@ -205,21 +193,21 @@ static json_object *link(const char *href, const char *rel, const char *type, co
 }
 
 /* self (in the format asked) and alternate (the other one) */
-static void self_links(json_object *links, const char *url, sp_format fmt, const char *json_type,
+void sv_self_links(json_object *links, const char *url, sp_format fmt, const char *json_type,
 		       const char *sep)
 {
 	char buf[2048];
 	snprintf(buf, sizeof buf, "%s%sf=json", url, sep);
-	json_object *j = link(buf, fmt == SP_JSON ? "self" : "alternate", json_type,
+	json_object *j = sv_link(buf, fmt == SP_JSON ? "self" : "alternate", json_type,
 			      "this document as JSON");
 	snprintf(buf, sizeof buf, "%s%sf=html", url, sep);
-	json_object *h = link(buf, fmt == SP_HTML ? "self" : "alternate", "text/html",
+	json_object *h = sv_link(buf, fmt == SP_HTML ? "self" : "alternate", "text/html",
 			      "this document as HTML");
 	json_object_array_add(links, fmt == SP_JSON ? j : h);
 	json_object_array_add(links, fmt == SP_JSON ? h : j);
 }
 
-static void iso(fl_instant t, char *buf, size_t len)
+void sv_iso(fl_instant t, char *buf, size_t len)
 {
 	fl_instant_format(t, buf, len);
 }
@@ -227,7 +215,7 @@ static void iso(fl_instant t, char *buf, size_t len)
 static int find_coll(const char *id)
 {
 	for (int i = 0; i < SV_NCOLL; i++)
-		if (strcmp(colls[i].id, id) == 0)
+		if (strcmp(sv_colls[i].id, id) == 0)
 			return i;
 	return -1;
 }
@@ -245,17 +233,17 @@ static void landing(const sv_server *s, const char *o, sp_format fmt, const char
 				       "published by frontline serve (OGC API - Features)."));
 	char u[512];
 	snprintf(u, sizeof u, "%s/", o);
-	self_links(links, u, fmt, T_JSON, "?");
+	sv_self_links(links, u, fmt, T_JSON, "?");
 	snprintf(u, sizeof u, "%s/api", o);
-	json_object_array_add(links, link(u, "service-desc", T_OPENAPI, "the API definition"));
+	json_object_array_add(links, sv_link(u, "service-desc", T_OPENAPI, "the API definition"));
 	snprintf(u, sizeof u, "%s/conformance", o);
-	json_object_array_add(links, link(u, "conformance", T_JSON, "conformance classes"));
+	json_object_array_add(links, sv_link(u, "conformance", T_JSON, "conformance classes"));
 	snprintf(u, sizeof u, "%s/collections", o);
-	json_object_array_add(links, link(u, "data", T_JSON, "the collections"));
+	json_object_array_add(links, sv_link(u, "data", T_JSON, "the collections"));
 	snprintf(u, sizeof u, "%s/viewer", o);
-	json_object_array_add(links, link(u, "service-doc", "text/html", "map viewer with a date slider"));
+	json_object_array_add(links, sv_link(u, "service-doc", "text/html", "map viewer with a date slider"));
 	json_object_object_add(d, "links", links);
-	respond_doc(rs, fmt, T_JSON, "frontline", d, dtv);
+	sv_respond_doc(rs, fmt, T_JSON, "frontline", d, dtv);
 	json_object_put(d);
 }
 
@@ -270,23 +258,23 @@ static void conformance(sp_format fmt, const char *dtv, sv_response *rs)
 	for (size_t i = 0; i < 4; i++)
 		json_object_array_add(a, json_object_new_string(classes[i]));
 	json_object_object_add(d, "conformsTo", a);
-	respond_doc(rs, fmt, T_JSON, "Conformance", d, dtv);
+	sv_respond_doc(rs, fmt, T_JSON, "Conformance", d, dtv);
 	json_object_put(d);
 }
 
 static json_object *collection_doc(const sv_server *s, const char *o, int c, sp_format fmt)
 {
 	json_object *d = json_object_new_object(), *links = json_object_new_array();
-	json_object_object_add(d, "id", json_object_new_string(colls[c].id));
-	json_object_object_add(d, "title", json_object_new_string(colls[c].title));
-	json_object_object_add(d, "description", json_object_new_string(colls[c].description));
+	json_object_object_add(d, "id", json_object_new_string(sv_colls[c].id));
+	json_object_object_add(d, "title", json_object_new_string(sv_colls[c].title));
+	json_object_object_add(d, "description", json_object_new_string(sv_colls[c].description));
 	char u[512], v[600];
-	snprintf(u, sizeof u, "%s/collections/%s", o, colls[c].id);
-	self_links(links, u, fmt, T_JSON, "?");
+	snprintf(u, sizeof u, "%s/collections/%s", o, sv_colls[c].id);
+	sv_self_links(links, u, fmt, T_JSON, "?");
 	snprintf(v, sizeof v, "%s/items?f=json", u);
-	json_object_array_add(links, link(v, "items", T_GEOJSON, "the features as GeoJSON"));
+	json_object_array_add(links, sv_link(v, "items", T_GEOJSON, "the features as GeoJSON"));
 	snprintf(v, sizeof v, "%s/items?f=html", u);
-	json_object_array_add(links, link(v, "items", "text/html", "the features as HTML"));
+	json_object_array_add(links, sv_link(v, "items", "text/html", "the features as HTML"));
 	json_object_object_add(d, "links", links);
 	json_object *ext = json_object_new_object(), *sp = json_object_new_object(),
 		    *bb = json_object_new_array(), *b1 = json_object_new_array();
@@ -300,8 +288,8 @@ static json_object *collection_doc(const sv_server *s, const char *o, int c, sp_
 		json_object *tm = json_object_new_object(), *iv = json_object_new_array(),
 			    *i1 = json_object_new_array();
 		char a[32], b[32];
-		iso(s->when[0], a, sizeof a);
-		iso(s->when[s->nwhen - 1], b, sizeof b);
+		sv_iso(s->when[0], a, sizeof a);
+		sv_iso(s->when[s->nwhen - 1], b, sizeof b);
 		json_object_array_add(i1, json_object_new_string(a));
 		json_object_array_add(i1, c == SV_ZONES ? NULL : json_object_new_string(b));
 		json_object_array_add(iv, i1);
@@ -328,296 +316,13 @@ static void collections(const sv_server *s, const char *o, sp_format fmt, const 
 		    *a = json_object_new_array();
 	char u[512];
 	snprintf(u, sizeof u, "%s/collections", o);
-	self_links(links, u, fmt, T_JSON, "?");
+	sv_self_links(links, u, fmt, T_JSON, "?");
 	json_object_object_add(d, "links", links);
 	for (int c = 0; c < SV_NCOLL; c++)
 		json_object_array_add(a, collection_doc(s, o, c, SP_JSON));
 	json_object_object_add(d, "collections", a);
-	respond_doc(rs, fmt, T_JSON, "Collections", d, dtv);
+	sv_respond_doc(rs, fmt, T_JSON, "Collections", d, dtv);
 	json_object_put(d);
-}
-
-/* The feature set and time range for a collection and datetime, or an error
- * response.  Returns a reference the caller releases. */
-static sv_fset *select_set(sv_server *s, int c, const sp_datetime *dt, fl_instant *lo,
-			   fl_instant *hi, sv_response *rs)
-{
-	char err[512];
-	int status = 500;
-	*lo = INT64_MIN;
-	*hi = INT64_MAX;
-	sv_fset *f = NULL;
-	fl_instant now = fl_instant_now();
-	fl_instant latest = s->nwhen && s->when[s->nwhen - 1] > now ? s->when[s->nwhen - 1] : now;
-	if (c == SV_CONTROL) {
-		if (dt->interval) {
-			error(rs, 400,
-			      "datetime: the control collection is the map at an instant (give one "
-			      "date or date-time, for example 2020-11-25); for an interval use the "
-			      "changes collection");
-			return NULL;
-		}
-		f = sv_control(s, dt->present ? dt->start.hi : latest, err, sizeof err, &status);
-	} else if (c == SV_CHANGES) {
-		if (dt->present && !dt->interval) {
-			error(rs, 400,
-			      "datetime: the changes collection needs an interval D1/D2 (for example "
-			      "datetime=2020-11-09/2020-12-02, or ../D2, D1/..), not an instant");
-			return NULL;
-		}
-		/* absent: what the latest event instant changed */
-		fl_instant last = s->nwhen ? s->when[s->nwhen - 1] : 0;
-		fl_instant t1 = !dt->present ? last - 1
-				: dt->start.open ? (s->nwhen ? s->when[0] - 1 : 0)
-						 : dt->start.hi;
-		fl_instant t2 = !dt->present || dt->end.open ? latest : dt->end.hi;
-		if (t1 > t2) {
-			error(rs, 400,
-			      "datetime: the interval ends before it starts (a date-only start is the "
-			      "end of that day)");
-			return NULL;
-		}
-		f = sv_changes(s, t1, t2, err, sizeof err, &status);
-	} else {
-		f = s->fixed[c];
-		sv_fset_retain(f);
-		if (c != SV_REGIONS)
-			sp_datetime_range(dt, lo, hi);
-	}
-	if (!f)
-		error(rs, status, "%s", err);
-	return f;
-}
-
-static const char *const item_params[] = {"f", "limit", "offset", "bbox", "bbox-crs", "datetime",
-					  NULL};
-
-static void items(sv_server *s, const char *o, int c, const sv_request *rq, sv_response *rs)
-{
-	char err[512];
-	sp_format fmt;
-	sp_datetime dt;
-	sp_bbox bb;
-	long limit, offset;
-	if (check_args(rq, item_params, rs))
-		return;
-	const char *bcrs = arg(rq, "bbox-crs");
-	if (sp_parse_format(arg(rq, "f"), rq->accept, &fmt, err, sizeof err) ||
-	    sp_parse_limit(arg(rq, "limit"), &limit, err, sizeof err) ||
-	    sp_parse_offset(arg(rq, "offset"), &offset, err, sizeof err) ||
-	    sp_parse_bbox(arg(rq, "bbox"), &bb, err, sizeof err) ||
-	    sp_parse_datetime(arg(rq, "datetime"), &dt, err, sizeof err)) {
-		error(rs, 400, "%s", err);
-		return;
-	}
-	if (bcrs && strcmp(bcrs, CRS84) != 0) {
-		error(rs, 400, "bbox-crs: only %s is supported", CRS84);
-		return;
-	}
-	fl_instant lo, hi;
-	sv_fset *f = select_set(s, c, &dt, &lo, &hi, rs);
-	if (!f)
-		return;
-
-	/* filter, then page: the page is a list of slices of the set's bytes,
-	 * consecutive features merged into one slice (with the comma between) */
-	size_t matched = 0, returned = 0, ns = 0;
-	sv_slice *sl = NULL;
-	unsigned char *hit = NULL; /* with bbox: the features whose geometry meets it */
-	if (f->n)
-		sl = malloc((f->n < (size_t)limit ? f->n : (size_t)limit) * sizeof *sl);
-	if (f->n && bb.present)
-		hit = malloc(f->n);
-	if (f->n && (!sl || (bb.present && !hit))) {
-		free(sl);
-		free(hit);
-		sv_fset_release(f);
-		error(rs, 500, "out of memory");
-		return;
-	}
-	if (hit && sv_fset_bbox(f, &bb, hit, err, sizeof err)) {
-		free(sl);
-		free(hit);
-		sv_fset_release(f);
-		error(rs, 500, "%s", err);
-		return;
-	}
-	for (size_t i = 0; i < f->n; i++) {
-		const sv_feature *ft = &f->v[i];
-		if (hit && !hit[i])
-			continue;
-		if (ft->t1 < lo || ft->t0 > hi)
-			continue;
-		if (matched++ < (size_t)offset || returned >= (size_t)limit)
-			continue;
-		const char *p = f->all + f->pos[i];
-		size_t n = ft->len;
-		if (ns && sl[ns - 1].p + sl[ns - 1].n + 1 == p) {
-			sl[ns - 1].n += 1 + n; /* the next one in the set: extend */
-		} else {
-			if (ns) { /* a gap: start a slice at the comma before this feature */
-				p--;
-				n++;
-			}
-			sl[ns++] = (sv_slice){p, n};
-		}
-		returned++;
-	}
-	free(hit);
-
-	/* links: self, alternate, next, prev, collection */
-	sv_buf q = {0};
-	const char *keep[] = {"datetime", "bbox", "bbox-crs"};
-	for (size_t k = 0; k < 3; k++) {
-		const char *v = arg(rq, keep[k]);
-		if (v) {
-			sv_buf_printf(&q, "&%s=", keep[k]);
-			sv_buf_url(&q, v);
-		}
-	}
-	char base[512];
-	snprintf(base, sizeof base, "%s/collections/%s/items", o, colls[c].id);
-	json_object *links = json_object_new_array();
-	const char *qs = q.p ? q.p : "";
-	sv_buf u = {0};
-	for (int which = 0; which < 4; which++) {
-		long off = which < 2 ? offset : which == 2 ? offset + limit : offset - limit;
-		if (which == 2 && (size_t)(offset + limit) >= matched)
-			continue;
-		if (which == 3 && offset == 0)
-			continue;
-		if (off < 0)
-			off = 0;
-		int html = which == 1 ? fmt == SP_JSON : fmt == SP_HTML;
-		u.n = 0;
-		sv_buf_printf(&u, "%s?f=%s%s&limit=%ld&offset=%ld", base, html ? "html" : "json", qs,
-			      limit, off);
-		const char *rel = which == 0 ? "self" : which == 1 ? "alternate" : which == 2 ? "next" : "prev";
-		json_object_array_add(links, link(u.p ? u.p : "", rel, html ? "text/html" : T_GEOJSON,
-						  NULL));
-	}
-	u.n = 0;
-	sv_buf_printf(&u, "%s/collections/%s", o, colls[c].id);
-	json_object_array_add(links, link(u.p ? u.p : "", "collection", T_JSON, colls[c].title));
-	free(u.p);
-	free(q.p);
-
-	char stamp[32];
-	fl_instant now = fl_instant_now();
-	iso(now, stamp, sizeof stamp);
-	sv_buf out = {0};
-	sv_buf_printf(&out,
-		      "{\"type\":\"FeatureCollection\",\"numberMatched\":%zu,\"numberReturned\":%zu,"
-		      "\"timeStamp\":\"",
-		      matched, returned);
-	size_t npre = out.n; /* the head before and after the timeStamp: the page's key */
-	sv_buf_str(&out, stamp);
-	size_t post = out.n;
-	sv_buf_str(&out, "\",\"links\":");
-	sv_buf_str(&out, json_object_to_json_string_ext(links, JSON_C_TO_STRING_PLAIN |
-								       JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(links);
-	sv_buf_str(&out, ",\"features\":[");
-	if (out.oom) {
-		free(out.p);
-		free(sl);
-		sv_fset_release(f);
-		error(rs, 500, "out of memory");
-		return;
-	}
-	if (fmt == SP_HTML) {
-		for (size_t i = 0; i < ns; i++)
-			sv_buf_add(&out, sl[i].p, sl[i].n);
-		sv_buf_str(&out, "]}");
-		free(sl);
-		sv_fset_release(f);
-		json_object *doc = out.oom ? NULL : json_tokener_parse(out.p);
-		free(out.p);
-		char title[128];
-		snprintf(title, sizeof title, "%s: features", colls[c].title);
-		if (!doc) {
-			error(rs, 500, "out of memory");
-			return;
-		}
-		respond_doc(rs, SP_HTML, T_HTML, title, doc, arg(rq, "datetime"));
-		json_object_put(doc);
-		return;
-	}
-	/* the whole page as a file, sent with sendfile() */
-	size_t flen = 0;
-	int fd = sv_page_fd(s, f->uid, out.p, npre, out.p + post, out.n - post, now, sl, ns, "]}",
-			    &flen);
-	if (fd >= 0) {
-		free(out.p);
-		free(sl);
-		sv_fset_release(f);
-		rs->status = 200;
-		rs->type = T_GEOJSON;
-		rs->has_fd = 1;
-		rs->fd = fd;
-		rs->len = flen;
-		return;
-	}
-	respond(rs, 200, T_GEOJSON, out.p, out.n);
-	rs->slices = sl;
-	rs->nslices = ns;
-	rs->hold = f; /* our reference, released when the response is gone */
-	rs->tail = "]}";
-}
-
-static void item(sv_server *s, const char *o, int c, const char *fid, const sv_request *rq,
-		 sv_response *rs)
-{
-	static const char *const params[] = {"f", "datetime", NULL};
-	char err[512];
-	sp_format fmt;
-	sp_datetime dt;
-	if (check_args(rq, params, rs))
-		return;
-	if (sp_parse_format(arg(rq, "f"), rq->accept, &fmt, err, sizeof err) ||
-	    sp_parse_datetime(arg(rq, "datetime"), &dt, err, sizeof err)) {
-		error(rs, 400, "%s", err);
-		return;
-	}
-	fl_instant lo, hi;
-	sv_fset *f = select_set(s, c, &dt, &lo, &hi, rs);
-	if (!f)
-		return;
-	const sv_feature *ft = NULL;
-	for (size_t i = 0; i < f->n && !ft; i++)
-		if (strcmp(f->v[i].id, fid) == 0)
-			ft = &f->v[i];
-	json_object *doc = ft ? json_tokener_parse(ft->json) : NULL;
-	sv_fset_release(f);
-	if (!doc) {
-		char shown[80];
-		snprintf(shown, sizeof shown, "%s", fid);
-		for (char *p = shown; *p; p++)
-			if (!isprint((unsigned char)*p))
-				*p = '?';
-		error(rs, 404, "collection '%s' has no feature '%s'%s", colls[c].id, shown,
-		      c == SV_CONTROL || c == SV_CHANGES ? " at this datetime" : "");
-		return;
-	}
-	json_object *links = json_object_new_array();
-	sv_buf u = {0};
-	sv_buf_printf(&u, "%s/collections/%s/items/", o, colls[c].id);
-	sv_buf_url(&u, fid);
-	const char *dtv = arg(rq, "datetime");
-	if (dtv) {
-		sv_buf_str(&u, "?datetime=");
-		sv_buf_url(&u, dtv);
-	}
-	self_links(links, u.p ? u.p : "", fmt, T_GEOJSON, dtv ? "&" : "?");
-	u.n = 0;
-	sv_buf_printf(&u, "%s/collections/%s", o, colls[c].id);
-	json_object_array_add(links, link(u.p ? u.p : "", "collection", T_JSON, colls[c].title));
-	free(u.p);
-	json_object_object_add(doc, "links", links);
-	char title[160];
-	snprintf(title, sizeof title, "%s: %s", colls[c].title, fid);
-	respond_doc(rs, fmt, T_GEOJSON, title, doc, dtv);
-	json_object_put(doc);
 }
 
 /* A minimal OpenAPI 3.0 definition of the paths and parameters above. */
@@ -660,14 +365,14 @@ static void api(const char *o, sp_format fmt, const char *dtv, sv_response *rs)
 		"\"schema\":{\"type\":\"string\"}}}}}";
 	json_object *doc = json_tokener_parse(text);
 	if (!doc) {
-		error(rs, 500, "the API definition is broken");
+		sv_error(rs, 500, "the API definition is broken");
 		return;
 	}
 	json_object *servers = json_object_new_array(), *srv = json_object_new_object();
 	json_object_object_add(srv, "url", json_object_new_string(o));
 	json_object_array_add(servers, srv);
 	json_object_object_add(doc, "servers", servers);
-	respond_doc(rs, fmt, T_OPENAPI, "API definition", doc, dtv);
+	sv_respond_doc(rs, fmt, T_OPENAPI, "API definition", doc, dtv);
 	json_object_put(doc);
 }
 
@@ -678,7 +383,7 @@ void sv_handle(sv_server *s, const sv_request *rq, sv_response *rs)
 	char err[256];
 	if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0) {
 		rs->allow = "GET, HEAD";
-		error(rs, 405, "method %.16s not allowed: this service is read-only (GET, HEAD)",
+		sv_error(rs, 405, "method %.16s not allowed: this service is read-only (GET, HEAD)",
 		      rq->method);
 		return;
 	}
@@ -688,19 +393,19 @@ void sv_handle(sv_server *s, const sv_request *rq, sv_response *rs)
 		for (char *p = shown; *p; p++)
 			if (!isprint((unsigned char)*p))
 				*p = '?';
-		error(rs, 400, "bad path '%s': %s", shown, err);
+		sv_error(rs, 400, "bad path '%s': %s", shown, err);
 		return;
 	}
 	for (size_t i = 0; i < rq->nargs; i++)
 		if (sp_control_check(rq->args[i].key, rq->args[i].key, "name", err, sizeof err) ||
 		    sp_control_check(rq->args[i].key, rq->args[i].value, "value", err, sizeof err)) {
-			error(rs, 400, "%s", err);
+			sv_error(rs, 400, "%s", err);
 			return;
 		}
 	const sv_file *file = sv_static_find(s->files, rq->path);
 	if (file) {
 		int viewer = sv_static_is_viewer(rq->path);
-		if (rq->nargs && check_args(rq, viewer ? viewer_params : (const char *const[]){NULL}, rs))
+		if (rq->nargs && sv_check_args(rq, viewer ? viewer_params : (const char *const[]){NULL}, rs))
 			return;
 		if (viewer && viewer_check(rq, rs))
 			return;
@@ -712,7 +417,7 @@ void sv_handle(sv_server *s, const sv_request *rq, sv_response *rs)
 		return;
 	}
 	if (!strncmp(rq->path, "/viewer", 7) || !strncmp(rq->path, "/static/", 8)) {
-		error(rs, 404, "no such file (the viewer serves a fixed list of files)");
+		sv_error(rs, 404, "no such file (the viewer serves a fixed list of files)");
 		return;
 	}
 	/* split the path into at most 4 segments, ignoring a trailing '/' */
@@ -739,29 +444,29 @@ void sv_handle(sv_server *s, const sv_request *rq, sv_response *rs)
 		 * HTML page shows) here: clients such as GDAL add the ones of a user's
 		 * URL to every request */
 		sp_datetime dt;
-		if (check_args(rq, item_params, rs))
+		if (sv_check_args(rq, sv_item_params, rs))
 			return;
-		if (sp_parse_format(arg(rq, "f"), rq->accept, &fmt, err, sizeof err) ||
-		    sp_parse_datetime(arg(rq, "datetime"), &dt, err, sizeof err)) {
-			error(rs, 400, "%s", err);
+		if (sp_parse_format(sv_arg_value(rq, "f"), rq->accept, &fmt, err, sizeof err) ||
+		    sp_parse_datetime(sv_arg_value(rq, "datetime"), &dt, err, sizeof err)) {
+			sv_error(rs, 400, "%s", err);
 			return;
 		}
 	}
 	if (nseg == 0) {
-		landing(s, o, fmt, arg(rq, "datetime"), rs);
+		landing(s, o, fmt, sv_arg_value(rq, "datetime"), rs);
 		return;
 	}
 	if (nseg == 1 && !strcmp(seg[0], "conformance")) {
-		conformance(fmt, arg(rq, "datetime"), rs);
+		conformance(fmt, sv_arg_value(rq, "datetime"), rs);
 		return;
 	}
 	if (nseg == 1 && !strcmp(seg[0], "api")) {
-		api(o, fmt, arg(rq, "datetime"), rs);
+		api(o, fmt, sv_arg_value(rq, "datetime"), rs);
 		return;
 	}
 	if (nseg >= 1 && !strcmp(seg[0], "collections")) {
 		if (nseg == 1) {
-			collections(s, o, fmt, arg(rq, "datetime"), rs);
+			collections(s, o, fmt, sv_arg_value(rq, "datetime"), rs);
 			return;
 		}
 		int c = find_coll(seg[1]);
@@ -771,25 +476,25 @@ void sv_handle(sv_server *s, const sv_request *rq, sv_response *rs)
 			for (char *p = shown; *p; p++)
 				if (!isprint((unsigned char)*p))
 					*p = '?';
-			error(rs, 404,
+			sv_error(rs, 404,
 			      "no collection '%s' (collections: control, changes, events, regions, "
 			      "zones)", shown);
 			return;
 		}
 		if (nseg == 2) {
 			json_object *d = collection_doc(s, o, c, fmt);
-			respond_doc(rs, fmt, T_JSON, colls[c].title, d, arg(rq, "datetime"));
+			sv_respond_doc(rs, fmt, T_JSON, sv_colls[c].title, d, sv_arg_value(rq, "datetime"));
 			json_object_put(d);
 			return;
 		}
 		if (nseg == 3 && !strcmp(seg[2], "items")) {
-			items(s, o, c, rq, rs);
+			sv_items(s, o, c, rq, rs);
 			return;
 		}
 		if (nseg == 4 && !strcmp(seg[2], "items")) {
-			item(s, o, c, seg[3], rq, rs);
+			sv_item(s, o, c, seg[3], rq, rs);
 			return;
 		}
 	}
-	error(rs, 404, "no such resource (start at /, /collections or /viewer)");
+	sv_error(rs, 404, "no such resource (start at /, /collections or /viewer)");
 }
