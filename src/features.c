@@ -8,11 +8,12 @@
  * "features": [ and its closing ], and a line holds no raw newline (strings
  * escape theirs).  Each line loses the whitespace between tokens (strings
  * are kept byte for byte) and its trailing comma; the box is read from the
- * numbers of the geometry's positions as written.  Nothing here reads JSON
- * beyond telling strings from the rest.  The keys come from the snapshot,
+ * numbers of the geometry's positions as written, and the properties (flat:
+ * GDAL writes one scalar per field) are listed as text.  The keys come from the snapshot,
  * diff or tracker, in the order the writers add the features: one per
  * piece, change, region, zone, or event in apply order.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
@@ -21,7 +22,22 @@ struct fl_features {
 	fl_feature *v;
 	size_t n;
 	char *bytes; /* each feature's json and key, NUL-terminated, one after the other */
+	fl_property *props; /* every feature's, one after the other */
+	char *text;  /* the properties' names and values, geometry types, NUL-terminated */
+	/* while cutting: the properties as offsets into text (see finish_props) */
+	struct prop_at *pat;
+	size_t npat, cappat, ntext, captext;
+	struct feat_at *fat; /* per feature: its first property, their count, its geometry type */
 };
+
+/* While cutting, props and text grow: a feature's properties are kept as
+ * offsets (into props, into text) and made pointers when the set is done. */
+typedef struct prop_at {
+	size_t name, text; /* offsets into text; SIZE_MAX: null */
+} prop_at;
+typedef struct feat_at {
+	size_t first, count, gtype; /* gtype: offset into text, SIZE_MAX: none */
+} feat_at;
 
 /* The next line of [p, end) and where the one after starts. */
 static const char *line_end(const char *p, const char *end)
@@ -91,7 +107,196 @@ static bool envelope(const char *p, double bb[4])
 	return has;
 }
 
+/* The hex digits of p[0..3]; -1 when one is not. */
+static long hex4(const char *p)
+{
+	long v = 0;
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+		int d = c >= '0' && c <= '9' ? c - '0'
+			: c >= 'a' && c <= 'f' ? c - 'a' + 10
+			: c >= 'A' && c <= 'F' ? c - 'A' + 10
+					       : -1;
+		if (d < 0)
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+static size_t put_utf8(unsigned long cp, char *o)
+{
+	if (cp < 0x80) {
+		o[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (char)(0xC0 | (cp >> 6)), o[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (char)(0xE0 | (cp >> 12)), o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		o[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	o[0] = (char)(0xF0 | (cp >> 18)), o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	o[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), o[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+/* The characters of the JSON string s[0, n) (without its quotes) into out,
+ * NUL-terminated (never longer than s); the length. */
+static size_t unescape(const char *s, size_t n, char *out)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != '\\' || i + 1 >= n) {
+			out[o++] = s[i];
+			continue;
+		}
+		char c = s[++i];
+		long cp = c == 'u' && i + 4 < n ? hex4(s + i + 1) : -1;
+		if (c == 'u' && cp >= 0) {
+			i += 4;
+			long lo = cp >= 0xD800 && cp < 0xDC00 && i + 6 < n && s[i + 1] == '\\' &&
+					  s[i + 2] == 'u'
+				  ? hex4(s + i + 3)
+				  : -1;
+			if (lo >= 0xDC00 && lo < 0xE000) {
+				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+				i += 6;
+			}
+			o += put_utf8((unsigned long)cp, out + o);
+			continue;
+		}
+		out[o++] = c == 'b' ? '\b' : c == 'f' ? '\f' : c == 'n' ? '\n' : c == 'r' ? '\r'
+			   : c == 't' ? '\t' : c;
+	}
+	out[o] = 0;
+	return o;
+}
+
+/* The end of the JSON value that starts at p (compact text): after its
+ * closing quote or bracket, or at the ',' or '}' after a literal. */
+static const char *value_end(const char *p)
+{
+	int depth = 0;
+	for (; *p; p++) {
+		if (*p == '"') {
+			for (p++; *p && *p != '"'; p += *p == '\\' && p[1] ? 2 : 1)
+				;
+			if (!*p)
+				return p;
+			if (!depth)
+				return p + 1;
+		} else if (*p == '{' || *p == '[') {
+			depth++;
+		} else if (*p == '}' || *p == ']') {
+			if (!depth)
+				return p;
+			if (!--depth)
+				return p + 1;
+		} else if (*p == ',' && !depth) {
+			return p;
+		}
+	}
+	return p;
+}
+
+/* Room for n more bytes of text; false when out of memory. */
+static bool text_room(fl_features *f, size_t n)
+{
+	char *t = fl__grow(f->text, &f->captext, f->ntext + n, 1);
+	if (t)
+		f->text = t;
+	return t != NULL;
+}
+
+/* The members of the properties object at p (compact text, "{...}") onto
+ * f's properties, as offsets; false when out of memory. */
+static bool read_props(fl_features *f, const char *p, size_t *count)
+{
+	*count = 0;
+	if (*p++ != '{')
+		return true;
+	while (*p == '"') {
+		const char *ne = value_end(p);
+		if (*ne != ':')
+			return true;
+		const char *v = ne + 1, *ve = value_end(v);
+		size_t nl = (size_t)(ne - p), vl = (size_t)(ve - v);
+		prop_at *pa = fl__grow(f->pat, &f->cappat, f->npat + 1, sizeof *pa);
+		if (!pa || !text_room(f, nl + vl + 2))
+			return false;
+		f->pat = pa;
+		pa += f->npat;
+		pa->name = f->ntext;
+		f->ntext += unescape(p + 1, nl >= 2 ? nl - 2 : 0, f->text + f->ntext) + 1;
+		if (vl == 4 && !memcmp(v, "null", 4)) {
+			pa->text = SIZE_MAX;
+		} else {
+			pa->text = f->ntext;
+			if (*v == '"') {
+				f->ntext += unescape(v + 1, vl >= 2 ? vl - 2 : 0, f->text + f->ntext) + 1;
+			} else {
+				memcpy(f->text + f->ntext, v, vl);
+				f->text[f->ntext + vl] = 0;
+				f->ntext += vl + 1;
+			}
+		}
+		f->npat++;
+		(*count)++;
+		p = *ve == ',' ? ve + 1 : ve;
+	}
+	return true;
+}
+
 static const char prefix[] = "{\"type\":\"Feature\",";
+
+/* Feature i's properties and geometry type (json: its compact bytes; geom:
+ * the offset of its "geometry" member, 0 when none) as offsets into f's
+ * text; false when out of memory. */
+static bool table(fl_features *f, size_t i, const char *json, size_t geom)
+{
+	static const char props[] = "\"properties\":", gtype[] = "\"geometry\":{\"type\":\"";
+	feat_at *fa = &f->fat[i];
+	fa->first = f->npat;
+	fa->gtype = SIZE_MAX;
+	const char *p = json + sizeof prefix - 1;
+	if (!strncmp(p, props, sizeof props - 1) && !read_props(f, p + sizeof props - 1, &fa->count))
+		return false;
+	p = json + geom;
+	if (geom && !strncmp(p, gtype, sizeof gtype - 1)) {
+		p += sizeof gtype - 2; /* at the type's opening quote */
+		const char *e = value_end(p);
+		size_t n = (size_t)(e - p);
+		if (!text_room(f, n))
+			return false;
+		fa->gtype = f->ntext;
+		f->ntext += unescape(p + 1, n >= 2 ? n - 2 : 0, f->text + f->ntext) + 1;
+	}
+	return true;
+}
+
+/* The offsets of the properties made pointers, once text no longer moves. */
+static bool finish_props(fl_features *f)
+{
+	f->props = malloc((f->npat ? f->npat : 1) * sizeof *f->props);
+	if (!f->props)
+		return false;
+	for (size_t k = 0; k < f->npat; k++) {
+		f->props[k].name = f->text + f->pat[k].name;
+		f->props[k].text = f->pat[k].text == SIZE_MAX ? NULL : f->text + f->pat[k].text;
+	}
+	for (size_t i = 0; i < f->n; i++) {
+		f->v[i].props = f->props + f->fat[i].first;
+		f->v[i].nprops = f->fat[i].count;
+		f->v[i].geometry_type = f->fat[i].gtype == SIZE_MAX ? NULL : f->text + f->fat[i].gtype;
+	}
+	free(f->pat), free(f->fat);
+	f->pat = NULL, f->fat = NULL;
+	return true;
+}
 
 /* Cut the GeoJSON document buf into features keyed keys[0..nkeys) (NULL
  * entries: no key).  The number of features must be nkeys. */
@@ -108,7 +313,9 @@ static fl_status cut(const unsigned char *buf, size_t len, const char *const *ke
 		f->v = calloc(nkeys ? nkeys : 1, sizeof *f->v);
 		f->bytes = malloc(len + kl + nkeys + 1);
 	}
-	if (!f || !f->v || !f->bytes) {
+	if (f)
+		f->fat = calloc(nkeys ? nkeys : 1, sizeof *f->fat);
+	if (!f || !f->v || !f->bytes || !f->fat) {
 		fl_features_free(f);
 		return fl__fail(FL_ENOMEM, "out of memory");
 	}
@@ -130,6 +337,10 @@ static fl_status cut(const unsigned char *buf, size_t len, const char *const *ke
 		ft->json = o;
 		ft->len = w;
 		ft->has_bbox = geom && envelope(o + geom, ft->bbox);
+		if (!table(f, f->n, o, geom)) {
+			fl_features_free(f);
+			return fl__fail(FL_ENOMEM, "out of memory");
+		}
 		o += w + 1;
 		f->n++;
 		p = e;
@@ -146,6 +357,10 @@ static fl_status cut(const unsigned char *buf, size_t len, const char *const *ke
 			f->v[i].key = o;
 			o += n + 1;
 		}
+	if (!finish_props(f)) {
+		fl_features_free(f);
+		return fl__fail(FL_ENOMEM, "out of memory");
+	}
 	*out = f;
 	return FL_OK;
 }
@@ -252,5 +467,9 @@ void fl_features_free(fl_features *f)
 		return;
 	free(f->v);
 	free(f->bytes);
+	free(f->props);
+	free(f->text);
+	free(f->pat);
+	free(f->fat);
 	free(f);
 }

@@ -5,17 +5,18 @@
  *
  * This is what a server needs to answer OGC API - Features requests without
  * reading GeoJSON back: pages are the features' bytes joined with commas
- * inside a FeatureCollection, and a bbox filter is a test of the features'
- * boxes.  The features are those fl_snapshot_write_buffer(),
+ * inside a FeatureCollection, a bbox filter is a test of the features'
+ * boxes, and an HTML table shows the properties as text.  The features are those fl_snapshot_write_buffer(),
  * fl_diff_write_buffer() and fl_tracker_write_layer_buffer() write as
  * GeoJSON (RFC 7946: coordinates rounded to 7 decimals, rings wound), in the
  * same order, with the same members, properties and numbers, without the
  * whitespace between tokens.
  *
  * Ownership: each call returns a set the caller frees with
- * fl_features_free(); the features, their bytes and keys belong to the set,
- * which owns copies (the snapshot, diff or tracker may be freed first).  A
- * set is never changed after it is made: several threads may read it.
+ * fl_features_free(); the features, their bytes, keys and properties belong
+ * to the set, which owns copies (the snapshot, diff or tracker may be freed
+ * first).  A set is never changed after it is made: several threads may
+ * read it.
  */
 #ifndef FRONTLINE_FEATURES_H
 #define FRONTLINE_FEATURES_H
@@ -26,6 +27,14 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* One property of a feature, as text: a string's characters (its JSON
+ * escapes undone), a number, true or false as written in json; text is NULL
+ * for null. */
+typedef struct fl_property {
+	const char *name;
+	const char *text;
+} fl_property;
 
 typedef struct fl_feature {
 	/* One GeoJSON Feature object, NUL-terminated, no whitespace between
@@ -41,6 +50,13 @@ typedef struct fl_feature {
 	bool has_bbox;         /* false: no geometry, or an empty one */
 	double bbox[4];        /* min lon, min lat, max lon, max lat of the
 				* coordinates as written in json */
+	/* The members of "properties" in their order, as text (for a table of
+	 * them, without reading json again). */
+	const fl_property *props;
+	size_t nprops;
+	/* The geometry's "type" ("Polygon", "MultiPolygon", ...), NULL when the
+	 * feature has no geometry. */
+	const char *geometry_type;
 } fl_feature;
 
 typedef struct fl_features fl_features;

@@ -43,6 +43,9 @@ typedef struct sv_feature {
 	int has_env;
 	double env[4];     /* minlon, minlat, maxlon, maxlat */
 	fl_instant t0, t1; /* temporal extent, INT64_MIN / INT64_MAX when open */
+	fl_property *props; /* its properties as text (for HTML), in one block with */
+	size_t nprops;      /* their text and ... */
+	const char *gtype;  /* ... the geometry's type (NULL: no geometry) */
 } sv_feature;
 
 typedef struct sv_fset {
@@ -250,6 +253,9 @@ void sv_respond_json(sv_response *rs, int status, const char *type, json_object 
 /* A JSON document as JSON, or as an HTML page. */
 void sv_respond_doc(sv_response *rs, sp_format fmt, const char *type, const char *title,
 		    json_object *doc, const char *datetime);
+/* A feature collection or feature (doc without its features) as an HTML page. */
+void sv_respond_html(sv_response *rs, const char *title, json_object *doc,
+		     const sv_feature *const *feats, size_t nfeats, const char *datetime);
 /* An error body {"code", "description"}. */
 void sv_error(sv_response *rs, int status, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -291,10 +297,14 @@ int sv_page_fd(sv_server *s, unsigned long long set, const char *pre, size_t npr
 
 /* ---- HTML (serve_html.c) ---- */
 /* An HTML page for a JSON resource (landing page, conformance, collections,
- * collection, feature collection, feature): malloc'd, NUL-terminated.
- * datetime is the request's datetime parameter (NULL when absent): the page
- * shows it, and its links to collections, features and items carry it. */
-char *sv_html_page(const char *title, json_object *doc, const char *datetime, size_t *len);
+ * collection, feature collection, feature): malloc'd, NUL-terminated.  The
+ * features of a collection or the one feature are feats[0, nfeats) (their
+ * document has no "features", no "properties"); their table is drawn from
+ * their properties as text.  datetime is the request's datetime parameter
+ * (NULL when absent): the page shows it, and its links to collections,
+ * features and items carry it. */
+char *sv_html_page(const char *title, json_object *doc, const sv_feature *const *feats,
+		   size_t nfeats, const char *datetime, size_t *len);
 
 /* ---- growing byte buffers (serve_buf.c) ---- */
 typedef struct sv_buf {

@@ -27,6 +27,7 @@ void sv_fset_release(sv_fset *f)
 	for (size_t i = 0; i < f->n; i++) {
 		free(f->v[i].id);
 		free(f->v[i].json);
+		free(f->v[i].props);
 	}
 	if (f->geoms) {
 		for (size_t i = 0; i < f->n; i++)
@@ -165,6 +166,36 @@ static int feature_bytes(sv_feature *o, const fl_feature *ft)
 	return !o->json;
 }
 
+/* o's properties and geometry type, copied in one block; nonzero when out
+ * of memory */
+static int copy_props(sv_feature *o, const fl_feature *ft)
+{
+	size_t n = ft->nprops, size = n * sizeof *o->props;
+	for (size_t k = 0; k < n; k++)
+		size += strlen(ft->props[k].name) + 1 +
+			(ft->props[k].text ? strlen(ft->props[k].text) + 1 : 0);
+	size += ft->geometry_type ? strlen(ft->geometry_type) + 1 : 0;
+	o->props = malloc(size ? size : 1);
+	if (!o->props)
+		return 1;
+	char *t = (char *)(o->props + n);
+	for (size_t k = 0; k < n; k++) {
+		size_t nl = strlen(ft->props[k].name) + 1;
+		o->props[k].name = memcpy(t, ft->props[k].name, nl);
+		t += nl;
+		o->props[k].text = NULL;
+		if (ft->props[k].text) {
+			size_t tl = strlen(ft->props[k].text) + 1;
+			o->props[k].text = memcpy(t, ft->props[k].text, tl);
+			t += tl;
+		}
+	}
+	o->nprops = n;
+	if (ft->geometry_type)
+		o->gtype = memcpy(t, ft->geometry_type, strlen(ft->geometry_type) + 1);
+	return 0;
+}
+
 /* the joined bytes that pages are sliced from; nonzero when out of memory */
 static int join(sv_fset *f)
 {
@@ -220,7 +251,7 @@ sv_fset *sv_fset_make(const fl_features *ff, const sv_time *times, char *err, si
 		o->t0 = times ? times[i].t0 : INT64_MIN;
 		o->t1 = times ? times[i].t1 : INT64_MAX;
 		f->n++;
-		if (!o->id || feature_bytes(o, ft)) {
+		if (!o->id || feature_bytes(o, ft) || copy_props(o, ft)) {
 			sv_fset_release(f);
 			snprintf(err, errlen, "out of memory");
 			return NULL;

@@ -64,6 +64,23 @@ static sv_fset *select_set(sv_server *s, int c, const sp_datetime *dt, fl_instan
 	return f;
 }
 
+/* A page of features as HTML: the collection's head as a document (links
+ * owned by it), the features drawn from their properties. */
+static void html_page(sv_response *rs, int c, size_t matched, size_t returned, const char *stamp,
+		      json_object *links, const sv_feature *const *feats, const char *datetime)
+{
+	json_object *doc = json_object_new_object();
+	json_object_object_add(doc, "type", json_object_new_string("FeatureCollection"));
+	json_object_object_add(doc, "numberMatched", json_object_new_int64((int64_t)matched));
+	json_object_object_add(doc, "numberReturned", json_object_new_int64((int64_t)returned));
+	json_object_object_add(doc, "timeStamp", json_object_new_string(stamp));
+	json_object_object_add(doc, "links", links);
+	char title[128];
+	snprintf(title, sizeof title, "%s: features", sv_colls[c].title);
+	sv_respond_html(rs, title, doc, feats, returned, datetime);
+	json_object_put(doc);
+}
+
 const char *const sv_item_params[] = {"f", "limit", "offset", "bbox", "bbox-crs", "datetime",
 					  NULL};
 
@@ -74,6 +91,7 @@ const char *const sv_item_params[] = {"f", "limit", "offset", "bbox", "bbox-crs"
 typedef struct sv_page_sel {
 	sv_slice *sl;
 	size_t ns, matched, returned;
+	const sv_feature **feats; /* the features returned */
 } sv_page_sel;
 
 static int select_page(sv_fset *f, const sp_bbox *bb, fl_instant lo, fl_instant hi, long limit,
@@ -82,18 +100,23 @@ static int select_page(sv_fset *f, const sp_bbox *bb, fl_instant lo, fl_instant 
 	char err[512];
 	memset(pg, 0, sizeof *pg);
 	unsigned char *hit = NULL; /* with bbox: the features whose geometry meets it */
-	if (f->n)
-		pg->sl = malloc((f->n < (size_t)limit ? f->n : (size_t)limit) * sizeof *pg->sl);
+	size_t most = f->n < (size_t)limit ? f->n : (size_t)limit;
+	if (f->n) {
+		pg->sl = malloc(most * sizeof *pg->sl);
+		pg->feats = malloc(most * sizeof *pg->feats);
+	}
 	if (f->n && bb->present)
 		hit = malloc(f->n);
-	if (f->n && (!pg->sl || (bb->present && !hit))) {
+	if (f->n && (!pg->sl || !pg->feats || (bb->present && !hit))) {
 		free(pg->sl);
+		free(pg->feats);
 		free(hit);
 		sv_error(rs, 500, "out of memory");
 		return -1;
 	}
 	if (hit && sv_fset_bbox(f, bb, hit, err, sizeof err)) {
 		free(pg->sl);
+		free(pg->feats);
 		free(hit);
 		sv_error(rs, 500, "%s", err);
 		return -1;
@@ -118,7 +141,7 @@ static int select_page(sv_fset *f, const sp_bbox *bb, fl_instant lo, fl_instant 
 			}
 			sl[pg->ns++] = (sv_slice){p, n};
 		}
-		pg->returned++;
+		pg->feats[pg->returned++] = ft;
 	}
 	free(hit);
 	return 0;
@@ -201,10 +224,18 @@ void sv_items(sv_server *s, const char *o, int c, const sv_request *rq, sv_respo
 	sv_slice *sl = pg.sl;
 	size_t ns = pg.ns, matched = pg.matched, returned = pg.returned;
 	json_object *links = page_links(o, c, rq, fmt, limit, offset, matched);
-
 	char stamp[32];
 	fl_instant now = fl_instant_now();
 	sv_iso(now, stamp, sizeof stamp);
+	if (fmt == SP_HTML) {
+		html_page(rs, c, matched, returned, stamp, links, pg.feats, sv_arg_value(rq, "datetime"));
+		free(sl);
+		free(pg.feats);
+		sv_fset_release(f);
+		return;
+	}
+	free(pg.feats);
+
 	sv_buf out = {0};
 	sv_buf_printf(&out,
 		      "{\"type\":\"FeatureCollection\",\"numberMatched\":%zu,\"numberReturned\":%zu,"
@@ -223,24 +254,6 @@ void sv_items(sv_server *s, const char *o, int c, const sv_request *rq, sv_respo
 		free(sl);
 		sv_fset_release(f);
 		sv_error(rs, 500, "out of memory");
-		return;
-	}
-	if (fmt == SP_HTML) {
-		for (size_t i = 0; i < ns; i++)
-			sv_buf_add(&out, sl[i].p, sl[i].n);
-		sv_buf_str(&out, "]}");
-		free(sl);
-		sv_fset_release(f);
-		json_object *doc = out.oom ? NULL : json_tokener_parse(out.p);
-		free(out.p);
-		char title[128];
-		snprintf(title, sizeof title, "%s: features", sv_colls[c].title);
-		if (!doc) {
-			sv_error(rs, 500, "out of memory");
-			return;
-		}
-		sv_respond_doc(rs, SP_HTML, T_HTML, title, doc, sv_arg_value(rq, "datetime"));
-		json_object_put(doc);
 		return;
 	}
 	/* the whole page as a file, sent with sendfile() */
@@ -287,16 +300,15 @@ void sv_item(sv_server *s, const char *o, int c, const char *fid, const sv_reque
 	for (size_t i = 0; i < f->n && !ft; i++)
 		if (strcmp(f->v[i].id, fid) == 0)
 			ft = &f->v[i];
-	json_object *doc = ft ? json_tokener_parse(ft->json) : NULL;
-	sv_fset_release(f);
-	if (!doc) {
+	if (!ft) {
+		sv_fset_release(f);
 		char shown[80];
 		snprintf(shown, sizeof shown, "%s", fid);
 		for (char *p = shown; *p; p++)
 			if (!isprint((unsigned char)*p))
 				*p = '?';
 		sv_error(rs, 404, "collection '%s' has no feature '%s'%s", sv_colls[c].id, shown,
-		      c == SV_CONTROL || c == SV_CHANGES ? " at this datetime" : "");
+			 c == SV_CONTROL || c == SV_CHANGES ? " at this datetime" : "");
 		return;
 	}
 	json_object *links = json_object_new_array();
@@ -313,10 +325,31 @@ void sv_item(sv_server *s, const char *o, int c, const char *fid, const sv_reque
 	sv_buf_printf(&u, "%s/collections/%s", o, sv_colls[c].id);
 	json_object_array_add(links, sv_link(u.p ? u.p : "", "collection", T_JSON, sv_colls[c].title));
 	free(u.p);
-	json_object_object_add(doc, "links", links);
-	char title[160];
-	snprintf(title, sizeof title, "%s: %s", sv_colls[c].title, fid);
-	sv_respond_doc(rs, fmt, T_GEOJSON, title, doc, dtv);
-	json_object_put(doc);
+	if (fmt == SP_HTML) {
+		/* the feature's id and links as the document, its properties drawn */
+		json_object *doc = json_object_new_object();
+		json_object_object_add(doc, "type", json_object_new_string("Feature"));
+		json_object_object_add(doc, "id", json_object_new_string(ft->id));
+		json_object_object_add(doc, "links", links);
+		char title[160];
+		snprintf(title, sizeof title, "%s: %s", sv_colls[c].title, fid);
+		sv_respond_html(rs, title, doc, &ft, 1, dtv);
+		json_object_put(doc);
+	} else {
+		/* the feature's bytes with the links as their last member */
+		sv_buf out = {0};
+		sv_buf_add(&out, ft->json, ft->len - 1);
+		sv_buf_str(&out, ",\"links\":");
+		sv_buf_str(&out, json_object_to_json_string_ext(
+					 links, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		sv_buf_str(&out, "}");
+		json_object_put(links);
+		if (out.oom) {
+			free(out.p);
+			sv_error(rs, 500, "out of memory");
+		} else {
+			sv_respond(rs, 200, T_GEOJSON, out.p, out.n);
+		}
+	}
+	sv_fset_release(f);
 }
-

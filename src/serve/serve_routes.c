@@ -90,19 +90,24 @@ void sv_error(sv_response *rs, int status, const char *fmt, ...)
 }
 
 /* A JSON document as JSON, or as an HTML page. */
-void sv_respond_doc(sv_response *rs, sp_format fmt, const char *type, const char *title,
-			json_object *doc, const char *datetime)
+void sv_respond_html(sv_response *rs, const char *title, json_object *doc,
+		     const sv_feature *const *feats, size_t nfeats, const char *datetime)
 {
-	if (fmt == SP_HTML) {
-		size_t len = 0;
-		char *page = sv_html_page(title, doc, datetime, &len);
-		if (!page)
-			sv_error(rs, 500, "out of memory");
-		else
-			sv_respond(rs, 200, T_HTML, page, len);
-	} else {
+	size_t len = 0;
+	char *page = sv_html_page(title, doc, feats, nfeats, datetime, &len);
+	if (!page)
+		sv_error(rs, 500, "out of memory");
+	else
+		sv_respond(rs, 200, T_HTML, page, len);
+}
+
+void sv_respond_doc(sv_response *rs, sp_format fmt, const char *type, const char *title,
+		    json_object *doc, const char *datetime)
+{
+	if (fmt == SP_HTML)
+		sv_respond_html(rs, title, doc, NULL, 0, datetime);
+	else
 		sv_respond_json(rs, 200, type, doc);
-	}
 }
 
 /* --------------------------------------------------------------- helpers */

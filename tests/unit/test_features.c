@@ -25,9 +25,10 @@ static char *split_tracker(void)
 		   "{\"id\":\"adv\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
 		   "[[[0.5,0],[1.5,0],[1.5,1],[0.5,1],[0.5,0]]]}}]}");
 	write_file(dir, "events.csv",
-		   "id,date,regions,area,to,from,kind,status,source\n"
-		   "base,2020-01-01,*,,X,,baseline,confirmed,\"a/b \"\"quoted\"\" \\ source\"\n"
-		   "adv,2020-02-01T06:00:00Z,,adv,Y,X,capture,confirmed,test\n");
+		   "id,date,regions,area,to,from,kind,status,source,note\n"
+		   "base,2020-01-01,*,,X,,baseline,confirmed,\"a/b \"\"quoted\"\" \\ source\","
+		   "\"tab\there, \xc3\xa9t\xc3\xa9 \xe2\x80\xa8 \x01 <b>&\"\n"
+		   "adv,2020-02-01T06:00:00Z,,adv,Y,X,capture,confirmed,test,\n");
 	write_file(dir, "zones.geojson",
 		   "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":"
 		   "{\"id\":\"z1\",\"name\":\"Zone\",\"valid_from\":\"2020-01-10\"},\"geometry\":"
@@ -72,6 +73,26 @@ static json_object *check_feature(const fl_feature *ft, const char *keyprop)
 	if (keyprop)
 		assert_string_equal(json_object_get_string(json_object_object_get(props, keyprop)),
 				    ft->key);
+	/* the properties as text, in their order */
+	size_t k = 0;
+	json_object_object_foreach(props, name, val) {
+		assert_true(k < ft->nprops);
+		assert_string_equal(ft->props[k].name, name);
+		if (!val)
+			assert_null(ft->props[k].text);
+		else
+			assert_string_equal(ft->props[k].text,
+					    json_object_is_type(val, json_type_string)
+						    ? json_object_get_string(val)
+						    : json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN));
+		k++;
+	}
+	assert_int_equal(k, ft->nprops);
+	if (geom)
+		assert_string_equal(ft->geometry_type,
+				    json_object_get_string(json_object_object_get(geom, "type")));
+	else
+		assert_null(ft->geometry_type);
 	double bb[4] = {0};
 	int has = 0;
 	if (geom)
@@ -141,6 +162,14 @@ static void test_snapshot_features(void **state)
 			assert_bbox(ft, 2, 0, 3, 1);
 			/* the source, its slash, quotes and backslash as written */
 			assert_non_null(strstr(ft->json, "\"source\":\"a/b \\\"quoted\\\" \\\\ source\""));
+			/* and as text */
+			int found = 0;
+			for (size_t k = 0; k < ft->nprops; k++)
+				if (!strcmp(ft->props[k].name, "source")) {
+					assert_string_equal(ft->props[k].text, "a/b \"quoted\" \\ source");
+					found = 1;
+				}
+			assert_true(found);
 		}
 		json_object_put(o);
 	}
