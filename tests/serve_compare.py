@@ -50,7 +50,13 @@ class Server:
 
 
 def urls(srv):
-    out = ["/", "/collections", "/conformance", "/api"]
+    out = ["/", "/collections", "/conformance", "/api", "/?f=html", "/collections?f=html",
+           "/conformance?f=html", "/api?f=html", "/viewer", "/viewer/viewer.js", "/nope",
+           "/collections/nope/items", "/collections/control/items/nope",
+           "/collections/control/items?bbox=1,2", "/collections/control/items?foo=1",
+           "/collections/control/items?datetime=2020-01-01/2020-02-01",
+           "/collections/changes/items?datetime=2020-01-01", "/collections/control/items?limit=0",
+           "/collections/regions/items?f=html&limit=1000", "/collections/events/items?f=html&limit=1000"]
     import json
     boxes = ["46.5,39.5,47.0,40.0", "46.8,39.7,46.9,39.8", "45,38,50,42", "0,0,1,1",
              "179,-10,-179,10", "46.95,39.85,47.05,39.95"]

@@ -7,6 +7,7 @@
  *   serve_live.c    the tracker as it is on disk: reloads, reference counts
  *   serve_routes.c  one request in, one response out (no HTTP library here)
  *   serve_items.c   the items of a collection: pages, bbox, datetime
+ *   serve_respond.c the parts of a response: bodies, errors, parameters, links
  *   serve_data.c    the server's feature sets: the fixed layers, and an LRU
  *                   cache of snapshots and diffs
  *   serve_fset.c    a feature set: the library's features (features.h) with
@@ -235,7 +236,7 @@ void sv_response_free(sv_response *rs);
 
 void sv_handle(sv_server *s, const sv_request *rq, sv_response *rs);
 
-/* ---- the parts of a response (serve_routes.c), for serve_items.c ---- */
+/* ---- the parts of a response (serve_respond.c) ---- */
 #define T_JSON "application/json"
 #define T_GEOJSON "application/geo+json"
 #define T_HTML "text/html; charset=utf-8"
