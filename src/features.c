@@ -144,6 +144,19 @@ static size_t put_utf8(unsigned long cp, char *o)
 	return 4;
 }
 
+/* The character a one-letter escape \c stands for (\" \\ \/: c itself). */
+static char control(char c)
+{
+	switch (c) {
+	case 'b': return '\b';
+	case 'f': return '\f';
+	case 'n': return '\n';
+	case 'r': return '\r';
+	case 't': return '\t';
+	default: return c;
+	}
+}
+
 /* The characters of the JSON string s[0, n) (without its quotes) into out,
  * NUL-terminated (never longer than s); the length. */
 static size_t unescape(const char *s, size_t n, char *out)
@@ -169,8 +182,7 @@ static size_t unescape(const char *s, size_t n, char *out)
 			o += put_utf8((unsigned long)cp, out + o);
 			continue;
 		}
-		out[o++] = c == 'b' ? '\b' : c == 'f' ? '\f' : c == 'n' ? '\n' : c == 'r' ? '\r'
-			   : c == 't' ? '\t' : c;
+		out[o++] = control(c);
 	}
 	out[o] = 0;
 	return o;

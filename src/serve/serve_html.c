@@ -93,11 +93,13 @@ static const char *prop_text(const sv_feature *f, const char *name)
 static void features_table(sv_buf *b, const sv_feature *const *feats, size_t n,
 			   const char *datetime)
 {
-	const sv_feature *first = n ? feats[0] : NULL;
+	/* the columns: the first feature's properties */
+	const fl_property *cols = n ? feats[0]->props : NULL;
+	size_t ncols = n ? feats[0]->nprops : 0;
 	sv_buf_str(b, "<table>\n<tr><th>id</th>");
-	for (size_t k = 0; first && k < first->nprops; k++) {
+	for (size_t k = 0; k < ncols; k++) {
 		sv_buf_str(b, "<th>");
-		esc(b, first->props[k].name);
+		esc(b, cols[k].name);
 		sv_buf_str(b, "</th>");
 	}
 	sv_buf_str(b, "</tr>\n");
@@ -113,8 +115,8 @@ static void features_table(sv_buf *b, const sv_feature *const *feats, size_t n,
 		sv_buf_str(b, "\">");
 		esc(b, f->id);
 		sv_buf_str(b, "</a></td>");
-		for (size_t k = 0; first && k < first->nprops; k++) {
-			const char *v = prop_text(f, first->props[k].name);
+		for (size_t k = 0; k < ncols; k++) {
+			const char *v = prop_text(f, cols[k].name);
 			sv_buf_str(b, "<td>");
 			esc(b, v ? v : "");
 			sv_buf_str(b, "</td>");
