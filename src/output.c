@@ -11,6 +11,11 @@
  *
  * GeoJSON features are queued and written by GDAL on several threads into
  * files of their own, then joined in order (output_parallel.c).
+ *
+ * This file opens a sink, makes its layers and adds features (and frees it);
+ * output_commit.c closes it and copies its files out, through the whole or
+ * nothing writes of output_file.c; output_kml.c gives KML its styles.  The
+ * sink's fields are in output_sink.h.
  */
 #include <gdal.h>
 #include <ogr_api.h>
@@ -29,45 +34,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "internal.h"
-
-struct fl__sink {
-	char *target;       /* NULL for stdout */
-	char *memdir;       /* /vsimem/... folder of the dataset */
-	char *mempath;
-	const char *driver;
-	GDALDatasetH ds;
-	OGRLayerH lyr;
-	OGRSpatialReferenceH srs;
-	bool multi;         /* driver wants one geometry type: promote to multi */
-	bool rfc7946;       /* GeoJSON: coordinates rounded, rings wound (wkb_rfc7946.c) */
-	bool quiet;         /* GDAL's error handler is pushed */
-	char *style;        /* OGR style string of the next feature, or NULL */
-	bool actor_styles;  /* KML: the document has a style per actor */
-	bool span, span_to; /* KML: the next feature's <TimeSpan> (and its end) */
-	fl_instant span_from, span_end;
-	size_t nfields;
-	fl__ftype types[64];
-	int index[64];      /* the layer's index of each field (drivers add their own) */
-	const char *names[64]; /* the fields' own names (static strings) */
-	size_t strmax;      /* the longest string the format holds, in bytes (0: any) */
-	size_t cut[64];     /* strings cut to strmax, per field, in the current layer */
-	/* GeoJSON on several threads: the layer's definition, to make it again
-	 * in each part; the features queued (and their points); the features
-	 * the parts wrote so far, and the header GDAL writes before them */
-	bool batch;
-	char *layer;
-	fl__field *fields;
-	bool has_geometry;
-	OGRFeatureH *queue;
-	size_t *weight;
-	size_t nqueue, capqueue, capweight, qpoints;
-	char *body, *header;
-	size_t blen, bcap, hlen;
-	bool parted;        /* some features went to parts: none may go to the layer itself */
-	unsigned nparts;
-	unsigned char *joined; /* after close_dataset: the file, the parts joined in (malloc'd) */
-	size_t joined_len;
-};
+#include "output_sink.h"
 
 /* A queue this full is written out: it bounds the memory the queue holds */
 #define QUEUE_POINTS 2000000
@@ -75,7 +42,6 @@ struct fl__sink {
 /* Below this many points one thread writes (a thread costs more than it saves) */
 #define PARALLEL_POINTS 2048
 
-static fl_status flush_queue(fl__sink *s);
 static void set_timespan(fl__sink *s, OGRFeatureH f);
 
 static const struct {
@@ -216,7 +182,7 @@ static const char *format_name(const fl__sink *s)
 }
 
 /* Warn of the strings the current layer's format cut (fl_warning_at). */
-static void warn_cut(fl__sink *s)
+void fl__sink_warn_cut(fl__sink *s)
 {
 	char list[400] = "";
 	size_t used = 0, total = 0;
@@ -255,7 +221,7 @@ static void warn_renamed(fl__sink *s)
 static fl_status create_layer(fl__sink *s, const char *layer, const fl__field *fields,
 			      size_t nfields, bool has_geometry)
 {
-	warn_cut(s); /* of the layer before */
+	fl__sink_warn_cut(s); /* of the layer before */
 	fl_status st = layer_in(s, s->ds, layer, fields, nfields, has_geometry, &s->lyr);
 	if (st)
 		return st;
@@ -357,7 +323,7 @@ fl_status fl__sink_open(const char *path, const char *format, const char *layer,
 fl_status fl__sink_layer(fl__sink *s, const char *layer, const fl__field *fields, size_t nfields,
 			 bool has_geometry)
 {
-	fl_status st = s->batch ? flush_queue(s) : FL_OK;
+	fl_status st = s->batch ? fl__sink_flush(s) : FL_OK;
 	return st ? st : create_layer(s, layer, fields, nfields, has_geometry);
 }
 
@@ -383,7 +349,7 @@ static fl_status write_queue_here(fl__sink *s)
 
 /* Write the queued features: by one thread into the layer itself while it
  * is small and nothing went to parts yet, else into parts on several. */
-static fl_status flush_queue(fl__sink *s)
+fl_status fl__sink_flush(fl__sink *s)
 {
 	if (!s->nqueue)
 		return FL_OK;
@@ -428,7 +394,7 @@ static fl_status enqueue(fl__sink *s, OGRFeatureH f)
 	s->weight[s->nqueue++] = pts + s->nfields;
 	s->qpoints += pts;
 	if (s->qpoints >= QUEUE_POINTS || s->nqueue >= QUEUE_FEATURES)
-		return flush_queue(s);
+		return fl__sink_flush(s);
 	return FL_OK;
 }
 
@@ -512,39 +478,9 @@ void fl__sink_style(fl__sink *s, const char *style)
 }
 
 /* ----------------------------------------------------------------- KML */
-static bool is_kml(const fl__sink *s)
-{
-	return !strcmp(s->driver, "LIBKML");
-}
-
-void fl__sink_actor_styles(fl__sink *s, const fl_tracker *t)
-{
-	GDALDatasetH ds = is_kml(s) ? fl__sink_dataset(s) : NULL;
-	if (!ds)
-		return;
-	OGRStyleTableH tbl = OGR_STBL_Create();
-	for (size_t i = 0; i < t->nactors; i++) {
-		char *style = fl__printf("BRUSH(fc:%sb0);PEN(c:#333333ff,w:1px)", t->actors[i].color);
-		OGR_STBL_AddStyle(tbl, t->actors[i].id, style);
-		free(style);
-	}
-	GDALDatasetSetStyleTable(ds, tbl);
-	OGR_STBL_Destroy(tbl);
-	s->actor_styles = true;
-}
-
-void fl__sink_actor_style(fl__sink *s, const char *actor_id)
-{
-	if (!s->actor_styles || !actor_id)
-		return;
-	char *style = fl__printf("@%s", actor_id);
-	fl__sink_style(s, style);
-	free(style);
-}
-
 void fl__sink_timespan(fl__sink *s, fl_instant from, bool has_to, fl_instant to)
 {
-	if (!is_kml(s))
+	if (!fl__sink_is_kml(s))
 		return;
 	/* LIBKML writes its fields begin and end (LIBKML_BEGIN_FIELD's default
 	 * names) as the <TimeSpan>: made before the first feature */
@@ -600,230 +536,6 @@ const char *fl__sink_driver(const fl__sink *s)
 	return s->driver;
 }
 
-static fl_status write_all(int fd, const unsigned char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return FL_EIO;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return FL_OK;
-}
-
-/* Write buf to tmp and fsync it; on failure remove tmp. */
-static fl_status write_temp(const char *tmp, const char *target, const void *buf, size_t len)
-{
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0)
-		return fl__fail(FL_EIO, "%s: cannot write: %s (nothing written)", target, strerror(errno));
-	int e = 0;
-	if (write_all(fd, buf, len) || fsync(fd))
-		e = errno ? errno : EIO;
-	if (close(fd) && !e)
-		e = errno;
-	if (e) {
-		unlink(tmp);
-		return fl__fail(FL_EIO, "%s: cannot write: %s (nothing written)", target, strerror(e));
-	}
-	return FL_OK;
-}
-
-/* A target that exists and is no regular file (/dev/null, /dev/stdout, a
- * FIFO, a terminal) is a stream: it is written into, never renamed over
- * (which would put a plain file in the place of a device). */
-bool fl__is_stream(const char *target)
-{
-	struct stat sb;
-	/* /dev/stdout and /proc/self/fd/N are links to whatever the descriptor is,
-	 * a plain file included: never a place for a temporary */
-	if (!strncmp(target, "/dev/", 5) || !strncmp(target, "/proc/", 6))
-		return lstat(target, &sb) == 0 && !S_ISDIR(sb.st_mode);
-	return stat(target, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode);
-}
-
-static fl_status write_stream(const char *target, const void *buf, size_t len)
-{
-	/* our own standard output and error: their descriptors as they are
-	 * (reopening a file behind them would write at its start) */
-	int std = !strcmp(target, "/dev/stdout") ? 1 : !strcmp(target, "/dev/stderr") ? 2 : -1;
-	if (std > 0) {
-		fflush(std == 1 ? stdout : stderr);
-		if (write_all(std, buf, len))
-			return fl__fail(FL_EIO, "%s: write failed: %s", target, strerror(errno));
-		return FL_OK;
-	}
-	int fd = open(target, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return fl__fail(FL_EIO, "%s: cannot write: %s", target, strerror(errno));
-	int e = write_all(fd, buf, len) ? (errno ? errno : EIO) : 0;
-	if (close(fd) && !e)
-		e = errno;
-	if (e)
-		return fl__fail(FL_EIO, "%s: write failed: %s", target, strerror(e));
-	return FL_OK;
-}
-
-fl_status fl__atomic_write(const char *target, const void *buf, size_t len)
-{
-	if (fl__is_stream(target))
-		return write_stream(target, buf, len);
-	char *tmp = fl__printf("%s.tmp-%ld", target, (long)getpid());
-	if (!tmp)
-		return fl__fail(FL_ENOMEM, "out of memory");
-	fl_status st = write_temp(tmp, target, buf, len);
-	if (!st && rename(tmp, target)) {
-		st = fl__fail(FL_EIO, "%s: cannot write: %s (nothing written)", target, strerror(errno));
-		unlink(tmp);
-	}
-	free(tmp);
-	return st;
-}
-
-/* Write what is queued, close the dataset, and join the GeoJSON parts into
- * its file. */
-static fl_status close_dataset(fl__sink *s)
-{
-	warn_cut(s);
-	fl_status st = s->batch ? flush_queue(s) : FL_OK;
-	if (st)
-		return st;
-	CPLErrorReset();
-	GDALClose(s->ds);
-	s->ds = NULL;
-	if (CPLGetLastErrorType() >= CE_Failure)
-		return fl__fail(FL_EIO, "GDAL %s: writing failed: %s", s->driver, CPLGetLastErrorMsg());
-	if (!s->parted)
-		return FL_OK;
-	vsi_l_offset n = 0;
-	const GByte *m = VSIGetMemFileBuffer(s->mempath, &n, FALSE);
-	st = fl__geojson_join(m, (size_t)n, s->header, s->hlen, s->body, s->blen, &s->joined,
-			      &s->joined_len);
-	free(s->body);
-	s->body = NULL;
-	s->blen = s->bcap = 0;
-	return st;
-}
-
-/* The bytes of the dataset's file mem: the joined file for the main one. */
-static const GByte *file_bytes(fl__sink *s, const char *mem, vsi_l_offset *len)
-{
-	if (s->joined && !strcmp(mem, s->mempath)) {
-		*len = s->joined_len;
-		return s->joined;
-	}
-	return VSIGetMemFileBuffer(mem, len, FALSE);
-}
-
-fl_status fl__sink_commit(fl__sink *s)
-{
-	fl_status st = close_dataset(s);
-	char **files = st ? NULL : VSIReadDir(s->memdir);
-	if (!st && !s->target) {
-		vsi_l_offset len = 0;
-		const GByte *buf = file_bytes(s, s->mempath, &len);
-		if (buf && (fwrite(buf, 1, (size_t)len, stdout) != (size_t)len || fflush(stdout)))
-			st = fl__fail(FL_EIO, "stdout: write failed: %s", strerror(errno));
-	} else if (!st && fl__is_stream(s->target)) {
-		/* one file into the stream; a format of several files cannot go there */
-		size_t nf = 0;
-		for (size_t i = 0; files && files[i]; i++)
-			nf += strcmp(files[i], ".") && strcmp(files[i], "..");
-		vsi_l_offset len = 0;
-		const GByte *buf = file_bytes(s, s->mempath, &len);
-		if (nf != 1 || !buf)
-			st = fl__fail(FL_EARG, "%s: %s writes %zu files: it cannot go to a device or pipe",
-				      s->target, s->driver, nf);
-		else
-			st = write_stream(s->target, buf, (size_t)len);
-	} else if (!st) {
-		const char *slash = strrchr(s->target, '/');
-		char *dir = slash ? fl__printf("%.*s", (int)(slash - s->target), s->target)
-				  : fl__strdup(".");
-		/* phase 1: every file to a temporary name beside its target (fsync'd);
-		 * phase 2: rename them, the main file last.  A failure in phase 1
-		 * removes the temporaries and leaves the targets untouched. */
-		const char *base = strrchr(s->mempath, '/') + 1;
-		size_t nf = (size_t)CSLCount(files), nt = 0;
-		char **tmp = calloc(nf + 1, sizeof *tmp), **dst = calloc(nf + 1, sizeof *dst);
-		int main_i = -1;
-		if (!tmp || !dst)
-			st = fl__fail(FL_ENOMEM, "out of memory");
-		for (size_t i = 0; !st && i < nf; i++) {
-			if (!strcmp(files[i], ".") || !strcmp(files[i], ".."))
-				continue;
-			struct stat sb;
-			char *d = !strcmp(files[i], base) ? fl__strdup(s->target)
-							  : fl__printf("%s/%s", dir, files[i]);
-			if (d && stat(d, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-				st = fl__fail(FL_EIO, "%s: cannot write: it is a directory (nothing written)", d);
-				free(d);
-				break;
-			}
-			char *mem = fl__printf("%s/%s", s->memdir, files[i]);
-			char *t = fl__printf("%s.tmp-%ld", d, (long)getpid());
-			vsi_l_offset len = 0;
-			const GByte *buf = file_bytes(s, mem, &len);
-			st = write_temp(t, d, buf, (size_t)len);
-			free(mem);
-			if (st) {
-				free(t), free(d);
-				break;
-			}
-			if (!strcmp(files[i], base))
-				main_i = (int)nt;
-			tmp[nt] = t, dst[nt] = d, nt++;
-		}
-		for (int pass = 0; pass < 2 && !st; pass++)
-			for (size_t i = 0; i < nt && !st; i++) {
-				if (((int)i == main_i) != (pass == 1))
-					continue;
-				if (rename(tmp[i], dst[i]))
-					st = fl__fail(FL_EIO, "%s: cannot write: %s", dst[i], strerror(errno));
-			}
-		for (size_t i = 0; i < nt; i++) {
-			if (st)
-				unlink(tmp[i]);
-			free(tmp[i]), free(dst[i]);
-		}
-		free(tmp), free(dst);
-		free(dir);
-	}
-	CSLDestroy(files);
-	fl__sink_abort(s);
-	return st;
-}
-
-fl_status fl__sink_commit_mem(fl__sink *s, unsigned char **buf, size_t *len)
-{
-	*buf = NULL;
-	*len = 0;
-	fl_status st = close_dataset(s);
-	if (!st && s->joined) {
-		/* already a malloc'd, NUL-terminated copy: handed over */
-		*buf = s->joined, *len = s->joined_len;
-		s->joined = NULL;
-	} else if (!st) {
-		vsi_l_offset n = 0;
-		GByte *mem = VSIGetMemFileBuffer(s->mempath, &n, FALSE);
-		*buf = malloc((size_t)n + 1);
-		if (!*buf)
-			st = fl__fail(FL_ENOMEM, "out of memory");
-		else {
-			if (n)
-				memcpy(*buf, mem, (size_t)n);
-			(*buf)[n] = 0;
-			*len = (size_t)n;
-		}
-	}
-	fl__sink_abort(s);
-	return st;
-}
-
 void fl__sink_abort(fl__sink *s)
 {
 	if (!s)
@@ -851,15 +563,3 @@ void fl__sink_abort(fl__sink *s)
 	free(s);
 }
 
-fl_status fl__fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY);
-	if (fd < 0)
-		return fl__fail(FL_EIO, "%s: cannot open the folder: %s", dir, strerror(errno));
-	int rc = fsync(fd);
-	int e = errno;
-	close(fd);
-	if (rc && e != EINVAL)
-		return fl__fail(FL_EIO, "%s: fsync failed: %s", dir, strerror(e));
-	return FL_OK;
-}

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""callgraph.py: the file-level call graph of the library (src/*.c), and
-whether it has a loop.
+"""callgraph.py: the file-level call graph of the library (src/*.c) and
+the modules beside it (src/serve/*.c), and whether it has a loop.
 
 A file A depends on a file B when A calls (or takes the address of) a
 function that B defines with external linkage.  Two readings, joined:
@@ -17,7 +17,7 @@ function that B defines with external linkage.  Two readings, joined:
 Every strongly connected component of more than one file is a loop: two
 files that call each other, or a longer circle.
 
-Usage: callgraph.py [SOURCE_ROOT] [ARCHIVE.a] [--graph]
+Usage: callgraph.py [SOURCE_ROOT] [ARCHIVE.a ...] [--graph]
 Prints TAP (1..1, ok when no loop; the loops and the names that make them
 otherwise); --graph prints the edges (file -> file: names) instead.  With
 neither cflow nor an archive it prints `1..0 # SKIP`.
@@ -128,15 +128,20 @@ def main():
     args = [a for a in sys.argv[1:] if not a.startswith('--')]
     root = next((a for a in args if not a.endswith('.a')),
                 os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
-    archive = next((a for a in args if a.endswith('.a')), None)
+    archives = [a for a in args if a.endswith('.a')]
     src = os.path.join(root, 'src')
-    files = sorted(os.path.join(src, f) for f in os.listdir(src) if f.endswith('.c'))
+    # the library and the modules beside it (src/serve/ ...); the tool
+    # (src/cli/) is a client of both and has a call graph of its own
+    files = sorted(os.path.join(d, f) for d, subdirs, names in os.walk(src)
+                   if os.path.relpath(d, src).split(os.sep)[0] != 'cli'
+                   for f in names if f.endswith('.c'))
     edges, how = {}, []
     if shutil.which('cflow'):
         graph_cflow(files, edges)
         how.append('cflow')
-    if archive:
+    for archive in archives:
         graph_nm(archive, edges)
+    if archives:
         how.append('nm')
     if not how:
         print('1..0 # SKIP cflow is not installed (apt-get install cflow) and no archive given')

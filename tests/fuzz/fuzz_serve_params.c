@@ -1,6 +1,6 @@
 /*
  * fuzz_serve_params.c: the query parameters and paths of `frontline serve`
- * (src/cli/serve_params.c): datetime, bbox, limit, offset, f with Accept,
+ * (src/serve/serve_params.c): datetime, bbox, limit, offset, f with Accept,
  * the request path check and the unescape callback.  Every value, accepted or refused, must keep
  * the documented invariants; an error message is always a terminated,
  * non-empty string.

@@ -1,5 +1,5 @@
 /* test_serve_params.c: the query parameters of `frontline serve`
- * (src/cli/serve_params.c): datetime instants and intervals, bbox, limit,
+ * (src/serve/serve_params.c): datetime instants and intervals, bbox, limit,
  * offset, format negotiation and path checks, including hostile input. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -80,52 +80,75 @@ static void dt_query(sv_buf *b, const char *datetime)
 	free(u.p);
 }
 
-static void features_table(sv_buf *b, json_object *feats, const char *datetime)
+/* The text of property name of f, NULL when it has none or it is null. */
+static const char *prop_text(const sv_feature *f, const char *name)
 {
-	size_t n = json_object_array_length(feats);
-	json_object *first = n ? json_object_array_get_idx(feats, 0) : NULL, *props = NULL;
-	if (first)
-		json_object_object_get_ex(first, "properties", &props);
+	for (size_t k = 0; k < f->nprops; k++)
+		if (!strcmp(f->props[k].name, name))
+			return f->props[k].text;
+	return NULL;
+}
+
+/* A table of the features: a column per property of the first one. */
+static void features_table(sv_buf *b, const sv_feature *const *feats, size_t n,
+			   const char *datetime)
+{
+	/* the columns: the first feature's properties */
+	const fl_property *cols = n ? feats[0]->props : NULL;
+	size_t ncols = n ? feats[0]->nprops : 0;
 	sv_buf_str(b, "<table>\n<tr><th>id</th>");
-	if (props) {
-		json_object_object_foreach(props, key, val) {
-			(void)val;
-			sv_buf_str(b, "<th>");
-			esc(b, key);
-			sv_buf_str(b, "</th>");
-		}
+	for (size_t k = 0; k < ncols; k++) {
+		sv_buf_str(b, "<th>");
+		esc(b, cols[k].name);
+		sv_buf_str(b, "</th>");
 	}
 	sv_buf_str(b, "</tr>\n");
 	for (size_t i = 0; i < n; i++) {
-		json_object *f = json_object_array_get_idx(feats, i), *p = NULL;
-		json_object_object_get_ex(f, "properties", &p);
+		const sv_feature *f = feats[i];
 		sv_buf u = {0};
-		sv_buf_url(&u, str(f, "id") ? str(f, "id") : "");
+		sv_buf_url(&u, f->id);
 		sv_buf_str(b, "<tr><td><a href=\"items/");
 		esc(b, u.p ? u.p : "");
 		free(u.p);
 		sv_buf_str(b, "?f=html");
 		dt_query(b, datetime);
 		sv_buf_str(b, "\">");
-		esc(b, str(f, "id"));
+		esc(b, f->id);
 		sv_buf_str(b, "</a></td>");
-		if (props) {
-			json_object_object_foreach(props, key, val0) {
-				(void)val0;
-				json_object *v = NULL;
-				if (p)
-					json_object_object_get_ex(p, key, &v);
-				sv_buf_str(b, "<td>");
-				esc(b, value_text(v));
-				sv_buf_str(b, "</td>");
-			}
+		for (size_t k = 0; k < ncols; k++) {
+			const char *v = prop_text(f, cols[k].name);
+			sv_buf_str(b, "<td>");
+			esc(b, v ? v : "");
+			sv_buf_str(b, "</td>");
 		}
 		sv_buf_str(b, "</tr>\n");
 	}
 	sv_buf_str(b, "</table>\n");
 }
 
-char *sv_html_page(const char *title, json_object *doc, const char *datetime, size_t *len)
+/* One feature's table: its id, properties and geometry type. */
+static void feature_table(sv_buf *b, const char *id, const sv_feature *f)
+{
+	sv_buf_str(b, "<table>\n<tr><th>id</th><td>");
+	esc(b, id);
+	sv_buf_str(b, "</td></tr>\n");
+	for (size_t k = 0; f && k < f->nprops; k++) {
+		sv_buf_str(b, "<tr><th>");
+		esc(b, f->props[k].name);
+		sv_buf_str(b, "</th><td>");
+		esc(b, f->props[k].text ? f->props[k].text : "");
+		sv_buf_str(b, "</td></tr>\n");
+	}
+	if (f && f->gtype) {
+		sv_buf_str(b, "<tr><th>geometry</th><td>");
+		esc(b, f->gtype);
+		sv_buf_str(b, "</td></tr>\n");
+	}
+	sv_buf_str(b, "</table>\n");
+}
+
+char *sv_html_page(const char *title, json_object *doc, const sv_feature *const *feats,
+		   size_t nfeats, const char *datetime, size_t *len)
 {
 	sv_buf b = {0};
 	sv_buf_str(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
@@ -187,29 +210,9 @@ char *sv_html_page(const char *title, json_object *doc, const char *datetime, si
 			      value_text(json_object_object_get(doc, "numberReturned")),
 			      value_text(json_object_object_get(doc, "numberMatched")),
 			      value_text(json_object_object_get(doc, "timeStamp")));
-		if (json_object_object_get_ex(doc, "features", &v))
-			features_table(&b, v, datetime);
+		features_table(&b, feats, nfeats, datetime);
 	} else if (type && !strcmp(type, "Feature")) {
-		json_object *p = NULL, *g = NULL;
-		json_object_object_get_ex(doc, "properties", &p);
-		sv_buf_str(&b, "<table>\n<tr><th>id</th><td>");
-		esc(&b, str(doc, "id"));
-		sv_buf_str(&b, "</td></tr>\n");
-		if (p) {
-			json_object_object_foreach(p, key, val) {
-				sv_buf_str(&b, "<tr><th>");
-				esc(&b, key);
-				sv_buf_str(&b, "</th><td>");
-				esc(&b, value_text(val));
-				sv_buf_str(&b, "</td></tr>\n");
-			}
-		}
-		if (json_object_object_get_ex(doc, "geometry", &g) && g) {
-			sv_buf_str(&b, "<tr><th>geometry</th><td>");
-			esc(&b, str(g, "type"));
-			sv_buf_str(&b, "</td></tr>\n");
-		}
-		sv_buf_str(&b, "</table>\n");
+		feature_table(&b, str(doc, "id"), nfeats ? feats[0] : NULL);
 	} else if (!json_object_object_get_ex(doc, "collections", NULL) &&
 		   !json_object_object_get_ex(doc, "conformsTo", NULL) && !str(doc, "description")) {
 		sv_buf_str(&b, "<pre>");

@@ -8,8 +8,8 @@
  * calls then names the pointer loaded from the library, with the library's
  * own prototype, so that the calls are checked as before.
  */
-#ifndef FL_CLI_MHD_LOAD_H
-#define FL_CLI_MHD_LOAD_H
+#ifndef FL_SERVE_MHD_LOAD_H
+#define FL_SERVE_MHD_LOAD_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -23,32 +23,32 @@
 	X(MHD_get_connection_values) X(MHD_get_daemon_info) X(MHD_lookup_connection_value)   \
 	X(MHD_queue_response) X(MHD_start_daemon) X(MHD_stop_daemon)
 
-typedef struct cli_mhd_api {
+typedef struct sv_mhd_api {
 #define FL__MHD_MEMBER(f) __typeof__(f) *(f);
 	FL__MHD_FUNCTIONS(FL__MHD_MEMBER)
 #undef FL__MHD_MEMBER
-} cli_mhd_api;
+} sv_mhd_api;
 
-/* Filled by cli_mhd_load(); read only after it returned 0. */
-extern cli_mhd_api cli_mhd;
+/* Filled by sv_mhd_load(); read only after it returned 0. */
+extern sv_mhd_api sv_mhd;
 
 /* Load libmicrohttpd once; -1 with a message in err when it cannot be
  * loaded or lacks a function. */
-int cli_mhd_load(char *err, size_t errlen);
+int sv_mhd_load(char *err, size_t errlen);
 
 #ifdef FL__MHD_CALLS
-#define MHD_add_response_header (cli_mhd.MHD_add_response_header)
-#define MHD_create_response_from_buffer (cli_mhd.MHD_create_response_from_buffer)
-#define MHD_create_response_from_fd64 (cli_mhd.MHD_create_response_from_fd64)
-#define MHD_create_response_from_iovec (cli_mhd.MHD_create_response_from_iovec)
-#define MHD_destroy_response (cli_mhd.MHD_destroy_response)
-#define MHD_get_connection_info (cli_mhd.MHD_get_connection_info)
-#define MHD_get_connection_values (cli_mhd.MHD_get_connection_values)
-#define MHD_get_daemon_info (cli_mhd.MHD_get_daemon_info)
-#define MHD_lookup_connection_value (cli_mhd.MHD_lookup_connection_value)
-#define MHD_queue_response (cli_mhd.MHD_queue_response)
-#define MHD_start_daemon (cli_mhd.MHD_start_daemon)
-#define MHD_stop_daemon (cli_mhd.MHD_stop_daemon)
+#define MHD_add_response_header (sv_mhd.MHD_add_response_header)
+#define MHD_create_response_from_buffer (sv_mhd.MHD_create_response_from_buffer)
+#define MHD_create_response_from_fd64 (sv_mhd.MHD_create_response_from_fd64)
+#define MHD_create_response_from_iovec (sv_mhd.MHD_create_response_from_iovec)
+#define MHD_destroy_response (sv_mhd.MHD_destroy_response)
+#define MHD_get_connection_info (sv_mhd.MHD_get_connection_info)
+#define MHD_get_connection_values (sv_mhd.MHD_get_connection_values)
+#define MHD_get_daemon_info (sv_mhd.MHD_get_daemon_info)
+#define MHD_lookup_connection_value (sv_mhd.MHD_lookup_connection_value)
+#define MHD_queue_response (sv_mhd.MHD_queue_response)
+#define MHD_start_daemon (sv_mhd.MHD_start_daemon)
+#define MHD_stop_daemon (sv_mhd.MHD_stop_daemon)
 #endif
 
 #endif

@@ -12,9 +12,9 @@
 
 #define MHD_SONAME "libmicrohttpd.so.12"
 
-cli_mhd_api cli_mhd;
+sv_mhd_api sv_mhd;
 
-int cli_mhd_load(char *err, size_t errlen)
+int sv_mhd_load(char *err, size_t errlen)
 {
 	static void *lib;
 	if (lib)
@@ -35,7 +35,7 @@ int cli_mhd_load(char *err, size_t errlen)
 		dlclose(h);                                                                  \
 		return -1;                                                                   \
 	}                                                                                    \
-	memcpy(&cli_mhd.f, &sym, sizeof sym);
+	memcpy(&sv_mhd.f, &sym, sizeof sym);
 	FL__MHD_FUNCTIONS(FL__MHD_LOOKUP)
 #undef FL__MHD_LOOKUP
 	lib = h;

@@ -1,15 +1,22 @@
 /*
- * serve.h: the parts of `frontline serve` (OGC API - Features over
- * libmicrohttpd).  The server is in the tool, not the library:
+ * serve.h: the parts of the server module (libfrontline_serve: OGC API -
+ * Features over libmicrohttpd), a client of libfrontline; the tool calls it
+ * through serve_run.h.
  *
- *   cmd_serve.c     options, the libmicrohttpd daemon, signals
+ *   serve_http.c    sv_run(): the libmicrohttpd daemon, signals
  *   serve_live.c    the tracker as it is on disk: reloads, reference counts
  *   serve_routes.c  one request in, one response out (no HTTP library here)
- *   serve_data.c    feature sets: the library's GeoJSON cut into features,
- *                   with envelopes, and an LRU cache of snapshots and diffs
+ *   serve_items.c   the items of a collection: pages, bbox, datetime
+ *   serve_respond.c the parts of a response: bodies, errors, parameters, links
+ *   serve_data.c    the server's feature sets: the fixed layers, and an LRU
+ *                   cache of snapshots and diffs
+ *   serve_fset.c    a feature set: the library's features (features.h) with
+ *                   ids, envelopes and joined bytes; the bbox test
+ *   serve_pages.c   whole pages as files (memfd), sent with sendfile()
  *   serve_html.c    the HTML encoding of every resource
  *   serve_static.c  the viewer and Leaflet files, from a fixed list
  *   serve_params.c  datetime, bbox, limit, offset, f (pure functions)
+ *   serve_buf.c     growing byte buffers
  *
  * Threads: libmicrohttpd calls sv_handle() from several threads.  The tracker
  * (its GEOS context) is not thread-safe, so every library call is made under
@@ -29,7 +36,7 @@
 #include <frontline/frontline.h>
 #include "serve_params.h"
 
-/* ---- feature sets (serve_data.c) ---- */
+/* ---- feature sets (serve_fset.c) ---- */
 typedef struct sv_feature {
 	char *id;          /* the feature id of the collection */
 	char *json;        /* the GeoJSON Feature, serialized, with "id" */
@@ -37,6 +44,9 @@ typedef struct sv_feature {
 	int has_env;
 	double env[4];     /* minlon, minlat, maxlon, maxlat */
 	fl_instant t0, t1; /* temporal extent, INT64_MIN / INT64_MAX when open */
+	fl_property *props; /* its properties as text (for HTML), in one block with */
+	size_t nprops;      /* their text and ... */
+	const char *gtype;  /* ... the geometry's type (NULL: no geometry) */
 } sv_feature;
 
 typedef struct sv_fset {
@@ -51,13 +61,16 @@ typedef struct sv_fset {
 	GEOSGeometry **geoms;       /* each feature's geometry, read on first need */
 } sv_fset;
 
-typedef enum sv_temporal { SV_T_NONE, SV_T_WHEN, SV_T_VALIDITY } sv_temporal;
+/* A feature's temporal extent: INT64_MIN / INT64_MAX when open. */
+typedef struct sv_time {
+	fl_instant t0, t1;
+} sv_time;
 
-/* Cut a GeoJSON FeatureCollection into features; the id of each is the
- * string property idprop (made unique with "~2", "~3" ...).  Returns NULL and
- * a message on failure.  The set starts with one reference. */
-sv_fset *sv_fset_parse(const char *geojson, size_t len, const char *idprop, sv_temporal tk,
-		       char *err, size_t errlen);
+/* A set of the library's features; the id of each is its key (made unique
+ * with "~2", "~3" ...; "feature" when it has none), its temporal extent
+ * times[i] (open when times is NULL).  Returns NULL and a message on
+ * failure.  The set starts with one reference; ff may be freed after. */
+sv_fset *sv_fset_make(const fl_features *ff, const sv_time *times, char *err, size_t errlen);
 void sv_fset_retain(sv_fset *f);
 void sv_fset_release(sv_fset *f);
 
@@ -223,7 +236,56 @@ void sv_response_free(sv_response *rs);
 
 void sv_handle(sv_server *s, const sv_request *rq, sv_response *rs);
 
-/* ---- whole pages (serve_data.c) ----
+/* ---- the parts of a response (serve_respond.c) ---- */
+#define T_JSON "application/json"
+#define T_GEOJSON "application/geo+json"
+#define T_HTML "text/html; charset=utf-8"
+#define T_OPENAPI "application/vnd.oai.openapi+json;version=3.0"
+#define CRS84 "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+
+typedef struct sv_coll_info {
+	const char *id, *title, *description;
+} sv_coll_info;
+extern const sv_coll_info sv_colls[SV_NCOLL];
+
+/* The body (malloc'd, owned by the response) with a status and type. */
+void sv_respond(sv_response *rs, int status, const char *type, char *body, size_t len);
+void sv_respond_json(sv_response *rs, int status, const char *type, json_object *doc);
+/* A JSON document as JSON, or as an HTML page. */
+void sv_respond_doc(sv_response *rs, sp_format fmt, const char *type, const char *title,
+		    json_object *doc, const char *datetime);
+/* A feature collection or feature (doc without its features) as an HTML page. */
+void sv_respond_html(sv_response *rs, const char *title, json_object *doc,
+		     const sv_feature *const *feats, size_t nfeats, const char *datetime);
+/* An error body {"code", "description"}. */
+void sv_error(sv_response *rs, int status, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 3, 4)))
+#endif
+	;
+/* The value of query parameter key ("" when it has none), NULL when absent. */
+const char *sv_arg_value(const sv_request *rq, const char *key);
+/* Every parameter one of allowed (NULL-terminated), none twice; else an
+ * error response and -1. */
+int sv_check_args(const sv_request *rq, const char *const *allowed, sv_response *rs);
+json_object *sv_link(const char *href, const char *rel, const char *type, const char *title);
+/* self and alternate links of url in JSON (json_type) and HTML; sep joins
+ * the f parameter to url ("?" or "&"). */
+void sv_self_links(json_object *links, const char *url, sp_format fmt, const char *json_type,
+		   const char *sep);
+/* t as RFC 3339 */
+void sv_iso(fl_instant t, char *buf, size_t len);
+
+/* ---- features of a collection (serve_items.c) ---- */
+/* The parameters of items, accepted by every resource but the viewer's */
+extern const char *const sv_item_params[];
+/* /collections/{c}/items at the origin o */
+void sv_items(sv_server *s, const char *o, int c, const sv_request *rq, sv_response *rs);
+/* /collections/{c}/items/{fid} */
+void sv_item(sv_server *s, const char *o, int c, const char *fid, const sv_request *rq,
+	     sv_response *rs);
+
+/* ---- whole pages (serve_pages.c) ----
  * A page of the set `set` as a file descriptor of its own (the caller closes
  * it; it reads pre, the timeStamp text of `stamp`, post, the slices and tail),
  * from the page cache or written now.  The file is not changed after it is
@@ -236,12 +298,16 @@ int sv_page_fd(sv_server *s, unsigned long long set, const char *pre, size_t npr
 
 /* ---- HTML (serve_html.c) ---- */
 /* An HTML page for a JSON resource (landing page, conformance, collections,
- * collection, feature collection, feature): malloc'd, NUL-terminated.
- * datetime is the request's datetime parameter (NULL when absent): the page
- * shows it, and its links to collections, features and items carry it. */
-char *sv_html_page(const char *title, json_object *doc, const char *datetime, size_t *len);
+ * collection, feature collection, feature): malloc'd, NUL-terminated.  The
+ * features of a collection or the one feature are feats[0, nfeats) (their
+ * document has no "features", no "properties"); their table is drawn from
+ * their properties as text.  datetime is the request's datetime parameter
+ * (NULL when absent): the page shows it, and its links to collections,
+ * features and items carry it. */
+char *sv_html_page(const char *title, json_object *doc, const sv_feature *const *feats,
+		   size_t nfeats, const char *datetime, size_t *len);
 
-/* ---- growing byte buffers (serve_data.c) ---- */
+/* ---- growing byte buffers (serve_buf.c) ---- */
 typedef struct sv_buf {
 	char *p;
 	size_t n, cap;

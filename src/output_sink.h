@@ -1,0 +1,69 @@
+/*
+ * output_sink.h: the insides of a sink (fl__sink, internal.h), shared by the
+ * files that write through one: output.c (opening, layers, features, the
+ * GeoJSON queue), output_kml.c (KML styles) and output_commit.c (closing,
+ * and copying the dataset to its target); and the whole-or-nothing file
+ * writing of output_file.c.  Included by those files only.
+ */
+#ifndef FL_OUTPUT_SINK_H
+#define FL_OUTPUT_SINK_H
+#include <gdal.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+#include <string.h>
+#include "internal.h"
+
+struct fl__sink {
+	char *target;       /* NULL for stdout */
+	char *memdir;       /* /vsimem/... folder of the dataset */
+	char *mempath;
+	const char *driver;
+	GDALDatasetH ds;
+	OGRLayerH lyr;
+	OGRSpatialReferenceH srs;
+	bool multi;         /* driver wants one geometry type: promote to multi */
+	bool rfc7946;       /* GeoJSON: coordinates rounded, rings wound (wkb_rfc7946.c) */
+	bool quiet;         /* GDAL's error handler is pushed */
+	char *style;        /* OGR style string of the next feature, or NULL */
+	bool actor_styles;  /* KML: the document has a style per actor */
+	bool span, span_to; /* KML: the next feature's <TimeSpan> (and its end) */
+	fl_instant span_from, span_end;
+	size_t nfields;
+	fl__ftype types[64];
+	int index[64];      /* the layer's index of each field (drivers add their own) */
+	const char *names[64]; /* the fields' own names (static strings) */
+	size_t strmax;      /* the longest string the format holds, in bytes (0: any) */
+	size_t cut[64];     /* strings cut to strmax, per field, in the current layer */
+	/* GeoJSON on several threads: the layer's definition, to make it again
+	 * in each part; the features queued (and their points); the features
+	 * the parts wrote so far, and the header GDAL writes before them */
+	bool batch;
+	char *layer;
+	fl__field *fields;
+	bool has_geometry;
+	OGRFeatureH *queue;
+	size_t *weight;
+	size_t nqueue, capqueue, capweight, qpoints;
+	char *body, *header;
+	size_t blen, bcap, hlen;
+	bool parted;        /* some features went to parts: none may go to the layer itself */
+	unsigned nparts;
+	unsigned char *joined; /* after close_dataset: the file, the parts joined in (malloc'd) */
+	size_t joined_len;
+};
+
+static inline bool fl__sink_is_kml(const fl__sink *s)
+{
+	return !strcmp(s->driver, "LIBKML");
+}
+
+/* Write the queued GeoJSON features (output.c). */
+fl_status fl__sink_flush(fl__sink *s);
+/* Warn of the strings cut to the format's limit (output.c). */
+void fl__sink_warn_cut(fl__sink *s);
+
+/* Files (output_file.c): buf into tmp, fsync'd (removed on failure;
+ * messages name target); buf into a stream (a device, a pipe). */
+fl_status fl__write_temp(const char *tmp, const char *target, const void *buf, size_t len);
+fl_status fl__write_stream(const char *target, const void *buf, size_t len);
+#endif
