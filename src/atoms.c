@@ -12,7 +12,14 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "atoms.h"
+#include "coverage.h"
+#include "diag.h"
+#include "evcols.h"
+#include "fail.h"
+#include "geo.h"
+#include "tracker_priv.h"
+#include "util.h"
 
 
 static fl_status push_atom(fl_tracker *t, size_t *cap, GEOSGeometry *g, int region)

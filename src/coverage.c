@@ -21,7 +21,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "coverage.h"
+#include "geo.h"
+#include "shapes.h"
+#include "tracker_priv.h"
+#include "util.h"
+#include "wkb.h"
 
 #define TWO_PI 6.283185307179586476925286766559
 

@@ -8,7 +8,14 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "diff_priv.h"
+#include "evcols.h"
+#include "fail.h"
+#include "pieces.h"
+#include "replay.h"
+#include "sink.h"
+#include "tracker_priv.h"
+#include "util.h"
 
 struct fl_diff {
 	const fl_tracker *t;

@@ -16,7 +16,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "coverage.h"
+#include "evcols.h"
+#include "fail.h"
+#include "geo.h"
+#include "replay.h"
+#include "sink.h"
+#include "store_copy.h"
+#include "tracker_priv.h"
+#include "util.h"
 
 struct fl_periods {
 	const fl_tracker *t;

@@ -24,7 +24,14 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "internal.h"
+#include "changes.h"
+#include "fail.h"
+#include "gdal_open.h"
+#include "geo.h"
+#include "parallel.h"
+#include "sink.h"
+#include "utf8.h"
+#include "util.h"
 
 
 typedef struct dated {

@@ -41,7 +41,16 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "internal.h"
+#include "coverage.h"
+#include "evcols.h"
+#include "fail.h"
+#include "geo.h"
+#include "index.h"
+#include "shapes.h"
+#include "sink.h"
+#include "tracker_priv.h"
+#include "util.h"
+#include "wkb.h"
 
 /* the events' region lists are read in place as the public `const int *` */
 _Static_assert(sizeof(int) == sizeof(int32_t), "int must be 32 bits");

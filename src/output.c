@@ -28,7 +28,13 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "internal.h"
+#include "fail.h"
+#include "geo.h"
+#include "output_parallel.h"
+#include "sink.h"
+#include "tracker_priv.h"
+#include "util.h"
+#include "wkb_rfc7946.h"
 
 struct fl__sink {
 	char *target;       /* NULL for stdout */

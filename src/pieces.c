@@ -11,7 +11,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "coverage.h"
+#include "fail.h"
+#include "geo.h"
+#include "pieces.h"
+#include "sink.h"
+#include "tracker_priv.h"
 
 fl_status fl__piece_make(const fl_tracker *t, const size_t *atoms, size_t n, fl__piece_geom *out)
 {

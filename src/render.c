@@ -18,7 +18,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "internal.h"
+#include "diff_priv.h"
+#include "fail.h"
+#include "geo.h"
+#include "shapes.h"
+#include "sink.h"
+#include "snapshot_priv.h"
+#include "tracker_priv.h"
+#include "utf8.h"
+#include "util.h"
 
 fl_render_opts fl_render_opts_default(void)
 {

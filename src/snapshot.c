@@ -9,7 +9,13 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "evcols.h"
+#include "fail.h"
+#include "pieces.h"
+#include "replay.h"
+#include "sink.h"
+#include "snapshot_priv.h"
+#include "tracker_priv.h"
 
 struct fl_snapshot {
 	const fl_tracker *t;

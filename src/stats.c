@@ -9,7 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "evcols.h"
+#include "fail.h"
+#include "replay.h"
+#include "sink.h"
+#include "tracker_priv.h"
+#include "util.h"
 
 struct fl_stats {
 	const fl_tracker *t;

@@ -13,7 +13,10 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
-#include "internal.h"
+#include "date_priv.h"
+#include "diff_priv.h"
+#include "fail.h"
+#include "snapshot_priv.h"
 #include "frontline/summary.h"
 
 struct fl_diff_summary {
