@@ -50,6 +50,8 @@ def declared(path):
     names.update(re.findall(r'\b(fl__\w+)\s*\(', text))       # functions
     names.update(re.findall(r'\b(fl__\w+)\s*\[', text))       # arrays
     names = {n for n in names if n.startswith(('fl__', 'FL__'))}
+    # functions a header's X-macro list renames (cairo_load.h)
+    names.update(re.findall(r'\bX\((\w+)\)', text))
     return {n for n in names if n}, members
 
 
