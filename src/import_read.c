@@ -88,7 +88,7 @@ fl__dated *fl__dated_find(fl__dated **v, size_t *n, size_t *cap, const char *dat
 }
 
 fl_status fl__import_read_file(GEOSContextHandle_t h, const char *path, const char *date_field,
-				 fl__dated **v, size_t *n, size_t *cap)
+			       fl__dated **v, size_t *n, size_t *cap)
 {
 	char fdate[16] = "";
 	fl_status st = FL_OK;

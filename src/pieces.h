@@ -23,8 +23,16 @@ fl_status fl__piece_make(const fl_tracker *t, const size_t *atoms, size_t n, fl_
 const GEOSGeometry *fl__piece_geos(const fl_tracker *t, fl__piece_geom *p);
 /* A malloc'd WKB of it (NULL when memory runs out). */
 unsigned char *fl__piece_wkb(const fl_tracker *t, const fl__piece_geom *p, size_t *len);
+/* Its WKB kept in *wkb (length *wkblen), made on first use: a cache of a
+ * const answer; NULL when memory runs out. */
+const unsigned char *fl__piece_wkb_kept(const fl_tracker *t, const fl__piece_geom *p, unsigned char **wkb,
+					size_t *wkblen, size_t *len);
 /* Write it with values v to a sink. */
 fl_status fl__piece_add(fl__sink *k, const fl__value *v, const fl_tracker *t, const fl__piece_geom *p);
+/* The end of writing an answer's pieces: on failure (st) the sink is
+ * aborted and st returned, else it is committed to its target or, with buf,
+ * to memory. */
+fl_status fl__pieces_commit(fl__sink *k, fl_status st, unsigned char **buf, size_t *len);
 void fl__piece_free(const fl_tracker *t, fl__piece_geom *p);
 
 #endif

@@ -200,12 +200,7 @@ fl_status fl_stats_new(const fl_tracker *t, const fl_query *filters, fl_instant 
 			rc = stats_rows(s, at, samples, ns);
 	}
 	free(active), free(holder), free(area), free(samples), free(at);
-	if (rc) {
-		fl_stats_free(s);
-		return rc;
-	}
-	*out = s;
-	return FL_OK;
+	return FL__HAND_OVER(rc, s, fl_stats_free, out);
 }
 
 void fl_stats_free(fl_stats *s)
