@@ -1,6 +1,6 @@
 /*
- * fail.h: errors and warnings of the library (error.c): the thread's last error
- * that fl_error_last() reports, and the warnings of an output.
+ * fail.h: errors and warnings of the library (error.c): the thread's last
+ * error that fl_error_last() reports, and the warnings of an output.
  * Private to the library.
  */
 #ifndef FL_FAIL_H

@@ -98,15 +98,20 @@ static fl_status write_tracker(GEOSContextHandle_t h, const char *dir, const fl_
 	return st;
 }
 
+/* The new folder tmp with the tracker in it. */
+static fl_status write_tracker_in(GEOSContextHandle_t h, const char *tmp, const fl_import_opts *o,
+				  const fl__import_ev *evs, size_t nev)
+{
+	if (mkdir(tmp, 0755))
+		return fl__fail(FL_EIO, "%s: cannot create: %s", tmp, strerror(errno));
+	return write_tracker(h, tmp, o, evs, nev);
+}
+
 fl_status fl__import_write(GEOSContextHandle_t h, const char *out_dir, const fl_import_opts *o,
 			   const fl__import_ev *evs, size_t nev)
 {
-	fl_status st = FL_OK;
 	char *tmp = fl__printf("%s.tmp-%ld", out_dir, (long)getpid());
-	if (!st && mkdir(tmp, 0755))
-		st = fl__fail(FL_EIO, "%s: cannot create: %s", tmp, strerror(errno));
-	if (!st)
-		st = write_tracker(h, tmp, o, evs, nev);
+	fl_status st = write_tracker_in(h, tmp, o, evs, nev);
 	if (!st && rename(tmp, out_dir))
 		st = fl__fail(FL_EIO, "--out %s: cannot create: %s", out_dir, strerror(errno));
 	if (st && tmp) {

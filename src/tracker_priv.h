@@ -1,7 +1,7 @@
 /*
- * tracker_priv.h: the in-memory tracker (tracker.c): the public structs (fl_actor,
- * fl_region, ...) inside larger private ones that add geometry and
- * bookkeeping, and struct fl_tracker itself.
+ * tracker_priv.h: the in-memory tracker (tracker.c): the public structs
+ * (fl_actor, fl_region, ...) inside larger private ones that add geometry
+ * and bookkeeping, and struct fl_tracker itself.
  *
  * The engine works on atoms: the faces of the overlay of every region and
  * every event polygon.  Each atom has one geodesic area and a timeline (the
