@@ -12,7 +12,14 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "atoms.h"
+#include "coverage.h"
+#include "diag.h"
+#include "evcols.h"
+#include "fail.h"
+#include "geo.h"
+#include "tracker_priv.h"
+#include "util.h"
 
 
 static fl_status push_atom(fl_tracker *t, size_t *cap, GEOSGeometry *g, int region)
@@ -130,133 +137,171 @@ static void free_components(GEOSContextHandle_t h, comp *c, size_t n)
 	free(c);
 }
 
+/* The state of build_overlay. */
+typedef struct overlay {
+	GEOSContextHandle_t h;
+	GEOSGeometry **sev, **srg;  /* event polygons and regions on the grid */
+	size_t *ecap, cap;          /* capacities: each event's atom list, the atoms */
+	size_t **rev, *nrev, *rcap; /* per region, the events that name it */
+	unsigned char *mark;        /* the events the current face went to */
+	GEOSSTRtree *rtree, *etree; /* the regions' and event polygons' components */
+	hits hr, he;
+} overlay;
+
+/* Event i in the lists of the regions it names. */
+static fl_status list_region_event(fl_tracker *t, overlay *o, size_t i)
+{
+	const fl__event *e = &t->events[i];
+	for (size_t r = 0; r < t->nregions && (e->pub.all_regions || e->pub.nregions); r++) {
+		bool in = e->pub.all_regions;
+		for (size_t k = 0; !in && k < e->pub.nregions; k++)
+			in = (size_t)e->pub.regions[k] == r;
+		if (!in)
+			continue;
+		size_t *v = fl__grow(o->rev[r], &o->rcap[r], o->nrev[r] + 1, sizeof *v);
+		if (!v)
+			return fl__fail(FL_ENOMEM, "out of memory");
+		o->rev[r] = v;
+		o->rev[r][o->nrev[r]++] = i;
+	}
+	return FL_OK;
+}
+
+/* The faces of the noded boundaries of the regions and the event polygons
+ * (put on the grid in o->srg, o->sev), NULL with *st set on failure. */
+static GEOSGeometry *overlay_faces(fl_tracker *t, overlay *o, fl__diags *d, fl_status *st)
+{
+	GEOSContextHandle_t h = o->h;
+	size_t nlines = 0;
+	GEOSGeometry **lines = calloc(t->nregions + t->nevents + 1, sizeof *lines);
+	if (!lines) {
+		*st = fl__fail(FL_ENOMEM, "out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < t->nregions; i++) {
+		o->srg[i] = GEOSGeom_setPrecision_r(h, t->regions[i].geom, FL__GRID, 0);
+		if (o->srg[i])
+			lines[nlines++] = GEOSBoundary_r(h, o->srg[i]);
+	}
+	for (size_t i = 0; i < t->nevents && !*st; i++) {
+		fl__event *e = &t->events[i];
+		*st = list_region_event(t, o, i);
+		if (*st || !e->polygon)
+			continue;
+		repair_event_polygon(t, e, d);
+		o->sev[i] = GEOSGeom_setPrecision_r(h, e->polygon, FL__GRID, 0);
+		if (o->sev[i])
+			lines[nlines++] = GEOSBoundary_r(h, o->sev[i]);
+	}
+	GEOSGeometry *faces = NULL;
+	if (!*st) {
+		GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, lines, (unsigned)nlines);
+		GEOSGeometry *noded = coll ? GEOSUnaryUnionPrec_r(h, coll, FL__GRID) : NULL;
+		if (coll)
+			GEOSGeom_destroy_r(h, coll);
+		const GEOSGeometry *in[1] = {noded};
+		faces = noded ? GEOSPolygonize_r(h, in, 1) : NULL;
+		if (noded)
+			GEOSGeom_destroy_r(h, noded);
+		if (!faces)
+			*st = fl__fail(FL_EGEOM, "overlay of regions and event areas failed: %s", fl_error_last());
+	} else {
+		for (size_t i = 0; i < nlines; i++)
+			GEOSGeom_destroy_r(h, lines[i]);
+	}
+	free(lines);
+	return faces;
+}
+
+/* Event e covers the face (in region): the face's atom, made on first use
+ * (*added), joins e's atoms once. */
+static fl_status face_event(fl_tracker *t, overlay *o, const GEOSGeometry *face, int region, size_t e,
+			    bool *added)
+{
+	if (o->mark[e])
+		return FL_OK;
+	o->mark[e] = 1;
+	fl_status st = FL_OK;
+	if (!*added)
+		st = push_atom(t, &o->cap, GEOSGeom_clone_r(o->h, face), region), *added = true;
+	return st ? st : add_event_atom(&t->events[e], t->natoms - 1, &o->ecap[e]);
+}
+
+/* One face of the overlay: its region and the events whose polygons cover
+ * it or that name its region, found at a point inside it. */
+static fl_status place_face(fl_tracker *t, overlay *o, const GEOSGeometry *face)
+{
+	GEOSContextHandle_t h = o->h;
+	GEOSGeometry *pt = GEOSPointOnSurface_r(h, face);
+	if (!pt)
+		return FL_OK;
+	fl_status st = FL_OK;
+	int region = FL_NONE;
+	o->hr.n = o->he.n = 0;
+	GEOSSTRtree_query_r(h, o->rtree, pt, collect_comp, &o->hr);
+	for (size_t k = 0; k < o->hr.n && region == FL_NONE; k++)
+		if (comp_contains(h, o->hr.v[k], pt))
+			region = (int)o->hr.v[k]->event;
+	GEOSSTRtree_query_r(h, o->etree, pt, collect_comp, &o->he);
+	bool added = false;
+	for (size_t k = 0; k < o->he.n && !st; k++)
+		if (!o->mark[o->he.v[k]->event] && comp_contains(h, o->he.v[k], pt))
+			st = face_event(t, o, face, region, o->he.v[k]->event, &added);
+	for (size_t k = 0; region != FL_NONE && k < o->nrev[region] && !st; k++)
+		st = face_event(t, o, face, region, o->rev[region][k], &added);
+	if (added) /* only events of this atom were marked */
+		memset(o->mark, 0, t->nevents);
+	if (!added && region != FL_NONE && !st) /* a region piece no event ever touches */
+		st = push_atom(t, &o->cap, GEOSGeom_clone_r(h, face), region);
+	GEOSGeom_destroy_r(h, pt);
+	return st;
+}
+
 /* Faces of the overlay of regions and event polygons, each located in its
  * region and in the event polygons that cover it through two STR trees. */
 static fl_status build_overlay(fl_tracker *t, fl__diags *d)
 {
 	GEOSContextHandle_t h = t->geos;
-	size_t nlines = 0, cap = 0;
 	fl_status st = FL_OK;
-	GEOSGeometry **lines = calloc(t->nregions + t->nevents + 1, sizeof *lines);
-	GEOSGeometry **sev = calloc(t->nevents + 1, sizeof *sev);
-	GEOSGeometry **srg = calloc(t->nregions + 1, sizeof *srg);
-	size_t *ecap = calloc(t->nevents + 1, sizeof *ecap);
-	/* events that name regions: per region, plus those naming every region */
-	size_t **rev = calloc(t->nregions + 1, sizeof *rev), *nrev = calloc(t->nregions + 1, sizeof *nrev);
-	size_t *rcap = calloc(t->nregions + 1, sizeof *rcap);
-	if (!lines || !sev || !srg || !ecap || !rev || !nrev || !rcap) {
+	overlay o = {.h = h};
+	o.sev = calloc(t->nevents + 1, sizeof *o.sev);
+	o.srg = calloc(t->nregions + 1, sizeof *o.srg);
+	o.ecap = calloc(t->nevents + 1, sizeof *o.ecap);
+	o.rev = calloc(t->nregions + 1, sizeof *o.rev);
+	o.nrev = calloc(t->nregions + 1, sizeof *o.nrev);
+	o.rcap = calloc(t->nregions + 1, sizeof *o.rcap);
+	GEOSGeometry *faces = NULL;
+	if (!o.sev || !o.srg || !o.ecap || !o.rev || !o.nrev || !o.rcap)
 		st = fl__fail(FL_ENOMEM, "out of memory");
-		goto out;
+	else
+		faces = overlay_faces(t, &o, d, &st);
+	if (faces) {
+		o.rtree = GEOSSTRtree_create_r(h, 10), o.etree = GEOSSTRtree_create_r(h, 10);
+		size_t nrc = 0, nec = 0;
+		comp *rc = index_components(h, o.srg, t->nregions, o.rtree, &nrc);
+		comp *ec = index_components(h, o.sev, t->nevents, o.etree, &nec);
+		o.mark = calloc(t->nevents + 1, 1);
+		if (!rc || !ec || !o.mark)
+			st = fl__fail(FL_ENOMEM, "out of memory");
+		int nf = GEOSGetNumGeometries_r(h, faces);
+		for (int fi = 0; fi < nf && !st; fi++)
+			st = place_face(t, &o, GEOSGetGeometryN_r(h, faces, fi));
+		free(o.hr.v), free(o.he.v), free(o.mark);
+		free_components(h, rc, nrc);
+		free_components(h, ec, nec);
+		GEOSSTRtree_destroy_r(h, o.rtree);
+		GEOSSTRtree_destroy_r(h, o.etree);
+		GEOSGeom_destroy_r(h, faces);
 	}
-	for (size_t i = 0; i < t->nregions; i++) {
-		srg[i] = GEOSGeom_setPrecision_r(h, t->regions[i].geom, FL__GRID, 0);
-		if (srg[i])
-			lines[nlines++] = GEOSBoundary_r(h, srg[i]);
-	}
-	for (size_t i = 0; i < t->nevents; i++) {
-		fl__event *e = &t->events[i];
-		for (size_t r = 0; r < t->nregions && (e->pub.all_regions || e->pub.nregions); r++) {
-			bool in = e->pub.all_regions;
-			for (size_t k = 0; !in && k < e->pub.nregions; k++)
-				in = (size_t)e->pub.regions[k] == r;
-			if (!in)
-				continue;
-			size_t *v = fl__grow(rev[r], &rcap[r], nrev[r] + 1, sizeof *v);
-			if (!v) {
-				st = fl__fail(FL_ENOMEM, "out of memory");
-				goto out;
-			}
-			rev[r] = v;
-			rev[r][nrev[r]++] = i;
-		}
-		if (!e->polygon)
-			continue;
-		repair_event_polygon(t, e, d);
-		sev[i] = GEOSGeom_setPrecision_r(h, e->polygon, FL__GRID, 0);
-		if (sev[i])
-			lines[nlines++] = GEOSBoundary_r(h, sev[i]);
-	}
-	GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, lines, (unsigned)nlines);
-	GEOSGeometry *noded = coll ? GEOSUnaryUnionPrec_r(h, coll, FL__GRID) : NULL;
-	if (coll)
-		GEOSGeom_destroy_r(h, coll);
-	const GEOSGeometry *in[1] = {noded};
-	GEOSGeometry *faces = noded ? GEOSPolygonize_r(h, in, 1) : NULL;
-	if (noded)
-		GEOSGeom_destroy_r(h, noded);
-	if (!faces) {
-		st = fl__fail(FL_EGEOM, "overlay of regions and event areas failed: %s", fl_error_last());
-		goto out;
-	}
-	GEOSSTRtree *rtree = GEOSSTRtree_create_r(h, 10), *etree = GEOSSTRtree_create_r(h, 10);
-	size_t nrc = 0, nec = 0;
-	comp *rc = index_components(h, srg, t->nregions, rtree, &nrc);
-	comp *ec = index_components(h, sev, t->nevents, etree, &nec);
-	hits hr = {0}, he = {0};
-	unsigned char *mark = calloc(t->nevents + 1, 1);
-	if (!rc || !ec || !mark)
-		st = fl__fail(FL_ENOMEM, "out of memory");
-	int nf = GEOSGetNumGeometries_r(h, faces);
-	for (int fi = 0; fi < nf && !st; fi++) {
-		const GEOSGeometry *face = GEOSGetGeometryN_r(h, faces, fi);
-		GEOSGeometry *pt = GEOSPointOnSurface_r(h, face);
-		if (!pt)
-			continue;
-		int region = FL_NONE;
-		hr.n = he.n = 0;
-		GEOSSTRtree_query_r(h, rtree, pt, collect_comp, &hr);
-		for (size_t k = 0; k < hr.n && region == FL_NONE; k++)
-			if (comp_contains(h, hr.v[k], pt))
-				region = (int)hr.v[k]->event;
-		GEOSSTRtree_query_r(h, etree, pt, collect_comp, &he);
-		size_t atom = t->natoms;
-		bool added = false;
-		for (size_t k = 0; k < he.n && !st; k++) {
-			size_t e = he.v[k]->event;
-			if (mark[e] || !comp_contains(h, he.v[k], pt))
-				continue;
-			mark[e] = 1;
-			if (!added)
-				st = push_atom(t, &cap, GEOSGeom_clone_r(h, face), region), added = true;
-			if (!st)
-				st = add_event_atom(&t->events[e], atom, &ecap[e]);
-		}
-		for (size_t k = 0; region != FL_NONE && k < nrev[region] && !st; k++) {
-			size_t e = rev[region][k];
-			if (mark[e])
-				continue;
-			mark[e] = 1;
-			if (!added)
-				st = push_atom(t, &cap, GEOSGeom_clone_r(h, face), region), added = true;
-			if (!st)
-				st = add_event_atom(&t->events[e], atom, &ecap[e]);
-		}
-		if (added) /* reset marks */
-			for (size_t k = 0; k < t->nevents && k < SIZE_MAX; k++)
-				if (mark[k]) {
-					/* cheap enough: only events of this atom were marked */
-					mark[k] = 0;
-				}
-		if (!added && region != FL_NONE && !st) /* a region piece no event ever touches */
-			st = push_atom(t, &cap, GEOSGeom_clone_r(h, face), region);
-		GEOSGeom_destroy_r(h, pt);
-	}
-	free(hr.v), free(he.v), free(mark);
-	free_components(h, rc, nrc);
-	free_components(h, ec, nec);
-	GEOSSTRtree_destroy_r(h, rtree);
-	GEOSSTRtree_destroy_r(h, etree);
-	GEOSGeom_destroy_r(h, faces);
-out:
-	for (size_t i = 0; sev && i < t->nevents; i++)
-		if (sev[i])
-			GEOSGeom_destroy_r(h, sev[i]);
-	for (size_t i = 0; srg && i < t->nregions; i++)
-		if (srg[i])
-			GEOSGeom_destroy_r(h, srg[i]);
-	for (size_t i = 0; rev && i < t->nregions; i++)
-		free(rev[i]);
-	free(lines), free(sev), free(srg), free(ecap), free(rev), free(nrev), free(rcap);
+	for (size_t i = 0; o.sev && i < t->nevents; i++)
+		if (o.sev[i])
+			GEOSGeom_destroy_r(h, o.sev[i]);
+	for (size_t i = 0; o.srg && i < t->nregions; i++)
+		if (o.srg[i])
+			GEOSGeom_destroy_r(h, o.srg[i]);
+	for (size_t i = 0; o.rev && i < t->nregions; i++)
+		free(o.rev[i]);
+	free(o.sev), free(o.srg), free(o.ecap), free(o.rev), free(o.nrev), free(o.rcap);
 	return st;
 }
 

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cairo_load.h"
-#include "internal.h"
+#include "fail.h"
 
 #define CAIRO_SONAME "libcairo.so.2"
 

@@ -13,7 +13,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "changes.h"
+#include "fail.h"
+#include "geo.h"
+#include "util.h"
 
 typedef struct seg {
 	double x1, y1, x2, y2;

@@ -14,7 +14,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "coverage.h"
+#include "diag.h"
+#include "evcols.h"
+#include "extent.h"
+#include "fail.h"
+#include "geo.h"
+#include "replay.h"
+#include "shapes.h"
+#include "tracker_priv.h"
 #include "open.h"
 
 struct fl_check_report {

@@ -19,7 +19,9 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include "internal.h"
+#include "diag.h"
+#include "fail.h"
+#include "util.h"
 #include "csvlint.h"
 
 fl_status fl__csv_lint(const char *path, const char *display, fl__diags *d,

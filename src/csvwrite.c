@@ -11,7 +11,7 @@
  */
 #include <string.h>
 #include <stdlib.h>
-#include "internal.h"
+#include "csvwrite.h"
 
 bool fl__text_put(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
 {

@@ -11,7 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include "internal.h"
+#include "date_priv.h"
+#include "fail.h"
 
 static int is_leap(long y)
 {

@@ -7,7 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "diag.h"
+#include "util.h"
 
 void fl__diags_add(fl__diags *d, fl__severity sev, const char *file, int line,
 		   const char *field, const char *fmt, ...)

@@ -8,7 +8,14 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "diff_priv.h"
+#include "evcols.h"
+#include "fail.h"
+#include "pieces.h"
+#include "replay.h"
+#include "sink.h"
+#include "tracker_priv.h"
+#include "util.h"
 
 struct fl_diff {
 	const fl_tracker *t;
@@ -157,12 +164,7 @@ fl_status fl_diff_new(const fl_tracker *t, const fl_query *filters, fl_instant t
 	}
 done:
 	free(st), free(active), free(seen), free(parts);
-	if (rc) {
-		fl_diff_free(d);
-		return rc;
-	}
-	*out = d;
-	return FL_OK;
+	return FL__HAND_OVER(rc, d, fl_diff_free, out);
 }
 
 void fl_diff_free(fl_diff *d)
@@ -197,10 +199,7 @@ const unsigned char *fl_diff_change_wkb(const fl_diff *d, size_t i, size_t *len)
 	if (i >= d->n)
 		return NULL;
 	fl_diff *m = (fl_diff *)d; /* lazily filled cache */
-	if (!m->wkb[i])
-		m->wkb[i] = fl__piece_wkb(d->t, &d->geoms[i], &m->wkblen[i]);
-	*len = m->wkblen[i];
-	return m->wkb[i];
+	return fl__piece_wkb_kept(d->t, &d->geoms[i], &m->wkb[i], &m->wkblen[i], len);
 }
 
 /* The ids of a change's events, comma-separated, built in one pass. */
@@ -257,11 +256,7 @@ static fl_status diff_emit(const fl_diff *d, const char *path, const char *forma
 		st = fl__piece_add(k, v, t, &d->geoms[i]);
 		free(ids);
 	}
-	if (st) {
-		fl__sink_abort(k);
-		return st;
-	}
-	return buf ? fl__sink_commit_mem(k, buf, len) : fl__sink_commit(k);
+	return fl__pieces_commit(k, st, buf, len);
 }
 
 fl_status fl_diff_write(const fl_diff *d, const char *path, const char *format)

@@ -8,7 +8,8 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
-#include "internal.h"
+#include "fail.h"
+#include "fl_config.h"
 
 static _Thread_local char last_error[1024];
 

@@ -13,7 +13,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "evcols.h"
+#include "fail.h"
+#include "tracker_priv.h"
 
 fl_status fl__evcols_build(fl_tracker *t)
 {

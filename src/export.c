@@ -16,7 +16,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "coverage.h"
+#include "evcols.h"
+#include "fail.h"
+#include "geo.h"
+#include "replay.h"
+#include "sink.h"
+#include "store_copy.h"
+#include "tracker_priv.h"
+#include "util.h"
 
 struct fl_periods {
 	const fl_tracker *t;
@@ -139,12 +147,7 @@ fl_status fl_periods_new(const fl_tracker *t, const fl_query *filters, fl_period
 	}
 	free(parts);
 	free(v);
-	if (st) {
-		fl_periods_free(p);
-		return st;
-	}
-	*out = p;
-	return FL_OK;
+	return FL__HAND_OVER(st, p, fl_periods_free, out);
 }
 
 void fl_periods_free(fl_periods *p)

@@ -12,7 +12,11 @@
  */
 #include <math.h>
 #include <stdlib.h>
-#include "internal.h"
+#include "extent.h"
+#include "fail.h"
+#include "geo.h"
+#include "shapes.h"
+#include "tracker_priv.h"
 
 bool fl__outside_is_sliver(double outside_km2, double area_km2)
 {

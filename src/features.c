@@ -16,7 +16,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "diff_priv.h"
+#include "fail.h"
+#include "snapshot_priv.h"
+#include "util.h"
 
 struct fl_features {
 	fl_feature *v;

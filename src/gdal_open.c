@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "internal.h"
+#include "gdal_open.h"
 
 const char *fl__gdal_open_reason(const char *path, char *buf, size_t len)
 {

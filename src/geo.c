@@ -12,7 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "fail.h"
+#include "geo.h"
 
 static void geos_notice(const char *fmt, ...)
 {

@@ -12,7 +12,13 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "coverage.h"
+#include "evcols.h"
+#include "fail.h"
+#include "shapes.h"
+#include "sink.h"
+#include "tracker_priv.h"
+#include "util.h"
 
 static const fl__field region_fields[] = {
 	{"id", FL__STR}, {"name", FL__STR}, {"alt_names", FL__STR},

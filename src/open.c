@@ -20,7 +20,13 @@
 #include <gdal.h>
 #include <cpl_error.h>
 #include <stdlib.h>
-#include "internal.h"
+#include "atoms.h"
+#include "diag.h"
+#include "fail.h"
+#include "geo.h"
+#include "index.h"
+#include "tracker_priv.h"
+#include "util.h"
 #include "open.h"
 #include "store_ogr.h"
 

@@ -4,7 +4,9 @@
 #ifndef FL_OPEN_H
 #define FL_OPEN_H
 
-#include "internal.h"
+#include <stdbool.h>
+#include "frontline/frontline.h"
+#include "diag.h"
 
 /* Open the tracker at path: from its index when use_index and the index
  * matches the sources, else from the sources (every layer read, the apply

@@ -33,7 +33,12 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "internal.h"
+#include "fail.h"
+#include "geo.h"
+#include "output_parallel.h"
+#include "sink.h"
+#include "util.h"
+#include "wkb_rfc7946.h"
 #include "output_sink.h"
 
 /* A queue this full is written out: it bounds the memory the queue holds */

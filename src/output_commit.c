@@ -14,7 +14,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "fail.h"
+#include "output_parallel.h"
 #include "output_sink.h"
+#include "util.h"
 
 /* Write what is queued, close the dataset, and join the GeoJSON parts into
  * its file. */

@@ -13,7 +13,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "fail.h"
 #include "output_sink.h"
+#include "util.h"
 
 static fl_status write_all(int fd, const unsigned char *p, size_t n)
 {

@@ -5,6 +5,8 @@
  */
 #include <stdlib.h>
 #include "output_sink.h"
+#include "tracker_priv.h"
+#include "util.h"
 
 void fl__sink_actor_styles(fl__sink *s, const fl_tracker *t)
 {

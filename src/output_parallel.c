@@ -20,7 +20,10 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "fail.h"
+#include "output_parallel.h"
+#include "parallel.h"
+#include "util.h"
 
 /* GDAL's GeoJSON writer puts each feature on a line of its own, between
  * this line and the end below (see the comment at the top) */

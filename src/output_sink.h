@@ -11,7 +11,7 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 #include <string.h>
-#include "internal.h"
+#include "sink.h"
 
 struct fl__sink {
 	char *target;       /* NULL for stdout */

@@ -14,7 +14,9 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <unistd.h>
-#include "internal.h"
+#include "fail.h"
+#include "geo.h"
+#include "parallel.h"
 
 /* 0: as many as the CPUs this process may run on, at most FL__MAX_THREADS */
 static int threads_setting;

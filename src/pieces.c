@@ -11,7 +11,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "coverage.h"
+#include "fail.h"
+#include "geo.h"
+#include "pieces.h"
+#include "sink.h"
+#include "tracker_priv.h"
 
 fl_status fl__piece_make(const fl_tracker *t, const size_t *atoms, size_t n, fl__piece_geom *out)
 {
@@ -46,6 +51,15 @@ unsigned char *fl__piece_wkb(const fl_tracker *t, const fl__piece_geom *p, size_
 	return w;
 }
 
+const unsigned char *fl__piece_wkb_kept(const fl_tracker *t, const fl__piece_geom *p, unsigned char **wkb,
+					size_t *wkblen, size_t *len)
+{
+	if (!*wkb)
+		*wkb = fl__piece_wkb(t, p, wkblen);
+	*len = *wkblen;
+	return *wkb;
+}
+
 fl_status fl__piece_add(fl__sink *k, const fl__value *v, const fl_tracker *t, const fl__piece_geom *p)
 {
 	if (p->one == SIZE_MAX)
@@ -53,6 +67,15 @@ fl_status fl__piece_add(fl__sink *k, const fl__value *v, const fl_tracker *t, co
 	size_t len = 0;
 	unsigned char *w = fl__piece_wkb(t, p, &len);
 	return w ? fl__sink_add_wkb(k, v, w, len) : fl__fail(FL_ENOMEM, "out of memory");
+}
+
+fl_status fl__pieces_commit(fl__sink *k, fl_status st, unsigned char **buf, size_t *len)
+{
+	if (st) {
+		fl__sink_abort(k);
+		return st;
+	}
+	return buf ? fl__sink_commit_mem(k, buf, len) : fl__sink_commit(k);
 }
 
 void fl__piece_free(const fl_tracker *t, fl__piece_geom *p)

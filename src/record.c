@@ -32,7 +32,20 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "internal.h"
+#include "csvwrite.h"
+#include "evcols.h"
+#include "extent.h"
+#include "fail.h"
+#include "gdal_open.h"
+#include "geo.h"
+#include "replace.h"
+#include "replay.h"
+#include "shapes.h"
+#include "sink.h"
+#include "store_copy.h"
+#include "tracker_priv.h"
+#include "utf8.h"
+#include "util.h"
 #include "frontline/record.h"
 
 /* ------------------------------------------------------------ the polygon */

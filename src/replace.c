@@ -21,7 +21,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "internal.h"
+#include "fail.h"
+#include "replace.h"
+#include "util.h"
 
 fl_status fl__check_writable(const char *path, const struct stat *sb)
 {

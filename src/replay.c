@@ -9,7 +9,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "fail.h"
+#include "replay.h"
+#include "tracker_priv.h"
 
 fl_query fl_query_at(fl_instant at)
 {

@@ -9,7 +9,9 @@
  * back, the queries and checks read them: this file sits below both and
  * calls nothing of the tracker's but its GEOS context.
  */
-#include "internal.h"
+#include "geo.h"
+#include "shapes.h"
+#include "tracker_priv.h"
 
 /* (The geometries are a cache filled on demand: not thread-safe, as a
  * tracker is used by one thread.) */

@@ -9,7 +9,14 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "evcols.h"
+#include "fail.h"
+#include "pieces.h"
+#include "replay.h"
+#include "sink.h"
+#include "snapshot_priv.h"
+#include "tracker_priv.h"
+#include "util.h"
 
 struct fl_snapshot {
 	const fl_tracker *t;
@@ -142,12 +149,7 @@ fl_status fl_snapshot_new(const fl_tracker *t, const fl_query *q, fl_group by, f
 done:
 	free(parts);
 	free(st);
-	if (rc) {
-		fl_snapshot_free(s);
-		return rc;
-	}
-	*out = s;
-	return FL_OK;
+	return FL__HAND_OVER(rc, s, fl_snapshot_free, out);
 }
 
 void fl_snapshot_free(fl_snapshot *s)
@@ -181,10 +183,7 @@ const unsigned char *fl_snapshot_piece_wkb(const fl_snapshot *s, size_t i, size_
 	if (i >= s->n)
 		return NULL;
 	fl_snapshot *m = (fl_snapshot *)s; /* lazily filled cache */
-	if (!m->wkb[i])
-		m->wkb[i] = fl__piece_wkb(s->t, &s->geoms[i], &m->wkblen[i]);
-	*len = m->wkblen[i];
-	return m->wkb[i];
+	return fl__piece_wkb_kept(s->t, &s->geoms[i], &m->wkb[i], &m->wkblen[i], len);
 }
 
 int fl_snapshot_region_holder(const fl_snapshot *s, int region)
@@ -257,11 +256,7 @@ static fl_status snapshot_emit(const fl_snapshot *s, const char *path, const cha
 		fl__sink_actor_style(k, a ? a->id : NULL);
 		st = fl__piece_add(k, v, t, &s->geoms[i]);
 	}
-	if (st) {
-		fl__sink_abort(k);
-		return st;
-	}
-	return buf ? fl__sink_commit_mem(k, buf, len) : fl__sink_commit(k);
+	return fl__pieces_commit(k, st, buf, len);
 }
 
 fl_status fl_snapshot_write(const fl_snapshot *s, const char *path, const char *format)

@@ -9,7 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "evcols.h"
+#include "fail.h"
+#include "replay.h"
+#include "sink.h"
+#include "tracker_priv.h"
+#include "util.h"
 
 struct fl_stats {
 	const fl_tracker *t;
@@ -60,31 +65,33 @@ static fl_instant day_end(fl_instant x)
 	return d * 86400 + 86399;
 }
 
-fl_status fl_stats_new(const fl_tracker *t, const fl_query *filters, fl_instant from, fl_instant to,
-		       fl_step step, fl_stats **out)
+/* Event e gives its atoms to its actor: their areas move from their
+ * holders to it.  same_too: an atom it already holds too (its area taken
+ * off and added back), as the replay up to `from` has always done. */
+static void apply_event(const fl_tracker *t, size_t e, int *holder, double *area, bool same_too)
 {
-	*out = NULL;
-	if (from > to)
-		return fl__fail(FL_EARG, "fl_stats_new: from is after to: swap them");
-	fl_query q = filters ? *filters : fl_query_at(to);
-	unsigned char *active = fl__active_events(t, &q);
-	int *holder = malloc((t->natoms + 1) * sizeof *holder);
-	size_t na = t->nactors;
-	double *area = calloc(na + 1, sizeof *area);
-	double *samples = NULL;
-	fl_instant *at = NULL;
-	size_t ns = 0, scap = 0, acap = 0;
-	fl_status rc = FL_OK;
-	fl_stats *s = calloc(1, sizeof *s);
-	if (!active || !holder || !area || !s) {
-		rc = fl__fail(FL_ENOMEM, "out of memory");
-		goto done;
+	size_t n;
+	const uint32_t *ea = fl__event_atoms(t, e, &n);
+	int by = t->ec.to[e];
+	for (size_t j = 0; j < n; j++) {
+		size_t a = ea[j];
+		if (holder[a] == by && !same_too)
+			continue;
+		if (holder[a] != FL_NONE)
+			area[holder[a]] -= t->atoms[a].area_km2;
+		area[by] += t->atoms[a].area_km2;
+		holder[a] = by;
 	}
-	s->t = t;
-	s->step = step;
-	for (size_t a = 0; a < t->natoms; a++)
-		holder[a] = FL_NONE;
-	size_t k = 0;
+}
+
+/* The areas of every actor (area[a]; holder[a] per atom, all FL_NONE) at
+ * each sample instant of [from, to]: at[i] and samples[i * nactors + a],
+ * *ns of them. */
+static fl_status sample_areas(const fl_tracker *t, const unsigned char *active, fl_instant from,
+			      fl_instant to, fl_step step, int *holder, double *area, fl_instant **at,
+			      double **samples, size_t *ns)
+{
+	size_t na = t->nactors, scap = 0, acap = 0, k = 0;
 	fl_instant next = step == FL_STEP_EVENT ? from
 			  : step == FL_STEP_MONTH ? month_end(from)
 			  : step == FL_STEP_WEEK  ? day_end(from) + 6 * (fl_instant)86400
@@ -95,18 +102,8 @@ fl_status fl_stats_new(const fl_tracker *t, const fl_query *filters, fl_instant 
 			/* apply everything before `from`, then sample after each event instant */
 			while (k < t->nevents && t->ec.when[t->order[k]] < from) {
 				size_t e = t->order[k++];
-				if (!active[e])
-					continue;
-				size_t n;
-				const uint32_t *ea = fl__event_atoms(t, e, &n);
-				int by = t->ec.to[e];
-				for (size_t j = 0; j < n; j++) {
-					size_t a = ea[j];
-					if (holder[a] != FL_NONE)
-						area[holder[a]] -= t->atoms[a].area_km2;
-					area[by] += t->atoms[a].area_km2;
-					holder[a] = by;
-				}
+				if (active[e])
+					apply_event(t, e, holder, area, true);
 			}
 			while (k < t->nevents && !active[t->order[k]])
 				k++;
@@ -114,40 +111,25 @@ fl_status fl_stats_new(const fl_tracker *t, const fl_query *filters, fl_instant 
 				break;
 			sample = t->ec.when[t->order[k]];
 		} else {
-			if (next > to && (ns && at[ns - 1] >= to))
+			if (next > to && (*ns && (*at)[*ns - 1] >= to))
 				break;
 			sample = next > to ? to : next;
 		}
 		while (k < t->nevents && t->ec.when[t->order[k]] <= sample) {
 			size_t e = t->order[k++];
-			if (!active[e])
-				continue;
-			size_t n;
-			const uint32_t *ea = fl__event_atoms(t, e, &n);
-			int by = t->ec.to[e];
-			for (size_t j = 0; j < n; j++) {
-				size_t a = ea[j];
-				if (holder[a] == by)
-					continue;
-				if (holder[a] != FL_NONE)
-					area[holder[a]] -= t->atoms[a].area_km2;
-				area[by] += t->atoms[a].area_km2;
-				holder[a] = by;
-			}
+			if (active[e])
+				apply_event(t, e, holder, area, false);
 		}
-		fl_instant *nat = fl__grow(at, &acap, ns + 1, sizeof *nat);
-		double *nsm = nat ? fl__grow(samples, &scap, (ns + 1) * na + 1, sizeof *nsm) : NULL;
-		if (!nat || !nsm) {
-			if (nat)
-				at = nat;
-			rc = fl__fail(FL_ENOMEM, "out of memory");
-			goto done;
-		}
-		at = nat;
-		samples = nsm;
-		at[ns] = sample;
-		memcpy(samples + ns * na, area, na * sizeof *area);
-		ns++;
+		fl_instant *nat = fl__grow(*at, &acap, *ns + 1, sizeof *nat);
+		double *nsm = nat ? fl__grow(*samples, &scap, (*ns + 1) * na + 1, sizeof *nsm) : NULL;
+		if (nat)
+			*at = nat;
+		if (!nat || !nsm)
+			return fl__fail(FL_ENOMEM, "out of memory");
+		*samples = nsm;
+		(*at)[*ns] = sample;
+		memcpy(*samples + *ns * na, area, na * sizeof *area);
+		(*ns)++;
 		if (step == FL_STEP_DAY)
 			next += 86400;
 		else if (step == FL_STEP_WEEK)
@@ -155,12 +137,18 @@ fl_status fl_stats_new(const fl_tracker *t, const fl_query *filters, fl_instant 
 		else if (step == FL_STEP_MONTH)
 			next = month_end(next + 1);
 	}
-	/* rows for every actor that holds area at some sample */
+	return FL_OK;
+}
+
+/* The rows of s: at each sample, every actor that holds area at some
+ * sample. */
+static fl_status stats_rows(fl_stats *s, const fl_instant *at, const double *samples, size_t ns)
+{
+	const fl_tracker *t = s->t;
+	size_t na = t->nactors;
 	bool *used = calloc(na + 1, sizeof *used);
-	if (!used) {
-		rc = fl__fail(FL_ENOMEM, "out of memory");
-		goto done;
-	}
+	if (!used)
+		return fl__fail(FL_ENOMEM, "out of memory");
 	size_t nused = 0;
 	for (size_t i = 0; i < ns; i++)
 		for (size_t a = 0; a < na; a++)
@@ -169,8 +157,7 @@ fl_status fl_stats_new(const fl_tracker *t, const fl_query *filters, fl_instant 
 	s->rows = calloc(ns * nused + 1, sizeof *s->rows);
 	if (!s->rows) {
 		free(used);
-		rc = fl__fail(FL_ENOMEM, "out of memory");
-		goto done;
+		return fl__fail(FL_ENOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < ns; i++)
 		for (size_t a = 0; a < na; a++) {
@@ -183,14 +170,37 @@ fl_status fl_stats_new(const fl_tracker *t, const fl_query *filters, fl_instant 
 							 t->total_km2 > 0 ? v / t->total_km2 : 0};
 		}
 	free(used);
-done:
-	free(active), free(holder), free(area), free(samples), free(at);
-	if (rc) {
-		fl_stats_free(s);
-		return rc;
-	}
-	*out = s;
 	return FL_OK;
+}
+
+fl_status fl_stats_new(const fl_tracker *t, const fl_query *filters, fl_instant from, fl_instant to,
+		       fl_step step, fl_stats **out)
+{
+	*out = NULL;
+	if (from > to)
+		return fl__fail(FL_EARG, "fl_stats_new: from is after to: swap them");
+	fl_query q = filters ? *filters : fl_query_at(to);
+	unsigned char *active = fl__active_events(t, &q);
+	int *holder = malloc((t->natoms + 1) * sizeof *holder);
+	double *area = calloc(t->nactors + 1, sizeof *area);
+	double *samples = NULL;
+	fl_instant *at = NULL;
+	size_t ns = 0;
+	fl_status rc = FL_OK;
+	fl_stats *s = calloc(1, sizeof *s);
+	if (!active || !holder || !area || !s) {
+		rc = fl__fail(FL_ENOMEM, "out of memory");
+	} else {
+		s->t = t;
+		s->step = step;
+		for (size_t a = 0; a < t->natoms; a++)
+			holder[a] = FL_NONE;
+		rc = sample_areas(t, active, from, to, step, holder, area, &at, &samples, &ns);
+		if (!rc)
+			rc = stats_rows(s, at, samples, ns);
+	}
+	free(active), free(holder), free(area), free(samples), free(at);
+	return FL__HAND_OVER(rc, s, fl_stats_free, out);
 }
 
 void fl_stats_free(fl_stats *s)

@@ -29,7 +29,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "internal.h"
+#include "csvwrite.h"
+#include "fail.h"
+#include "gdal_open.h"
+#include "sink.h"
+#include "store_copy.h"
+#include "store_pg.h"
+#include "util.h"
 #include "frontline/store.h"
 
 const char *const fl__layer_names[FL__NLAYERS] = {"actors", "regions", "areas", "events", "zones"};

@@ -23,7 +23,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include "internal.h"
+#include "diag.h"
+#include "fail.h"
+#include "gdal_open.h"
+#include "geo.h"
+#include "tracker_priv.h"
+#include "utf8.h"
+#include "util.h"
 #include "csvlint.h"
 #include "store_ogr.h"
 

@@ -5,7 +5,8 @@
 #ifndef FL_STORE_OGR_H
 #define FL_STORE_OGR_H
 
-#include "internal.h"
+#include "frontline/frontline.h"
+#include "diag.h"
 
 /* Read the actors, regions, events, zones and (when polygon events name
  * them) areas of the tracker at path (a folder, a GeoPackage or a PG:

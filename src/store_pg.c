@@ -30,7 +30,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "fail.h"
+#include "geo.h"
+#include "sink.h"
+#include "store_pg.h"
+#include "util.h"
 #include "frontline/store.h"
 
 static const char *const install_sql[] = {

@@ -13,7 +13,11 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
-#include "internal.h"
+#include "date_priv.h"
+#include "diff_priv.h"
+#include "fail.h"
+#include "snapshot_priv.h"
+#include "util.h"
 #include "frontline/summary.h"
 
 struct fl_diff_summary {
@@ -134,12 +138,7 @@ fl_status fl_diff_summary_new(const fl_diff *d, fl_diff_summary **out)
 		if (used[order[k]])
 			s->events[s->nevents++] = order[k];
 	free(used);
-	if (st) {
-		fl_diff_summary_free(s);
-		return st;
-	}
-	*out = s;
-	return FL_OK;
+	return FL__HAND_OVER(st, s, fl_diff_summary_free, out);
 }
 
 void fl_diff_summary_free(fl_diff_summary *s)
@@ -255,12 +254,7 @@ fl_status fl_snapshot_summary_new(const fl_snapshot *s, fl_snapshot_summary **ou
 	fl_status st = snapshot_holders(m, s, fl_tracker_actor_count(t));
 	if (!st)
 		st = snapshot_handovers(m, s, t, q);
-	if (st) {
-		fl_snapshot_summary_free(m);
-		return st;
-	}
-	*out = m;
-	return FL_OK;
+	return FL__HAND_OVER(st, m, fl_snapshot_summary_free, out);
 }
 
 void fl_snapshot_summary_free(fl_snapshot_summary *s)

@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "evcols.h"
+#include "index.h"
+#include "tracker_priv.h"
+#include "util.h"
 
 /* Strings, region lists and atom lists read from the index live in its
  * buffer and pools, not in heap blocks of their own. */

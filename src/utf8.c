@@ -9,7 +9,8 @@
  * points above U+10FFFF (F4 90.., F5..FF).
  */
 #include <string.h>
-#include "internal.h"
+#include <stdint.h>
+#include "utf8.h"
 
 size_t fl__utf8_invalid_at(const char *s, size_t n)
 {

@@ -3,7 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "frontline/frontline.h"
+#include "util.h"
 
 char *fl__strdup(const char *s)
 {

@@ -11,7 +11,7 @@
  */
 #include <math.h>
 #include <string.h>
-#include "internal.h"
+#include "wkb.h"
 
 typedef struct wk {
 	const unsigned char *p, *end;

@@ -18,7 +18,9 @@
  */
 #include <math.h>
 #include <string.h>
-#include "internal.h"
+#include "geo.h"
+#include "wkb.h"
+#include "wkb_rfc7946.h"
 
 typedef struct cur {
 	unsigned char *p, *end;

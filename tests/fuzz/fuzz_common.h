@@ -3,7 +3,7 @@
  *
  * Each target is built with clang -fsanitize=fuzzer,address,undefined
  * (meson -Dfuzz=true, see tests/fuzz/meson.build) and links the library's
- * objects directly, so private helpers (src/internal.h) are reachable.
+ * objects directly, so private helpers (the headers of src/) are reachable.
  * Targets that need files write them into one temporary folder per process
  * (under $TMPDIR), removed at exit.
  */

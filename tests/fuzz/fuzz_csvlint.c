@@ -3,7 +3,7 @@
  *
  * The record lines it returns must be increasing and within the file.
  */
-#include "internal.h"
+#include "diag.h"
 #include "csvlint.h"
 #include "fuzz_common.h"
 

@@ -9,7 +9,8 @@
  * folder is opened and run.  FL_FUZZ_WRITE_SEED=FILE writes the genuine
  * body as a seed (tests/fuzz/corpus/index).
  */
-#include "internal.h"
+#include "diag.h"
+#include "index.h"
 #include "open.h"
 #include "fuzz_tracker.h"
 

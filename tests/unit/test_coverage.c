@@ -13,7 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
-#include "internal.h"
+#include "coverage.h"
+#include "geo.h"
 
 /* Unit squares of a grid, named by their lower-left corners "x,y;x,y;...". */
 static size_t cells(GEOSContextHandle_t h, const char *spec, GEOSGeometry **out)

@@ -17,7 +17,8 @@
 #include <geos_c.h>
 #include <frontline/frontline.h>
 #include "helpers.h"
-#include "internal.h"
+#include "geo.h"
+#include "util.h"
 
 #define DEEPSTATE FL_SOURCE_ROOT "/../shared/data/deepstate"
 

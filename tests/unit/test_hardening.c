@@ -9,7 +9,8 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "internal.h"
+#include "diag.h"
+#include "index.h"
 #include "open.h"
 #include "helpers.h"
 

@@ -15,7 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "internal.h"
+#include "geo.h"
+#include "output_parallel.h"
+#include "sink.h"
+#include "wkb.h"
+#include "wkb_rfc7946.h"
 
 #define HEAD "{\n\"type\": \"FeatureCollection\",\n\"name\": \"control\",\n\"features\": [\n"
 #define TAIL "\n]\n}\n"

@@ -11,7 +11,14 @@
 #include <gdal.h>
 #include <ogr_api.h>
 #include <cpl_vsi.h>
-#include "internal.h"
+#include "coverage.h"
+#include "diag.h"
+#include "diff_priv.h"
+#include "evcols.h"
+#include "index.h"
+#include "replay.h"
+#include "snapshot_priv.h"
+#include "tracker_priv.h"
 #include "open.h"
 #include "helpers.h"
 

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "internal.h"
+#include "utf8.h"
 
 static size_t at(const char *s)
 {

@@ -1,0 +1,18 @@
+/*
+ * utf8.h: UTF-8 validation (utf8.c).
+ * Private to the library.
+ */
+#ifndef FL_UTF8_H
+#define FL_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The offset of the first byte of s[0, n) that does not start a well-formed
+ * UTF-8 sequence (overlongs, surrogates and code points above U+10FFFF are
+ * refused), or SIZE_MAX when all of it is UTF-8. */
+size_t fl__utf8_invalid_at(const char *s, size_t n);
+/* Whether the string is UTF-8 (NULL is). */
+bool fl__utf8_valid(const char *s);
+
+#endif
