@@ -651,7 +651,7 @@ static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff
 		cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
 		/* control: one filled path per piece */
 		for (size_t i = 0; i < fl_snapshot_count(s); i++) {
-			const fl_piece *p = fl_snapshot_piece(s, i);
+			const fl_piece *p = fl_snapshot_at(s, i);
 			cairo_new_path(cr);
 			path_geom(&c, t->geos, fl__snapshot_geom(s, i));
 			set_hex(cr, p->holder != FL_NONE ? t->actors[p->holder].color : "#cccccc",
@@ -663,7 +663,7 @@ static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff
 		draw_borders(&c, t);
 		double *gain = calloc(na + 1, sizeof *gain);
 		for (size_t i = 0; d && gain && i < fl_diff_count(d); i++) {
-			const fl_change *ch = fl_diff_change(d, i);
+			const fl_change *ch = fl_diff_at(d, i);
 			cairo_new_path(cr);
 			path_geom(&c, t->geos, fl__diff_geom(d, i));
 			set_hex(cr, ch->to != FL_NONE ? t->actors[ch->to].color : "#cccccc", 1);
@@ -754,12 +754,12 @@ fl_status fl_render_chart(const fl_tracker *t, const fl_stats *s, const fl_rende
 	double fs = fmax(9, c.w / 80.0);
 	double L = fs * 6, R = fs * 4, T = fs * 3.5, B = fs * 4;
 	double pw = c.w - L - R, ph = c.h - T - B;
-	fl_instant t0 = fl_stats_row_at(s, 0)->at, t1 = fl_stats_row_at(s, n - 1)->at;
+	fl_instant t0 = fl_stats_at(s, 0)->at, t1 = fl_stats_at(s, n - 1)->at;
 	if (t1 == t0)
 		t1 = t0 + 86400;
 	double ymax = 0;
 	for (size_t i = 0; i < n; i++)
-		ymax = fmax(ymax, fl_stats_row_at(s, i)->area_km2);
+		ymax = fmax(ymax, fl_stats_at(s, i)->area_km2);
 	double step = pow(10, floor(log10(ymax > 0 ? ymax : 1)));
 	if (ymax / step < 3)
 		step /= 2;
@@ -804,7 +804,7 @@ fl_status fl_render_chart(const fl_tracker *t, const fl_stats *s, const fl_rende
 		bool any = false;
 		double px = 0, py = 0;
 		for (size_t i = 0; i < n; i++) {
-			const fl_stats_row *r = fl_stats_row_at(s, i);
+			const fl_stats_row *r = fl_stats_at(s, i);
 			if (r->holder != (int)a)
 				continue;
 			double x = L + pw * (double)(r->at - t0) / (double)(t1 - t0);

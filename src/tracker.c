@@ -90,22 +90,22 @@ const size_t *fl_tracker_event_order(const fl_tracker *t)
 	return w->order_pub;
 }
 
-const fl_actor *fl_tracker_actor(const fl_tracker *t, size_t i)
+const fl_actor *fl_tracker_actor_at(const fl_tracker *t, size_t i)
 {
 	return i < t->nactors ? &t->actors[i] : NULL;
 }
 
-const fl_region *fl_tracker_region(const fl_tracker *t, size_t i)
+const fl_region *fl_tracker_region_at(const fl_tracker *t, size_t i)
 {
 	return i < t->nregions ? &t->regions[i].pub : NULL;
 }
 
-const fl_event *fl_tracker_event(const fl_tracker *t, size_t i)
+const fl_event *fl_tracker_event_at(const fl_tracker *t, size_t i)
 {
 	return i < t->nevents ? &fl__event_at(t, i)->pub : NULL;
 }
 
-const fl_zone *fl_tracker_zone(const fl_tracker *t, size_t i)
+const fl_zone *fl_tracker_zone_at(const fl_tracker *t, size_t i)
 {
 	return i < t->nzones ? &t->zones[i].pub : NULL;
 }

@@ -45,11 +45,12 @@ FL_API fl_status fl_snapshot_new(const fl_tracker *t, const fl_query *q,
 FL_API void fl_snapshot_free(fl_snapshot *s);
 
 FL_API size_t fl_snapshot_count(const fl_snapshot *s);
-FL_API const fl_piece *fl_snapshot_piece(const fl_snapshot *s, size_t i);
+/* Piece i (NULL past the end); it belongs to the snapshot. */
+FL_API const fl_piece *fl_snapshot_at(const fl_snapshot *s, size_t i);
 
 /* The piece's geometry as ISO WKB (lon/lat, WGS 84).  The buffer belongs to
  * the snapshot. */
-FL_API const unsigned char *fl_snapshot_piece_wkb(const fl_snapshot *s, size_t i,
+FL_API const unsigned char *fl_snapshot_wkb(const fl_snapshot *s, size_t i,
 						  size_t *len);
 
 /* Holder of region `region` (index) in the snapshot, FL_NONE if not held;

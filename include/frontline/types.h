@@ -10,7 +10,8 @@
  * Naming: a collection X (a snapshot, a diff, a series, a report) is read
  * with fl_X_count() and fl_X_at(i); a named collection Y inside X with
  * fl_X_Y_count() and fl_X_Y_at(i); the geometry of item i with fl_X_wkb().
- * Pointers they return belong to X (see each header's Ownership note).
+ * fl_X_at(i) gives NULL when i >= fl_X_count().  Pointers they return
+ * belong to X and live as long as it does (each header's Ownership note).
  */
 #ifndef FRONTLINE_TYPES_H
 #define FRONTLINE_TYPES_H

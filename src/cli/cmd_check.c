@@ -52,7 +52,7 @@ int cmd_check(const cli_global *g, int argc, char **argv)
 		json_object_object_add(root, "errors", json_object_new_int64((int64_t)ne));
 		json_object_object_add(root, "warnings", json_object_new_int64((int64_t)(n - ne)));
 		for (size_t i = 0; i < n; i++) {
-			const fl_check_item *it = fl_check_item_at(r, i);
+			const fl_check_item *it = fl_check_at(r, i);
 			json_object *o = json_object_new_object();
 			json_object_object_add(o, "severity", json_object_new_string(it->is_error ? "error" : "warning"));
 			json_object_object_add(o, "file", json_object_new_string(it->file));
@@ -67,7 +67,7 @@ int cmd_check(const cli_global *g, int argc, char **argv)
 		json_object_put(root);
 	} else {
 		for (size_t i = 0; i < n; i++) {
-			const fl_check_item *it = fl_check_item_at(r, i);
+			const fl_check_item *it = fl_check_at(r, i);
 			printf("%s: %s\n", it->is_error ? "error" : "warning", it->text);
 		}
 		printf("%s: %zu error(s), %zu warning(s)\n", path, ne, n - ne);

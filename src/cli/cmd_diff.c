@@ -55,8 +55,8 @@ static bool summary(const fl_tracker *t, const fl_diff *d, const char *d1, const
 	snprintf(ask, sizeof ask, "%s,%s,%s,%s", d1, d2, q->has_as_of ? as_of : "",
 		 q->confirmed_only ? "true" : "false");
 	for (size_t i = 0; i < fl_diff_summary_actor_count(m); i++) {
-		const fl_actor_totals *a = fl_diff_summary_actor(m, i);
-		const char *id = fl_tracker_actor(t, (size_t)a->actor)->id;
+		const fl_actor_totals *a = fl_diff_summary_actor_at(m, i);
+		const char *id = fl_tracker_actor_at(t, (size_t)a->actor)->id;
 		if (json) {
 			json_object *o = json_object_new_object();
 			json_object_object_add(o, "actor", json_object_new_string(id));
@@ -73,9 +73,9 @@ static bool summary(const fl_tracker *t, const fl_diff *d, const char *d1, const
 	if (!json && !csv)
 		printf("\nPer pair:\n");
 	for (size_t i = 0; i < fl_diff_summary_pair_count(m); i++) {
-		const fl_pair_total *p = fl_diff_summary_pair(m, i);
-		const char *fi = p->from == FL_NONE ? "" : fl_tracker_actor(t, (size_t)p->from)->id;
-		const char *ti = p->to == FL_NONE ? "" : fl_tracker_actor(t, (size_t)p->to)->id;
+		const fl_pair_total *p = fl_diff_summary_pair_at(m, i);
+		const char *fi = p->from == FL_NONE ? "" : fl_tracker_actor_at(t, (size_t)p->from)->id;
+		const char *ti = p->to == FL_NONE ? "" : fl_tracker_actor_at(t, (size_t)p->to)->id;
 		if (json) {
 			json_object *o = json_object_new_object();
 			json_object_object_add(o, "from", *fi ? json_object_new_string(fi) : NULL);
@@ -90,25 +90,25 @@ static bool summary(const fl_tracker *t, const fl_diff *d, const char *d1, const
 	if (!json && !csv)
 		printf("\nEvents:\n");
 	for (size_t k = 0; k < fl_diff_summary_event_count(m); k++) {
-		const fl_event *ev = fl_tracker_event(t, fl_diff_summary_event(m, k));
+		const fl_event *ev = fl_tracker_event_at(t, fl_diff_summary_event_at(m, k));
 		char date[16];
 		fl_instant_format_date(ev->when, date, sizeof date);
 		if (json) {
 			json_object *o = json_object_new_object();
 			json_object_object_add(o, "id", json_object_new_string(ev->id));
 			json_object_object_add(o, "date", json_object_new_string(date));
-			json_object_object_add(o, "to", json_object_new_string(fl_tracker_actor(t, (size_t)ev->to)->id));
+			json_object_object_add(o, "to", json_object_new_string(fl_tracker_actor_at(t, (size_t)ev->to)->id));
 			json_object_object_add(o, "status", json_object_new_string(fl_event_status_name(ev->status)));
 			json_object_object_add(o, "source", json_object_new_string(ev->source));
 			json_object_array_add(je, o);
 		} else if (csv) {
-			printf("event,,,%s,,,,,%s,%s,\"", fl_tracker_actor(t, (size_t)ev->to)->id, ev->id, date);
+			printf("event,,,%s,,,,,%s,%s,\"", fl_tracker_actor_at(t, (size_t)ev->to)->id, ev->id, date);
 			for (const char *p = ev->source; *p; p++)
 				printf(*p == '"' ? "\"\"" : "%c", *p);
 			printf("\",%s\n", ask);
 		} else
 			printf("  %s  %-28s -> %-4s %-9s %s\n", date, ev->id,
-			       fl_tracker_actor(t, (size_t)ev->to)->id, fl_event_status_name(ev->status),
+			       fl_tracker_actor_at(t, (size_t)ev->to)->id, fl_event_status_name(ev->status),
 			       ev->source);
 	}
 	if (json) {

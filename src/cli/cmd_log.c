@@ -28,7 +28,7 @@ static void regions_text(const fl_tracker *t, const fl_event *e, char *buf, size
 	size_t used = 0;
 	for (size_t i = 0; i < e->nregions && used < len; i++)
 		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ";" : "",
-					 fl_tracker_region(t, (size_t)e->regions[i])->id);
+					 fl_tracker_region_at(t, (size_t)e->regions[i])->id);
 	if (e->has_polygon && used < len)
 		snprintf(buf + used, len - used, "%s(polygon)", used ? ";" : "");
 }
@@ -112,7 +112,7 @@ int cmd_log(const cli_global *g, int argc, char **argv)
 		printf("%-26s %-10s %-5s %-5s %-10s %-9s %s\n", "id", "date", "from", "to", "kind",
 		       "status", "regions");
 	for (size_t k = 0; k < fl_tracker_event_count(t); k++) {
-		const fl_event *e = fl_tracker_event(t, order[k]);
+		const fl_event *e = fl_tracker_event_at(t, order[k]);
 		if (e->when < t0 || e->when > t1)
 			continue;
 		if (aid != FL_NONE && e->to != aid && e->from != aid)
@@ -128,9 +128,9 @@ int cmd_log(const cli_global *g, int argc, char **argv)
 		regions_text(t, e, regs, sizeof regs);
 		fl_instant_format_date(e->when, date, sizeof date);
 		fl_instant_format_date(e->recorded, rec, sizeof rec);
-		const char *fromid = e->from != FL_NONE ? fl_tracker_actor(t, (size_t)e->from)->id : "";
-		const char *toid = fl_tracker_actor(t, (size_t)e->to)->id;
-		const char *corr = e->corrects != FL_NONE ? fl_tracker_event(t, (size_t)e->corrects)->id : "";
+		const char *fromid = e->from != FL_NONE ? fl_tracker_actor_at(t, (size_t)e->from)->id : "";
+		const char *toid = fl_tracker_actor_at(t, (size_t)e->to)->id;
+		const char *corr = e->corrects != FL_NONE ? fl_tracker_event_at(t, (size_t)e->corrects)->id : "";
 		if (arr) {
 			json_object *o = json_object_new_object();
 			json_object_object_add(o, "id", json_object_new_string(e->id));

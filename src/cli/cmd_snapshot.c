@@ -41,7 +41,7 @@ static int print_summary(FILE *out, const fl_tracker *t, const fl_snapshot *s, c
 	char holders[320] = "", filters[512];
 	for (size_t i = 0, used = 0; i < q->nholders && used + 1 < sizeof holders; i++) {
 		int w = snprintf(holders + used, sizeof holders - used, "%s%s", i ? "," : "",
-				 fl_tracker_actor(t, (size_t)q->holders[i])->id);
+				 fl_tracker_actor_at(t, (size_t)q->holders[i])->id);
 		used = w < 0 ? sizeof holders : used + (size_t)w;
 	}
 	cli_filters_text(q, as_of, holders, filters, sizeof filters);
@@ -49,8 +49,8 @@ static int print_summary(FILE *out, const fl_tracker *t, const fl_snapshot *s, c
 		fprintf(out, "Filters: %s\n", filters);
 	fprintf(out, "\nArea per actor:\n");
 	for (size_t i = 0; i < fl_snapshot_summary_holder_count(m); i++) {
-		const fl_holder_area *h = fl_snapshot_summary_holder(m, i);
-		const fl_actor *a = h->holder == FL_NONE ? NULL : fl_tracker_actor(t, (size_t)h->holder);
+		const fl_holder_area *h = fl_snapshot_summary_holder_at(m, i);
+		const fl_actor *a = h->holder == FL_NONE ? NULL : fl_tracker_actor_at(t, (size_t)h->holder);
 		fprintf(out, "  %-4s %12.1f km²  %5.1f %%  %s\n", a ? a->id : "-", h->area_km2, h->percent,
 			a ? a->name : "not held");
 	}
@@ -58,15 +58,15 @@ static int print_summary(FILE *out, const fl_tracker *t, const fl_snapshot *s, c
 		fl_snapshot_summary_year(m), date);
 	size_t n = fl_snapshot_summary_handover_count(m);
 	for (size_t k = 0; k < n; k++) {
-		const fl_handover *h = fl_snapshot_summary_handover(m, k);
-		const fl_event *e = h->event != FL_NONE ? fl_tracker_event(t, (size_t)h->event) : NULL;
+		const fl_handover *h = fl_snapshot_summary_handover_at(m, k);
+		const fl_event *e = h->event != FL_NONE ? fl_tracker_event_at(t, (size_t)h->event) : NULL;
 		char since[16] = "-";
 		if (h->has_since)
 			fl_instant_format_date(h->since, since, sizeof since);
 		fprintf(out, "  %s  %-16s %-4s -> %-4s %-9s %s%s\n", since,
-			fl_tracker_region(t, (size_t)h->region)->id,
-			h->from == FL_NONE ? "-" : fl_tracker_actor(t, (size_t)h->from)->id,
-			h->to == FL_NONE ? "-" : fl_tracker_actor(t, (size_t)h->to)->id,
+			fl_tracker_region_at(t, (size_t)h->region)->id,
+			h->from == FL_NONE ? "-" : fl_tracker_actor_at(t, (size_t)h->from)->id,
+			h->to == FL_NONE ? "-" : fl_tracker_actor_at(t, (size_t)h->to)->id,
 			e ? fl_event_status_name(e->status) : "", e ? e->id : "", h->partial ? " (partial)" : "");
 	}
 	if (!n)

@@ -133,7 +133,7 @@ int *cli_parse_actor_list(const fl_tracker *t, const char *cmd, const char *opti
 				fprintf(stderr, "frontline %s: %s %s: no actor '%s' in %s (its actors: ", cmd,
 					option, values[i], id, fl_tracker_path(t));
 				for (size_t k = 0; k < na && k < 20; k++)
-					fprintf(stderr, "%s%s", k ? ", " : "", fl_tracker_actor(t, k)->id);
+					fprintf(stderr, "%s%s", k ? ", " : "", fl_tracker_actor_at(t, k)->id);
 				if (na > 20)
 					fprintf(stderr, " and %zu more", na - 20);
 				fprintf(stderr, "%s)\n(see 'frontline %s --help')\n", na ? "" : "none", cmd);

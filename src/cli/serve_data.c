@@ -408,7 +408,7 @@ int sv_server_init(sv_server *s, fl_tracker *t, char *err, size_t errlen)
 		return 1;
 	}
 	for (size_t i = 0; i < s->nwhen; i++)
-		s->when[i] = fl_tracker_event(t, i)->when;
+		s->when[i] = fl_tracker_event_at(t, i)->when;
 	qsort(s->when, s->nwhen, sizeof *s->when, cmp_instant);
 	if (!(s->fixed[SV_REGIONS] = layer(t, "regions", "id", SV_T_NONE, err, errlen)) ||
 	    !(s->fixed[SV_ZONES] = layer(t, "zones", "id", SV_T_VALIDITY, err, errlen)) ||
@@ -434,7 +434,7 @@ int sv_server_init(sv_server *s, fl_tracker *t, char *err, size_t errlen)
 	}
 	s->actors = json_object_new_array();
 	for (size_t i = 0; i < fl_tracker_actor_count(t); i++) {
-		const fl_actor *a = fl_tracker_actor(t, i);
+		const fl_actor *a = fl_tracker_actor_at(t, i);
 		json_object *o = json_object_new_object();
 		json_object_object_add(o, "id", json_object_new_string(a->id));
 		json_object_object_add(o, "name", json_object_new_string(a->name));
