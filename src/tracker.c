@@ -219,3 +219,28 @@ const char *fl_event_status_name(fl_event_status s)
 	static const char *const n[] = {"claimed", "confirmed", "disputed"};
 	return (unsigned)s < 3 ? n[s] : "unknown";
 }
+
+fl_status fl_event_kind_parse(const char *text, fl_event_kind *out)
+{
+	for (int k = FL_KIND_CAPTURE; text && k <= FL_KIND_CORRECTION; k++)
+		if (!strcmp(text, fl_event_kind_name((fl_event_kind)k))) {
+			*out = (fl_event_kind)k;
+			return FL_OK;
+		}
+	if (!text || !fl__utf8_valid(text))
+		return fl__fail(FL_EARG, "`kind`: %s", text ? "not UTF-8" : "missing");
+	return fl__fail(FL_EARG, "`kind` %s: unknown kind (capture, handover, withdrawal, agreement, "
+			"baseline, correction)", text);
+}
+
+fl_status fl_event_status_parse(const char *text, fl_event_status *out)
+{
+	for (int s = FL_STATUS_CLAIMED; text && s <= FL_STATUS_DISPUTED; s++)
+		if (!strcmp(text, fl_event_status_name((fl_event_status)s))) {
+			*out = (fl_event_status)s;
+			return FL_OK;
+		}
+	if (!text || !fl__utf8_valid(text))
+		return fl__fail(FL_EARG, "`status`: %s", text ? "not UTF-8" : "missing");
+	return fl__fail(FL_EARG, "`status` %s: unknown status (claimed, confirmed, disputed)", text);
+}

@@ -154,8 +154,14 @@ FL_API fl_status fl_tracker_write_layer_buffer(const fl_tracker *t, const char *
 					       const char *format, unsigned char **buf,
 					       size_t *len);
 
+/* The names of kinds and statuses as the tracker's files write them
+ * ("capture", "confirmed"; "unknown" for a value out of range), and their
+ * inverse: FL_EARG, *out unchanged, for a text that names none (the message
+ * names the field, `kind` or `status`, quotes the text and lists the names). */
 FL_API const char *fl_event_kind_name(fl_event_kind k);
 FL_API const char *fl_event_status_name(fl_event_status s);
+FL_API fl_status fl_event_kind_parse(const char *text, fl_event_kind *out);
+FL_API fl_status fl_event_status_parse(const char *text, fl_event_status *out);
 
 #ifdef __cplusplus
 }

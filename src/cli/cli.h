@@ -1,6 +1,7 @@
 /* cli.h: what the subcommands of the frontline tool share. */
 #ifndef FL_CLI_H
 #define FL_CLI_H
+#include <stdio.h>
 #include <frontline/frontline.h>
 
 typedef struct cli_global {
@@ -44,6 +45,17 @@ void cli_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)))
 #endif
 	;
+/* The library names the parameters and fields a message is about in
+ * backquotes (`area_file`); the tool says its flag for each (--area).  A map
+ * is a list of {field, flag} pairs ended by {NULL, NULL}. */
+typedef struct cli_flag {
+	const char *field, *flag;
+} cli_flag;
+/* Print msg to f after prefix, each `field` of map as its flag (other
+ * backquoted names kept as they are), then a newline. */
+void cli_print_flags(FILE *f, const char *prefix, const char *msg, const cli_flag *map);
+/* Print the library's last error ("frontline: message") in the tool's words. */
+void cli_lib_error(const cli_flag *map);
 /* Print the warnings of the output just written (fl_warning_at) to stderr. */
 void cli_print_warnings(void);
 int cli_usage_error(const char *cmd, const char *fmt, ...)

@@ -1,10 +1,10 @@
 /* cmd_snapshot.c: `frontline snapshot`: the map on a date, and its summary. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "options.h"
 
 static const char help[] =
 	"usage: frontline [-d PATH] snapshot [--date D] [--as-of R] [--status confirmed]\n"
@@ -77,58 +77,33 @@ static int print_summary(FILE *out, const fl_tracker *t, const fl_snapshot *s, c
 
 int cmd_snapshot(const cli_global *g, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"date", required_argument, NULL, 'D'},	  {"as-of", required_argument, NULL, 'A'},
-		{"status", required_argument, NULL, 'S'}, {"by", required_argument, NULL, 'B'},
-		{"output", required_argument, NULL, 'o'}, {"format", required_argument, NULL, 'f'},
-		{"summary", no_argument, NULL, 'M'},	  {"help", no_argument, NULL, 'h'},
-		{"holder", required_argument, NULL, 'H'}, {NULL, 0, NULL, 0}};
-	const char *date = NULL, *as_of = NULL, *out = NULL, *format = NULL;
+	static const struct option own[] = {{"summary", no_argument, NULL, 'M'},
+					    {"holder", required_argument, NULL, 'H'},
+					    {NULL, 0, NULL, 0}};
 	const char *holder_args[64];
 	size_t nholder_args = 0;
-	fl_group by = FL_BY_REGION;
 	int summary = 0, c;
-	fl_query q = fl_query_at(0);
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:f:h", opts, NULL)) != -1) {
+	cli_opts o;
+	cli_opts_init(&o, "snapshot", help, CLI_DATE | CLI_FILTERS | CLI_BY | CLI_OUTPUT | CLI_FORMAT,
+		      own, "", 0, argc, argv);
+	while ((c = cli_opts_next(&o)) > 0) {
 		switch (c) {
-		case 'D': date = optarg; break;
-		case 'A': as_of = optarg; break;
-		case 'S':
-			if (cli_parse_status("snapshot", optarg, &q))
-				return 2;
-			break;
-		case 'B':
-			if (strcmp(optarg, "region") == 0)
-				by = FL_BY_REGION;
-			else if (strcmp(optarg, "actor") == 0)
-				by = FL_BY_ACTOR;
-			else
-				return cli_usage_error("snapshot", "--by %s: expected 'region' or 'actor'",
-						       optarg);
-			break;
 		case 'H':
 			if (nholder_args == sizeof holder_args / sizeof holder_args[0])
 				return cli_usage_error("snapshot", "--holder: at most %zu times",
 						       sizeof holder_args / sizeof holder_args[0]);
 			holder_args[nholder_args++] = optarg;
 			break;
-		case 'o': out = optarg; break;
-		case 'f': format = optarg; break;
 		case 'M': summary = 1; break;
-		case 'h': fputs(help, stdout); return 0;
-		case ':': return cli_usage_error("snapshot", "option '%s' needs a value", argv[optind - 1]);
-		default: return cli_usage_error("snapshot", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error("snapshot", "unexpected argument '%s'", argv[optind]);
-	q.at = fl_instant_now();
-	if (date && cli_parse_date("--date", date, FL_DATE_END, &q.at))
+	if (c == CLI_STOP)
+		return o.rc;
+	if (cli_opts_query(&o))
 		return 2;
-	if (cli_parse_as_of(as_of, &q))
-		return 2;
+	fl_query q = o.q;
+	const char *date = o.date, *as_of = o.as_of, *out = o.out, *format = o.format;
+	fl_group by = o.by;
 	/* the store answers by itself when it can (a PostGIS tracker, inside
 	 * PostgreSQL); the summary and --holder need the tracker opened */
 	if (!summary && !nholder_args) {

@@ -17,6 +17,30 @@ void cli_error(const char *fmt, ...)
 	va_end(ap);
 }
 
+void cli_print_flags(FILE *f, const char *prefix, const char *msg, const cli_flag *map)
+{
+	fputs(prefix, f);
+	while (*msg) {
+		const char *end = *msg == '`' ? strchr(msg + 1, '`') : NULL;
+		const cli_flag *m = map;
+		for (; end && m && m->field; m++)
+			if (strlen(m->field) == (size_t)(end - msg - 1) &&
+			    !strncmp(msg + 1, m->field, (size_t)(end - msg - 1)))
+				break;
+		if (end && m && m->field) {
+			fputs(m->flag, f);
+			msg = end + 1;
+		} else
+			fputc(*msg++, f);
+	}
+	fputc('\n', f);
+}
+
+void cli_lib_error(const cli_flag *map)
+{
+	cli_print_flags(stderr, "frontline: ", fl_error_last(), map);
+}
+
 void cli_print_warnings(void)
 {
 	for (size_t i = 0; i < fl_warning_count(); i++)
