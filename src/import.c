@@ -64,7 +64,7 @@ static fl_status date_from_name(const char *path, char *out)
 		return FL_OK;
 	}
 	return fl__fail(FL_EINPUT, "%s: no date in the file name (expected YYYYMMDD or YYYY-MM-DD, "
-			"or use --date-field)", path);
+			"or use `date_field`)", path);
 }
 
 static int cmp_dated(const void *a, const void *b)
@@ -141,7 +141,7 @@ static fl_status read_file(GEOSContextHandle_t h, const char *path, const char *
 	if (!lyr)
 		st = fl__fail(FL_EINPUT, "%s: no layer in it", path);
 	if (!st && date_field && OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(lyr), date_field) < 0)
-		st = fl__fail(FL_EINPUT, "%s: no field '%s' (--date-field)", path, date_field);
+		st = fl__fail(FL_EINPUT, "%s: no field '%s' (`date_field`)", path, date_field);
 	OGRFeatureH f;
 	long k = 0;
 	while (!st && (f = OGR_L_GetNextFeature(lyr))) {
@@ -430,15 +430,15 @@ fl_status fl_import_series(const char *const *files, size_t nfiles, const fl_imp
 			   const char *out_dir, fl_import_result *res)
 {
 	if (!o || !o->holder || !o->other || !*o->holder || !*o->other)
-		return fl__fail(FL_EARG, "import-series needs --holder and --other");
+		return fl__fail(FL_EARG, "`holder` and `other` are required");
 	/* written into the new tracker as they are */
 	if (!fl__utf8_valid(o->holder) || !fl__utf8_valid(o->other) || !fl__utf8_valid(o->source))
 		return fl__fail(FL_EARG, "%s: not UTF-8", !fl__utf8_valid(o->holder) ? "holder"
 							   : !fl__utf8_valid(o->other) ? "other" : "source");
 	if (!strcmp(o->holder, o->other))
-		return fl__fail(FL_EARG, "--holder and --other are the same actor '%s'", o->holder);
+		return fl__fail(FL_EARG, "`holder` and `other` are the same actor '%s'", o->holder);
 	if (!nfiles)
-		return fl__fail(FL_EARG, "import-series: no input files");
+		return fl__fail(FL_EARG, "no input files (`nfiles` is 0)");
 	struct stat sb;
 	if (stat(out_dir, &sb) == 0) {
 		bool empty = false;
@@ -448,7 +448,7 @@ fl_status fl_import_series(const char *const *files, size_t nfiles, const fl_imp
 			CSLDestroy(ls);
 		}
 		if (!empty)
-			return fl__fail(FL_EARG, "--out %s: exists and is not an empty folder", out_dir);
+			return fl__fail(FL_EARG, "`out_dir` %s: exists and is not an empty folder", out_dir);
 	}
 	GDALAllRegister();
 	CPLPushErrorHandler(CPLQuietErrorHandler);
@@ -606,7 +606,7 @@ fl_status fl_import_series(const char *const *files, size_t nfiles, const fl_imp
 	if (!st)
 		st = write_tracker(h, tmp, o, evs, nev);
 	if (!st && rename(tmp, out_dir))
-		st = fl__fail(FL_EIO, "--out %s: cannot create: %s", out_dir, strerror(errno));
+		st = fl__fail(FL_EIO, "`out_dir` %s: cannot create: %s", out_dir, strerror(errno));
 	if (st && tmp) {
 		char *files3[] = {"actors.csv", "events.csv", "areas.geojson"};
 		for (int i = 0; i < 3; i++) {

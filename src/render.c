@@ -44,7 +44,7 @@ fl_status fl_render_parse_size(const char *text, int *w, int *h)
 	long a = 0, b = 0;
 	const char *p = text ? small_uint(text, 'x', &a) : NULL;
 	if (!p || !small_uint(p + 1, '\0', &b) || a < 16 || b < 16 || a > 10000 || b > 10000)
-		return fl__fail(FL_EARG, "--size %s: expected WIDTHxHEIGHT in pixels, 16 to 10000 each "
+		return fl__fail(FL_EARG, "`size` %s: expected WIDTHxHEIGHT in pixels, 16 to 10000 each "
 				"(e.g. 1200x900)", text ? text : "");
 	*w = (int)a;
 	*h = (int)b;
@@ -60,12 +60,12 @@ fl_status fl_render_parse_bbox(const char *text, double bb[4])
 		p = end > p && *end == (i < 3 ? ',' : '\0') ? end + 1 : NULL;
 	}
 	if (!p)
-		return fl__fail(FL_EARG, "--bbox %s: expected W,S,E,N in degrees (e.g. 45.5,39,47.5,40.5)",
+		return fl__fail(FL_EARG, "`bbox` %s: expected W,S,E,N in degrees (e.g. 45.5,39,47.5,40.5)",
 				text ? text : "");
 	/* written so that NaN ("nan" is a number to sscanf) fails every test */
 	if (!(bb[0] >= -180 && bb[0] < bb[2] && bb[2] <= 180 && bb[1] >= -90 && bb[1] < bb[3] &&
 	      bb[3] <= 90))
-		return fl__fail(FL_EARG, "--bbox %s: need -180 <= W < E <= 180 and -90 <= S < N <= 90", text);
+		return fl__fail(FL_EARG, "`bbox` %s: need -180 <= W < E <= 180 and -90 <= S < N <= 90", text);
 	return FL_OK;
 }
 
@@ -97,7 +97,6 @@ static cairo_status_t mem_write(void *closure, const unsigned char *data, unsign
 
 static fl_status kind_of(const char *path, int *kind, bool allow_pdf)
 {
-	const char *opt = allow_pdf ? "-o" : "--chart";
 	const char *dot = path ? strrchr(path, '.') : NULL;
 	int k = -1;
 	if (dot && !strcasecmp(dot, ".png"))
@@ -110,7 +109,7 @@ static fl_status kind_of(const char *path, int *kind, bool allow_pdf)
 	if (k < 0 && path && fl__is_stream(path))
 		k = 0;
 	if (k < 0)
-		return fl__fail(FL_EARG, "%s %s: the file must end in %s", opt, path ? path : "(none)",
+		return fl__fail(FL_EARG, "`path` %s: the file must end in %s", path ? path : "(none)",
 				allow_pdf ? ".png, .svg or .pdf" : ".png or .svg");
 	*kind = k;
 	return FL_OK;
@@ -565,7 +564,7 @@ static fl_status map_extent(const fl_tracker *t, const fl_render_opts *o, double
 		memcpy(bb, o->bbox, 4 * sizeof *bb);
 		if (bb[2] < tx0 || bb[0] > tx1 || bb[3] < ty0 || bb[1] > ty1)
 			return fl__fail(FL_EARG,
-					"--bbox %g,%g,%g,%g is outside the tracker (which spans %.3f,%.3f,%.3f,%.3f)",
+					"`bbox` %g,%g,%g,%g is outside the tracker (which spans %.3f,%.3f,%.3f,%.3f)",
 					bb[0], bb[1], bb[2], bb[3], tx0, ty0, tx1, ty1);
 		return FL_OK;
 	}
@@ -727,7 +726,7 @@ fl_status fl_render_diff(const fl_tracker *t, const fl_query *filters, fl_instan
 			 const fl_render_opts *o, const char *path)
 {
 	if (t1 > t2)
-		return fl__fail(FL_EARG, "--diff: the first date is after the second: swap them");
+		return fl__fail(FL_EARG, "`t1` is after `t2`: swap them");
 	fl_query q = filters ? *filters : fl_query_at(t2);
 	q.at = t2;
 	return render_map(t, &q, true, t1, o, path);

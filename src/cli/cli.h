@@ -56,6 +56,8 @@ typedef struct cli_flag {
 void cli_print_flags(FILE *f, const char *prefix, const char *msg, const cli_flag *map);
 /* Print the library's last error ("frontline: message") in the tool's words. */
 void cli_lib_error(const cli_flag *map);
+/* The same as a usage error of cmd (cli_usage_error); returns 2. */
+int cli_lib_usage_error(const char *cmd, const cli_flag *map);
 /* Print the warnings of the output just written (fl_warning_at) to stderr. */
 void cli_print_warnings(void);
 int cli_usage_error(const char *cmd, const char *fmt, ...)

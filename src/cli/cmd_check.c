@@ -1,10 +1,10 @@
 /* cmd_check.c: `frontline check`: every problem of a tracker, for people or machines. */
-#include <getopt.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "options.h"
 #include "fl_config.h"
 
 static const char help[] =
@@ -20,23 +20,14 @@ static const char help[] =
 
 int cmd_check(const cli_global *g, int argc, char **argv)
 {
-	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
-	const char *format = "table";
 	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":f:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'f': format = optarg; break;
-		case 'h': fputs(help, stdout); return 0;
-		case ':': return cli_usage_error("check", "option '%s' needs a value", argv[optind - 1]);
-		default: return cli_usage_error("check", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error("check", "unexpected argument '%s'", argv[optind]);
+	cli_opts o;
+	cli_opts_init(&o, "check", help, CLI_FORMAT, NULL, "", 0, argc, argv);
+	while ((c = cli_opts_next(&o)) > 0)
+		;
+	if (c == CLI_STOP)
+		return o.rc;
+	const char *format = o.format ? o.format : "table";
 	if (strcmp(format, "table") && strcmp(format, "json"))
 		return cli_usage_error("check", "-f %s: expected table or json", format);
 	const char *path = cli_tracker_path(g);

@@ -1,11 +1,11 @@
 /* cmd_diff.c: `frontline diff D1 D2`: what changed, as features or a summary. */
-#include <getopt.h>
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "options.h"
 
 static const char help[] =
 	"usage: frontline [-d PATH] diff D1 D2 [--by region|actor] [-o FILE] [-f FORMAT] [--summary]\n"
@@ -122,43 +122,19 @@ static bool summary(const fl_tracker *t, const fl_diff *d, const char *d1, const
 
 int cmd_diff(const cli_global *g, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"by", required_argument, NULL, 'B'},	  {"output", required_argument, NULL, 'o'},
-		{"format", required_argument, NULL, 'f'}, {"summary", no_argument, NULL, 'M'},
-		{"as-of", required_argument, NULL, 'A'},  {"status", required_argument, NULL, 'S'},
-		{"help", no_argument, NULL, 'h'},	  {NULL, 0, NULL, 0}};
-	const char *out = NULL, *format = NULL, *as_of = NULL;
-	fl_group by = FL_BY_REGION;
+	static const struct option own[] = {{"summary", no_argument, NULL, 'M'}, {NULL, 0, NULL, 0}};
 	int sum = 0, c;
-	fl_query q = fl_query_at(0);
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:f:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'B':
-			if (!strcmp(optarg, "region"))
-				by = FL_BY_REGION;
-			else if (!strcmp(optarg, "actor"))
-				by = FL_BY_ACTOR;
-			else
-				return cli_usage_error("diff", "--by %s: expected 'region' or 'actor'", optarg);
-			break;
-		case 'o': out = optarg; break;
-		case 'f': format = optarg; break;
-		case 'M': sum = 1; break;
-		case 'A': as_of = optarg; break;
-		case 'S':
-			if (cli_parse_status("diff", optarg, &q))
-				return 2;
-			break;
-		case 'h': fputs(help, stdout); return 0;
-		case ':': return cli_usage_error("diff", "option '%s' needs a value", argv[optind - 1]);
-		default: return cli_usage_error("diff", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (argc - optind != 2)
-		return cli_usage_error("diff", "expected two dates D1 D2, got %d argument(s)", argc - optind);
-	const char *d1 = argv[optind], *d2 = argv[optind + 1];
+	cli_opts o;
+	cli_opts_init(&o, "diff", help, CLI_FILTERS | CLI_BY | CLI_OUTPUT | CLI_FORMAT, own, "",
+		      CLI_ANY_ARGS, argc, argv);
+	while ((c = cli_opts_next(&o)) > 0)
+		sum = c == 'M' ? 1 : sum;
+	if (c == CLI_STOP)
+		return o.rc;
+	if (o.nargs != 2)
+		return cli_usage_error("diff", "expected two dates D1 D2, got %d argument(s)", o.nargs);
+	const char *d1 = o.args[0], *d2 = o.args[1];
+	const char *out = o.out, *format = o.format, *as_of = o.as_of;
 	fl_instant t1, t2;
 	if (cli_parse_date("D1", d1, FL_DATE_END, &t1) || cli_parse_date("D2", d2, FL_DATE_END, &t2))
 		return 2;
@@ -168,8 +144,10 @@ int cmd_diff(const cli_global *g, int argc, char **argv)
 	}
 	if (sum && format && strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "json"))
 		return cli_usage_error("diff", "--summary -f %s: expected table, csv or json", format);
-	if (cli_parse_as_of(as_of, &q))
+	if (cli_opts_query(&o))
 		return 2;
+	fl_query q = o.q;
+	fl_group by = o.by;
 	fl_tracker *t = cli_open_tracker(g);
 	if (!t)
 		return 1;

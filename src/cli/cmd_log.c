@@ -1,10 +1,10 @@
 /* cmd_log.c: `frontline log`: the change log, filtered, as a table, CSV or JSON. */
-#include <getopt.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "options.h"
 
 static const char help[] =
 	"usage: frontline [-d PATH] log [--region ID] [--holder ID] [--from D] [--to D]\n"
@@ -50,29 +50,25 @@ static void csv_field(const char *s, int last)
 
 int cmd_log(const cli_global *g, int argc, char **argv)
 {
-	static const struct option opts[] = {
+	static const struct option own[] = {
 		{"region", required_argument, NULL, 'R'}, {"holder", required_argument, NULL, 'H'},
 		{"from", required_argument, NULL, 'F'},	  {"to", required_argument, NULL, 'T'},
-		{"format", required_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
-	const char *region = NULL, *holder = NULL, *from = NULL, *to = NULL, *format = "table";
+	const char *region = NULL, *holder = NULL, *from = NULL, *to = NULL;
 	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":f:h", opts, NULL)) != -1) {
+	cli_opts o;
+	cli_opts_init(&o, "log", help, CLI_FORMAT, own, "", 0, argc, argv);
+	while ((c = cli_opts_next(&o)) > 0) {
 		switch (c) {
 		case 'R': region = optarg; break;
 		case 'H': holder = optarg; break;
 		case 'F': from = optarg; break;
 		case 'T': to = optarg; break;
-		case 'f': format = optarg; break;
-		case 'h': fputs(help, stdout); return 0;
-		case ':': return cli_usage_error("log", "option '%s' needs a value", argv[optind - 1]);
-		default: return cli_usage_error("log", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error("log", "unexpected argument '%s'", argv[optind]);
+	if (c == CLI_STOP)
+		return o.rc;
+	const char *format = o.format ? o.format : "table";
 	if (strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "json"))
 		return cli_usage_error("log", "-f %s: expected table, csv or json", format);
 	fl_instant t0 = INT64_MIN, t1 = INT64_MAX;

@@ -41,6 +41,14 @@ void cli_lib_error(const cli_flag *map)
 	cli_print_flags(stderr, "frontline: ", fl_error_last(), map);
 }
 
+int cli_lib_usage_error(const char *cmd, const cli_flag *map)
+{
+	fprintf(stderr, "frontline %s: ", cmd);
+	cli_print_flags(stderr, "", fl_error_last(), map);
+	fprintf(stderr, "(see 'frontline %s --help')\n", cmd);
+	return 2;
+}
+
 void cli_print_warnings(void)
 {
 	for (size_t i = 0; i < fl_warning_count(); i++)
