@@ -24,10 +24,6 @@ const char *cli_tracker_path(const cli_global *g);
 const char *cli_tracker_to_write(const cli_global *g, const char *cmd);
 /* Parse a date option; prints the error and returns nonzero on failure. */
 int cli_parse_date(const char *opt, const char *value, fl_date_side side, fl_instant *out);
-/* The filters every map-making command shares: --status confirmed|all and
- * --as-of R (NULL: none) into q; nonzero after printing a usage error. */
-int cli_parse_status(const char *cmd, const char *value, fl_query *q);
-int cli_parse_as_of(const char *value, fl_query *q);
 /* The filters in force as the options that set them ("--as-of R, --status
  * confirmed, --holder AZ,AM"; as_of and holders: the values as given, NULL
  * when not given), "" when none. */

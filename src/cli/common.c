@@ -181,27 +181,6 @@ int *cli_parse_actor_list(const fl_tracker *t, const char *cmd, const char *opti
 	return ids;
 }
 
-int cli_parse_status(const char *cmd, const char *value, fl_query *q)
-{
-	if (!strcmp(value, "confirmed"))
-		q->confirmed_only = 1;
-	else if (!strcmp(value, "all"))
-		q->confirmed_only = 0;
-	else
-		return cli_usage_error(cmd, "--status %s: expected 'confirmed' or 'all'", value);
-	return 0;
-}
-
-int cli_parse_as_of(const char *value, fl_query *q)
-{
-	if (!value)
-		return 0;
-	if (cli_parse_date("--as-of", value, FL_DATE_END, &q->as_of))
-		return 2;
-	q->has_as_of = 1;
-	return 0;
-}
-
 void cli_filters_text(const fl_query *q, const char *as_of, const char *holders, char *buf,
 		      size_t len)
 {
