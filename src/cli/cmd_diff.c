@@ -157,17 +157,17 @@ int cmd_diff(const cli_global *g, int argc, char **argv)
 	fl_diff *d = NULL;
 	int rc = 0;
 	if (fl_diff_new(t, &q, t1, t2, sum ? FL_BY_ACTOR : by, &d)) {
-		cli_error("%s", fl_error_last());
+		cli_lib_error(cli_output_flags);
 		rc = 1;
 	} else if (sum) {
 		if (!summary(t, d, d1, d2, format ? format : "table", &q, as_of)) {
-			cli_error("%s", fl_error_last());
+			cli_lib_error(cli_output_flags);
 			rc = 1;
 		}
 	} else {
 		fl_status st = fl_diff_write(d, out, format);
 		if (st) {
-			cli_error("%s", fl_error_last());
+			cli_lib_error(cli_output_flags);
 			rc = st == FL_EARG ? 2 : 1;
 		} else
 			cli_print_warnings();

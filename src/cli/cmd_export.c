@@ -36,7 +36,7 @@ int cmd_export(const cli_global *g, int argc, char **argv)
 		return 1;
 	int rc = 0;
 	if (fl_export_write(t, &o.q, o.out, o.format)) {
-		cli_error("%s", fl_error_last());
+		cli_lib_error(cli_output_flags);
 		rc = 1;
 	} else
 		cli_print_warnings();

@@ -31,7 +31,7 @@ static int print_summary(FILE *out, const fl_tracker *t, const fl_snapshot *s, c
 {
 	fl_snapshot_summary *m = NULL;
 	if (fl_snapshot_summary_new(s, &m)) {
-		cli_error("%s", fl_error_last());
+		cli_lib_error(cli_output_flags);
 		return 1;
 	}
 	char date[16];
@@ -111,7 +111,7 @@ int cmd_snapshot(const cli_global *g, int argc, char **argv)
 		if (pst == FL_OK)
 			return 0;
 		if (pst != FL_ENOTFOUND) {
-			cli_error("%s", fl_error_last());
+			cli_lib_error(cli_output_flags);
 			return 1;
 		}
 	}
@@ -135,14 +135,14 @@ int cmd_snapshot(const cli_global *g, int argc, char **argv)
 	if (!st)
 		st = fl_snapshot_write(s, out, format);
 	if (st) {
-		cli_error("%s", fl_error_last());
+		cli_lib_error(cli_output_flags);
 		rc = st == FL_EARG ? 2 : 1;
 	} else
 		cli_print_warnings();
 	if (!rc && summary) {
 		fl_snapshot *sr = s;
 		if (by != FL_BY_REGION && fl_snapshot_new(t, &q, FL_BY_REGION, &sr)) {
-			cli_error("%s", fl_error_last());
+			cli_lib_error(cli_output_flags);
 			rc = 1;
 		} else {
 			int to_stdout = !out || !strcmp(out, "-") || !strcmp(out, "/dev/stdout");

@@ -25,6 +25,8 @@ static const struct {
 };
 #define NCOMMON (sizeof common_opts / sizeof common_opts[0])
 
+const cli_flag cli_output_flags[] = {{"path", "-o"}, {"format", "-f"}, {NULL, NULL}};
+
 void cli_opts_init(cli_opts *o, const char *cmd, const char *help, unsigned common,
 		   const struct option *own, const char *own_short, int max_args, int argc, char **argv)
 {

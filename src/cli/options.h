@@ -34,6 +34,10 @@ enum {
 	CLI_FILTERS = CLI_AS_OF | CLI_STATUS
 };
 
+/* The library's names for what -o and -f give (`path`, `format`), for
+ * cli_lib_error(). */
+extern const cli_flag cli_output_flags[];
+
 /* cli_opts_init's nargs: operands go to the command as they are. */
 #define CLI_ANY_ARGS (-1)
 /* cli_opts_next's answers besides an own option's val. */
