@@ -21,13 +21,13 @@ static const char help[] =
 int cmd_check(const cli_global *g, int argc, char **argv)
 {
 	int c;
-	cli_opts o;
-	cli_opts_init(&o, "check", help, CLI_FORMAT, NULL, "", 0, argc, argv);
-	while ((c = cli_opts_next(&o)) > 0)
+	cli_opts opts;
+	cli_opts_init(&opts, "check", help, CLI_FORMAT, NULL, "", 0, argc, argv);
+	while ((c = cli_opts_next(&opts)) > 0)
 		;
 	if (c == CLI_STOP)
-		return o.rc;
-	const char *format = o.format ? o.format : "table";
+		return opts.rc;
+	const char *format = opts.format ? opts.format : "table";
 	if (strcmp(format, "table") && strcmp(format, "json"))
 		return cli_usage_error("check", "-f %s: expected table or json", format);
 	const char *path = cli_tracker_path(g);

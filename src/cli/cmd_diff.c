@@ -124,17 +124,17 @@ int cmd_diff(const cli_global *g, int argc, char **argv)
 {
 	static const struct option own[] = {{"summary", no_argument, NULL, 'M'}, {NULL, 0, NULL, 0}};
 	int sum = 0, c;
-	cli_opts o;
-	cli_opts_init(&o, "diff", help, CLI_FILTERS | CLI_BY | CLI_OUTPUT | CLI_FORMAT, own, "",
+	cli_opts opts;
+	cli_opts_init(&opts, "diff", help, CLI_FILTERS | CLI_BY | CLI_OUTPUT | CLI_FORMAT, own, "",
 		      CLI_ANY_ARGS, argc, argv);
-	while ((c = cli_opts_next(&o)) > 0)
+	while ((c = cli_opts_next(&opts)) > 0)
 		sum = c == 'M' ? 1 : sum;
 	if (c == CLI_STOP)
-		return o.rc;
-	if (o.nargs != 2)
-		return cli_usage_error("diff", "expected two dates D1 D2, got %d argument(s)", o.nargs);
-	const char *d1 = o.args[0], *d2 = o.args[1];
-	const char *out = o.out, *format = o.format, *as_of = o.as_of;
+		return opts.rc;
+	if (opts.nargs != 2)
+		return cli_usage_error("diff", "expected two dates D1 D2, got %d argument(s)", opts.nargs);
+	const char *d1 = opts.args[0], *d2 = opts.args[1];
+	const char *out = opts.out, *format = opts.format, *as_of = opts.as_of;
 	fl_instant t1, t2;
 	if (cli_parse_date("D1", d1, FL_DATE_END, &t1) || cli_parse_date("D2", d2, FL_DATE_END, &t2))
 		return 2;
@@ -144,10 +144,10 @@ int cmd_diff(const cli_global *g, int argc, char **argv)
 	}
 	if (sum && format && strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "json"))
 		return cli_usage_error("diff", "--summary -f %s: expected table, csv or json", format);
-	if (cli_opts_query(&o))
+	if (cli_opts_query(&opts))
 		return 2;
-	fl_query q = o.q;
-	fl_group by = o.by;
+	fl_query q = opts.q;
+	fl_group by = opts.by;
 	fl_tracker *t = cli_open_tracker(g);
 	if (!t)
 		return 1;

@@ -21,21 +21,21 @@ static const char help[] =
 int cmd_export(const cli_global *g, int argc, char **argv)
 {
 	int c;
-	cli_opts o;
-	cli_opts_init(&o, "export", help, CLI_FILTERS | CLI_OUTPUT | CLI_FORMAT, NULL, "", 0, argc, argv);
-	while ((c = cli_opts_next(&o)) > 0)
+	cli_opts opts;
+	cli_opts_init(&opts, "export", help, CLI_FILTERS | CLI_OUTPUT | CLI_FORMAT, NULL, "", 0, argc, argv);
+	while ((c = cli_opts_next(&opts)) > 0)
 		;
 	if (c == CLI_STOP)
-		return o.rc;
-	if (!o.out || !*o.out)
+		return opts.rc;
+	if (!opts.out || !*opts.out)
 		return cli_usage_error("export", "-o FILE is required");
-	if (cli_opts_query(&o))
+	if (cli_opts_query(&opts))
 		return 2;
 	fl_tracker *t = cli_open_tracker(g);
 	if (!t)
 		return 1;
 	int rc = 0;
-	if (fl_export_write(t, &o.q, o.out, o.format)) {
+	if (fl_export_write(t, &opts.q, opts.out, opts.format)) {
 		cli_lib_error(cli_output_flags);
 		rc = 1;
 	} else

@@ -56,9 +56,9 @@ int cmd_log(const cli_global *g, int argc, char **argv)
 		{NULL, 0, NULL, 0}};
 	const char *region = NULL, *holder = NULL, *from = NULL, *to = NULL;
 	int c;
-	cli_opts o;
-	cli_opts_init(&o, "log", help, CLI_FORMAT, own, "", 0, argc, argv);
-	while ((c = cli_opts_next(&o)) > 0) {
+	cli_opts opts;
+	cli_opts_init(&opts, "log", help, CLI_FORMAT, own, "", 0, argc, argv);
+	while ((c = cli_opts_next(&opts)) > 0) {
 		switch (c) {
 		case 'R': region = optarg; break;
 		case 'H': holder = optarg; break;
@@ -67,8 +67,8 @@ int cmd_log(const cli_global *g, int argc, char **argv)
 		}
 	}
 	if (c == CLI_STOP)
-		return o.rc;
-	const char *format = o.format ? o.format : "table";
+		return opts.rc;
+	const char *format = opts.format ? opts.format : "table";
 	if (strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "json"))
 		return cli_usage_error("log", "-f %s: expected table, csv or json", format);
 	fl_instant t0 = INT64_MIN, t1 = INT64_MAX;

@@ -90,9 +90,9 @@ int cmd_record(const cli_global *g, int argc, char **argv)
 		free(regions), free(owned);
 		return 1;
 	}
-	cli_opts o;
-	cli_opts_init(&o, "record", help, 0, own, "", 0, argc, argv);
-	while ((c = cli_opts_next(&o)) > 0) {
+	cli_opts opts;
+	cli_opts_init(&opts, "record", help, 0, own, "", 0, argc, argv);
+	while ((c = cli_opts_next(&opts)) > 0) {
 		switch (c) {
 		case 'D': r.date = optarg; break;
 		case 'R': {
@@ -117,7 +117,7 @@ int cmd_record(const cli_global *g, int argc, char **argv)
 		}
 	}
 	if (c == CLI_STOP)
-		rc = o.rc;
+		rc = opts.rc;
 	else {
 		r.regions = regions;
 		fl_record_result res;

@@ -41,9 +41,9 @@ int cmd_render(const cli_global *g, int argc, char **argv)
 	const char *d1 = NULL, *d2 = NULL;
 	fl_render_opts ro = fl_render_opts_default();
 	int c;
-	cli_opts o;
-	cli_opts_init(&o, "render", help, CLI_DATE | CLI_FILTERS | CLI_OUTPUT, own, "", 0, argc, argv);
-	while ((c = cli_opts_next(&o)) > 0) {
+	cli_opts opts;
+	cli_opts_init(&opts, "render", help, CLI_DATE | CLI_FILTERS | CLI_OUTPUT, own, "", 0, argc, argv);
+	while ((c = cli_opts_next(&opts)) > 0) {
 		switch (c) {
 		case 'X':
 			d1 = optarg;
@@ -66,8 +66,8 @@ int cmd_render(const cli_global *g, int argc, char **argv)
 		}
 	}
 	if (c == CLI_STOP)
-		return o.rc;
-	const char *date = o.date, *out = o.out;
+		return opts.rc;
+	const char *date = opts.date, *out = opts.out;
 	if (!out)
 		return cli_usage_error("render", "-o FILE.png|svg|pdf is required");
 	if (date && d1)
@@ -81,9 +81,9 @@ int cmd_render(const cli_global *g, int argc, char **argv)
 			  d2, d2, d1);
 		return 2;
 	}
-	if (cli_opts_query(&o))
+	if (cli_opts_query(&opts))
 		return 2;
-	fl_query q = o.q;
+	fl_query q = opts.q;
 	if (d1)
 		q.at = t2;
 	ro.basemap = basemap_path();
@@ -93,9 +93,9 @@ int cmd_render(const cli_global *g, int argc, char **argv)
 	if (d1) {
 		const char *texts[] = {d1, d2};
 		const fl_instant ats[] = {t1, q.at};
-		cli_warn_range(t, &q, o.as_of, 2, texts, ats);
+		cli_warn_range(t, &q, opts.as_of, 2, texts, ats);
 	} else
-		cli_warn_range(t, &q, o.as_of, 1, &date, &q.at);
+		cli_warn_range(t, &q, opts.as_of, 1, &date, &q.at);
 	fl_status st = d1 ? fl_render_diff(t, &q, t1, q.at, &ro, out) : fl_render_snapshot(t, &q, &ro, out);
 	if (st)
 		cli_lib_error(flags);

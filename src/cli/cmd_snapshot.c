@@ -83,10 +83,10 @@ int cmd_snapshot(const cli_global *g, int argc, char **argv)
 	const char *holder_args[64];
 	size_t nholder_args = 0;
 	int summary = 0, c;
-	cli_opts o;
-	cli_opts_init(&o, "snapshot", help, CLI_DATE | CLI_FILTERS | CLI_BY | CLI_OUTPUT | CLI_FORMAT,
+	cli_opts opts;
+	cli_opts_init(&opts, "snapshot", help, CLI_DATE | CLI_FILTERS | CLI_BY | CLI_OUTPUT | CLI_FORMAT,
 		      own, "", 0, argc, argv);
-	while ((c = cli_opts_next(&o)) > 0) {
+	while ((c = cli_opts_next(&opts)) > 0) {
 		switch (c) {
 		case 'H':
 			if (nholder_args == sizeof holder_args / sizeof holder_args[0])
@@ -98,12 +98,12 @@ int cmd_snapshot(const cli_global *g, int argc, char **argv)
 		}
 	}
 	if (c == CLI_STOP)
-		return o.rc;
-	if (cli_opts_query(&o))
+		return opts.rc;
+	if (cli_opts_query(&opts))
 		return 2;
-	fl_query q = o.q;
-	const char *date = o.date, *as_of = o.as_of, *out = o.out, *format = o.format;
-	fl_group by = o.by;
+	fl_query q = opts.q;
+	const char *date = opts.date, *as_of = opts.as_of, *out = opts.out, *format = opts.format;
+	fl_group by = opts.by;
 	/* the store answers by itself when it can (a PostGIS tracker, inside
 	 * PostgreSQL); the summary and --holder need the tracker opened */
 	if (!summary && !nholder_args) {

@@ -27,9 +27,9 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 	fl_render_opts ro = fl_render_opts_default();
 	fl_step step = FL_STEP_EVENT;
 	int c;
-	cli_opts o;
-	cli_opts_init(&o, "stats", help, CLI_FILTERS | CLI_OUTPUT, own, "", 0, argc, argv);
-	while ((c = cli_opts_next(&o)) > 0) {
+	cli_opts opts;
+	cli_opts_init(&opts, "stats", help, CLI_FILTERS | CLI_OUTPUT, own, "", 0, argc, argv);
+	while ((c = cli_opts_next(&opts)) > 0) {
 		switch (c) {
 		case 'F': from = optarg; break;
 		case 'T': to = optarg; break;
@@ -46,7 +46,7 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 		}
 	}
 	if (c == CLI_STOP)
-		return o.rc;
+		return opts.rc;
 	fl_instant t0 = 0, t1 = 0;
 	if (from && cli_parse_date("--from", from, FL_DATE_START, &t0))
 		return 2;
@@ -56,10 +56,10 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 		cli_error("--from %s is after --to %s: swap them", from, to);
 		return 2;
 	}
-	if (cli_opts_query(&o))
+	if (cli_opts_query(&opts))
 		return 2;
-	fl_query q = o.q;
-	const char *out = o.out, *as_of = o.as_of;
+	fl_query q = opts.q;
+	const char *out = opts.out, *as_of = opts.as_of;
 	fl_tracker *t = cli_open_tracker(g);
 	if (!t)
 		return 1;
