@@ -68,7 +68,7 @@ static size_t run(const fl_tracker *t, char **f, int nf)
 			die("snapshot");
 		for (size_t i = 0; i < fl_snapshot_count(s); i++) {
 			size_t n = 0;
-			if (!fl_snapshot_piece_wkb(s, i, &n))
+			if (!fl_snapshot_wkb(s, i, &n))
 				die("piece geometry");
 			len += n;
 		}
@@ -81,7 +81,7 @@ static size_t run(const fl_tracker *t, char **f, int nf)
 			die("diff");
 		for (size_t i = 0; i < fl_diff_count(d); i++) {
 			size_t n = 0;
-			if (!fl_diff_change_wkb(d, i, &n))
+			if (!fl_diff_wkb(d, i, &n))
 				die("change geometry");
 			len += n;
 		}
@@ -120,11 +120,11 @@ static size_t run(const fl_tracker *t, char **f, int nf)
 			exit(1);
 		len = (size_t)snprintf(out, cap, "date,holder,area_km2,share\n");
 		for (size_t i = 0; i < n; i++) {
-			const fl_stats_row *r = fl_stats_row_at(s, i);
+			const fl_stats_row *r = fl_stats_at(s, i);
 			char d[16];
 			fl_instant_format_date(r->at, d, sizeof d);
 			len += (size_t)snprintf(out + len, cap - len, "%s,%s,%.9g,%.9g\n", d,
-						fl_tracker_actor(t, (size_t)r->holder)->id, r->area_km2, r->share);
+						fl_tracker_actor_at(t, (size_t)r->holder)->id, r->area_km2, r->share);
 		}
 		free(out);
 		fl_stats_free(s);

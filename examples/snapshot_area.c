@@ -33,10 +33,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (size_t i = 0; i < fl_snapshot_count(s); i++) {
-		const fl_piece *p = fl_snapshot_piece(s, i);
+		const fl_piece *p = fl_snapshot_at(s, i);
 		if (p->holder == FL_NONE)
 			continue;
-		const fl_actor *a = fl_tracker_actor(t, (size_t)p->holder);
+		const fl_actor *a = fl_tracker_actor_at(t, (size_t)p->holder);
 		printf("%s\t%.6f\t%s\n", a->id, p->area_km2, a->name);
 	}
 	fl_snapshot_free(s);

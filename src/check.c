@@ -224,7 +224,7 @@ void fl_check_free(fl_check_report *r)
 size_t fl_check_count(const fl_check_report *r) { return r->d.n; }
 size_t fl_check_errors(const fl_check_report *r) { return r->nerrors; }
 
-const fl_check_item *fl_check_item_at(const fl_check_report *r, size_t i)
+const fl_check_item *fl_check_at(const fl_check_report *r, size_t i)
 {
 	return i < r->d.n ? &r->items[i] : NULL;
 }

@@ -189,12 +189,12 @@ const GEOSGeometry *fl__diff_geom(const fl_diff *d, size_t i)
 	return i < d->n ? fl__piece_geos(d->t, &d->geoms[i]) : NULL;
 }
 
-const fl_change *fl_diff_change(const fl_diff *d, size_t i)
+const fl_change *fl_diff_at(const fl_diff *d, size_t i)
 {
 	return i < d->n ? &d->changes[i] : NULL;
 }
 
-const unsigned char *fl_diff_change_wkb(const fl_diff *d, size_t i, size_t *len)
+const unsigned char *fl_diff_wkb(const fl_diff *d, size_t i, size_t *len)
 {
 	if (i >= d->n)
 		return NULL;

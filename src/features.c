@@ -410,11 +410,11 @@ fl_status fl_snapshot_features(const fl_snapshot *s, fl_features **out)
 	if (!keys)
 		return FL_ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		const fl_piece *p = fl_snapshot_piece(s, i);
+		const fl_piece *p = fl_snapshot_at(s, i);
 		if (by == FL_BY_REGION)
-			keys[i] = p->region != FL_NONE ? fl_tracker_region(t, (size_t)p->region)->id : NULL;
+			keys[i] = p->region != FL_NONE ? fl_tracker_region_at(t, (size_t)p->region)->id : NULL;
 		else
-			keys[i] = p->holder != FL_NONE ? fl_tracker_actor(t, (size_t)p->holder)->id : NULL;
+			keys[i] = p->holder != FL_NONE ? fl_tracker_actor_at(t, (size_t)p->holder)->id : NULL;
 	}
 	unsigned char *buf = NULL;
 	size_t len = 0;
@@ -431,8 +431,8 @@ fl_status fl_diff_features(const fl_diff *d, fl_features **out)
 	if (!keys)
 		return FL_ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		const fl_change *c = fl_diff_change(d, i);
-		keys[i] = c->region != FL_NONE ? fl_tracker_region(t, (size_t)c->region)->id : NULL;
+		const fl_change *c = fl_diff_at(d, i);
+		keys[i] = c->region != FL_NONE ? fl_tracker_region_at(t, (size_t)c->region)->id : NULL;
 	}
 	unsigned char *buf = NULL;
 	size_t len = 0;
@@ -460,9 +460,9 @@ fl_status fl_tracker_layer_features(const fl_tracker *t, const char *layer, fl_f
 		return fl__fail(FL_ENOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < n; i++)
-		keys[i] = regions ? fl_tracker_region(t, i)->id
-			  : zones ? fl_tracker_zone(t, i)->id
-				  : fl_tracker_event(t, order[i])->id;
+		keys[i] = regions ? fl_tracker_region_at(t, i)->id
+			  : zones ? fl_tracker_zone_at(t, i)->id
+				  : fl_tracker_event_at(t, order[i])->id;
 	return finish(FL_OK, buf, len, keys, n, out);
 }
 

@@ -108,15 +108,15 @@ static void changes_task(size_t i, void *ctx, GEOSContextHandle_t h)
 static fl_status check_args(size_t nfiles, const fl_import_opts *o, const char *out_dir)
 {
 	if (!o || !o->holder || !o->other || !*o->holder || !*o->other)
-		return fl__fail(FL_EARG, "import-series needs --holder and --other");
+		return fl__fail(FL_EARG, "`holder` and `other` are required");
 	/* written into the new tracker as they are */
 	if (!fl__utf8_valid(o->holder) || !fl__utf8_valid(o->other) || !fl__utf8_valid(o->source))
 		return fl__fail(FL_EARG, "%s: not UTF-8", !fl__utf8_valid(o->holder) ? "holder"
 							   : !fl__utf8_valid(o->other) ? "other" : "source");
 	if (!strcmp(o->holder, o->other))
-		return fl__fail(FL_EARG, "--holder and --other are the same actor '%s'", o->holder);
+		return fl__fail(FL_EARG, "`holder` and `other` are the same actor '%s'", o->holder);
 	if (!nfiles)
-		return fl__fail(FL_EARG, "import-series: no input files");
+		return fl__fail(FL_EARG, "no input files (`nfiles` is 0)");
 	struct stat sb;
 	if (stat(out_dir, &sb) == 0) {
 		bool empty = false;
@@ -126,7 +126,7 @@ static fl_status check_args(size_t nfiles, const fl_import_opts *o, const char *
 			CSLDestroy(ls);
 		}
 		if (!empty)
-			return fl__fail(FL_EARG, "--out %s: exists and is not an empty folder", out_dir);
+			return fl__fail(FL_EARG, "`out_dir` %s: exists and is not an empty folder", out_dir);
 	}
 	return FL_OK;
 }

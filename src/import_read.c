@@ -51,7 +51,7 @@ static fl_status date_from_name(const char *path, char *out)
 		return FL_OK;
 	}
 	return fl__fail(FL_EINPUT, "%s: no date in the file name (expected YYYYMMDD or YYYY-MM-DD, "
-			"or use --date-field)", path);
+			"or use `date_field`)", path);
 }
 
 int fl__dated_cmp(const void *a, const void *b)
@@ -127,7 +127,7 @@ fl_status fl__import_read_file(GEOSContextHandle_t h, const char *path, const ch
 	if (!lyr)
 		st = fl__fail(FL_EINPUT, "%s: no layer in it", path);
 	if (!st && date_field && OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(lyr), date_field) < 0)
-		st = fl__fail(FL_EINPUT, "%s: no field '%s' (--date-field)", path, date_field);
+		st = fl__fail(FL_EINPUT, "%s: no field '%s' (`date_field`)", path, date_field);
 	OGRFeatureH f;
 	long k = 0;
 	while (!st && (f = OGR_L_GetNextFeature(lyr))) {

@@ -113,7 +113,7 @@ fl_status fl__import_write(GEOSContextHandle_t h, const char *out_dir, const fl_
 	char *tmp = fl__printf("%s.tmp-%ld", out_dir, (long)getpid());
 	fl_status st = write_tracker_in(h, tmp, o, evs, nev);
 	if (!st && rename(tmp, out_dir))
-		st = fl__fail(FL_EIO, "--out %s: cannot create: %s", out_dir, strerror(errno));
+		st = fl__fail(FL_EIO, "`out_dir` %s: cannot create: %s", out_dir, strerror(errno));
 	if (st && tmp) {
 		char *files3[] = {"actors.csv", "events.csv", "areas.geojson"};
 		for (int i = 0; i < 3; i++) {

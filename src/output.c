@@ -79,7 +79,7 @@ fl_status fl__resolve_format(const char *path, const char *format, const char **
 			return FL_OK;
 		}
 		return fl__fail(FL_EARG,
-				"-f %s: unknown output format (use geojson, gpkg, fgb, kml, shp, csv "
+				"`format` %s: unknown output format (use geojson, gpkg, fgb, kml, shp, csv "
 				"or a GDAL vector driver name)", format);
 	}
 	if (!path || strcmp(path, "-") == 0) {
@@ -101,8 +101,8 @@ fl_status fl__resolve_format(const char *path, const char *format, const char **
 		return FL_OK;
 	}
 	return fl__fail(FL_EARG,
-			"-o %s: cannot tell the format from the extension (use .geojson, .gpkg, .fgb, "
-			".kml, .shp, .csv, or -f)", path);
+			"`path` %s: cannot tell the format from the extension (use .geojson, .gpkg, "
+			".fgb, .kml, .shp, .csv, or `format`)", path);
 }
 
 static const char *ext_of_driver(const char *driver)
@@ -270,7 +270,7 @@ fl_status fl__sink_open(const char *path, const char *format, const char *layer,
 		return st;
 	bool to_stdout = !path || strcmp(path, "-") == 0;
 	if (to_stdout && (strcmp(driver, "ESRI Shapefile") == 0))
-		return fl__fail(FL_EARG, "Shapefile output needs a file (-o FILE.shp), not stdout");
+		return fl__fail(FL_EARG, "Shapefile output needs a file (`path` FILE.shp), not stdout");
 	GDALDriverH drv = GDALGetDriverByName(driver);
 	if (!drv)
 		return fl__fail(FL_EARG, "GDAL driver '%s' is not available", driver);

@@ -57,7 +57,7 @@ static fl_status read_area(fl_tracker *t, const char *file, GEOSGeometry **out)
 	GDALDatasetH ds = GDALOpenEx(file, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
 	if (!ds) {
 		char reason[512];
-		return fl__fail(FL_EARG, "--area %s: GDAL cannot read it: %s", file,
+		return fl__fail(FL_EARG, "`area_file` %s: GDAL cannot read it: %s", file,
 				fl__gdal_open_reason(file, reason, sizeof reason));
 	}
 	OGRLayerH l = GDALDatasetGetLayer(ds, 0);
@@ -75,7 +75,7 @@ static fl_status read_area(fl_tracker *t, const char *file, GEOSGeometry **out)
 	}
 	GEOSGeometry **parts = NULL;
 	size_t n = 0, cap = 0;
-	fl_status st = l ? FL_OK : fl__fail(FL_EARG, "--area %s: no layer in it", file);
+	fl_status st = l ? FL_OK : fl__fail(FL_EARG, "`area_file` %s: no layer in it", file);
 	OGRFeatureH f;
 	int k = 0;
 	while (!st && l && (f = OGR_L_GetNextFeature(l))) {
@@ -85,7 +85,7 @@ static fl_status read_area(fl_tracker *t, const char *file, GEOSGeometry **out)
 			OGRGeometryH c = OGR_G_Clone(g);
 			OGR_G_FlattenTo2D(c);
 			if (ct && OGR_G_Transform(c, ct) != OGRERR_NONE)
-				st = fl__fail(FL_EARG, "--area %s: feature %d: cannot transform to WGS 84", file, k);
+				st = fl__fail(FL_EARG, "`area_file` %s: feature %d: cannot transform to WGS 84", file, k);
 			int len = OGR_G_WkbSize(c);
 			unsigned char *buf = st ? NULL : malloc((size_t)len);
 			GEOSGeometry *gg = NULL;
@@ -95,10 +95,10 @@ static fl_status read_area(fl_tracker *t, const char *file, GEOSGeometry **out)
 			OGR_G_DestroyGeometry(c);
 			int ty = gg ? GEOSGeomTypeId_r(t->geos, gg) : -1;
 			if (!st && ty != GEOS_POLYGON && ty != GEOS_MULTIPOLYGON)
-				st = fl__fail(FL_EARG, "--area %s: feature %d: not a polygon", file, k);
+				st = fl__fail(FL_EARG, "`area_file` %s: feature %d: not a polygon", file, k);
 			else if (!st && GEOSisValid_r(t->geos, gg) != 1) {
 				char *why = GEOSisValidReason_r(t->geos, gg);
-				st = fl__fail(FL_EARG, "--area %s: feature %d: invalid polygon: %s", file, k,
+				st = fl__fail(FL_EARG, "`area_file` %s: feature %d: invalid polygon: %s", file, k,
 					      why ? why : "?");
 				if (why)
 					GEOSFree_r(t->geos, why);
@@ -117,7 +117,7 @@ static fl_status read_area(fl_tracker *t, const char *file, GEOSGeometry **out)
 		OGR_F_Destroy(f);
 	}
 	if (!st && n == 0)
-		st = fl__fail(FL_EARG, "--area %s: no polygon in it", file);
+		st = fl__fail(FL_EARG, "`area_file` %s: no polygon in it", file);
 	if (!st) {
 		GEOSGeometry *coll = GEOSGeom_createCollection_r(t->geos, GEOS_GEOMETRYCOLLECTION, parts,
 								 (unsigned)n);
@@ -126,7 +126,7 @@ static fl_status read_area(fl_tracker *t, const char *file, GEOSGeometry **out)
 		if (coll)
 			GEOSGeom_destroy_r(t->geos, coll);
 		if (!*out)
-			st = fl__fail(FL_EGEOM, "--area %s: union of its polygons failed", file);
+			st = fl__fail(FL_EGEOM, "`area_file` %s: union of its polygons failed", file);
 	}
 	for (size_t i = 0; i < n; i++)
 		GEOSGeom_destroy_r(t->geos, parts[i]);
@@ -209,71 +209,56 @@ static fl_status fit_area(fl_tracker *t, const char *file, GEOSGeometry **area, 
 	const char *hint = swapped ? "; it would lie inside the regions with longitude and latitude "
 				     "swapped: is the file lat/lon?" : "";
 	if (!in)
-		return fl__fail(FL_EARG, "--area %s: the polygon (%.3f km²) lies outside the tracker's "
+		return fl__fail(FL_EARG, "`area_file` %s: the polygon (%.3f km²) lies outside the tracker's "
 				"regions%s (nothing written)", file, all, hint);
-	return fl__fail(FL_EARG, "--area %s: %.3f km² of the polygon's %.3f km² (%.1f %%) lie outside "
+	return fl__fail(FL_EARG, "`area_file` %s: %.3f km² of the polygon's %.3f km² (%.1f %%) lie outside "
 			"the tracker's regions (only a part under %g km² and under %g %% of the polygon is "
 			"clipped off)%s (nothing written)", file, off, all, all > 0 ? 100 * off / all : 100.0,
 			FL__CLIP_MAX_KM2, 100 * FL__CLIP_MAX_SHARE, hint);
 }
 
 /* ----------------------------------------------------------- validation */
-static int parse_name(const char *s, const char *const *names, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (!strcmp(s, names[i]))
-			return i;
-	return -1;
-}
-
-static const char *const kinds[] = {"capture", "handover", "withdrawal", "agreement", "baseline",
-				    "correction"};
-static const char *const statuses[] = {"claimed", "confirmed", "disputed"};
-
 /* What needs no tracker. */
 static fl_status precheck(const fl_record *r, fl_instant *when)
 {
 	/* the values go into the tracker as they are: UTF-8 only (GeoJSON and
 	 * the other outputs carry them), checked first so that no message
 	 * echoes bytes that are not */
-	const char *names[] = {"--id", "--date", "--to", "--from", "--source", "--note", "--kind",
-			       "--status", "--corrects"};
-	const char *texts[] = {r->id, r->date, r->to, r->from, r->source, r->note, r->kind, r->status,
-			       r->corrects};
+	const char *names[] = {"`id`", "`date`", "`to`", "`from`", "`source`", "`note`", "`corrects`"};
+	const char *texts[] = {r->id, r->date, r->to, r->from, r->source, r->note, r->corrects};
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
 		if (!fl__utf8_valid(texts[i]))
 			return fl__fail(FL_EARG, "%s: not UTF-8 (nothing written)", names[i]);
 	for (size_t i = 0; i < r->nregions; i++)
 		if (!fl__utf8_valid(r->regions[i]))
-			return fl__fail(FL_EARG, "--region: a region id that is not UTF-8 (nothing written)");
+			return fl__fail(FL_EARG, "`regions`: a region id that is not UTF-8 (nothing written)");
 	if (!r->date || !*r->date)
-		return fl__fail(FL_EARG, "--date is required");
-	if (fl_instant_parse(r->date, FL_DATE_START, "--date", when))
+		return fl__fail(FL_EARG, "`date` is required");
+	if (fl_instant_parse(r->date, FL_DATE_START, "`date`", when))
 		return FL_EARG;
 	if (!r->to || !*r->to)
-		return fl__fail(FL_EARG, "--to is required: which actor gains the area?");
+		return fl__fail(FL_EARG, "`to` is required: which actor gains the area?");
 	if (!r->source || !*r->source)
-		return fl__fail(FL_EARG, "--source is required: every event needs a source");
+		return fl__fail(FL_EARG, "`source` is required: every event needs a source");
 	if (r->nregions == 0 && !r->area_file)
-		return fl__fail(FL_EARG, "name the area: --region ID (repeatable) or --area FILE");
-	if (r->kind && parse_name(r->kind, kinds, 6) < 0)
-		return fl__fail(FL_EARG, "--kind %s: unknown kind (capture, handover, withdrawal, "
-				"agreement, baseline, correction)", r->kind);
-	if (r->status && parse_name(r->status, statuses, 3) < 0)
-		return fl__fail(FL_EARG, "--status %s: unknown status (claimed, confirmed, disputed)",
-				r->status);
-	if (r->kind && !strcmp(r->kind, "correction") && (!r->corrects || !*r->corrects))
-		return fl__fail(FL_EARG, "--kind correction needs --corrects ID: the event it corrects");
+		return fl__fail(FL_EARG, "name the area: `regions` or `area_file`");
+	if ((unsigned)r->kind > FL_KIND_CORRECTION)
+		return fl__fail(FL_EARG, "`kind` %d: not an fl_event_kind", (int)r->kind);
+	if ((unsigned)r->status > FL_STATUS_DISPUTED)
+		return fl__fail(FL_EARG, "`status` %d: not an fl_event_status", (int)r->status);
+	if (r->kind == FL_KIND_CORRECTION && (!r->corrects || !*r->corrects))
+		return fl__fail(FL_EARG, "`kind` correction needs `corrects`: the id of the event it "
+				"corrects");
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
 		if (texts[i] && strpbrk(texts[i], "\r\n"))
 			return fl__fail(FL_EARG, "a line break in '%s': keep each value on one line",
 					texts[i]);
 	if (r->id && (!*r->id || strpbrk(r->id, ";,\" ")))
-		return fl__fail(FL_EARG, "--id '%s': an id is non-empty, without spaces, ';', ',' or '\"'",
+		return fl__fail(FL_EARG, "`id` '%s': an id is non-empty, without spaces, ';', ',' or '\"'",
 				r->id);
 	for (size_t i = 0; i < r->nregions; i++)
 		if (!r->regions[i] || !*r->regions[i] || strpbrk(r->regions[i], ";,\r\n"))
-			return fl__fail(FL_EARG, "--region '%s': not a region id",
+			return fl__fail(FL_EARG, "`regions` '%s': not a region id",
 					r->regions[i] ? r->regions[i] : "");
 	return FL_OK;
 }
@@ -428,9 +413,9 @@ static fl_status refuse_duplicate(fl_tracker *t, const fl_record *r, fl_instant 
 			if (!eq)
 				continue;
 		}
-		return fl__fail(FL_EARG, "already recorded as event '%s' (%s:%d): the same date, %s, --to, "
-				"--from and --source (nothing written); to record a second, identical event "
-				"give it a new --id", e->pub.id, e->pub.file ? e->pub.file : t->path, e->pub.line,
+		return fl__fail(FL_EARG, "already recorded as event '%s' (%s:%d): the same date, %s, `to`, "
+				"`from` and `source` (nothing written); to record a second, identical event "
+				"give it a new `id`", e->pub.id, e->pub.file ? e->pub.file : t->path, e->pub.line,
 				area && r->nregions ? "regions and area" : area ? "area" : "regions");
 	}
 	return FL_OK;
@@ -448,17 +433,17 @@ static fl_status validate(fl_tracker *t, const fl_record *r, fl_instant when, co
 		bool bad_to = to == FL_NONE;
 		char *ids = fl__actor_ids_text(t);
 		fl_status st = fl__fail(FL_EARG, "%s %s: unknown actor (the tracker's actors: %s)",
-					bad_to ? "--to" : "--from", bad_to ? r->to : r->from, ids ? ids : "?");
+					bad_to ? "`to`" : "`from`", bad_to ? r->to : r->from, ids ? ids : "?");
 		free(ids);
 		return st;
 	}
 	if (!fl__actor_holds(t, to) || (from != FL_NONE && !fl__actor_holds(t, from)))
 		return fl__fail(FL_EARG, "%s %s: a presence (kind presence in the actors) cannot hold "
-				"territory (nothing written)", fl__actor_holds(t, to) ? "--from" : "--to",
+				"territory (nothing written)", fl__actor_holds(t, to) ? "`from`" : "`to`",
 				fl__actor_holds(t, to) ? r->from : r->to);
 	int corrects = FL_NONE;
 	if (r->corrects && (corrects = fl_tracker_find_event(t, r->corrects)) == FL_NONE)
-		return fl__fail(FL_EARG, "--corrects %s: no event with this id (nothing written)",
+		return fl__fail(FL_EARG, "`corrects` %s: no event with this id (nothing written)",
 				r->corrects);
 	int *regs = calloc(r->nregions + 1, sizeof *regs);
 	if (!regs)
@@ -466,7 +451,7 @@ static fl_status validate(fl_tracker *t, const fl_record *r, fl_instant when, co
 	for (size_t i = 0; i < r->nregions; i++)
 		if ((regs[i] = fl_tracker_find_region(t, r->regions[i])) == FL_NONE) {
 			free(regs);
-			return fl__fail(FL_EARG, "--region %s: unknown region", r->regions[i]);
+			return fl__fail(FL_EARG, "`regions` %s: unknown region", r->regions[i]);
 		}
 	/* before `from`, which the recorded event itself changes: a retry is
 	 * told it is one */
@@ -488,7 +473,7 @@ static fl_status validate(fl_tracker *t, const fl_record *r, fl_instant when, co
 			int rg = t->atoms[a].region;
 			char date[32];
 			fl_instant_format(when, date, sizeof date);
-			st = fl__fail(FL_EARG, "--from %s: on %s %s%s is held by %s%s%s%s, not %s (nothing written)",
+			st = fl__fail(FL_EARG, "`from` %s: on %s %s%s is held by %s%s%s%s, not %s (nothing written)",
 				      r->from, date, rg == FL_NONE ? "part of the area" : "region ",
 				      rg == FL_NONE ? "" : t->regions[rg].pub.id,
 				      h == FL_NONE ? "nobody" : t->actors[h].id, ev == FL_NONE ? "" : " (event ",
@@ -504,7 +489,7 @@ static fl_status validate(fl_tracker *t, const fl_record *r, fl_instant when, co
 	/* the id */
 	if (r->id) {
 		if (fl_tracker_find_event(t, r->id) != FL_NONE)
-			return fl__fail(FL_EARG, "--id %s: an event with this id exists (nothing written)", r->id);
+			return fl__fail(FL_EARG, "`id` %s: an event with this id exists (nothing written)", r->id);
 		snprintf(id, idlen, "%s", r->id);
 	} else {
 		char base[160];
@@ -523,7 +508,7 @@ static fl_status validate(fl_tracker *t, const fl_record *r, fl_instant when, co
 	}
 	for (size_t i = 0; area && area_ids && i < nareas; i++)
 		if (!strcmp(area_ids[i], id))
-			return fl__fail(FL_EARG, "--id %s: areas already has a polygon with this id", id);
+			return fl__fail(FL_EARG, "`id` %s: areas already has a polygon with this id", id);
 	return FL_OK;
 }
 
@@ -812,8 +797,8 @@ static fl_status record_folder(const char *dir, const fl_record *r, fl_instant w
 			else if (!strcmp(k, "regions")) v = regions;
 			else if (!strcmp(k, "to")) v = r->to;
 			else if (!strcmp(k, "from")) v = r->from ? r->from : "";
-			else if (!strcmp(k, "kind")) v = r->kind ? r->kind : "capture";
-			else if (!strcmp(k, "status")) v = r->status ? r->status : "claimed";
+			else if (!strcmp(k, "kind")) v = fl_event_kind_name(r->kind);
+			else if (!strcmp(k, "status")) v = fl_event_status_name(r->status);
 			else if (!strcmp(k, "source")) v = r->source;
 			else if (!strcmp(k, "note")) v = r->note ? r->note : "";
 			else if (!strcmp(k, "recorded")) v = recorded;
@@ -836,7 +821,7 @@ static fl_status record_folder(const char *dir, const fl_record *r, fl_instant w
 		if (areas_path && !oldareas)
 			st = fl__fail(FL_EIO, "%s: cannot read: %s", areas_path, strerror(errno));
 		else if (!feature)
-			st = fl__fail(FL_EGEOM, "--area %s: cannot write the polygon as GeoJSON", r->area_file);
+			st = fl__fail(FL_EGEOM, "`area_file` %s: cannot write the polygon as GeoJSON", r->area_file);
 		else if (!(newareas = areas_append(oldareas, olen, feature, &nlen)))
 			st = fl__fail(FL_EINPUT, "%s: not a FeatureCollection ending in its features array",
 				      apath);
@@ -1000,8 +985,8 @@ static fl_status record_dataset(const char *path, bool pg, const fl_record *r, f
 		set_str(f, "regions", regions);
 		set_str(f, "to", r->to);
 		set_str(f, "from", r->from ? r->from : "");
-		set_str(f, "kind", r->kind ? r->kind : "capture");
-		set_str(f, "status", r->status ? r->status : "claimed");
+		set_str(f, "kind", fl_event_kind_name(r->kind));
+		set_str(f, "status", fl_event_status_name(r->status));
 		set_str(f, "source", r->source);
 		set_str(f, "note", r->note ? r->note : "");
 		set_str(f, "recorded", recorded);
@@ -1063,7 +1048,7 @@ fl_status fl_record_append_ex(const char *tracker, const fl_record *r, fl_record
 		res->clipped_km2 = clipped;
 		/* below the exactness the tracker promises it is grid noise, not ground */
 		if (clipped >= FL__SLIVER_KM2)
-			snprintf(res->warning, sizeof res->warning, "--area %s: %.3f km² of the polygon lay "
+			snprintf(res->warning, sizeof res->warning, "`area_file` %s: %.3f km² of the polygon lay "
 				 "outside the tracker's regions and were clipped off", r->area_file, clipped);
 	}
 	return st;

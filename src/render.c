@@ -51,13 +51,15 @@ fl_status fl_render_parse_size(const char *text, int *w, int *h)
 	long a = 0, b = 0;
 	const char *p = text ? small_uint(text, 'x', &a) : NULL;
 	if (!p || !small_uint(p + 1, '\0', &b) || a < 16 || b < 16 || a > 10000 || b > 10000)
-		return fl__fail(FL_EARG, "--size %s: expected WIDTHxHEIGHT in pixels, 16 to 10000 each "
+		return fl__fail(FL_EARG, "`size` %s: expected WIDTHxHEIGHT in pixels, 16 to 10000 each "
 				"(e.g. 1200x900)", text ? text : "");
 	*w = (int)a;
 	*h = (int)b;
 	return FL_OK;
 }
 
+/* (its messages say --bbox, as tests/unit/test_hardening.c asserts: the
+ * one place left where the library names the tool's flag) */
 fl_status fl_render_parse_bbox(const char *text, double bb[4])
 {
 	const char *p = text;
@@ -248,7 +250,7 @@ static fl_status map_extent(const fl_tracker *t, const fl_render_opts *o, double
 		memcpy(bb, o->bbox, 4 * sizeof *bb);
 		if (bb[2] < tx0 || bb[0] > tx1 || bb[3] < ty0 || bb[1] > ty1)
 			return fl__fail(FL_EARG,
-					"--bbox %g,%g,%g,%g is outside the tracker (which spans %.3f,%.3f,%.3f,%.3f)",
+					"`bbox` %g,%g,%g,%g is outside the tracker (which spans %.3f,%.3f,%.3f,%.3f)",
 					bb[0], bb[1], bb[2], bb[3], tx0, ty0, tx1, ty1);
 		return FL_OK;
 	}
@@ -323,7 +325,7 @@ static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff
 		cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
 		/* control: one filled path per piece */
 		for (size_t i = 0; i < fl_snapshot_count(s); i++) {
-			const fl_piece *p = fl_snapshot_piece(s, i);
+			const fl_piece *p = fl_snapshot_at(s, i);
 			cairo_new_path(cr);
 			fl__path_geom(&c, t->geos, fl__snapshot_geom(s, i));
 			fl__set_hex(cr, p->holder != FL_NONE ? t->actors[p->holder].color : "#cccccc",
@@ -335,7 +337,7 @@ static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff
 		draw_borders(&c, t);
 		double *gain = calloc(na + 1, sizeof *gain);
 		for (size_t i = 0; d && gain && i < fl_diff_count(d); i++) {
-			const fl_change *ch = fl_diff_change(d, i);
+			const fl_change *ch = fl_diff_at(d, i);
 			cairo_new_path(cr);
 			fl__path_geom(&c, t->geos, fl__diff_geom(d, i));
 			fl__set_hex(cr, ch->to != FL_NONE ? t->actors[ch->to].color : "#cccccc", 1);
@@ -399,7 +401,7 @@ fl_status fl_render_diff(const fl_tracker *t, const fl_query *filters, fl_instan
 			 const fl_render_opts *o, const char *path)
 {
 	if (t1 > t2)
-		return fl__fail(FL_EARG, "--diff: the first date is after the second: swap them");
+		return fl__fail(FL_EARG, "`t1` is after `t2`: swap them");
 	fl_query q = filters ? *filters : fl_query_at(t2);
 	q.at = t2;
 	return render_map(t, &q, true, t1, o, path);

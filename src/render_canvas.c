@@ -33,7 +33,6 @@ static cairo_status_t mem_write(void *closure, const unsigned char *data, unsign
 
 fl_status fl__canvas_kind(const char *path, int *kind, bool allow_pdf)
 {
-	const char *opt = allow_pdf ? "-o" : "--chart";
 	const char *dot = path ? strrchr(path, '.') : NULL;
 	int k = -1;
 	if (dot && !strcasecmp(dot, ".png"))
@@ -46,7 +45,7 @@ fl_status fl__canvas_kind(const char *path, int *kind, bool allow_pdf)
 	if (k < 0 && path && fl__is_stream(path))
 		k = 0;
 	if (k < 0)
-		return fl__fail(FL_EARG, "%s %s: the file must end in %s", opt, path ? path : "(none)",
+		return fl__fail(FL_EARG, "`path` %s: the file must end in %s", path ? path : "(none)",
 				allow_pdf ? ".png, .svg or .pdf" : ".png or .svg");
 	*kind = k;
 	return FL_OK;

@@ -30,12 +30,12 @@ fl_status fl_render_chart(const fl_tracker *t, const fl_stats *s, const fl_rende
 	double fs = fmax(9, c.w / 80.0);
 	double L = fs * 6, R = fs * 4, T = fs * 3.5, B = fs * 4;
 	double pw = c.w - L - R, ph = c.h - T - B;
-	fl_instant t0 = fl_stats_row_at(s, 0)->at, t1 = fl_stats_row_at(s, n - 1)->at;
+	fl_instant t0 = fl_stats_at(s, 0)->at, t1 = fl_stats_at(s, n - 1)->at;
 	if (t1 == t0)
 		t1 = t0 + 86400;
 	double ymax = 0;
 	for (size_t i = 0; i < n; i++)
-		ymax = fmax(ymax, fl_stats_row_at(s, i)->area_km2);
+		ymax = fmax(ymax, fl_stats_at(s, i)->area_km2);
 	double step = pow(10, floor(log10(ymax > 0 ? ymax : 1)));
 	if (ymax / step < 3)
 		step /= 2;
@@ -80,7 +80,7 @@ fl_status fl_render_chart(const fl_tracker *t, const fl_stats *s, const fl_rende
 		bool any = false;
 		double px = 0, py = 0;
 		for (size_t i = 0; i < n; i++) {
-			const fl_stats_row *r = fl_stats_row_at(s, i);
+			const fl_stats_row *r = fl_stats_at(s, i);
 			if (r->holder != (int)a)
 				continue;
 			double x = L + pw * (double)(r->at - t0) / (double)(t1 - t0);

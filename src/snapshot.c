@@ -173,12 +173,12 @@ void fl_snapshot_free(fl_snapshot *s)
 
 size_t fl_snapshot_count(const fl_snapshot *s) { return s->n; }
 
-const fl_piece *fl_snapshot_piece(const fl_snapshot *s, size_t i)
+const fl_piece *fl_snapshot_at(const fl_snapshot *s, size_t i)
 {
 	return i < s->n ? &s->pieces[i] : NULL;
 }
 
-const unsigned char *fl_snapshot_piece_wkb(const fl_snapshot *s, size_t i, size_t *len)
+const unsigned char *fl_snapshot_wkb(const fl_snapshot *s, size_t i, size_t *len)
 {
 	if (i >= s->n)
 		return NULL;

@@ -213,7 +213,7 @@ void fl_stats_free(fl_stats *s)
 
 size_t fl_stats_count(const fl_stats *s) { return s->n; }
 
-const fl_stats_row *fl_stats_row_at(const fl_stats *s, size_t i)
+const fl_stats_row *fl_stats_at(const fl_stats *s, size_t i)
 {
 	return i < s->n ? &s->rows[i] : NULL;
 }

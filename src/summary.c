@@ -68,7 +68,7 @@ static fl_status diff_actors(fl_diff_summary *s, const fl_diff *d, size_t na, un
 		goto done;
 	}
 	for (size_t i = 0; i < fl_diff_count(d); i++) {
-		const fl_change *c = fl_diff_change(d, i);
+		const fl_change *c = fl_diff_at(d, i);
 		if (c->to != FL_NONE)
 			gain[c->to] += c->area_km2;
 		if (c->from != FL_NONE)
@@ -100,7 +100,7 @@ static fl_status diff_pairs(fl_diff_summary *s, const fl_diff *d)
 		return fl__fail(FL_ENOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < n; i++) {
-		const fl_change *c = fl_diff_change(d, i);
+		const fl_change *c = fl_diff_at(d, i);
 		rows[i] = (pair_row){c->from, c->to, i, c->area_km2};
 	}
 	qsort(rows, n, sizeof *rows, cmp_pair);
@@ -151,21 +151,21 @@ void fl_diff_summary_free(fl_diff_summary *s)
 
 size_t fl_diff_summary_actor_count(const fl_diff_summary *s) { return s->nactors; }
 
-const fl_actor_totals *fl_diff_summary_actor(const fl_diff_summary *s, size_t i)
+const fl_actor_totals *fl_diff_summary_actor_at(const fl_diff_summary *s, size_t i)
 {
 	return i < s->nactors ? &s->actors[i] : NULL;
 }
 
 size_t fl_diff_summary_pair_count(const fl_diff_summary *s) { return s->npairs; }
 
-const fl_pair_total *fl_diff_summary_pair(const fl_diff_summary *s, size_t i)
+const fl_pair_total *fl_diff_summary_pair_at(const fl_diff_summary *s, size_t i)
 {
 	return i < s->npairs ? &s->pairs[i] : NULL;
 }
 
 size_t fl_diff_summary_event_count(const fl_diff_summary *s) { return s->nevents; }
 
-size_t fl_diff_summary_event(const fl_diff_summary *s, size_t i)
+size_t fl_diff_summary_event_at(const fl_diff_summary *s, size_t i)
 {
 	return i < s->nevents ? s->events[i] : SIZE_MAX;
 }
@@ -182,7 +182,7 @@ static fl_status snapshot_holders(fl_snapshot_summary *m, const fl_snapshot *s, 
 		return fl__fail(FL_ENOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < fl_snapshot_count(s); i++) {
-		const fl_piece *p = fl_snapshot_piece(s, i);
+		const fl_piece *p = fl_snapshot_at(s, i);
 		total += p->area_km2;
 		area[p->holder == FL_NONE ? na : (size_t)p->holder] += p->area_km2;
 	}
@@ -220,7 +220,7 @@ static fl_status snapshot_handovers(fl_snapshot_summary *m, const fl_snapshot *s
 		return fl__fail(FL_ENOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < n; i++) {
-		const fl_piece *p = fl_snapshot_piece(s, i);
+		const fl_piece *p = fl_snapshot_at(s, i);
 		int before = p->region != FL_NONE ? fl_snapshot_region_holder(s0, p->region) : FL_NONE;
 		if (p->region == FL_NONE || before == p->holder)
 			continue;
@@ -271,14 +271,14 @@ fl_instant fl_snapshot_summary_year_start(const fl_snapshot_summary *s) { return
 
 size_t fl_snapshot_summary_holder_count(const fl_snapshot_summary *s) { return s->nholders; }
 
-const fl_holder_area *fl_snapshot_summary_holder(const fl_snapshot_summary *s, size_t i)
+const fl_holder_area *fl_snapshot_summary_holder_at(const fl_snapshot_summary *s, size_t i)
 {
 	return i < s->nholders ? &s->holders[i] : NULL;
 }
 
 size_t fl_snapshot_summary_handover_count(const fl_snapshot_summary *s) { return s->nhandovers; }
 
-const fl_handover *fl_snapshot_summary_handover(const fl_snapshot_summary *s, size_t i)
+const fl_handover *fl_snapshot_summary_handover_at(const fl_snapshot_summary *s, size_t i)
 {
 	return i < s->nhandovers ? &s->handovers[i] : NULL;
 }

@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "evcols.h"
+#include "fail.h"
 #include "index.h"
 #include "tracker_priv.h"
+#include "utf8.h"
 #include "util.h"
 
 /* Strings, region lists and atom lists read from the index live in its
@@ -93,22 +95,22 @@ const size_t *fl_tracker_event_order(const fl_tracker *t)
 	return w->order_pub;
 }
 
-const fl_actor *fl_tracker_actor(const fl_tracker *t, size_t i)
+const fl_actor *fl_tracker_actor_at(const fl_tracker *t, size_t i)
 {
 	return i < t->nactors ? &t->actors[i] : NULL;
 }
 
-const fl_region *fl_tracker_region(const fl_tracker *t, size_t i)
+const fl_region *fl_tracker_region_at(const fl_tracker *t, size_t i)
 {
 	return i < t->nregions ? &t->regions[i].pub : NULL;
 }
 
-const fl_event *fl_tracker_event(const fl_tracker *t, size_t i)
+const fl_event *fl_tracker_event_at(const fl_tracker *t, size_t i)
 {
 	return i < t->nevents ? &fl__event_at(t, i)->pub : NULL;
 }
 
-const fl_zone *fl_tracker_zone(const fl_tracker *t, size_t i)
+const fl_zone *fl_tracker_zone_at(const fl_tracker *t, size_t i)
 {
 	return i < t->nzones ? &t->zones[i].pub : NULL;
 }
@@ -221,4 +223,29 @@ const char *fl_event_status_name(fl_event_status s)
 {
 	static const char *const n[] = {"claimed", "confirmed", "disputed"};
 	return (unsigned)s < 3 ? n[s] : "unknown";
+}
+
+fl_status fl_event_kind_parse(const char *text, fl_event_kind *out)
+{
+	for (int k = FL_KIND_CAPTURE; text && k <= FL_KIND_CORRECTION; k++)
+		if (!strcmp(text, fl_event_kind_name((fl_event_kind)k))) {
+			*out = (fl_event_kind)k;
+			return FL_OK;
+		}
+	if (!text || !fl__utf8_valid(text))
+		return fl__fail(FL_EARG, "`kind`: %s", text ? "not UTF-8" : "missing");
+	return fl__fail(FL_EARG, "`kind` %s: unknown kind (capture, handover, withdrawal, agreement, "
+			"baseline, correction)", text);
+}
+
+fl_status fl_event_status_parse(const char *text, fl_event_status *out)
+{
+	for (int s = FL_STATUS_CLAIMED; text && s <= FL_STATUS_DISPUTED; s++)
+		if (!strcmp(text, fl_event_status_name((fl_event_status)s))) {
+			*out = (fl_event_status)s;
+			return FL_OK;
+		}
+	if (!text || !fl__utf8_valid(text))
+		return fl__fail(FL_EARG, "`status`: %s", text ? "not UTF-8" : "missing");
+	return fl__fail(FL_EARG, "`status` %s: unknown status (claimed, confirmed, disputed)", text);
 }

@@ -34,7 +34,8 @@ FL_API fl_status fl_check_run(const char *path, fl_check_report **out);
 FL_API void fl_check_free(fl_check_report *r);
 FL_API size_t fl_check_count(const fl_check_report *r);
 FL_API size_t fl_check_errors(const fl_check_report *r);
-FL_API const fl_check_item *fl_check_item_at(const fl_check_report *r, size_t i);
+/* Item i (NULL past the end); it and its strings belong to the report. */
+FL_API const fl_check_item *fl_check_at(const fl_check_report *r, size_t i);
 
 #ifdef __cplusplus
 }

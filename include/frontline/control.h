@@ -46,6 +46,7 @@ typedef struct fl_period {
 FL_API fl_status fl_periods_new(const fl_tracker *t, const fl_query *filters, fl_periods **out);
 FL_API void fl_periods_free(fl_periods *p);
 FL_API size_t fl_periods_count(const fl_periods *p);
+/* Period i (NULL past the end); it belongs to the periods. */
 FL_API const fl_period *fl_periods_at(const fl_periods *p, size_t i);
 /* Geometry of period i as ISO WKB (lon/lat); belongs to the periods. */
 FL_API const unsigned char *fl_periods_wkb(const fl_periods *p, size_t i, size_t *len);

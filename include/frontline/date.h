@@ -1,7 +1,7 @@
 /*
  * date.h: instants on the UTC time line, parsed from ISO 8601.
  *
- * An fl_instant counts seconds since 1970-01-01T00:00:00Z.  Accepted input:
+ * An fl_instant (types.h) counts seconds since 1970-01-01T00:00:00Z.  Accepted input:
  *   YYYY-MM-DD                      a calendar date
  *   YYYY-MM-DDTHH:MM[:SS[.fff]]Z    a date-time in UTC
  *   YYYY-MM-DDTHH:MM[:SS]+HH:MM     a date-time with an offset (also -HH:MM, +HHMM)
@@ -21,8 +21,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-typedef int64_t fl_instant;
 
 typedef enum fl_date_side {
 	FL_DATE_START = 0, /* a bare date means 00:00:00 of that day */

@@ -35,9 +35,10 @@ FL_API fl_status fl_diff_new(const fl_tracker *t, const fl_query *filters, fl_in
 			     fl_instant t2, fl_group by, fl_diff **out);
 FL_API void fl_diff_free(fl_diff *d);
 FL_API size_t fl_diff_count(const fl_diff *d);
-FL_API const fl_change *fl_diff_change(const fl_diff *d, size_t i);
+/* Change i (NULL past the end); it and its events array belong to the diff. */
+FL_API const fl_change *fl_diff_at(const fl_diff *d, size_t i);
 /* Geometry of change i as ISO WKB (lon/lat); belongs to the diff. */
-FL_API const unsigned char *fl_diff_change_wkb(const fl_diff *d, size_t i, size_t *len);
+FL_API const unsigned char *fl_diff_wkb(const fl_diff *d, size_t i, size_t *len);
 /* Write the changes through GDAL (same rules as fl_snapshot_write). */
 FL_API fl_status fl_diff_write(const fl_diff *d, const char *path, const char *format);
 /* Into memory (see fl_snapshot_write_buffer); free with fl_free(). */

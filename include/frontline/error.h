@@ -1,9 +1,10 @@
 /*
  * error.h: status codes and the last-error message.
  *
- * Every fallible call in libfrontline returns an fl_status (FL_OK == 0).  On
- * failure the library records a message for the calling thread, retrievable
- * with fl_error_last() until the next failing call on that thread.  Messages
+ * Every fallible call in libfrontline returns an fl_status (types.h; FL_OK
+ * == 0).  On failure the library records a message for the calling thread,
+ * retrievable with fl_error_last() until the next failing call on that
+ * thread.  Messages
  * about bad input name the file, line and field (or the parameter).  The
  * library never prints and never exits.
  */
@@ -11,22 +12,11 @@
 #define FRONTLINE_ERROR_H
 
 #include <stddef.h>
-#include "frontline/export.h"
+#include "frontline/types.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-typedef enum fl_status {
-	FL_OK = 0,
-	FL_EINPUT = 1,   /* bad input data: a file's content is wrong */
-	FL_EARG = 2,     /* bad parameter from the caller */
-	FL_ENOTFOUND = 3,/* a file, id or feature does not exist */
-	FL_EIO = 4,      /* reading or writing failed */
-	FL_ENOMEM = 5,   /* out of memory */
-	FL_EGEOM = 6,    /* a geometry operation failed */
-	FL_ELOCK = 7     /* a lock could not be taken */
-} fl_status;
 
 /* The message of the last failure on this thread ("" if none).  The string
  * belongs to the library and stays valid until the next failing call. */

@@ -1,6 +1,7 @@
 /* frontline.h: the whole public API of libfrontline in one include. */
 #ifndef FRONTLINE_H
 #define FRONTLINE_H
+#include "frontline/types.h"
 #include "frontline/error.h"
 #include "frontline/date.h"
 #include "frontline/tracker.h"

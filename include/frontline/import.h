@@ -11,7 +11,8 @@
  * segment, and only the boxes around changed segments are overlaid.
  *
  * The folder is written whole or not at all (built beside the target, then
- * renamed); an existing non-empty folder is refused.
+ * renamed); an existing non-empty folder is refused.  Refusals name the
+ * field or parameter in backquotes (`holder`, `date_field`, `out_dir`).
  */
 #ifndef FRONTLINE_IMPORT_H
 #define FRONTLINE_IMPORT_H

@@ -41,8 +41,8 @@ typedef struct fl_record {
 	const char *to;               /* actor id, required */
 	const char *from;             /* expected previous holder, or NULL */
 	const char *source;           /* required */
-	const char *kind;             /* NULL: capture */
-	const char *status;           /* NULL: claimed */
+	fl_event_kind kind;           /* 0: FL_KIND_CAPTURE */
+	fl_event_status status;       /* 0: FL_STATUS_CLAIMED */
 	const char *note;             /* may be NULL */
 	const char *corrects;         /* the id of the event this one corrects, or NULL
 				       * (required for kind correction) */
@@ -50,8 +50,10 @@ typedef struct fl_record {
 
 /* Validate and append.  The id of the recorded event is written to id_out
  * (id_len bytes, may be NULL).  Refusals are FL_EARG (a parameter: the
- * message names it) or FL_EINPUT (the tracker itself is bad); nothing is
- * written then.  FL_EIO also for a folder tracker's file that has no write
+ * message names the field of fl_record in backquotes, `to`, `area_file`,
+ * so that a caller can say it in its own words) or FL_EINPUT (the tracker
+ * itself is bad); nothing is written then.  A kind or status out of the
+ * enum's range is FL_EARG.  FL_EIO also for a folder tracker's file that has no write
  * permission (none at all, or none for the caller): it is not replaced.
  *
  * An event identical to one already recorded (same instant, same regions

@@ -9,6 +9,9 @@
  * The centre of the image is the centre of the bbox.
  *
  * Files are written whole or not at all.  The format comes from the extension.
+ * Refusals (FL_EARG) name what is wrong in backquotes: `path`, `size` (the
+ * text given to fl_render_parse_size), `bbox` (fl_render_opts.bbox), `t1`
+ * and `t2`; fl_render_parse_bbox says --bbox.
  */
 #ifndef FRONTLINE_RENDER_H
 #define FRONTLINE_RENDER_H

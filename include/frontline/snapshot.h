@@ -21,31 +21,12 @@
 extern "C" {
 #endif
 
-typedef struct fl_query {
-	fl_instant at;          /* the instant of the map */
-	int has_as_of;          /* replay only events recorded by as_of */
-	fl_instant as_of;
-	int confirmed_only;     /* leave out claimed and disputed events */
-	const int *holders;     /* snapshots: keep only territory held by these actors */
-	size_t nholders;        /* (actor indices; 0 = every holder; read during the call) */
-} fl_query;
-
-/* A query for instant `at` with no other filter. */
-FL_API fl_query fl_query_at(fl_instant at);
-
 /* Instants of the first and last events that apply under q's filters
  * (as_of, confirmed_only; an event replaced by a correction that applies does
  * not count), whatever q->at: before *first nothing is held, after *last the
  * map no longer changes.  FL_ENOTFOUND when no event applies. */
 FL_API fl_status fl_query_event_range(const fl_tracker *t, const fl_query *q, fl_instant *first,
 				      fl_instant *last);
-
-typedef enum fl_group {
-	FL_BY_REGION = 0,  /* one piece per region and holder */
-	FL_BY_ACTOR = 1    /* one piece per holder, dissolved (the area not held is
-			    * left out, but when nothing is held, before the first
-			    * event, it is the one piece, holder FL_NONE) */
-} fl_group;
 
 typedef struct fl_snapshot fl_snapshot;
 
@@ -64,11 +45,12 @@ FL_API fl_status fl_snapshot_new(const fl_tracker *t, const fl_query *q,
 FL_API void fl_snapshot_free(fl_snapshot *s);
 
 FL_API size_t fl_snapshot_count(const fl_snapshot *s);
-FL_API const fl_piece *fl_snapshot_piece(const fl_snapshot *s, size_t i);
+/* Piece i (NULL past the end); it belongs to the snapshot. */
+FL_API const fl_piece *fl_snapshot_at(const fl_snapshot *s, size_t i);
 
 /* The piece's geometry as ISO WKB (lon/lat, WGS 84).  The buffer belongs to
  * the snapshot. */
-FL_API const unsigned char *fl_snapshot_piece_wkb(const fl_snapshot *s, size_t i,
+FL_API const unsigned char *fl_snapshot_wkb(const fl_snapshot *s, size_t i,
 						  size_t *len);
 
 /* Holder of region `region` (index) in the snapshot, FL_NONE if not held;
@@ -86,9 +68,6 @@ FL_API fl_status fl_snapshot_write(const fl_snapshot *s, const char *path,
  * frees it with fl_free().  format NULL means GeoJSON. */
 FL_API fl_status fl_snapshot_write_buffer(const fl_snapshot *s, const char *format,
 					  unsigned char **buf, size_t *len);
-
-/* Free memory the library handed to the caller. */
-FL_API void fl_free(void *p);
 
 #ifdef __cplusplus
 }

@@ -54,14 +54,15 @@ typedef struct fl_diff_summary fl_diff_summary;
 
 FL_API fl_status fl_diff_summary_new(const fl_diff *d, fl_diff_summary **out);
 FL_API void fl_diff_summary_free(fl_diff_summary *s);
+/* Rows i (NULL past the end) belong to the summary. */
 FL_API size_t fl_diff_summary_actor_count(const fl_diff_summary *s);
-FL_API const fl_actor_totals *fl_diff_summary_actor(const fl_diff_summary *s, size_t i);
+FL_API const fl_actor_totals *fl_diff_summary_actor_at(const fl_diff_summary *s, size_t i);
 FL_API size_t fl_diff_summary_pair_count(const fl_diff_summary *s);
-FL_API const fl_pair_total *fl_diff_summary_pair(const fl_diff_summary *s, size_t i);
-/* The causing events as event indices (fl_tracker_event), in apply order;
- * fl_diff_summary_event() gives SIZE_MAX when i is out of range. */
+FL_API const fl_pair_total *fl_diff_summary_pair_at(const fl_diff_summary *s, size_t i);
+/* The causing events as event indices (fl_tracker_event_at), in apply order;
+ * fl_diff_summary_event_at() gives SIZE_MAX when i is out of range. */
 FL_API size_t fl_diff_summary_event_count(const fl_diff_summary *s);
-FL_API size_t fl_diff_summary_event(const fl_diff_summary *s, size_t i);
+FL_API size_t fl_diff_summary_event_at(const fl_diff_summary *s, size_t i);
 
 /* ---- snapshot summary ---- */
 
@@ -92,10 +93,11 @@ FL_API void fl_snapshot_summary_free(fl_snapshot_summary *s);
 /* The snapshot's UTC year, and its start (the end of the previous 31 December). */
 FL_API int64_t fl_snapshot_summary_year(const fl_snapshot_summary *s);
 FL_API fl_instant fl_snapshot_summary_year_start(const fl_snapshot_summary *s);
+/* Rows i (NULL past the end) belong to the summary. */
 FL_API size_t fl_snapshot_summary_holder_count(const fl_snapshot_summary *s);
-FL_API const fl_holder_area *fl_snapshot_summary_holder(const fl_snapshot_summary *s, size_t i);
+FL_API const fl_holder_area *fl_snapshot_summary_holder_at(const fl_snapshot_summary *s, size_t i);
 FL_API size_t fl_snapshot_summary_handover_count(const fl_snapshot_summary *s);
-FL_API const fl_handover *fl_snapshot_summary_handover(const fl_snapshot_summary *s, size_t i);
+FL_API const fl_handover *fl_snapshot_summary_handover_at(const fl_snapshot_summary *s, size_t i);
 
 #ifdef __cplusplus
 }

@@ -118,12 +118,14 @@ FL_API const char *fl_tracker_path(const fl_tracker *t);
 FL_API uint64_t fl_tracker_sources_signature(const fl_tracker *t);
 FL_API uint64_t fl_sources_signature(const char *path);
 
+/* Item i of each list (NULL past the end) belongs to the tracker, as do its
+ * strings; fl_tracker_find_X() gives the index of an id, FL_NONE if none. */
 FL_API size_t fl_tracker_actor_count(const fl_tracker *t);
-FL_API const fl_actor *fl_tracker_actor(const fl_tracker *t, size_t i);
+FL_API const fl_actor *fl_tracker_actor_at(const fl_tracker *t, size_t i);
 FL_API int fl_tracker_find_actor(const fl_tracker *t, const char *id);
 
 FL_API size_t fl_tracker_region_count(const fl_tracker *t);
-FL_API const fl_region *fl_tracker_region(const fl_tracker *t, size_t i);
+FL_API const fl_region *fl_tracker_region_at(const fl_tracker *t, size_t i);
 FL_API int fl_tracker_find_region(const fl_tracker *t, const char *id);
 
 /* Events in file order; fl_tracker_event_order() gives them in the order
@@ -131,12 +133,12 @@ FL_API int fl_tracker_find_region(const fl_tracker *t, const char *id);
  * on its first call (NULL if memory runs out), owned by the tracker.  Like
  * every query, it must not race another call on the same tracker. */
 FL_API size_t fl_tracker_event_count(const fl_tracker *t);
-FL_API const fl_event *fl_tracker_event(const fl_tracker *t, size_t i);
+FL_API const fl_event *fl_tracker_event_at(const fl_tracker *t, size_t i);
 FL_API const size_t *fl_tracker_event_order(const fl_tracker *t);
 FL_API int fl_tracker_find_event(const fl_tracker *t, const char *id);
 
 FL_API size_t fl_tracker_zone_count(const fl_tracker *t);
-FL_API const fl_zone *fl_tracker_zone(const fl_tracker *t, size_t i);
+FL_API const fl_zone *fl_tracker_zone_at(const fl_tracker *t, size_t i);
 
 /* The tracker's own layers as features through GDAL, for publishing:
  *   "regions": id, name, alt_names, kind, parent, area_km2;
@@ -152,8 +154,14 @@ FL_API fl_status fl_tracker_write_layer_buffer(const fl_tracker *t, const char *
 					       const char *format, unsigned char **buf,
 					       size_t *len);
 
+/* The names of kinds and statuses as the tracker's files write them
+ * ("capture", "confirmed"; "unknown" for a value out of range), and their
+ * inverse: FL_EARG, *out unchanged, for a text that names none (the message
+ * names the field, `kind` or `status`, quotes the text and lists the names). */
 FL_API const char *fl_event_kind_name(fl_event_kind k);
 FL_API const char *fl_event_status_name(fl_event_status s);
+FL_API fl_status fl_event_kind_parse(const char *text, fl_event_kind *out);
+FL_API fl_status fl_event_status_parse(const char *text, fl_event_status *out);
 
 #ifdef __cplusplus
 }

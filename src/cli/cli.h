@@ -1,6 +1,7 @@
 /* cli.h: what the subcommands of the frontline tool share. */
 #ifndef FL_CLI_H
 #define FL_CLI_H
+#include <stdio.h>
 #include <frontline/frontline.h>
 
 typedef struct cli_global {
@@ -23,10 +24,6 @@ const char *cli_tracker_path(const cli_global *g);
 const char *cli_tracker_to_write(const cli_global *g, const char *cmd);
 /* Parse a date option; prints the error and returns nonzero on failure. */
 int cli_parse_date(const char *opt, const char *value, fl_date_side side, fl_instant *out);
-/* The filters every map-making command shares: --status confirmed|all and
- * --as-of R (NULL: none) into q; nonzero after printing a usage error. */
-int cli_parse_status(const char *cmd, const char *value, fl_query *q);
-int cli_parse_as_of(const char *value, fl_query *q);
 /* The filters in force as the options that set them ("--as-of R, --status
  * confirmed, --holder AZ,AM"; as_of and holders: the values as given, NULL
  * when not given), "" when none. */
@@ -44,6 +41,19 @@ void cli_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)))
 #endif
 	;
+/* The library names the parameters and fields a message is about in
+ * backquotes (`area_file`); the tool says its flag for each (--area).  A map
+ * is a list of {field, flag} pairs ended by {NULL, NULL}. */
+typedef struct cli_flag {
+	const char *field, *flag;
+} cli_flag;
+/* Print msg to f after prefix, each `field` of map as its flag (other
+ * backquoted names kept as they are), then a newline. */
+void cli_print_flags(FILE *f, const char *prefix, const char *msg, const cli_flag *map);
+/* Print the library's last error ("frontline: message") in the tool's words. */
+void cli_lib_error(const cli_flag *map);
+/* The same as a usage error of cmd (cli_usage_error); returns 2. */
+int cli_lib_usage_error(const char *cmd, const cli_flag *map);
 /* Print the warnings of the output just written (fl_warning_at) to stderr. */
 void cli_print_warnings(void);
 int cli_usage_error(const char *cmd, const char *fmt, ...)

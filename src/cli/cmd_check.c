@@ -1,10 +1,10 @@
 /* cmd_check.c: `frontline check`: every problem of a tracker, for people or machines. */
-#include <getopt.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "options.h"
 #include "fl_config.h"
 
 static const char help[] =
@@ -20,23 +20,14 @@ static const char help[] =
 
 int cmd_check(const cli_global *g, int argc, char **argv)
 {
-	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
-	const char *format = "table";
 	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":f:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'f': format = optarg; break;
-		case 'h': fputs(help, stdout); return 0;
-		case ':': return cli_usage_error("check", "option '%s' needs a value", argv[optind - 1]);
-		default: return cli_usage_error("check", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error("check", "unexpected argument '%s'", argv[optind]);
+	cli_opts opts;
+	cli_opts_init(&opts, "check", help, CLI_FORMAT, NULL, "", 0, argc, argv);
+	while ((c = cli_opts_next(&opts)) > 0)
+		;
+	if (c == CLI_STOP)
+		return opts.rc;
+	const char *format = opts.format ? opts.format : "table";
 	if (strcmp(format, "table") && strcmp(format, "json"))
 		return cli_usage_error("check", "-f %s: expected table or json", format);
 	const char *path = cli_tracker_path(g);
@@ -52,7 +43,7 @@ int cmd_check(const cli_global *g, int argc, char **argv)
 		json_object_object_add(root, "errors", json_object_new_int64((int64_t)ne));
 		json_object_object_add(root, "warnings", json_object_new_int64((int64_t)(n - ne)));
 		for (size_t i = 0; i < n; i++) {
-			const fl_check_item *it = fl_check_item_at(r, i);
+			const fl_check_item *it = fl_check_at(r, i);
 			json_object *o = json_object_new_object();
 			json_object_object_add(o, "severity", json_object_new_string(it->is_error ? "error" : "warning"));
 			json_object_object_add(o, "file", json_object_new_string(it->file));
@@ -67,7 +58,7 @@ int cmd_check(const cli_global *g, int argc, char **argv)
 		json_object_put(root);
 	} else {
 		for (size_t i = 0; i < n; i++) {
-			const fl_check_item *it = fl_check_item_at(r, i);
+			const fl_check_item *it = fl_check_at(r, i);
 			printf("%s: %s\n", it->is_error ? "error" : "warning", it->text);
 		}
 		printf("%s: %zu error(s), %zu warning(s)\n", path, ne, n - ne);

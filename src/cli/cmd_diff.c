@@ -1,11 +1,11 @@
 /* cmd_diff.c: `frontline diff D1 D2`: what changed, as features or a summary. */
-#include <getopt.h>
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "options.h"
 
 static const char help[] =
 	"usage: frontline [-d PATH] diff D1 D2 [--by region|actor] [-o FILE] [-f FORMAT] [--summary]\n"
@@ -55,8 +55,8 @@ static bool summary(const fl_tracker *t, const fl_diff *d, const char *d1, const
 	snprintf(ask, sizeof ask, "%s,%s,%s,%s", d1, d2, q->has_as_of ? as_of : "",
 		 q->confirmed_only ? "true" : "false");
 	for (size_t i = 0; i < fl_diff_summary_actor_count(m); i++) {
-		const fl_actor_totals *a = fl_diff_summary_actor(m, i);
-		const char *id = fl_tracker_actor(t, (size_t)a->actor)->id;
+		const fl_actor_totals *a = fl_diff_summary_actor_at(m, i);
+		const char *id = fl_tracker_actor_at(t, (size_t)a->actor)->id;
 		if (json) {
 			json_object *o = json_object_new_object();
 			json_object_object_add(o, "actor", json_object_new_string(id));
@@ -73,9 +73,9 @@ static bool summary(const fl_tracker *t, const fl_diff *d, const char *d1, const
 	if (!json && !csv)
 		printf("\nPer pair:\n");
 	for (size_t i = 0; i < fl_diff_summary_pair_count(m); i++) {
-		const fl_pair_total *p = fl_diff_summary_pair(m, i);
-		const char *fi = p->from == FL_NONE ? "" : fl_tracker_actor(t, (size_t)p->from)->id;
-		const char *ti = p->to == FL_NONE ? "" : fl_tracker_actor(t, (size_t)p->to)->id;
+		const fl_pair_total *p = fl_diff_summary_pair_at(m, i);
+		const char *fi = p->from == FL_NONE ? "" : fl_tracker_actor_at(t, (size_t)p->from)->id;
+		const char *ti = p->to == FL_NONE ? "" : fl_tracker_actor_at(t, (size_t)p->to)->id;
 		if (json) {
 			json_object *o = json_object_new_object();
 			json_object_object_add(o, "from", *fi ? json_object_new_string(fi) : NULL);
@@ -90,25 +90,25 @@ static bool summary(const fl_tracker *t, const fl_diff *d, const char *d1, const
 	if (!json && !csv)
 		printf("\nEvents:\n");
 	for (size_t k = 0; k < fl_diff_summary_event_count(m); k++) {
-		const fl_event *ev = fl_tracker_event(t, fl_diff_summary_event(m, k));
+		const fl_event *ev = fl_tracker_event_at(t, fl_diff_summary_event_at(m, k));
 		char date[16];
 		fl_instant_format_date(ev->when, date, sizeof date);
 		if (json) {
 			json_object *o = json_object_new_object();
 			json_object_object_add(o, "id", json_object_new_string(ev->id));
 			json_object_object_add(o, "date", json_object_new_string(date));
-			json_object_object_add(o, "to", json_object_new_string(fl_tracker_actor(t, (size_t)ev->to)->id));
+			json_object_object_add(o, "to", json_object_new_string(fl_tracker_actor_at(t, (size_t)ev->to)->id));
 			json_object_object_add(o, "status", json_object_new_string(fl_event_status_name(ev->status)));
 			json_object_object_add(o, "source", json_object_new_string(ev->source));
 			json_object_array_add(je, o);
 		} else if (csv) {
-			printf("event,,,%s,,,,,%s,%s,\"", fl_tracker_actor(t, (size_t)ev->to)->id, ev->id, date);
+			printf("event,,,%s,,,,,%s,%s,\"", fl_tracker_actor_at(t, (size_t)ev->to)->id, ev->id, date);
 			for (const char *p = ev->source; *p; p++)
 				printf(*p == '"' ? "\"\"" : "%c", *p);
 			printf("\",%s\n", ask);
 		} else
 			printf("  %s  %-28s -> %-4s %-9s %s\n", date, ev->id,
-			       fl_tracker_actor(t, (size_t)ev->to)->id, fl_event_status_name(ev->status),
+			       fl_tracker_actor_at(t, (size_t)ev->to)->id, fl_event_status_name(ev->status),
 			       ev->source);
 	}
 	if (json) {
@@ -122,43 +122,19 @@ static bool summary(const fl_tracker *t, const fl_diff *d, const char *d1, const
 
 int cmd_diff(const cli_global *g, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"by", required_argument, NULL, 'B'},	  {"output", required_argument, NULL, 'o'},
-		{"format", required_argument, NULL, 'f'}, {"summary", no_argument, NULL, 'M'},
-		{"as-of", required_argument, NULL, 'A'},  {"status", required_argument, NULL, 'S'},
-		{"help", no_argument, NULL, 'h'},	  {NULL, 0, NULL, 0}};
-	const char *out = NULL, *format = NULL, *as_of = NULL;
-	fl_group by = FL_BY_REGION;
+	static const struct option own[] = {{"summary", no_argument, NULL, 'M'}, {NULL, 0, NULL, 0}};
 	int sum = 0, c;
-	fl_query q = fl_query_at(0);
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:f:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'B':
-			if (!strcmp(optarg, "region"))
-				by = FL_BY_REGION;
-			else if (!strcmp(optarg, "actor"))
-				by = FL_BY_ACTOR;
-			else
-				return cli_usage_error("diff", "--by %s: expected 'region' or 'actor'", optarg);
-			break;
-		case 'o': out = optarg; break;
-		case 'f': format = optarg; break;
-		case 'M': sum = 1; break;
-		case 'A': as_of = optarg; break;
-		case 'S':
-			if (cli_parse_status("diff", optarg, &q))
-				return 2;
-			break;
-		case 'h': fputs(help, stdout); return 0;
-		case ':': return cli_usage_error("diff", "option '%s' needs a value", argv[optind - 1]);
-		default: return cli_usage_error("diff", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (argc - optind != 2)
-		return cli_usage_error("diff", "expected two dates D1 D2, got %d argument(s)", argc - optind);
-	const char *d1 = argv[optind], *d2 = argv[optind + 1];
+	cli_opts opts;
+	cli_opts_init(&opts, "diff", help, CLI_FILTERS | CLI_BY | CLI_OUTPUT | CLI_FORMAT, own, "",
+		      CLI_ANY_ARGS, argc, argv);
+	while ((c = cli_opts_next(&opts)) > 0)
+		sum = c == 'M' ? 1 : sum;
+	if (c == CLI_STOP)
+		return opts.rc;
+	if (opts.nargs != 2)
+		return cli_usage_error("diff", "expected two dates D1 D2, got %d argument(s)", opts.nargs);
+	const char *d1 = opts.args[0], *d2 = opts.args[1];
+	const char *out = opts.out, *format = opts.format, *as_of = opts.as_of;
 	fl_instant t1, t2;
 	if (cli_parse_date("D1", d1, FL_DATE_END, &t1) || cli_parse_date("D2", d2, FL_DATE_END, &t2))
 		return 2;
@@ -168,8 +144,10 @@ int cmd_diff(const cli_global *g, int argc, char **argv)
 	}
 	if (sum && format && strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "json"))
 		return cli_usage_error("diff", "--summary -f %s: expected table, csv or json", format);
-	if (cli_parse_as_of(as_of, &q))
+	if (cli_opts_query(&opts))
 		return 2;
+	fl_query q = opts.q;
+	fl_group by = opts.by;
 	fl_tracker *t = cli_open_tracker(g);
 	if (!t)
 		return 1;
@@ -179,17 +157,17 @@ int cmd_diff(const cli_global *g, int argc, char **argv)
 	fl_diff *d = NULL;
 	int rc = 0;
 	if (fl_diff_new(t, &q, t1, t2, sum ? FL_BY_ACTOR : by, &d)) {
-		cli_error("%s", fl_error_last());
+		cli_lib_error(cli_output_flags);
 		rc = 1;
 	} else if (sum) {
 		if (!summary(t, d, d1, d2, format ? format : "table", &q, as_of)) {
-			cli_error("%s", fl_error_last());
+			cli_lib_error(cli_output_flags);
 			rc = 1;
 		}
 	} else {
 		fl_status st = fl_diff_write(d, out, format);
 		if (st) {
-			cli_error("%s", fl_error_last());
+			cli_lib_error(cli_output_flags);
 			rc = st == FL_EARG ? 2 : 1;
 		} else
 			cli_print_warnings();

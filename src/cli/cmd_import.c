@@ -1,9 +1,9 @@
 /* cmd_import.c: `frontline import-series`: dated control polygons to a tracker. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
+#include "options.h"
 
 static const char help[] =
 	"usage: frontline import-series --holder ID --other ID --out DIR [--date-field NAME]\n"
@@ -23,21 +23,26 @@ static void progress(size_t done, size_t total, void *ud)
 		fputc('\n', stderr);
 }
 
+/* fl_import_opts' fields, as the tool's flags. */
+static const cli_flag flags[] = {{"holder", "--holder"},	   {"other", "--other"},
+				 {"date_field", "--date-field"}, {"source", "--source"},
+				 {"out_dir", "--out"},		   {NULL, NULL}};
+
 int cmd_import(const cli_global *g, int argc, char **argv)
 {
 	(void)g;
-	static const struct option opts[] = {
+	static const struct option own[] = {
 		{"holder", required_argument, NULL, 'H'}, {"other", required_argument, NULL, 'O'},
 		{"out", required_argument, NULL, 'o'},	  {"date-field", required_argument, NULL, 'F'},
 		{"source", required_argument, NULL, 's'}, {"status", required_argument, NULL, 'S'},
-		{"help", no_argument, NULL, 'h'},	  {NULL, 0, NULL, 0}};
+		{NULL, 0, NULL, 0}};
 	fl_import_opts o = {0};
 	o.status = FL_STATUS_CONFIRMED;
 	const char *out = NULL;
 	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
+	cli_opts opts;
+	cli_opts_init(&opts, "import-series", help, 0, own, "o:", CLI_ANY_ARGS, argc, argv);
+	while ((c = cli_opts_next(&opts)) > 0) {
 		switch (c) {
 		case 'H': o.holder = optarg; break;
 		case 'O': o.other = optarg; break;
@@ -45,34 +50,26 @@ int cmd_import(const cli_global *g, int argc, char **argv)
 		case 'F': o.date_field = optarg; break;
 		case 's': o.source = optarg; break;
 		case 'S':
-			if (!strcmp(optarg, "claimed"))
-				o.status = FL_STATUS_CLAIMED;
-			else if (!strcmp(optarg, "confirmed"))
-				o.status = FL_STATUS_CONFIRMED;
-			else if (!strcmp(optarg, "disputed"))
-				o.status = FL_STATUS_DISPUTED;
-			else
+			if (fl_event_status_parse(optarg, &o.status))
 				return cli_usage_error("import-series",
 						       "--status %s: expected claimed, confirmed or disputed", optarg);
 			break;
-		case 'h': fputs(help, stdout); return 0;
-		case ':': return cli_usage_error("import-series", "option '%s' needs a value", argv[optind - 1]);
-		default: return cli_usage_error("import-series", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (c == CLI_STOP)
+		return opts.rc;
 	if (!o.holder || !o.other)
 		return cli_usage_error("import-series", "--holder ID and --other ID are required");
 	if (!out)
 		return cli_usage_error("import-series", "--out DIR is required");
-	if (optind >= argc)
+	if (!opts.nargs)
 		return cli_usage_error("import-series", "no input files");
 	if (isatty(2))
 		o.progress = progress;
 	fl_import_result r;
-	fl_status st = fl_import_series((const char *const *)argv + optind, (size_t)(argc - optind), &o,
-					out, &r);
+	fl_status st = fl_import_series((const char *const *)opts.args, (size_t)opts.nargs, &o, out, &r);
 	if (st) {
-		cli_error("%s", fl_error_last());
+		cli_lib_error(flags);
 		return st == FL_EARG ? 2 : 1;
 	}
 	if (r.repaired)

@@ -1,10 +1,10 @@
 /* cmd_log.c: `frontline log`: the change log, filtered, as a table, CSV or JSON. */
-#include <getopt.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "options.h"
 
 static const char help[] =
 	"usage: frontline [-d PATH] log [--region ID] [--holder ID] [--from D] [--to D]\n"
@@ -28,7 +28,7 @@ static void regions_text(const fl_tracker *t, const fl_event *e, char *buf, size
 	size_t used = 0;
 	for (size_t i = 0; i < e->nregions && used < len; i++)
 		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ";" : "",
-					 fl_tracker_region(t, (size_t)e->regions[i])->id);
+					 fl_tracker_region_at(t, (size_t)e->regions[i])->id);
 	if (e->has_polygon && used < len)
 		snprintf(buf + used, len - used, "%s(polygon)", used ? ";" : "");
 }
@@ -50,29 +50,25 @@ static void csv_field(const char *s, int last)
 
 int cmd_log(const cli_global *g, int argc, char **argv)
 {
-	static const struct option opts[] = {
+	static const struct option own[] = {
 		{"region", required_argument, NULL, 'R'}, {"holder", required_argument, NULL, 'H'},
 		{"from", required_argument, NULL, 'F'},	  {"to", required_argument, NULL, 'T'},
-		{"format", required_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
-	const char *region = NULL, *holder = NULL, *from = NULL, *to = NULL, *format = "table";
+	const char *region = NULL, *holder = NULL, *from = NULL, *to = NULL;
 	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":f:h", opts, NULL)) != -1) {
+	cli_opts opts;
+	cli_opts_init(&opts, "log", help, CLI_FORMAT, own, "", 0, argc, argv);
+	while ((c = cli_opts_next(&opts)) > 0) {
 		switch (c) {
 		case 'R': region = optarg; break;
 		case 'H': holder = optarg; break;
 		case 'F': from = optarg; break;
 		case 'T': to = optarg; break;
-		case 'f': format = optarg; break;
-		case 'h': fputs(help, stdout); return 0;
-		case ':': return cli_usage_error("log", "option '%s' needs a value", argv[optind - 1]);
-		default: return cli_usage_error("log", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error("log", "unexpected argument '%s'", argv[optind]);
+	if (c == CLI_STOP)
+		return opts.rc;
+	const char *format = opts.format ? opts.format : "table";
 	if (strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "json"))
 		return cli_usage_error("log", "-f %s: expected table, csv or json", format);
 	fl_instant t0 = INT64_MIN, t1 = INT64_MAX;
@@ -112,7 +108,7 @@ int cmd_log(const cli_global *g, int argc, char **argv)
 		printf("%-26s %-10s %-5s %-5s %-10s %-9s %s\n", "id", "date", "from", "to", "kind",
 		       "status", "regions");
 	for (size_t k = 0; k < fl_tracker_event_count(t); k++) {
-		const fl_event *e = fl_tracker_event(t, order[k]);
+		const fl_event *e = fl_tracker_event_at(t, order[k]);
 		if (e->when < t0 || e->when > t1)
 			continue;
 		if (aid != FL_NONE && e->to != aid && e->from != aid)
@@ -128,9 +124,9 @@ int cmd_log(const cli_global *g, int argc, char **argv)
 		regions_text(t, e, regs, sizeof regs);
 		fl_instant_format_date(e->when, date, sizeof date);
 		fl_instant_format_date(e->recorded, rec, sizeof rec);
-		const char *fromid = e->from != FL_NONE ? fl_tracker_actor(t, (size_t)e->from)->id : "";
-		const char *toid = fl_tracker_actor(t, (size_t)e->to)->id;
-		const char *corr = e->corrects != FL_NONE ? fl_tracker_event(t, (size_t)e->corrects)->id : "";
+		const char *fromid = e->from != FL_NONE ? fl_tracker_actor_at(t, (size_t)e->from)->id : "";
+		const char *toid = fl_tracker_actor_at(t, (size_t)e->to)->id;
+		const char *corr = e->corrects != FL_NONE ? fl_tracker_event_at(t, (size_t)e->corrects)->id : "";
 		if (arr) {
 			json_object *o = json_object_new_object();
 			json_object_object_add(o, "id", json_object_new_string(e->id));

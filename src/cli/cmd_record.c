@@ -1,11 +1,11 @@
 /* cmd_record.c: `frontline record`: append one event, validated, safely. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <frontline/record.h>
 #include "cli.h"
+#include "options.h"
 
 static const char help[] =
 	"usage: frontline -d PATH record --date D (--region ID... | --area FILE) --to ID [--from ID]\n"
@@ -39,17 +39,49 @@ static const char help[] =
 	"  --id ID          the event's id (default: DATE-REGION, then -2, -3 ...)\n"
 	"  --corrects ID    the event this one replaces (required with --kind correction)\n";
 
+/* The fields of fl_record, as the tool's flags. */
+static const cli_flag flags[] = {{"id", "--id"},	   {"date", "--date"},	     {"regions", "--region"},
+				 {"area_file", "--area"}, {"to", "--to"},	     {"from", "--from"},
+				 {"source", "--source"},  {"kind", "--kind"},	     {"status", "--status"},
+				 {"note", "--note"},	   {"corrects", "--corrects"}, {NULL, NULL}};
+
+/* What the tool checks before the library: the flags it turns into enums,
+ * and those whose message names a flag's value (ID, FILE).  Until the date,
+ * --to and --source are right the library says what is wrong first, as it
+ * checks them first.  0, or the exit status after printing why. */
+static int check_flags(fl_record *r, const char *kind, const char *status)
+{
+	fl_instant when;
+	if (!r->date || fl_instant_parse(r->date, FL_DATE_START, "--date", &when) || !r->to || !*r->to ||
+	    !r->source || !*r->source)
+		return 0;
+	if (r->nregions == 0 && !r->area_file) {
+		cli_error("name the area: --region ID (repeatable) or --area FILE");
+		return 2;
+	}
+	if ((kind && fl_event_kind_parse(kind, &r->kind)) ||
+	    (status && fl_event_status_parse(status, &r->status))) {
+		cli_lib_error(flags);
+		return 2;
+	}
+	if (r->kind == FL_KIND_CORRECTION && (!r->corrects || !*r->corrects)) {
+		cli_error("--kind correction needs --corrects ID: the event it corrects");
+		return 2;
+	}
+	return 0;
+}
+
 int cmd_record(const cli_global *g, int argc, char **argv)
 {
-	static const struct option opts[] = {
+	static const struct option own[] = {
 		{"date", required_argument, NULL, 'D'},	  {"region", required_argument, NULL, 'R'},
 		{"area", required_argument, NULL, 'A'},	  {"to", required_argument, NULL, 'T'},
 		{"from", required_argument, NULL, 'F'},	  {"source", required_argument, NULL, 'S'},
 		{"kind", required_argument, NULL, 'K'},	  {"status", required_argument, NULL, 'U'},
 		{"note", required_argument, NULL, 'N'},	  {"id", required_argument, NULL, 'I'},
-		{"corrects", required_argument, NULL, 'C'},
-		{"help", no_argument, NULL, 'h'},	  {NULL, 0, NULL, 0}};
+		{"corrects", required_argument, NULL, 'C'}, {NULL, 0, NULL, 0}};
 	fl_record r = {0};
+	const char *kind = NULL, *status = NULL;
 	const char **regions = calloc((size_t)argc + 1, sizeof *regions);
 	char **owned = calloc((size_t)argc + 1, sizeof *owned);
 	size_t nowned = 0;
@@ -58,9 +90,9 @@ int cmd_record(const cli_global *g, int argc, char **argv)
 		free(regions), free(owned);
 		return 1;
 	}
-	optind = 1;
-	opterr = 0;
-	while (!rc && (c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	cli_opts opts;
+	cli_opts_init(&opts, "record", help, 0, own, "", 0, argc, argv);
+	while ((c = cli_opts_next(&opts)) > 0) {
 		switch (c) {
 		case 'D': r.date = optarg; break;
 		case 'R': {
@@ -77,31 +109,29 @@ int cmd_record(const cli_global *g, int argc, char **argv)
 		case 'T': r.to = optarg; break;
 		case 'F': r.from = optarg; break;
 		case 'S': r.source = optarg; break;
-		case 'K': r.kind = optarg; break;
-		case 'U': r.status = optarg; break;
+		case 'K': kind = optarg; break;
+		case 'U': status = optarg; break;
 		case 'N': r.note = optarg; break;
 		case 'I': r.id = optarg; break;
 		case 'C': r.corrects = optarg; break;
-		case 'h': fputs(help, stdout); goto out;
-		case ':': rc = cli_usage_error("record", "option '%s' needs a value", argv[optind - 1]); break;
-		default: rc = cli_usage_error("record", "unknown option '%s'", argv[optind - 1]); break;
 		}
 	}
-	if (!rc && optind < argc)
-		rc = cli_usage_error("record", "unexpected argument '%s'", argv[optind]);
-	if (!rc) {
+	if (c == CLI_STOP)
+		rc = opts.rc;
+	else {
 		r.regions = regions;
 		fl_record_result res;
 		const char *path = cli_tracker_to_write(g, "record");
-		fl_status st = path ? fl_record_append_ex(path, &r, &res) : FL_EARG;
-		if (!path)
-			rc = 2;
+		rc = path ? check_flags(&r, kind, status) : 2;
+		fl_status st = rc ? FL_EARG : fl_record_append_ex(path, &r, &res);
+		if (rc)
+			;
 		else if (st) {
-			cli_error("%s", fl_error_last());
+			cli_lib_error(flags);
 			rc = st == FL_EARG ? 2 : 1;
 		} else {
 			if (res.warning[0])
-				cli_error("warning: %s", res.warning);
+				cli_print_flags(stderr, "frontline: warning: ", res.warning, flags);
 			/* the event is committed: a failure to say so must not make a
 			 * script record it again */
 			errno = 0;
@@ -112,7 +142,6 @@ int cmd_record(const cli_global *g, int argc, char **argv)
 			}
 		}
 	}
-out:
 	for (size_t i = 0; i < nowned; i++)
 		free(owned[i]);
 	free(owned);

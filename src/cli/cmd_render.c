@@ -1,9 +1,9 @@
 /* cmd_render.c: `frontline render`: a map of a date, or of what changed, with Cairo. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include "cli.h"
+#include "options.h"
 #include "fl_config.h"
 
 static const char help[] =
@@ -28,86 +28,77 @@ static const char *basemap_path(void)
 	return NULL;
 }
 
+/* The library's names for what the tool's flags give. */
+static const cli_flag flags[] = {{"size", "--size"}, {"bbox", "--bbox"}, {"path", "-o"}, {NULL, NULL}};
+
 int cmd_render(const cli_global *g, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"date", required_argument, NULL, 'D'},	  {"diff", required_argument, NULL, 'X'},
-		{"output", required_argument, NULL, 'o'}, {"size", required_argument, NULL, 's'},
+	static const struct option own[] = {
+		{"diff", required_argument, NULL, 'X'},	  {"size", required_argument, NULL, 's'},
 		{"bbox", required_argument, NULL, 'b'},	  {"title", required_argument, NULL, 't'},
 		{"labels", no_argument, NULL, 'L'},	  {"no-labels", no_argument, NULL, 'N'},
-		{"as-of", required_argument, NULL, 'A'},  {"status", required_argument, NULL, 'S'},
-		{"help", no_argument, NULL, 'h'},	  {NULL, 0, NULL, 0}};
-	const char *date = NULL, *d1 = NULL, *d2 = NULL, *out = NULL, *as_of = NULL;
-	fl_render_opts o = fl_render_opts_default();
-	fl_query q = fl_query_at(0);
+		{NULL, 0, NULL, 0}};
+	const char *d1 = NULL, *d2 = NULL;
+	fl_render_opts ro = fl_render_opts_default();
 	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
+	cli_opts opts;
+	cli_opts_init(&opts, "render", help, CLI_DATE | CLI_FILTERS | CLI_OUTPUT, own, "", 0, argc, argv);
+	while ((c = cli_opts_next(&opts)) > 0) {
 		switch (c) {
-		case 'D': date = optarg; break;
 		case 'X':
 			d1 = optarg;
 			if (optind >= argc || argv[optind][0] == '-')
 				return cli_usage_error("render", "--diff needs two dates: --diff D1 D2");
 			d2 = argv[optind++];
 			break;
-		case 'o': out = optarg; break;
 		case 's':
-			if (fl_render_parse_size(optarg, &o.width, &o.height))
-				return cli_usage_error("render", "%s", fl_error_last());
+			if (fl_render_parse_size(optarg, &ro.width, &ro.height))
+				return cli_lib_usage_error("render", flags);
 			break;
 		case 'b':
-			if (fl_render_parse_bbox(optarg, o.bbox))
-				return cli_usage_error("render", "%s", fl_error_last());
-			o.has_bbox = 1;
+			if (fl_render_parse_bbox(optarg, ro.bbox))
+				return cli_lib_usage_error("render", flags);
+			ro.has_bbox = 1;
 			break;
-		case 't': o.title = optarg; break;
-		case 'L': o.labels = 1; break;
-		case 'N': o.labels = 0; break;
-		case 'A': as_of = optarg; break;
-		case 'S':
-			if (cli_parse_status("render", optarg, &q))
-				return 2;
-			break;
-		case 'h': fputs(help, stdout); return 0;
-		case ':': return cli_usage_error("render", "option '%s' needs a value", argv[optind - 1]);
-		default: return cli_usage_error("render", "unknown option '%s'", argv[optind - 1]);
+		case 't': ro.title = optarg; break;
+		case 'L': ro.labels = 1; break;
+		case 'N': ro.labels = 0; break;
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error("render", "unexpected argument '%s'", argv[optind]);
+	if (c == CLI_STOP)
+		return opts.rc;
+	const char *date = opts.date, *out = opts.out;
 	if (!out)
 		return cli_usage_error("render", "-o FILE.png|svg|pdf is required");
 	if (date && d1)
 		return cli_usage_error("render", "--date and --diff exclude each other");
-	q.at = fl_instant_now();
-	fl_instant t1 = 0;
-	if (date && cli_parse_date("--date", date, FL_DATE_END, &q.at))
-		return 2;
+	fl_instant t1 = 0, t2 = 0;
 	if (d1 && (cli_parse_date("--diff D1", d1, FL_DATE_END, &t1) ||
-		   cli_parse_date("--diff D2", d2, FL_DATE_END, &q.at)))
+		   cli_parse_date("--diff D2", d2, FL_DATE_END, &t2)))
 		return 2;
-	if (d1 && t1 > q.at) {
+	if (d1 && t1 > t2) {
 		cli_error("--diff %s %s: the first date is after the second; did you mean --diff %s %s?", d1,
 			  d2, d2, d1);
 		return 2;
 	}
-	if (cli_parse_as_of(as_of, &q))
+	if (cli_opts_query(&opts))
 		return 2;
-	o.basemap = basemap_path();
+	fl_query q = opts.q;
+	if (d1)
+		q.at = t2;
+	ro.basemap = basemap_path();
 	fl_tracker *t = cli_open_tracker(g);
 	if (!t)
 		return 1;
 	if (d1) {
 		const char *texts[] = {d1, d2};
 		const fl_instant ats[] = {t1, q.at};
-		cli_warn_range(t, &q, as_of, 2, texts, ats);
+		cli_warn_range(t, &q, opts.as_of, 2, texts, ats);
 	} else
-		cli_warn_range(t, &q, as_of, 1, &date, &q.at);
-	fl_status st = d1 ? fl_render_diff(t, &q, t1, q.at, &o, out) : fl_render_snapshot(t, &q, &o, out);
+		cli_warn_range(t, &q, opts.as_of, 1, &date, &q.at);
+	fl_status st = d1 ? fl_render_diff(t, &q, t1, q.at, &ro, out) : fl_render_snapshot(t, &q, &ro, out);
 	if (st)
-		cli_error("%s", fl_error_last());
+		cli_lib_error(flags);
 	fl_tracker_free(t);
 	return st ? (st == FL_EARG ? 2 : 1) : 0;
 }

@@ -1,10 +1,10 @@
 /* cmd_snapshot.c: `frontline snapshot`: the map on a date, and its summary. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "options.h"
 
 static const char help[] =
 	"usage: frontline [-d PATH] snapshot [--date D] [--as-of R] [--status confirmed]\n"
@@ -31,7 +31,7 @@ static int print_summary(FILE *out, const fl_tracker *t, const fl_snapshot *s, c
 {
 	fl_snapshot_summary *m = NULL;
 	if (fl_snapshot_summary_new(s, &m)) {
-		cli_error("%s", fl_error_last());
+		cli_lib_error(cli_output_flags);
 		return 1;
 	}
 	char date[16];
@@ -41,7 +41,7 @@ static int print_summary(FILE *out, const fl_tracker *t, const fl_snapshot *s, c
 	char holders[320] = "", filters[512];
 	for (size_t i = 0, used = 0; i < q->nholders && used + 1 < sizeof holders; i++) {
 		int w = snprintf(holders + used, sizeof holders - used, "%s%s", i ? "," : "",
-				 fl_tracker_actor(t, (size_t)q->holders[i])->id);
+				 fl_tracker_actor_at(t, (size_t)q->holders[i])->id);
 		used = w < 0 ? sizeof holders : used + (size_t)w;
 	}
 	cli_filters_text(q, as_of, holders, filters, sizeof filters);
@@ -49,8 +49,8 @@ static int print_summary(FILE *out, const fl_tracker *t, const fl_snapshot *s, c
 		fprintf(out, "Filters: %s\n", filters);
 	fprintf(out, "\nArea per actor:\n");
 	for (size_t i = 0; i < fl_snapshot_summary_holder_count(m); i++) {
-		const fl_holder_area *h = fl_snapshot_summary_holder(m, i);
-		const fl_actor *a = h->holder == FL_NONE ? NULL : fl_tracker_actor(t, (size_t)h->holder);
+		const fl_holder_area *h = fl_snapshot_summary_holder_at(m, i);
+		const fl_actor *a = h->holder == FL_NONE ? NULL : fl_tracker_actor_at(t, (size_t)h->holder);
 		fprintf(out, "  %-4s %12.1f km²  %5.1f %%  %s\n", a ? a->id : "-", h->area_km2, h->percent,
 			a ? a->name : "not held");
 	}
@@ -58,15 +58,15 @@ static int print_summary(FILE *out, const fl_tracker *t, const fl_snapshot *s, c
 		fl_snapshot_summary_year(m), date);
 	size_t n = fl_snapshot_summary_handover_count(m);
 	for (size_t k = 0; k < n; k++) {
-		const fl_handover *h = fl_snapshot_summary_handover(m, k);
-		const fl_event *e = h->event != FL_NONE ? fl_tracker_event(t, (size_t)h->event) : NULL;
+		const fl_handover *h = fl_snapshot_summary_handover_at(m, k);
+		const fl_event *e = h->event != FL_NONE ? fl_tracker_event_at(t, (size_t)h->event) : NULL;
 		char since[16] = "-";
 		if (h->has_since)
 			fl_instant_format_date(h->since, since, sizeof since);
 		fprintf(out, "  %s  %-16s %-4s -> %-4s %-9s %s%s\n", since,
-			fl_tracker_region(t, (size_t)h->region)->id,
-			h->from == FL_NONE ? "-" : fl_tracker_actor(t, (size_t)h->from)->id,
-			h->to == FL_NONE ? "-" : fl_tracker_actor(t, (size_t)h->to)->id,
+			fl_tracker_region_at(t, (size_t)h->region)->id,
+			h->from == FL_NONE ? "-" : fl_tracker_actor_at(t, (size_t)h->from)->id,
+			h->to == FL_NONE ? "-" : fl_tracker_actor_at(t, (size_t)h->to)->id,
 			e ? fl_event_status_name(e->status) : "", e ? e->id : "", h->partial ? " (partial)" : "");
 	}
 	if (!n)
@@ -77,58 +77,33 @@ static int print_summary(FILE *out, const fl_tracker *t, const fl_snapshot *s, c
 
 int cmd_snapshot(const cli_global *g, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"date", required_argument, NULL, 'D'},	  {"as-of", required_argument, NULL, 'A'},
-		{"status", required_argument, NULL, 'S'}, {"by", required_argument, NULL, 'B'},
-		{"output", required_argument, NULL, 'o'}, {"format", required_argument, NULL, 'f'},
-		{"summary", no_argument, NULL, 'M'},	  {"help", no_argument, NULL, 'h'},
-		{"holder", required_argument, NULL, 'H'}, {NULL, 0, NULL, 0}};
-	const char *date = NULL, *as_of = NULL, *out = NULL, *format = NULL;
+	static const struct option own[] = {{"summary", no_argument, NULL, 'M'},
+					    {"holder", required_argument, NULL, 'H'},
+					    {NULL, 0, NULL, 0}};
 	const char *holder_args[64];
 	size_t nholder_args = 0;
-	fl_group by = FL_BY_REGION;
 	int summary = 0, c;
-	fl_query q = fl_query_at(0);
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:f:h", opts, NULL)) != -1) {
+	cli_opts opts;
+	cli_opts_init(&opts, "snapshot", help, CLI_DATE | CLI_FILTERS | CLI_BY | CLI_OUTPUT | CLI_FORMAT,
+		      own, "", 0, argc, argv);
+	while ((c = cli_opts_next(&opts)) > 0) {
 		switch (c) {
-		case 'D': date = optarg; break;
-		case 'A': as_of = optarg; break;
-		case 'S':
-			if (cli_parse_status("snapshot", optarg, &q))
-				return 2;
-			break;
-		case 'B':
-			if (strcmp(optarg, "region") == 0)
-				by = FL_BY_REGION;
-			else if (strcmp(optarg, "actor") == 0)
-				by = FL_BY_ACTOR;
-			else
-				return cli_usage_error("snapshot", "--by %s: expected 'region' or 'actor'",
-						       optarg);
-			break;
 		case 'H':
 			if (nholder_args == sizeof holder_args / sizeof holder_args[0])
 				return cli_usage_error("snapshot", "--holder: at most %zu times",
 						       sizeof holder_args / sizeof holder_args[0]);
 			holder_args[nholder_args++] = optarg;
 			break;
-		case 'o': out = optarg; break;
-		case 'f': format = optarg; break;
 		case 'M': summary = 1; break;
-		case 'h': fputs(help, stdout); return 0;
-		case ':': return cli_usage_error("snapshot", "option '%s' needs a value", argv[optind - 1]);
-		default: return cli_usage_error("snapshot", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error("snapshot", "unexpected argument '%s'", argv[optind]);
-	q.at = fl_instant_now();
-	if (date && cli_parse_date("--date", date, FL_DATE_END, &q.at))
+	if (c == CLI_STOP)
+		return opts.rc;
+	if (cli_opts_query(&opts))
 		return 2;
-	if (cli_parse_as_of(as_of, &q))
-		return 2;
+	fl_query q = opts.q;
+	const char *date = opts.date, *as_of = opts.as_of, *out = opts.out, *format = opts.format;
+	fl_group by = opts.by;
 	/* the store answers by itself when it can (a PostGIS tracker, inside
 	 * PostgreSQL); the summary and --holder need the tracker opened */
 	if (!summary && !nholder_args) {
@@ -136,7 +111,7 @@ int cmd_snapshot(const cli_global *g, int argc, char **argv)
 		if (pst == FL_OK)
 			return 0;
 		if (pst != FL_ENOTFOUND) {
-			cli_error("%s", fl_error_last());
+			cli_lib_error(cli_output_flags);
 			return 1;
 		}
 	}
@@ -160,14 +135,14 @@ int cmd_snapshot(const cli_global *g, int argc, char **argv)
 	if (!st)
 		st = fl_snapshot_write(s, out, format);
 	if (st) {
-		cli_error("%s", fl_error_last());
+		cli_lib_error(cli_output_flags);
 		rc = st == FL_EARG ? 2 : 1;
 	} else
 		cli_print_warnings();
 	if (!rc && summary) {
 		fl_snapshot *sr = s;
 		if (by != FL_BY_REGION && fl_snapshot_new(t, &q, FL_BY_REGION, &sr)) {
-			cli_error("%s", fl_error_last());
+			cli_lib_error(cli_output_flags);
 			rc = 1;
 		} else {
 			int to_stdout = !out || !strcmp(out, "-") || !strcmp(out, "/dev/stdout");

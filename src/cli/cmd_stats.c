@@ -1,8 +1,8 @@
 /* cmd_stats.c: `frontline stats`: area held per actor over time, as CSV. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
+#include "options.h"
 
 static const char help[] =
 	"usage: frontline [-d PATH] stats [--from D] [--to D] [--step day|week|month|event] [-o FILE]\n"
@@ -14,22 +14,22 @@ static const char help[] =
 	"  --chart FILE   also draw a line chart of area per actor (PNG or SVG; --size WxH);\n"
 	"                 the CSV then goes to stdout only with -o\n";
 
+/* The library's names for what the tool's flags give. */
+static const cli_flag flags[] = {{"size", "--size"}, {"path", "--chart"}, {NULL, NULL}};
+
 int cmd_stats(const cli_global *g, int argc, char **argv)
 {
-	static const struct option opts[] = {
+	static const struct option own[] = {
 		{"from", required_argument, NULL, 'F'},	 {"to", required_argument, NULL, 'T'},
-		{"step", required_argument, NULL, 's'},	 {"output", required_argument, NULL, 'o'},
-		{"as-of", required_argument, NULL, 'A'}, {"status", required_argument, NULL, 'S'},
-		{"chart", required_argument, NULL, 'C'}, {"size", required_argument, NULL, 'z'},
-		{"help", no_argument, NULL, 'h'},	 {NULL, 0, NULL, 0}};
-	const char *from = NULL, *to = NULL, *out = NULL, *as_of = NULL, *chart = NULL;
+		{"step", required_argument, NULL, 's'},	 {"chart", required_argument, NULL, 'C'},
+		{"size", required_argument, NULL, 'z'}, {NULL, 0, NULL, 0}};
+	const char *from = NULL, *to = NULL, *chart = NULL;
 	fl_render_opts ro = fl_render_opts_default();
 	fl_step step = FL_STEP_EVENT;
-	fl_query q = fl_query_at(0);
 	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
+	cli_opts opts;
+	cli_opts_init(&opts, "stats", help, CLI_FILTERS | CLI_OUTPUT, own, "", 0, argc, argv);
+	while ((c = cli_opts_next(&opts)) > 0) {
 		switch (c) {
 		case 'F': from = optarg; break;
 		case 'T': to = optarg; break;
@@ -38,24 +38,15 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 				return cli_usage_error("stats", "--step %s: expected day, week, month or event",
 						       optarg);
 			break;
-		case 'o': out = optarg; break;
 		case 'C': chart = optarg; break;
 		case 'z':
 			if (fl_render_parse_size(optarg, &ro.width, &ro.height))
-				return cli_usage_error("stats", "%s", fl_error_last());
+				return cli_lib_usage_error("stats", flags);
 			break;
-		case 'A': as_of = optarg; break;
-		case 'S':
-			if (cli_parse_status("stats", optarg, &q))
-				return 2;
-			break;
-		case 'h': fputs(help, stdout); return 0;
-		case ':': return cli_usage_error("stats", "option '%s' needs a value", argv[optind - 1]);
-		default: return cli_usage_error("stats", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error("stats", "unexpected argument '%s'", argv[optind]);
+	if (c == CLI_STOP)
+		return opts.rc;
 	fl_instant t0 = 0, t1 = 0;
 	if (from && cli_parse_date("--from", from, FL_DATE_START, &t0))
 		return 2;
@@ -65,8 +56,10 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 		cli_error("--from %s is after --to %s: swap them", from, to);
 		return 2;
 	}
-	if (cli_parse_as_of(as_of, &q))
+	if (cli_opts_query(&opts))
 		return 2;
+	fl_query q = opts.q;
+	const char *out = opts.out, *as_of = opts.as_of;
 	fl_tracker *t = cli_open_tracker(g);
 	if (!t)
 		return 1;
@@ -103,7 +96,7 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 			if (!st && (!chart || out))
 				st = fl_stats_write_csv(s, out);
 			if (st) {
-				cli_error("%s", fl_error_last());
+				cli_lib_error(flags);
 				rc = st == FL_EARG ? 2 : 1;
 			}
 		}

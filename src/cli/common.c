@@ -17,6 +17,38 @@ void cli_error(const char *fmt, ...)
 	va_end(ap);
 }
 
+void cli_print_flags(FILE *f, const char *prefix, const char *msg, const cli_flag *map)
+{
+	fputs(prefix, f);
+	while (*msg) {
+		const char *end = *msg == '`' ? strchr(msg + 1, '`') : NULL;
+		const cli_flag *m = map;
+		for (; end && m && m->field; m++)
+			if (strlen(m->field) == (size_t)(end - msg - 1) &&
+			    !strncmp(msg + 1, m->field, (size_t)(end - msg - 1)))
+				break;
+		if (end && m && m->field) {
+			fputs(m->flag, f);
+			msg = end + 1;
+		} else
+			fputc(*msg++, f);
+	}
+	fputc('\n', f);
+}
+
+void cli_lib_error(const cli_flag *map)
+{
+	cli_print_flags(stderr, "frontline: ", fl_error_last(), map);
+}
+
+int cli_lib_usage_error(const char *cmd, const cli_flag *map)
+{
+	fprintf(stderr, "frontline %s: ", cmd);
+	cli_print_flags(stderr, "", fl_error_last(), map);
+	fprintf(stderr, "(see 'frontline %s --help')\n", cmd);
+	return 2;
+}
+
 void cli_print_warnings(void)
 {
 	for (size_t i = 0; i < fl_warning_count(); i++)
@@ -133,7 +165,7 @@ int *cli_parse_actor_list(const fl_tracker *t, const char *cmd, const char *opti
 				fprintf(stderr, "frontline %s: %s %s: no actor '%s' in %s (its actors: ", cmd,
 					option, values[i], id, fl_tracker_path(t));
 				for (size_t k = 0; k < na && k < 20; k++)
-					fprintf(stderr, "%s%s", k ? ", " : "", fl_tracker_actor(t, k)->id);
+					fprintf(stderr, "%s%s", k ? ", " : "", fl_tracker_actor_at(t, k)->id);
 				if (na > 20)
 					fprintf(stderr, " and %zu more", na - 20);
 				fprintf(stderr, "%s)\n(see 'frontline %s --help')\n", na ? "" : "none", cmd);
@@ -147,27 +179,6 @@ int *cli_parse_actor_list(const fl_tracker *t, const char *cmd, const char *opti
 		}
 	}
 	return ids;
-}
-
-int cli_parse_status(const char *cmd, const char *value, fl_query *q)
-{
-	if (!strcmp(value, "confirmed"))
-		q->confirmed_only = 1;
-	else if (!strcmp(value, "all"))
-		q->confirmed_only = 0;
-	else
-		return cli_usage_error(cmd, "--status %s: expected 'confirmed' or 'all'", value);
-	return 0;
-}
-
-int cli_parse_as_of(const char *value, fl_query *q)
-{
-	if (!value)
-		return 0;
-	if (cli_parse_date("--as-of", value, FL_DATE_END, &q->as_of))
-		return 2;
-	q->has_as_of = 1;
-	return 0;
 }
 
 void cli_filters_text(const fl_query *q, const char *as_of, const char *holders, char *buf,

@@ -39,6 +39,17 @@ static const char usage[] =
 	"  -h, --help          this help; 'frontline COMMAND --help' for a command\n"
 	"  --version           print the version\n";
 
+/* The commands, by the name that calls them. */
+static const struct {
+	const char *name;
+	int (*run)(const cli_global *g, int argc, char **argv);
+} commands[] = {
+	{"snapshot", cmd_snapshot}, {"log", cmd_log},	    {"diff", cmd_diff},
+	{"stats", cmd_stats},	    {"import-series", cmd_import}, {"render", cmd_render},
+	{"serve", cmd_serve},	    {"copy", cmd_copy},	    {"record", cmd_record},
+	{"export", cmd_export},	    {"check", cmd_check},
+};
+
 /* -j N or $FRONTLINE_THREADS (what names the value, for the error) */
 static int set_threads(const char *what, const char *v)
 {
@@ -124,28 +135,9 @@ static int run(int argc, char **argv)
 	const char *cmd = argv[i];
 	int sub_argc = argc - i;
 	char **sub_argv = argv + i;
-	if (!strcmp(cmd, "snapshot"))
-		return cmd_snapshot(&g, sub_argc, sub_argv);
-	if (!strcmp(cmd, "log"))
-		return cmd_log(&g, sub_argc, sub_argv);
-	if (!strcmp(cmd, "diff"))
-		return cmd_diff(&g, sub_argc, sub_argv);
-	if (!strcmp(cmd, "stats"))
-		return cmd_stats(&g, sub_argc, sub_argv);
-	if (!strcmp(cmd, "import-series"))
-		return cmd_import(&g, sub_argc, sub_argv);
-	if (!strcmp(cmd, "render"))
-		return cmd_render(&g, sub_argc, sub_argv);
-	if (!strcmp(cmd, "serve"))
-		return cmd_serve(&g, sub_argc, sub_argv);
-	if (!strcmp(cmd, "copy"))
-		return cmd_copy(&g, sub_argc, sub_argv);
-	if (!strcmp(cmd, "record"))
-		return cmd_record(&g, sub_argc, sub_argv);
-	if (!strcmp(cmd, "export"))
-		return cmd_export(&g, sub_argc, sub_argv);
-	if (!strcmp(cmd, "check"))
-		return cmd_check(&g, sub_argc, sub_argv);
+	for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
+		if (!strcmp(cmd, commands[k].name))
+			return commands[k].run(&g, sub_argc, sub_argv);
 	cli_error("unknown command '%s'\n\n%s", cmd, usage);
 	return 2;
 }

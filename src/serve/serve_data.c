@@ -59,10 +59,10 @@ static sv_time *layer_times(fl_tracker *t, const char *name, size_t n, int *oom)
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (events) {
-			fl_instant w = fl_tracker_event(t, order[i])->when;
+			fl_instant w = fl_tracker_event_at(t, order[i])->when;
 			v[i].t0 = v[i].t1 = as_written(w, 0, FL_DATE_START);
 		} else {
-			const fl_zone *z = fl_tracker_zone(t, i);
+			const fl_zone *z = fl_tracker_zone_at(t, i);
 			v[i].t0 = as_written(z->valid_from, 1, FL_DATE_START);
 			v[i].t1 = z->has_end ? as_written(z->valid_to, 1, FL_DATE_END) : INT64_MAX;
 		}
@@ -100,7 +100,7 @@ int sv_server_init(sv_server *s, fl_tracker *t, char *err, size_t errlen)
 		return 1;
 	}
 	for (size_t i = 0; i < s->nwhen; i++)
-		s->when[i] = fl_tracker_event(t, i)->when;
+		s->when[i] = fl_tracker_event_at(t, i)->when;
 	qsort(s->when, s->nwhen, sizeof *s->when, cmp_instant);
 	if (!(s->fixed[SV_REGIONS] = layer(t, "regions", err, errlen)) ||
 	    !(s->fixed[SV_ZONES] = layer(t, "zones", err, errlen)) ||
@@ -126,7 +126,7 @@ int sv_server_init(sv_server *s, fl_tracker *t, char *err, size_t errlen)
 	}
 	s->actors = json_object_new_array();
 	for (size_t i = 0; i < fl_tracker_actor_count(t); i++) {
-		const fl_actor *a = fl_tracker_actor(t, i);
+		const fl_actor *a = fl_tracker_actor_at(t, i);
 		json_object *o = json_object_new_object();
 		json_object_object_add(o, "id", json_object_new_string(a->id));
 		json_object_object_add(o, "name", json_object_new_string(a->name));

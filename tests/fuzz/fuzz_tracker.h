@@ -20,7 +20,7 @@ static inline void fz_exercise(fl_tracker *t)
 	const size_t *order = fl_tracker_event_order(t);
 	FZ_ASSERT(order);
 	for (size_t i = 0; i < fl_tracker_event_count(t); i++) {
-		const fl_event *e = fl_tracker_event(t, order[i]);
+		const fl_event *e = fl_tracker_event_at(t, order[i]);
 		FZ_ASSERT(e && e->id && e->to >= 0 && (size_t)e->to < fl_tracker_actor_count(t));
 		char buf[64];
 		fl_instant_format(e->when, buf, sizeof buf);
@@ -33,7 +33,7 @@ static inline void fz_exercise(fl_tracker *t)
 			fl_snapshot *s = NULL;
 			if (fl_snapshot_new(t, &q, (fl_group)by, &s) == FL_OK) {
 				for (size_t i = 0; i < fl_snapshot_count(s); i++) {
-					const fl_piece *p = fl_snapshot_piece(s, i);
+					const fl_piece *p = fl_snapshot_at(s, i);
 					FZ_ASSERT(p && p->area_km2 >= 0);
 				}
 				unsigned char *buf = NULL;
@@ -48,14 +48,14 @@ static inline void fz_exercise(fl_tracker *t)
 	fl_diff *d = NULL;
 	if (fl_diff_new(t, NULL, before, last, FL_BY_REGION, &d) == FL_OK) {
 		for (size_t i = 0; i < fl_diff_count(d); i++)
-			FZ_ASSERT(fl_diff_change(d, i));
+			FZ_ASSERT(fl_diff_at(d, i));
 	}
 	fl_diff_free(d);
 	fl_stats *st = NULL;
 	fl_query f = fl_query_at(last);
 	if (fl_stats_new(t, &f, first, last, FL_STEP_EVENT, &st) == FL_OK) {
 		for (size_t i = 0; i < fl_stats_count(st); i++) {
-			const fl_stats_row *r = fl_stats_row_at(st, i);
+			const fl_stats_row *r = fl_stats_at(st, i);
 			FZ_ASSERT(r && r->area_km2 >= 0);
 		}
 	}
@@ -69,7 +69,7 @@ static inline void fz_tracker(const char *dir)
 	fl_check_report *r = NULL;
 	if (fl_check_run(dir, &r) == FL_OK) {
 		for (size_t i = 0; i < fl_check_count(r); i++) {
-			const fl_check_item *it = fl_check_item_at(r, i);
+			const fl_check_item *it = fl_check_at(r, i);
 			FZ_ASSERT(it);
 		}
 	} else

@@ -161,16 +161,16 @@ static void test_round_trip(void **state)
 		double area = -1;
 		for (size_t k = 0; k < fl_snapshot_count(s); k++) {
 			size_t len;
-			const unsigned char *wkb = fl_snapshot_piece_wkb(s, k, &len);
+			const unsigned char *wkb = fl_snapshot_wkb(s, k, &len);
 			GEOSGeometry *g = GEOSGeomFromWKB_buf_r(h, wkb, len);
 			assert_non_null(g);
 			/* every holder's territory is a valid (multi)polygon: no ring touching itself */
 			if (GEOSisValid_r(h, g) != 1)
 				fail_msg("%s: holder %d: invalid geometry: %s", date,
-					 fl_snapshot_piece(s, k)->holder, GEOSisValidReason_r(h, g));
-			if (fl_snapshot_piece(s, k)->holder == RU) {
+					 fl_snapshot_at(s, k)->holder, GEOSisValidReason_r(h, g));
+			if (fl_snapshot_at(s, k)->holder == RU) {
 				got = g;
-				area = fl_snapshot_piece(s, k)->area_km2;
+				area = fl_snapshot_at(s, k)->area_km2;
 			} else
 				GEOSGeom_destroy_r(h, g);
 		}

@@ -145,11 +145,11 @@ static void test_snapshot_features(void **state)
 		json_object *o = check_feature(ft, "region");
 		/* the feature of the written document, the same JSON */
 		assert_true(json_object_equal(o, json_object_array_get_idx(fs, i)));
-		const fl_piece *p = fl_snapshot_piece(s, i);
+		const fl_piece *p = fl_snapshot_at(s, i);
 		json_object *props = json_object_object_get(o, "properties");
-		assert_string_equal(ft->key, fl_tracker_region(t, (size_t)p->region)->id);
+		assert_string_equal(ft->key, fl_tracker_region_at(t, (size_t)p->region)->id);
 		const char *holder = json_object_get_string(json_object_object_get(props, "holder"));
-		assert_string_equal(holder, fl_tracker_actor(t, (size_t)p->holder)->id);
+		assert_string_equal(holder, fl_tracker_actor_at(t, (size_t)p->holder)->id);
 		const char *type = json_object_get_string(
 			json_object_object_get(json_object_object_get(o, "geometry"), "type"));
 		assert_true(!strcmp(type, "Polygon") || !strcmp(type, "MultiPolygon"));

@@ -112,8 +112,8 @@ static void expect_read_from_sources(const char *dir)
 	fl_tracker *ref = NULL;
 	assert_int_equal(fl__tracker_load(dir, false, &d, &ref), FL_OK);
 	for (size_t i = 0; i < 5; i++) {
-		assert_string_equal(fl_tracker_event(t, i)->id, fl_tracker_event(ref, i)->id);
-		assert_true(fl_tracker_event(t, i)->when == fl_tracker_event(ref, i)->when);
+		assert_string_equal(fl_tracker_event_at(t, i)->id, fl_tracker_event_at(ref, i)->id);
+		assert_true(fl_tracker_event_at(t, i)->when == fl_tracker_event_at(ref, i)->when);
 	}
 	fl_instant first, last;
 	assert_int_equal(fl_tracker_event_range(t, &first, &last), FL_OK);
@@ -203,7 +203,7 @@ static void test_empty_areas_layer(void **state)
 	fl_check_report *r = NULL;
 	assert_int_equal(fl_check_run(dir, &r), FL_OK);
 	assert_int_equal(fl_check_errors(r), 2); /* the empty layer, and the event */
-	assert_non_null(strstr(fl_check_item_at(r, 1)->text, "no polygon with id 'p1'"));
+	assert_non_null(strstr(fl_check_at(r, 1)->text, "no polygon with id 'p1'"));
 	fl_check_free(r);
 	rm_tree(dir);
 }

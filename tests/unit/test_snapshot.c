@@ -35,7 +35,7 @@ static int holder_at(const fl_tracker *t, const char *region, const char *date, 
 static const char *holder_id(const fl_tracker *t, const char *region, const char *date)
 {
 	int h = holder_at(t, region, date, fl_query_at(0));
-	return h == FL_NONE ? "-" : fl_tracker_actor(t, (size_t)h)->id;
+	return h == FL_NONE ? "-" : fl_tracker_actor_at(t, (size_t)h)->id;
 }
 
 static void test_handovers(void **state)
@@ -128,13 +128,13 @@ static void test_before_first_event(void **state)
 	assert_int_equal(fl_snapshot_new(t, &q, FL_BY_ACTOR, &act), FL_OK);
 	double total = 0;
 	for (size_t i = 0; i < fl_snapshot_count(reg); i++) {
-		assert_int_equal(fl_snapshot_piece(reg, i)->holder, FL_NONE);
-		total += fl_snapshot_piece(reg, i)->area_km2;
+		assert_int_equal(fl_snapshot_at(reg, i)->holder, FL_NONE);
+		total += fl_snapshot_at(reg, i)->area_km2;
 	}
 	assert_int_equal(fl_snapshot_count(reg), fl_tracker_region_count(t));
 	assert_int_equal(fl_snapshot_count(act), 1);
-	assert_int_equal(fl_snapshot_piece(act, 0)->holder, FL_NONE);
-	assert_true(fabs(fl_snapshot_piece(act, 0)->area_km2 - total) < 1e-6 * total);
+	assert_int_equal(fl_snapshot_at(act, 0)->holder, FL_NONE);
+	assert_true(fabs(fl_snapshot_at(act, 0)->area_km2 - total) < 1e-6 * total);
 	fl_snapshot_free(reg);
 	fl_snapshot_free(act);
 	fl_tracker_free(t);
@@ -152,16 +152,16 @@ static void test_by_actor_areas(void **state)
 	assert_int_equal(fl_snapshot_new(t, &q, FL_BY_ACTOR, &act), FL_OK);
 	double want[8] = {0};
 	for (size_t i = 0; i < fl_snapshot_count(reg); i++) {
-		const fl_piece *p = fl_snapshot_piece(reg, i);
+		const fl_piece *p = fl_snapshot_at(reg, i);
 		if (p->holder != FL_NONE)
-			want[p->holder] += fl_tracker_region(t, (size_t)p->region)->area_km2;
+			want[p->holder] += fl_tracker_region_at(t, (size_t)p->region)->area_km2;
 	}
 	assert_int_equal(fl_snapshot_count(act), 2);
 	for (size_t i = 0; i < fl_snapshot_count(act); i++) {
-		const fl_piece *p = fl_snapshot_piece(act, i);
+		const fl_piece *p = fl_snapshot_at(act, i);
 		assert_true(fabs(p->area_km2 - want[p->holder]) < 1e-6);
 		size_t len = 0;
-		assert_non_null(fl_snapshot_piece_wkb(act, i, &len));
+		assert_non_null(fl_snapshot_wkb(act, i, &len));
 		assert_true(len > 100);
 	}
 	/* AM on 2020-11-24: Kalbajar and Lachin among others, over 4,000 km² */
@@ -205,7 +205,7 @@ static void test_polygon_event(void **state)
 	assert_int_equal(fl_snapshot_count(s), 5); /* a:X,Y  b:X,Y  c:X */
 	double y = 0, all = 0;
 	for (size_t i = 0; i < fl_snapshot_count(s); i++) {
-		const fl_piece *p = fl_snapshot_piece(s, i);
+		const fl_piece *p = fl_snapshot_at(s, i);
 		all += p->area_km2;
 		if (p->holder == fl_tracker_find_actor(t, "Y"))
 			y += p->area_km2;
@@ -300,8 +300,8 @@ static void test_index(void **state)
 		fl_snapshot *s = NULL;
 		assert_int_equal(fl_snapshot_new(t, &q, FL_BY_ACTOR, &s), FL_OK);
 		for (size_t i = 0; i < fl_snapshot_count(s); i++)
-			if (fl_snapshot_piece(s, i)->holder == fl_tracker_find_actor(t, "Y"))
-				y[round] = fl_snapshot_piece(s, i)->area_km2;
+			if (fl_snapshot_at(s, i)->holder == fl_tracker_find_actor(t, "Y"))
+				y[round] = fl_snapshot_at(s, i)->area_km2;
 		fl_snapshot_free(s);
 		fl_tracker_free(t);
 	}
@@ -335,7 +335,7 @@ static void expect_actor_polygons(const fl_tracker *t, const char *date, const c
 	assert_int_equal(fl_snapshot_new(t, &q, FL_BY_ACTOR, &s), FL_OK);
 	bool found = false;
 	for (size_t i = 0; i < fl_snapshot_count(s); i++) {
-		if (fl_snapshot_piece(s, i)->holder != fl_tracker_find_actor(t, actor))
+		if (fl_snapshot_at(s, i)->holder != fl_tracker_find_actor(t, actor))
 			continue;
 		found = true;
 		GEOSContextHandle_t h = t->geos;
@@ -402,7 +402,7 @@ static void test_t_junction(void **state)
 	assert_int_equal(fl_check_run(dir, &rep), FL_OK);
 	assert_int_equal(fl_check_count(rep), 1);
 	assert_int_equal(fl_check_errors(rep), 0);
-	const fl_check_item *it = fl_check_item_at(rep, 0);
+	const fl_check_item *it = fl_check_at(rep, 0);
 	assert_non_null(strstr(it->message, "T-junction"));
 	assert_non_null(strstr(it->message, "near 1.0000000, 1.0000000"));
 	assert_non_null(strstr(it->message, "regions 'a' and 'b'"));
@@ -559,13 +559,13 @@ static void test_events_from_index(void **state)
 	assert_int_equal(fl_tracker_event_count(idx), 4);
 	for (size_t i = 0; i < 4; i++)
 		assert_int_equal(idx->ev_ready[i], 0);
-	expect_same_event(fl_tracker_event(idx, 2), fl_tracker_event(src, 2));
+	expect_same_event(fl_tracker_event_at(idx, 2), fl_tracker_event_at(src, 2));
 	assert_int_equal(idx->ev_ready[2], 1);
 	assert_int_equal(idx->ev_ready[1] + idx->ev_ready[3], 0);
 	for (size_t i = 0; i < 4; i++)
-		expect_same_event(fl_tracker_event(idx, i), fl_tracker_event(src, i));
-	assert_int_equal(fl_tracker_event(idx, 2)->partial, 1);
-	assert_int_equal(fl_tracker_event(idx, 3)->corrects, 1);
+		expect_same_event(fl_tracker_event_at(idx, i), fl_tracker_event_at(src, i));
+	assert_int_equal(fl_tracker_event_at(idx, 2)->partial, 1);
+	assert_int_equal(fl_tracker_event_at(idx, 3)->corrects, 1);
 	/* the log is out of time order: the apply order is the sources' */
 	for (size_t i = 0; i < 4; i++)
 		assert_int_equal(fl_tracker_event_order(idx)[i], fl_tracker_event_order(src)[i]);
@@ -662,11 +662,11 @@ static void test_pieces_from_index(void **state)
 			assert_int_equal(fl_snapshot_count(a), fl_snapshot_count(b));
 			for (size_t i = 0; i < fl_snapshot_count(b); i++) {
 				size_t la = 0, lb = 0;
-				const unsigned char *wa = fl_snapshot_piece_wkb(a, i, &la);
-				const unsigned char *wb = fl_snapshot_piece_wkb(b, i, &lb);
+				const unsigned char *wa = fl_snapshot_wkb(a, i, &la);
+				const unsigned char *wb = fl_snapshot_wkb(b, i, &lb);
 				expect_same_bytes(wa, la, wb, lb);
-				assert_true(fabs(fl_snapshot_piece(a, i)->area_km2 -
-						 fl_snapshot_piece(b, i)->area_km2) < 1e-12);
+				assert_true(fabs(fl_snapshot_at(a, i)->area_km2 -
+						 fl_snapshot_at(b, i)->area_km2) < 1e-12);
 				singles += by == FL_BY_REGION;
 				/* drawn, it is a GEOS geometry, the same one */
 				const GEOSGeometry *ga = fl__snapshot_geom(a, i), *gb = fl__snapshot_geom(b, i);
@@ -695,8 +695,8 @@ static void test_pieces_from_index(void **state)
 		assert_true(fl_diff_count(b) > 0);
 		for (size_t i = 0; i < fl_diff_count(b); i++) {
 			size_t la = 0, lb = 0;
-			const unsigned char *wa = fl_diff_change_wkb(a, i, &la);
-			const unsigned char *wb = fl_diff_change_wkb(b, i, &lb);
+			const unsigned char *wa = fl_diff_wkb(a, i, &la);
+			const unsigned char *wb = fl_diff_wkb(b, i, &lb);
 			expect_same_bytes(wa, la, wb, lb);
 			assert_int_equal(GEOSEqualsExact_r(h, fl__diff_geom(a, i), fl__diff_geom(b, i), 0), 1);
 		}
@@ -742,7 +742,7 @@ static void expect_index_refused(const char *dir, const unsigned char *good, siz
 	if (st != FL_OK || t->arena)
 		fail_msg("damaged index (%s) was not refused", dm->what);
 	for (size_t i = 0; i < fl_tracker_event_count(ref); i++)
-		expect_same_event(fl_tracker_event(t, i), fl_tracker_event(ref, i));
+		expect_same_event(fl_tracker_event_at(t, i), fl_tracker_event_at(ref, i));
 	fl_tracker_free(t);
 }
 

@@ -76,7 +76,7 @@ static fl_instant at(const char *date)
 
 static double area(const fixture *f, int region)
 {
-	return fl_tracker_region(f->t, (size_t)region)->area_km2;
+	return fl_tracker_region_at(f->t, (size_t)region)->area_km2;
 }
 
 static fl_diff_summary *diff_summary(const fixture *f, const char *d1, const char *d2, fl_group by,
@@ -92,7 +92,7 @@ static fl_diff_summary *diff_summary(const fixture *f, const char *d1, const cha
 
 static void expect_actor(const fl_diff_summary *m, size_t i, int actor, double gained, double lost)
 {
-	const fl_actor_totals *a = fl_diff_summary_actor(m, i);
+	const fl_actor_totals *a = fl_diff_summary_actor_at(m, i);
 	assert_non_null(a);
 	assert_int_equal(a->actor, actor);
 	assert_near(a->gained_km2, gained, 1e-6);
@@ -102,7 +102,7 @@ static void expect_actor(const fl_diff_summary *m, size_t i, int actor, double g
 
 static void expect_pair(const fl_diff_summary *m, size_t i, int from, int to, double km2)
 {
-	const fl_pair_total *p = fl_diff_summary_pair(m, i);
+	const fl_pair_total *p = fl_diff_summary_pair_at(m, i);
 	assert_non_null(p);
 	assert_int_equal(p->from, from);
 	assert_int_equal(p->to, to);
@@ -113,8 +113,8 @@ static void expect_events(const fixture *f, const fl_diff_summary *m, const char
 {
 	assert_int_equal(fl_diff_summary_event_count(m), n);
 	for (size_t i = 0; i < n; i++)
-		assert_string_equal(fl_tracker_event(f->t, fl_diff_summary_event(m, i))->id, ids[i]);
-	assert_true(fl_diff_summary_event(m, n) == SIZE_MAX);
+		assert_string_equal(fl_tracker_event_at(f->t, fl_diff_summary_event_at(m, i))->id, ids[i]);
+	assert_true(fl_diff_summary_event_at(m, n) == SIZE_MAX);
 }
 
 /* 2020-06-01 -> 2021-12-31: a went back from Y to X, c from X to Y. */
@@ -126,12 +126,12 @@ static void test_diff_totals(void **state)
 		assert_int_equal(fl_diff_summary_actor_count(m), 2);
 		expect_actor(m, 0, f->X, area(f, f->a), area(f, f->c));
 		expect_actor(m, 1, f->Y, area(f, f->c), area(f, f->a));
-		assert_near(fl_diff_summary_actor(m, 0)->gained_km2, SQUARE_KM2, 0.01);
-		assert_null(fl_diff_summary_actor(m, 2));
+		assert_near(fl_diff_summary_actor_at(m, 0)->gained_km2, SQUARE_KM2, 0.01);
+		assert_null(fl_diff_summary_actor_at(m, 2));
 		assert_int_equal(fl_diff_summary_pair_count(m), 2);
 		expect_pair(m, 0, f->X, f->Y, area(f, f->c));
 		expect_pair(m, 1, f->Y, f->X, area(f, f->a));
-		assert_null(fl_diff_summary_pair(m, 2));
+		assert_null(fl_diff_summary_pair_at(m, 2));
 		static const char *const ev[] = {"c1", "a2"};
 		expect_events(f, m, ev, 2);
 		fl_diff_summary_free(m);
@@ -150,10 +150,10 @@ static void test_diff_from_nothing(void **state)
 	assert_int_equal(fl_diff_summary_pair_count(m), 2);
 	expect_pair(m, 0, FL_NONE, f->X, area(f, f->c));
 	expect_pair(m, 1, FL_NONE, f->Y, area(f, f->a) + area(f, f->b));
-	assert_near(fl_diff_summary_pair(m, 1)->area_km2, 2 * SQUARE_KM2, 0.02);
+	assert_near(fl_diff_summary_pair_at(m, 1)->area_km2, 2 * SQUARE_KM2, 0.02);
 	static const char *const ev[] = {"base", "ab"};
 	expect_events(f, m, ev, 2);
-	assert_string_equal(fl_tracker_event(f->t, fl_diff_summary_event(m, 1))->source, "src, quoted");
+	assert_string_equal(fl_tracker_event_at(f->t, fl_diff_summary_event_at(m, 1))->source, "src, quoted");
 	fl_diff_summary_free(m);
 
 	/* confirmed only: "ab" is left out, a and b go to X with c */
@@ -189,12 +189,12 @@ static fl_snapshot_summary *snapshot_summary(const fixture *f, const char *date,
 static void expect_handover(const fixture *f, const fl_snapshot_summary *m, size_t i, int region,
 			    int from, int to, const char *event, const char *since)
 {
-	const fl_handover *h = fl_snapshot_summary_handover(m, i);
+	const fl_handover *h = fl_snapshot_summary_handover_at(m, i);
 	assert_non_null(h);
 	assert_int_equal(h->region, region);
 	assert_int_equal(h->from, from);
 	assert_int_equal(h->to, to);
-	assert_string_equal(fl_tracker_event(f->t, (size_t)h->event)->id, event);
+	assert_string_equal(fl_tracker_event_at(f->t, (size_t)h->event)->id, event);
 	assert_true(h->has_since);
 	char buf[16];
 	fl_instant_format_date(h->since, buf, sizeof buf);
@@ -214,26 +214,26 @@ static void test_snapshot_summary(void **state)
 	fl_instant_format(fl_snapshot_summary_year_start(m), buf, sizeof buf);
 	assert_string_equal(buf, "2020-12-31T23:59:59Z");
 	assert_int_equal(fl_snapshot_summary_holder_count(m), 2);
-	const fl_holder_area *x = fl_snapshot_summary_holder(m, 0), *y = fl_snapshot_summary_holder(m, 1);
+	const fl_holder_area *x = fl_snapshot_summary_holder_at(m, 0), *y = fl_snapshot_summary_holder_at(m, 1);
 	assert_int_equal(x->holder, f->X);
 	assert_int_equal(y->holder, f->Y);
 	assert_near(x->area_km2, area(f, f->a), 1e-6);
 	assert_near(y->area_km2, area(f, f->b) + area(f, f->c), 1e-6);
 	assert_near(x->percent, 100.0 / 3, 1e-6);
 	assert_near(y->percent, 200.0 / 3, 1e-6);
-	assert_null(fl_snapshot_summary_holder(m, 2));
+	assert_null(fl_snapshot_summary_holder_at(m, 2));
 	assert_int_equal(fl_snapshot_summary_handover_count(m), 2);
 	expect_handover(f, m, 0, f->c, f->X, f->Y, "c1", "2021-03-01");
 	expect_handover(f, m, 1, f->a, f->Y, f->X, "a2", "2021-05-01");
-	assert_null(fl_snapshot_summary_handover(m, 2));
+	assert_null(fl_snapshot_summary_handover_at(m, 2));
 	fl_snapshot_summary_free(m);
 
 	/* Y's territory only: its area is the whole (100 %), and of the year's
 	 * handovers only c, Y's gain; the year's start still counts every holder */
 	m = snapshot_summary(f, "2021-06-30", &f->Y, 1);
 	assert_int_equal(fl_snapshot_summary_holder_count(m), 1);
-	assert_int_equal(fl_snapshot_summary_holder(m, 0)->holder, f->Y);
-	assert_near(fl_snapshot_summary_holder(m, 0)->percent, 100, 1e-9);
+	assert_int_equal(fl_snapshot_summary_holder_at(m, 0)->holder, f->Y);
+	assert_near(fl_snapshot_summary_holder_at(m, 0)->percent, 100, 1e-9);
 	assert_int_equal(fl_snapshot_summary_handover_count(m), 1);
 	expect_handover(f, m, 0, f->c, f->X, f->Y, "c1", "2021-03-01");
 	fl_snapshot_summary_free(m);
@@ -242,8 +242,8 @@ static void test_snapshot_summary(void **state)
 	m = snapshot_summary(f, "2019-06-01", NULL, 0);
 	assert_int_equal(fl_snapshot_summary_year(m), 2019);
 	assert_int_equal(fl_snapshot_summary_holder_count(m), 1);
-	assert_int_equal(fl_snapshot_summary_holder(m, 0)->holder, FL_NONE);
-	assert_near(fl_snapshot_summary_holder(m, 0)->area_km2, 3 * SQUARE_KM2, 0.03);
+	assert_int_equal(fl_snapshot_summary_holder_at(m, 0)->holder, FL_NONE);
+	assert_near(fl_snapshot_summary_holder_at(m, 0)->area_km2, 3 * SQUARE_KM2, 0.03);
 	assert_int_equal(fl_snapshot_summary_handover_count(m), 0);
 	fl_snapshot_summary_free(m);
 

@@ -30,22 +30,22 @@ static void test_karabakh_loads(void **state)
 	} areas[] = {{"kalbajar", 2860.7}, {"lachin", 1787.4}, {"agdam", 1045.5}, {"fuzuli", 1410.3},
 		     {"shusha-city", 11.7}, {"khankendi-city", 29.5}, {"tartar", 1258.3}};
 	for (size_t i = 0; i < sizeof areas / sizeof areas[0]; i++) {
-		const fl_region *r = fl_tracker_region(t, (size_t)fl_tracker_find_region(t, areas[i].id));
+		const fl_region *r = fl_tracker_region_at(t, (size_t)fl_tracker_find_region(t, areas[i].id));
 		assert_true(fabs(r->area_km2 - areas[i].km2) < 0.06);
 	}
 	/* events apply in date order, same date in file order */
 	const size_t *order = fl_tracker_event_order(t);
 	assert_non_null(order);
 	for (size_t k = 1; k < fl_tracker_event_count(t); k++) {
-		const fl_event *a = fl_tracker_event(t, order[k - 1]), *b = fl_tracker_event(t, order[k]);
+		const fl_event *a = fl_tracker_event_at(t, order[k - 1]), *b = fl_tracker_event_at(t, order[k]);
 		assert_true(a->when < b->when || (a->when == b->when && order[k - 1] < order[k]));
 	}
 	int c = fl_tracker_find_event(t, "2020-shusha-city-confirmed");
 	assert_int_not_equal(c, FL_NONE);
-	assert_int_equal(fl_tracker_event(t, (size_t)c)->corrects,
+	assert_int_equal(fl_tracker_event_at(t, (size_t)c)->corrects,
 			 fl_tracker_find_event(t, "2020-shusha-city"));
 	int ag = fl_tracker_find_event(t, "1993-agdam");
-	assert_true(fl_tracker_event(t, (size_t)ag)->partial);
+	assert_true(fl_tracker_event_at(t, (size_t)ag)->partial);
 	assert_true(fl_tracker_zone_count(t) >= 2);
 	fl_tracker_free(t);
 	fl_tracker_free(NULL);
