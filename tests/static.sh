@@ -6,7 +6,7 @@
 # cppcheck-suppress with a reason in the source).
 set -u
 cd "$(dirname "$0")/.."
-files=$(ls src/*.c src/cli/*.c)
+files=$(ls src/*.c src/*/*.c)
 n=$(echo $files | wc -w)
 echo "1..$((n + 1))"
 out=build/static

@@ -1,5 +1,5 @@
 /*
- * store_pg.c: a tracker in PostgreSQL/PostGIS, and control computed inside it.
+ * store/pg.c: a tracker in PostgreSQL/PostGIS, and control computed inside it.
  *
  * `frontline copy` into a database installs SQL functions next to the
  * tables, so that any PostGIS client can ask who held what:
@@ -30,7 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "../internal.h"
 #include "frontline/store.h"
 
 static const char *const install_sql[] = {

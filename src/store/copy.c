@@ -1,5 +1,5 @@
 /*
- * store_copy.c: the stores of a tracker as GDAL layers, and moving a tracker
+ * store/copy.c: the stores of a tracker as GDAL layers, and moving a tracker
  * from one store to another without loss.
  *
  * A tracker lives in one of three stores: a folder of text files (one GDAL
@@ -14,7 +14,7 @@
  * Writes are whole or nothing: a folder's files and a GeoPackage are built
  * in /vsimem and placed with temp file + fsync + rename (events last: its
  * appearance is the commit point); PostGIS gets one transaction that also
- * installs the SQL functions (store_pg.c).
+ * installs the SQL functions (pg.c).
  */
 #include <gdal.h>
 #include <ogr_api.h>
@@ -29,7 +29,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "internal.h"
+#include "../internal.h"
 #include "frontline/store.h"
 
 const char *const fl__layer_names[FL__NLAYERS] = {"actors", "regions", "areas", "events", "zones"};
@@ -212,7 +212,7 @@ typedef struct copy_ctx {
 	char **built;            /* folder: file names built, events last */
 } copy_ctx;
 
-/* A table layer as CSV text by the folder store's own rule (csvwrite.c):
+/* A table layer as CSV text by the folder store's own rule (csv.c):
  * the header, then one record per feature, every field as its text. */
 static fl_status csv_text(OGRLayerH lyr, const char *file, char **out, size_t *outlen)
 {

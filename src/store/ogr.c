@@ -1,5 +1,5 @@
 /*
- * store_ogr.c: reading a tracker through GDAL/OGR.
+ * store/ogr.c: reading a tracker through GDAL/OGR.
  *
  * One code path serves every store.  A folder tracker is a set of files, each
  * opened as its own datasource (GDAL would read a folder of CSVs as one
@@ -23,9 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include "internal.h"
+#include "../internal.h"
 #include "csvlint.h"
-#include "store_ogr.h"
+#include "ogr.h"
 
 typedef struct layer_src {
 	char *display;       /* "events.csv" or "t.gpkg:events", for messages */

@@ -1,5 +1,5 @@
 /*
- * csvwrite.c: CSV text as the folder store writes it.
+ * store/csv.c: CSV text as the folder store writes it.
  *
  * One rule for every CSV file frontline writes (a recorded event, a copy of
  * a tracker into a folder): a field is written as it is unless it holds a
@@ -11,7 +11,7 @@
  */
 #include <string.h>
 #include <stdlib.h>
-#include "internal.h"
+#include "../internal.h"
 
 bool fl__text_put(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
 {

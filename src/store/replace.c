@@ -1,5 +1,5 @@
 /*
- * replace.c: rewriting a tracker's file without changing what it is.
+ * store/replace.c: rewriting a tracker's file without changing what it is.
  *
  * `record` replaces events.csv (and areas.geojson) by a new file renamed over
  * the old one.  A rename puts a new inode in place: unless told, it has the
@@ -21,7 +21,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "internal.h"
+#include "../internal.h"
 
 fl_status fl__check_writable(const char *path, const struct stat *sb)
 {
