@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
+#include "store/copy.h"
+#include "store/store.h"
 
 struct fl_periods {
 	const fl_tracker *t;

@@ -58,13 +58,6 @@ uint64_t fl__hash_str(const char *s);
 /* The end of the 31 December before t's UTC year; *year (may be NULL) its year. */
 fl_instant fl__year_start(fl_instant t, int64_t *year);
 
-/* ---- CSV text (csvwrite.c) ---- */
-/* Append n bytes of s to the growing text *buf (NUL-terminated, length *len,
- * capacity *cap); false when out of memory (the text is kept as it was). */
-bool fl__text_put(char **buf, size_t *len, size_t *cap, const char *s, size_t n);
-/* Append s as one CSV field: quoted only when it holds , " CR or LF. */
-bool fl__csv_field(char **buf, size_t *len, size_t *cap, const char *s);
-
 /* ---- UTF-8 (utf8.c) ---- */
 /* The offset of the first byte of s[0, n) that does not start a well-formed
  * UTF-8 sequence (overlongs, surrogates and code points above U+10FFFF are
@@ -165,7 +158,7 @@ fl_status fl__polygon_changes(GEOSContextHandle_t h, const GEOSGeometry *before,
 typedef void (*fl__task_fn)(size_t i, void *ctx, GEOSContextHandle_t h);
 void fl__parallel_for(size_t n, fl__task_fn fn, void *ctx);
 
-/* ---- the tracker (tracker.c, open.c, store_ogr.c) ---- */
+/* ---- the tracker (tracker.c, open.c, store/ogr.c) ---- */
 typedef struct fl__region {
 	fl_region pub;
 	GEOSGeometry *geom;    /* NULL until asked for (fl__region_geom) when read from the index */
@@ -450,40 +443,10 @@ fl_status fl__resolve_format(const char *path, const char *format, const char **
  * or /dev/stdout and the like): written into in place, never renamed over;
  * without an extension it is written as stdout would be (GeoJSON, PNG). */
 bool fl__is_stream(const char *target);
-
-
-/* ---- stores (store_copy.c, store_pg.c) ---- */
-typedef enum fl__store_kind { FL__STORE_FOLDER, FL__STORE_GPKG, FL__STORE_PG } fl__store_kind;
-#define FL__NLAYERS 5
-/* actors, regions, areas, events, zones: the order they are read in */
-extern const char *const fl__layer_names[FL__NLAYERS];
-fl__store_kind fl__store_kind_of(const char *path);
-/* The file of layer `name` in a folder tracker (malloc'd), NULL if absent. */
-char *fl__store_file(const char *root, const char *name);
-/* Open one file of a folder tracker as GDAL reads it (a GDALDatasetH). */
-void *fl__store_open_file(const char *file);
-/* Layer `name` of a dataset, in insertion order (a result set to release
- * with GDALDatasetReleaseResultSet when *is_sql). */
-void *fl__store_layer(void *ds, const char *name, bool *is_sql);
-/* Copy an OGR layer's fields and features into a new layer of dst. */
-fl_status fl__copy_layer(void *src_layer, void *dst_ds, const char *name, char **lco);
-/* Call fn for every tracker layer present in the store at path. */
-fl_status fl__store_each_layer(const char *path, fl_status (*fn)(void *ctx, const char *name,
-								void *layer),
-			       void *ctx);
-/* Install the SQL functions into a PostgreSQL dataset (store_pg.c); they
- * leave polygon events to the engine. */
-fl_status fl__pg_install(void *ds);
-/* Replacing a tracker's file (replace.c).  FL_EIO, naming the file, when it
- * has no write bit at all or the caller may not write it. */
-struct stat;
-fl_status fl__check_writable(const char *path, const struct stat *sb);
-/* Write buf to target whole or not at all (temporary file, fsync, rename),
- * the new file with like's mode, group and (as root) owner when like is set;
- * refused, nothing written, when they cannot be kept. */
-fl_status fl__replace_file(const char *target, const void *buf, size_t len, const struct stat *like);
-/* fsync a folder so that renames in it are durable. */
+/* fsync a folder so that renames in it are durable (output.c). */
 fl_status fl__fsync_dir(const char *dir);
+
+/* The stores declare theirs beside their sources: src/store/store.h, ... */
 
 
 #endif

@@ -33,6 +33,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "internal.h"
+#include "store/csv.h"
+#include "store/replace.h"
+#include "store/store.h"
 #include "frontline/record.h"
 
 /* ------------------------------------------------------------ the polygon */
@@ -322,7 +325,7 @@ static OGRFeatureH feature_by_id(OGRLayerH l, const char *id)
  * layer, then that feature of the areas layer (NULL when not found). */
 static GEOSGeometry *stored_polygon(fl_tracker *t, const store_ref *s, const char *eid)
 {
-	GDALDatasetH eds = s->ds ? s->ds : fl__store_open_file(s->events_file);
+	GDALDatasetH eds = s->ds ? s->ds : fl__store_open_file(s->events_file, true);
 	OGRLayerH el = s->ds ? GDALDatasetGetLayerByName(s->ds, "events") : eds ? GDALDatasetGetLayer(eds, 0) : NULL;
 	OGRFeatureH f = el ? feature_by_id(el, eid) : NULL;
 	char *ref = NULL;
@@ -335,7 +338,7 @@ static GEOSGeometry *stored_polygon(fl_tracker *t, const store_ref *s, const cha
 		GDALClose(eds);
 	GDALDatasetH ads = NULL;
 	if (ref && *ref)
-		ads = s->ds ? s->ds : s->areas_file ? fl__store_open_file(s->areas_file) : NULL;
+		ads = s->ds ? s->ds : s->areas_file ? fl__store_open_file(s->areas_file, true) : NULL;
 	OGRLayerH al = !ads ? NULL : s->ds ? GDALDatasetGetLayerByName(s->ds, "areas") : GDALDatasetGetLayer(ads, 0);
 	f = al ? feature_by_id(al, ref) : NULL;
 	free(ref);
@@ -655,7 +658,7 @@ static int lock_file(const char *path, fl_status *st)
 static char **area_ids_of(const char *path)
 {
 	char **ids = NULL;
-	GDALDatasetH ds = path ? fl__store_open_file(path) : NULL;
+	GDALDatasetH ds = path ? fl__store_open_file(path, true) : NULL;
 	OGRLayerH l = ds ? GDALDatasetGetLayer(ds, 0) : NULL;
 	OGRFeatureH f;
 	while (l && (f = OGR_L_GetNextFeature(l))) {

@@ -26,6 +26,7 @@
 #include "../internal.h"
 #include "csvlint.h"
 #include "ogr.h"
+#include "store.h"
 
 typedef struct layer_src {
 	char *display;       /* "events.csv" or "t.gpkg:events", for messages */
@@ -98,7 +99,7 @@ static fl_status setup_transform(layer_src *L)
 /* Open layer `name` of the tracker: a file in a folder, or a layer of a
  * GeoPackage.  *missing is set (and FL_OK returned) when it does not exist. */
 static fl_status layer_open(const char *root, GDALDatasetH gpkg, const char *name,
-			    const char *const *exts, fl__diags *d, layer_src *L, bool *missing)
+			    fl__diags *d, layer_src *L, bool *missing)
 {
 	memset(L, 0, sizeof *L);
 	*missing = false;
@@ -113,6 +114,7 @@ static fl_status layer_open(const char *root, GDALDatasetH gpkg, const char *nam
 		L->display = fl__printf("%s:%s", base ? base + 1 : root, name);
 		return setup_transform(L);
 	}
+	const char *const *exts = fl__store_layer_spec(name)->exts;
 	for (size_t i = 0; exts[i]; i++) {
 		char *p = fl__printf("%s/%s.%s", root, name, exts[i]);
 		if (!file_exists(p)) {
@@ -132,12 +134,8 @@ static fl_status layer_open(const char *root, GDALDatasetH gpkg, const char *nam
 				return st;
 			}
 		}
-		const char *csv_drv[] = {"CSV", NULL};
-		const char *json_drv[] = {"GeoJSON", NULL};
-		const char *csv_opts[] = {"KEEP_GEOM_COLUMNS=NO", NULL};
 		CPLErrorReset();
-		L->ds = GDALOpenEx(p, GDAL_OF_VECTOR | GDAL_OF_READONLY, csv ? csv_drv : json_drv,
-				   csv ? csv_opts : NULL, NULL);
+		L->ds = fl__store_open_file(p, false);
 		L->own_ds = true;
 		if (!L->ds) {
 			char why[512];
@@ -863,9 +861,6 @@ static fl_status load_zones(fl_tracker *t, layer_src *L, fl__diags *d)
 }
 
 /* ------------------------------------------------------------------ load */
-static const char *const csv_ext[] = {"csv", NULL};
-static const char *const json_ext[] = {"geojson", "json", NULL};
-static const char *const zone_ext[] = {"geojson", "json", "csv", NULL};
 
 fl_status fl__store_ogr_read(const char *path, fl_tracker *t, fl__diags *d)
 {
@@ -886,14 +881,10 @@ fl_status fl__store_ogr_read(const char *path, fl_tracker *t, fl__diags *d)
 	bool missing;
 	area_def *areas = NULL;
 	size_t nareas = 0;
-	static const struct {
-		const char *name;
-		const char *const *ext;
-		bool required;
-	} layers[] = {{"actors", csv_ext, true},  {"regions", json_ext, false},
-		      {"events", csv_ext, true},  {"zones", zone_ext, false},
-		      {"areas", json_ext, false}};
-	for (size_t li = 0; li < sizeof layers / sizeof layers[0] && !st; li++) {
+	/* the order of reading: what a layer refers to comes before it */
+	static const char *const order[] = {"actors", "regions", "events", "zones", "areas"};
+	for (size_t li = 0; li < sizeof order / sizeof order[0] && !st; li++) {
+		const fl__layer_spec *spec = fl__store_layer_spec(order[li]);
 		if (li == 4) { /* areas: only when polygon events need them */
 			bool any = false;
 			for (size_t i = 0; i < t->nevents; i++)
@@ -901,7 +892,7 @@ fl_status fl__store_ogr_read(const char *path, fl_tracker *t, fl__diags *d)
 			if (!any)
 				break;
 		}
-		st = layer_open(path, gpkg, layers[li].name, layers[li].ext, d, &L, &missing);
+		st = layer_open(path, gpkg, spec->name, d, &L, &missing);
 		if (st) {
 			layer_close(&L);
 			break;
@@ -911,9 +902,9 @@ fl_status fl__store_ogr_read(const char *path, fl_tracker *t, fl__diags *d)
 			break;
 		}
 		if (missing) {
-			if (layers[li].required)
-				st = fl__fail(FL_ENOTFOUND, "tracker '%s': missing %s%s", path,
-					      layers[li].name, gpkg ? " layer" : ".csv");
+			if (spec->required)
+				st = fl__fail(FL_ENOTFOUND, "tracker '%s': missing %s%s%s", path, spec->name,
+					      gpkg ? " layer" : ".", gpkg ? "" : spec->exts[0]);
 			layer_close(&L);
 			continue;
 		}

@@ -30,7 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../internal.h"
+#include "pg.h"
 #include "frontline/store.h"
 
 static const char *const install_sql[] = {

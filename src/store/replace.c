@@ -21,7 +21,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "../internal.h"
+#include "replace.h"
 
 fl_status fl__check_writable(const char *path, const struct stat *sb)
 {
