@@ -54,6 +54,21 @@ const char *fl__store_driver(const char *file)
 	return dot && !strcmp(dot, ".csv") ? "CSV" : "GeoJSON";
 }
 
+const char *const fl__event_columns[] = {"id",     "date",	"regions",  "to",	"from",
+					 "kind",   "status",	"source",   "note",	"recorded",
+					 "partial", "corrects", "area",	    NULL};
+
+const char *fl__event_row_value(const fl__event_row *e, const char *name)
+{
+	const char *v[] = {e->id,   e->date,   e->regions, e->to,	 e->from,
+			   e->kind, e->status, e->source,  e->note,	 e->recorded,
+			   "false", e->corrects, e->area};
+	for (size_t i = 0; fl__event_columns[i]; i++)
+		if (!strcmp(fl__event_columns[i], name))
+			return v[i] ? v[i] : "";
+	return NULL;
+}
+
 fl__store_kind fl__store_kind_of(const char *path)
 {
 	if (!strncmp(path, "PG:", 3))

@@ -48,4 +48,17 @@ fl_status fl__store_each_layer(const char *path, fl_status (*fn)(void *ctx, cons
 								void *layer),
 			       void *ctx);
 
+/* An event as `record` appends it, by column of the events layer (NULL:
+ * not given, written empty).  area, the id of the event's polygon in the
+ * areas layer, and corrects add their columns to a layer without them. */
+typedef struct fl__event_row {
+	const char *id, *date, *regions, *to, *from, *kind, *status, *source, *note, *recorded,
+		*corrects, *area;
+} fl__event_row;
+/* The columns of the events layer a row fills (NULL-terminated). */
+extern const char *const fl__event_columns[];
+/* The value of column `name` of the row ("" when not given; "false" for
+ * partial), NULL for a column the row does not know. */
+const char *fl__event_row_value(const fl__event_row *e, const char *name);
+
 #endif
