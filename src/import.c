@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "internal.h"
+#include "store/folder.h"
 
 
 typedef struct dated {
@@ -270,21 +271,6 @@ static fl_status finish_date(GEOSContextHandle_t h, dated *d, size_t *repaired)
 	return FL_OK;
 }
 
-static void csv_put(FILE *f, const char *s, bool last)
-{
-	if (strpbrk(s, ",\"\n\r")) {
-		fputc('"', f);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', f);
-			fputc(*s, f);
-		}
-		fputc('"', f);
-	} else
-		fputs(s, f);
-	fputc(last ? '\n' : ',', f);
-}
-
 typedef struct ev {
 	char id[48];
 	char date[16];
@@ -308,51 +294,37 @@ static const char *base_name(const char *p)
 	return b ? b + 1 : p;
 }
 
+/* The new tracker's files, written by the folder store (store/folder.c). */
 static fl_status write_tracker(GEOSContextHandle_t h, const char *dir, const fl_import_opts *o,
 			       ev *evs, size_t nev)
 {
-	fl_status st = FL_OK;
-	char *p = fl__printf("%s/actors.csv", dir);
-	FILE *f = fopen(p, "w");
-	if (!f)
-		st = fl__fail(FL_EIO, "%s: cannot write: %s", p, strerror(errno));
-	else {
-		fprintf(f, "id,name,color,kind,note\n");
-		csv_put(f, o->holder, false), csv_put(f, o->holder, false);
-		fprintf(f, "#d62728,control,holds the area inside the imported polygons\n");
-		csv_put(f, o->other, false), csv_put(f, o->other, false);
-		fprintf(f, "#1f77b4,control,holds the rest of the extent\n");
-		if (fflush(f) || fsync(fileno(f)))
-			st = fl__fail(FL_EIO, "%s: cannot write: %s", p, strerror(errno));
-		fclose(f);
-	}
-	free(p);
+	static const char *const acols[] = {"id", "name", "color", "kind", "note"};
+	const char *const actors[] = {o->holder, o->holder, "#d62728", "control",
+				      "holds the area inside the imported polygons",
+				      o->other,	 o->other,  "#1f77b4", "control",
+				      "holds the rest of the extent"};
+	fl_status st = fl__folder_write_table(dir, "actors", acols, 5, actors, 2);
 	if (st)
 		return st;
-	p = fl__printf("%s/events.csv", dir);
-	f = fopen(p, "w");
-	if (!f)
-		st = fl__fail(FL_EIO, "%s: cannot write: %s", p, strerror(errno));
-	else {
-		fprintf(f, "id,date,regions,area,to,from,kind,status,source,note\n");
-		for (size_t i = 0; i < nev; i++) {
-			csv_put(f, evs[i].id, false), csv_put(f, evs[i].date, false);
-			csv_put(f, "", false), csv_put(f, evs[i].id, false);
-			csv_put(f, evs[i].to, false), csv_put(f, evs[i].from, false);
-			csv_put(f, evs[i].kind, false), csv_put(f, fl_event_status_name(o->status), false);
-			csv_put(f, evs[i].source, false), csv_put(f, "imported by frontline import-series", true);
-		}
-		if (fflush(f) || fsync(fileno(f)))
-			st = fl__fail(FL_EIO, "%s: cannot write: %s", p, strerror(errno));
-		fclose(f);
+	static const char *const ecols[] = {"id",   "date", "regions", "area",   "to",
+					    "from", "kind", "status",  "source", "note"};
+	const char **cells = calloc(nev * 10 + 1, sizeof *cells);
+	if (!cells)
+		return fl__fail(FL_ENOMEM, "out of memory");
+	for (size_t i = 0; i < nev; i++) {
+		const char **c = cells + i * 10;
+		c[0] = evs[i].id, c[1] = evs[i].date, c[2] = "", c[3] = evs[i].id, c[4] = evs[i].to;
+		c[5] = evs[i].from, c[6] = evs[i].kind, c[7] = fl_event_status_name(o->status);
+		c[8] = evs[i].source, c[9] = "imported by frontline import-series";
 	}
-	free(p);
+	st = fl__folder_write_table(dir, "events", ecols, 10, cells, nev);
+	free(cells);
 	if (st)
 		return st;
 	static const fl__field fields[] = {{"id", FL__STR}};
-	p = fl__printf("%s/areas.geojson", dir);
+	char *p = fl__folder_new_file(dir, "areas");
 	fl__sink *k = NULL;
-	st = fl__sink_open(p, "GeoJSON", "areas", fields, 1, true, &k);
+	st = p ? fl__sink_open(p, "GeoJSON", "areas", fields, 1, true, &k) : fl__fail(FL_ENOMEM, "out of memory");
 	for (size_t i = 0; i < nev && !st; i++) {
 		fl__value v[1] = {{.s = evs[i].id}};
 		st = fl__sink_add(k, v, h, evs[i].area);

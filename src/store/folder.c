@@ -13,6 +13,9 @@
  * into areas.geojson the same way before, inserted as one more feature
  * before the `]` that closes the features array so the rest of the file
  * stays as it is; the events.csv rename then commits both.
+ *
+ * A new tracker (import) is written file by file into a folder that is
+ * renamed into place once whole: each table by the same CSV rule.
  */
 #include <gdal.h>
 #include <ogr_api.h>
@@ -204,8 +207,7 @@ static fl_status write_area(const fl__folder_writer *w, const char *id, GEOSCont
 			    const GEOSGeometry *area, const char *what)
 {
 	size_t olen = 0, nlen = 0;
-	char *apath = w->areas ? w->areas
-			       : fl__printf("%s/areas.%s", w->dir, fl__store_layer_spec("areas")->exts[0]);
+	char *apath = w->areas ? w->areas : fl__folder_new_file(w->dir, "areas");
 	char *old = w->areas ? fl__slurp(w->areas, &olen) : NULL;
 	char *feature = geojson_feature(h, area, id), *all = NULL;
 	fl_status st = FL_OK;
@@ -296,5 +298,37 @@ fl_status fl__folder_append(fl__folder_writer *w, const fl__event_row *e, GEOSCo
 	}
 	CSLDestroy(cols);
 	free(buf), free(row);
+	return st;
+}
+
+/* ------------------------------------------------------- a new tracker */
+char *fl__folder_new_file(const char *dir, const char *name)
+{
+	const fl__layer_spec *l = fl__store_layer_spec(name);
+	return fl__printf("%s/%s.%s", dir, name, l ? l->exts[0] : "csv");
+}
+
+fl_status fl__folder_write_table(const char *dir, const char *name, const char *const *cols,
+				 size_t ncols, const char *const *cells, size_t nrows)
+{
+	char *p = fl__folder_new_file(dir, name), *buf = NULL;
+	size_t len = 0, cap = 0;
+	bool ok = p && fl__csv_record(&buf, &len, &cap, cols, ncols, "\n");
+	for (size_t i = 0; ok && i < nrows; i++)
+		ok = fl__csv_record(&buf, &len, &cap, cells + i * ncols, ncols, "\n");
+	if (!ok) {
+		free(p), free(buf);
+		return fl__fail(FL_ENOMEM, "out of memory");
+	}
+	fl_status st = FL_OK;
+	FILE *f = fopen(p, "w");
+	if (!f)
+		st = fl__fail(FL_EIO, "%s: cannot write: %s", p, strerror(errno));
+	else {
+		if (fwrite(buf, 1, len, f) != len || fflush(f) || fsync(fileno(f)))
+			st = fl__fail(FL_EIO, "%s: cannot write: %s", p, strerror(errno));
+		fclose(f);
+	}
+	free(p), free(buf);
 	return st;
 }

@@ -30,4 +30,13 @@ fl_status fl__folder_append(fl__folder_writer *w, const fl__event_row *e, GEOSCo
  * or the fsync's failure. */
 fl_status fl__folder_end(fl__folder_writer *w, fl_status st);
 
+/* The file of layer `name` in a new folder: dir/name.EXT, EXT the layer's
+ * first extension (malloc'd; NULL when memory runs out). */
+char *fl__folder_new_file(const char *dir, const char *name);
+/* Write the file of table layer `name` (CSV) of a new tracker in dir: the
+ * header cols, then nrows records of ncols cells (row by row), by the
+ * folder's CSV rule; flushed to disk before it returns. */
+fl_status fl__folder_write_table(const char *dir, const char *name, const char *const *cols,
+				 size_t ncols, const char *const *cells, size_t nrows);
+
 #endif
