@@ -324,7 +324,8 @@ static fl_status write_tracker(GEOSContextHandle_t h, const char *dir, const fl_
 	static const fl__field fields[] = {{"id", FL__STR}};
 	char *p = fl__folder_new_file(dir, "areas");
 	fl__sink *k = NULL;
-	st = p ? fl__sink_open(p, "GeoJSON", "areas", fields, 1, true, &k) : fl__fail(FL_ENOMEM, "out of memory");
+	st = p ? fl__sink_open(p, "GeoJSON", "areas", fields, 1, true, &k)
+	       : fl__fail(FL_ENOMEM, "out of memory");
 	for (size_t i = 0; i < nev && !st; i++) {
 		fl__value v[1] = {{.s = evs[i].id}};
 		st = fl__sink_add(k, v, h, evs[i].area);

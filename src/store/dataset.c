@@ -93,7 +93,8 @@ static fl_status ensure_field(OGRLayerH l, const char *name)
 }
 
 /* The polygon as a feature of the areas layer al (in the layer's CRS). */
-static fl_status add_area(OGRLayerH al, const char *id, GEOSContextHandle_t h, const GEOSGeometry *area)
+static fl_status add_area(OGRLayerH al, const char *id, GEOSContextHandle_t h,
+			  const GEOSGeometry *area)
 {
 	OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(al));
 	set_str(f, "id", id);

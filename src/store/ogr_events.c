@@ -106,7 +106,8 @@ static bool event_actors(const fl_tracker *t, const char *F, OGRFeatureH f, int 
 }
 
 /* kind, status, source and partial; the kind's number in *kind. */
-static bool event_kind(const char *F, OGRFeatureH f, int line, fl__diags *d, fl__event *e, int *kind)
+static bool event_kind(const char *F, OGRFeatureH f, int line, fl__diags *d, fl__event *e,
+		       int *kind)
 {
 	bool ok = true;
 	const char *ks = fl__fstr(f, "kind"), *status = fl__fstr(f, "status");

@@ -1,6 +1,6 @@
 /*
- * store/replace.h: locking and replacing a tracker's file whole (replace.c).  Private to
- * the library.
+ * store/replace.h: locking and replacing a tracker's file whole
+ * (replace.c).  Private to the library.
  */
 #ifndef FL_STORE_REPLACE_H
 #define FL_STORE_REPLACE_H
