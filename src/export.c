@@ -22,7 +22,8 @@
 #include "geo.h"
 #include "replay.h"
 #include "sink.h"
-#include "store_copy.h"
+#include "store/copy.h"
+#include "store/store.h"
 #include "tracker_priv.h"
 #include "util.h"
 

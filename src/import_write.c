@@ -13,86 +13,48 @@
 #include "fail.h"
 #include "import_priv.h"
 #include "sink.h"
+#include "store/folder.h"
 #include "util.h"
 
-static void csv_put(FILE *f, const char *s, bool last)
-{
-	if (strpbrk(s, ",\"\n\r")) {
-		fputc('"', f);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', f);
-			fputc(*s, f);
-		}
-		fputc('"', f);
-	} else
-		fputs(s, f);
-	fputc(last ? '\n' : ',', f);
-}
-
-static void put_actors(FILE *f, const fl_import_opts *o, const fl__import_ev *evs, size_t nev)
-{
-	(void)evs, (void)nev;
-	fprintf(f, "id,name,color,kind,note\n");
-	csv_put(f, o->holder, false), csv_put(f, o->holder, false);
-	fprintf(f, "#d62728,control,holds the area inside the imported polygons\n");
-	csv_put(f, o->other, false), csv_put(f, o->other, false);
-	fprintf(f, "#1f77b4,control,holds the rest of the extent\n");
-}
-
-static void put_events(FILE *f, const fl_import_opts *o, const fl__import_ev *evs, size_t nev)
-{
-	fprintf(f, "id,date,regions,area,to,from,kind,status,source,note\n");
-	for (size_t i = 0; i < nev; i++) {
-		csv_put(f, evs[i].id, false), csv_put(f, evs[i].date, false);
-		csv_put(f, "", false), csv_put(f, evs[i].id, false);
-		csv_put(f, evs[i].to, false), csv_put(f, evs[i].from, false);
-		csv_put(f, evs[i].kind, false), csv_put(f, fl_event_status_name(o->status), false);
-		csv_put(f, evs[i].source, false), csv_put(f, "imported by frontline import-series", true);
-	}
-}
-
-/* dir/name written by put and synced. */
-static fl_status write_csv(const char *dir, const char *name,
-			   void (*put)(FILE *f, const fl_import_opts *o, const fl__import_ev *evs, size_t nev),
-			   const fl_import_opts *o, const fl__import_ev *evs, size_t nev)
-{
-	fl_status st = FL_OK;
-	char *p = fl__printf("%s/%s", dir, name);
-	if (!p)
-		return fl__fail(FL_ENOMEM, "out of memory");
-	FILE *f = fopen(p, "w");
-	if (!f)
-		st = fl__fail(FL_EIO, "%s: cannot write: %s", p, strerror(errno));
-	else {
-		put(f, o, evs, nev);
-		if (fflush(f) || fsync(fileno(f)))
-			st = fl__fail(FL_EIO, "%s: cannot write: %s", p, strerror(errno));
-		fclose(f);
-	}
-	free(p);
-	return st;
-}
-
+/* The new tracker's files, written by the folder store (store/folder.c). */
 static fl_status write_tracker(GEOSContextHandle_t h, const char *dir, const fl_import_opts *o,
 			       const fl__import_ev *evs, size_t nev)
 {
-	fl_status st = write_csv(dir, "actors.csv", put_actors, o, evs, nev);
-	if (!st)
-		st = write_csv(dir, "events.csv", put_events, o, evs, nev);
+	static const char *const acols[] = {"id", "name", "color", "kind", "note"};
+	const char *const actors[] = {o->holder, o->holder, "#d62728", "control",
+				      "holds the area inside the imported polygons",
+				      o->other,	 o->other,  "#1f77b4", "control",
+				      "holds the rest of the extent"};
+	fl_status st = fl__folder_write_table(dir, "actors", acols, 5, actors, 2);
+	if (st)
+		return st;
+	static const char *const ecols[] = {"id",   "date", "regions", "area",   "to",
+					    "from", "kind", "status",  "source", "note"};
+	const char **cells = calloc(nev * 10 + 1, sizeof *cells);
+	if (!cells)
+		return fl__fail(FL_ENOMEM, "out of memory");
+	for (size_t i = 0; i < nev; i++) {
+		const char **c = cells + i * 10;
+		c[0] = evs[i].id, c[1] = evs[i].date, c[2] = "", c[3] = evs[i].id, c[4] = evs[i].to;
+		c[5] = evs[i].from, c[6] = evs[i].kind, c[7] = fl_event_status_name(o->status);
+		c[8] = evs[i].source, c[9] = "imported by frontline import-series";
+	}
+	st = fl__folder_write_table(dir, "events", ecols, 10, cells, nev);
+	free(cells);
 	if (st)
 		return st;
 	static const fl__field fields[] = {{"id", FL__STR}};
-	char *p = fl__printf("%s/areas.geojson", dir);
+	char *p = fl__folder_new_file(dir, "areas");
 	fl__sink *k = NULL;
-	st = fl__sink_open(p, "GeoJSON", "areas", fields, 1, true, &k);
+	st = p ? fl__sink_open(p, "GeoJSON", "areas", fields, 1, true, &k)
+	       : fl__fail(FL_ENOMEM, "out of memory");
 	for (size_t i = 0; i < nev && !st; i++) {
 		fl__value v[1] = {{.s = evs[i].id}};
 		st = fl__sink_add(k, v, h, evs[i].area);
 	}
 	if (!st)
 		st = fl__sink_commit(k);
-	else
+	else if (k)
 		fl__sink_abort(k);
 	free(p);
 	return st;

@@ -38,9 +38,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "index.h"
 #include "tracker_priv.h"
 #include "util.h"
+#include "store/store.h"
 
 /* 010: the layout of 009; the loader's checks grew (actor kinds, UTF-8, a
  * correction's `corrects`), and an index saves only a tracker they passed */
@@ -68,18 +70,19 @@ static void key_add(uint64_t *key, const char *path, const char *name)
 
 uint64_t fl__sources_key(const char *path)
 {
-	static const char *const names[] = {"actors.csv",      "regions.geojson", "regions.json",
-					    "events.csv",      "zones.geojson",   "zones.json",
-					    "zones.csv",       "areas.geojson",   "areas.json"};
 	uint64_t key = 0x6a09e667f3bcc909ULL ^ (uint64_t)sizeof(fl__event);
 	struct stat sb;
 	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-			char *p = fl__printf("%s/%s", path, names[i]);
-			if (p)
-				key_add(&key, p, names[i]);
-			free(p);
-		}
+		/* every file a folder may hold a layer in (store/store.c) */
+		for (size_t i = 0; i < FL__NLAYERS; i++)
+			for (const char *const *e = fl__store_layers[i].exts; *e; e++) {
+				char *name = fl__printf("%s.%s", fl__store_layers[i].name, *e);
+				char *p = name ? fl__printf("%s/%s", path, name) : NULL;
+				if (p)
+					key_add(&key, p, name);
+				free(p);
+				free(name);
+			}
 	} else {
 		const char *base = strrchr(path, '/');
 		key_add(&key, path, base ? base + 1 : path);

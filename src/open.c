@@ -8,7 +8,7 @@
  *      it was last opened (atoms and apply order too), and nothing else is
  *      read (PROJ's database is not even opened);
  *   3. otherwise the sources: every layer read into the tracker by the
- *      store (store_ogr.c), problems of rows collected in the diagnostics;
+ *      store (store/ogr.c), problems of rows collected in the diagnostics;
  *   4. the apply order: by instant, same-instant events in file order;
  *   5. the atoms, the events' columns and the timelines (atoms.c);
  *   6. the index saved for the next open, when the tracker read without
@@ -28,7 +28,7 @@
 #include "tracker_priv.h"
 #include "util.h"
 #include "open.h"
-#include "store_ogr.h"
+#include "store/ogr.h"
 
 typedef struct order_key {
 	fl_instant when;

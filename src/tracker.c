@@ -1,7 +1,7 @@
 /*
  * tracker.c: the public face of an opened tracker: free, the read-only
  * accessors and the id lookups.  Opening one lives in open.c, reading its
- * layers in store_ogr.c, the engine's atoms in atoms.c.
+ * layers in store/ogr.c, the engine's atoms in atoms.c.
  */
 #include <stdio.h>
 #include <stdlib.h>

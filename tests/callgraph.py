@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""callgraph.py: the file-level call graph of the library (src/*.c) and
-the modules beside it (src/serve/*.c), and whether it has a loop.
+"""callgraph.py: the file-level call graph of the library (the .c files of
+src/ and its folders, src/cli/ aside: the tool), and whether it has a loop.
+Files are named by their path under src/ (`store/ogr.c`).
 
 A file A depends on a file B when A calls (or takes the address of) a
 function that B defines with external linkage.  Two readings, joined:
@@ -17,7 +18,7 @@ function that B defines with external linkage.  Two readings, joined:
 Every strongly connected component of more than one file is a loop: two
 files that call each other, or a longer circle.
 
-Usage: callgraph.py [SOURCE_ROOT] [ARCHIVE.a ...] [--graph]
+Usage: callgraph.py [SOURCE_ROOT] [ARCHIVE.a] [--graph]
 Prints TAP (1..1, ok when no loop; the loops and the names that make them
 otherwise); --graph prints the edges (file -> file: names) instead.  With
 neither cflow nor an archive it prints `1..0 # SKIP`.
@@ -49,11 +50,11 @@ def add(edges, a, b, name):
         names.append(name)
 
 
-def graph_cflow(files, edges):
-    """Add the edges cflow sees between the files (paths) to edges."""
+def graph_cflow(src, files, edges):
+    """Add the edges cflow sees between the files (paths under src) to edges."""
     exported, local, refs = {}, {}, {}
-    for p in files:
-        f = os.path.basename(p)
+    for f in files:
+        p = os.path.join(src, f)
         ext, _ = xref(p, None)      # functions with external linkage
         every, r = xref(p, 's')     # and statics (which hide another file's name)
         for name in ext:
@@ -67,8 +68,14 @@ def graph_cflow(files, edges):
                 add(edges, f, owner, name)
 
 
-def graph_nm(archive, edges):
-    """Add the edges between the objects of a static archive to edges."""
+def graph_nm(archive, files, edges):
+    """Add the edges between the objects of a static archive to edges.  Meson
+    names the object of store/ogr.c `store_ogr.c.o`: back to the path."""
+    by_object = {f.replace('/', '_'): f for f in files}
+    # a module built by its own meson.build (src/serve/) names its objects
+    # by their file name alone
+    for f in files:
+        by_object.setdefault(os.path.basename(f), f)
     out = subprocess.run(['nm', '-A', archive], capture_output=True, text=True,
                          check=True).stdout
     defined, undefined = {}, {}
@@ -78,6 +85,7 @@ def graph_nm(archive, edges):
         if not m:
             continue
         f, kind, name = m.group(1) + '.c', m.group(2), m.group(3)
+        f = by_object.get(f, f)
         edges.setdefault(f, {})
         if kind == 'U':
             undefined.setdefault(f, set()).add(name)
@@ -130,17 +138,20 @@ def main():
                 os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
     archives = [a for a in args if a.endswith('.a')]
     src = os.path.join(root, 'src')
-    # the library and the modules beside it (src/serve/ ...); the tool
-    # (src/cli/) is a client of both and has a call graph of its own
-    files = sorted(os.path.join(d, f) for d, subdirs, names in os.walk(src)
-                   if os.path.relpath(d, src).split(os.sep)[0] != 'cli'
-                   for f in names if f.endswith('.c'))
+    files = []
+    for d, subdirs, names in os.walk(src):
+        rel = os.path.relpath(d, src)
+        if rel == 'cli':
+            subdirs[:] = []
+            continue
+        files += [os.path.normpath(os.path.join(rel, f)) for f in names if f.endswith('.c')]
+    files.sort()
     edges, how = {}, []
     if shutil.which('cflow'):
-        graph_cflow(files, edges)
+        graph_cflow(src, files, edges)
         how.append('cflow')
     for archive in archives:
-        graph_nm(archive, edges)
+        graph_nm(archive, files, edges)
     if archives:
         how.append('nm')
     if not how:

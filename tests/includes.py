@@ -59,11 +59,17 @@ def main():
     args = [a for a in sys.argv[1:] if not a.startswith('--')]
     root = args[0] if args else os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
     src = os.path.join(root, 'src')
-    headers = {}
-    for f in sorted(os.listdir(src)):
-        if f.endswith('.h'):
-            headers[f] = declared(os.path.join(src, f))
-    files = [os.path.join('src', f) for f in sorted(os.listdir(src)) if f.endswith('.c')]
+    headers, files = {}, []
+    # the library: src/ and its store/ (the tool in src/cli/ and the server
+    # in src/serve/ have one header each, for all their files)
+    for d, subdirs, names in os.walk(src):
+        subdirs[:] = sorted(x for x in subdirs if x not in ('cli', 'serve'))
+        rel = os.path.relpath(d, root)
+        for f in sorted(names):
+            if f.endswith('.h'):
+                headers[os.path.join(rel, f)] = declared(os.path.join(d, f))
+            elif f.endswith('.c'):
+                files.append(os.path.join(rel, f))
     for d in ('tests/unit', 'tests/fuzz'):
         if os.path.isdir(os.path.join(root, d)):
             files += [os.path.join(d, f) for f in sorted(os.listdir(os.path.join(root, d)))
@@ -72,7 +78,14 @@ def main():
     bad = 0
     for k, rel in enumerate(files, 1):
         raw = open(os.path.join(root, rel), encoding='utf-8').read()
-        incs = [h for h in re.findall(r'^#include\s+"([^"]+)"', raw, flags=re.M) if h in headers]
+        incs = []
+        for h in re.findall(r'^#include\s+"([^"]+)"', raw, flags=re.M):
+            # as the compiler looks: beside the file, then in src/
+            for c in (os.path.normpath(os.path.join(os.path.dirname(rel), h)),
+                      os.path.normpath(os.path.join('src', h))):
+                if c in headers:
+                    incs.append(c)
+                    break
         code = strip(raw)
         code = re.sub(r'^#include[^\n]*', '', code, flags=re.M)
         words = set(WORD.findall(code))

@@ -20,7 +20,7 @@ MAX_FILE = 600
 MAX_FUNCTION = 120
 # Split elsewhere (issue 19): remove each once its work has merged.
 # (Names of files, wherever they are under src/.)
-ALLOW = ['store_ogr.c', 'record.c']
+ALLOW = []
 
 
 def functions(lines):

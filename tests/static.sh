@@ -6,7 +6,7 @@
 # cppcheck-suppress with a reason in the source).
 set -u
 cd "$(dirname "$0")/.."
-files=$(ls src/*.c src/serve/*.c src/cli/*.c)
+files=$(ls src/*.c src/*/*.c)
 n=$(echo $files | wc -w)
 echo "1..$((n + 1))"
 out=build/static
@@ -26,7 +26,7 @@ for f in $files; do
 	fi
 done
 k=$((k + 1))
-if cppcheck -Isrc -Isrc/cli -Isrc/serve -Iinclude -Ibuild -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+if cppcheck -Isrc -Isrc/cli -Iinclude -Ibuild -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	--std=c11 --enable=warning,style,performance,portability --inline-suppr --quiet -j2 \
 	--error-exitcode=1 --template='{file}:{line}: {severity}: {message} [{id}]' src \
 	>$out/cppcheck.log 2>&1; then

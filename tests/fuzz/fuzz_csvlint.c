@@ -1,10 +1,10 @@
 /*
- * fuzz_csvlint.c: the structural CSV check (src/csvlint.c) on any bytes.
+ * fuzz_csvlint.c: the structural CSV check (src/store/csvlint.c) on any bytes.
  *
  * The record lines it returns must be increasing and within the file.
  */
 #include "diag.h"
-#include "csvlint.h"
+#include "store/csvlint.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -1,5 +1,5 @@
 /*
- * fuzz_loader.c: the tracker loader on small folders (store_ogr.c and the
+ * fuzz_loader.c: the tracker loader on small folders (store/ogr*.c and the
  * engine behind it: GeoJSON regions, zones and areas, CSV actors and events).
  *
  * The input is cut at each line "%%%%" into, in this order, actors.csv,

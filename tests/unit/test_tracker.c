@@ -1,4 +1,4 @@
-/* test_tracker.c: loading trackers (store_ogr.c, tracker.c): the shipped
+/* test_tracker.c: loading trackers (store/ogr.c, tracker.c): the shipped
  * Karabakh tracker and small fixtures with planted faults. */
 #include <setjmp.h>
 #include <stdarg.h>

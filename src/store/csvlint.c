@@ -1,5 +1,5 @@
 /*
- * csvlint.c: structural check of a CSV file before GDAL reads it.
+ * store/csvlint.c: structural check of a CSV file before GDAL reads it.
  *
  * GDAL's CSV driver is forgiving: it drops extra fields of a row and reads an
  * unterminated quote to the end of the file.  For a hand-edited change log
@@ -19,9 +19,9 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include "diag.h"
-#include "fail.h"
-#include "util.h"
+#include "../diag.h"
+#include "../fail.h"
+#include "../util.h"
 #include "csvlint.h"
 
 fl_status fl__csv_lint(const char *path, const char *display, fl__diags *d,

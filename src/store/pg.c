@@ -1,5 +1,5 @@
 /*
- * store_pg.c: a tracker in PostgreSQL/PostGIS, and control computed inside it.
+ * store/pg.c: a tracker in PostgreSQL/PostGIS, and control computed inside it.
  *
  * `frontline copy` into a database installs SQL functions next to the
  * tables, so that any PostGIS client can ask who held what:
@@ -30,12 +30,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "fail.h"
-#include "geo.h"
-#include "sink.h"
-#include "store_pg.h"
-#include "util.h"
+#include "pg.h"
 #include "frontline/store.h"
+#include <geos_c.h>
+#include "../fail.h"
+#include "../geo.h"
+#include "../sink.h"
+#include "../util.h"
 
 static const char *const install_sql[] = {
 	/* an ISO 8601 text as the tool reads it: a bare date is the start (or,

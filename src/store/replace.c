@@ -1,5 +1,10 @@
 /*
- * replace.c: rewriting a tracker's file without changing what it is.
+ * store/replace.c: the locked atomic rewrite of a tracker's file.
+ *
+ * Writers serialise on flock() of the file they rewrite (events.csv of a
+ * folder, the GeoPackage file).  Since a folder's file is replaced by
+ * rename, a writer that waited on the old inode re-checks after taking the
+ * lock that the path still names the file it locked, and retries otherwise.
  *
  * `record` replaces events.csv (and areas.geojson) by a new file renamed over
  * the old one.  A rename puts a new inode in place: unless told, it has the
@@ -19,11 +24,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "fail.h"
 #include "replace.h"
-#include "util.h"
+#include "../fail.h"
+#include "../util.h"
 
 fl_status fl__check_writable(const char *path, const struct stat *sb)
 {
@@ -96,4 +102,60 @@ fl_status fl__replace_file(const char *target, const void *buf, size_t len, cons
 		unlink(tmp);
 	free(tmp);
 	return st;
+}
+
+int fl__lock_file(const char *path, fl_status *st)
+{
+	for (int tries = 0; tries < 1000; tries++) {
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			*st = fl__fail(errno == ENOENT ? FL_ENOTFOUND : FL_EIO, "%s: cannot open: %s", path,
+				       strerror(errno));
+			return -1;
+		}
+		if (flock(fd, LOCK_EX) != 0) {
+			*st = fl__fail(FL_ELOCK, "%s: cannot lock: %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		struct stat a, b;
+		if (fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+			return fd;
+		close(fd); /* replaced while we waited: lock the new file */
+	}
+	*st = fl__fail(FL_ELOCK, "%s: cannot lock (the file keeps being replaced)", path);
+	return -1;
+}
+
+char *fl__slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 65536, n = 0;
+	char *b = malloc(cap + 1);
+	while (b) {
+		size_t r = fread(b + n, 1, cap - n, f);
+		n += r;
+		if (n < cap)
+			break;
+		char *nb = realloc(b, cap * 2 + 1);
+		if (!nb) {
+			free(b);
+			b = NULL;
+			break;
+		}
+		b = nb;
+		cap *= 2;
+	}
+	bool err = ferror(f);
+	fclose(f);
+	if (err) {
+		free(b);
+		return NULL;
+	}
+	if (b)
+		b[n] = 0;
+	*len = n;
+	return b;
 }

@@ -1,9 +1,9 @@
 /*
- * csvwrite.h: CSV text built in memory (csvwrite.c).
- * Private to the library.
+ * store/csv.h: CSV text as the folder store writes it (csv.c).  Private to
+ * the library.
  */
-#ifndef FL_CSVWRITE_H
-#define FL_CSVWRITE_H
+#ifndef FL_STORE_CSV_H
+#define FL_STORE_CSV_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -13,5 +13,9 @@
 bool fl__text_put(char **buf, size_t *len, size_t *cap, const char *s, size_t n);
 /* Append s as one CSV field: quoted only when it holds , " CR or LF. */
 bool fl__csv_field(char **buf, size_t *len, size_t *cap, const char *s);
+/* Append one record: the n fields (NULL as empty) separated by commas, then
+ * eol ("\n", or "\r\n" for a file that ends its lines so). */
+bool fl__csv_record(char **buf, size_t *len, size_t *cap, const char *const *fields, size_t n,
+		    const char *eol);
 
 #endif

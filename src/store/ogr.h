@@ -1,12 +1,11 @@
 /*
- * store_ogr.h: reading a tracker's layers through GDAL/OGR (store_ogr.c),
+ * store/ogr.h: reading a tracker's layers through GDAL/OGR (ogr.c),
  * for open.c.  Private to the library.
  */
 #ifndef FL_STORE_OGR_H
 #define FL_STORE_OGR_H
 
 #include "frontline/frontline.h"
-#include "diag.h"
 
 /* Read the actors, regions, events, zones and (when polygon events name
  * them) areas of the tracker at path (a folder, a GeoPackage or a PG:

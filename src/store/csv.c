@@ -1,5 +1,5 @@
 /*
- * csvwrite.c: CSV text as the folder store writes it.
+ * store/csv.c: CSV text as the folder store writes it.
  *
  * One rule for every CSV file frontline writes (a recorded event, a copy of
  * a tracker into a folder): a field is written as it is unless it holds a
@@ -11,7 +11,7 @@
  */
 #include <string.h>
 #include <stdlib.h>
-#include "csvwrite.h"
+#include "csv.h"
 
 bool fl__text_put(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
 {
@@ -40,4 +40,14 @@ bool fl__csv_field(char **buf, size_t *len, size_t *cap, const char *s)
 		ok = fl__text_put(buf, len, cap, s, (size_t)(q - s) + 1) &&
 		     fl__text_put(buf, len, cap, "\"", 1);
 	return ok && fl__text_put(buf, len, cap, s, strlen(s)) && fl__text_put(buf, len, cap, "\"", 1);
+}
+
+bool fl__csv_record(char **buf, size_t *len, size_t *cap, const char *const *fields, size_t n,
+		    const char *eol)
+{
+	bool ok = fl__text_put(buf, len, cap, "", 0);
+	for (size_t i = 0; i < n && ok; i++)
+		ok = (!i || fl__text_put(buf, len, cap, ",", 1)) &&
+		     fl__csv_field(buf, len, cap, fields[i] ? fields[i] : "");
+	return ok && fl__text_put(buf, len, cap, eol, strlen(eol));
 }

@@ -1,11 +1,8 @@
 /*
- * store_copy.c: the stores of a tracker as GDAL layers, and moving a tracker
- * from one store to another without loss.
+ * store/copy.c: moving a tracker from one store to another without loss
+ * (the stores and their layers: store.c).
  *
- * A tracker lives in one of three stores: a folder of text files (one GDAL
- * datasource per file), a GeoPackage, or a PostgreSQL/PostGIS database
- * (`PG:dbname=...`), each holding the layers actors, regions, areas, events
- * and zones.  Copying goes layer by layer and feature by feature through
+ * Copying goes layer by layer and feature by feature through
  * OGR, every field and geometry as it is (no re-typing, no re-projection, no
  * rounding: dates read from GeoJSON stay text, coordinates keep 17
  * significant digits), in the source's row order.  So folder -> GeoPackage
@@ -14,7 +11,7 @@
  * Writes are whole or nothing: a folder's files and a GeoPackage are built
  * in /vsimem and placed with temp file + fsync + rename (events last: its
  * appearance is the commit point); PostGIS gets one transaction that also
- * installs the SQL functions (store_pg.c).
+ * installs the SQL functions (pg.c).
  */
 #include <gdal.h>
 #include <ogr_api.h>
@@ -29,86 +26,14 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "csvwrite.h"
-#include "fail.h"
-#include "gdal_open.h"
-#include "sink.h"
-#include "store_copy.h"
-#include "store_pg.h"
-#include "util.h"
+#include "copy.h"
+#include "csv.h"
+#include "pg.h"
+#include "store.h"
 #include "frontline/store.h"
-
-const char *const fl__layer_names[FL__NLAYERS] = {"actors", "regions", "areas", "events", "zones"};
-
-static const char *const csv_ext[] = {"csv", NULL};
-static const char *const json_ext[] = {"geojson", "json", NULL};
-static const char *const zone_ext[] = {"geojson", "json", "csv", NULL};
-
-static const char *const *layer_exts(const char *name)
-{
-	if (!strcmp(name, "actors") || !strcmp(name, "events"))
-		return csv_ext;
-	if (!strcmp(name, "zones"))
-		return zone_ext;
-	return json_ext;
-}
-
-fl__store_kind fl__store_kind_of(const char *path)
-{
-	if (!strncmp(path, "PG:", 3))
-		return FL__STORE_PG;
-	struct stat sb;
-	if (stat(path, &sb) == 0)
-		return S_ISDIR(sb.st_mode) ? FL__STORE_FOLDER : FL__STORE_GPKG;
-	const char *dot = strrchr(path, '.');
-	if (dot && !strcasecmp(dot, ".gpkg"))
-		return FL__STORE_GPKG;
-	return FL__STORE_FOLDER;
-}
-
-char *fl__store_file(const char *root, const char *name)
-{
-	for (const char *const *e = layer_exts(name); *e; e++) {
-		char *p = fl__printf("%s/%s.%s", root, name, *e);
-		struct stat sb;
-		if (p && stat(p, &sb) == 0 && S_ISREG(sb.st_mode))
-			return p;
-		free(p);
-	}
-	return NULL;
-}
-
-GDALDatasetH fl__store_open_file(const char *file)
-{
-	const char *dot = strrchr(file, '.');
-	bool csv = dot && !strcmp(dot, ".csv");
-	const char *csv_drv[] = {"CSV", NULL};
-	const char *json_drv[] = {"GeoJSON", NULL};
-	const char *csv_opts[] = {"KEEP_GEOM_COLUMNS=NO", NULL};
-	const char *json_opts[] = {"DATE_AS_STRING=YES", NULL};
-	return GDALOpenEx(file, GDAL_OF_VECTOR | GDAL_OF_READONLY, csv ? csv_drv : json_drv,
-			  csv ? csv_opts : json_opts, NULL);
-}
-
-OGRLayerH fl__store_layer(GDALDatasetH ds, const char *name, bool *is_sql)
-{
-	*is_sql = false;
-	OGRLayerH l = GDALDatasetGetLayerByName(ds, name);
-	if (!l)
-		return NULL;
-	/* a database returns rows in no set order: ask for insertion order */
-	const char *fid = OGR_L_GetFIDColumn(l);
-	if (!strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(ds)), "PostgreSQL") && fid && *fid) {
-		char *sql = fl__printf("SELECT * FROM \"%s\" ORDER BY \"%s\"", name, fid);
-		OGRLayerH r = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
-		free(sql);
-		if (r) {
-			*is_sql = true;
-			return r;
-		}
-	}
-	return l;
-}
+#include "../fail.h"
+#include "../sink.h"
+#include "../util.h"
 
 /* Copy the fields and features of src into a new layer `name` of dst. */
 fl_status fl__copy_layer(OGRLayerH src, GDALDatasetH dst, const char *name, char **lco)
@@ -161,55 +86,6 @@ fl_status fl__copy_layer(OGRLayerH src, GDALDatasetH dst, const char *name, char
 	return st;
 }
 
-fl_status fl__store_each_layer(const char *path, fl_status (*fn)(void *, const char *, OGRLayerH),
-			       void *ctx)
-{
-	GDALAllRegister();
-	fl__store_kind kind = fl__store_kind_of(path);
-	GDALDatasetH ds = NULL;
-	if (kind != FL__STORE_FOLDER) {
-		CPLErrorReset();
-		ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-		if (!ds) {
-			char why[512];
-			return fl__fail(FL_EINPUT, "tracker '%s': GDAL cannot open it: %s", path,
-					fl__gdal_open_reason(path, why, sizeof why));
-		}
-	}
-	fl_status st = FL_OK;
-	for (size_t i = 0; i < FL__NLAYERS && !st; i++) {
-		const char *name = fl__layer_names[i];
-		GDALDatasetH lds = ds;
-		if (kind == FL__STORE_FOLDER) {
-			char *file = fl__store_file(path, name);
-			if (!file)
-				continue;
-			CPLErrorReset();
-			lds = fl__store_open_file(file);
-			if (!lds) {
-				char why[512];
-				st = fl__fail(FL_EINPUT, "%s: GDAL cannot read it: %s", file,
-					      fl__gdal_open_reason(file, why, sizeof why));
-			}
-			free(file);
-			if (st)
-				break;
-		}
-		bool sql = false;
-		OGRLayerH l = kind == FL__STORE_FOLDER ? GDALDatasetGetLayer(lds, 0)
-						       : fl__store_layer(lds, name, &sql);
-		if (l)
-			st = fn(ctx, name, l);
-		if (sql)
-			GDALDatasetReleaseResultSet(lds, l);
-		if (lds != ds)
-			GDALClose(lds);
-	}
-	if (ds)
-		GDALClose(ds);
-	return st;
-}
-
 /* ------------------------------------------------------------------ copy */
 typedef struct copy_ctx {
 	GDALDatasetH dst;        /* GPKG or PG: one dataset for every layer */
@@ -218,7 +94,7 @@ typedef struct copy_ctx {
 	char **built;            /* folder: file names built, events last */
 } copy_ctx;
 
-/* A table layer as CSV text by the folder store's own rule (csvwrite.c):
+/* A table layer as CSV text by the folder store's own rule (csv.c):
  * the header, then one record per feature, every field as its text. */
 static fl_status csv_text(OGRLayerH lyr, const char *file, char **out, size_t *outlen)
 {
@@ -255,9 +131,9 @@ static fl_status copy_one(void *vctx, const char *name, OGRLayerH lyr)
 	copy_ctx *c = vctx;
 	if (c->dst)
 		return fl__copy_layer(lyr, c->dst, name, NULL);
-	bool csv = !strcmp(name, "actors") || !strcmp(name, "events") ||
-		   (OGR_L_GetGeomType(lyr) == wkbNone && strcmp(name, "regions") && strcmp(name, "areas"));
-	char *file = fl__printf("%s.%s", name, csv ? "csv" : "geojson");
+	const char *ext = fl__store_file_ext(name, OGR_L_GetGeomType(lyr) != wkbNone);
+	bool csv = !strcmp(ext, "csv");
+	char *file = fl__printf("%s.%s", name, ext);
 	char *mem = fl__printf("%s/%s", c->memdir, file);
 	fl_status st = FL_OK;
 	if (csv) {
@@ -379,9 +255,9 @@ fl_status fl_store_copy(const char *src, const char *dst)
 			goto out;
 		}
 		for (size_t i = 0; i < FL__NLAYERS && !st; i++)
-			if (GDALDatasetGetLayerByName(c.dst, fl__layer_names[i]))
+			if (GDALDatasetGetLayerByName(c.dst, fl__store_layers[i].name))
 				st = fl__fail(FL_EARG, "copy: '%s' already has a table '%s' (nothing written)",
-					      dst, fl__layer_names[i]);
+					      dst, fl__store_layers[i].name);
 		if (!st && GDALDatasetStartTransaction(c.dst, TRUE) != OGRERR_NONE)
 			st = fl__fail(FL_EIO, "copy: cannot start a transaction: %s", CPLGetLastErrorMsg());
 		if (!st) {

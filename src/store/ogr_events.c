@@ -1,0 +1,279 @@
+/*
+ * store/ogr_events.c: reading the events layer, row by row.
+ *
+ * Each row is checked field by field and every problem is reported with
+ * the file, line and field (`events.csv:7: field 'to': unknown actor ...`):
+ * the id (non-empty, unique), the date and the optional `recorded` instant,
+ * `to` and `from` (known actors that may hold territory), kind, status,
+ * source and partial, and the area (regions by id, '*', and/or the id of a
+ * polygon in the areas layer, resolved later by ogr.c).  A row with an
+ * error is left out; a correction names an event of the layer, resolved
+ * once all are read.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "ogr_events.h"
+#include "../diag.h"
+#include "../tracker_priv.h"
+#include "../fail.h"
+#include "../util.h"
+
+static int parse_kind(const char *s)
+{
+	static const char *const k[] = {"capture", "handover", "withdrawal", "agreement",
+					"baseline", "correction"};
+	for (int i = 0; i < 6; i++)
+		if (strcmp(s, k[i]) == 0)
+			return i;
+	return -1;
+}
+
+static int parse_status(const char *s)
+{
+	static const char *const k[] = {"claimed", "confirmed", "disputed"};
+	for (int i = 0; i < 3; i++)
+		if (strcmp(s, k[i]) == 0)
+			return i;
+	return -1;
+}
+
+
+/* The id, date and recorded instant of the row; false when one is wrong. */
+static bool event_when(const fl_tracker *t, const fl__layer_src *L, OGRFeatureH f, int line,
+		       const char *id, fl__diags *d, fl__event *e)
+{
+	const char *F = L->display;
+	bool ok = true;
+	if (!*id) {
+		fl__diags_add(d, FL__ERROR, F, line, "id", "empty event id");
+		ok = false;
+	} else if (fl_tracker_find_event(t, id) != FL_NONE) {
+		fl__diags_add(d, FL__ERROR, F, line, "id", "duplicate event id '%s'", id);
+		ok = false;
+	}
+	char what[256];
+	snprintf(what, sizeof what, "%s:%d: field 'date'", F, line);
+	if (fl_instant_parse(fl__fstr(f, "date"), FL_DATE_START, what, &e->pub.when)) {
+		fl__diags_add(d, FL__ERROR, F, line, "date", "%s",
+			      strstr(fl_error_last(), "': ") ? strstr(fl_error_last(), "': ") + 3
+							     : fl_error_last());
+		ok = false;
+	}
+	const char *rec = fl__fstr(f, "recorded");
+	e->pub.recorded = e->pub.when;
+	if (*rec) {
+		snprintf(what, sizeof what, "%s:%d: field 'recorded'", F, line);
+		if (fl_instant_parse(rec, FL_DATE_START, what, &e->pub.recorded)) {
+			fl__diags_add(d, FL__ERROR, F, line, "recorded", "%s",
+				      strstr(fl_error_last(), "': ") + 3);
+			ok = false;
+		} else if (ok && e->pub.recorded < e->pub.when - 86400)
+			/* known before it happened: a typo in one of the two? */
+			fl__diags_add(d, FL__WARNING, F, line, "recorded",
+				      "recorded %s, more than a day before the event's date %s", rec,
+				      fl__fstr(f, "date"));
+	}
+	return ok;
+}
+
+/* to and from: known actors that may hold territory. */
+static bool event_actors(const fl_tracker *t, const char *F, OGRFeatureH f, int line, fl__diags *d,
+			 fl__event *e)
+{
+	bool ok = true;
+	const char *to = fl__fstr(f, "to"), *from = fl__fstr(f, "from");
+	if (!*to) {
+		fl__diags_add(d, FL__ERROR, F, line, "to", "empty: which actor gains the area?");
+		ok = false;
+	} else if ((e->pub.to = fl_tracker_find_actor(t, to)) == FL_NONE) {
+		fl__unknown_actor(t, d, F, line, "to", to);
+		ok = false;
+	} else if (!fl__actor_holds(t, e->pub.to)) {
+		fl__diags_add(d, FL__ERROR, F, line, "to",
+			      "actor '%s' is a presence (kind presence in the actors), which cannot "
+			      "hold territory: name the actor that controls the area, and the "
+			      "presence in a zone", to);
+		ok = false;
+	}
+	/* e->pub.from stays FL_NONE when `from` is empty */
+	if (*from && (e->pub.from = fl_tracker_find_actor(t, from)) == FL_NONE) {
+		fl__unknown_actor(t, d, F, line, "from", from);
+		ok = false;
+	} else if (*from && !fl__actor_holds(t, e->pub.from)) {
+		fl__diags_add(d, FL__ERROR, F, line, "from",
+			      "actor '%s' is a presence (kind presence in the actors), which never "
+			      "holds territory: 'from' is the previous holder", from);
+		ok = false;
+	}
+	return ok;
+}
+
+/* kind, status, source and partial; the kind's number in *kind. */
+static bool event_kind(const char *F, OGRFeatureH f, int line, fl__diags *d, fl__event *e,
+		       int *kind)
+{
+	bool ok = true;
+	const char *ks = fl__fstr(f, "kind"), *status = fl__fstr(f, "status");
+	int ki = *ks ? parse_kind(ks) : FL_KIND_CAPTURE;
+	if (ki < 0) {
+		fl__diags_add(d, FL__ERROR, F, line, "kind",
+			      "unknown kind '%s' (capture, handover, withdrawal, agreement, "
+			      "baseline, correction)", ks);
+		ok = false;
+	}
+	int si = parse_status(status);
+	if (si < 0) {
+		fl__diags_add(d, FL__ERROR, F, line, "status", "%s '%s' (claimed, confirmed, disputed)",
+			      *status ? "unknown status" : "empty status", status);
+		ok = false;
+	}
+	e->pub.kind = ki < 0 ? FL_KIND_CAPTURE : (fl_event_kind)ki;
+	e->pub.status = si < 0 ? FL_STATUS_CLAIMED : (fl_event_status)si;
+	*kind = ki;
+	if (!*fl__fstr(f, "source")) {
+		fl__diags_add(d, FL__ERROR, F, line, "source", "empty: every event needs a source");
+		ok = false;
+	}
+	const char *partial = fl__fstr(f, "partial");
+	if (*partial && strcmp(partial, "true") && strcmp(partial, "false") && strcmp(partial, "1") &&
+	    strcmp(partial, "0")) {
+		fl__diags_add(d, FL__ERROR, F, line, "partial", "'%s' is not true or false", partial);
+		ok = false;
+	}
+	e->pub.partial = !strcmp(partial, "true") || !strcmp(partial, "1");
+	return ok;
+}
+
+/* The area: regions and/or a polygon of the areas layer; and the event a
+ * correction corrects. */
+static bool event_area(const fl_tracker *t, const char *F, OGRFeatureH f, int line, int kind,
+		       fl__diags *d, fl__event *e)
+{
+	bool ok = true;
+	const char *regions = fl__fstr(f, "regions"), *area = fl__fstr(f, "area");
+	size_t rcap = 0;
+	if (strcmp(regions, "*") == 0)
+		e->pub.all_regions = 1;
+	else if (*regions) {
+		char *copy = fl__strdup(regions), *save = NULL;
+		for (char *tok = strtok_r(copy, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
+			while (*tok == ' ')
+				tok++;
+			int r = fl_tracker_find_region(t, tok);
+			if (r == FL_NONE) {
+				fl__diags_add(d, FL__ERROR, F, line, "regions", "unknown region '%s'", tok);
+				ok = false;
+				continue;
+			}
+			int *nv = fl__grow(e->regions, &rcap, e->pub.nregions + 1, sizeof *nv);
+			if (!nv)
+				break;
+			e->regions = nv;
+			e->regions[e->pub.nregions++] = r;
+		}
+		free(copy);
+	}
+	if (*area) { /* resolved by ogr.c's attach_areas(), unless the index makes it unneeded */
+		e->area_ref = fl__strdup(area);
+		e->pub.has_polygon = 1;
+	}
+	if (!*regions && !*area) {
+		fl__diags_add(d, FL__ERROR, F, line, "regions", "empty: name the regions (or '*') or an area");
+		ok = false;
+	}
+	const char *corr = fl__fstr(f, "corrects");
+	if (*corr)
+		e->corrects_id = fl__strdup(corr);
+	else if (kind == FL_KIND_CORRECTION) {
+		fl__diags_add(d, FL__ERROR, F, line, "corrects",
+			      "empty: a correction names the event it corrects");
+		ok = false;
+	}
+	return ok;
+}
+
+/* One row: the event in *e (its allocations freed when false). */
+static bool read_event(const fl_tracker *t, const fl__layer_src *L, OGRFeatureH f, int line,
+		       fl__diags *d, fl__event *e)
+{
+	const char *F = L->display;
+	memset(e, 0, sizeof *e);
+	e->pub.from = e->pub.to = e->pub.corrects = FL_NONE;
+	const char *id = fl__fstr(f, "id");
+	int kind = FL_KIND_CAPTURE;
+	/* every check runs, so that one reading reports every problem */
+	bool ok = event_when(t, L, f, line, id, d, e);
+	ok &= event_actors(t, F, f, line, d, e);
+	ok &= event_kind(F, f, line, d, e, &kind);
+	ok &= event_area(t, F, f, line, kind, d, e);
+	if (!ok) {
+		free(e->regions);
+		free(e->corrects_id);
+		free(e->area_ref);
+		return false;
+	}
+	e->pub.id = fl__strdup(id);
+	e->pub.date = fl__strdup(fl__fstr(f, "date"));
+	e->pub.regions = e->regions;
+	e->pub.source = fl__strdup(fl__fstr(f, "source"));
+	e->pub.note = fl__strdup(fl__fstr(f, "note"));
+	e->pub.file = fl__strdup(F);
+	e->pub.line = line;
+	return true;
+}
+
+/* Each correction's event, by id. */
+static void resolve_corrections(fl_tracker *t, fl__diags *d)
+{
+	for (size_t i = 0; i < t->nevents; i++) {
+		fl__event *e = &t->events[i];
+		if (!e->corrects_id)
+			continue;
+		int c = fl_tracker_find_event(t, e->corrects_id);
+		if (c == FL_NONE)
+			fl__diags_add(d, FL__ERROR, e->pub.file, e->pub.line, "corrects",
+				      "no event with id '%s' to correct", e->corrects_id);
+		else if ((size_t)c == i)
+			fl__diags_add(d, FL__ERROR, e->pub.file, e->pub.line, "corrects",
+				      "an event cannot correct itself");
+		else
+			e->pub.corrects = c;
+	}
+}
+
+fl_status fl__load_events(fl_tracker *t, fl__layer_src *L, fl__diags *d)
+{
+	static const char *const req[] = {"id", "date", "to", "status", "source", NULL};
+	if (!fl__require_columns(L, req, d))
+		return FL_OK;
+	if (!fl__has_column(L, "regions") && !fl__has_column(L, "area"))
+		fl__diags_add(d, FL__ERROR, L->display, 1, "regions",
+			      "missing column: events need 'regions' or 'area'");
+	size_t cap = 0, k = 0;
+	OGRFeatureH f;
+	OGR_L_ResetReading(L->lyr);
+	for (; (f = OGR_L_GetNextFeature(L->lyr)); k++) {
+		int line = fl__row_line(L, k);
+		static const char *const quoted[] = {"id",	 "date",     "regions", "to",
+						     "from",	 "kind",     "status",  "recorded",
+						     "corrects", "partial",  "area",    NULL};
+		fl__event e;
+		/* a row whose quoted values are not UTF-8 is reported for that alone */
+		if ((!fl__check_utf8(L, f, line, d) && !fl__quoted_utf8(f, quoted)) ||
+		    !read_event(t, L, f, line, d, &e)) {
+			OGR_F_Destroy(f);
+			continue;
+		}
+		fl__event *v = fl__grow(t->events, &cap, t->nevents + 1, sizeof *v);
+		if (!v) {
+			OGR_F_Destroy(f);
+			return fl__fail(FL_ENOMEM, "out of memory");
+		}
+		t->events = v;
+		t->events[t->nevents++] = e;
+		OGR_F_Destroy(f);
+	}
+	resolve_corrections(t, d);
+	return FL_OK;
+}
