@@ -7,11 +7,11 @@
  * its failures into messages and the exit status.  It listens on the
  * loopback address unless --bind says otherwise.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include "cli.h"
+#include "options.h"
 #include "fl_config.h"
 #include "serve_run.h"
 
@@ -49,32 +49,26 @@ static void warn(void *ctx, const char *msg)
 
 int cmd_serve(const cli_global *g, int argc, char **argv)
 {
-	static const struct option opts[] = {{"bind", required_argument, NULL, 'b'},
-					     {"port", required_argument, NULL, 'p'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
+	static const struct option own[] = {{"bind", required_argument, NULL, 'b'},
+					    {"port", required_argument, NULL, 'p'},
+					    {NULL, 0, NULL, 0}};
 	const char *bind = "127.0.0.1";
 	long port = 8080;
+	cli_opts o;
 	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'b': bind = optarg; break;
-		case 'p': {
+	cli_opts_init(&o, "serve", help, 0, own, "", 0, argc, argv);
+	while ((c = cli_opts_next(&o)) > 0) {
+		if (c == 'b') {
+			bind = optarg;
+		} else if (c == 'p') {
 			char *end;
 			port = strtol(optarg, &end, 10);
 			if (!*optarg || *end || port < 0 || port > 65535)
 				return cli_usage_error("serve", "--port %s: expected 0 to 65535", optarg);
-			break;
-		}
-		case 'h': fputs(help, stdout); return 0;
-		case ':': return cli_usage_error("serve", "option '%s' needs a value", argv[optind - 1]);
-		default: return cli_usage_error("serve", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
+	if (c == CLI_STOP)
+		return o.rc;
 
 	sv_config cfg = {.bind = bind, .port = (unsigned)port, .path = cli_tracker_path(g),
 			 .open = open_tracker, .ctx = (void *)g, .leaflet_dir = FL_LEAFLET_DIR,
