@@ -43,5 +43,20 @@ static inline void rm_tree(char *dir)
 	"{\"type\":\"Feature\",\"properties\":{\"id\":\"c\",\"name\":\"C\"},\"geometry\":{\"type\":" \
 	"\"Polygon\",\"coordinates\":[[[2,0],[3,0],[3,1],[2,1],[2,0]]]}}]}"
 #define SQUARES_ACTORS "id,name,color\nX,Side X,#ff0000\nY,Side Y,#0000ff\n"
+/* The three squares and an area 'adv' ([0.5, 1.5] x [0, 1], across a and b);
+ * events.csv (and anything else) to be written by the test; returns the folder. */
+static inline char *advance_tracker(void)
+{
+	char *dir = tmp_tracker();
+	if (!dir)
+		return NULL;
+	write_file(dir, "actors.csv", SQUARES_ACTORS);
+	write_file(dir, "regions.geojson", SQUARES_REGIONS);
+	write_file(dir, "areas.geojson",
+		   "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":"
+		   "{\"id\":\"adv\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+		   "[[[0.5,0],[1.5,0],[1.5,1],[0.5,1],[0.5,0]]]}}]}");
+	return dir;
+}
 #define EVENTS_HEADER "id,date,regions,to,from,kind,status,source,note,recorded,corrects,partial\n"
 #endif

@@ -16,14 +16,8 @@
 /* a and b split by the polygon event "adv" ([0.5, 1.5] x [0, 1]) */
 static char *split_tracker(void)
 {
-	char *dir = tmp_tracker();
+	char *dir = advance_tracker();
 	assert_non_null(dir);
-	write_file(dir, "actors.csv", SQUARES_ACTORS);
-	write_file(dir, "regions.geojson", SQUARES_REGIONS);
-	write_file(dir, "areas.geojson",
-		   "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":"
-		   "{\"id\":\"adv\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
-		   "[[[0.5,0],[1.5,0],[1.5,1],[0.5,1],[0.5,0]]]}}]}");
 	write_file(dir, "events.csv",
 		   "id,date,regions,area,to,from,kind,status,source,note\n"
 		   "base,2020-01-01,*,,X,,baseline,confirmed,\"a/b \"\"quoted\"\" \\ source\","

@@ -172,26 +172,12 @@ static void test_by_actor_areas(void **state)
 	fl_tracker_free(t);
 }
 
-/* The three squares and an area 'adv' across the first two (events.csv to
- * be written by the test); returns the folder. */
-static char *advance_tracker(void)
-{
-	char *dir = tmp_tracker();
-	assert_non_null(dir);
-	write_file(dir, "actors.csv", SQUARES_ACTORS);
-	write_file(dir, "regions.geojson", SQUARES_REGIONS);
-	write_file(dir, "areas.geojson",
-		   "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":"
-		   "{\"id\":\"adv\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
-		   "[[[0.5,0],[1.5,0],[1.5,1],[0.5,1],[0.5,0]]]}}]}");
-	return dir;
-}
-
 /* A polygon event across two squares splits them: by region gives pieces. */
 static void test_polygon_event(void **state)
 {
 	(void)state;
 	char *dir = advance_tracker();
+	assert_non_null(dir);
 	write_file(dir, "events.csv",
 		   "id,date,regions,area,to,from,kind,status,source\n"
 		   "base,2020-01-01,*,,X,,baseline,confirmed,test\n"
@@ -275,6 +261,7 @@ static void test_index(void **state)
 {
 	(void)state;
 	char *dir = advance_tracker();
+	assert_non_null(dir);
 	write_file(dir, "events.csv",
 		   "id,date,regions,area,to,from,kind,status,source\n"
 		   "base,2020-01-01,*,,X,,baseline,confirmed,test\n"
@@ -442,6 +429,7 @@ static void test_corrections_from_index(void **state)
 {
 	(void)state;
 	char *dir = advance_tracker();
+	assert_non_null(dir);
 	write_file(dir, "events.csv",
 		   "id,date,regions,area,to,from,kind,status,source,corrects,recorded\n"
 		   "base,2020-01-01,*,,X,,baseline,confirmed,test,,\n"
@@ -476,6 +464,7 @@ static void test_corrections_from_index(void **state)
 static char *columns_tracker_ordered(bool in_time_order)
 {
 	char *dir = advance_tracker();
+	assert_non_null(dir);
 	write_file(dir, "events.csv",
 		   in_time_order
 			   ? "id,date,regions,area,to,from,kind,status,source,note,corrects,recorded,partial\n"
