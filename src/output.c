@@ -9,8 +9,9 @@
  * file under the target's name.  Formats with side files (Shapefile's .shx,
  * .dbf, .prj) are moved file by file.
  *
- * GeoJSON features are queued and written by GDAL on several threads into
- * files of their own, then joined in order (output_parallel.c).
+ * GeoJSON is the exception: frontline writes it itself (geojson.c), into
+ * the sink's own buffer, which is then copied out the same way; `format`
+ * "GDAL:GeoJSON" (any "GDAL:" driver) still writes it through GDAL.
  *
  * This file opens a sink, makes its layers and adds features (and frees it);
  * output_commit.c closes it and copies its files out, through the whole or
@@ -35,17 +36,10 @@
 #include <unistd.h>
 #include "fail.h"
 #include "geo.h"
-#include "output_parallel.h"
 #include "sink.h"
 #include "util.h"
 #include "wkb_rfc7946.h"
 #include "output_sink.h"
-
-/* A queue this full is written out: it bounds the memory the queue holds */
-#define QUEUE_POINTS 2000000
-#define QUEUE_FEATURES 100000
-/* Below this many points one thread writes (a thread costs more than it saves) */
-#define PARALLEL_POINTS 2048
 
 static void set_timespan(fl__sink *s, OGRFeatureH f);
 
@@ -64,6 +58,17 @@ static const struct {
 fl_status fl__resolve_format(const char *path, const char *format, const char **driver)
 {
 	GDALAllRegister();
+	/* "GDAL:DRIVER": GDAL's driver even where frontline has its own writer */
+	if (format && !strncasecmp(format, "GDAL:", 5) && format[5]) {
+		GDALDriverH d = GDALGetDriverByName(format + 5);
+		if (d && GDALGetMetadataItem(d, GDAL_DCAP_VECTOR, NULL) &&
+		    GDALGetMetadataItem(d, GDAL_DCAP_CREATE, NULL)) {
+			*driver = GDALGetDriverShortName(d);
+			return FL_OK;
+		}
+		return fl__fail(FL_EARG, "`format` %s: no GDAL vector driver '%s' that writes",
+				format, format + 5);
+	}
 	if (format && *format) {
 		for (size_t i = 0; i < NFORMATS; i++)
 			if ((strcasecmp(format, formats[i].alias) == 0 ||
@@ -140,15 +145,12 @@ static fl_status layer_in(fl__sink *s, GDALDatasetH ds, const char *layer, const
 			  size_t nfields, bool has_geometry, OGRLayerH *out)
 {
 	char **lco = NULL;
-	/* GeoJSON: nothing here may depend on the features before (no
-	 * ID_GENERATE, no WRITE_BBOX): the parts of output_parallel.c are
-	 * layers of their own made with these same options */
-	/* RFC 7946 GeoJSON: fl__sink_add rounds the coordinates to 7 decimals
-	 * and winds the rings (wkb_rfc7946.c); GDAL's own RFC7946=YES would do
-	 * the same through C++ streams at a third of the speed.  15 significant
-	 * figures print the rounded coordinates exactly, and numbers in
-	 * properties to 15 figures (17 would round-trip every double: the last
-	 * two are noise for areas in km²).  Given no SRS, GDAL writes no "crs". */
+	/* GeoJSON through GDAL ("GDAL:GeoJSON"): fl__sink_add rounds the
+	 * coordinates to 7 decimals and winds the rings (wkb_rfc7946.c), as
+	 * for frontline's own writer; 15 significant figures print the rounded
+	 * coordinates exactly, and numbers in properties to 15 figures (17
+	 * would round-trip every double: the last two are noise for areas in
+	 * km²).  Given no SRS, GDAL writes no "crs". */
 	if (strcmp(s->driver, "GeoJSON") == 0)
 		lco = CSLSetNameValue(lco, "SIGNIFICANT_FIGURES", "15");
 	if (strcmp(s->driver, "CSV") == 0)
@@ -172,13 +174,6 @@ static fl_status layer_in(fl__sink *s, GDALDatasetH ds, const char *layer, const
 					fields[i].name, CPLGetLastErrorMsg());
 	}
 	return FL_OK;
-}
-
-/* make_layer of a GeoJSON part (output_parallel.c): the sink's own layer again */
-static fl_status part_layer(void *ctx, void *ds, void **lyr)
-{
-	fl__sink *s = ctx;
-	return layer_in(s, ds, s->layer, s->fields, s->nfields, s->has_geometry, lyr);
 }
 
 static const char *format_name(const fl__sink *s)
@@ -223,9 +218,31 @@ static void warn_renamed(fl__sink *s)
 			 list);
 }
 
+/* The layer of frontline's own GeoJSON writer: its head, and the fields
+ * kept to write each feature with. */
+static fl_status native_layer(fl__sink *s, const char *layer, const fl__field *fields,
+			      size_t nfields)
+{
+	if (s->layered)
+		return fl__fail(FL_EARG, "GeoJSON holds one layer: cannot add '%s'", layer);
+	if (nfields > sizeof s->types / sizeof s->types[0])
+		return fl__fail(FL_EARG, "too many fields");
+	s->layered = true;
+	s->nfields = nfields;
+	for (size_t i = 0; i < nfields; i++) {
+		s->types[i] = fields[i].type;
+		s->names[i] = fields[i].name;
+	}
+	s->rfc7946 = true;
+	fl__gj_begin(&s->out, layer);
+	return s->out.oom ? fl__fail(FL_ENOMEM, "out of memory") : FL_OK;
+}
+
 static fl_status create_layer(fl__sink *s, const char *layer, const fl__field *fields,
 			      size_t nfields, bool has_geometry)
 {
+	if (s->native)
+		return native_layer(s, layer, fields, nfields);
 	fl__sink_warn_cut(s); /* of the layer before */
 	fl_status st = layer_in(s, s->ds, layer, fields, nfields, has_geometry, &s->lyr);
 	if (st)
@@ -241,19 +258,7 @@ static fl_status create_layer(fl__sink *s, const char *layer, const fl__field *f
 			s->index[i] = total - (int)nfields + (int)i;
 	}
 	warn_renamed(s);
-	/* GeoJSON: queued, and written on several threads (output_parallel.c) */
 	s->rfc7946 = !strcmp(s->driver, "GeoJSON");
-	s->batch = s->rfc7946 && has_geometry;
-	if (s->batch) {
-		free(s->layer);
-		free(s->fields);
-		s->layer = fl__strdup(layer);
-		s->fields = malloc((nfields ? nfields : 1) * sizeof *s->fields);
-		if (!s->layer || !s->fields)
-			return fl__fail(FL_ENOMEM, "out of memory");
-		memcpy(s->fields, fields, nfields * sizeof *fields); /* names: static strings */
-		s->has_geometry = has_geometry;
-	}
 	return FL_OK;
 }
 
@@ -280,6 +285,7 @@ fl_status fl__sink_open(const char *path, const char *format, const char *layer,
 	CPLPushErrorHandler(CPLQuietErrorHandler); /* the library never prints */
 	s->quiet = true;
 	s->driver = driver;
+	s->native = !strcmp(driver, "GeoJSON") && !(format && !strncasecmp(format, "GDAL:", 5));
 	s->target = to_stdout ? NULL : fl__strdup(path);
 	/* dBase: a character field is at most 254 bytes; GDAL cuts longer strings */
 	s->strmax = !strcmp(driver, "ESRI Shapefile") ? 254 : 0;
@@ -310,8 +316,8 @@ fl_status fl__sink_open(const char *path, const char *format, const char *layer,
 		OSRSetAxisMappingStrategy(s->srs, OAMS_TRADITIONAL_GIS_ORDER);
 	}
 	CPLErrorReset();
-	s->ds = GDALCreate(drv, s->mempath, 0, 0, 0, GDT_Unknown, NULL);
-	if (!s->ds) {
+	s->ds = s->native ? NULL : GDALCreate(drv, s->mempath, 0, 0, 0, GDT_Unknown, NULL);
+	if (!s->ds && !s->native) {
 		st = fl__fail(FL_EIO, "GDAL %s: cannot create output: %s", driver, CPLGetLastErrorMsg());
 		fl__sink_abort(s);
 		return st;
@@ -328,79 +334,7 @@ fl_status fl__sink_open(const char *path, const char *format, const char *layer,
 fl_status fl__sink_layer(fl__sink *s, const char *layer, const fl__field *fields, size_t nfields,
 			 bool has_geometry)
 {
-	fl_status st = s->batch ? fl__sink_flush(s) : FL_OK;
-	return st ? st : create_layer(s, layer, fields, nfields, has_geometry);
-}
-
-static void drop_queue(fl__sink *s)
-{
-	for (size_t i = 0; i < s->nqueue; i++)
-		OGR_F_Destroy(s->queue[i]);
-	s->nqueue = 0;
-	s->qpoints = 0;
-}
-
-/* The queued features into the layer itself, by this thread. */
-static fl_status write_queue_here(fl__sink *s)
-{
-	fl_status st = FL_OK;
-	for (size_t i = 0; i < s->nqueue && !st; i++)
-		if (OGR_L_CreateFeature(s->lyr, s->queue[i]) != OGRERR_NONE)
-			st = fl__fail(FL_EIO, "GDAL %s: cannot write a feature: %s", s->driver,
-				      CPLGetLastErrorMsg());
-	drop_queue(s);
-	return st;
-}
-
-/* Write the queued features: by one thread into the layer itself while it
- * is small and nothing went to parts yet, else into parts on several. */
-fl_status fl__sink_flush(fl__sink *s)
-{
-	if (!s->nqueue)
-		return FL_OK;
-	int threads = fl_threads();
-	if (!s->parted && (threads < 2 || s->nqueue < 2 || s->qpoints < PARALLEL_POINTS))
-		return write_queue_here(s);
-	fl__geojson_parts spec = {s->memdir, &s->nparts, part_layer, s};
-	fl_status st = fl__geojson_parts_write(&spec, (void **)s->queue, s->weight, s->nqueue, threads,
-					       &s->body, &s->blen, &s->bcap, &s->header, &s->hlen);
-	if (st && !s->parted) {
-		/* the first parts failed (a GDAL whose GeoJSON layout the join does
-		 * not know, no memory for a thread's copy, ...): this thread writes
-		 * everything into the layer instead, as without threads; a feature
-		 * GDAL cannot write fails again there, with its own message */
-		free(s->header), free(s->body);
-		s->header = s->body = NULL;
-		s->hlen = s->blen = s->bcap = 0;
-		s->batch = false;
-		return write_queue_here(s);
-	}
-	s->parted = true;
-	drop_queue(s);
-	return st;
-}
-
-static fl_status enqueue(fl__sink *s, OGRFeatureH f)
-{
-	OGRFeatureH *q = fl__grow(s->queue, &s->capqueue, s->nqueue + 1, sizeof *q);
-	size_t *w = q ? fl__grow(s->weight, &s->capweight, s->nqueue + 1, sizeof *w) : NULL;
-	if (q)
-		s->queue = q;
-	if (w)
-		s->weight = w;
-	if (!q || !w) {
-		OGR_F_Destroy(f);
-		return fl__fail(FL_ENOMEM, "out of memory");
-	}
-	OGRGeometryH g = OGR_F_GetGeometryRef(f);
-	/* about the points (16 bytes each) plus the properties */
-	size_t pts = 1 + (g ? (size_t)OGR_G_WkbSize(g) / 16 : 0);
-	s->queue[s->nqueue] = f;
-	s->weight[s->nqueue++] = pts + s->nfields;
-	s->qpoints += pts;
-	if (s->qpoints >= QUEUE_POINTS || s->nqueue >= QUEUE_FEATURES)
-		return fl__sink_flush(s);
-	return FL_OK;
+	return create_layer(s, layer, fields, nfields, has_geometry);
 }
 
 fl_status fl__sink_add(fl__sink *s, const fl__value *v, GEOSContextHandle_t h, const GEOSGeometry *g)
@@ -412,8 +346,31 @@ fl_status fl__sink_add(fl__sink *s, const fl__value *v, GEOSContextHandle_t h, c
 	return fl__sink_add_wkb(s, v, wkb, len);
 }
 
+/* A feature by frontline's own GeoJSON writer. */
+static fl_status native_add(fl__sink *s, const fl__value *v, unsigned char *wkb, size_t len)
+{
+	free(s->style); /* GeoJSON has no styles */
+	s->style = NULL;
+	s->span = false;
+	fl_status st = FL_OK;
+	if (wkb && !fl__wkb_rfc7946(wkb, len))
+		st = fl__fail(FL_EGEOM, "a geometry outside longitude -180..180 and latitude -90..90 "
+				       "cannot be written as RFC 7946 GeoJSON");
+	else if (!fl__gj_feature(&s->out, s->nfeatures == 0, s->names, s->types, s->nfields, v, wkb,
+				 len))
+		st = fl__fail(FL_EGEOM, "cannot write a geometry as GeoJSON (damaged WKB)");
+	else if (s->out.oom)
+		st = fl__fail(FL_ENOMEM, "out of memory");
+	else
+		s->nfeatures++;
+	free(wkb);
+	return st;
+}
+
 fl_status fl__sink_add_wkb(fl__sink *s, const fl__value *v, unsigned char *wkb, size_t len)
 {
+	if (s->native)
+		return native_add(s, v, wkb, len);
 	OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(s->lyr));
 	for (size_t i = 0; i < s->nfields; i++) {
 		int fi = s->index[i];
@@ -466,8 +423,6 @@ fl_status fl__sink_add_wkb(fl__sink *s, const fl__value *v, unsigned char *wkb, 
 		free(s->style);
 		s->style = NULL;
 	}
-	if (s->batch)
-		return enqueue(s, f);
 	OGRErr err = OGR_L_CreateFeature(s->lyr, f);
 	OGR_F_Destroy(f);
 	if (err != OGRERR_NONE)
@@ -525,15 +480,7 @@ static void set_timespan(fl__sink *s, OGRFeatureH f)
 
 void *fl__sink_dataset(fl__sink *s)
 {
-	/* the caller writes into the dataset itself, in order with the features:
-	 * no queue from here on (no GeoJSON sink is written this way; with parts
-	 * already written, what it writes would come before them) */
-	if (s->batch && !s->parted) {
-		if (write_queue_here(s))
-			return NULL;
-		s->batch = false;
-	}
-	return s->ds;
+	return s->ds; /* NULL for frontline's own GeoJSON */
 }
 
 const char *fl__sink_driver(const fl__sink *s)
@@ -551,13 +498,7 @@ void fl__sink_abort(fl__sink *s)
 		VSIRmdirRecursive(s->memdir);
 	if (s->srs)
 		OSRDestroySpatialReference(s->srs);
-	drop_queue(s);
-	free(s->queue);
-	free(s->weight);
-	free(s->layer);
-	free(s->fields);
-	free(s->body);
-	free(s->header);
+	free(s->out.p);
 	free(s->joined);
 	free(s->style);
 	free(s->target);

@@ -1,6 +1,6 @@
 /*
- * output_commit.c: a sink finished: its dataset closed (the GeoJSON parts
- * joined in) and its files copied out of GDAL's in-memory file system, to
+ * output_commit.c: a sink finished: its dataset closed (or frontline's own
+ * GeoJSON finished) and its files copied out of GDAL's in-memory file system, to
  * stdout, a stream, beside their targets then renamed over them (the main
  * file last), or into the caller's memory.
  */
@@ -15,36 +15,40 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "fail.h"
-#include "output_parallel.h"
 #include "output_sink.h"
 #include "util.h"
 
-/* Write what is queued, close the dataset, and join the GeoJSON parts into
- * its file. */
+/* Close the dataset; frontline's own GeoJSON: finish the collection and
+ * put it in the in-memory file system beside where GDAL's would be (the
+ * bytes stay the sink's: they are in s->joined until the sink is freed, the
+ * file removed first). */
 static fl_status close_dataset(fl__sink *s)
 {
+	if (s->native) {
+		if (!s->layered)
+			return fl__fail(FL_EIO, "GeoJSON: no layer was made");
+		fl__gj_end(&s->out);
+		if (s->out.oom)
+			return fl__fail(FL_ENOMEM, "out of memory");
+		s->joined = (unsigned char *)s->out.p;
+		s->joined_len = s->out.len;
+		s->out = (fl__gj_text){0};
+		VSILFILE *f = VSIFileFromMemBuffer(s->mempath, s->joined, s->joined_len, FALSE);
+		if (!f)
+			return fl__fail(FL_EIO, "GDAL: cannot place the GeoJSON in memory");
+		VSIFCloseL(f);
+		return FL_OK;
+	}
 	fl__sink_warn_cut(s);
-	fl_status st = s->batch ? fl__sink_flush(s) : FL_OK;
-	if (st)
-		return st;
 	CPLErrorReset();
 	GDALClose(s->ds);
 	s->ds = NULL;
 	if (CPLGetLastErrorType() >= CE_Failure)
 		return fl__fail(FL_EIO, "GDAL %s: writing failed: %s", s->driver, CPLGetLastErrorMsg());
-	if (!s->parted)
-		return FL_OK;
-	vsi_l_offset n = 0;
-	const GByte *m = VSIGetMemFileBuffer(s->mempath, &n, FALSE);
-	st = fl__geojson_join(m, (size_t)n, s->header, s->hlen, s->body, s->blen, &s->joined,
-			      &s->joined_len);
-	free(s->body);
-	s->body = NULL;
-	s->blen = s->bcap = 0;
-	return st;
+	return FL_OK;
 }
 
-/* The bytes of the dataset's file mem: the joined file for the main one. */
+/* The bytes of the dataset's file mem (frontline's GeoJSON: its own). */
 static const GByte *file_bytes(fl__sink *s, const char *mem, vsi_l_offset *len)
 {
 	if (s->joined && !strcmp(mem, s->mempath)) {
@@ -139,7 +143,9 @@ fl_status fl__sink_commit_mem(fl__sink *s, unsigned char **buf, size_t *len)
 	*len = 0;
 	fl_status st = close_dataset(s);
 	if (!st && s->joined) {
-		/* already a malloc'd, NUL-terminated copy: handed over */
+		/* frontline's own GeoJSON, malloc'd and NUL-terminated: handed over
+		 * once the file that points into it is gone */
+		VSIUnlink(s->mempath);
 		*buf = s->joined, *len = s->joined_len;
 		s->joined = NULL;
 	} else if (!st) {

@@ -1,7 +1,7 @@
 /*
- * output_sink.h: the insides of a sink (fl__sink, internal.h), shared by the
- * files that write through one: output.c (opening, layers, features, the
- * GeoJSON queue), output_kml.c (KML styles) and output_commit.c (closing,
+ * output_sink.h: the insides of a sink (fl__sink, sink.h), shared by the
+ * files that write through one: output.c (opening, layers, features),
+ * output_kml.c (KML styles) and output_commit.c (closing,
  * and copying the dataset to its target); and the whole-or-nothing file
  * writing of output_file.c.  Included by those files only.
  */
@@ -11,6 +11,7 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 #include <string.h>
+#include "geojson.h"
 #include "sink.h"
 
 struct fl__sink {
@@ -34,21 +35,12 @@ struct fl__sink {
 	const char *names[64]; /* the fields' own names (static strings) */
 	size_t strmax;      /* the longest string the format holds, in bytes (0: any) */
 	size_t cut[64];     /* strings cut to strmax, per field, in the current layer */
-	/* GeoJSON on several threads: the layer's definition, to make it again
-	 * in each part; the features queued (and their points); the features
-	 * the parts wrote so far, and the header GDAL writes before them */
-	bool batch;
-	char *layer;
-	fl__field *fields;
-	bool has_geometry;
-	OGRFeatureH *queue;
-	size_t *weight;
-	size_t nqueue, capqueue, capweight, qpoints;
-	char *body, *header;
-	size_t blen, bcap, hlen;
-	bool parted;        /* some features went to parts: none may go to the layer itself */
-	unsigned nparts;
-	unsigned char *joined; /* after close_dataset: the file, the parts joined in (malloc'd) */
+	/* GeoJSON: written by frontline's own writer (geojson.c), not GDAL */
+	bool native;
+	fl__gj_text out;       /* the collection so far */
+	size_t nfeatures;
+	bool layered;       /* its one layer is made */
+	unsigned char *joined; /* after close_dataset: the native file (malloc'd) */
 	size_t joined_len;
 };
 
@@ -57,8 +49,6 @@ static inline bool fl__sink_is_kml(const fl__sink *s)
 	return !strcmp(s->driver, "LIBKML");
 }
 
-/* Write the queued GeoJSON features (output.c). */
-fl_status fl__sink_flush(fl__sink *s);
 /* Warn of the strings cut to the format's limit (output.c). */
 void fl__sink_warn_cut(fl__sink *s);
 

@@ -12,39 +12,51 @@
 #include <stdint.h>
 #include "utf8.h"
 
+size_t fl__utf8_seq_len(const unsigned char *p, size_t n)
+{
+	if (!n)
+		return 0;
+	unsigned c = p[0];
+	if (c < 0x80)
+		return 1;
+	size_t len;
+	unsigned lo = 0x80, hi = 0xBF; /* the range of the second byte */
+	if (c >= 0xC2 && c <= 0xDF)
+		len = 2;
+	else if (c >= 0xE0 && c <= 0xEF) {
+		len = 3;
+		if (c == 0xE0)
+			lo = 0xA0; /* overlong below U+0800 */
+		else if (c == 0xED)
+			hi = 0x9F; /* U+D800..DFFF: surrogates */
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		len = 4;
+		if (c == 0xF0)
+			lo = 0x90; /* overlong below U+10000 */
+		else if (c == 0xF4)
+			hi = 0x8F; /* above U+10FFFF */
+	} else
+		return 0; /* a continuation byte, C0, C1 or F5..FF */
+	if (n < len || p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t k = 2; k < len; k++)
+		if ((p[k] & 0xC0) != 0x80)
+			return 0;
+	return len;
+}
+
 size_t fl__utf8_invalid_at(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 	while (i < n) {
-		unsigned c = p[i];
-		if (c < 0x80) {
+		if (p[i] < 0x80) {
 			i++;
 			continue;
 		}
-		size_t len;
-		unsigned lo = 0x80, hi = 0xBF; /* the range of the second byte */
-		if (c >= 0xC2 && c <= 0xDF)
-			len = 2;
-		else if (c >= 0xE0 && c <= 0xEF) {
-			len = 3;
-			if (c == 0xE0)
-				lo = 0xA0; /* overlong below U+0800 */
-			else if (c == 0xED)
-				hi = 0x9F; /* U+D800..DFFF: surrogates */
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			len = 4;
-			if (c == 0xF0)
-				lo = 0x90; /* overlong below U+10000 */
-			else if (c == 0xF4)
-				hi = 0x8F; /* above U+10FFFF */
-		} else
-			return i; /* a continuation byte, C0, C1 or F5..FF */
-		if (n - i < len || p[i + 1] < lo || p[i + 1] > hi)
+		size_t len = fl__utf8_seq_len(p + i, n - i);
+		if (!len)
 			return i;
-		for (size_t k = 2; k < len; k++)
-			if ((p[i + k] & 0xC0) != 0x80)
-				return i;
 		i += len;
 	}
 	return SIZE_MAX;

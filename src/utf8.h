@@ -14,5 +14,8 @@
 size_t fl__utf8_invalid_at(const char *s, size_t n);
 /* Whether the string is UTF-8 (NULL is). */
 bool fl__utf8_valid(const char *s);
+/* The length of the well-formed UTF-8 sequence at p[0, n) (1 for ASCII),
+ * 0 when there is none (n == 0, or a byte that starts no well-formed sequence). */
+size_t fl__utf8_seq_len(const unsigned char *p, size_t n);
 
 #endif

@@ -1,10 +1,10 @@
 #!/usr/bin/python3
 """End-to-end tests of the tool's threads (`-j N`, $FRONTLINE_THREADS).
 
-GeoJSON output is written by GDAL on several threads, in parts that are
-joined (src/output_parallel.c), and import-series works on all CPUs: the
-files must be the same, byte for byte, whatever the number of threads, and
-big enough here that the parts are really used.  Bad values are refused
+The engine works on several threads (import-series on all CPUs) and GeoJSON
+is written by frontline's own writer (src/geojson.c; GDAL's, on several
+threads, until issue 20): the files must be the same, byte for byte,
+whatever the number of threads, for outputs of thousands of points.  Bad values are refused
 with the option or variable named, and nothing written.
 
 Usage: /usr/bin/python3 test_threads.py PATH/TO/frontline SOURCE_ROOT   (prints TAP)
@@ -19,7 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fltest import (KARABAKH, check, describe, generate_tracker, main, run, run_fail,  # noqa: E402
                     run_ok, test, tree_bytes)
 
-# src/output.c: below this many points in all one thread writes
+# outputs at least this big (GDAL's GeoJSON writer once went to parts above it)
 PARALLEL_POINTS = 2048
 THREADS = ["1", "2", "3", "8"]
 
@@ -53,7 +53,7 @@ def same_on_all_threads(tmp, args, min_features=2):
     fc = json.loads(outs["1"])
     n, pts = len(fc["features"]), points(fc)
     check(n >= min_features, "%s: %d features, expected at least %d" % (" ".join(args), n, min_features))
-    check(pts > PARALLEL_POINTS, "%s: %d points, too few to be written in parts" % (" ".join(args), pts))
+    check(pts > PARALLEL_POINTS, "%s: %d points, too few for this test" % (" ".join(args), pts))
     for j, b in outs.items():
         check(b == outs["1"], "%s with %s threads differs from one thread: %d bytes vs %d, "
               "first difference at byte %d" % (" ".join(args), j, len(b), len(outs["1"]),
@@ -129,8 +129,8 @@ def t_import(tmp):
         k for k in set(trees["1"]) | set(trees["2"]) if trees["1"].get(k) != trees["2"].get(k)))
     with open(os.path.join(tmp, "T1", "areas.geojson")) as f:
         areas = json.load(f)
-    check(points(areas) > PARALLEL_POINTS, "areas.geojson has %d points: too few to be written "
-          "in parts" % points(areas))
+    check(points(areas) > PARALLEL_POINTS, "areas.geojson has %d points: too few for this "
+          "test" % points(areas))
 
 
 @test("bad thread counts: -j, --threads= and $FRONTLINE_THREADS refused, named, nothing written")

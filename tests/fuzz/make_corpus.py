@@ -90,6 +90,28 @@ for v in sorted(set(re.findall(r'"((?:[^"\\]|\\.)*)"', src))):
 seed("serve_params", "json\ntext/html;q=0.9, application/json;q=0")
 seed("serve_params", "\napplication/geo+json, text/html;q=0.0")
 
+# geojson: the writer's four paths (first byte): strings, reals, grid steps, WKB
+import struct
+for v in ("", "plain", 'a "q" \\ / \t\n\x01\x7f', "Kəlbəcər / Քարվաճառ", "\U0001d11e", "line\u2028sep"):
+    seed("geojson", b"\x00" + v.encode())
+seed("geojson", b"\x00a\xc3b\xed\xa0\x80\xff")
+for d in (0.0, -3.0, 1044.38413153249, 2.500000000000012, 85.0000000000004, 1e15, 1.2345e-05, float("nan")):
+    seed("geojson", b"\x01" + struct.pack("<d", d))
+for k in (0, 1, -1, 1800000000, -1799999999, 410000000, 123):
+    seed("geojson", b"\x02" + struct.pack("<q", k))
+ring = [(46.0, 40.0), (46.5, 40.0), (46.5, 40.5), (46.0, 40.0)]
+def wkb_poly(rings, bo="<"):
+    out = struct.pack(bo + "BII", 1 if bo == "<" else 0, 3, len(rings))
+    for r in rings:
+        out += struct.pack(bo + "I", len(r)) + b"".join(struct.pack(bo + "dd", x, y) for x, y in r)
+    return out
+seed("geojson", b"\x03" + wkb_poly([ring]))
+seed("geojson", b"\x03" + wkb_poly([ring], ">"))
+seed("geojson", b"\x03" + struct.pack("<BII", 1, 6, 2) + wkb_poly([ring]) + wkb_poly([]))
+seed("geojson", b"\x03" + struct.pack("<BII", 1, 7, 2) + struct.pack("<BIdd", 1, 1, 46.1, 40.1) +
+     struct.pack("<BII", 1, 2, 2) + struct.pack("<dddd", 0, 0, 1, 1))
+seed("geojson", b"\x03" + struct.pack("<BIdd", 1, 1, float("nan"), float("nan")))
+
 # index: the genuine body of the clean fixture's index, from fuzz_index
 if len(sys.argv) > 1:
     exe = os.path.join(sys.argv[1], "tests", "fuzz", "fuzz_index")

@@ -1,11 +1,14 @@
 /*
- * test_output.c: GeoJSON written on several threads (src/output_parallel.c):
- * the join of the parts GDAL writes, the layouts it refuses, and sinks that
- * must give the same bytes on one thread and on several; and what RFC 7946
- * asks of the coordinates (src/wkb_rfc7946.c): rounded to 7 decimals, rings
- * wound by the right-hand rule.
+ * test_output.c: frontline's own GeoJSON writer (src/geojson.c, through the
+ * sink of src/output.c): the same bytes as GDAL's GeoJSON driver for the
+ * same features, valid JSON (read back with json-c) for any text, exact
+ * grid coordinates and GDAL's 15 significant figures for reals, the same
+ * bytes whatever the number of threads; and what RFC 7946 asks of the
+ * coordinates (src/wkb_rfc7946.c): rounded to 7 decimals, rings wound by
+ * the right-hand rule.
  */
 #include <gdal.h>
+#include <json-c/json.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,156 +19,277 @@
 #include <string.h>
 #include <cmocka.h>
 #include "geo.h"
-#include "output_parallel.h"
+#include "geojson.h"
 #include "sink.h"
 #include "wkb.h"
 #include "wkb_rfc7946.h"
 
-#define HEAD "{\n\"type\": \"FeatureCollection\",\n\"name\": \"control\",\n\"features\": [\n"
-#define TAIL "\n]\n}\n"
-#define F1 "{ \"type\": \"Feature\", \"properties\": { \"id\": \"a\" }, \"geometry\": null }"
-#define F2 "{ \"type\": \"Feature\", \"properties\": { \"id\": \"b\" }, \"geometry\": null }"
+/* Awkward text for the properties: quotes, backslashes, slashes, every
+ * control character, DEL, two- three- and four-byte UTF-8, U+2028. */
+static const char *const awkward[] = {
+	"",
+	"plain",
+	"a \"quoted\" back\\slash / slash",
+	"\x01\x02\x03\x04\x05\x06\x07\b\t\n\x0b\f\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17"
+	"\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f",
+	"Kəlbəcər / Քարվաճառ / Кельбаджар",
+	"non-BMP \xF0\x9D\x84\x9E and \xF0\x9F\x87\xA6\xF0\x9F\x87\xBF",
+	"line\xE2\x80\xA8separator",
+};
+#define NAWKWARD (sizeof awkward / sizeof awkward[0])
 
-static void body_of(const char *text, fl_status want, size_t want_h, size_t want_b)
-{
-	size_t h = 99, b = 99;
-	fl_status st = fl__geojson_body((const unsigned char *)text, strlen(text), &h, &b);
-	assert_int_equal(st, want);
-	if (!st) {
-		assert_int_equal(h, want_h);
-		assert_int_equal(b, want_b);
-	} else {
-		assert_non_null(strstr(fl_error_last(), "layout"));
-	}
-}
+/* Reals that test 15 significant figures, GDAL's shortening of runs of 0s
+ * and 9s, and the ".0" of whole numbers. */
+static const double reals[] = {0.0,		  -3.0,		 1044.38413153249,
+			       2.500000000000012, 7.899999999999991, 123456.78999999912,
+			       12.3000000123456,  1e15,		 1e16,
+			       1e20,		  1.2345e-05,	 99.99999999999999,
+			       -0.000123,	  1.0 / 3.0,	 2860.68838635463};
+#define NREALS (sizeof reals / sizeof reals[0])
 
-static void test_body(void **state)
-{
-	(void)state;
-	const size_t hl = strlen(HEAD);
-	body_of(HEAD TAIL, FL_OK, hl, 0);
-	body_of(HEAD F1 TAIL, FL_OK, hl, strlen(F1));
-	body_of(HEAD F1 ",\n" F2 TAIL, FL_OK, hl, strlen(F1 ",\n" F2));
-	/* layouts it does not know are refused, not guessed at */
-	body_of("", FL_EIO, 0, 0);
-	body_of("{\"type\": \"FeatureCollection\", \"features\": []}", FL_EIO, 0, 0);
-	body_of(HEAD F1 "\n]}", FL_EIO, 0, 0);
-	body_of(HEAD F1 "\n]\n}\n\n", FL_EIO, 0, 0);
-	body_of("\"features\": [\n", FL_EIO, 0, 0);
-}
-
-static void join_is(const char *main, const char *header, const char *body, const char *want)
-{
-	unsigned char *out = NULL;
-	size_t n = 0;
-	fl_status st = fl__geojson_join((const unsigned char *)main, strlen(main), header,
-					header ? strlen(header) : 0, body, strlen(body), &out, &n);
-	if (!want) {
-		assert_int_equal(st, FL_EIO);
-		assert_null(out);
-		return;
-	}
-	assert_int_equal(st, FL_OK);
-	assert_int_equal(n, strlen(want));
-	assert_memory_equal(out, want, n);
-	assert_int_equal(out[n], 0);
-	free(out);
-}
-
-static void test_join(void **state)
-{
-	(void)state;
-	/* the layer itself empty: the parts' features alone */
-	join_is(HEAD TAIL, HEAD, F1 ",\n" F2, HEAD F1 ",\n" F2 TAIL);
-	/* the layer's own features first, then the parts' */
-	join_is(HEAD F1 TAIL, HEAD, F2, HEAD F1 ",\n" F2 TAIL);
-	join_is(HEAD F1 TAIL, HEAD, "", HEAD F1 TAIL);
-	join_is(HEAD TAIL, HEAD, "", HEAD TAIL);
-	/* a part's header unlike the layer's (another name): refused */
-	join_is(HEAD TAIL, "{\n\"type\": \"FeatureCollection\",\n\"name\": \"other\",\n\"features\": [\n",
-		F1, NULL);
-	join_is("{}", HEAD, F1, NULL);
-}
-
-/* n squares of `sides` vertices each (as circles), written as GeoJSON on
- * `threads` threads; returns the file. */
-static unsigned char *write_squares(int threads, size_t n, int sides, size_t *len, unsigned *nparts)
+/* n polygons of `sides` vertices each (as circles, some with a hole), every
+ * field type with awkward values, written in `format` on `threads`
+ * threads; returns the file. */
+static unsigned char *write_squares(const char *format, int threads, size_t n, int sides,
+				    size_t *len)
 {
 	assert_int_equal(fl_set_threads(threads), FL_OK);
-	unsigned long before = fl__geojson_parts_written();
-	static const fl__field fields[] = {{"id", FL__STR}, {"area_km2", FL__REAL}, {"since", FL__DATE},
-					   {"partial", FL__BOOL}};
+	static const fl__field fields[] = {{"id", FL__STR},	{"area_km2", FL__REAL},
+					   {"since", FL__DATE},	{"valid_from", FL__DATETIME},
+					   {"partial", FL__BOOL}, {"count", FL__INT},
+					   {"note", FL__STR}};
 	fl__sink *k = NULL;
-	assert_int_equal(fl__sink_open(NULL, "GeoJSON", "control", fields, 4, true, &k), FL_OK);
+	assert_int_equal(fl__sink_open(NULL, format, "control", fields, 7, true, &k), FL_OK);
 	GEOSContextHandle_t h = GEOS_init_r();
 	for (size_t i = 0; i < n; i++) {
-		double cx = (double)(i % 100) * 0.01, cy = (double)(i / 100) * 0.01;
+		double cx = (double)(i % 100) * 0.01 - 0.3, cy = (double)(i / 100) * 0.01 - 0.2;
 		GEOSCoordSequence *cs = GEOSCoordSeq_create_r(h, (unsigned)sides + 1, 2);
+		GEOSCoordSequence *hs = GEOSCoordSeq_create_r(h, 5, 2);
 		for (int v = 0; v <= sides; v++) {
 			double a = 2 * 3.141592653589793 * (v % sides) / sides;
 			GEOSCoordSeq_setXY_r(h, cs, (unsigned)v, cx + 0.004 * cos(a), cy + 0.004 * sin(a));
 		}
-		GEOSGeometry *ring = GEOSGeom_createLinearRing_r(h, cs);
-		GEOSGeometry *poly = GEOSGeom_createPolygon_r(h, ring, NULL, 0);
+		static const double sq[5][2] = {{-1, -1}, {1, -1}, {1, 1}, {-1, 1}, {-1, -1}};
+		for (unsigned v = 0; v < 5; v++)
+			GEOSCoordSeq_setXY_r(h, hs, v, cx + 0.001 * sq[v][0], cy + 0.001 * sq[v][1]);
+		GEOSGeometry *hole = GEOSGeom_createLinearRing_r(h, hs);
+		GEOSGeometry *poly = GEOSGeom_createPolygon_r(h, GEOSGeom_createLinearRing_r(h, cs),
+							      i % 3 ? NULL : &hole, i % 3 ? 0 : 1);
+		if (i % 3)
+			GEOSGeom_destroy_r(h, hole);
 		char id[32];
 		snprintf(id, sizeof id, "s%zu", i);
-		fl__value v[4] = {{.s = id}, {.d = (double)i / 7}, {.t = (fl_instant)i * 86400}, {.i = (long long)(i & 1)}};
+		fl__value v[7] = {{.s = id},
+				  {.d = reals[i % NREALS] * (double)(i + 1)},
+				  {.t = (fl_instant)i * 86400 - 86400 * 365},
+				  {.t = (fl_instant)i * 86399},
+				  {.i = (long long)(i & 1)},
+				  {.i = (long long)i * -7919},
+				  {.s = awkward[i % NAWKWARD]}};
 		if (i % 13 == 5)
 			v[1].null = true;
+		if (i % 11 == 4)
+			v[6].null = true;
 		assert_int_equal(fl__sink_add(k, v, h, i % 17 == 3 ? NULL : poly), FL_OK);
 		GEOSGeom_destroy_r(h, poly);
 	}
 	GEOS_finish_r(h);
 	unsigned char *buf = NULL;
 	assert_int_equal(fl__sink_commit_mem(k, &buf, len), FL_OK);
-	*nparts = (unsigned)(fl__geojson_parts_written() - before);
 	return buf;
 }
 
-/* parts: whether several threads must have written (enough points) */
-static void same_bytes(size_t n, int sides, bool parts)
+/* frontline's writer gives GDAL's bytes, on one thread or several */
+static void same_as_gdal(size_t n, int sides)
 {
-	size_t l1 = 0;
-	unsigned np = 99;
-	unsigned char *one = write_squares(1, n, sides, &l1, &np);
-	assert_int_equal(np, 0);
+	size_t lg = 0, ln = 0;
+	unsigned char *gdal = write_squares("GDAL:GeoJSON", 1, n, sides, &lg);
+	unsigned char *own = write_squares("GeoJSON", 1, n, sides, &ln);
 	/* a feature per line, in order */
 	size_t lines = 0;
-	for (size_t i = 0; i < l1; i++)
-		lines += one[i] == '\n';
+	for (size_t i = 0; i < ln; i++)
+		lines += own[i] == '\n';
 	assert_int_equal(lines, n ? n + 6 : 7); /* 4 lines of header, 3 of end */
 	if (n)
-		assert_non_null(strstr((char *)one, "\"id\": \"s0\""));
+		assert_non_null(strstr((char *)own, "\"id\": \"s0\""));
+	assert_int_equal(ln, lg);
+	assert_memory_equal(own, gdal, ln);
+	assert_int_equal(own[ln], 0);
 	for (int t = 2; t <= 5; t += 3) {
 		size_t lt = 0;
-		unsigned char *many = write_squares(t, n, sides, &lt, &np);
-		if (parts)
-			assert_true(np >= 2);
-		else
-			assert_int_equal(np, 0);
-		assert_int_equal(lt, l1);
-		assert_memory_equal(many, one, l1);
+		unsigned char *many = write_squares("GeoJSON", t, n, sides, &lt);
+		assert_int_equal(lt, ln);
+		assert_memory_equal(many, own, ln);
 		free(many);
 	}
-	free(one);
+	free(gdal);
+	free(own);
 }
 
-static void test_same_bytes(void **state)
+static void test_same_as_gdal(void **state)
 {
 	(void)state;
-	same_bytes(0, 8, false);
-	same_bytes(1, 3000, false); /* one feature, many points: one thread */
-	same_bytes(3, 8, false);    /* few points: one thread writes into the layer */
-	same_bytes(2000, 12, true); /* in parts */
-	same_bytes(7, 1000, true);  /* a few heavy features */
+	same_as_gdal(0, 8);
+	same_as_gdal(1, 3000);
+	same_as_gdal(3, 8);
+	same_as_gdal(400, 12);
+	same_as_gdal(7, 1000);
 }
 
-/* More features than the queue holds: it is written several times, each
- * time in parts, and the parts follow each other in order. */
-static void test_queue_flushed_twice(void **state)
+/* Every string read back by json-c is the one written; every feature is there. */
+static void test_json_c_reads_it(void **state)
 {
 	(void)state;
-	same_bytes(100000 + 1500, 4, true);
+	size_t len = 0;
+	enum { N = 300 };
+	unsigned char *own = write_squares("GeoJSON", 1, N, 6, &len);
+	json_tokener *tok = json_tokener_new();
+	json_object *doc = json_tokener_parse_ex(tok, (const char *)own, (int)len);
+	assert_int_equal(json_tokener_get_error(tok), json_tokener_success);
+	assert_int_equal(json_tokener_get_parse_end(tok), len);
+	json_tokener_free(tok);
+	json_object *features = NULL;
+	assert_true(json_object_object_get_ex(doc, "features", &features));
+	assert_int_equal(json_object_array_length(features), N);
+	for (size_t i = 0; i < N; i++) {
+		json_object *f = json_object_array_get_idx(features, i), *props = NULL, *note = NULL,
+			    *area = NULL, *geom = NULL;
+		assert_true(json_object_object_get_ex(f, "properties", &props));
+		assert_true(json_object_object_get_ex(props, "note", &note));
+		assert_true(json_object_object_get_ex(props, "area_km2", &area));
+		assert_true(json_object_object_get_ex(f, "geometry", &geom));
+		if (i % 11 == 4)
+			assert_null(note);
+		else
+			assert_string_equal(json_object_get_string(note), awkward[i % NAWKWARD]);
+		if (i % 13 != 5) {
+			double want = reals[i % NREALS] * (double)(i + 1), got = json_object_get_double(area);
+			assert_true(fabs(got - want) <= 1e-14 * fabs(want));
+		}
+		assert_true((geom == NULL) == (i % 17 == 3));
+	}
+	json_object_put(doc);
+	free(own);
+}
+
+static const char *text_of(fl__gj_text *b)
+{
+	assert_false(b->oom);
+	return b->p ? b->p : "";
+}
+
+/* Bytes that are not UTF-8 become U+FFFD; the rest is kept. */
+static void test_not_utf8(void **state)
+{
+	(void)state;
+	static const char bad[] = "a\xC3" "b\xE2\x82 \xF4\x90\x80\x80 \xED\xA0\x80 \xC0\xAF \xFF" "z\xC3\xA9";
+	fl__gj_text b = {0};
+	fl__gj_string(&b, bad, sizeof bad - 1, false);
+	json_object *o = json_tokener_parse(text_of(&b));
+	assert_non_null(o);
+	const char *s = json_object_get_string(o);
+	assert_non_null(strstr(s, "a\xEF\xBF\xBD" "b"));
+	assert_non_null(strstr(s, "z\xC3\xA9"));
+	assert_null(strchr(s, '\xFF'));
+	json_object_put(o);
+	free(b.p);
+	/* and the escapes themselves, as GDAL writes them */
+	b = (fl__gj_text){0};
+	fl__gj_string(&b, "\x01/\"\\\x7f", 5, false);
+	assert_string_equal(text_of(&b), "\"\\u0001/\\\"\\\\\x7f\"");
+	free(b.p);
+	b = (fl__gj_text){0};
+	fl__gj_string(&b, "a/b", 3, true);
+	assert_string_equal(text_of(&b), "\"a\\/b\"");
+	free(b.p);
+}
+
+static void grid_is(double x, const char *want)
+{
+	fl__gj_text b = {0};
+	fl__gj_grid(&b, x);
+	assert_string_equal(text_of(&b), want);
+	/* and it reads back as the same double */
+	assert_true(strtod(want, NULL) == x || (x == 0 && strtod(want, NULL) == 0));
+	free(b.p);
+}
+
+static void test_grid(void **state)
+{
+	(void)state;
+	grid_is(0.0, "0.0");
+	grid_is(-0.0, "0.0");
+	grid_is(46.0, "46.0");
+	grid_is(-180.0, "-180.0");
+	grid_is(49.04736, "49.04736");
+	grid_is(1e-7, "0.0000001");
+	grid_is(-1e-7, "-0.0000001");
+	grid_is(-0.5, "-0.5");
+	grid_is(179.9999999, "179.9999999");
+	grid_is(-89.9999999, "-89.9999999");
+	grid_is(41.3545958, "41.3545958");
+	grid_is(10.0000001, "10.0000001");
+	grid_is(0.0000123, "0.0000123");
+}
+
+static void real_is(double d, const char *want)
+{
+	fl__gj_text b = {0};
+	fl__gj_real(&b, d);
+	assert_string_equal(text_of(&b), want);
+	free(b.p);
+}
+
+static void test_reals(void **state)
+{
+	(void)state;
+	real_is(0.0, "0.0");
+	real_is(-3.0, "-3.0");
+	real_is(1044.38413153249, "1044.38413153249");
+	real_is(2.500000000000012, "2.5");
+	real_is(7.899999999999991, "7.9");
+	real_is(123456.78999999912, "123456.79");
+	real_is(12.3000000123456, "12.3000000123456");
+	real_is(99.99999999999999, "100.0");
+	/* fewer figures would lose the point: 15 kept */
+	real_is(85.0000000000004, "85.0000000000004");
+	real_is(1e15, "1e+15");
+	real_is(1.2345e-05, "1.2345e-05");
+	real_is(NAN, "null");
+	real_is(INFINITY, "null");
+	real_is(-INFINITY, "null");
+}
+
+/* A damaged or unknown WKB: refused, and nothing of the feature is left. */
+static void test_damaged_wkb(void **state)
+{
+	(void)state;
+	static const char *const names[] = {"id"};
+	static const fl__ftype types[] = {FL__STR};
+	fl__value v[1] = {{.s = "x"}};
+	unsigned char pt[21] = {1, 1, 0, 0, 0};
+	double xy[2] = {46.5, 40.25};
+	memcpy(pt + 5, xy, 16);
+	fl__gj_text b = {0};
+	fl__gj_begin(&b, "control");
+	size_t head = b.len;
+	assert_true(fl__gj_feature(&b, true, names, types, 1, v, pt, sizeof pt));
+	assert_non_null(strstr(text_of(&b), "\"coordinates\": [ 46.5, 40.25 ] }"));
+	size_t one = b.len;
+	assert_true(one > head);
+	assert_false(fl__gj_feature(&b, false, names, types, 1, v, pt, sizeof pt - 1)); /* short */
+	unsigned char z[21];
+	memcpy(z, pt, sizeof z);
+	z[1] = 0xE9, z[2] = 3; /* 1001: Point Z */
+	assert_false(fl__gj_feature(&b, false, names, types, 1, v, z, sizeof z));
+	z[0] = 7;              /* no such byte order */
+	assert_false(fl__gj_feature(&b, false, names, types, 1, v, z, sizeof z));
+	/* a polygon claiming more rings than its bytes hold */
+	unsigned char poly[9] = {1, 3, 0, 0, 0, 0xff, 0xff, 0xff, 0x0f};
+	assert_false(fl__gj_feature(&b, false, names, types, 1, v, poly, sizeof poly));
+	assert_int_equal(b.len, one);
+	assert_int_equal(strlen(b.p), one);
+	free(b.p);
 }
 
 /* ---- RFC 7946 coordinates (wkb_rfc7946.c) ---- */
@@ -404,10 +528,12 @@ int main(void)
 {
 	GDALAllRegister();
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_body),
-		cmocka_unit_test(test_join),
-		cmocka_unit_test_teardown(test_same_bytes, reset_threads),
-		cmocka_unit_test_teardown(test_queue_flushed_twice, reset_threads),
+		cmocka_unit_test_teardown(test_same_as_gdal, reset_threads),
+		cmocka_unit_test_teardown(test_json_c_reads_it, reset_threads),
+		cmocka_unit_test(test_not_utf8),
+		cmocka_unit_test(test_grid),
+		cmocka_unit_test(test_reals),
+		cmocka_unit_test(test_damaged_wkb),
 		cmocka_unit_test_teardown(test_threads_setting, reset_threads),
 		cmocka_unit_test(test_wkb_rings),
 		cmocka_unit_test(test_rfc7946_wkb),

@@ -1,0 +1,439 @@
+/*
+ * geojson.c: frontline's own GeoJSON writer.
+ *
+ * GDAL's GeoJSON driver builds a json-c object per number and prints each
+ * with printf; for a map of 10,000 regions that took a hundred times longer
+ * than the engine took to make the map (bench/gdal_write.c).  Every
+ * coordinate the engine writes lies on its 1e-7 degree grid (RFC 7946's
+ * seven decimals, wkb_rfc7946.c), so it is an integer number of grid steps
+ * and is printed here as integer digits, exactly, with no floating-point
+ * formatting at all.
+ *
+ * The layout is the one GDAL 3.6 writes (one feature per line, the same
+ * spacing, the same 15 significant figures for reals), so that files do not
+ * change from one version of frontline to the next and the feature-bytes API
+ * (features.c) cuts them as before.  Two deliberate differences, both for
+ * values the engine does not produce: a coordinate within 1e-4 of zero is
+ * written 0.0000123 where GDAL writes 1.23e-05, and a non-finite real is
+ * null where GDAL writes NaN (not JSON).  GDAL reads both back as the same
+ * values (tests/cli/test_geojson.py compares every feature).
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "geojson.h"
+#include "utf8.h"
+#include "wkb.h"
+
+/* a string literal (sizeof of anything else would be a pointer's) */
+#define PUTS(b, lit) fl__gj_put((b), "" lit, sizeof(lit) - 1)
+#define MAX_DEPTH 16 /* GeometryCollections inside each other */
+
+static bool reserve(fl__gj_text *b, size_t more)
+{
+	if (b->oom)
+		return false;
+	if (more < b->cap - b->len)
+		return true;
+	if (more > SIZE_MAX / 2 - b->len) {
+		b->oom = true;
+		return false;
+	}
+	size_t cap = b->cap ? b->cap : 4096;
+	while (cap - b->len <= more)
+		cap *= 2;
+	char *p = realloc(b->p, cap);
+	if (!p) {
+		b->oom = true;
+		return false;
+	}
+	b->p = p;
+	b->cap = cap;
+	return true;
+}
+
+void fl__gj_put(fl__gj_text *b, const void *s, size_t n)
+{
+	if (!reserve(b, n))
+		return;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = 0;
+}
+
+/* Whether byte c may go into a JSON string as it is. */
+static bool plain(unsigned char c, bool escape_slash)
+{
+	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\' && !(c == '/' && escape_slash);
+}
+
+void fl__gj_string(fl__gj_text *b, const char *str, size_t n, bool escape_slash)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	PUTS(b, "\"");
+	size_t i = 0;
+	while (i < n) {
+		size_t run = i;
+		while (run < n && plain(s[run], escape_slash))
+			run++;
+		fl__gj_put(b, s + i, run - i);
+		if (run == n)
+			break;
+		i = run;
+		unsigned char c = s[i];
+		if (c >= 0x80) {
+			size_t len = fl__utf8_seq_len(s + i, n - i);
+			if (len) {
+				fl__gj_put(b, s + i, len);
+				i += len;
+			} else {
+				PUTS(b, "\xEF\xBF\xBD"); /* U+FFFD REPLACEMENT CHARACTER */
+				i++;
+			}
+			continue;
+		}
+		char esc[8];
+		switch (c) {
+		case '"': PUTS(b, "\\\""); break;
+		case '\\': PUTS(b, "\\\\"); break;
+		case '/': PUTS(b, "\\/"); break;
+		case '\b': PUTS(b, "\\b"); break;
+		case '\f': PUTS(b, "\\f"); break;
+		case '\n': PUTS(b, "\\n"); break;
+		case '\r': PUTS(b, "\\r"); break;
+		case '\t': PUTS(b, "\\t"); break;
+		default:
+			snprintf(esc, sizeof esc, "\\u%04x", c);
+			fl__gj_put(b, esc, 6);
+		}
+		i++;
+	}
+	PUTS(b, "\"");
+}
+
+/* Whether the digits after the point of a printed number hold six 0s or 9s
+ * in a row (a binary fraction's residue, as 2.50000000000001). */
+static bool has_run(const char *num)
+{
+	const char *dot = strchr(num, '.');
+	return dot && (strstr(dot, "000000") || strstr(dot, "999999"));
+}
+
+void fl__gj_real(fl__gj_text *b, double d)
+{
+	if (!isfinite(d)) {
+		PUTS(b, "null");
+		return;
+	}
+	char buf[40];
+	int n = snprintf(buf, sizeof buf, "%.15g", d);
+	if (has_run(buf)) {
+		char alt[40];
+		for (int figures = 14; figures >= 12; figures--) {
+			int m = snprintf(alt, sizeof alt, "%.*g", figures, d);
+			if (strchr(alt, '.') && !has_run(alt)) {
+				memcpy(buf, alt, (size_t)m + 1);
+				n = m;
+				break;
+			}
+		}
+	}
+	/* a locale whose decimal point is a comma must not reach JSON */
+	for (char *c = buf; *c; c++)
+		if (*c == ',')
+			*c = '.';
+	if (!strpbrk(buf, ".e"))
+		n += snprintf(buf + n, sizeof buf - (size_t)n, ".0");
+	fl__gj_put(b, buf, (size_t)n);
+}
+
+void fl__gj_grid(fl__gj_text *b, double x)
+{
+	char buf[40], *o = buf + sizeof buf;
+	double steps = nearbyint(x * 1e7);
+	unsigned long long k = (unsigned long long)fabs(steps);
+	unsigned long long frac = k % 10000000u, whole = k / 10000000u;
+	/* the decimals, trailing zeros dropped (at least one kept) */
+	int digits = 7;
+	while (digits > 1 && frac % 10 == 0) {
+		frac /= 10;
+		digits--;
+	}
+	for (int i = 0; i < digits; i++, frac /= 10)
+		*--o = (char)('0' + frac % 10);
+	*--o = '.';
+	do {
+		*--o = (char)('0' + whole % 10);
+		whole /= 10;
+	} while (whole);
+	if (steps < 0 && k)
+		*--o = '-';
+	fl__gj_put(b, o, (size_t)(buf + sizeof buf - o));
+}
+
+void fl__gj_begin(fl__gj_text *b, const char *name)
+{
+	PUTS(b, "{\n\"type\": \"FeatureCollection\",\n\"name\": ");
+	/* GDAL escapes the name's slashes (json-c's default), not the properties' */
+	fl__gj_string(b, name, strlen(name), true);
+	PUTS(b, ",\n\"features\": [\n");
+}
+
+void fl__gj_end(fl__gj_text *b)
+{
+	PUTS(b, "\n]\n}\n");
+}
+
+/* ---- geometry from WKB ---- */
+
+typedef struct wkb_cur {
+	const unsigned char *p, *end;
+} wkb_cur;
+
+static bool take_u32(wkb_cur *c, bool big, uint32_t *v)
+{
+	if ((size_t)(c->end - c->p) < 4)
+		return false;
+	*v = fl__wkb_u32(c->p, big);
+	c->p += 4;
+	return true;
+}
+
+/* The header of a geometry: its byte order and type (2D only). */
+static bool take_head(wkb_cur *c, bool *big, uint32_t *type)
+{
+	if (c->p >= c->end || *c->p > 1)
+		return false;
+	*big = *c->p++ == 0;
+	return take_u32(c, *big, type) && *type >= 1 && *type <= 7;
+}
+
+/* A count of items of at least `least` bytes each that the rest can hold. */
+static bool take_count(wkb_cur *c, bool big, size_t least, uint32_t *n)
+{
+	return take_u32(c, big, n) && (size_t)*n <= (size_t)(c->end - c->p) / least;
+}
+
+/* [ x, y ]; false for a coordinate fl__gj_grid cannot print (not finite,
+ * or 1e11 or more: no lon/lat). */
+static bool put_position(fl__gj_text *b, const unsigned char *p, bool big)
+{
+	double x = fl__wkb_coord(p, big), y = fl__wkb_coord(p + 8, big);
+	if (!(fabs(x) < 1e11 && fabs(y) < 1e11))
+		return false;
+	PUTS(b, "[ ");
+	fl__gj_grid(b, x);
+	PUTS(b, ", ");
+	fl__gj_grid(b, y);
+	PUTS(b, " ]");
+	return true;
+}
+
+/* A sequence of points: [ [ x, y ], ... ] */
+static bool put_points(fl__gj_text *b, wkb_cur *c, bool big)
+{
+	uint32_t n;
+	if (!take_count(c, big, 16, &n))
+		return false;
+	if (!n) {
+		PUTS(b, "[ ]");
+		return true;
+	}
+	if (!reserve(b, (size_t)n * 30 + 4))
+		return true; /* oom is set: the caller fails */
+	PUTS(b, "[ ");
+	for (uint32_t i = 0; i < n; i++, c->p += 16) {
+		if (i)
+			PUTS(b, ", ");
+		if (!put_position(b, c->p, big))
+			return false;
+	}
+	PUTS(b, " ]");
+	return true;
+}
+
+/* A polygon's rings: [ ring, ... ] */
+static bool put_rings(fl__gj_text *b, wkb_cur *c, bool big)
+{
+	uint32_t n;
+	if (!take_count(c, big, 4, &n))
+		return false;
+	if (!n) {
+		PUTS(b, "[ ]");
+		return true;
+	}
+	PUTS(b, "[ ");
+	for (uint32_t i = 0; i < n; i++) {
+		if (i)
+			PUTS(b, ", ");
+		if (!put_points(b, c, big))
+			return false;
+	}
+	PUTS(b, " ]");
+	return true;
+}
+
+static const char *const type_names[] = {"",	       "Point",	     "LineString",
+					  "Polygon",   "MultiPoint", "MultiLineString",
+					  "MultiPolygon", "GeometryCollection"};
+
+static bool put_geometry(fl__gj_text *b, wkb_cur *c, int depth);
+
+/* The coordinates of a geometry of type `type` whose header is read. */
+static bool put_coordinates(fl__gj_text *b, wkb_cur *c, bool big, uint32_t type, int depth)
+{
+	switch (type) {
+	case 2: return put_points(b, c, big);
+	case 3: return put_rings(b, c, big);
+	case 4:
+	case 5:
+	case 6: {
+		uint32_t n;
+		if (!take_count(c, big, 9, &n))
+			return false;
+		if (!n) {
+			PUTS(b, "[ ]");
+			return true;
+		}
+		PUTS(b, "[ ");
+		for (uint32_t i = 0; i < n; i++) {
+			bool pbig;
+			uint32_t part;
+			if (i)
+				PUTS(b, ", ");
+			if (!take_head(c, &pbig, &part) || part != type - 3)
+				return false;
+			if (part == 1) {
+				if ((size_t)(c->end - c->p) < 16)
+					return false;
+				if (!put_position(b, c->p, pbig))
+					return false;
+				c->p += 16;
+			} else if (!put_coordinates(b, c, pbig, part, depth))
+				return false;
+		}
+		PUTS(b, " ]");
+		return true;
+	}
+	default: return false;
+	}
+	(void)depth;
+}
+
+static bool put_geometry(fl__gj_text *b, wkb_cur *c, int depth)
+{
+	bool big;
+	uint32_t type;
+	if (depth > MAX_DEPTH || !take_head(c, &big, &type))
+		return false;
+	if (type == 1) {
+		if ((size_t)(c->end - c->p) < 16)
+			return false;
+		double x = fl__wkb_coord(c->p, big), y = fl__wkb_coord(c->p + 8, big);
+		if (isnan(x) && isnan(y)) { /* POINT EMPTY */
+			c->p += 16;
+			PUTS(b, "null");
+			return true;
+		}
+		PUTS(b, "{ \"type\": \"Point\", \"coordinates\": ");
+		if (!put_position(b, c->p, big))
+			return false;
+		c->p += 16;
+		PUTS(b, " }");
+		return true;
+	}
+	PUTS(b, "{ \"type\": \"");
+	fl__gj_put(b, type_names[type], strlen(type_names[type]));
+	if (type == 7) {
+		uint32_t n;
+		if (!take_count(c, big, 9, &n))
+			return false;
+		PUTS(b, "\", \"geometries\": [ ");
+		for (uint32_t i = 0; i < n; i++) {
+			if (i)
+				PUTS(b, ", ");
+			if (!put_geometry(b, c, depth + 1))
+				return false;
+		}
+		if (n)
+			PUTS(b, " ] }");
+		else
+			PUTS(b, "] }");
+		return true;
+	}
+	PUTS(b, "\", \"coordinates\": ");
+	if (!put_coordinates(b, c, big, type, depth))
+		return false;
+	PUTS(b, " }");
+	return true;
+}
+
+/* ---- features ---- */
+
+static void put_value(fl__gj_text *b, fl__ftype type, const fl__value *v)
+{
+	char buf[40];
+	if (v->null) {
+		PUTS(b, "null");
+		return;
+	}
+	switch (type) {
+	case FL__STR: {
+		const char *s = v->s ? v->s : "";
+		fl__gj_string(b, s, strlen(s), false);
+		return;
+	}
+	case FL__REAL: fl__gj_real(b, v->d); return;
+	case FL__INT: fl__gj_put(b, buf, (size_t)snprintf(buf, sizeof buf, "%lld", v->i)); return;
+	case FL__BOOL:
+		if (v->i)
+			PUTS(b, "true");
+		else
+			PUTS(b, "false");
+		return;
+	case FL__DATE:
+	case FL__DATETIME:
+		if (type == FL__DATE)
+			fl_instant_format_date(v->t, buf, sizeof buf);
+		else
+			fl_instant_format(v->t, buf, sizeof buf);
+		fl__gj_string(b, buf, strlen(buf), false);
+		return;
+	}
+}
+
+bool fl__gj_feature(fl__gj_text *b, bool first, const char *const *names, const fl__ftype *types,
+		    size_t n, const fl__value *v, const unsigned char *wkb, size_t len)
+{
+	size_t mark = b->len;
+	if (!first)
+		PUTS(b, ",\n");
+	PUTS(b, "{ \"type\": \"Feature\", \"properties\": { ");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			PUTS(b, ", ");
+		fl__gj_string(b, names[i], strlen(names[i]), false);
+		PUTS(b, ": ");
+		put_value(b, types[i], &v[i]);
+	}
+	if (n)
+		PUTS(b, " }, \"geometry\": ");
+	else
+		PUTS(b, "}, \"geometry\": ");
+	bool ok = true;
+	if (!wkb)
+		PUTS(b, "null");
+	else {
+		wkb_cur c = {wkb, wkb + len};
+		ok = put_geometry(b, &c, 0) && c.p == c.end;
+	}
+	PUTS(b, " }");
+	if (!ok && !b->oom) {
+		b->len = mark;
+		if (b->p)
+			b->p[mark] = 0;
+	}
+	return ok;
+}
