@@ -169,13 +169,37 @@ static int64_t day_of(fl_instant t, int64_t *sec)
 	return day;
 }
 
+/* n (0..99) as two digits at p. */
+static void two_digits(char *p, int n)
+{
+	p[0] = (char)('0' + n / 10);
+	p[1] = (char)('0' + n % 10);
+}
+
+/* YYYY-MM-DD of a day at buf (len >= 11, a year of 0..9999), without
+ * printf: maps write one per feature.  False for other years. */
+static bool put_ymd(char *buf, size_t len, long y, int m, int d)
+{
+	if (len < 11 || y < 0 || y > 9999)
+		return false;
+	two_digits(buf, (int)(y / 100));
+	two_digits(buf + 2, (int)(y % 100));
+	buf[4] = '-';
+	two_digits(buf + 5, m);
+	buf[7] = '-';
+	two_digits(buf + 8, d);
+	buf[10] = 0;
+	return true;
+}
+
 void fl_instant_format_date(fl_instant t, char *buf, size_t len)
 {
 	int64_t day = day_of(t, NULL);
 	long y;
 	int m, d;
 	civil_from_days(day, &y, &m, &d);
-	snprintf(buf, len, "%04ld-%02d-%02d", y, m, d);
+	if (!put_ymd(buf, len, y, m, d))
+		snprintf(buf, len, "%04ld-%02d-%02d", y, m, d);
 }
 
 void fl_instant_format(fl_instant t, char *buf, size_t len)
@@ -185,6 +209,17 @@ void fl_instant_format(fl_instant t, char *buf, size_t len)
 	long y;
 	int m, d;
 	civil_from_days(day, &y, &m, &d);
+	if (len >= 21 && put_ymd(buf, len, y, m, d)) {
+		buf[10] = 'T';
+		two_digits(buf + 11, (int)(sec / 3600));
+		buf[13] = ':';
+		two_digits(buf + 14, (int)(sec / 60 % 60));
+		buf[16] = ':';
+		two_digits(buf + 17, (int)(sec % 60));
+		buf[19] = 'Z';
+		buf[20] = 0;
+		return;
+	}
 	snprintf(buf, len, "%04ld-%02d-%02dT%02d:%02d:%02dZ", y, m, d, (int)(sec / 3600),
 		 (int)(sec / 60 % 60), (int)(sec % 60));
 }

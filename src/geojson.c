@@ -18,6 +18,7 @@
  * null where GDAL writes NaN (not JSON).  GDAL reads both back as the same
  * values (tests/cli/test_geojson.py compares every feature).
  */
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,7 +29,7 @@
 #include "wkb.h"
 
 /* a string literal (sizeof of anything else would be a pointer's) */
-#define PUTS(b, lit) fl__gj_put((b), "" lit, sizeof(lit) - 1)
+#define PUTS(b, lit) put((b), "" lit, sizeof(lit) - 1)
 #define MAX_DEPTH 16 /* GeometryCollections inside each other */
 
 static bool reserve(fl__gj_text *b, size_t more)
@@ -63,6 +64,17 @@ void fl__gj_put(fl__gj_text *b, const void *s, size_t n)
 	b->p[b->len] = 0;
 }
 
+/* fl__gj_put, with the common case (room enough) inline */
+static inline void put(fl__gj_text *b, const void *s, size_t n)
+{
+	if (n < b->cap - b->len) {
+		memcpy(b->p + b->len, s, n);
+		b->len += n;
+		b->p[b->len] = 0;
+	} else
+		fl__gj_put(b, s, n);
+}
+
 /* Whether byte c may go into a JSON string as it is. */
 static bool plain(unsigned char c, bool escape_slash)
 {
@@ -78,7 +90,7 @@ void fl__gj_string(fl__gj_text *b, const char *str, size_t n, bool escape_slash)
 		size_t run = i;
 		while (run < n && plain(s[run], escape_slash))
 			run++;
-		fl__gj_put(b, s + i, run - i);
+		put(b, s + i, run - i);
 		if (run == n)
 			break;
 		i = run;
@@ -86,7 +98,7 @@ void fl__gj_string(fl__gj_text *b, const char *str, size_t n, bool escape_slash)
 		if (c >= 0x80) {
 			size_t len = fl__utf8_seq_len(s + i, n - i);
 			if (len) {
-				fl__gj_put(b, s + i, len);
+				put(b, s + i, len);
 				i += len;
 			} else {
 				PUTS(b, "\xEF\xBF\xBD"); /* U+FFFD REPLACEMENT CHARACTER */
@@ -106,7 +118,7 @@ void fl__gj_string(fl__gj_text *b, const char *str, size_t n, bool escape_slash)
 		case '\t': PUTS(b, "\\t"); break;
 		default:
 			snprintf(esc, sizeof esc, "\\u%04x", c);
-			fl__gj_put(b, esc, 6);
+			put(b, esc, 6);
 		}
 		i++;
 	}
@@ -121,6 +133,80 @@ static bool has_run(const char *num)
 	return dot && (strstr(dot, "000000") || strstr(dot, "999999"));
 }
 
+/* %.15g of d, for 1e-4 <= |d| < 1e15, without printf: the 15 significant
+ * digits from d scaled in long double (64-bit mantissa: an error below
+ * 1e-4 of a unit in the 15th digit), then written as %g writes them (no
+ * exponent in this range, trailing zeros dropped).  False, with nothing
+ * written, where that is not sure to be printf's answer: outside the
+ * range, or within 1e-3 of a rounding tie. */
+static bool fast_g15(char *buf, double d)
+{
+#if LDBL_MANT_DIG >= 64
+	double a = fabs(d);
+	if (!(a >= 1e-4 && a < 1e15))
+		return false;
+	static const long double pow10[] = {1e0L,  1e1L,  1e2L,  1e3L,	1e4L,  1e5L,  1e6L,
+					    1e7L,  1e8L,  1e9L,	 1e10L, 1e11L, 1e12L, 1e13L,
+					    1e14L, 1e15L, 1e16L, 1e17L, 1e18L};
+	/* 10^e <= a < 10^(e+1), or one off at a power of ten (then m is out
+	 * of range below, and printf answers) */
+	int e = (int)floor(log10(a));
+	if (e < -4 || e > 14)
+		return false;
+	/* a * 10^(14-e) in [1e14, 1e15): exact powers up to 10^18 */
+	long double scaled = (long double)a * pow10[14 - e];
+	long double whole = floorl(scaled), frac = scaled - whole;
+	if (fabsl(frac - 0.5L) < 1e-3L)
+		return false;
+	unsigned long long m = (unsigned long long)whole + (frac > 0.5L);
+	if (m < 100000000000000ULL || m >= 1000000000000000ULL)
+		return false; /* e was off, or rounding carried to 16 digits */
+	char digits[16];
+	for (int i = 14; i >= 0; i--, m /= 10)
+		digits[i] = (char)('0' + m % 10);
+	int nd = 15;
+	while (nd > 1 && digits[nd - 1] == '0')
+		nd--;
+	char *o = buf;
+	if (d < 0)
+		*o++ = '-';
+	if (e >= 0) {
+		/* e + 1 digits before the point */
+		for (int i = 0; i <= e; i++)
+			*o++ = i < nd ? digits[i] : '0';
+		if (nd > e + 1) {
+			*o++ = '.';
+			for (int i = e + 1; i < nd; i++)
+				*o++ = digits[i];
+		}
+	} else {
+		*o++ = '0';
+		*o++ = '.';
+		for (int i = 0; i < -e - 1; i++)
+			*o++ = '0';
+		for (int i = 0; i < nd; i++)
+			*o++ = digits[i];
+	}
+	*o = 0;
+	return true;
+#else
+	(void)buf, (void)d;
+	return false;
+#endif
+}
+
+/* printf's %.Ng of d into buf (40 bytes), '.' as the point whatever the locale. */
+static int print_g(char *buf, int figures, double d)
+{
+	if (figures == 15 && fast_g15(buf, d))
+		return (int)strlen(buf);
+	int n = snprintf(buf, 40, "%.*g", figures, d);
+	for (char *c = buf; *c; c++)
+		if (*c == ',')
+			*c = '.';
+	return n;
+}
+
 void fl__gj_real(fl__gj_text *b, double d)
 {
 	if (!isfinite(d)) {
@@ -128,11 +214,11 @@ void fl__gj_real(fl__gj_text *b, double d)
 		return;
 	}
 	char buf[40];
-	int n = snprintf(buf, sizeof buf, "%.15g", d);
+	int n = print_g(buf, 15, d);
 	if (has_run(buf)) {
 		char alt[40];
 		for (int figures = 14; figures >= 12; figures--) {
-			int m = snprintf(alt, sizeof alt, "%.*g", figures, d);
+			int m = print_g(alt, figures, d);
 			if (strchr(alt, '.') && !has_run(alt)) {
 				memcpy(buf, alt, (size_t)m + 1);
 				n = m;
@@ -140,21 +226,20 @@ void fl__gj_real(fl__gj_text *b, double d)
 			}
 		}
 	}
-	/* a locale whose decimal point is a comma must not reach JSON */
-	for (char *c = buf; *c; c++)
-		if (*c == ',')
-			*c = '.';
 	if (!strpbrk(buf, ".e"))
 		n += snprintf(buf + n, sizeof buf - (size_t)n, ".0");
-	fl__gj_put(b, buf, (size_t)n);
+	put(b, buf, (size_t)n);
 }
 
-void fl__gj_grid(fl__gj_text *b, double x)
+/* The digits of a grid coordinate (|x| < 1e11) at o; returns their end.
+ * At most 20 bytes. */
+static char *grid_digits(char *o, double x)
 {
-	char buf[40], *o = buf + sizeof buf;
+	char buf[24], *e = buf + sizeof buf, *p = e;
 	double steps = nearbyint(x * 1e7);
 	unsigned long long k = (unsigned long long)fabs(steps);
-	unsigned long long frac = k % 10000000u, whole = k / 10000000u;
+	unsigned long frac = (unsigned long)(k % 10000000u);
+	unsigned long long whole = k / 10000000u;
 	/* the decimals, trailing zeros dropped (at least one kept) */
 	int digits = 7;
 	while (digits > 1 && frac % 10 == 0) {
@@ -162,15 +247,25 @@ void fl__gj_grid(fl__gj_text *b, double x)
 		digits--;
 	}
 	for (int i = 0; i < digits; i++, frac /= 10)
-		*--o = (char)('0' + frac % 10);
-	*--o = '.';
+		*--p = (char)('0' + frac % 10);
+	*--p = '.';
 	do {
-		*--o = (char)('0' + whole % 10);
+		*--p = (char)('0' + whole % 10);
 		whole /= 10;
 	} while (whole);
 	if (steps < 0 && k)
-		*--o = '-';
-	fl__gj_put(b, o, (size_t)(buf + sizeof buf - o));
+		*--p = '-';
+	memcpy(o, p, (size_t)(e - p));
+	return o + (e - p);
+}
+
+void fl__gj_grid(fl__gj_text *b, double x)
+{
+	if (!reserve(b, 24))
+		return;
+	char *o = grid_digits(b->p + b->len, x);
+	b->len = (size_t)(o - b->p);
+	b->p[b->len] = 0;
 }
 
 void fl__gj_begin(fl__gj_text *b, const char *name)
@@ -216,18 +311,38 @@ static bool take_count(wkb_cur *c, bool big, size_t least, uint32_t *n)
 	return take_u32(c, big, n) && (size_t)*n <= (size_t)(c->end - c->p) / least;
 }
 
-/* [ x, y ]; false for a coordinate fl__gj_grid cannot print (not finite,
- * or 1e11 or more: no lon/lat). */
-static bool put_position(fl__gj_text *b, const unsigned char *p, bool big)
+/* Whether a coordinate can be printed by grid_digits (finite, below 1e11
+ * in magnitude: lon/lat are far below). */
+static bool printable(double x)
+{
+	return fabs(x) < 1e11;
+}
+
+/* [ x, y ] at o (room for POSITION_MAX bytes); returns the end, or NULL for a
+ * coordinate that is not printable. */
+#define POSITION_MAX 48
+static char *position_at(char *o, const unsigned char *p, bool big)
 {
 	double x = fl__wkb_coord(p, big), y = fl__wkb_coord(p + 8, big);
-	if (!(fabs(x) < 1e11 && fabs(y) < 1e11))
+	if (!printable(x) || !printable(y))
+		return NULL;
+	memcpy(o, "[ ", 2);
+	o = grid_digits(o + 2, x);
+	memcpy(o, ", ", 2);
+	o = grid_digits(o + 2, y);
+	memcpy(o, " ]", 2);
+	return o + 2;
+}
+
+static bool put_position(fl__gj_text *b, const unsigned char *p, bool big)
+{
+	if (!reserve(b, POSITION_MAX))
+		return true; /* oom is set: the caller fails */
+	char *o = position_at(b->p + b->len, p, big);
+	if (!o)
 		return false;
-	PUTS(b, "[ ");
-	fl__gj_grid(b, x);
-	PUTS(b, ", ");
-	fl__gj_grid(b, y);
-	PUTS(b, " ]");
+	b->len = (size_t)(o - b->p);
+	b->p[b->len] = 0;
 	return true;
 }
 
@@ -241,16 +356,26 @@ static bool put_points(fl__gj_text *b, wkb_cur *c, bool big)
 		PUTS(b, "[ ]");
 		return true;
 	}
-	if (!reserve(b, (size_t)n * 30 + 4))
+	/* n <= 2^32: the product fits in 64 bits */
+	if (!reserve(b, (size_t)n * (POSITION_MAX + 2) + 8))
 		return true; /* oom is set: the caller fails */
-	PUTS(b, "[ ");
+	/* written in place: room for every position was made above */
+	char *o = b->p + b->len;
+	memcpy(o, "[ ", 2);
+	o += 2;
 	for (uint32_t i = 0; i < n; i++, c->p += 16) {
-		if (i)
-			PUTS(b, ", ");
-		if (!put_position(b, c->p, big))
+		if (i) {
+			memcpy(o, ", ", 2);
+			o += 2;
+		}
+		if (!(o = position_at(o, c->p, big))) {
+			b->p[b->len] = 0;
 			return false;
+		}
 	}
-	PUTS(b, " ]");
+	memcpy(o, " ]", 2);
+	b->len = (size_t)(o + 2 - b->p);
+	b->p[b->len] = 0;
 	return true;
 }
 
@@ -345,7 +470,7 @@ static bool put_geometry(fl__gj_text *b, wkb_cur *c, int depth)
 		return true;
 	}
 	PUTS(b, "{ \"type\": \"");
-	fl__gj_put(b, type_names[type], strlen(type_names[type]));
+	put(b, type_names[type], strlen(type_names[type]));
 	if (type == 7) {
 		uint32_t n;
 		if (!take_count(c, big, 9, &n))
@@ -386,7 +511,7 @@ static void put_value(fl__gj_text *b, fl__ftype type, const fl__value *v)
 		return;
 	}
 	case FL__REAL: fl__gj_real(b, v->d); return;
-	case FL__INT: fl__gj_put(b, buf, (size_t)snprintf(buf, sizeof buf, "%lld", v->i)); return;
+	case FL__INT: put(b, buf, (size_t)snprintf(buf, sizeof buf, "%lld", v->i)); return;
 	case FL__BOOL:
 		if (v->i)
 			PUTS(b, "true");
@@ -404,21 +529,50 @@ static void put_value(fl__gj_text *b, fl__ftype type, const fl__value *v)
 	}
 }
 
-bool fl__gj_feature(fl__gj_text *b, bool first, const char *const *names, const fl__ftype *types,
-		    size_t n, const fl__value *v, const unsigned char *wkb, size_t len)
+bool fl__gj_fields_make(fl__gj_fields *f, const char *const *names, const fl__ftype *types,
+			size_t n)
+{
+	*f = (fl__gj_fields){0};
+	if (n > FL__GJ_MAX_FIELDS)
+		return false;
+	fl__gj_text keys = {0};
+	for (size_t i = 0; i < n; i++) {
+		f->key_at[i] = keys.len;
+		if (i)
+			PUTS(&keys, ", ");
+		fl__gj_string(&keys, names[i], strlen(names[i]), false);
+		PUTS(&keys, ": ");
+		f->types[i] = types[i];
+	}
+	f->key_at[n] = keys.len;
+	f->n = n;
+	f->keys = keys.p;
+	if (keys.oom) {
+		free(keys.p);
+		*f = (fl__gj_fields){0};
+		return false;
+	}
+	return true;
+}
+
+void fl__gj_fields_free(fl__gj_fields *f)
+{
+	free(f->keys);
+	*f = (fl__gj_fields){0};
+}
+
+bool fl__gj_feature(fl__gj_text *b, bool first, const fl__gj_fields *f, const fl__value *v,
+		    const unsigned char *wkb, size_t len)
 {
 	size_t mark = b->len;
 	if (!first)
 		PUTS(b, ",\n");
 	PUTS(b, "{ \"type\": \"Feature\", \"properties\": { ");
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			PUTS(b, ", ");
-		fl__gj_string(b, names[i], strlen(names[i]), false);
-		PUTS(b, ": ");
-		put_value(b, types[i], &v[i]);
+	for (size_t i = 0; i < f->n; i++) {
+		put(b, f->keys + f->key_at[i], f->key_at[i + 1] - f->key_at[i]);
+		put_value(b, f->types[i], &v[i]);
 	}
-	if (n)
+	if (f->n)
 		PUTS(b, " }, \"geometry\": ");
 	else
 		PUTS(b, "}, \"geometry\": ");

@@ -38,13 +38,26 @@ void fl__gj_grid(fl__gj_text *b, double x);
 /* The collection's head, with its "name" (the layer's), and its tail. */
 void fl__gj_begin(fl__gj_text *b, const char *name);
 void fl__gj_end(fl__gj_text *b);
+/* A layer's fields, ready to write: their types, and each key as the text
+ * `"name": ` (after `, ` but for the first), escaped once. */
+#define FL__GJ_MAX_FIELDS 64
+typedef struct fl__gj_fields {
+	size_t n;
+	fl__ftype types[FL__GJ_MAX_FIELDS];
+	char *keys;                            /* malloc'd */
+	size_t key_at[FL__GJ_MAX_FIELDS + 1];  /* key i: keys[key_at[i], key_at[i + 1]) */
+} fl__gj_fields;
+/* False when out of memory or n > FL__GJ_MAX_FIELDS (f is then empty). */
+bool fl__gj_fields_make(fl__gj_fields *f, const char *const *names, const fl__ftype *types,
+			size_t n);
+void fl__gj_fields_free(fl__gj_fields *f);
 /* One feature (its separator from the one before when `first` is false):
- * the properties names[i]: v[i] of types[i], then the geometry from 2D ISO
+ * the properties f's keys with values v[i], then the geometry from 2D ISO
  * WKB (either byte order; NULL or an empty point: null) with its
  * coordinates on the grid.  False when the WKB is damaged, not 2D, not
  * one of the seven geometry types, or has a coordinate that is not finite
  * or not below 1e11 in magnitude (nothing is added then). */
-bool fl__gj_feature(fl__gj_text *b, bool first, const char *const *names, const fl__ftype *types,
-		    size_t n, const fl__value *v, const unsigned char *wkb, size_t len);
+bool fl__gj_feature(fl__gj_text *b, bool first, const fl__gj_fields *f, const fl__value *v,
+		    const unsigned char *wkb, size_t len);
 
 #endif

@@ -227,12 +227,14 @@ static fl_status native_layer(fl__sink *s, const char *layer, const fl__field *f
 		return fl__fail(FL_EARG, "GeoJSON holds one layer: cannot add '%s'", layer);
 	if (nfields > sizeof s->types / sizeof s->types[0])
 		return fl__fail(FL_EARG, "too many fields");
-	s->layered = true;
 	s->nfields = nfields;
 	for (size_t i = 0; i < nfields; i++) {
 		s->types[i] = fields[i].type;
 		s->names[i] = fields[i].name;
 	}
+	if (!fl__gj_fields_make(&s->gj, s->names, s->types, nfields))
+		return fl__fail(FL_ENOMEM, "out of memory");
+	s->layered = true;
 	s->rfc7946 = true;
 	fl__gj_begin(&s->out, layer);
 	return s->out.oom ? fl__fail(FL_ENOMEM, "out of memory") : FL_OK;
@@ -356,8 +358,7 @@ static fl_status native_add(fl__sink *s, const fl__value *v, unsigned char *wkb,
 	if (wkb && !fl__wkb_rfc7946(wkb, len))
 		st = fl__fail(FL_EGEOM, "a geometry outside longitude -180..180 and latitude -90..90 "
 				       "cannot be written as RFC 7946 GeoJSON");
-	else if (!fl__gj_feature(&s->out, s->nfeatures == 0, s->names, s->types, s->nfields, v, wkb,
-				 len))
+	else if (!fl__gj_feature(&s->out, s->nfeatures == 0, &s->gj, v, wkb, len))
 		st = fl__fail(FL_EGEOM, "cannot write a geometry as GeoJSON (damaged WKB)");
 	else if (s->out.oom)
 		st = fl__fail(FL_ENOMEM, "out of memory");
@@ -499,6 +500,7 @@ void fl__sink_abort(fl__sink *s)
 	if (s->srs)
 		OSRDestroySpatialReference(s->srs);
 	free(s->out.p);
+	fl__gj_fields_free(&s->gj);
 	free(s->joined);
 	free(s->style);
 	free(s->target);

@@ -38,6 +38,7 @@ struct fl__sink {
 	/* GeoJSON: written by frontline's own writer (geojson.c), not GDAL */
 	bool native;
 	fl__gj_text out;       /* the collection so far */
+	fl__gj_fields gj;      /* its fields, ready to write */
 	size_t nfeatures;
 	bool layered;       /* its one layer is made */
 	unsigned char *joined; /* after close_dataset: the native file (malloc'd) */

@@ -5,8 +5,9 @@
  *   0  any bytes as a property string: the output is one JSON string that
  *      json-c reads back as the input when the input is UTF-8 (and as
  *      well-formed text otherwise);
- *   1  8 bytes as a double: the real reads back within 12 significant
- *      figures (null when not finite);
+ *   1  8 bytes as a double: the real is the text printf's %.15g gives by
+ *      GDAL's rule (the writer prints most reals without printf), and
+ *      reads back within 12 significant figures (null when not finite);
  *   2  8 bytes as a number of grid steps (kept within +-1e11 degrees): the
  *      coordinate reads back as exactly that number of steps;
  *   3  any bytes as WKB: a feature with awkward properties, which when the
@@ -49,6 +50,27 @@ static void fuzz_string(const uint8_t *data, size_t size)
 	free(b.p);
 }
 
+/* printf's %.15g by GDAL's rule (geojson.h): the reference */
+static void reference_real(double d, char *out)
+{
+	char buf[40];
+	snprintf(buf, sizeof buf, "%.15g", d);
+	const char *dot = strchr(buf, '.');
+	if (dot && (strstr(dot, "000000") || strstr(dot, "999999")))
+		for (int f = 14; f >= 12; f--) {
+			char alt[40];
+			snprintf(alt, sizeof alt, "%.*g", f, d);
+			const char *ad = strchr(alt, '.');
+			if (ad && !strstr(ad, "000000") && !strstr(ad, "999999")) {
+				memcpy(buf, alt, sizeof buf);
+				break;
+			}
+		}
+	if (!strpbrk(buf, ".e"))
+		strcat(buf, ".0");
+	memcpy(out, buf, sizeof buf);
+}
+
 static void fuzz_real(const uint8_t *data, size_t size)
 {
 	double d = 0;
@@ -64,6 +86,9 @@ static void fuzz_real(const uint8_t *data, size_t size)
 		FZ_ASSERT(json_object_is_type(o, json_type_double));
 		double got = strtod(b.p, NULL);
 		FZ_ASSERT(got == d || fabs(got - d) <= 1e-11 * fabs(d));
+		char want[40];
+		reference_real(d, want);
+		FZ_ASSERT(!strcmp(b.p, want));
 	}
 	json_object_put(o);
 	free(b.p);
@@ -93,10 +118,13 @@ static void fuzz_wkb(const uint8_t *data, size_t size)
 	static const fl__ftype types[] = {FL__STR, FL__REAL, FL__DATETIME, FL__BOOL, FL__INT};
 	fl__value v[5] = {{.s = "a\"b\\c\x01/\xF0\x9D\x84\x9E"}, {.d = 1e300}, {.t = -62135596800LL},
 			  {.i = 1}, {.null = true}};
+	fl__gj_fields f;
+	FZ_ASSERT(fl__gj_fields_make(&f, names, types, 5));
 	fl__gj_text b = {0};
 	fl__gj_put(&b, "[", 1);
 	size_t before = b.len;
-	bool ok = fl__gj_feature(&b, true, names, types, 5, v, data, size);
+	bool ok = fl__gj_feature(&b, true, &f, v, data, size);
+	fl__gj_fields_free(&f);
 	if (!ok) {
 		FZ_ASSERT(b.len == before);
 		free(b.p);

@@ -260,6 +260,61 @@ static void test_reals(void **state)
 	real_is(-INFINITY, "null");
 }
 
+/* The real as printf and GDAL's rule give it: the reference for the
+ * writer's own digits. */
+static void reference_real(double d, char *out)
+{
+	char buf[40];
+	snprintf(buf, sizeof buf, "%.15g", d);
+	const char *dot = strchr(buf, '.');
+	if (dot && (strstr(dot, "000000") || strstr(dot, "999999")))
+		for (int f = 14; f >= 12; f--) {
+			char alt[40];
+			snprintf(alt, sizeof alt, "%.*g", f, d);
+			const char *ad = strchr(alt, '.');
+			if (ad && !strstr(ad, "000000") && !strstr(ad, "999999")) {
+				strcpy(buf, alt);
+				break;
+			}
+		}
+	if (!strpbrk(buf, ".e"))
+		strcat(buf, ".0");
+	strcpy(out, buf);
+}
+
+/* A million reals across every range the writer prints itself (and the
+ * ties it leaves to printf): the same text as printf's. */
+static void test_reals_as_printf(void **state)
+{
+	(void)state;
+	uint64_t x = 0x9E3779B97F4A7C15ULL;
+	static const double special[] = {123456789012345.5, 0.5,	  1.25,	 2.5e-4, 1e-4,
+					 9.99999999999999e14, 1e15,	  0.1,	 0.2,	 0.3,
+					 1e14,		      99999.99999999995, 0.00012345678901234567};
+	for (int i = 0; i < 1000000 + (int)(sizeof special / sizeof special[0]); i++) {
+		double d;
+		if (i < (int)(sizeof special / sizeof special[0]))
+			d = special[i];
+		else {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			int e = (int)(x % 22) - 6;                   /* 1e-6 .. 1e15 */
+			double m = (double)(x >> 11) / 9007199254740992.0; /* [0, 1) */
+			d = (1 + 9 * m) * pow(10, e);
+			if (i % 7 == 0) /* a few decimals, as areas often are */
+				d = nearbyint(d * 1000) / 1000;
+			if (i % 2)
+				d = -d;
+		}
+		char want[40];
+		reference_real(d, want);
+		fl__gj_text b = {0};
+		fl__gj_real(&b, d);
+		if (strcmp(text_of(&b), want))
+			fail_msg("%.17g: wrote %s, printf %s", d, b.p, want);
+		free(b.p);
+	}
+}
+
 /* A damaged or unknown WKB: refused, and nothing of the feature is left. */
 static void test_damaged_wkb(void **state)
 {
@@ -270,26 +325,29 @@ static void test_damaged_wkb(void **state)
 	unsigned char pt[21] = {1, 1, 0, 0, 0};
 	double xy[2] = {46.5, 40.25};
 	memcpy(pt + 5, xy, 16);
+	fl__gj_fields f;
+	assert_true(fl__gj_fields_make(&f, names, types, 1));
 	fl__gj_text b = {0};
 	fl__gj_begin(&b, "control");
 	size_t head = b.len;
-	assert_true(fl__gj_feature(&b, true, names, types, 1, v, pt, sizeof pt));
+	assert_true(fl__gj_feature(&b, true, &f, v, pt, sizeof pt));
 	assert_non_null(strstr(text_of(&b), "\"coordinates\": [ 46.5, 40.25 ] }"));
 	size_t one = b.len;
 	assert_true(one > head);
-	assert_false(fl__gj_feature(&b, false, names, types, 1, v, pt, sizeof pt - 1)); /* short */
+	assert_false(fl__gj_feature(&b, false, &f, v, pt, sizeof pt - 1)); /* short */
 	unsigned char z[21];
 	memcpy(z, pt, sizeof z);
 	z[1] = 0xE9, z[2] = 3; /* 1001: Point Z */
-	assert_false(fl__gj_feature(&b, false, names, types, 1, v, z, sizeof z));
+	assert_false(fl__gj_feature(&b, false, &f, v, z, sizeof z));
 	z[0] = 7;              /* no such byte order */
-	assert_false(fl__gj_feature(&b, false, names, types, 1, v, z, sizeof z));
+	assert_false(fl__gj_feature(&b, false, &f, v, z, sizeof z));
 	/* a polygon claiming more rings than its bytes hold */
 	unsigned char poly[9] = {1, 3, 0, 0, 0, 0xff, 0xff, 0xff, 0x0f};
-	assert_false(fl__gj_feature(&b, false, names, types, 1, v, poly, sizeof poly));
+	assert_false(fl__gj_feature(&b, false, &f, v, poly, sizeof poly));
 	assert_int_equal(b.len, one);
 	assert_int_equal(strlen(b.p), one);
 	free(b.p);
+	fl__gj_fields_free(&f);
 }
 
 /* ---- RFC 7946 coordinates (wkb_rfc7946.c) ---- */
@@ -533,6 +591,7 @@ int main(void)
 		cmocka_unit_test(test_not_utf8),
 		cmocka_unit_test(test_grid),
 		cmocka_unit_test(test_reals),
+		cmocka_unit_test(test_reals_as_printf),
 		cmocka_unit_test(test_damaged_wkb),
 		cmocka_unit_test_teardown(test_threads_setting, reset_threads),
 		cmocka_unit_test(test_wkb_rings),
