@@ -69,7 +69,6 @@ static fl_status apply_order(const char *path, fl_tracker *t)
 static fl_status tracker_load(const char *path, bool use_index, fl__diags *d, fl_tracker **out)
 {
 	*out = NULL;
-	GDALAllRegister();
 	fl_tracker *t = calloc(1, sizeof *t);
 	if (!t)
 		return fl__fail(FL_ENOMEM, "out of memory");
@@ -80,6 +79,9 @@ static fl_status tracker_load(const char *path, bool use_index, fl__diags *d, fl
 		*out = t;
 		return FL_OK;
 	}
+	/* the sources are read through GDAL: its drivers are registered only
+	 * now (a few milliseconds), not for a tracker opened from its index */
+	GDALAllRegister();
 	fl_status st = fl__geod_init(&t->geod);
 	if (!st)
 		st = fl__store_ogr_read(path, t, d);

@@ -55,11 +55,22 @@ static const struct {
 };
 #define NFORMATS (sizeof formats / sizeof formats[0])
 
+/* Whether the driver can write here: GeoJSON always (frontline writes it
+ * itself, and GDAL's drivers are then not even registered), others when
+ * GDAL has them. */
+static bool driver_here(const char *driver)
+{
+	if (!strcmp(driver, "GeoJSON"))
+		return true;
+	GDALAllRegister();
+	return GDALGetDriverByName(driver) != NULL;
+}
+
 fl_status fl__resolve_format(const char *path, const char *format, const char **driver)
 {
-	GDALAllRegister();
 	/* "GDAL:DRIVER": GDAL's driver even where frontline has its own writer */
 	if (format && !strncasecmp(format, "GDAL:", 5) && format[5]) {
+		GDALAllRegister();
 		GDALDriverH d = GDALGetDriverByName(format + 5);
 		if (d && GDALGetMetadataItem(d, GDAL_DCAP_VECTOR, NULL) &&
 		    GDALGetMetadataItem(d, GDAL_DCAP_CREATE, NULL)) {
@@ -73,10 +84,11 @@ fl_status fl__resolve_format(const char *path, const char *format, const char **
 		for (size_t i = 0; i < NFORMATS; i++)
 			if ((strcasecmp(format, formats[i].alias) == 0 ||
 			     strcasecmp(format, formats[i].driver) == 0) &&
-			    GDALGetDriverByName(formats[i].driver)) {
+			    driver_here(formats[i].driver)) {
 				*driver = formats[i].driver;
 				return FL_OK;
 			}
+		GDALAllRegister();
 		GDALDriverH d = GDALGetDriverByName(format);
 		if (d && GDALGetMetadataItem(d, GDAL_DCAP_VECTOR, NULL) &&
 		    GDALGetMetadataItem(d, GDAL_DCAP_CREATE, NULL)) {
@@ -96,7 +108,7 @@ fl_status fl__resolve_format(const char *path, const char *format, const char **
 	if (dot && (!slash || dot > slash))
 		for (size_t i = 0; i < NFORMATS; i++)
 			if (strcasecmp(dot + 1, formats[i].ext) == 0 &&
-			    GDALGetDriverByName(formats[i].driver)) {
+			    driver_here(formats[i].driver)) {
 				*driver = formats[i].driver;
 				return FL_OK;
 			}
@@ -278,16 +290,21 @@ fl_status fl__sink_open(const char *path, const char *format, const char *layer,
 	bool to_stdout = !path || strcmp(path, "-") == 0;
 	if (to_stdout && (strcmp(driver, "ESRI Shapefile") == 0))
 		return fl__fail(FL_EARG, "Shapefile output needs a file (`path` FILE.shp), not stdout");
-	GDALDriverH drv = GDALGetDriverByName(driver);
-	if (!drv)
-		return fl__fail(FL_EARG, "GDAL driver '%s' is not available", driver);
+	bool native = !strcmp(driver, "GeoJSON") && !(format && !strncasecmp(format, "GDAL:", 5));
+	GDALDriverH drv = NULL;
+	if (!native) {
+		GDALAllRegister();
+		drv = GDALGetDriverByName(driver);
+		if (!drv)
+			return fl__fail(FL_EARG, "GDAL driver '%s' is not available", driver);
+	}
 	fl__sink *s = calloc(1, sizeof *s);
 	if (!s)
 		return fl__fail(FL_ENOMEM, "out of memory");
 	CPLPushErrorHandler(CPLQuietErrorHandler); /* the library never prints */
 	s->quiet = true;
 	s->driver = driver;
-	s->native = !strcmp(driver, "GeoJSON") && !(format && !strncasecmp(format, "GDAL:", 5));
+	s->native = native;
 	s->target = to_stdout ? NULL : fl__strdup(path);
 	/* dBase: a character field is at most 254 bytes; GDAL cuts longer strings */
 	s->strmax = !strcmp(driver, "ESRI Shapefile") ? 254 : 0;
