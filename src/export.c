@@ -10,9 +10,6 @@
  * valid_from <= T < valid_to are the snapshot's pieces, which is what QGIS's
  * Temporal Controller and Google Earth's time slider need.
  */
-#include <gdal.h>
-#include <ogr_api.h>
-#include <cpl_conv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -6,7 +6,7 @@
  * The reason is GDAL's message when it gave one, else what the file system
  * says about the path.
  */
-#include <cpl_error.h>
+#include "gdal_load.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

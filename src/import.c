@@ -13,10 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <cpl_error.h>
-#include <cpl_string.h>
-#include <cpl_vsi.h>
-#include <gdal.h>
+#include "gdal_load.h"
 #include "changes.h"
 #include "fail.h"
 #include "geo.h"
@@ -286,7 +283,9 @@ fl_status fl_import_series(const char *const *files, size_t nfiles, const fl_imp
 	fl_status st = check_args(nfiles, o, out_dir);
 	if (st)
 		return st;
-	GDALAllRegister();
+	st = fl__gdal_ready();
+	if (st)
+		return st;
 	CPLPushErrorHandler(CPLQuietErrorHandler);
 	GEOSContextHandle_t h = fl__geos_new();
 	fl__dated *d = NULL;

@@ -8,11 +8,7 @@
  */
 #include <ctype.h>
 #include <math.h>
-#include <gdal.h>
-#include <ogr_api.h>
-#include <ogr_srs_api.h>
-#include <cpl_error.h>
-#include <cpl_string.h>
+#include "gdal_load.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -17,8 +17,7 @@
  * neither calls back here.  fl_tracker_open() turns the first problem into
  * its failure; `check` lists them all.
  */
-#include <gdal.h>
-#include <cpl_error.h>
+#include "gdal_load.h"
 #include <stdlib.h>
 #include "atoms.h"
 #include "diag.h"
@@ -79,12 +78,18 @@ static fl_status tracker_load(const char *path, bool use_index, fl__diags *d, fl
 		*out = t;
 		return FL_OK;
 	}
-	/* the sources are read through GDAL: its drivers are registered only
-	 * now (a few milliseconds), not for a tracker opened from its index */
-	GDALAllRegister();
-	fl_status st = fl__geod_init(&t->geod);
+	/* the sources are read through GDAL, which is loaded only now (see
+	 * gdal_load.h), not for a tracker opened from its index */
+	fl_status st = fl__gdal_ready();
+	if (st) {
+		fl_tracker_free(t);
+		return st;
+	}
+	CPLPushErrorHandler(CPLQuietErrorHandler); /* the library never prints */
+	st = fl__geod_init(&t->geod);
 	if (!st)
 		st = fl__store_ogr_read(path, t, d);
+	CPLPopErrorHandler();
 	if (!st)
 		st = apply_order(path, t);
 	if (!st)
@@ -101,10 +106,7 @@ static fl_status tracker_load(const char *path, bool use_index, fl__diags *d, fl
 
 fl_status fl__tracker_load(const char *path, bool use_index, fl__diags *d, fl_tracker **out)
 {
-	CPLPushErrorHandler(CPLQuietErrorHandler); /* the library never prints */
-	fl_status st = tracker_load(path, use_index, d, out);
-	CPLPopErrorHandler();
-	return st;
+	return tracker_load(path, use_index, d, out);
 }
 
 fl_status fl_tracker_open(const char *path, fl_tracker **out)

@@ -18,13 +18,7 @@
  * nothing writes of output_file.c; output_kml.c gives KML its styles.  The
  * sink's fields are in output_sink.h.
  */
-#include <gdal.h>
-#include <ogr_api.h>
-#include <ogr_srs_api.h>
-#include <cpl_conv.h>
-#include <cpl_error.h>
-#include <cpl_string.h>
-#include <cpl_vsi.h>
+#include "gdal_load.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -62,15 +56,16 @@ static bool driver_here(const char *driver)
 {
 	if (!strcmp(driver, "GeoJSON"))
 		return true;
-	GDALAllRegister();
-	return GDALGetDriverByName(driver) != NULL;
+	return fl__gdal_ready() == FL_OK && GDALGetDriverByName(driver) != NULL;
 }
 
 fl_status fl__resolve_format(const char *path, const char *format, const char **driver)
 {
 	/* "GDAL:DRIVER": GDAL's driver even where frontline has its own writer */
 	if (format && !strncasecmp(format, "GDAL:", 5) && format[5]) {
-		GDALAllRegister();
+		fl_status st = fl__gdal_ready();
+		if (st)
+			return st;
 		GDALDriverH d = GDALGetDriverByName(format + 5);
 		if (d && GDALGetMetadataItem(d, GDAL_DCAP_VECTOR, NULL) &&
 		    GDALGetMetadataItem(d, GDAL_DCAP_CREATE, NULL)) {
@@ -88,7 +83,9 @@ fl_status fl__resolve_format(const char *path, const char *format, const char **
 				*driver = formats[i].driver;
 				return FL_OK;
 			}
-		GDALAllRegister();
+		fl_status st = fl__gdal_ready();
+		if (st)
+			return st;
 		GDALDriverH d = GDALGetDriverByName(format);
 		if (d && GDALGetMetadataItem(d, GDAL_DCAP_VECTOR, NULL) &&
 		    GDALGetMetadataItem(d, GDAL_DCAP_CREATE, NULL)) {
@@ -293,7 +290,9 @@ fl_status fl__sink_open(const char *path, const char *format, const char *layer,
 	bool native = !strcmp(driver, "GeoJSON") && !(format && !strncasecmp(format, "GDAL:", 5));
 	GDALDriverH drv = NULL;
 	if (!native) {
-		GDALAllRegister();
+		st = fl__gdal_ready();
+		if (st)
+			return st;
 		drv = GDALGetDriverByName(driver);
 		if (!drv)
 			return fl__fail(FL_EARG, "GDAL driver '%s' is not available", driver);
@@ -301,8 +300,10 @@ fl_status fl__sink_open(const char *path, const char *format, const char *layer,
 	fl__sink *s = calloc(1, sizeof *s);
 	if (!s)
 		return fl__fail(FL_ENOMEM, "out of memory");
-	CPLPushErrorHandler(CPLQuietErrorHandler); /* the library never prints */
-	s->quiet = true;
+	if (!native) {
+		CPLPushErrorHandler(CPLQuietErrorHandler); /* the library never prints */
+		s->quiet = true;
+	}
 	s->driver = driver;
 	s->native = native;
 	s->target = to_stdout ? NULL : fl__strdup(path);
@@ -310,6 +311,17 @@ fl_status fl__sink_open(const char *path, const char *format, const char *layer,
 	s->strmax = !strcmp(driver, "ESRI Shapefile") ? 254 : 0;
 	s->multi = strcmp(driver, "GeoJSON") && strcmp(driver, "KML") && strcmp(driver, "LIBKML") &&
 		   strcmp(driver, "CSV");
+	if (native) {
+		/* frontline's own GeoJSON: nothing of GDAL (output_commit.c writes
+		 * the buffer out) */
+		st = create_layer(s, layer, fields, nfields, has_geometry);
+		if (st) {
+			fl__sink_abort(s);
+			return st;
+		}
+		*out = s;
+		return FL_OK;
+	}
 	s->memdir = fl__printf("/vsimem/frontline-%ld-%u", (long)getpid(),
 			       __atomic_add_fetch(&sink_counter, 1, __ATOMIC_SEQ_CST));
 	const char *base = s->target ? strrchr(s->target, '/') : NULL;
@@ -335,8 +347,8 @@ fl_status fl__sink_open(const char *path, const char *format, const char *layer,
 		OSRSetAxisMappingStrategy(s->srs, OAMS_TRADITIONAL_GIS_ORDER);
 	}
 	CPLErrorReset();
-	s->ds = s->native ? NULL : GDALCreate(drv, s->mempath, 0, 0, 0, GDT_Unknown, NULL);
-	if (!s->ds && !s->native) {
+	s->ds = GDALCreate(drv, s->mempath, 0, 0, 0, GDT_Unknown, NULL);
+	if (!s->ds) {
 		st = fl__fail(FL_EIO, "GDAL %s: cannot create output: %s", driver, CPLGetLastErrorMsg());
 		fl__sink_abort(s);
 		return st;

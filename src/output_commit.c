@@ -4,10 +4,7 @@
  * stdout, a stream, beside their targets then renamed over them (the main
  * file last), or into the caller's memory.
  */
-#include <cpl_conv.h>
-#include <cpl_error.h>
-#include <cpl_string.h>
-#include <cpl_vsi.h>
+#include "gdal_load.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,27 +15,42 @@
 #include "output_sink.h"
 #include "util.h"
 
-/* Close the dataset; frontline's own GeoJSON: finish the collection and
- * put it in the in-memory file system beside where GDAL's would be (the
- * bytes stay the sink's: they are in s->joined until the sink is freed, the
- * file removed first). */
-static fl_status close_dataset(fl__sink *s)
+/* frontline's own GeoJSON: the collection finished, its bytes (malloc'd,
+ * NUL-terminated) moved to s->joined. */
+static fl_status finish_native(fl__sink *s)
 {
-	if (s->native) {
-		if (!s->layered)
-			return fl__fail(FL_EIO, "GeoJSON: no layer was made");
-		fl__gj_end(&s->out);
-		if (s->out.oom)
-			return fl__fail(FL_ENOMEM, "out of memory");
-		s->joined = (unsigned char *)s->out.p;
-		s->joined_len = s->out.len;
-		s->out = (fl__gj_text){0};
-		VSILFILE *f = VSIFileFromMemBuffer(s->mempath, s->joined, s->joined_len, FALSE);
-		if (!f)
-			return fl__fail(FL_EIO, "GDAL: cannot place the GeoJSON in memory");
-		VSIFCloseL(f);
+	if (!s->layered)
+		return fl__fail(FL_EIO, "GeoJSON: no layer was made");
+	fl__gj_end(&s->out);
+	if (s->out.oom)
+		return fl__fail(FL_ENOMEM, "out of memory");
+	s->joined = (unsigned char *)s->out.p;
+	s->joined_len = s->out.len;
+	s->out = (fl__gj_text){0};
+	return FL_OK;
+}
+
+/* frontline's own GeoJSON, one file and never through GDAL: to stdout, into
+ * a stream, or whole or not at all to a file. */
+static fl_status commit_native(fl__sink *s)
+{
+	fl_status st = finish_native(s);
+	if (st)
+		return st;
+	if (!s->target) {
+		if (fwrite(s->joined, 1, s->joined_len, stdout) != s->joined_len || fflush(stdout))
+			return fl__fail(FL_EIO, "stdout: write failed: %s", strerror(errno));
 		return FL_OK;
 	}
+	struct stat sb;
+	if (stat(s->target, &sb) == 0 && S_ISDIR(sb.st_mode))
+		return fl__fail(FL_EIO, "%s: cannot write: it is a directory (nothing written)", s->target);
+	return fl__atomic_write(s->target, s->joined, s->joined_len);
+}
+
+/* Close the dataset GDAL wrote. */
+static fl_status close_dataset(fl__sink *s)
+{
 	fl__sink_warn_cut(s);
 	CPLErrorReset();
 	GDALClose(s->ds);
@@ -48,23 +60,18 @@ static fl_status close_dataset(fl__sink *s)
 	return FL_OK;
 }
 
-/* The bytes of the dataset's file mem (frontline's GeoJSON: its own). */
-static const GByte *file_bytes(fl__sink *s, const char *mem, vsi_l_offset *len)
-{
-	if (s->joined && !strcmp(mem, s->mempath)) {
-		*len = s->joined_len;
-		return s->joined;
-	}
-	return VSIGetMemFileBuffer(mem, len, FALSE);
-}
-
 fl_status fl__sink_commit(fl__sink *s)
 {
+	if (s->native) {
+		fl_status nst = commit_native(s);
+		fl__sink_abort(s);
+		return nst;
+	}
 	fl_status st = close_dataset(s);
 	char **files = st ? NULL : VSIReadDir(s->memdir);
 	if (!st && !s->target) {
 		vsi_l_offset len = 0;
-		const GByte *buf = file_bytes(s, s->mempath, &len);
+		const GByte *buf = VSIGetMemFileBuffer(s->mempath, &len, FALSE);
 		if (buf && (fwrite(buf, 1, (size_t)len, stdout) != (size_t)len || fflush(stdout)))
 			st = fl__fail(FL_EIO, "stdout: write failed: %s", strerror(errno));
 	} else if (!st && fl__is_stream(s->target)) {
@@ -73,7 +80,7 @@ fl_status fl__sink_commit(fl__sink *s)
 		for (size_t i = 0; files && files[i]; i++)
 			nf += strcmp(files[i], ".") && strcmp(files[i], "..");
 		vsi_l_offset len = 0;
-		const GByte *buf = file_bytes(s, s->mempath, &len);
+		const GByte *buf = VSIGetMemFileBuffer(s->mempath, &len, FALSE);
 		if (nf != 1 || !buf)
 			st = fl__fail(FL_EARG, "%s: %s writes %zu files: it cannot go to a device or pipe",
 				      s->target, s->driver, nf);
@@ -106,7 +113,7 @@ fl_status fl__sink_commit(fl__sink *s)
 			char *mem = fl__printf("%s/%s", s->memdir, files[i]);
 			char *t = fl__printf("%s.tmp-%ld", d, (long)getpid());
 			vsi_l_offset len = 0;
-			const GByte *buf = file_bytes(s, mem, &len);
+			const GByte *buf = VSIGetMemFileBuffer(mem, &len, FALSE);
 			st = fl__write_temp(t, d, buf, (size_t)len);
 			free(mem);
 			if (st) {
@@ -141,11 +148,9 @@ fl_status fl__sink_commit_mem(fl__sink *s, unsigned char **buf, size_t *len)
 {
 	*buf = NULL;
 	*len = 0;
-	fl_status st = close_dataset(s);
-	if (!st && s->joined) {
-		/* frontline's own GeoJSON, malloc'd and NUL-terminated: handed over
-		 * once the file that points into it is gone */
-		VSIUnlink(s->mempath);
+	fl_status st = s->native ? finish_native(s) : close_dataset(s);
+	if (!st && s->native) {
+		/* frontline's own GeoJSON, malloc'd and NUL-terminated: handed over */
 		*buf = s->joined, *len = s->joined_len;
 		s->joined = NULL;
 	} else if (!st) {

@@ -7,9 +7,7 @@
  */
 #ifndef FL_OUTPUT_SINK_H
 #define FL_OUTPUT_SINK_H
-#include <gdal.h>
-#include <ogr_api.h>
-#include <ogr_srs_api.h>
+#include "gdal_load.h"
 #include <string.h>
 #include "geojson.h"
 #include "sink.h"
@@ -41,7 +39,7 @@ struct fl__sink {
 	fl__gj_fields gj;      /* its fields, ready to write */
 	size_t nfeatures;
 	bool layered;       /* its one layer is made */
-	unsigned char *joined; /* after close_dataset: the native file (malloc'd) */
+	unsigned char *joined; /* when finished: the native file (malloc'd) */
 	size_t joined_len;
 };
 

@@ -12,11 +12,7 @@
  * events.csv (store/folder.c); a GeoPackage or PostGIS tracker takes one
  * OGR transaction (store/dataset.c).
  */
-#include <gdal.h>
-#include <ogr_api.h>
-#include <ogr_srs_api.h>
-#include <cpl_error.h>
-#include <cpl_string.h>
+#include "gdal_load.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +34,9 @@
 static fl_status read_area(fl_tracker *t, const char *file, GEOSGeometry **out)
 {
 	*out = NULL;
-	GDALAllRegister();
+	fl_status st0 = fl__gdal_ready();
+	if (st0)
+		return st0;
 	CPLErrorReset();
 	GDALDatasetH ds = GDALOpenEx(file, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
 	if (!ds) {

@@ -10,8 +10,7 @@
  */
 #define FL__CAIRO_CALLS /* Cairo's functions through cairo_load.c */
 #include "cairo_load.h"
-#include <gdal.h>
-#include <ogr_api.h>
+#include "gdal_load.h"
 #include <math.h>
 #include <proj.h>
 #include <stdio.h>
@@ -83,7 +82,8 @@ static void draw_basemap(fl__canvas *c, GEOSContextHandle_t h, const char *path)
 {
 	if (!path)
 		return;
-	GDALAllRegister();
+	if (fl__gdal_ready())
+		return; /* the base map is decoration (below) */
 	GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
 	if (!ds)
 		return; /* the base map is decoration: a map without it is still right */

@@ -8,9 +8,7 @@
  * events read from the index, which keeps atoms rather than polygons), and
  * writes the row.
  */
-#include <gdal.h>
-#include <ogr_api.h>
-#include <cpl_string.h>
+#include "../gdal_load.h"
 #include <stdlib.h>
 #include <string.h>
 #include "append.h"

@@ -13,13 +13,7 @@
  * appearance is the commit point); PostGIS gets one transaction that also
  * installs the SQL functions (pg.c).
  */
-#include <gdal.h>
-#include <ogr_api.h>
-#include <ogr_srs_api.h>
-#include <cpl_conv.h>
-#include <cpl_error.h>
-#include <cpl_string.h>
-#include <cpl_vsi.h>
+#include "../gdal_load.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -9,12 +9,7 @@
  * `record` makes between fl__dataset_begin and fl__dataset_append see the
  * tracker no other writer is changing.
  */
-#include <gdal.h>
-#include <ogr_api.h>
-#include <ogr_srs_api.h>
-#include <cpl_conv.h>
-#include <cpl_error.h>
-#include <cpl_string.h>
+#include "../gdal_load.h"
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -31,8 +26,9 @@ fl_status fl__dataset_begin(const char *path, bool pg, fl__dataset_writer *w)
 	w->path = path;
 	w->pg = pg;
 	w->lockfd = -1;
-	GDALAllRegister();
-	fl_status st = FL_OK;
+	fl_status st = fl__gdal_ready();
+	if (st)
+		return st;
 	if (!pg && (w->lockfd = fl__lock_file(path, &st)) < 0)
 		return st;
 	CPLErrorReset();

@@ -17,10 +17,7 @@
  * A new tracker (import) is written file by file into a folder that is
  * renamed into place once whole: each table by the same CSV rule.
  */
-#include <gdal.h>
-#include <ogr_api.h>
-#include <cpl_conv.h>
-#include <cpl_string.h>
+#include "../gdal_load.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

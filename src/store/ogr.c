@@ -14,11 +14,7 @@
  * must not overlap), areas and zones; the events are ogr_events.c's, and
  * opening a layer and checking its rows' fields and geometry ogr_layer.c's.
  */
-#include <gdal.h>
-#include <ogr_api.h>
-#include <ogr_srs_api.h>
-#include <cpl_conv.h>
-#include <cpl_error.h>
+#include "../gdal_load.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -10,11 +10,7 @@
  * when the layer has another CRS, and goes into GEOS.  The helpers below
  * are what every layer's reader (ogr.c, ogr_events.c) checks a row with.
  */
-#include <gdal.h>
-#include <ogr_api.h>
-#include <ogr_srs_api.h>
-#include <cpl_conv.h>
-#include <cpl_error.h>
+#include "../gdal_load.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

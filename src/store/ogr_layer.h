@@ -5,9 +5,7 @@
 #ifndef FL_STORE_OGR_LAYER_H
 #define FL_STORE_OGR_LAYER_H
 
-#include <gdal.h>
-#include <ogr_api.h>
-#include <ogr_srs_api.h>
+#include "../gdal_load.h"
 #include "frontline/frontline.h"
 #include <geos_c.h>
 #include "../diag.h"

@@ -23,10 +23,7 @@
  * fl_store_snapshot_write() decides, for any tracker path, whether the store
  * answers (so the tool never looks at the path's scheme).
  */
-#include <gdal.h>
-#include <ogr_api.h>
-#include <cpl_conv.h>
-#include <cpl_error.h>
+#include "../gdal_load.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,7 +160,9 @@ fl_status fl_pg_snapshot_write(const char *tracker, const fl_query *q, const cha
 		return fl__fail(FL_EARG, "fl_pg_snapshot_write: NULL argument");
 	if (strncmp(tracker, "PG:", 3))
 		return fl__fail(FL_ENOTFOUND, "not a PostgreSQL tracker");
-	GDALAllRegister();
+	fl_status st0 = fl__gdal_ready();
+	if (st0)
+		return st0;
 	CPLErrorReset();
 	GDALDatasetH ds = GDALOpenEx(tracker, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
 	if (!ds)

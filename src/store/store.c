@@ -10,9 +10,7 @@
  * Every other file (the reader, the copy, the record, the index's key of
  * the sources) asks this table rather than spelling the names again.
  */
-#include <gdal.h>
-#include <ogr_api.h>
-#include <cpl_error.h>
+#include "../gdal_load.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,7 +129,9 @@ OGRLayerH fl__store_layer(GDALDatasetH ds, const char *name, bool *is_sql)
 fl_status fl__store_each_layer(const char *path, fl_status (*fn)(void *, const char *, OGRLayerH),
 			       void *ctx)
 {
-	GDALAllRegister();
+	fl_status st0 = fl__gdal_ready();
+	if (st0)
+		return st0;
 	fl__store_kind kind = fl__store_kind_of(path);
 	GDALDatasetH ds = NULL;
 	if (kind != FL__STORE_FOLDER) {

@@ -169,6 +169,43 @@ def t_threads(tmp):
     check(len(outs) == 1, "stdout differs between -j 1, 2 and 5")
 
 
+def loads_gdal(args, tmp):
+    """Whether the process loads libgdal (the dynamic loader's own account)."""
+    p = run_ok(args, tmp, env={"LD_DEBUG": "files", "LD_DEBUG_OUTPUT": os.path.join(tmp, "ld")})
+    text = ""
+    for f in os.listdir(tmp):
+        if f.startswith("ld."):
+            with open(os.path.join(tmp, f), errors="replace") as fh:
+                text += fh.read()
+            os.unlink(os.path.join(tmp, f))
+    check(text, "LD_DEBUG gave no account of the loader")
+    return "file=libgdal" in text, p
+
+
+@test("a map from the index written as GeoJSON does not load GDAL; reading sources and other formats do")
+def t_gdal_lazy(tmp):
+    # polygon events: a tracker worth an index (src/index.c)
+    t = os.path.join(tmp, "g")
+    generate_tracker(t, nx=5, ny=4, nevents=40, npolygons=3, seed=5)
+    loaded, _ = loads_gdal(["-d", t, "snapshot", "--date", "2003-01-01"], tmp)  # reads the sources
+    check(loaded, "the first open (reading the sources) did not load GDAL")
+    check(os.path.exists(os.path.join(t, ".frontline-index")), "no index was written")
+    for args in (["snapshot", "--date", "2003-01-01"], ["snapshot", "--date", "2003-01-01", "--by", "actor"],
+                 ["diff", "2001-06-01", "2004-01-01"], ["snapshot", "--date", "2003-01-01", "-o", "m.geojson"]):
+        loaded, p = loads_gdal(["-d", t] + args, tmp)
+        check(not loaded, "%s from the index loaded GDAL" % " ".join(args))
+    with open(os.path.join(tmp, "m.geojson"), "rb") as f:
+        own = f.read()
+    ref = os.path.join(tmp, "ref.geojson")
+    run_ok(["-d", t, "snapshot", "--date", "2003-01-01", "-o", ref, "-f", "GDAL:GeoJSON"], tmp)
+    with open(ref, "rb") as f:
+        check(own == f.read(), "the map written without GDAL differs from GDAL's")
+    loaded, _ = loads_gdal(["-d", t, "snapshot", "--date", "2003-01-01", "-o", "m.gpkg"], tmp)
+    check(loaded, "a GeoPackage was written without loading GDAL?")
+    _, feats = read_ogr(os.path.join(tmp, "m.gpkg"))
+    check(len(feats) == len(json.loads(own)["features"]), "the GeoPackage has %d features" % len(feats))
+
+
 @test("-f GDAL:NAME: an unknown driver is refused, naming it, and nothing is written")
 def t_gdal_prefix(tmp):
     out = os.path.join(tmp, "x.geojson")
