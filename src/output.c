@@ -49,14 +49,17 @@ static const struct {
 };
 #define NFORMATS (sizeof formats / sizeof formats[0])
 
-/* Whether the driver can write here: GeoJSON always (frontline writes it
- * itself, and GDAL's drivers are then not even registered), others when
- * GDAL has them. */
-static bool driver_here(const char *driver)
+/* Whether the driver can write here (*ok): GeoJSON always (frontline writes
+ * it itself, and GDAL is then not even loaded), others when GDAL has them.
+ * An error when GDAL cannot be loaded. */
+static fl_status driver_here(const char *driver, bool *ok)
 {
+	*ok = true;
 	if (!strcmp(driver, "GeoJSON"))
-		return true;
-	return fl__gdal_ready() == FL_OK && GDALGetDriverByName(driver) != NULL;
+		return FL_OK;
+	fl_status st = fl__gdal_ready();
+	*ok = !st && GDALGetDriverByName(driver) != NULL;
+	return st;
 }
 
 fl_status fl__resolve_format(const char *path, const char *format, const char **driver)
@@ -76,13 +79,18 @@ fl_status fl__resolve_format(const char *path, const char *format, const char **
 				format, format + 5);
 	}
 	if (format && *format) {
-		for (size_t i = 0; i < NFORMATS; i++)
-			if ((strcasecmp(format, formats[i].alias) == 0 ||
-			     strcasecmp(format, formats[i].driver) == 0) &&
-			    driver_here(formats[i].driver)) {
+		for (size_t i = 0; i < NFORMATS; i++) {
+			bool ok = false;
+			if (strcasecmp(format, formats[i].alias) && strcasecmp(format, formats[i].driver))
+				continue;
+			fl_status st = driver_here(formats[i].driver, &ok);
+			if (st)
+				return st;
+			if (ok) {
 				*driver = formats[i].driver;
 				return FL_OK;
 			}
+		}
 		fl_status st = fl__gdal_ready();
 		if (st)
 			return st;
@@ -102,13 +110,18 @@ fl_status fl__resolve_format(const char *path, const char *format, const char **
 	}
 	const char *dot = strrchr(path, '.');
 	const char *slash = strrchr(path, '/');
-	if (dot && (!slash || dot > slash))
-		for (size_t i = 0; i < NFORMATS; i++)
-			if (strcasecmp(dot + 1, formats[i].ext) == 0 &&
-			    driver_here(formats[i].driver)) {
-				*driver = formats[i].driver;
-				return FL_OK;
-			}
+	for (size_t i = 0; dot && (!slash || dot > slash) && i < NFORMATS; i++) {
+		bool ok = false;
+		if (strcasecmp(dot + 1, formats[i].ext))
+			continue;
+		fl_status st = driver_here(formats[i].driver, &ok);
+		if (st)
+			return st;
+		if (ok) {
+			*driver = formats[i].driver;
+			return FL_OK;
+		}
+	}
 	/* a stream has no extension to speak of: it gets what stdout gets */
 	if (fl__is_stream(path)) {
 		*driver = "GeoJSON";

@@ -22,7 +22,8 @@ import sys
 from osgeo import gdal, ogr
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fltest import KARABAKH, SRC, Skip, check, generate_tracker, main, run_fail, run_ok, test  # noqa: E402
+from fltest import (KARABAKH, SRC, Skip, check, fake_library, generate_tracker, main, run, run_fail,  # noqa: E402
+                    run_ok, test)
 
 gdal.UseExceptions()
 SHARED = os.environ.get("FL_SHARED") or (os.path.join(SRC, "..", "shared") if SRC else "")
@@ -204,6 +205,29 @@ def t_gdal_lazy(tmp):
     check(loaded, "a GeoPackage was written without loading GDAL?")
     _, feats = read_ogr(os.path.join(tmp, "m.gpkg"))
     check(len(feats) == len(json.loads(own)["features"]), "the GeoPackage has %d features" % len(feats))
+
+
+@test("a GDAL that cannot be loaded: reading sources fails with the loader's reason; the index still answers")
+def t_gdal_missing(tmp):
+    import ctypes.util
+    soname = ctypes.util.find_library("gdal")
+    if not soname:
+        raise Skip("no libgdal found by ctypes")
+    t = os.path.join(tmp, "g")
+    generate_tracker(t, nx=5, ny=4, nevents=40, npolygons=3, seed=5)
+    want = run_ok(["-d", t, "snapshot", "--date", "2003-01-01"], tmp).stdout  # writes the index
+    for kind in ("empty", "other"):
+        env = fake_library(os.path.join(tmp, kind), soname, kind)
+        p = run(["-d", KARABAKH, "snapshot", "--date", "2020-11-25"], tmp, env=env)
+        check(p.returncode == 1 and "GDAL (%s)" % soname in p.stderr and not p.stdout,
+              "%s %s: exit %d, stderr %r" % (kind, soname, p.returncode, p.stderr[:300]))
+        p = run(["-d", t, "snapshot", "--date", "2003-01-01"], tmp, env=env)
+        check(p.returncode == 0 and p.stdout == want, "%s %s: the map from the index: exit %d, %r" % (
+            kind, soname, p.returncode, p.stderr[:300]))
+        out = os.path.join(tmp, "x.gpkg")
+        p = run(["-d", t, "snapshot", "--date", "2003-01-01", "-o", out], tmp, env=env)
+        check(p.returncode != 0 and "GDAL" in p.stderr and not os.path.exists(out),
+              "%s: a GeoPackage without GDAL: exit %d, %r" % (kind, p.returncode, p.stderr[:300]))
 
 
 @test("-f GDAL:NAME: an unknown driver is refused, naming it, and nothing is written")
