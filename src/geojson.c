@@ -173,7 +173,7 @@ static bool fast_g15(char *buf, double d)
 	if (e >= 0) {
 		/* e + 1 digits before the point */
 		for (int i = 0; i <= e; i++)
-			*o++ = i < nd ? digits[i] : '0';
+			*o++ = i < nd ? digits[i] : (char)'0';
 		if (nd > e + 1) {
 			*o++ = '.';
 			for (int i = e + 1; i < nd; i++)
@@ -311,6 +311,14 @@ static bool take_count(wkb_cur *c, bool big, size_t least, uint32_t *n)
 	return take_u32(c, big, n) && (size_t)*n <= (size_t)(c->end - c->p) / least;
 }
 
+/* Two characters at o; returns what follows them. */
+static char *two(char *o, char a, char b)
+{
+	o[0] = a;
+	o[1] = b;
+	return o + 2;
+}
+
 /* Whether a coordinate can be printed by grid_digits (finite, below 1e11
  * in magnitude: lon/lat are far below). */
 static bool printable(double x)
@@ -326,12 +334,9 @@ static char *position_at(char *o, const unsigned char *p, bool big)
 	double x = fl__wkb_coord(p, big), y = fl__wkb_coord(p + 8, big);
 	if (!printable(x) || !printable(y))
 		return NULL;
-	memcpy(o, "[ ", 2);
-	o = grid_digits(o + 2, x);
-	memcpy(o, ", ", 2);
-	o = grid_digits(o + 2, y);
-	memcpy(o, " ]", 2);
-	return o + 2;
+	o = grid_digits(two(o, '[', ' '), x);
+	o = grid_digits(two(o, ',', ' '), y);
+	return two(o, ' ', ']');
 }
 
 static bool put_position(fl__gj_text *b, const unsigned char *p, bool big)
@@ -360,21 +365,17 @@ static bool put_points(fl__gj_text *b, wkb_cur *c, bool big)
 	if (!reserve(b, (size_t)n * (POSITION_MAX + 2) + 8))
 		return true; /* oom is set: the caller fails */
 	/* written in place: room for every position was made above */
-	char *o = b->p + b->len;
-	memcpy(o, "[ ", 2);
-	o += 2;
+	char *o = two(b->p + b->len, '[', ' ');
 	for (uint32_t i = 0; i < n; i++, c->p += 16) {
-		if (i) {
-			memcpy(o, ", ", 2);
-			o += 2;
-		}
+		if (i)
+			o = two(o, ',', ' ');
 		if (!(o = position_at(o, c->p, big))) {
 			b->p[b->len] = 0;
 			return false;
 		}
 	}
-	memcpy(o, " ]", 2);
-	b->len = (size_t)(o + 2 - b->p);
+	o = two(o, ' ', ']');
+	b->len = (size_t)(o - b->p);
 	b->p[b->len] = 0;
 	return true;
 }
