@@ -172,8 +172,12 @@ static bool fast_g15(char *buf, double d)
 		*o++ = '-';
 	if (e >= 0) {
 		/* e + 1 digits before the point */
-		for (int i = 0; i <= e; i++)
-			*o++ = i < nd ? digits[i] : (char)'0';
+		for (int i = 0; i <= e; i++) {
+			char c = '0';
+			if (i < nd)
+				c = digits[i];
+			*o++ = c;
+		}
 		if (nd > e + 1) {
 			*o++ = '.';
 			for (int i = e + 1; i < nd; i++)
