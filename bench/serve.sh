@@ -10,6 +10,8 @@
 #
 #   sh bench/serve.sh [DATE]        (default 2020-11-25; prints a Markdown table)
 #   DURATION=10s REPEAT=7 sh bench/serve.sh
+#   FRONTLINE=/path/to/other/frontline sh bench/serve.sh   (another build; default:
+#                                  this tree's, built first)
 set -eu
 cd "$(dirname "$0")/.."
 DATE=${1:-2020-11-25}
@@ -23,8 +25,11 @@ if [ -n "$need" ]; then
 	apt-get update -qq && apt-get install -y -qq $need >/dev/null
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-[ -f build/build.ninja ] || meson setup build >/dev/null
-ninja -C build >/dev/null
+if [ -z "${FRONTLINE:-}" ]; then
+	[ -f build/build.ninja ] || meson setup build >/dev/null
+	ninja -C build >/dev/null
+	FRONTLINE=./build/src/cli/frontline
+fi
 
 tmp=$(mktemp -d /tmp/fl-bench-XXXXXX)
 fl_pid=""; ng_pid=""
@@ -35,7 +40,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-./build/src/cli/frontline serve --port 0 2>"$tmp/serve.log" &
+"$FRONTLINE" -d geodata/karabakh serve --port 0 2>"$tmp/serve.log" &
 fl_pid=$!
 for _ in $(seq 100); do grep -q "listening on" "$tmp/serve.log" 2>/dev/null && break; sleep 0.1; done
 FL=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/serve.log" | head -1)
@@ -90,7 +95,8 @@ echo
 echo "| connections | frontline req/s | frontline p99 | nginx req/s | nginx p99 | frontline / nginx |"
 echo "|---:|---:|---:|---:|---:|---:|"
 median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
-ms() { sed 's/ms$//; s/\([0-9.]*\)us$/\1e-3/; s/\([0-9.]*\)s$/\1e3/'; }
+ms() { awk '/us$/ {sub(/us$/, ""); printf "%.3f\n", $1 / 1000; next}
+	/ms$/ {sub(/ms$/, ""); print $1; next} /s$/ {sub(/s$/, ""); print $1 * 1000}'; }
 for c in 1 16 64; do
 	: >"$tmp/f" ; : >"$tmp/n"
 	for r in $(seq "$REPEAT"); do

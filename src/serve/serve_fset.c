@@ -166,9 +166,9 @@ static int feature_bytes(sv_feature *o, const fl_feature *ft)
 	return !o->json;
 }
 
-/* o's properties and geometry type, copied in one block; nonzero when out
- * of memory */
-static int copy_props(sv_feature *o, const fl_feature *ft)
+/* o's properties and geometry type, copied in one block (its size added to
+ * *bytes); nonzero when out of memory */
+static int copy_props(sv_feature *o, const fl_feature *ft, size_t *bytes)
 {
 	size_t n = ft->nprops, size = n * sizeof *o->props;
 	for (size_t k = 0; k < n; k++)
@@ -178,6 +178,7 @@ static int copy_props(sv_feature *o, const fl_feature *ft)
 	o->props = malloc(size ? size : 1);
 	if (!o->props)
 		return 1;
+	*bytes += size;
 	char *t = (char *)(o->props + n);
 	for (size_t k = 0; k < n; k++) {
 		size_t nl = strlen(ft->props[k].name) + 1;
@@ -215,6 +216,7 @@ static int join(sv_fset *f)
 		at += f->v[i].len;
 	}
 	f->all[at] = 0;
+	f->bytes += total + (f->n ? f->n : 1) * sizeof *f->pos;
 	return 0;
 }
 
@@ -228,6 +230,7 @@ sv_fset *sv_fset_make(const fl_features *ff, const sv_time *times, char *err, si
 		return NULL;
 	}
 	f->refs = 1;
+	f->bytes = sizeof *f + (n ? n : 1) * sizeof *f->v;
 	pthread_mutex_init(&f->geo_lock, NULL);
 	static unsigned long long uids;
 	f->uid = __atomic_add_fetch(&uids, 1, __ATOMIC_RELAXED);
@@ -251,11 +254,12 @@ sv_fset *sv_fset_make(const fl_features *ff, const sv_time *times, char *err, si
 		o->t0 = times ? times[i].t0 : INT64_MIN;
 		o->t1 = times ? times[i].t1 : INT64_MAX;
 		f->n++;
-		if (!o->id || feature_bytes(o, ft) || copy_props(o, ft)) {
+		if (!o->id || feature_bytes(o, ft) || copy_props(o, ft, &f->bytes)) {
 			sv_fset_release(f);
 			snprintf(err, errlen, "out of memory");
 			return NULL;
 		}
+		f->bytes += strlen(o->id) + 1 + o->len + 1;
 	}
 	if (join(f)) {
 		sv_fset_release(f);
