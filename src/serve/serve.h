@@ -40,7 +40,8 @@
 /* ---- feature sets (serve_fset.c) ---- */
 typedef struct sv_feature {
 	char *id;          /* the feature id of the collection */
-	char *json;        /* the GeoJSON Feature, serialized, with "id" */
+	char *json;        /* the GeoJSON Feature, serialized, with "id" (in the set's
+			    * joined bytes: not NUL-terminated) */
 	size_t len;
 	int has_env;
 	double env[4];     /* minlon, minlat, maxlon, maxlat */

@@ -26,7 +26,8 @@ void sv_fset_release(sv_fset *f)
 		return;
 	for (size_t i = 0; i < f->n; i++) {
 		free(f->v[i].id);
-		free(f->v[i].json);
+		if (!f->all)
+			free(f->v[i].json); /* else it points into all */
 		free(f->v[i].props);
 	}
 	if (f->geoms) {
@@ -111,8 +112,15 @@ int sv_fset_bbox(sv_fset *f, const sp_bbox *bb, unsigned char *keep, char *err, 
 	for (size_t i = 0; i < f->n && !rc; i++) {
 		if (keep[i] != 2)
 			continue;
-		if (!f->geoms[i])
-			f->geoms[i] = GEOSGeoJSONReader_readGeometry_r(h, rd, f->v[i].json);
+		if (!f->geoms[i]) { /* the feature's bytes end with a ',' in all: copied */
+			char *text = malloc(f->v[i].len + 1);
+			if (text) {
+				memcpy(text, f->v[i].json, f->v[i].len);
+				text[f->v[i].len] = 0;
+				f->geoms[i] = GEOSGeoJSONReader_readGeometry_r(h, rd, text);
+				free(text);
+			}
+		}
 		int r = f->geoms[i] ? GEOSPreparedIntersects_r(h, pq, f->geoms[i]) : 2;
 		if (r == 2) {
 			snprintf(err, errlen, "bbox: the geometry of feature '%s' could not be tested",
@@ -197,25 +205,32 @@ static int copy_props(sv_feature *o, const fl_feature *ft, size_t *bytes)
 	return 0;
 }
 
-/* the joined bytes that pages are sliced from; nonzero when out of memory */
+/* the joined bytes that pages are sliced from; each feature's json then
+ * points into them (not NUL-terminated: len says where it ends); nonzero
+ * when out of memory */
 static int join(sv_fset *f)
 {
 	size_t total = 1;
 	for (size_t i = 0; i < f->n; i++)
 		total += f->v[i].len + 1;
-	f->all = malloc(total);
+	char *all = malloc(total);
 	f->pos = malloc((f->n ? f->n : 1) * sizeof *f->pos);
-	if (!f->all || !f->pos)
+	if (!all || !f->pos) {
+		free(all);
 		return 1;
+	}
 	size_t at = 0;
 	for (size_t i = 0; i < f->n; i++) {
 		if (i)
-			f->all[at++] = ',';
+			all[at++] = ',';
 		f->pos[i] = at;
-		memcpy(f->all + at, f->v[i].json, f->v[i].len);
+		memcpy(all + at, f->v[i].json, f->v[i].len);
+		free(f->v[i].json);
+		f->v[i].json = all + at;
 		at += f->v[i].len;
 	}
-	f->all[at] = 0;
+	all[at] = 0;
+	f->all = all;
 	f->bytes += total + (f->n ? f->n : 1) * sizeof *f->pos;
 	return 0;
 }
@@ -259,7 +274,7 @@ sv_fset *sv_fset_make(const fl_features *ff, const sv_time *times, char *err, si
 			snprintf(err, errlen, "out of memory");
 			return NULL;
 		}
-		f->bytes += strlen(o->id) + 1 + o->len + 1;
+		f->bytes += strlen(o->id) + 1;
 	}
 	if (join(f)) {
 		sv_fset_release(f);

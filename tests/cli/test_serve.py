@@ -597,11 +597,11 @@ def _(tmp, srv):
     st, _, _, r = request("/collections/control/items?datetime=2020-11-25")
     check(cache_info(r)["limit"] == 256 << 20, "default limit %r" % r.getheader("X-Frontline-Cache"))
     ref = {d: holders(cli_json(["snapshot", "--date", d])) for d in ("2020-11-24", "2020-11-25")}
-    # one map of Karabakh (about 0.66 MB with its joined bytes) and its page (0.3 MB) fit in
-    # 1.2 MB; a second map does not
-    own = Server(args=["--cache-size", "1200K"])
+    # one map of Karabakh (about 0.36 MB) and its page (0.3 MB) fit in 800 KiB; a second map
+    # does not
+    own = Server(args=["--cache-size", "800K"])
     try:
-        limit = 1200 * 1024
+        limit = 800 * 1024
         doc, c = control_page(own, "2020-11-24")
         check(c["features"] == "miss" and c["page"] == "miss", "first request: %r" % c)
         check(holders(doc) == ref["2020-11-24"], "2020-11-24: holders differ from the CLI")
