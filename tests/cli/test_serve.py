@@ -632,7 +632,8 @@ def _(tmp, srv):
         c = cache_info(r)
         check(a == b and c["features"] == "hit" and c["page"] == "hit", "changes twice: %r" % c)
     finally:
-        own.stop()
+        rc = own.stop()
+    check(rc == 0 and "Sanitizer" not in "".join(own.stderr), "800K: exit %d %s" % (rc, "".join(own.stderr)[-2000:]))
     # a map larger than the limit is served, not kept
     own = Server(args=["--cache-size", "100K"])
     try:
@@ -642,7 +643,8 @@ def _(tmp, srv):
             check(c["features"] == "miss" and c["page"] == "miss" and c["bytes"] == 0 and c["entries"] == 0,
                   "100K, request %d: %r" % (k + 1, c))
     finally:
-        own.stop()
+        rc = own.stop()
+    check(rc == 0 and "Sanitizer" not in "".join(own.stderr), "100K: exit %d %s" % (rc, "".join(own.stderr)[-2000:]))
     for bad in ("lots", "-1", "12X", "1.5M", "", "99999999999999999999G"):
         p = subprocess.run([BIN, "-d", KARABAKH, "serve", "--port", "0", "--cache-size", bad],
                            capture_output=True, text=True, env=env(), timeout=60)
