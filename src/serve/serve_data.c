@@ -160,22 +160,17 @@ static size_t applied(const sv_server *s, fl_instant at)
 	return lo;
 }
 
-/* the key of a snapshot or diff in the cache */
-typedef struct set_key {
-	size_t coll, k1, k2;
-} set_key;
-
 static sv_fset *compute(sv_server *s, sv_coll c, fl_instant t1, fl_instant t2, size_t k1,
 			size_t k2, int *hit, char *err, size_t errlen, int *status)
 {
-	set_key key = {(size_t)c, k1, k2};
-	sv_fset *f = sv_cache_set(&s->cache, &key, sizeof key);
+	const size_t key[3] = {(size_t)c, k1, k2}; /* its key in the cache */
+	sv_fset *f = sv_cache_set(&s->cache, key, sizeof key);
 	if (hit)
 		*hit = f != NULL;
 	if (f)
 		return f;
 	pthread_mutex_lock(&s->lib_lock);
-	f = sv_cache_set(&s->cache, &key, sizeof key); /* built by another thread meanwhile? */
+	f = sv_cache_set(&s->cache, key, sizeof key); /* built by another thread meanwhile? */
 	if (!f) {
 		fl_features *ff = NULL;
 		fl_status st;
@@ -200,7 +195,7 @@ static sv_fset *compute(sv_server *s, sv_coll c, fl_instant t1, fl_instant t2, s
 			f = sv_fset_make(ff, NULL, err, errlen);
 			*status = 500;
 			if (f)
-				sv_cache_put_set(&s->cache, &key, sizeof key, f);
+				sv_cache_put_set(&s->cache, key, sizeof key, f);
 		}
 		fl_features_free(ff);
 	}
