@@ -4,12 +4,17 @@
 # file (the practical limit).  wrk with 1, 16 and 64 connections (-t2 -d8s;
 # -t1 for one connection, as wrk needs at least one connection per thread),
 # frontline and nginx alternately (the order swapped every round) for REPEAT
-# rounds, the median of each reported.  A run with an error (socket errors,
+# rounds, the median of each reported, with the CPU time the server (nginx: its
+# workers) used per request (user + system, from /proc: a measure of the work
+# per request that depends less on what else the machine runs than req/s
+# does).  A run with an error (socket errors,
 # non-2xx answers) fails the script.  Installs wrk and nginx from Debian when
 # missing (as root).  Not part of CI.
 #
 #   sh bench/serve.sh [DATE]        (default 2020-11-25; prints a Markdown table)
 #   DURATION=10s REPEAT=7 sh bench/serve.sh
+#   FRONTLINE=/path/to/other/frontline sh bench/serve.sh   (another build; default:
+#                                  this tree's, built first)
 set -eu
 cd "$(dirname "$0")/.."
 DATE=${1:-2020-11-25}
@@ -23,8 +28,11 @@ if [ -n "$need" ]; then
 	apt-get update -qq && apt-get install -y -qq $need >/dev/null
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-[ -f build/build.ninja ] || meson setup build >/dev/null
-ninja -C build >/dev/null
+if [ -z "${FRONTLINE:-}" ]; then
+	[ -f build/build.ninja ] || meson setup build >/dev/null
+	ninja -C build >/dev/null
+	FRONTLINE=./build/src/cli/frontline
+fi
 
 tmp=$(mktemp -d /tmp/fl-bench-XXXXXX)
 fl_pid=""; ng_pid=""
@@ -35,7 +43,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-./build/src/cli/frontline serve --port 0 2>"$tmp/serve.log" &
+"$FRONTLINE" -d geodata/karabakh serve --port 0 2>"$tmp/serve.log" &
 fl_pid=$!
 for _ in $(seq 100); do grep -q "listening on" "$tmp/serve.log" 2>/dev/null && break; sleep 0.1; done
 FL=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/serve.log" | head -1)
@@ -69,45 +77,58 @@ ng_pid=$!
 sleep 1
 NG="http://127.0.0.1:$NGPORT/control.json"
 curl -sf "$NG" -o /dev/null || { cat "$tmp/nginx-error.log"; exit 1; }
+ng_workers=$(pgrep -P "$ng_pid" | tr '\n' ' ')
 
-run() { # url conns -> "req/s p99"
+cpu() { # clock ticks used by the processes $@
+	for p in "$@"; do awk '{print $14 + $15}' "/proc/$p/stat"; done | awk '{s += $1} END {print s}'
+}
+HZ=$(getconf CLK_TCK)
+run() { # url conns pids... -> "req/s p99 cpu-us-per-request"
 	t=2; [ "$2" -lt 2 ] && t=1 # wrk needs connections >= threads
-	out=$(wrk -t$t -c"$2" -d"$DURATION" --latency "$1")
+	u=$1 n=$2
+	shift 2
+	c0=$(cpu "$@")
+	out=$(wrk -t$t -c"$n" -d"$DURATION" --latency "$u")
+	c1=$(cpu "$@")
 	if echo "$out" | grep -qE 'Socket errors|Non-2xx'; then
 		echo "$out" >&2
-		echo "bench/serve.sh: errors against $1" >&2
+		echo "bench/serve.sh: errors against $u" >&2
 		exit 1
 	fi
 	rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
 	p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
-	echo "$rps $p99"
+	reqs=$(echo "$out" | awk '/requests in/ {print $1}')
+	echo "$rps $p99 $(awk "BEGIN {printf \"%.0f\", ($c1 - $c0) * 1e6 / $HZ / $reqs}")"
 }
 REPEAT=${REPEAT:-5}
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 echo "Control items for $DATE: $BYTES bytes; $(nproc) CPUs; load average $(load) at the start"
 echo "wrk -t2 (-t1 for 1 connection) -d$DURATION --latency; median of $REPEAT alternating rounds"
 echo
-echo "| connections | frontline req/s | frontline p99 | nginx req/s | nginx p99 | frontline / nginx |"
-echo "|---:|---:|---:|---:|---:|---:|"
+echo "| connections | frontline req/s | frontline p99 | frontline CPU/req | nginx req/s | nginx p99 | nginx CPU/req | frontline / nginx |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
 median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
-ms() { sed 's/ms$//; s/\([0-9.]*\)us$/\1e-3/; s/\([0-9.]*\)s$/\1e3/'; }
+ms() { awk '/us$/ {sub(/us$/, ""); printf "%.3f\n", $1 / 1000; next}
+	/ms$/ {sub(/ms$/, ""); print $1; next} /s$/ {sub(/s$/, ""); print $1 * 1000}'; }
 for c in 1 16 64; do
 	: >"$tmp/f" ; : >"$tmp/n"
 	for r in $(seq "$REPEAT"); do
 		if [ $((r % 2)) -eq 1 ]; then
-			run "$FL$PATHQ" "$c" >>"$tmp/f"
-			run "$NG" "$c" >>"$tmp/n"
+			run "$FL$PATHQ" "$c" $fl_pid >>"$tmp/f"
+			run "$NG" "$c" $ng_workers >>"$tmp/n"
 		else
-			run "$NG" "$c" >>"$tmp/n"
-			run "$FL$PATHQ" "$c" >>"$tmp/f"
+			run "$NG" "$c" $ng_workers >>"$tmp/n"
+			run "$FL$PATHQ" "$c" $fl_pid >>"$tmp/f"
 		fi
 	done
 	frps=$(cut -d' ' -f1 "$tmp/f" | median)
 	nrps=$(cut -d' ' -f1 "$tmp/n" | median)
 	fp99=$(cut -d' ' -f2 "$tmp/f" | ms | median)
 	np99=$(cut -d' ' -f2 "$tmp/n" | ms | median)
+	fcpu=$(cut -d' ' -f3 "$tmp/f" | median)
+	ncpu=$(cut -d' ' -f3 "$tmp/n" | median)
 	ratio=$(/usr/bin/python3 -c "print('%.2f' % ($frps / $nrps))")
-	echo "| $c | $frps | ${fp99} ms | $nrps | ${np99} ms | $ratio |"
+	echo "| $c | $frps | ${fp99} ms | ${fcpu} µs | $nrps | ${np99} ms | ${ncpu} µs | $ratio |"
 	if [ -n "${VERBOSE:-}" ]; then
 		echo "  frontline req/s: $(cut -d' ' -f1 "$tmp/f" | tr '\n' ' ')" >&2
 		echo "  nginx req/s:     $(cut -d' ' -f1 "$tmp/n" | tr '\n' ' ')" >&2

@@ -6,8 +6,8 @@ usage: serve_compare.py OLD_FRONTLINE NEW_FRONTLINE TRACKER [TRACKER ...]
 Starts both tools' servers on the same tracker (--port 0) and fetches the same
 URLs from each: the items of every collection with and without bbox,
 limit/offset and datetime, single features, and the other resources.  The
-bodies must be equal byte for byte, but for the "timeStamp" of a page (the
-second it was served in, also shown by the HTML page) and the port.  Prints one line per URL that differs and exits 1
+bodies must be equal byte for byte, but for the "timeStamp" of a page (when
+it was made, also shown by the HTML page) and the port.  Prints one line per URL that differs and exits 1
 if any does.
 """
 import http.client

@@ -7,8 +7,11 @@
  * its failures into messages and the exit status.  It listens on the
  * loopback address unless --bind says otherwise.
  */
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include "cli.h"
 #include "options.h"
@@ -16,12 +19,14 @@
 #include "serve_run.h"
 
 static const char help[] =
-	"usage: frontline [-d PATH] serve [--bind ADDR] [--port N]\n"
+	"usage: frontline [-d PATH] serve [--bind ADDR] [--port N] [--cache-size SIZE]\n"
 	"\n"
 	"Serve the tracker over OGC API - Features (GeoJSON and HTML) with a map viewer.\n"
 	"\n"
-	"  --bind ADDR   address to listen on (default 127.0.0.1; 0.0.0.0 or :: for all)\n"
-	"  --port N      port (default 8080; 0 picks a free one)\n"
+	"  --bind ADDR        address to listen on (default 127.0.0.1; 0.0.0.0 or :: for all)\n"
+	"  --port N           port (default 8080; 0 picks a free one)\n"
+	"  --cache-size SIZE  memory for the maps, diffs and pages kept between requests\n"
+	"                     (default 256M; bytes, or K, M, G for KiB, MiB, GiB; 0 keeps none)\n"
 	"\n"
 	"Collections: control (datetime=D, the map at an instant), changes (datetime=D1/D2),\n"
 	"events, regions, zones.  The viewer is at /viewer.  Prints 'listening on URL' to\n"
@@ -29,6 +34,33 @@ static const char help[] =
 	"on disk: a change of its files (frontline record) is seen by the next request\n"
 	"(checked at most once a second); SIGHUP reloads it.  A tracker that fails to load\n"
 	"leaves the previous one serving (the reason is printed to stderr).\n";
+
+#define DEFAULT_CACHE ((size_t)256 << 20)
+
+/* "1048576", "512K", "256M", "1G" (also "256MiB"); -1 when it is not a size. */
+static int parse_size(const char *text, size_t *out)
+{
+	char *end;
+	if (*text < '0' || *text > '9')
+		return -1;
+	errno = 0;
+	unsigned long long v = strtoull(text, &end, 10);
+	unsigned shift = 0;
+	if (*end == 'k' || *end == 'K')
+		shift = 10;
+	else if (*end == 'm' || *end == 'M')
+		shift = 20;
+	else if (*end == 'g' || *end == 'G')
+		shift = 30;
+	if (shift && (!strcmp(end + 1, "iB") || !strcmp(end + 1, "B")))
+		end += strlen(end) - 1;
+	if (shift)
+		end++;
+	if (errno || *end || v > (SIZE_MAX >> shift))
+		return -1;
+	*out = (size_t)v << shift;
+	return 0;
+}
 
 static int is_dir(const char *p)
 {
@@ -51,9 +83,11 @@ int cmd_serve(const cli_global *g, int argc, char **argv)
 {
 	static const struct option own[] = {{"bind", required_argument, NULL, 'b'},
 					    {"port", required_argument, NULL, 'p'},
+					    {"cache-size", required_argument, NULL, 'c'},
 					    {NULL, 0, NULL, 0}};
 	const char *bind = "127.0.0.1";
 	long port = 8080;
+	size_t cache = DEFAULT_CACHE;
 	cli_opts o;
 	int c;
 	cli_opts_init(&o, "serve", help, 0, own, "", 0, argc, argv);
@@ -65,12 +99,19 @@ int cmd_serve(const cli_global *g, int argc, char **argv)
 			port = strtol(optarg, &end, 10);
 			if (!*optarg || *end || port < 0 || port > 65535)
 				return cli_usage_error("serve", "--port %s: expected 0 to 65535", optarg);
+		} else if (c == 'c') {
+			if (parse_size(optarg, &cache))
+				return cli_usage_error("serve",
+						       "--cache-size %s: expected a size in bytes, or "
+						       "with K, M or G (KiB, MiB, GiB), such as 256M",
+						       optarg);
 		}
 	}
 	if (c == CLI_STOP)
 		return o.rc;
 
 	sv_config cfg = {.bind = bind, .port = (unsigned)port, .path = cli_tracker_path(g),
+			 .cache_bytes = cache,
 			 .open = open_tracker, .ctx = (void *)g, .leaflet_dir = FL_LEAFLET_DIR,
 			 .warn = warn};
 	cfg.viewer_dir = is_dir(FL_VIEWER_SOURCE) ? FL_VIEWER_SOURCE : FL_VIEWER_INSTALLED;

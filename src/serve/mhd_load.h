@@ -18,7 +18,7 @@
 
 #define FL__MHD_FUNCTIONS(X)                                                                 \
 	X(MHD_add_response_header) X(MHD_create_response_from_buffer)                        \
-	X(MHD_create_response_from_fd64)                                                     \
+	X(MHD_create_response_from_buffer_with_free_callback_cls)                            \
 	X(MHD_create_response_from_iovec) X(MHD_destroy_response) X(MHD_get_connection_info) \
 	X(MHD_get_connection_values) X(MHD_get_daemon_info) X(MHD_lookup_connection_value)   \
 	X(MHD_queue_response) X(MHD_start_daemon) X(MHD_stop_daemon)
@@ -39,7 +39,8 @@ int sv_mhd_load(char *err, size_t errlen);
 #ifdef FL__MHD_CALLS
 #define MHD_add_response_header (sv_mhd.MHD_add_response_header)
 #define MHD_create_response_from_buffer (sv_mhd.MHD_create_response_from_buffer)
-#define MHD_create_response_from_fd64 (sv_mhd.MHD_create_response_from_fd64)
+#define MHD_create_response_from_buffer_with_free_callback_cls \
+	(sv_mhd.MHD_create_response_from_buffer_with_free_callback_cls)
 #define MHD_create_response_from_iovec (sv_mhd.MHD_create_response_from_iovec)
 #define MHD_destroy_response (sv_mhd.MHD_destroy_response)
 #define MHD_get_connection_info (sv_mhd.MHD_get_connection_info)

@@ -8,11 +8,12 @@
  *   serve_routes.c  one request in, one response out (no HTTP library here)
  *   serve_items.c   the items of a collection: pages, bbox, datetime
  *   serve_respond.c the parts of a response: bodies, errors, parameters, links
- *   serve_data.c    the server's feature sets: the fixed layers, and an LRU
- *                   cache of snapshots and diffs
+ *   serve_data.c    the server's feature sets: the fixed layers, and the
+ *                   snapshots and diffs (cached)
  *   serve_fset.c    a feature set: the library's features (features.h) with
  *                   ids, envelopes and joined bytes; the bbox test
- *   serve_pages.c   whole pages as files (memfd), sent with sendfile()
+ *   serve_cache.c   the LRU cache of sets and pages, within a byte limit
+ *   serve_pages.c   prepared pages: the common page of items, whole, in memory
  *   serve_html.c    the HTML encoding of every resource
  *   serve_static.c  the viewer and Leaflet files, from a fixed list
  *   serve_params.c  datetime, bbox, limit, offset, f (pure functions)
@@ -39,7 +40,8 @@
 /* ---- feature sets (serve_fset.c) ---- */
 typedef struct sv_feature {
 	char *id;          /* the feature id of the collection */
-	char *json;        /* the GeoJSON Feature, serialized, with "id" */
+	char *json;        /* the GeoJSON Feature, serialized, with "id" (in the set's
+			    * joined bytes: not NUL-terminated) */
 	size_t len;
 	int has_env;
 	double env[4];     /* minlon, minlat, maxlon, maxlat */
@@ -56,6 +58,7 @@ typedef struct sv_fset {
 	size_t *pos;       /* ... feature i starting at all + pos[i] */
 	int refs;          /* atomic */
 	unsigned long long uid; /* unique for the life of the process (page cache key) */
+	size_t bytes;      /* its memory, as the cache charges it (GEOS geometries aside) */
 	pthread_mutex_t geo_lock;   /* geos and geoms: */
 	GEOSContextHandle_t geos;   /* made on the first bbox query that needs it */
 	GEOSGeometry **geoms;       /* each feature's geometry, read on first need */
@@ -92,22 +95,42 @@ typedef struct sv_file {
 	size_t len;
 } sv_file;
 
-#define SV_CACHE_SIZE 8
-#define SV_PAGE_CACHE 16               /* whole GeoJSON pages kept as files */
-#define SV_PAGE_MAX (64u << 20)        /* bytes of one cached page, at most */
-
-/* A page of features as a file: the head without its timeStamp is the key
- * (with the set it was cut from); the file is rewritten when the second of
- * the timeStamp changes. */
+/* A prepared page: the whole GeoJSON text of a page of items, made once
+ * (stamp: when; it is the page's timeStamp) and sent as it is. */
 typedef struct sv_page {
-	unsigned long long set; /* sv_fset.uid; 0: the slot is free */
-	char *key;
-	size_t keylen;
+	int refs; /* atomic: the cache's and each response's */
 	fl_instant stamp;
-	int fd;
 	size_t len;
-	unsigned long tick;
+	char data[];
 } sv_page;
+void sv_page_retain(sv_page *p);
+void sv_page_release(sv_page *p);
+
+/* ---- the cache of sets and pages (serve_cache.c) ---- */
+typedef struct sv_entry sv_entry;
+typedef struct sv_cache {
+	pthread_mutex_t lock;
+	sv_entry *head, *tail; /* most and least recently used */
+	sv_entry **buckets;    /* hash chains */
+	size_t bytes, limit;   /* charged, at most */
+	size_t entries;
+} sv_cache;
+
+/* Nonzero when out of memory. */
+int sv_cache_init(sv_cache *c, size_t limit);
+void sv_cache_free(sv_cache *c);
+/* The set or page under key, as a reference the caller releases; NULL when
+ * absent. */
+sv_fset *sv_cache_set(sv_cache *c, const void *key, size_t n);
+sv_page *sv_cache_page(sv_cache *c, const void *key, size_t n);
+/* Keep f (charged f->bytes) or p (cut from the set whose uid is set, and
+ * dropped with it), dropping the least recently used entries until it
+ * fits; not kept when larger than the limit, when the key is there
+ * already, or (a page) when its set is not kept.  1 when kept. */
+int sv_cache_put_set(sv_cache *c, const void *key, size_t n, sv_fset *f);
+int sv_cache_put_page(sv_cache *c, unsigned long long set, const void *key, size_t n,
+		      sv_page *p);
+void sv_cache_usage(sv_cache *c, size_t *bytes, size_t *entries);
 
 typedef struct sv_files {
 	sv_file *v;
@@ -118,20 +141,8 @@ typedef struct sv_server {
 	fl_tracker *t;              /* owned (serve_live.c frees it with the server) */
 	int refs;                   /* atomic: the live pointer and requests in flight */
 	pthread_mutex_t lib_lock;   /* every libfrontline call on t */
-	pthread_mutex_t cache_lock; /* the cache array */
-	sv_fset *fixed[SV_NCOLL];   /* events, regions, zones: built once */
-	struct {
-		int used;
-		sv_coll coll;
-		size_t k1, k2;      /* events applied at each end */
-		sv_fset *fs;
-		unsigned long tick;
-	} cache[SV_CACHE_SIZE];
-	unsigned long tick;
-	unsigned long builds;       /* snapshots and diffs computed (for tests) */
-	pthread_mutex_t page_lock;  /* the pages array */
-	sv_page pages[SV_PAGE_CACHE];
-	unsigned long page_tick;
+	sv_fset *fixed[SV_NCOLL];   /* events, regions, zones: built once, not in the cache */
+	sv_cache cache;             /* snapshots, diffs and prepared pages */
 	fl_instant *when;           /* event instants in apply order */
 	size_t nwhen;
 	double extent[4];           /* of the regions */
@@ -140,16 +151,19 @@ typedef struct sv_server {
 	char origin[160];           /* "http://127.0.0.1:8080" when Host is missing */
 } sv_server;
 
-/* Load the fixed collections; nonzero with a message on failure. */
-int sv_server_init(sv_server *s, fl_tracker *t, char *err, size_t errlen);
+/* Load the fixed collections, with a cache of cache_bytes; nonzero with a
+ * message on failure. */
+int sv_server_init(sv_server *s, fl_tracker *t, size_t cache_bytes, char *err, size_t errlen);
 void sv_server_free(sv_server *s);
 
 /* The snapshot at `at` (control) or the changes over (t1, t2], from the cache
- * or computed under lib_lock.  The caller releases the set.  NULL with a
- * message (and *status 400 or 500) on failure. */
-sv_fset *sv_control(sv_server *s, fl_instant at, char *err, size_t errlen, int *status);
-sv_fset *sv_changes(sv_server *s, fl_instant t1, fl_instant t2, char *err, size_t errlen,
+ * (*hit = 1) or computed under lib_lock (*hit = 0; hit may be NULL).  The
+ * caller releases the set.  NULL with a message (and *status 400 or 500) on
+ * failure. */
+sv_fset *sv_control(sv_server *s, fl_instant at, int *hit, char *err, size_t errlen,
 		    int *status);
+sv_fset *sv_changes(sv_server *s, fl_instant t1, fl_instant t2, int *hit, char *err,
+		    size_t errlen, int *status);
 
 /* ---- static files (serve_static.c) ---- */
 /* Read the whitelisted files from viewer_dir and leaflet_dir; a missing
@@ -174,12 +188,13 @@ typedef struct sv_live {
 	int has_failed;
 	uint64_t failed;             /* a signature that failed to load: not retried */
 	int reloading;
+	size_t cache_bytes;          /* each server's cache limit */
 } sv_live;
 
 /* Serve t (opened from path; the live tracker owns it from now on, also on
- * failure).  Nonzero with a message on failure. */
-int sv_live_init(sv_live *L, const char *path, fl_tracker *t, const sv_files *files, char *err,
-		 size_t errlen);
+ * failure), caching up to cache_bytes.  Nonzero with a message on failure. */
+int sv_live_init(sv_live *L, const char *path, fl_tracker *t, const sv_files *files,
+		 size_t cache_bytes, char *err, size_t errlen);
 /* The server to answer one request from, as a reference the caller gives
  * back with sv_live_put().  At most once a second it compares the sources'
  * signature with the one of the served tracker and reloads first when they
@@ -227,11 +242,11 @@ typedef struct sv_response {
 	size_t nslices;
 	sv_fset *hold;       /* a reference to release after sending, or NULL */
 	const char *tail;    /* static text after the slices, or NULL */
-	int has_fd;          /* the body is the file fd (len bytes), not body/slices: */
-	int fd;              /* sent with sendfile(), closed with the response */
+	sv_page *page;       /* the body is this prepared page (a reference), not body/slices */
+	char cache[96];      /* X-Frontline-Cache: what the cache did ("" when not used) */
 } sv_response;
 
-/* Release what a response holds (body if owned, slices, the set). */
+/* Release what a response holds (body if owned, slices, the set, the page). */
 void sv_response_free(sv_response *rs);
 
 void sv_handle(sv_server *s, const sv_request *rq, sv_response *rs);
@@ -285,16 +300,15 @@ void sv_items(sv_server *s, const char *o, int c, const sv_request *rq, sv_respo
 void sv_item(sv_server *s, const char *o, int c, const char *fid, const sv_request *rq,
 	     sv_response *rs);
 
-/* ---- whole pages (serve_pages.c) ----
- * A page of the set `set` as a file descriptor of its own (the caller closes
- * it; it reads pre, the timeStamp text of `stamp`, post, the slices and tail),
- * from the page cache or written now.  The file is not changed after it is
- * written, so it can be sent with sendfile() by several threads at once.
- * *len is its size.  -1 when files are not available (the caller sends the
- * parts itself). */
-int sv_page_fd(sv_server *s, unsigned long long set, const char *pre, size_t npre,
-	       const char *post, size_t npost, fl_instant stamp, const sv_slice *sl,
-	       size_t ns, const char *tail, size_t *len);
+/* ---- prepared pages (serve_pages.c) ---- */
+/* The page pre, then the slices, then tail, in one block (one reference),
+ * stamped `stamp`; NULL when out of memory. */
+sv_page *sv_page_make(fl_instant stamp, const char *pre, size_t npre, const sv_slice *sl,
+		      size_t ns, const char *tail);
+/* Fill rs->cache for X-Frontline-Cache: what happened to the features
+ * ("hit", "miss" or "fixed") and the page ("hit", "miss" or "none"), and
+ * the cache's size after the request. */
+void sv_cache_note(sv_server *s, sv_response *rs, const char *features, const char *page);
 
 /* ---- HTML (serve_html.c) ---- */
 /* An HTML page for a JSON resource (landing page, conformance, collections,

@@ -7,16 +7,15 @@
  * and a response is then a filter over the set and a concatenation of
  * bytes: no geometry work and no library call per request.
  *
- * Snapshots and diffs are cached (LRU, SV_CACHE_SIZE entries) under a key
- * that is the number of events applied at each instant: two instants with no
- * event between them give the same map, so a viewer scrubbing day by day
- * through a quiet month hits one entry.
+ * Snapshots and diffs are cached (serve_cache.c, within the server's byte
+ * limit) under a key that is the number of events applied at each instant:
+ * two instants with no event between them give the same map, so a viewer
+ * scrubbing day by day through a quiet month hits one entry.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "serve.h"
 
 static int cmp_instant(const void *a, const void *b)
@@ -87,15 +86,14 @@ static sv_fset *layer(fl_tracker *t, const char *name, char *err, size_t errlen)
 	return f;
 }
 
-int sv_server_init(sv_server *s, fl_tracker *t, char *err, size_t errlen)
+int sv_server_init(sv_server *s, fl_tracker *t, size_t cache_bytes, char *err, size_t errlen)
 {
 	s->t = t;
 	pthread_mutex_init(&s->lib_lock, NULL);
-	pthread_mutex_init(&s->cache_lock, NULL);
-	pthread_mutex_init(&s->page_lock, NULL);
+	int oom = sv_cache_init(&s->cache, cache_bytes);
 	s->nwhen = fl_tracker_event_count(t);
 	s->when = malloc((s->nwhen ? s->nwhen : 1) * sizeof *s->when);
-	if (!s->when) {
+	if (!s->when || oom) {
 		snprintf(err, errlen, "out of memory");
 		return 1;
 	}
@@ -141,19 +139,11 @@ void sv_server_free(sv_server *s)
 {
 	for (int i = 0; i < SV_NCOLL; i++)
 		sv_fset_release(s->fixed[i]);
-	for (int i = 0; i < SV_CACHE_SIZE; i++)
-		if (s->cache[i].used)
-			sv_fset_release(s->cache[i].fs);
-	for (int i = 0; i < SV_PAGE_CACHE; i++)
-		if (s->pages[i].set) {
-			close(s->pages[i].fd);
-			free(s->pages[i].key);
-		}
-	pthread_mutex_destroy(&s->page_lock);
+	if (s->cache.buckets)
+		sv_cache_free(&s->cache);
 	free(s->when);
 	json_object_put(s->actors);
 	pthread_mutex_destroy(&s->lib_lock);
-	pthread_mutex_destroy(&s->cache_lock);
 }
 
 /* Number of events with instant <= at. */
@@ -170,54 +160,17 @@ static size_t applied(const sv_server *s, fl_instant at)
 	return lo;
 }
 
-static sv_fset *cache_get(sv_server *s, sv_coll c, size_t k1, size_t k2)
-{
-	sv_fset *f = NULL;
-	pthread_mutex_lock(&s->cache_lock);
-	for (int i = 0; i < SV_CACHE_SIZE && !f; i++)
-		if (s->cache[i].used && s->cache[i].coll == c && s->cache[i].k1 == k1 &&
-		    s->cache[i].k2 == k2) {
-			f = s->cache[i].fs;
-			sv_fset_retain(f);
-			s->cache[i].tick = ++s->tick;
-		}
-	pthread_mutex_unlock(&s->cache_lock);
-	return f;
-}
-
-static void cache_put(sv_server *s, sv_coll c, size_t k1, size_t k2, sv_fset *f)
-{
-	pthread_mutex_lock(&s->cache_lock);
-	int slot = 0;
-	for (int i = 0; i < SV_CACHE_SIZE; i++) {
-		if (!s->cache[i].used) {
-			slot = i;
-			break;
-		}
-		if (s->cache[i].tick < s->cache[slot].tick)
-			slot = i;
-	}
-	if (s->cache[slot].used)
-		sv_fset_release(s->cache[slot].fs); /* in-flight responses keep their reference */
-	sv_fset_retain(f);
-	s->cache[slot].used = 1;
-	s->cache[slot].coll = c;
-	s->cache[slot].k1 = k1;
-	s->cache[slot].k2 = k2;
-	s->cache[slot].fs = f;
-	s->cache[slot].tick = ++s->tick;
-	s->builds++;
-	pthread_mutex_unlock(&s->cache_lock);
-}
-
 static sv_fset *compute(sv_server *s, sv_coll c, fl_instant t1, fl_instant t2, size_t k1,
-			size_t k2, char *err, size_t errlen, int *status)
+			size_t k2, int *hit, char *err, size_t errlen, int *status)
 {
-	sv_fset *f = cache_get(s, c, k1, k2);
+	const size_t key[3] = {(size_t)c, k1, k2}; /* its key in the cache */
+	sv_fset *f = sv_cache_set(&s->cache, key, sizeof key);
+	if (hit)
+		*hit = f != NULL;
 	if (f)
 		return f;
 	pthread_mutex_lock(&s->lib_lock);
-	f = cache_get(s, c, k1, k2); /* built by another thread meanwhile? */
+	f = sv_cache_set(&s->cache, key, sizeof key); /* built by another thread meanwhile? */
 	if (!f) {
 		fl_features *ff = NULL;
 		fl_status st;
@@ -242,7 +195,7 @@ static sv_fset *compute(sv_server *s, sv_coll c, fl_instant t1, fl_instant t2, s
 			f = sv_fset_make(ff, NULL, err, errlen);
 			*status = 500;
 			if (f)
-				cache_put(s, c, k1, k2, f);
+				sv_cache_put_set(&s->cache, key, sizeof key, f);
 		}
 		fl_features_free(ff);
 	}
@@ -250,20 +203,22 @@ static sv_fset *compute(sv_server *s, sv_coll c, fl_instant t1, fl_instant t2, s
 	return f;
 }
 
-sv_fset *sv_control(sv_server *s, fl_instant at, char *err, size_t errlen, int *status)
+sv_fset *sv_control(sv_server *s, fl_instant at, int *hit, char *err, size_t errlen,
+		    int *status)
 {
 	size_t k = applied(s, at);
-	return compute(s, SV_CONTROL, at, at, k, k, err, errlen, status);
+	return compute(s, SV_CONTROL, at, at, k, k, hit, err, errlen, status);
 }
 
-sv_fset *sv_changes(sv_server *s, fl_instant t1, fl_instant t2, char *err, size_t errlen,
-		    int *status)
+sv_fset *sv_changes(sv_server *s, fl_instant t1, fl_instant t2, int *hit, char *err,
+		    size_t errlen, int *status)
 {
 	if (t1 > t2) {
 		snprintf(err, errlen, "the interval ends before it starts");
 		*status = 400;
 		return NULL;
 	}
-	return compute(s, SV_CHANGES, t1, t2, applied(s, t1), applied(s, t2), err, errlen, status);
+	return compute(s, SV_CHANGES, t1, t2, applied(s, t1), applied(s, t2), hit, err, errlen,
+		       status);
 }
 

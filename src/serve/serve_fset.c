@@ -26,7 +26,8 @@ void sv_fset_release(sv_fset *f)
 		return;
 	for (size_t i = 0; i < f->n; i++) {
 		free(f->v[i].id);
-		free(f->v[i].json);
+		if (!f->all)
+			free(f->v[i].json); /* else it points into all */
 		free(f->v[i].props);
 	}
 	if (f->geoms) {
@@ -111,8 +112,15 @@ int sv_fset_bbox(sv_fset *f, const sp_bbox *bb, unsigned char *keep, char *err, 
 	for (size_t i = 0; i < f->n && !rc; i++) {
 		if (keep[i] != 2)
 			continue;
-		if (!f->geoms[i])
-			f->geoms[i] = GEOSGeoJSONReader_readGeometry_r(h, rd, f->v[i].json);
+		if (!f->geoms[i]) { /* the feature's bytes end with a ',' in all: copied */
+			char *text = malloc(f->v[i].len + 1);
+			if (text) {
+				memcpy(text, f->v[i].json, f->v[i].len);
+				text[f->v[i].len] = 0;
+				f->geoms[i] = GEOSGeoJSONReader_readGeometry_r(h, rd, text);
+				free(text);
+			}
+		}
 		int r = f->geoms[i] ? GEOSPreparedIntersects_r(h, pq, f->geoms[i]) : 2;
 		if (r == 2) {
 			snprintf(err, errlen, "bbox: the geometry of feature '%s' could not be tested",
@@ -166,9 +174,9 @@ static int feature_bytes(sv_feature *o, const fl_feature *ft)
 	return !o->json;
 }
 
-/* o's properties and geometry type, copied in one block; nonzero when out
- * of memory */
-static int copy_props(sv_feature *o, const fl_feature *ft)
+/* o's properties and geometry type, copied in one block (its size added to
+ * *bytes); nonzero when out of memory */
+static int copy_props(sv_feature *o, const fl_feature *ft, size_t *bytes)
 {
 	size_t n = ft->nprops, size = n * sizeof *o->props;
 	for (size_t k = 0; k < n; k++)
@@ -178,6 +186,7 @@ static int copy_props(sv_feature *o, const fl_feature *ft)
 	o->props = malloc(size ? size : 1);
 	if (!o->props)
 		return 1;
+	*bytes += size;
 	char *t = (char *)(o->props + n);
 	for (size_t k = 0; k < n; k++) {
 		size_t nl = strlen(ft->props[k].name) + 1;
@@ -196,25 +205,33 @@ static int copy_props(sv_feature *o, const fl_feature *ft)
 	return 0;
 }
 
-/* the joined bytes that pages are sliced from; nonzero when out of memory */
+/* the joined bytes that pages are sliced from; each feature's json then
+ * points into them (not NUL-terminated: len says where it ends); nonzero
+ * when out of memory */
 static int join(sv_fset *f)
 {
 	size_t total = 1;
 	for (size_t i = 0; i < f->n; i++)
 		total += f->v[i].len + 1;
-	f->all = malloc(total);
+	char *all = malloc(total);
 	f->pos = malloc((f->n ? f->n : 1) * sizeof *f->pos);
-	if (!f->all || !f->pos)
+	if (!all || !f->pos) {
+		free(all);
 		return 1;
+	}
 	size_t at = 0;
 	for (size_t i = 0; i < f->n; i++) {
 		if (i)
-			f->all[at++] = ',';
+			all[at++] = ',';
 		f->pos[i] = at;
-		memcpy(f->all + at, f->v[i].json, f->v[i].len);
+		memcpy(all + at, f->v[i].json, f->v[i].len);
+		free(f->v[i].json);
+		f->v[i].json = all + at;
 		at += f->v[i].len;
 	}
-	f->all[at] = 0;
+	all[at] = 0;
+	f->all = all;
+	f->bytes += total + (f->n ? f->n : 1) * sizeof *f->pos;
 	return 0;
 }
 
@@ -228,6 +245,7 @@ sv_fset *sv_fset_make(const fl_features *ff, const sv_time *times, char *err, si
 		return NULL;
 	}
 	f->refs = 1;
+	f->bytes = sizeof *f + (n ? n : 1) * sizeof *f->v;
 	pthread_mutex_init(&f->geo_lock, NULL);
 	static unsigned long long uids;
 	f->uid = __atomic_add_fetch(&uids, 1, __ATOMIC_RELAXED);
@@ -251,11 +269,12 @@ sv_fset *sv_fset_make(const fl_features *ff, const sv_time *times, char *err, si
 		o->t0 = times ? times[i].t0 : INT64_MIN;
 		o->t1 = times ? times[i].t1 : INT64_MAX;
 		f->n++;
-		if (!o->id || feature_bytes(o, ft) || copy_props(o, ft)) {
+		if (!o->id || feature_bytes(o, ft) || copy_props(o, ft, &f->bytes)) {
 			sv_fset_release(f);
 			snprintf(err, errlen, "out of memory");
 			return NULL;
 		}
+		f->bytes += strlen(o->id) + 1;
 	}
 	if (join(f)) {
 		sv_fset_release(f);

@@ -47,8 +47,9 @@ static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const cha
 	return MHD_YES;
 }
 
-/* Pages are sent as several buffers; without TCP_NODELAY the last small
- * segment can wait for a delayed ACK (40 ms stalls at p99). */
+/* Pages that are not prepared are sent as several buffers; without
+ * TCP_NODELAY the last small segment can wait for a delayed ACK (40 ms
+ * stalls at p99). */
 static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
 			  enum MHD_ConnectionNotificationCode code)
 {
@@ -69,6 +70,11 @@ static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
 	(void)cls;
 	(void)conn;
 	return sp_unescape(s);
+}
+
+static void release_page(void *cls)
+{
+	sv_page_release(cls);
 }
 
 static void free_response(void *cls)
@@ -123,11 +129,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		sv_live_put(s);
 	}
 	struct MHD_Response *r = NULL;
-	if (rs.has_fd) {
-		/* a whole page in a file of its own: sendfile(), closed by MHD */
-		r = MHD_create_response_from_fd64(rs.len, rs.fd);
+	if (rs.page) {
+		/* a prepared page: sent with the headers in one write, as it is */
+		r = MHD_create_response_from_buffer_with_free_callback_cls(
+			rs.page->len, rs.page->data, release_page, rs.page);
 		if (r)
-			rs.has_fd = 0;
+			rs.page = NULL; /* the reference is MHD's, released by release_page */
 	} else if (rs.nslices || rs.hold) {
 		/* head, slices of cached feature bytes, tail: sent without copying */
 		sv_response *keep = malloc(sizeof *keep);
@@ -162,6 +169,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	if (rs.allow)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, rs.allow);
+	if (rs.cache[0])
+		MHD_add_response_header(r, "X-Frontline-Cache", rs.cache);
 	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)rs.status, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -243,7 +252,7 @@ sv_run_status sv_run(const sv_config *c, char *err, size_t errlen)
 	sv_live live;
 	if (sv_static_load(&files, c->viewer_dir, c->leaflet_dir, err, errlen) && c->warn)
 		c->warn(c->ctx, err);
-	if (sv_live_init(&live, c->path, t, &files, err, errlen))
+	if (sv_live_init(&live, c->path, t, &files, c->cache_bytes, err, errlen))
 		goto out;
 
 	sigset_t set;

@@ -3,7 +3,8 @@
  * page of them, filtered by bbox and datetime) and /items/{fid} (one).
  *
  * A page is a list of slices of the feature set's bytes (serve_fset.c) between
- * a head and a tail, sent from a page file (serve_pages.c) when it can be.
+ * a head and a tail, sent without copying them; the common page (GeoJSON,
+ * no bbox, the first page) is made once and kept whole (serve_pages.c).
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -13,9 +14,10 @@
 #include "serve.h"
 
 /* The feature set and time range for a collection and datetime, or an error
- * response.  Returns a reference the caller releases. */
+ * response.  Returns a reference the caller releases; *hit is 1 when it came
+ * from the cache, 0 when it was made now, -1 for a fixed collection. */
 static sv_fset *select_set(sv_server *s, int c, const sp_datetime *dt, fl_instant *lo,
-			   fl_instant *hi, sv_response *rs)
+			   fl_instant *hi, int *hit, sv_response *rs)
 {
 	char err[512];
 	int status = 500;
@@ -24,6 +26,7 @@ static sv_fset *select_set(sv_server *s, int c, const sp_datetime *dt, fl_instan
 	sv_fset *f = NULL;
 	fl_instant now = fl_instant_now();
 	fl_instant latest = s->nwhen && s->when[s->nwhen - 1] > now ? s->when[s->nwhen - 1] : now;
+	*hit = -1;
 	if (c == SV_CONTROL) {
 		if (dt->interval) {
 			sv_error(rs, 400,
@@ -32,7 +35,7 @@ static sv_fset *select_set(sv_server *s, int c, const sp_datetime *dt, fl_instan
 			      "changes collection");
 			return NULL;
 		}
-		f = sv_control(s, dt->present ? dt->start.hi : latest, err, sizeof err, &status);
+		f = sv_control(s, dt->present ? dt->start.hi : latest, hit, err, sizeof err, &status);
 	} else if (c == SV_CHANGES) {
 		if (dt->present && !dt->interval) {
 			sv_error(rs, 400,
@@ -52,7 +55,7 @@ static sv_fset *select_set(sv_server *s, int c, const sp_datetime *dt, fl_instan
 			      "end of that day)");
 			return NULL;
 		}
-		f = sv_changes(s, t1, t2, err, sizeof err, &status);
+		f = sv_changes(s, t1, t2, hit, err, sizeof err, &status);
 	} else {
 		f = s->fixed[c];
 		sv_fset_retain(f);
@@ -189,6 +192,80 @@ static json_object *page_links(const char *o, int c, const sv_request *rq, sp_fo
 	return links;
 }
 
+/* The key of the common page in the cache: the set and what the links say
+ * (the collection, origin, limit and datetime as given). */
+static void page_key(sv_buf *key, const sv_fset *f, int c, const char *o, long limit,
+		     const char *datetime)
+{
+	struct {
+		unsigned long long set;
+		long coll, limit;
+	} head = {f->uid, c, limit};
+	sv_buf_add(key, (const char *)&head, sizeof head);
+	sv_buf_add(key, o, strlen(o) + 1);
+	sv_buf_str(key, datetime ? "=" : "-"); /* present (perhaps empty) or absent */
+	if (datetime)
+		sv_buf_str(key, datetime);
+}
+
+/* A page of f, made now (its timeStamp is now): HTML, or GeoJSON as slices
+ * of the set's bytes; the common page (key->n > 0) whole, then kept. */
+static void send_page(sv_server *s, const char *o, int c, const sv_request *rq, sp_format fmt,
+		      sv_fset *f, const sp_bbox *bb, fl_instant lo, fl_instant hi, long limit,
+		      long offset, const sv_buf *key, sv_response *rs)
+{
+	sv_page_sel pg;
+	if (select_page(f, bb, lo, hi, limit, offset, &pg, rs)) {
+		sv_fset_release(f);
+		return;
+	}
+	json_object *links = page_links(o, c, rq, fmt, limit, offset, pg.matched);
+	char stamp[32];
+	fl_instant now = fl_instant_now();
+	sv_iso(now, stamp, sizeof stamp);
+	if (fmt == SP_HTML) {
+		html_page(rs, c, pg.matched, pg.returned, stamp, links, pg.feats,
+			  sv_arg_value(rq, "datetime"));
+		free(pg.sl);
+		free(pg.feats);
+		sv_fset_release(f);
+		return;
+	}
+	free(pg.feats);
+	sv_buf out = {0};
+	sv_buf_printf(&out,
+		      "{\"type\":\"FeatureCollection\",\"numberMatched\":%zu,\"numberReturned\":%zu,"
+		      "\"timeStamp\":\"%s\",\"links\":",
+		      pg.matched, pg.returned, stamp);
+	sv_buf_str(&out, json_object_to_json_string_ext(links, JSON_C_TO_STRING_PLAIN |
+								       JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(links);
+	sv_buf_str(&out, ",\"features\":[");
+	if (out.oom) {
+		free(out.p);
+		free(pg.sl);
+		sv_fset_release(f);
+		sv_error(rs, 500, "out of memory");
+		return;
+	}
+	sv_page *p = key->n && !key->oom ? sv_page_make(now, out.p, out.n, pg.sl, pg.ns, "]}") : NULL;
+	if (p) {
+		sv_cache_put_page(&s->cache, f->uid, key->p, key->n, p);
+		free(out.p);
+		free(pg.sl);
+		sv_fset_release(f);
+		rs->status = 200;
+		rs->type = T_GEOJSON;
+		rs->page = p;
+		return;
+	}
+	sv_respond(rs, 200, T_GEOJSON, out.p, out.n);
+	rs->slices = pg.sl;
+	rs->nslices = pg.ns;
+	rs->hold = f; /* our reference, released when the response is gone */
+	rs->tail = "]}";
+}
+
 void sv_items(sv_server *s, const char *o, int c, const sv_request *rq, sv_response *rs)
 {
 	char err[512];
@@ -212,70 +289,29 @@ void sv_items(sv_server *s, const char *o, int c, const sv_request *rq, sv_respo
 		return;
 	}
 	fl_instant lo, hi;
-	sv_fset *f = select_set(s, c, &dt, &lo, &hi, rs);
+	int hit;
+	sv_fset *f = select_set(s, c, &dt, &lo, &hi, &hit, rs);
 	if (!f)
 		return;
-
-	sv_page_sel pg;
-	if (select_page(f, &bb, lo, hi, limit, offset, &pg, rs)) {
-		sv_fset_release(f);
-		return;
+	const char *feats = hit < 0 ? "fixed" : hit ? "hit" : "miss";
+	/* the common page: made once, then sent as it is */
+	sv_buf key = {0};
+	if (fmt == SP_JSON && !bb.present && !bcrs && offset == 0) {
+		page_key(&key, f, c, o, limit, sv_arg_value(rq, "datetime"));
+		sv_page *p = key.oom ? NULL : sv_cache_page(&s->cache, key.p, key.n);
+		if (p) {
+			free(key.p);
+			sv_fset_release(f);
+			rs->status = 200;
+			rs->type = T_GEOJSON;
+			rs->page = p;
+			sv_cache_note(s, rs, feats, "hit");
+			return;
+		}
 	}
-	sv_slice *sl = pg.sl;
-	size_t ns = pg.ns, matched = pg.matched, returned = pg.returned;
-	json_object *links = page_links(o, c, rq, fmt, limit, offset, matched);
-	char stamp[32];
-	fl_instant now = fl_instant_now();
-	sv_iso(now, stamp, sizeof stamp);
-	if (fmt == SP_HTML) {
-		html_page(rs, c, matched, returned, stamp, links, pg.feats, sv_arg_value(rq, "datetime"));
-		free(sl);
-		free(pg.feats);
-		sv_fset_release(f);
-		return;
-	}
-	free(pg.feats);
-
-	sv_buf out = {0};
-	sv_buf_printf(&out,
-		      "{\"type\":\"FeatureCollection\",\"numberMatched\":%zu,\"numberReturned\":%zu,"
-		      "\"timeStamp\":\"",
-		      matched, returned);
-	size_t npre = out.n; /* the head before and after the timeStamp: the page's key */
-	sv_buf_str(&out, stamp);
-	size_t post = out.n;
-	sv_buf_str(&out, "\",\"links\":");
-	sv_buf_str(&out, json_object_to_json_string_ext(links, JSON_C_TO_STRING_PLAIN |
-								       JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(links);
-	sv_buf_str(&out, ",\"features\":[");
-	if (out.oom) {
-		free(out.p);
-		free(sl);
-		sv_fset_release(f);
-		sv_error(rs, 500, "out of memory");
-		return;
-	}
-	/* the whole page as a file, sent with sendfile() */
-	size_t flen = 0;
-	int fd = sv_page_fd(s, f->uid, out.p, npre, out.p + post, out.n - post, now, sl, ns, "]}",
-			    &flen);
-	if (fd >= 0) {
-		free(out.p);
-		free(sl);
-		sv_fset_release(f);
-		rs->status = 200;
-		rs->type = T_GEOJSON;
-		rs->has_fd = 1;
-		rs->fd = fd;
-		rs->len = flen;
-		return;
-	}
-	sv_respond(rs, 200, T_GEOJSON, out.p, out.n);
-	rs->slices = sl;
-	rs->nslices = ns;
-	rs->hold = f; /* our reference, released when the response is gone */
-	rs->tail = "]}";
+	send_page(s, o, c, rq, fmt, f, &bb, lo, hi, limit, offset, &key, rs);
+	free(key.p);
+	sv_cache_note(s, rs, feats, rs->page ? "miss" : "none");
 }
 
 void sv_item(sv_server *s, const char *o, int c, const char *fid, const sv_request *rq,
@@ -293,9 +329,11 @@ void sv_item(sv_server *s, const char *o, int c, const char *fid, const sv_reque
 		return;
 	}
 	fl_instant lo, hi;
-	sv_fset *f = select_set(s, c, &dt, &lo, &hi, rs);
+	int hit;
+	sv_fset *f = select_set(s, c, &dt, &lo, &hi, &hit, rs);
 	if (!f)
 		return;
+	sv_cache_note(s, rs, hit < 0 ? "fixed" : hit ? "hit" : "miss", "none");
 	const sv_feature *ft = NULL;
 	for (size_t i = 0; i < f->n && !ft; i++)
 		if (strcmp(f->v[i].id, fid) == 0)

@@ -47,8 +47,8 @@ void sv_live_put(sv_server *s)
 
 /* A server for t (which it owns from now on), with the latest map built so
  * that the first request is fast.  NULL with a message on failure. */
-static sv_server *server_new(fl_tracker *t, const sv_files *files, const char *origin, char *err,
-			     size_t errlen)
+static sv_server *server_new(fl_tracker *t, const sv_files *files, const char *origin,
+			     size_t cache_bytes, char *err, size_t errlen)
 {
 	sv_server *s = calloc(1, sizeof *s);
 	if (!s) {
@@ -61,8 +61,8 @@ static sv_server *server_new(fl_tracker *t, const sv_files *files, const char *o
 	snprintf(s->origin, sizeof s->origin, "%s", origin);
 	int status;
 	sv_fset *warm = NULL;
-	if (sv_server_init(s, t, err, errlen) ||
-	    !(warm = sv_control(s, fl_instant_now(), err, errlen, &status))) {
+	if (sv_server_init(s, t, cache_bytes, err, errlen) ||
+	    !(warm = sv_control(s, fl_instant_now(), NULL, err, errlen, &status))) {
 		sv_live_put(s);
 		return NULL;
 	}
@@ -70,10 +70,11 @@ static sv_server *server_new(fl_tracker *t, const sv_files *files, const char *o
 	return s;
 }
 
-int sv_live_init(sv_live *L, const char *path, fl_tracker *t, const sv_files *files, char *err,
-		 size_t errlen)
+int sv_live_init(sv_live *L, const char *path, fl_tracker *t, const sv_files *files,
+		 size_t cache_bytes, char *err, size_t errlen)
 {
 	memset(L, 0, sizeof *L);
+	L->cache_bytes = cache_bytes;
 	pthread_mutex_init(&L->lock, NULL);
 	pthread_mutex_init(&L->reload_lock, NULL);
 	L->files = files;
@@ -84,7 +85,7 @@ int sv_live_init(sv_live *L, const char *path, fl_tracker *t, const sv_files *fi
 		snprintf(err, errlen, "out of memory");
 		return 1;
 	}
-	L->cur = server_new(t, files, "http://127.0.0.1", err, errlen);
+	L->cur = server_new(t, files, "http://127.0.0.1", cache_bytes, err, errlen);
 	return L->cur == NULL;
 }
 
@@ -116,7 +117,7 @@ int sv_live_reload(sv_live *L, int force)
 		if (fl_tracker_open(L->path, &t) != FL_OK)
 			snprintf(err, sizeof err, "%s", fl_error_last());
 		else
-			s = server_new(t, L->files, old->origin, err, sizeof err);
+			s = server_new(t, L->files, old->origin, L->cache_bytes, err, sizeof err);
 		pthread_mutex_lock(&L->lock);
 		if (s) {
 			L->cur = s;

@@ -17,6 +17,7 @@ typedef struct sv_config {
 	const char *bind;       /* an IPv4 or IPv6 address to listen on */
 	unsigned port;          /* 0 picks a free one */
 	const char *path;       /* the tracker's path: reloads open it again */
+	size_t cache_bytes;     /* maps, diffs and prepared pages kept, at most (bytes) */
 	/* Open the tracker, after libmicrohttpd is loaded; NULL when it cannot
 	 * be opened (the callback has said why).  The server owns it from then on. */
 	fl_tracker *(*open)(void *ctx);

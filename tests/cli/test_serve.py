@@ -10,6 +10,7 @@ Prints TAP.  One server (--port 0) is started for the whole file; features
 are compared with what `frontline snapshot` / `diff` print, and geometry
 with shapely.
 """
+import calendar
 import http.client
 import json
 import os
@@ -483,33 +484,54 @@ def _(tmp, srv):
         c.close()
 
 
-@test("cached pages: same bytes but the timeStamp (the current second), links of each Host, HEAD length")
+def cache_info(r):
+    """X-Frontline-Cache as a dict: features, page, bytes, entries, limit."""
+    h = r.getheader("X-Frontline-Cache") or ""
+    d = dict(kv.strip().split("=", 1) for kv in h.split(";") if "=" in kv)
+    check(set(d) == {"features", "page", "bytes", "entries", "limit"}, "X-Frontline-Cache %r" % h)
+    for k in ("bytes", "entries", "limit"):
+        d[k] = int(d[k])
+    return d
+
+
+def utc_seconds(stamp):
+    return calendar.timegm(time.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ"))
+
+
+@test("prepared pages: the same bytes with the timeStamp of when the page was made; links of each Host, HEAD length")
 def _(tmp, srv):
-    path = "/collections/control/items?datetime=2020-11-24"
-    st, _, a, _ = request(path)
+    path = "/collections/control/items?datetime=2020-11-23"  # not asked before: made now
+    before = int(time.time())
+    st, _, a, ra = request(path)
+    after = time.time()
     time.sleep(1.1)
     st2, _, b, r = request(path)
     check(st == st2 == 200, "status %d %d" % (st, st2))
+    check(cache_info(r)["page"] == "hit", "the second request was not served from the prepared page: %r"
+          % r.getheader("X-Frontline-Cache"))
     da, db = json.loads(a), json.loads(b)
-    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time()))
-    check(da["timeStamp"] != db["timeStamp"], "the timeStamp did not change in 1.1 s: %r" % db["timeStamp"])
-    check(abs(time.mktime(time.strptime(db["timeStamp"], "%Y-%m-%dT%H:%M:%SZ")) -
-              time.mktime(time.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ"))) <= 2,
-          "timeStamp %r, now %r" % (db["timeStamp"], stamp))
-    check(re.sub(rb'"timeStamp":"[^"]*"', b"", a) == re.sub(rb'"timeStamp":"[^"]*"', b"", b),
-          "two requests of the same page differ beyond the timeStamp")
+    check(a == b, "the prepared page changed: timeStamps %r %r" % (da["timeStamp"], db["timeStamp"]))
+    check(before - 1 <= utc_seconds(da["timeStamp"]) <= after + 1,
+          "timeStamp %r is not when the page was made (%d to %d)" % (da["timeStamp"], before, after))
     check(int(r.getheader("Content-Length")) == len(b), "Content-Length %r" % r.getheader("Content-Length"))
-    for host in ("example.org:8000", "other.example:1"):
+    # a page that is not the common one is made per request: its timeStamp is now
+    st, _, c, rc = request(path + "&offset=1")
+    check(st == 200 and cache_info(rc)["page"] == "none", "offset=1: %d %r" % (st, rc.getheader("X-Frontline-Cache")))
+    check(utc_seconds(json.loads(c)["timeStamp"]) > utc_seconds(da["timeStamp"]),
+          "offset=1: timeStamp %r, page made at %r" % (json.loads(c)["timeStamp"], da["timeStamp"]))
+    for host in ("example.org:8000", "other.example:1", "example.org:8000"):
         c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=60)
         try:
             c.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
             c.putheader("Host", host)
             c.endheaders()
-            doc = json.loads(c.getresponse().read())
+            resp = c.getresponse()
+            doc = json.loads(resp.read())
         finally:
             c.close()
         check(all(l["href"].startswith("http://%s/" % host) for l in doc["links"]),
-              "Host %s: links %r" % (host, [l["href"] for l in doc["links"]]))
+              "Host %s: links %r (%r)" % (host, [l["href"] for l in doc["links"]],
+                                          resp.getheader("X-Frontline-Cache")))
         check(len(doc["features"]) == 78, "Host %s: %d features" % (host, len(doc["features"])))
     st, _, data, r = request(path, method="HEAD")
     check(st == 200 and data == b"" and int(r.getheader("Content-Length")) == len(b),
@@ -561,6 +583,73 @@ def _(tmp, srv):
     check(not errors, "%d errors: %s" % (len(errors), errors[:5]))
     for d in ("2020-11-24", "2020-11-25"):
         check(holders(get_json("/collections/control/items?datetime=" + d)) == ref[d], d)
+
+
+def control_page(srv, date):
+    st, _, data, r = request("/collections/control/items?datetime=" + date, srv=srv)
+    check(st == 200, "%s: %d %r" % (date, st, data[:200]))
+    return json.loads(data), cache_info(r)
+
+
+@test("--cache-size: maps and pages kept within the limit (LRU by bytes), evicted and hit; answers stay right")
+def _(tmp, srv):
+    # the default, said on every items response
+    st, _, _, r = request("/collections/control/items?datetime=2020-11-25")
+    check(cache_info(r)["limit"] == 256 << 20, "default limit %r" % r.getheader("X-Frontline-Cache"))
+    ref = {d: holders(cli_json(["snapshot", "--date", d])) for d in ("2020-11-24", "2020-11-25")}
+    # one map of Karabakh (about 0.36 MB) and its page (0.3 MB) fit in 800 KiB; a second map
+    # does not
+    own = Server(args=["--cache-size", "800K"])
+    try:
+        limit = 800 * 1024
+        doc, c = control_page(own, "2020-11-24")
+        check(c["features"] == "miss" and c["page"] == "miss", "first request: %r" % c)
+        check(holders(doc) == ref["2020-11-24"], "2020-11-24: holders differ from the CLI")
+        check(c["limit"] == limit and 0 < c["bytes"] <= limit and c["entries"] == 2,
+              "a map and its page are kept: %r" % c)
+        kept = c["bytes"]
+        doc2, c = control_page(own, "2020-11-24")
+        check(c["features"] == "hit" and c["page"] == "hit" and c["bytes"] == kept, "again: %r" % c)
+        check(doc2 == doc, "the page served from the cache differs")
+        doc, c = control_page(own, "2020-11-25")
+        check(c["features"] == "miss" and c["page"] == "miss", "another map: %r" % c)
+        check(holders(doc) == ref["2020-11-25"], "2020-11-25: holders differ from the CLI")
+        check(0 < c["bytes"] <= limit and c["entries"] == 2, "the older map was not evicted: %r" % c)
+        doc, c = control_page(own, "2020-11-24")
+        check(c["features"] == "miss", "2020-11-24 was evicted, yet %r" % c)
+        check(holders(doc) == ref["2020-11-24"], "2020-11-24 again: holders differ from the CLI")
+        # many distinct maps and diffs: each answer right, the cache never above its limit
+        for d in ["2020-10-%02d" % k for k in range(1, 31, 3)] + ["1993-04-02", "2020-11-25"]:
+            doc, c = control_page(own, d)
+            check(len(doc["features"]) == 78 and c["bytes"] <= limit, "%s: %d features, %r"
+                  % (d, len(doc["features"]), c))
+            st, _, data, r = request("/collections/changes/items?datetime=1990-01-01/" + d, srv=own)
+            check(st == 200 and cache_info(r)["bytes"] <= limit, "changes to %s: %d %r" % (d, st, r.getheader("X-Frontline-Cache")))
+        check(holders(doc) == ref["2020-11-25"], "2020-11-25 at the end: holders differ from the CLI")
+        # a changes set is small: kept, then hit
+        st, _, a, r = request("/collections/changes/items?datetime=2020-11-09/2020-12-02", srv=own)
+        st, _, b, r = request("/collections/changes/items?datetime=2020-11-09/2020-12-02", srv=own)
+        c = cache_info(r)
+        check(a == b and c["features"] == "hit" and c["page"] == "hit", "changes twice: %r" % c)
+    finally:
+        rc = own.stop()
+    check(rc == 0 and "Sanitizer" not in "".join(own.stderr), "800K: exit %d %s" % (rc, "".join(own.stderr)[-2000:]))
+    # a map larger than the limit is served, not kept
+    own = Server(args=["--cache-size", "100K"])
+    try:
+        for k in range(2):
+            doc, c = control_page(own, "2020-11-25")
+            check(holders(doc) == ref["2020-11-25"], "100K: holders differ from the CLI")
+            check(c["features"] == "miss" and c["page"] == "miss" and c["bytes"] == 0 and c["entries"] == 0,
+                  "100K, request %d: %r" % (k + 1, c))
+    finally:
+        rc = own.stop()
+    check(rc == 0 and "Sanitizer" not in "".join(own.stderr), "100K: exit %d %s" % (rc, "".join(own.stderr)[-2000:]))
+    for bad in ("lots", "-1", "12X", "1.5M", "", "99999999999999999999G"):
+        p = subprocess.run([BIN, "-d", KARABAKH, "serve", "--port", "0", "--cache-size", bad],
+                           capture_output=True, text=True, env=env(), timeout=60)
+        check(p.returncode == 2 and "--cache-size" in p.stderr, "--cache-size %r: exit %d, %s"
+              % (bad, p.returncode, p.stderr))
 
 
 # ---------------------------------------------------------- the viewer
@@ -699,6 +788,11 @@ def _(tmp, srv):
     try:
         n = events_count(own)
         check(kalbajar_holder(own) == "AZ", "kalbajar before")
+        # the latest map's prepared page, made and then served as it is
+        for k in range(2):
+            st, _, data, r = request("/collections/control/items", srv=own)
+            check(holders(json.loads(data))["kalbajar"] == "AZ", "the latest page before")
+        check(cache_info(r)["page"] == "hit", "the latest page is not prepared: %r" % r.getheader("X-Frontline-Cache"))
         p = subprocess.run([BIN, "-d", trk, "record", "--date", "2024-01-05", "--region", "kalbajar",
                             "--to", "AM", "--from", "AZ", "--source", "test of serve"],
                            capture_output=True, text=True, env=env(), timeout=300)
@@ -706,6 +800,9 @@ def _(tmp, srv):
         time.sleep(1.1)  # the sources are looked at once a second at most
         check(events_count(own) == n + 1, "the recorded event is not served")
         check(kalbajar_holder(own) == "AM", "the latest map does not show the recorded event")
+        st, _, data, r = request("/collections/control/items", srv=own)
+        check(holders(json.loads(data))["kalbajar"] == "AM" and cache_info(r)["page"] == "miss",
+              "after the reload the latest page is stale: %r" % r.getheader("X-Frontline-Cache"))
         ev = os.path.join(trk, "events.csv")
         good = open(ev, encoding="utf-8").read()
         with open(ev, "a", encoding="utf-8") as f:
