@@ -145,9 +145,13 @@ fl_status fl__layer_open(const char *root, GDALDatasetH gpkg, const char *name,
  * seven calls), so a caller may hold several at once. */
 const char *fl__fstr(OGRFeatureH f, const char *name)
 {
+	return fl__fstr_at(f, OGR_F_GetFieldIndex(f, name));
+}
+
+const char *fl__fstr_at(OGRFeatureH f, int i)
+{
 	static _Thread_local char ring[8][64];
 	static _Thread_local unsigned next;
-	int i = OGR_F_GetFieldIndex(f, name);
 	if (i < 0 || !OGR_F_IsFieldSetAndNotNull(f, i))
 		return "";
 	OGRFieldType ft = OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, i));
@@ -219,6 +223,14 @@ bool fl__quoted_utf8(OGRFeatureH f, const char *const *names)
 {
 	for (size_t i = 0; names[i]; i++)
 		if (!fl__utf8_valid(fl__fstr(f, names[i])))
+			return false;
+	return true;
+}
+
+bool fl__quoted_utf8_at(OGRFeatureH f, const int *fields, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!fl__utf8_valid(fl__fstr_at(f, fields[i])))
 			return false;
 	return true;
 }

@@ -38,6 +38,9 @@ bool fl__file_exists(const char *p);
 /* The value of a field as a string ("" when null or absent); dates in ISO
  * 8601.  Valid while the feature lives, or for the next seven calls. */
 const char *fl__fstr(OGRFeatureH f, const char *name);
+/* The same by field index (as OGR_FD_GetFieldIndex gives it; -1: absent),
+ * for the rows of a big layer: the name is looked up once. */
+const char *fl__fstr_at(OGRFeatureH f, int i);
 bool fl__has_column(const fl__layer_src *L, const char *name);
 /* Report (to d) every column of cols the layer lacks; false when one does. */
 bool fl__require_columns(const fl__layer_src *L, const char *const *cols, fl__diags *d);
@@ -47,6 +50,8 @@ bool fl__check_utf8(const fl__layer_src *L, OGRFeatureH f, int line, fl__diags *
 /* Whether the named fields (NULL-terminated; those messages may quote) are
  * all UTF-8. */
 bool fl__quoted_utf8(OGRFeatureH f, const char *const *names);
+/* The same by field indices (n of them; -1: absent, which is ""). */
+bool fl__quoted_utf8_at(OGRFeatureH f, const int *fields, size_t n);
 /* The feature's geometry in GEOS, lon/lat; NULL when absent (or reported
  * unreadable). */
 GEOSGeometry *fl__read_geom(const fl__layer_src *L, OGRFeatureH f, GEOSContextHandle_t h, int line,
