@@ -111,7 +111,8 @@ static void pad(wr *w, size_t align)
 }
 
 /* The strings of the events, each once (sources, notes, files and dates
- * repeat): offsets into one table of NUL-terminated strings. */
+ * repeat; ids are unique, and are not looked up): offsets into one table
+ * of NUL-terminated strings. */
 typedef struct strtab {
 	wr bytes;
 	uint32_t *slot; /* offset + 1, 0 = empty */
@@ -158,24 +159,24 @@ static uint32_t intern(strtab *s, const char *str)
 	return (uint32_t)off;
 }
 
+/* A string that is not looked for again: an event's id (ids are unique). */
+static uint32_t append(strtab *s, const char *str)
+{
+	size_t off = s->bytes.n, len = strlen(str ? str : "") + 1;
+	if (off + len >= UINT32_MAX) {
+		s->bytes.bad = true;
+		return 0;
+	}
+	put(&s->bytes, str ? str : "", len);
+	return (uint32_t)off;
+}
+
 /* The events as columns (see fl__index_load's events_load for the layout). */
 static void events_save(wr *w, const fl_tracker *t)
 {
 	size_t ne = t->nevents;
 	const fl__evcols *c = &t->ec;
-	uint32_t *so = calloc(5 * ne + 1, sizeof *so);
 	strtab st = {.bytes.fd = -1};
-	if (!so) {
-		w->bad = true;
-		return;
-	}
-	for (size_t i = 0; i < ne && !st.bytes.bad; i++) {
-		const fl_event *e = &fl__event_at(t, i)->pub;
-		so[i] = intern(&st, e->id), so[ne + i] = intern(&st, e->date);
-		so[2 * ne + i] = intern(&st, e->source), so[3 * ne + i] = intern(&st, e->note);
-		so[4 * ne + i] = intern(&st, e->file);
-	}
-	w->bad |= st.bytes.bad;
 	pad(w, 8);
 	for (size_t i = 0; i < ne; i++)
 		put_u64(w, (uint64_t)fl__event_at(t, i)->pub.when);
@@ -196,7 +197,18 @@ static void events_save(wr *w, const fl_tracker *t)
 		put_i32(w, fl__event_at(t, i)->pub.corrects);
 	for (size_t i = 0; i < ne; i++)
 		put_i32(w, fl__event_at(t, i)->pub.line);
-	put(w, so, 5 * ne * sizeof *so);
+	/* the string offsets, column by column as the strings are stored */
+	for (size_t i = 0; i < ne; i++)
+		put_u32(w, append(&st, fl__event_at(t, i)->pub.id));
+	for (size_t i = 0; i < ne; i++)
+		put_u32(w, intern(&st, fl__event_at(t, i)->pub.date));
+	for (size_t i = 0; i < ne; i++)
+		put_u32(w, intern(&st, fl__event_at(t, i)->pub.source));
+	for (size_t i = 0; i < ne; i++)
+		put_u32(w, intern(&st, fl__event_at(t, i)->pub.note));
+	for (size_t i = 0; i < ne; i++)
+		put_u32(w, intern(&st, fl__event_at(t, i)->pub.file));
+	w->bad |= st.bytes.bad;
 	for (size_t i = 0; i < ne; i++)
 		put_u8(w, (uint8_t)fl__event_at(t, i)->pub.kind);
 	for (size_t i = 0; i < ne; i++)
@@ -216,7 +228,7 @@ static void events_save(wr *w, const fl_tracker *t)
 	pad(w, 8);
 	put_u64(w, st.bytes.n);
 	put(w, st.bytes.v, st.bytes.n);
-	free(st.bytes.v), free(st.slot), free(so);
+	free(st.bytes.v), free(st.slot);
 }
 
 /* The file at tmp, made and synced; false (and tmp removed) on failure. */

@@ -238,7 +238,9 @@ static bool read_event(fl_tracker *t, const fl__layer_src *L, OGRFeatureH f, ev_
 	fl__pool *p = &t->pool;
 	if (ok) {
 		e->pub.id = fl__pool_str(p, id);
-		e->pub.date = fl__pool_intern(p, COL(date));
+		/* (dates repeat in a log of days, not in one of instants: a copy
+		 * costs less than a table of a million of them) */
+		e->pub.date = fl__pool_str(p, COL(date));
 		e->pub.source = fl__pool_intern(p, COL(source));
 		e->pub.note = fl__pool_intern(p, COL(note));
 		e->pub.file = fl__pool_intern(p, F);
@@ -292,6 +294,9 @@ fl_status fl__load_events(fl_tracker *t, fl__layer_src *L, fl__diags *d)
 	const int quoted[] = {c.id,	  c.date,     c.regions, c.to,	 c.from, c.kind,
 			      c.status, c.recorded, c.corrects, c.partial, c.area};
 	size_t cap = 0, k = 0;
+	/* a CSV's rows are counted already (csvlint.c): room for them at once */
+	if (L->nlines && !t->events && (t->events = malloc(L->nlines * sizeof *t->events)))
+		cap = L->nlines;
 	OGRFeatureH f;
 	OGR_L_ResetReading(L->lyr);
 	for (; (f = OGR_L_GetNextFeature(L->lyr)); k++) {
