@@ -110,9 +110,8 @@ static void pad(wr *w, size_t align)
 		put(w, zero, align - at % align);
 }
 
-/* The strings of the events, each once (sources, notes, files and dates
- * repeat; ids are unique, and are not looked up): offsets into one table
- * of NUL-terminated strings. */
+/* The strings of the events (sources, notes, files each once): offsets
+ * into one table of NUL-terminated strings. */
 typedef struct strtab {
 	wr bytes;
 	uint32_t *slot; /* offset + 1, 0 = empty */
@@ -197,17 +196,29 @@ static void events_save(wr *w, const fl_tracker *t)
 		put_i32(w, fl__event_at(t, i)->pub.corrects);
 	for (size_t i = 0; i < ne; i++)
 		put_i32(w, fl__event_at(t, i)->pub.line);
-	/* the string offsets, column by column as the strings are stored */
+	/* the string offsets, column by column as the strings are stored: ids
+	 * each once; a date as the row before's when it is the same (a log is
+	 * in time order: a log of days repeats each date in a run, one of
+	 * instants repeats none, and a table of a million of them would cost
+	 * more than it saves); the rest looked up (sources, notes, the file) */
 	for (size_t i = 0; i < ne; i++)
 		put_u32(w, append(&st, fl__event_at(t, i)->pub.id));
-	for (size_t i = 0; i < ne; i++)
-		put_u32(w, intern(&st, fl__event_at(t, i)->pub.date));
-	for (size_t i = 0; i < ne; i++)
-		put_u32(w, intern(&st, fl__event_at(t, i)->pub.source));
-	for (size_t i = 0; i < ne; i++)
-		put_u32(w, intern(&st, fl__event_at(t, i)->pub.note));
-	for (size_t i = 0; i < ne; i++)
-		put_u32(w, intern(&st, fl__event_at(t, i)->pub.file));
+	uint32_t prev = 0;
+	for (size_t i = 0; i < ne; i++) {
+		const char *d = fl__event_at(t, i)->pub.date;
+		if (!i || strcmp(d, fl__event_at(t, i - 1)->pub.date))
+			prev = append(&st, d);
+		put_u32(w, prev);
+	}
+	for (size_t k = 0; k < 3; k++)
+		for (size_t i = 0; i < ne; i++) {
+			const fl_event *e = &fl__event_at(t, i)->pub, *b = i ? &fl__event_at(t, i - 1)->pub : NULL;
+			const char *v = k == 0 ? e->source : k == 1 ? e->note : e->file;
+			/* (read from the sources, equal strings are one in the pool) */
+			if (!b || v != (k == 0 ? b->source : k == 1 ? b->note : b->file))
+				prev = intern(&st, v);
+			put_u32(w, prev);
+		}
 	w->bad |= st.bytes.bad;
 	for (size_t i = 0; i < ne; i++)
 		put_u8(w, (uint8_t)fl__event_at(t, i)->pub.kind);
