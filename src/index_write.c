@@ -13,7 +13,6 @@
 #include <unistd.h>
 #include "coverage.h"
 #include "evcols.h"
-#include "fail.h"
 #include "geo.h"
 #include "index.h"
 #include "shapes.h"
