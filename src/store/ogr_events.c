@@ -176,10 +176,11 @@ static bool event_area(const fl_tracker *t, const char *F, OGRFeatureH f, ev_col
 	if (strcmp(regions, "*") == 0)
 		e->pub.all_regions = 1;
 	else if (*regions) {
-		char buf[256], *copy = strlen(regions) < sizeof buf ? buf : fl__strdup(regions);
+		size_t len = strlen(regions);
+		char buf[256], *copy = len < sizeof buf ? buf : fl__strdup(regions);
 		char *save = NULL;
 		if (copy == buf)
-			strcpy(buf, regions);
+			memcpy(buf, regions, len + 1);
 		for (char *tok = strtok_r(copy, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
 			while (*tok == ' ')
 				tok++;
@@ -295,8 +296,12 @@ fl_status fl__load_events(fl_tracker *t, fl__layer_src *L, fl__diags *d)
 			      c.status, c.recorded, c.corrects, c.partial, c.area};
 	size_t cap = 0, k = 0;
 	/* a CSV's rows are counted already (csvlint.c): room for them at once */
-	if (L->nlines && !t->events && (t->events = malloc(L->nlines * sizeof *t->events)))
-		cap = L->nlines;
+	if (L->nlines) { /* (the one events layer: t has no events yet) */
+		/* (calloc: pages of zeros from the kernel, touched as rows fill them) */
+		fl__event *v = calloc(L->nlines, sizeof *v);
+		if (v)
+			t->events = v, cap = L->nlines;
+	}
 	OGRFeatureH f;
 	OGR_L_ResetReading(L->lyr);
 	for (; (f = OGR_L_GetNextFeature(L->lyr)); k++) {
