@@ -47,9 +47,21 @@ typedef struct ev_cols {
 	int id, date, regions, to, from, kind, status, source, note, recorded, corrects, partial, area;
 	int *regs;
 	size_t nregs, rcap;
+	unsigned char *is_text; /* per field: an OFTString (read as it is) */
+	int *text;              /* the text fields (String, StringList), for the UTF-8 check */
+	size_t ntext;
 } ev_cols;
 
-#define COL(name) fl__fstr_at(f, c->name)
+/* The value of field i ("" when null or absent): a text field as it is,
+ * any other as fl__fstr_at formats it. */
+static const char *col_value(OGRFeatureH f, const ev_cols *c, int i)
+{
+	if (i >= 0 && c->is_text[i])
+		return OGR_F_IsFieldSetAndNotNull(f, i) ? OGR_F_GetFieldAsString(f, i) : "";
+	return fl__fstr_at(f, i);
+}
+
+#define COL(name) col_value(f, c, c->name)
 
 /* The instant of a date field (its name in field), else its problem in d. */
 static bool parse_instant(const char *text, const char *F, int line, const char *field,
@@ -291,6 +303,16 @@ fl_status fl__load_events(fl_tracker *t, fl__layer_src *L, fl__diags *d)
 	FIND(id), FIND(date), FIND(regions), FIND(to), FIND(from), FIND(kind), FIND(status);
 	FIND(source), FIND(note), FIND(recorded), FIND(corrects), FIND(partial), FIND(area);
 #undef FIND
+	int nf = OGR_FD_GetFieldCount(fd);
+	c.is_text = calloc((size_t)nf + 1, 1);
+	c.text = malloc(((size_t)nf + 1) * sizeof *c.text);
+	if (!c.is_text || !c.text) {
+		free(c.is_text), free(c.text);
+		return fl__fail(FL_ENOMEM, "out of memory");
+	}
+	for (int i = 0; i < nf; i++)
+		c.is_text[i] = OGR_Fld_GetType(OGR_FD_GetFieldDefn(fd, i)) == OFTString;
+	c.ntext = fl__text_fields(fd, c.text, (size_t)nf);
 	/* the fields messages may quote */
 	const int quoted[] = {c.id,	  c.date,     c.regions, c.to,	 c.from, c.kind,
 			      c.status, c.recorded, c.corrects, c.partial, c.area};
@@ -308,7 +330,7 @@ fl_status fl__load_events(fl_tracker *t, fl__layer_src *L, fl__diags *d)
 		int line = fl__row_line(L, k);
 		fl__event e;
 		/* a row whose quoted values are not UTF-8 is reported for that alone */
-		if ((!fl__check_utf8(L, f, line, d) &&
+		if ((!fl__check_utf8_at(L, f, c.text, c.ntext, line, d) &&
 		     !fl__quoted_utf8_at(f, quoted, sizeof quoted / sizeof quoted[0])) ||
 		    !read_event(t, L, f, &c, line, d, &e)) {
 			OGR_F_Destroy(f);
@@ -317,14 +339,14 @@ fl_status fl__load_events(fl_tracker *t, fl__layer_src *L, fl__diags *d)
 		fl__event *v = fl__grow(t->events, &cap, t->nevents + 1, sizeof *v);
 		if (!v) {
 			OGR_F_Destroy(f);
-			free(c.regs);
+			free(c.regs), free(c.is_text), free(c.text);
 			return fl__fail(FL_ENOMEM, "out of memory");
 		}
 		t->events = v;
 		t->events[t->nevents++] = e;
 		OGR_F_Destroy(f);
 	}
-	free(c.regs);
+	free(c.regs), free(c.is_text), free(c.text);
 	resolve_corrections(t, d);
 	return FL_OK;
 }

@@ -47,6 +47,13 @@ bool fl__require_columns(const fl__layer_src *L, const char *const *cols, fl__di
 /* Report every text field of the feature that is not UTF-8; false when one
  * is not. */
 bool fl__check_utf8(const fl__layer_src *L, OGRFeatureH f, int line, fl__diags *d);
+/* The indices of the layer's text fields (String, StringList), at most cap
+ * of them in out; their number. */
+size_t fl__text_fields(OGRFeatureDefnH fd, int *out, size_t cap);
+/* fl__check_utf8 over the n text fields listed (fl__text_fields, looked up
+ * once for a big layer); text NULL: the first n fields, text or not. */
+bool fl__check_utf8_at(const fl__layer_src *L, OGRFeatureH f, const int *text, size_t n, int line,
+		       fl__diags *d);
 /* Whether the named fields (NULL-terminated; those messages may quote) are
  * all UTF-8. */
 bool fl__quoted_utf8(OGRFeatureH f, const char *const *names);
