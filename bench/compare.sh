@@ -157,7 +157,10 @@ if has_part generated; then
 		chf "$P.firstopen" "$SLOW_RUNS" 0 "$ARGS_OLD" "$ARGS_NEW" \
 			--prepare "rm -f $WORK/old/gen-$N/$INDEX $WORK/new/gen-$N/$INDEX"
 		indexed "gen-$N" stats --step month --from "$G_M1" --to "$G_M2"
-		for c in "snap_region:snapshot --date $G_DATE --by region" \
+		cmd2 "gen-$N" "check"
+		chf "$P.check" "$SLOW_RUNS" 0 "$ARGS_OLD" "$ARGS_NEW"
+		for c in "log_region:log --region $G_REGION" \
+			"snap_region:snapshot --date $G_DATE --by region" \
 			"snap_actor:snapshot --date $G_DATE --by actor" \
 			"diff_region:diff $G_D1 $G_D2 --by region" \
 			"diff_actor:diff $G_D1 $G_D2 --by actor" \

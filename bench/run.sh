@@ -25,6 +25,8 @@
 #   BENCH_EVENTS     sizes of the generated tracker in events (default: "100000 1000000")
 #   BENCH_SCALE      extra sizes whose load time alone is measured (default: "10000 30000")
 #   BENCH_REGIONS    regions of the generated tracker (default: 10000); BENCH_SEED (default: 42)
+#   BENCH_GEN_SECONDS  1 (default): the generated events' dates are instants to the second
+#                    (gen_tracker.py --seconds), as real logs have; 0: dates only
 #   BENCH_TIMEOUT    seconds allowed to any one process (default: 600)
 #   BENCH_RUNS       hyperfine runs of fast commands (default: 10); BENCH_SLOW_RUNS (default: 3)
 #   BENCH_REPS       repetitions of warm measurements (default: 7)
@@ -53,6 +55,7 @@ EVENTS=${BENCH_EVENTS:-100000 1000000}
 SCALE=${BENCH_SCALE:-10000 30000}
 REGIONS=${BENCH_REGIONS:-10000}
 SEED=${BENCH_SEED:-42}
+GEN_SECONDS=${BENCH_GEN_SECONDS:-1}
 TMO=${BENCH_TIMEOUT:-600}
 RUNS=${BENCH_RUNS:-10}
 SLOW_RUNS=${BENCH_SLOW_RUNS:-3}
@@ -134,6 +137,8 @@ ds_series() {
 
 # the generated trackers: the dates of the queries, the bench/harness ops, the trackers
 G_DATE=2020-06-30 G_D1=2019-06-30 G_D2=2020-06-30 G_M1=2015-01-01 G_M2=2024-12-31
+# the region of `log --region` (r00000 .. r09999 at 10,000 regions)
+G_REGION=$(printf 'r%05d' $((REGIONS / 2)))
 G_OPS=("snapshot:region:$G_DATE" "snapshot:actor:$G_DATE" "diff:region:$G_D1:$G_D2" "diff:actor:$G_D1:$G_D2"
        "stats:month:$G_M1:$G_M2")
 # the same answers without their GeoJSON: the engine's part (geometry as WKB)
@@ -142,11 +147,13 @@ G_WKB=("wkb:snapshot:region:$G_DATE" "wkb:snapshot:actor:$G_DATE" "wkb:diff:regi
 
 # gen N: the generated tracker of N events (reused when its stamp matches)
 gen() {
-	local dir=$WORK/gen-$1 stamp="seed $SEED regions $REGIONS events $1 $(md5sum "$HERE/gen_tracker.py" | cut -c1-12)"
+	local dir=$WORK/gen-$1 secs=() stamp
+	[ "$GEN_SECONDS" = 1 ] && secs=(--seconds)
+	stamp="seed $SEED regions $REGIONS events $1 ${secs[*]} $(md5sum "$HERE/gen_tracker.py" | cut -c1-12)"
 	if [ "$(cat "$dir/.stamp" 2>/dev/null)" != "$stamp" ]; then
 		log "generating $dir"
 		rm -rf "$dir"
-		"$PY" "$HERE/gen_tracker.py" gen "$dir" --seed "$SEED" --regions "$REGIONS" --events "$1"
+		"$PY" "$HERE/gen_tracker.py" gen "$dir" --seed "$SEED" --regions "$REGIONS" --events "$1" "${secs[@]}"
 		echo "$stamp" >"$dir/.stamp"
 	fi
 	echo "$dir"
@@ -363,6 +370,12 @@ if has_part generated; then
 		    "diff_actor:-d $TR diff $G_D1 $G_D2 --by actor"
 		    "stats_month:-d $TR stats --step month --from $G_M1 --to $G_M2")
 		rc=$(first_open "$P.firstopen" "$TR" "$FRONTLINE -d $TR stats --step month --from $G_M1 --to $G_M2")
+		# check reads the sources every time (it never trusts the index); log --region reads the
+		# index and, through the region's timelines, only that region's events
+		if [ "$rc" = 0 ]; then
+			hf "$P.check.frontline" "$SLOW_RUNS" 0 "$FRONTLINE -d $TR check"
+			hf "$P.log_region.frontline" "$RUNS" 1 "$FRONTLINE -d $TR log --region $G_REGION"
+		fi
 		for c in "${FL[@]}"; do
 			key=$P.${c%%:*}.frontline
 			if [ "$rc" != 0 ]; then

@@ -305,23 +305,15 @@ static fl_status build_overlay(fl_tracker *t, fl__diags *d)
 	return st;
 }
 
-/* Atoms are the regions: no overlay needed. */
+/* Atoms are the regions: no overlay needed.  An event's atoms are then the
+ * regions it names, which fl__evcols_build reads from the event itself (no
+ * list per event: a million of them would be a million blocks). */
 static fl_status build_from_regions(fl_tracker *t)
 {
 	size_t cap = 0;
 	fl_status st = FL_OK;
 	for (size_t i = 0; i < t->nregions && !st; i++)
 		st = push_atom(t, &cap, GEOSGeom_clone_r(t->geos, t->regions[i].geom), (int)i);
-	for (size_t i = 0; i < t->nevents && !st; i++) {
-		fl__event *e = &t->events[i];
-		size_t ecap = 0;
-		if (e->pub.all_regions)
-			for (size_t r = 0; r < t->nregions && !st; r++)
-				st = add_event_atom(e, r, &ecap);
-		else
-			for (size_t r = 0; r < e->pub.nregions && !st; r++)
-				st = add_event_atom(e, (size_t)e->pub.regions[r], &ecap);
-	}
 	return st;
 }
 
@@ -369,6 +361,6 @@ fl_status fl__atoms_build(fl_tracker *t, fl__diags *d)
 	 * regions as drawn are checked when first joined (fl__coverage_of) */
 	t->coverage = polygons ? FL__COVERAGE_CLEAN : FL__COVERAGE_UNKNOWN;
 	if (!st)
-		st = fl__evcols_build(t);
+		st = fl__evcols_build(t, !polygons);
 	return st ? st : atoms_timelines(t);
 }

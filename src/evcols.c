@@ -17,11 +17,19 @@
 #include "fail.h"
 #include "tracker_priv.h"
 
-fl_status fl__evcols_build(fl_tracker *t)
+/* The number of atoms event e covers. */
+static size_t event_natoms(const fl_tracker *t, const fl__event *e, bool atoms_are_regions)
+{
+	if (!atoms_are_regions)
+		return e->natoms;
+	return e->pub.all_regions ? t->nregions : e->pub.nregions;
+}
+
+fl_status fl__evcols_build(fl_tracker *t, bool atoms_are_regions)
 {
 	size_t ne = t->nevents, total = 0;
 	for (size_t i = 0; i < ne; i++)
-		total += t->events[i].natoms;
+		total += event_natoms(t, &t->events[i], atoms_are_regions);
 	/* one block: the 8-byte columns first, then the 4-byte, then the bytes */
 	size_t bytes = (ne + 1) * (2 * sizeof(fl_instant) + sizeof(uint64_t)) +
 		       (ne + 1) * 2 * sizeof(int32_t) + (total + 1) * sizeof(uint32_t) + (ne + 1);
@@ -42,8 +50,15 @@ fl_status fl__evcols_build(fl_tracker *t)
 		corrects[i] = e->pub.corrects;
 		status[i] = (uint8_t)e->pub.status;
 		atom0[i] = off;
-		for (size_t j = 0; j < e->natoms; j++)
-			atoms[off++] = (uint32_t)e->atoms[j];
+		if (!atoms_are_regions)
+			for (size_t j = 0; j < e->natoms; j++)
+				atoms[off++] = (uint32_t)e->atoms[j];
+		else if (e->pub.all_regions)
+			for (size_t r = 0; r < t->nregions; r++)
+				atoms[off++] = (uint32_t)r;
+		else
+			for (size_t r = 0; r < e->pub.nregions; r++)
+				atoms[off++] = (uint32_t)e->pub.regions[r];
 		free(e->atoms);
 		e->atoms = NULL;
 		e->natoms = 0;

@@ -38,19 +38,19 @@
 	X(GDALOpenEx) X(OCTDestroyCoordinateTransformation) \
 	X(OCTNewCoordinateTransformation) X(OGR_FD_GetFieldCount) X(OGR_FD_GetFieldDefn) \
 	X(OGR_FD_GetFieldIndex) X(OGR_FD_GetGeomType) X(OGR_F_Create) X(OGR_F_Destroy) \
-	X(OGR_F_GetFieldAsDateTimeEx) X(OGR_F_GetFieldAsDouble) X(OGR_F_GetFieldAsInteger) \
-	X(OGR_F_GetFieldAsString) X(OGR_F_GetFieldCount) X(OGR_F_GetFieldDefnRef) \
-	X(OGR_F_GetFieldIndex) X(OGR_F_GetGeometryRef) X(OGR_F_IsFieldSetAndNotNull) \
-	X(OGR_F_SetFID) X(OGR_F_SetFieldDouble) X(OGR_F_SetFieldInteger) \
-	X(OGR_F_SetFieldInteger64) X(OGR_F_SetFieldNull) X(OGR_F_SetFieldString) \
-	X(OGR_F_SetFromWithMap) X(OGR_F_SetGeometryDirectly) X(OGR_F_SetStyleString) \
-	X(OGR_Fld_Create) X(OGR_Fld_Destroy) X(OGR_Fld_GetNameRef) X(OGR_Fld_GetType) \
-	X(OGR_Fld_SetSubType) X(OGR_GT_Flatten) X(OGR_G_AssignSpatialReference) \
-	X(OGR_G_Clone) X(OGR_G_CreateFromWkb) X(OGR_G_DestroyGeometry) \
-	X(OGR_G_ExportToIsoWkb) X(OGR_G_ExportToJsonEx) X(OGR_G_FlattenTo2D) \
-	X(OGR_G_ForceToMultiPolygon) X(OGR_G_GetGeometryType) X(OGR_G_IsEmpty) \
-	X(OGR_G_SwapXY) X(OGR_G_Transform) X(OGR_G_TransformTo) X(OGR_G_WkbSize) \
-	X(OGR_L_CreateFeature) X(OGR_L_CreateField) X(OGR_L_FindFieldIndex) \
+	X(OGR_F_GetDefnRef) X(OGR_F_GetFieldAsDateTimeEx) X(OGR_F_GetFieldAsDouble) \
+	X(OGR_F_GetFieldAsInteger) X(OGR_F_GetFieldAsString) X(OGR_F_GetFieldCount) \
+	X(OGR_F_GetFieldDefnRef) X(OGR_F_GetFieldIndex) X(OGR_F_GetGeometryRef) \
+	X(OGR_F_IsFieldSetAndNotNull) X(OGR_F_SetFID) X(OGR_F_SetFieldDouble) \
+	X(OGR_F_SetFieldInteger) X(OGR_F_SetFieldInteger64) X(OGR_F_SetFieldNull) \
+	X(OGR_F_SetFieldString) X(OGR_F_SetFromWithMap) X(OGR_F_SetGeometryDirectly) \
+	X(OGR_F_SetStyleString) X(OGR_Fld_Create) X(OGR_Fld_Destroy) X(OGR_Fld_GetNameRef) \
+	X(OGR_Fld_GetType) X(OGR_Fld_SetSubType) X(OGR_GT_Flatten) \
+	X(OGR_G_AssignSpatialReference) X(OGR_G_Clone) X(OGR_G_CreateFromWkb) \
+	X(OGR_G_DestroyGeometry) X(OGR_G_ExportToIsoWkb) X(OGR_G_ExportToJsonEx) \
+	X(OGR_G_FlattenTo2D) X(OGR_G_ForceToMultiPolygon) X(OGR_G_GetGeometryType) \
+	X(OGR_G_IsEmpty) X(OGR_G_SwapXY) X(OGR_G_Transform) X(OGR_G_TransformTo) \
+	X(OGR_G_WkbSize) X(OGR_L_CreateFeature) X(OGR_L_CreateField) X(OGR_L_FindFieldIndex) \
 	X(OGR_L_GetFIDColumn) X(OGR_L_GetGeomType) X(OGR_L_GetLayerDefn) \
 	X(OGR_L_GetNextFeature) X(OGR_L_GetSpatialRef) X(OGR_L_ResetReading) \
 	X(OGR_L_SetAttributeFilter) X(OGR_STBL_AddStyle) X(OGR_STBL_Create) \
@@ -113,6 +113,7 @@ int fl__gdal_loaded(void);
 #define OGR_FD_GetGeomType (fl__gdal()->OGR_FD_GetGeomType)
 #define OGR_F_Create (fl__gdal()->OGR_F_Create)
 #define OGR_F_Destroy (fl__gdal()->OGR_F_Destroy)
+#define OGR_F_GetDefnRef (fl__gdal()->OGR_F_GetDefnRef)
 #define OGR_F_GetFieldAsDateTimeEx (fl__gdal()->OGR_F_GetFieldAsDateTimeEx)
 #define OGR_F_GetFieldAsDouble (fl__gdal()->OGR_F_GetFieldAsDouble)
 #define OGR_F_GetFieldAsInteger (fl__gdal()->OGR_F_GetFieldAsInteger)

@@ -1,32 +1,71 @@
 /*
  * index_write.c: saving the persistent index (the layout: index.c), whole
  * or not at all, best effort: a folder that cannot be written just has no
- * index.
+ * index.  The file is written as it is made, through a buffer of a
+ * megabyte, to a temporary name that is renamed over the index at the end:
+ * an index of a million events (100 MB) is never whole in memory.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "coverage.h"
 #include "evcols.h"
-#include "fail.h"
 #include "geo.h"
 #include "index.h"
 #include "shapes.h"
-#include "sink.h"
 #include "tracker_priv.h"
 #include "util.h"
 
+/* Bytes being written: to the file fd (fd >= 0: v is its buffer, flushed
+ * bytes before it) or into memory (fd < 0: v grows). */
 typedef struct wr {
 	unsigned char *v;
 	size_t n, cap;
+	size_t flushed;
+	int fd;
 	bool bad;
 } wr;
 
+enum { WR_BUF = 1 << 20 };
+
+static void flush(wr *w)
+{
+	for (size_t off = 0; off < w->n && !w->bad;) {
+		ssize_t k = write(w->fd, w->v + off, w->n - off);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			w->bad = true;
+		else
+			off += (size_t)k;
+	}
+	w->flushed += w->n;
+	w->n = 0;
+}
+
 static void put(wr *w, const void *p, size_t n)
 {
-	if (n == 0) /* (p may then be NULL: an empty table) */
+	if (n == 0 || w->bad) /* (p may then be NULL: an empty table) */
 		return;
-	unsigned char *v = w->bad ? NULL : fl__grow(w->v, &w->cap, w->n + n, 1);
+	if (w->fd >= 0) {
+		if (w->n + n > w->cap)
+			flush(w);
+		if (n > w->cap) { /* a big column: written as it lies */
+			const unsigned char *b = p;
+			unsigned char *keep = w->v;
+			w->v = (unsigned char *)b, w->n = n;
+			flush(w);
+			w->v = keep;
+			return;
+		}
+		memcpy(w->v + w->n, p, n);
+		w->n += n;
+		return;
+	}
+	unsigned char *v = fl__grow(w->v, &w->cap, w->n + n, 1);
 	if (!v) {
 		w->bad = true;
 		return;
@@ -65,12 +104,13 @@ static void put_geom(wr *w, GEOSContextHandle_t h, const GEOSGeometry *g)
 static void pad(wr *w, size_t align)
 {
 	static const unsigned char zero[8];
-	if (w->n % align)
-		put(w, zero, align - w->n % align);
+	size_t at = w->flushed + w->n;
+	if (at % align)
+		put(w, zero, align - at % align);
 }
 
-/* The strings of the events, each once (sources, notes, files and dates
- * repeat): offsets into one table of NUL-terminated strings. */
+/* The strings of the events (sources, notes, files each once): offsets
+ * into one table of NUL-terminated strings. */
 typedef struct strtab {
 	wr bytes;
 	uint32_t *slot; /* offset + 1, 0 = empty */
@@ -117,24 +157,24 @@ static uint32_t intern(strtab *s, const char *str)
 	return (uint32_t)off;
 }
 
+/* A string that is not looked for again: an event's id (ids are unique). */
+static uint32_t append(strtab *s, const char *str)
+{
+	size_t off = s->bytes.n, len = strlen(str ? str : "") + 1;
+	if (off + len >= UINT32_MAX) {
+		s->bytes.bad = true;
+		return 0;
+	}
+	put(&s->bytes, str ? str : "", len);
+	return (uint32_t)off;
+}
+
 /* The events as columns (see fl__index_load's events_load for the layout). */
 static void events_save(wr *w, const fl_tracker *t)
 {
 	size_t ne = t->nevents;
 	const fl__evcols *c = &t->ec;
-	uint32_t *so = calloc(5 * ne + 1, sizeof *so);
-	strtab st = {0};
-	if (!so) {
-		w->bad = true;
-		return;
-	}
-	for (size_t i = 0; i < ne && !st.bytes.bad; i++) {
-		const fl_event *e = &fl__event_at(t, i)->pub;
-		so[i] = intern(&st, e->id), so[ne + i] = intern(&st, e->date);
-		so[2 * ne + i] = intern(&st, e->source), so[3 * ne + i] = intern(&st, e->note);
-		so[4 * ne + i] = intern(&st, e->file);
-	}
-	w->bad |= st.bytes.bad;
+	strtab st = {.bytes.fd = -1};
 	pad(w, 8);
 	for (size_t i = 0; i < ne; i++)
 		put_u64(w, (uint64_t)fl__event_at(t, i)->pub.when);
@@ -155,7 +195,30 @@ static void events_save(wr *w, const fl_tracker *t)
 		put_i32(w, fl__event_at(t, i)->pub.corrects);
 	for (size_t i = 0; i < ne; i++)
 		put_i32(w, fl__event_at(t, i)->pub.line);
-	put(w, so, 5 * ne * sizeof *so);
+	/* the string offsets, column by column as the strings are stored: ids
+	 * each once; a date as the row before's when it is the same (a log is
+	 * in time order: a log of days repeats each date in a run, one of
+	 * instants repeats none, and a table of a million of them would cost
+	 * more than it saves); the rest looked up (sources, notes, the file) */
+	for (size_t i = 0; i < ne; i++)
+		put_u32(w, append(&st, fl__event_at(t, i)->pub.id));
+	uint32_t prev = 0;
+	for (size_t i = 0; i < ne; i++) {
+		const char *d = fl__event_at(t, i)->pub.date;
+		if (!i || strcmp(d, fl__event_at(t, i - 1)->pub.date))
+			prev = append(&st, d);
+		put_u32(w, prev);
+	}
+	for (size_t k = 0; k < 3; k++)
+		for (size_t i = 0; i < ne; i++) {
+			const fl_event *e = &fl__event_at(t, i)->pub, *b = i ? &fl__event_at(t, i - 1)->pub : NULL;
+			const char *v = k == 0 ? e->source : k == 1 ? e->note : e->file;
+			/* (read from the sources, equal strings are one in the pool) */
+			if (!b || v != (k == 0 ? b->source : k == 1 ? b->note : b->file))
+				prev = intern(&st, v);
+			put_u32(w, prev);
+		}
+	w->bad |= st.bytes.bad;
 	for (size_t i = 0; i < ne; i++)
 		put_u8(w, (uint8_t)fl__event_at(t, i)->pub.kind);
 	for (size_t i = 0; i < ne; i++)
@@ -175,16 +238,18 @@ static void events_save(wr *w, const fl_tracker *t)
 	pad(w, 8);
 	put_u64(w, st.bytes.n);
 	put(w, st.bytes.v, st.bytes.n);
-	free(st.bytes.v), free(st.slot), free(so);
+	free(st.bytes.v), free(st.slot);
 }
 
-void fl__index_save(const fl_tracker *t)
+/* The file at tmp, made and synced; false (and tmp removed) on failure. */
+static bool save_to(const fl_tracker *t, const char *tmp)
 {
-	char *path = fl__index_path(t->path);
-	if (!path)
-		return;
 	GEOSContextHandle_t h = t->geos;
-	wr w = {0};
+	wr w = {.fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), .cap = WR_BUF};
+	if (w.fd < 0)
+		return false;
+	w.v = malloc(WR_BUF);
+	w.bad = !w.v;
 	put(&w, fl__index_magic, sizeof fl__index_magic);
 	put_u32(&w, 0x01020304u);
 	put_u64(&w, t->source_key);
@@ -219,8 +284,7 @@ void fl__index_save(const fl_tracker *t)
 		put_geom(&w, h, fl__atom_geom(t, i));
 	}
 	pad(&w, 4);
-	for (size_t i = 0; i < t->nevents; i++)
-		put_u32(&w, t->order[i]);
+	put(&w, t->order, t->nevents * sizeof *t->order);
 	/* the atoms' timelines, as atoms.c built them */
 	for (size_t i = 0; i < t->natoms; i++) {
 		put_u32(&w, (uint32_t)t->atoms[i].ntl);
@@ -228,13 +292,22 @@ void fl__index_save(const fl_tracker *t)
 	}
 	/* found now if no union needed it yet: the next opens need not */
 	put_u8(&w, fl__coverage_of(t));
-
-	if (!w.bad) {
-		char saved[1024];
-		snprintf(saved, sizeof saved, "%s", fl_error_last());
-		if (fl__atomic_write(path, w.v, w.n) != FL_OK)
-			fl__fail(FL_OK, "%s", saved); /* not the caller's error: keep theirs */
-	}
+	flush(&w);
 	free(w.v);
+	bool ok = !w.bad && fsync(w.fd) == 0;
+	ok &= close(w.fd) == 0;
+	if (!ok)
+		unlink(tmp);
+	return ok;
+}
+
+void fl__index_save(const fl_tracker *t)
+{
+	char *path = fl__index_path(t->path);
+	char *tmp = path ? fl__printf("%s.tmp-%ld", path, (long)getpid()) : NULL;
+	if (tmp && save_to(t, tmp) && rename(tmp, path) != 0)
+		unlink(tmp);
+	/* (nothing here is the caller's error: fl_error_last() stays theirs) */
+	free(tmp);
 	free(path);
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "evcols.h"
 #include "fail.h"
 #include "index.h"
@@ -35,13 +36,10 @@ void fl_tracker_free(fl_tracker *t)
 		GEOSGeom_destroy_r(h, r->geom);
 	}
 	free(t->regions);
-	/* read from the index, events own nothing: their strings and lists are
-	 * in the index's mapping and pools (a million events need no visit) */
+	/* the events' strings and region lists are in t->pool or, read from
+	 * the index, in its mapping (a million events need no visit then) */
 	for (size_t i = 0; i < t->nevents && !t->arena; i++) {
 		fl__event *e = &t->events[i];
-		FREE_STR(e->pub.id), FREE_STR(e->pub.date), FREE_STR(e->pub.source);
-		FREE_STR(e->pub.note), FREE_STR(e->pub.file);
-		free(e->regions);
 		free(e->atoms);
 		free(e->area_ref);
 		free(e->corrects_id);
@@ -70,6 +68,7 @@ void fl_tracker_free(fl_tracker *t)
 	free(t->path);
 	free(t->index_path);
 	fl__index_unmap(t);
+	fl__pool_free(&t->pool);
 	fl__evcols_free(t);
 	if (h)
 		GEOS_finish_r(h);
@@ -115,6 +114,80 @@ const fl_zone *fl_tracker_zone_at(const fl_tracker *t, size_t i)
 	return i < t->nzones ? &t->zones[i].pub : NULL;
 }
 
+/* Whether event e names region r (or every region). */
+static bool names_region(const fl_tracker *t, size_t e, int r)
+{
+	const fl_event *ev = &fl__event_at(t, e)->pub;
+	bool hit = ev->all_regions;
+	for (size_t i = 0; i < ev->nregions && !hit; i++)
+		hit = ev->regions[i] == r;
+	return hit;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* An event that names a region covers every atom of it (atoms.c): the
+ * region's events are among its atoms' timelines, in apply order there.
+ * Their union is sorted by rank (the timelines of several atoms
+ * interleave), each event kept once and only when it names the region (an
+ * event polygon over the region is in the timelines without naming it).
+ * A region with no atom at all (one that the grid made empty) has no
+ * timeline to read: then every event is looked at. */
+fl_status fl_tracker_region_events(const fl_tracker *t, int r, size_t **out, size_t *n)
+{
+	if (!t || !out || !n)
+		return fl__fail(FL_EARG, "fl_tracker_region_events: NULL argument");
+	*out = NULL;
+	*n = 0;
+	if (r < 0 || (size_t)r >= t->nregions)
+		return fl__fail(FL_EARG, "fl_tracker_region_events: region %d out of range (%zu regions)", r,
+				t->nregions);
+	size_t total = 0, natoms = 0;
+	for (size_t a = 0; a < t->natoms; a++)
+		if (t->atoms[a].region == r)
+			total += t->atoms[a].ntl, natoms++;
+	bool scan = natoms == 0;
+	if (scan)
+		total = t->nevents;
+	/* (rank << 32 | event): sorting them sorts by rank */
+	uint64_t *key = malloc((total + 1) * sizeof *key);
+	if (!key)
+		return fl__fail(FL_ENOMEM, "out of memory");
+	size_t k = 0;
+	for (size_t a = 0; a < t->natoms && !scan; a++)
+		for (size_t j = 0; t->atoms[a].region == r && j < t->atoms[a].ntl; j++) {
+			uint32_t e = t->atoms[a].tl[j];
+			key[k++] = (uint64_t)t->rank[e] << 32 | e;
+		}
+	for (size_t i = 0; scan && i < t->nevents; i++) /* already in apply order */
+		key[k++] = (uint64_t)i << 32 | t->order[i];
+	if (natoms > 1)
+		qsort(key, k, sizeof *key, cmp_u64);
+	size_t *v = malloc((k + 1) * sizeof *v), m = 0;
+	if (!v) {
+		free(key);
+		return fl__fail(FL_ENOMEM, "out of memory");
+	}
+	for (size_t j = 0; j < k; j++) {
+		size_t e = (size_t)(key[j] & 0xffffffffu);
+		if ((j && key[j] == key[j - 1]) || !names_region(t, e, r))
+			continue;
+		v[m++] = e;
+	}
+	free(key);
+	if (!m) {
+		free(v);
+		v = NULL;
+	}
+	*out = v;
+	*n = m;
+	return FL_OK;
+}
+
 /* Id lookups through hash maps of item indices, extended lazily to the items
  * appended since the last lookup (the loader checks every new id against the
  * ones before it: a million events must stay linear). */
@@ -124,18 +197,36 @@ static const char *actor_key(const fl_tracker *t, size_t i) { return t->actors[i
 static const char *region_key(const fl_tracker *t, size_t i) { return t->regions[i].pub.id; }
 static const char *event_key(const fl_tracker *t, size_t i) { return fl__event_at(t, i)->pub.id; }
 
+#define SLOT_ITEM(v) ((size_t)((v) & 0xffffffffu) - 1)
+#define SLOT_HASH(v) ((uint32_t)((v) >> 32))
+
 static void map_insert(const fl_tracker *t, fl__idmap *m, key_fn key, size_t i)
 {
 	if (!m->slot)
 		return;
 	const char *k = key(t, i);
-	size_t j = fl__hash_str(k) & (m->cap - 1);
-	while (m->slot[j]) {
-		if (strcmp(key(t, (size_t)m->slot[j] - 1), k) == 0)
+	uint64_t h = fl__mix64(fl__hash_str(k));
+	size_t j = h & (m->cap - 1);
+	for (; m->slot[j]; j = (j + 1) & (m->cap - 1))
+		if (SLOT_HASH(m->slot[j]) == (uint32_t)(h >> 32) && strcmp(key(t, SLOT_ITEM(m->slot[j])), k) == 0)
 			return; /* a duplicate id: the first one wins, as a scan would find */
-		j = (j + 1) & (m->cap - 1);
-	}
-	m->slot[j] = (int)i + 1;
+	m->slot[j] = (h >> 32 << 32) | (uint64_t)(i + 1);
+}
+
+/* A zeroed table of cap slots.  Looking up a million event ids probes a
+ * 16 MB table at random: in 2 MB pages (where the kernel gives them when
+ * asked) each probe costs a cache miss, not also a TLB miss. */
+static uint64_t *slots_new(size_t cap)
+{
+	size_t bytes = cap * sizeof(uint64_t), huge = (size_t)2 << 20;
+	if (bytes < 2 * huge)
+		return calloc(cap, sizeof(uint64_t));
+	uint64_t *v = aligned_alloc(huge, bytes); /* (bytes is a multiple of huge) */
+	if (!v)
+		return NULL;
+	madvise(v, bytes, MADV_HUGEPAGE); /* a hint: without it, small pages */
+	memset(v, 0, bytes);
+	return v;
 }
 
 static int map_find(const fl_tracker *t, fl__idmap *m, key_fn key, size_t n, const char *id)
@@ -148,7 +239,7 @@ static int map_find(const fl_tracker *t, fl__idmap *m, key_fn key, size_t n, con
 		size_t cap = 64;
 		while (cap < 2 * n + 2)
 			cap *= 2;
-		int *slot = calloc(cap, sizeof *slot);
+		uint64_t *slot = slots_new(cap);
 		if (!slot) { /* out of memory: fall back to a scan */
 			for (size_t i = 0; i < n; i++)
 				if (strcmp(key(t, i), id) == 0)
@@ -164,10 +255,11 @@ static int map_find(const fl_tracker *t, fl__idmap *m, key_fn key, size_t n, con
 		return FL_NONE;
 	for (; m->indexed < n; m->indexed++)
 		map_insert(t, m, key, m->indexed);
-	size_t j = fl__hash_str(id) & (m->cap - 1);
+	uint64_t h = fl__mix64(fl__hash_str(id));
+	size_t j = h & (m->cap - 1);
 	for (; m->slot[j]; j = (j + 1) & (m->cap - 1))
-		if (strcmp(key(t, (size_t)m->slot[j] - 1), id) == 0)
-			return m->slot[j] - 1;
+		if (SLOT_HASH(m->slot[j]) == (uint32_t)(h >> 32) && strcmp(key(t, SLOT_ITEM(m->slot[j])), id) == 0)
+			return (int)SLOT_ITEM(m->slot[j]);
 	return FL_NONE;
 }
 

@@ -19,6 +19,7 @@
 #include <geos_c.h>
 #include "frontline/frontline.h"
 #include "geo.h"
+#include "pool.h"
 
 typedef struct fl__region {
 	fl_region pub;
@@ -31,7 +32,8 @@ typedef struct fl__region {
 
 typedef struct fl__event {
 	fl_event pub;
-	int *regions;          /* owned buffer behind pub.regions (NULL from the index) */
+	/* pub's strings and region list lie in t->pool (from the sources) or in
+	 * the index's mapping: an event owns none of them */
 	char *area_ref;        /* id of the polygon in areas.geojson, or NULL */
 	GEOSGeometry *polygon; /* the arbitrary area, or NULL */
 	char *corrects_id;     /* as written, resolved into pub.corrects */
@@ -81,7 +83,9 @@ typedef struct fl__atom {
  * lazily as items are appended (loading a million events must not be
  * quadratic). */
 typedef struct fl__idmap {
-	int *slot;       /* item index + 1, 0 = empty */
+	uint64_t *slot;  /* item index + 1 in the low 32 bits (0 = empty), the id's
+			  * hash in the high ones: a probe compares strings only when
+			  * the hashes agree (a million event ids are not in cache) */
 	size_t cap;      /* a power of two, or 0 */
 	size_t indexed;  /* items [0, indexed) are in the map */
 } fl__idmap;
@@ -119,6 +123,7 @@ struct fl_tracker {
 	uint64_t source_key;   /* sizes and times of the source files (index.c) */
 	char *index_path;      /* where the index lives, or NULL */
 	unsigned char *arena;  /* the index mapped read-only, when read from it: strings point here */
+	fl__pool pool;         /* read from the sources: the events' strings and region lists */
 	size_t arena_len;
 	/* whether the atoms meet vertex for vertex (fl__coverage_clean): the
 	 * overlay's atoms always do; regions drawn with T-junctions (a vertex of

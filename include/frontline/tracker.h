@@ -136,6 +136,12 @@ FL_API size_t fl_tracker_event_count(const fl_tracker *t);
 FL_API const fl_event *fl_tracker_event_at(const fl_tracker *t, size_t i);
 FL_API const size_t *fl_tracker_event_order(const fl_tracker *t);
 FL_API int fl_tracker_find_event(const fl_tracker *t, const char *id);
+/* The events whose area names region r (among its regions, or `*`), in the
+ * order they apply, as event indices in *out (malloc'd, free with fl_free;
+ * NULL when there are none) and their number in *n.  Found through the
+ * region's timelines: only those events are read, not the whole log.
+ * FL_EARG for a region index out of range. */
+FL_API fl_status fl_tracker_region_events(const fl_tracker *t, int r, size_t **out, size_t *n);
 
 FL_API size_t fl_tracker_zone_count(const fl_tracker *t);
 FL_API const fl_zone *fl_tracker_zone_at(const fl_tracker *t, size_t i);

@@ -95,8 +95,18 @@ int cmd_log(const cli_global *g, int argc, char **argv)
 		fl_tracker_free(t);
 		return 2;
 	}
-	const size_t *order = fl_tracker_event_order(t);
-	if (!order) {
+	/* with --region, only the region's events (through its timelines), in
+	 * apply order: the rest of the log is not read */
+	size_t *mine = NULL, count = fl_tracker_event_count(t);
+	const size_t *order = NULL;
+	if (rid != FL_NONE) {
+		if (fl_tracker_region_events(t, rid, &mine, &count)) {
+			cli_error("%s", fl_error_last());
+			fl_tracker_free(t);
+			return 1;
+		}
+		order = mine;
+	} else if (!(order = fl_tracker_event_order(t))) {
 		cli_error("out of memory");
 		fl_tracker_free(t);
 		return 1;
@@ -107,19 +117,12 @@ int cmd_log(const cli_global *g, int argc, char **argv)
 	else if (!strcmp(format, "table"))
 		printf("%-26s %-10s %-5s %-5s %-10s %-9s %s\n", "id", "date", "from", "to", "kind",
 		       "status", "regions");
-	for (size_t k = 0; k < fl_tracker_event_count(t); k++) {
+	for (size_t k = 0; k < count; k++) {
 		const fl_event *e = fl_tracker_event_at(t, order[k]);
 		if (e->when < t0 || e->when > t1)
 			continue;
 		if (aid != FL_NONE && e->to != aid && e->from != aid)
 			continue;
-		if (rid != FL_NONE) {
-			int hit = e->all_regions;
-			for (size_t i = 0; i < e->nregions && !hit; i++)
-				hit = e->regions[i] == rid;
-			if (!hit)
-				continue;
-		}
 		char regs[4096], date[16], rec[16];
 		regions_text(t, e, regs, sizeof regs);
 		fl_instant_format_date(e->when, date, sizeof date);
@@ -159,6 +162,7 @@ int cmd_log(const cli_global *g, int argc, char **argv)
 								 JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(arr);
 	}
+	fl_free(mine);
 	fl_tracker_free(t);
 	return 0;
 }

@@ -8,7 +8,8 @@
  * source and partial, and the area (regions by id, '*', and/or the id of a
  * polygon in the areas layer, resolved later by ogr.c).  A row with an
  * error is left out; a correction names an event of the layer, resolved
- * once all are read.
+ * once all are read.  The columns are looked up by name once per layer, and
+ * an event's strings and region list go to the tracker's pool (pool.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include "../tracker_priv.h"
 #include "../fail.h"
 #include "../util.h"
+#include "../pool.h"
 
 static int parse_kind(const char *s)
 {
@@ -39,9 +41,48 @@ static int parse_status(const char *s)
 }
 
 
+/* The layer's columns by index (-1: absent), looked up once; and the
+ * region list of the row being read, reused from row to row. */
+typedef struct ev_cols {
+	int id, date, regions, to, from, kind, status, source, note, recorded, corrects, partial, area;
+	int *regs;
+	size_t nregs, rcap;
+	unsigned char *is_text; /* per field: an OFTString (read as it is) */
+	int *text;              /* the text fields (String, StringList), for the UTF-8 check */
+	size_t ntext;
+} ev_cols;
+
+/* The value of field i ("" when null or absent): a text field as it is,
+ * any other as fl__fstr_at formats it. */
+static const char *col_value(OGRFeatureH f, const ev_cols *c, int i)
+{
+	if (i >= 0 && c->is_text[i])
+		return OGR_F_IsFieldSetAndNotNull(f, i) ? OGR_F_GetFieldAsString(f, i) : "";
+	return fl__fstr_at(f, i);
+}
+
+#define COL(name) col_value(f, c, c->name)
+
+/* The instant of a date field (its name in field), else its problem in d. */
+static bool parse_instant(const char *text, const char *F, int line, const char *field,
+			  fl__diags *d, fl_instant *out)
+{
+	if (fl_instant_parse(text, FL_DATE_START, "", out) == FL_OK)
+		return true;
+	/* again, for the message that names the field (rows are rarely wrong:
+	 * the text is not made for every row) */
+	char what[256];
+	snprintf(what, sizeof what, "%s:%d: field '%s'", F, line, field);
+	fl_instant_parse(text, FL_DATE_START, what, out);
+	fl__diags_add(d, FL__ERROR, F, line, field, "%s",
+		      strstr(fl_error_last(), "': ") ? strstr(fl_error_last(), "': ") + 3
+						     : fl_error_last());
+	return false;
+}
+
 /* The id, date and recorded instant of the row; false when one is wrong. */
-static bool event_when(const fl_tracker *t, const fl__layer_src *L, OGRFeatureH f, int line,
-		       const char *id, fl__diags *d, fl__event *e)
+static bool event_when(const fl_tracker *t, const fl__layer_src *L, OGRFeatureH f, const ev_cols *c,
+		       int line, const char *id, fl__diags *d, fl__event *e)
 {
 	const char *F = L->display;
 	bool ok = true;
@@ -52,37 +93,28 @@ static bool event_when(const fl_tracker *t, const fl__layer_src *L, OGRFeatureH 
 		fl__diags_add(d, FL__ERROR, F, line, "id", "duplicate event id '%s'", id);
 		ok = false;
 	}
-	char what[256];
-	snprintf(what, sizeof what, "%s:%d: field 'date'", F, line);
-	if (fl_instant_parse(fl__fstr(f, "date"), FL_DATE_START, what, &e->pub.when)) {
-		fl__diags_add(d, FL__ERROR, F, line, "date", "%s",
-			      strstr(fl_error_last(), "': ") ? strstr(fl_error_last(), "': ") + 3
-							     : fl_error_last());
+	if (!parse_instant(COL(date), F, line, "date", d, &e->pub.when))
 		ok = false;
-	}
-	const char *rec = fl__fstr(f, "recorded");
+	const char *rec = COL(recorded);
 	e->pub.recorded = e->pub.when;
 	if (*rec) {
-		snprintf(what, sizeof what, "%s:%d: field 'recorded'", F, line);
-		if (fl_instant_parse(rec, FL_DATE_START, what, &e->pub.recorded)) {
-			fl__diags_add(d, FL__ERROR, F, line, "recorded", "%s",
-				      strstr(fl_error_last(), "': ") + 3);
+		if (!parse_instant(rec, F, line, "recorded", d, &e->pub.recorded))
 			ok = false;
-		} else if (ok && e->pub.recorded < e->pub.when - 86400)
+		else if (ok && e->pub.recorded < e->pub.when - 86400)
 			/* known before it happened: a typo in one of the two? */
 			fl__diags_add(d, FL__WARNING, F, line, "recorded",
 				      "recorded %s, more than a day before the event's date %s", rec,
-				      fl__fstr(f, "date"));
+				      COL(date));
 	}
 	return ok;
 }
 
 /* to and from: known actors that may hold territory. */
-static bool event_actors(const fl_tracker *t, const char *F, OGRFeatureH f, int line, fl__diags *d,
-			 fl__event *e)
+static bool event_actors(const fl_tracker *t, const char *F, OGRFeatureH f, const ev_cols *c, int line,
+			 fl__diags *d, fl__event *e)
 {
 	bool ok = true;
-	const char *to = fl__fstr(f, "to"), *from = fl__fstr(f, "from");
+	const char *to = COL(to), *from = COL(from);
 	if (!*to) {
 		fl__diags_add(d, FL__ERROR, F, line, "to", "empty: which actor gains the area?");
 		ok = false;
@@ -110,11 +142,11 @@ static bool event_actors(const fl_tracker *t, const char *F, OGRFeatureH f, int 
 }
 
 /* kind, status, source and partial; the kind's number in *kind. */
-static bool event_kind(const char *F, OGRFeatureH f, int line, fl__diags *d, fl__event *e,
-		       int *kind)
+static bool event_kind(const char *F, OGRFeatureH f, const ev_cols *c, int line, fl__diags *d,
+		       fl__event *e, int *kind)
 {
 	bool ok = true;
-	const char *ks = fl__fstr(f, "kind"), *status = fl__fstr(f, "status");
+	const char *ks = COL(kind), *status = COL(status);
 	int ki = *ks ? parse_kind(ks) : FL_KIND_CAPTURE;
 	if (ki < 0) {
 		fl__diags_add(d, FL__ERROR, F, line, "kind",
@@ -131,11 +163,11 @@ static bool event_kind(const char *F, OGRFeatureH f, int line, fl__diags *d, fl_
 	e->pub.kind = ki < 0 ? FL_KIND_CAPTURE : (fl_event_kind)ki;
 	e->pub.status = si < 0 ? FL_STATUS_CLAIMED : (fl_event_status)si;
 	*kind = ki;
-	if (!*fl__fstr(f, "source")) {
+	if (!*COL(source)) {
 		fl__diags_add(d, FL__ERROR, F, line, "source", "empty: every event needs a source");
 		ok = false;
 	}
-	const char *partial = fl__fstr(f, "partial");
+	const char *partial = COL(partial);
 	if (*partial && strcmp(partial, "true") && strcmp(partial, "false") && strcmp(partial, "1") &&
 	    strcmp(partial, "0")) {
 		fl__diags_add(d, FL__ERROR, F, line, "partial", "'%s' is not true or false", partial);
@@ -145,18 +177,22 @@ static bool event_kind(const char *F, OGRFeatureH f, int line, fl__diags *d, fl_
 	return ok;
 }
 
-/* The area: regions and/or a polygon of the areas layer; and the event a
- * correction corrects. */
-static bool event_area(const fl_tracker *t, const char *F, OGRFeatureH f, int line, int kind,
-		       fl__diags *d, fl__event *e)
+/* The area: regions (in c->regs) and/or a polygon of the areas layer; and
+ * the event a correction corrects. */
+static bool event_area(const fl_tracker *t, const char *F, OGRFeatureH f, ev_cols *c, int line,
+		       int kind, fl__diags *d, fl__event *e)
 {
 	bool ok = true;
-	const char *regions = fl__fstr(f, "regions"), *area = fl__fstr(f, "area");
-	size_t rcap = 0;
+	const char *regions = COL(regions), *area = COL(area);
+	c->nregs = 0;
 	if (strcmp(regions, "*") == 0)
 		e->pub.all_regions = 1;
 	else if (*regions) {
-		char *copy = fl__strdup(regions), *save = NULL;
+		size_t len = strlen(regions);
+		char buf[256], *copy = len < sizeof buf ? buf : fl__strdup(regions);
+		char *save = NULL;
+		if (copy == buf)
+			memcpy(buf, regions, len + 1);
 		for (char *tok = strtok_r(copy, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
 			while (*tok == ' ')
 				tok++;
@@ -166,13 +202,14 @@ static bool event_area(const fl_tracker *t, const char *F, OGRFeatureH f, int li
 				ok = false;
 				continue;
 			}
-			int *nv = fl__grow(e->regions, &rcap, e->pub.nregions + 1, sizeof *nv);
+			int *nv = fl__grow(c->regs, &c->rcap, c->nregs + 1, sizeof *nv);
 			if (!nv)
 				break;
-			e->regions = nv;
-			e->regions[e->pub.nregions++] = r;
+			c->regs = nv;
+			c->regs[c->nregs++] = r;
 		}
-		free(copy);
+		if (copy != buf)
+			free(copy);
 	}
 	if (*area) { /* resolved by ogr.c's attach_areas(), unless the index makes it unneeded */
 		e->area_ref = fl__strdup(area);
@@ -182,7 +219,7 @@ static bool event_area(const fl_tracker *t, const char *F, OGRFeatureH f, int li
 		fl__diags_add(d, FL__ERROR, F, line, "regions", "empty: name the regions (or '*') or an area");
 		ok = false;
 	}
-	const char *corr = fl__fstr(f, "corrects");
+	const char *corr = COL(corrects);
 	if (*corr)
 		e->corrects_id = fl__strdup(corr);
 	else if (kind == FL_KIND_CORRECTION) {
@@ -193,32 +230,42 @@ static bool event_area(const fl_tracker *t, const char *F, OGRFeatureH f, int li
 	return ok;
 }
 
-/* One row: the event in *e (its allocations freed when false). */
-static bool read_event(const fl_tracker *t, const fl__layer_src *L, OGRFeatureH f, int line,
+/* One row: the event in *e, its strings and regions in t's pool (its own
+ * allocations freed when false). */
+static bool read_event(fl_tracker *t, const fl__layer_src *L, OGRFeatureH f, ev_cols *c, int line,
 		       fl__diags *d, fl__event *e)
 {
 	const char *F = L->display;
 	memset(e, 0, sizeof *e);
 	e->pub.from = e->pub.to = e->pub.corrects = FL_NONE;
-	const char *id = fl__fstr(f, "id");
+	const char *id = COL(id);
 	int kind = FL_KIND_CAPTURE;
 	/* every check runs, so that one reading reports every problem */
-	bool ok = event_when(t, L, f, line, id, d, e);
-	ok &= event_actors(t, F, f, line, d, e);
-	ok &= event_kind(F, f, line, d, e, &kind);
-	ok &= event_area(t, F, f, line, kind, d, e);
-	if (!ok) {
-		free(e->regions);
+	bool ok = event_when(t, L, f, c, line, id, d, e);
+	ok &= event_actors(t, F, f, c, line, d, e);
+	ok &= event_kind(F, f, c, line, d, e, &kind);
+	ok &= event_area(t, F, f, c, line, kind, d, e);
+	int *regs = ok && c->nregs ? fl__pool_alloc(&t->pool, c->nregs * sizeof *regs, sizeof *regs) : NULL;
+	if (regs)
+		memcpy(regs, c->regs, c->nregs * sizeof *regs);
+	fl__pool *p = &t->pool;
+	if (ok) {
+		e->pub.id = fl__pool_str(p, id);
+		/* (dates repeat in a log of days, not in one of instants: a copy
+		 * costs less than a table of a million of them) */
+		e->pub.date = fl__pool_str(p, COL(date));
+		e->pub.source = fl__pool_intern(p, COL(source));
+		e->pub.note = fl__pool_intern(p, COL(note));
+		e->pub.file = fl__pool_intern(p, F);
+	}
+	if (!ok || (c->nregs && !regs) || !e->pub.id || !e->pub.date || !e->pub.source ||
+	    !e->pub.note || !e->pub.file) {
 		free(e->corrects_id);
 		free(e->area_ref);
 		return false;
 	}
-	e->pub.id = fl__strdup(id);
-	e->pub.date = fl__strdup(fl__fstr(f, "date"));
-	e->pub.regions = e->regions;
-	e->pub.source = fl__strdup(fl__fstr(f, "source"));
-	e->pub.note = fl__strdup(fl__fstr(f, "note"));
-	e->pub.file = fl__strdup(F);
+	e->pub.regions = regs;
+	e->pub.nregions = c->nregs;
 	e->pub.line = line;
 	return true;
 }
@@ -250,30 +297,56 @@ fl_status fl__load_events(fl_tracker *t, fl__layer_src *L, fl__diags *d)
 	if (!fl__has_column(L, "regions") && !fl__has_column(L, "area"))
 		fl__diags_add(d, FL__ERROR, L->display, 1, "regions",
 			      "missing column: events need 'regions' or 'area'");
+	OGRFeatureDefnH fd = OGR_L_GetLayerDefn(L->lyr);
+	ev_cols c = {0};
+#define FIND(name) c.name = OGR_FD_GetFieldIndex(fd, #name)
+	FIND(id), FIND(date), FIND(regions), FIND(to), FIND(from), FIND(kind), FIND(status);
+	FIND(source), FIND(note), FIND(recorded), FIND(corrects), FIND(partial), FIND(area);
+#undef FIND
+	int nf = OGR_FD_GetFieldCount(fd);
+	c.is_text = calloc((size_t)nf + 1, 1);
+	c.text = malloc(((size_t)nf + 1) * sizeof *c.text);
+	if (!c.is_text || !c.text) {
+		free(c.is_text), free(c.text);
+		return fl__fail(FL_ENOMEM, "out of memory");
+	}
+	for (int i = 0; i < nf; i++)
+		c.is_text[i] = OGR_Fld_GetType(OGR_FD_GetFieldDefn(fd, i)) == OFTString;
+	c.ntext = fl__text_fields(fd, c.text, (size_t)nf);
+	/* the fields messages may quote */
+	const int quoted[] = {c.id,	  c.date,     c.regions, c.to,	 c.from, c.kind,
+			      c.status, c.recorded, c.corrects, c.partial, c.area};
 	size_t cap = 0, k = 0;
+	/* a CSV's rows are counted already (csvlint.c): room for them at once */
+	if (L->nlines) { /* (the one events layer: t has no events yet) */
+		/* (calloc: pages of zeros from the kernel, touched as rows fill them) */
+		fl__event *v = calloc(L->nlines, sizeof *v);
+		if (v)
+			t->events = v, cap = L->nlines;
+	}
 	OGRFeatureH f;
 	OGR_L_ResetReading(L->lyr);
 	for (; (f = OGR_L_GetNextFeature(L->lyr)); k++) {
 		int line = fl__row_line(L, k);
-		static const char *const quoted[] = {"id",	 "date",     "regions", "to",
-						     "from",	 "kind",     "status",  "recorded",
-						     "corrects", "partial",  "area",    NULL};
 		fl__event e;
 		/* a row whose quoted values are not UTF-8 is reported for that alone */
-		if ((!fl__check_utf8(L, f, line, d) && !fl__quoted_utf8(f, quoted)) ||
-		    !read_event(t, L, f, line, d, &e)) {
+		if ((!fl__check_utf8_at(L, f, c.text, c.ntext, line, d) &&
+		     !fl__quoted_utf8_at(f, quoted, sizeof quoted / sizeof quoted[0])) ||
+		    !read_event(t, L, f, &c, line, d, &e)) {
 			OGR_F_Destroy(f);
 			continue;
 		}
 		fl__event *v = fl__grow(t->events, &cap, t->nevents + 1, sizeof *v);
 		if (!v) {
 			OGR_F_Destroy(f);
+			free(c.regs), free(c.is_text), free(c.text);
 			return fl__fail(FL_ENOMEM, "out of memory");
 		}
 		t->events = v;
 		t->events[t->nevents++] = e;
 		OGR_F_Destroy(f);
 	}
+	free(c.regs), free(c.is_text), free(c.text);
 	resolve_corrections(t, d);
 	return FL_OK;
 }

@@ -141,9 +141,13 @@ fl_status fl__layer_open(const char *root, GDALDatasetH gpkg, const char *name,
  * seven calls), so a caller may hold several at once. */
 const char *fl__fstr(OGRFeatureH f, const char *name)
 {
+	return fl__fstr_at(f, OGR_F_GetFieldIndex(f, name));
+}
+
+const char *fl__fstr_at(OGRFeatureH f, int i)
+{
 	static _Thread_local char ring[8][64];
 	static _Thread_local unsigned next;
-	int i = OGR_F_GetFieldIndex(f, name);
 	if (i < 0 || !OGR_F_IsFieldSetAndNotNull(f, i))
 		return "";
 	OGRFieldType ft = OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, i));
@@ -184,17 +188,43 @@ bool fl__has_column(const fl__layer_src *L, const char *name)
  * so no output ever carries the bad bytes. */
 bool fl__check_utf8(const fl__layer_src *L, OGRFeatureH f, int line, fl__diags *d)
 {
+	int n = OGR_F_GetFieldCount(f), text[64];
+	if (n > 64)
+		return fl__check_utf8_at(L, f, NULL, n, line, d);
+	size_t k = fl__text_fields(OGR_F_GetDefnRef(f), text, (size_t)n);
+	return fl__check_utf8_at(L, f, text, k, line, d);
+}
+
+size_t fl__text_fields(OGRFeatureDefnH fd, int *out, size_t cap)
+{
+	size_t k = 0;
+	int n = OGR_FD_GetFieldCount(fd);
+	for (int i = 0; i < n && k < cap; i++) {
+		OGRFieldType ft = OGR_Fld_GetType(OGR_FD_GetFieldDefn(fd, i));
+		if (ft == OFTString || ft == OFTStringList)
+			out[k++] = i;
+	}
+	return k;
+}
+
+bool fl__check_utf8_at(const fl__layer_src *L, OGRFeatureH f, const int *text, size_t n, int line,
+		       fl__diags *d)
+{
 	bool ok = true;
-	int n = OGR_F_GetFieldCount(f);
-	for (int i = 0; i < n; i++) {
-		OGRFieldDefnH fd = OGR_F_GetFieldDefnRef(f, i);
-		OGRFieldType ft = OGR_Fld_GetType(fd);
-		if ((ft != OFTString && ft != OFTStringList) || !OGR_F_IsFieldSetAndNotNull(f, i))
+	for (size_t j = 0; j < n; j++) {
+		int i = text ? text[j] : (int)j;
+		if (!text) { /* every field: the text ones only */
+			OGRFieldType ft = OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, i));
+			if (ft != OFTString && ft != OFTStringList)
+				continue;
+		}
+		if (!OGR_F_IsFieldSetAndNotNull(f, i))
 			continue;
-		const char *v = OGR_F_GetFieldAsString(f, i), *name = OGR_Fld_GetNameRef(fd);
+		const char *v = OGR_F_GetFieldAsString(f, i);
 		size_t at = fl__utf8_invalid_at(v, strlen(v));
 		if (at == SIZE_MAX)
 			continue;
+		const char *name = OGR_Fld_GetNameRef(OGR_F_GetFieldDefnRef(f, i));
 		char col[32];
 		if (!fl__utf8_valid(name)) {
 			snprintf(col, sizeof col, "column %d", i + 1);
@@ -215,6 +245,14 @@ bool fl__quoted_utf8(OGRFeatureH f, const char *const *names)
 {
 	for (size_t i = 0; names[i]; i++)
 		if (!fl__utf8_valid(fl__fstr(f, names[i])))
+			return false;
+	return true;
+}
+
+bool fl__quoted_utf8_at(OGRFeatureH f, const int *fields, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!fl__utf8_valid(fl__fstr_at(f, fields[i])))
 			return false;
 	return true;
 }

@@ -36,15 +36,27 @@ bool fl__file_exists(const char *p);
 /* The value of a field as a string ("" when null or absent); dates in ISO
  * 8601.  Valid while the feature lives, or for the next seven calls. */
 const char *fl__fstr(OGRFeatureH f, const char *name);
+/* The same by field index (as OGR_FD_GetFieldIndex gives it; -1: absent),
+ * for the rows of a big layer: the name is looked up once. */
+const char *fl__fstr_at(OGRFeatureH f, int i);
 bool fl__has_column(const fl__layer_src *L, const char *name);
 /* Report (to d) every column of cols the layer lacks; false when one does. */
 bool fl__require_columns(const fl__layer_src *L, const char *const *cols, fl__diags *d);
 /* Report every text field of the feature that is not UTF-8; false when one
  * is not. */
 bool fl__check_utf8(const fl__layer_src *L, OGRFeatureH f, int line, fl__diags *d);
+/* The indices of the layer's text fields (String, StringList), at most cap
+ * of them in out; their number. */
+size_t fl__text_fields(OGRFeatureDefnH fd, int *out, size_t cap);
+/* fl__check_utf8 over the n text fields listed (fl__text_fields, looked up
+ * once for a big layer); text NULL: the first n fields, text or not. */
+bool fl__check_utf8_at(const fl__layer_src *L, OGRFeatureH f, const int *text, size_t n, int line,
+		       fl__diags *d);
 /* Whether the named fields (NULL-terminated; those messages may quote) are
  * all UTF-8. */
 bool fl__quoted_utf8(OGRFeatureH f, const char *const *names);
+/* The same by field indices (n of them; -1: absent, which is ""). */
+bool fl__quoted_utf8_at(OGRFeatureH f, const int *fields, size_t n);
 /* The feature's geometry in GEOS, lon/lat; NULL when absent (or reported
  * unreadable). */
 GEOSGeometry *fl__read_geom(const fl__layer_src *L, OGRFeatureH f, GEOSContextHandle_t h, int line,

@@ -30,7 +30,7 @@ from shapely.ops import transform as shapely_transform
 import numpy
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fltest import (KARABAKH, SRC, Failure, Workdir, check, check_close, close, geojson, main,  # noqa: E402
+from fltest import (KARABAKH, SRC, Failure, Workdir, check, check_close, close, generate_tracker, geojson, main,  # noqa: E402
                     stats_rows, test)
 
 FIXTURES = os.path.join(SRC, "tests", "fixtures", "check")
@@ -679,6 +679,51 @@ def t_log_reversed(c):
     ids = [x["id"] for x in csv.DictReader(io.StringIO(r.out))]
     want = [e["id"] for e in events() if e["date"][:10] == "2020-11-25"]
     check(ids == want and ids, "one day (--from = --to): %r, expected %r" % (ids, want))
+
+
+def region_log_expected(folder):
+    """region id -> [(id, date)] of the events.csv rows naming it (or `*`), in the order they
+    apply (by date, then file order), read from the files alone."""
+    with open(os.path.join(folder, "events.csv"), newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    with open(os.path.join(folder, "regions.geojson"), encoding="utf-8") as f:
+        ids = [ft["properties"]["id"] for ft in json.load(f)["features"]]
+    order = sorted(range(len(rows)), key=lambda i: (rows[i]["date"], i))
+    return {r: [(rows[i]["id"], rows[i]["date"]) for i in order
+                if rows[i]["regions"] == "*" or r in rows[i]["regions"].split(";")] for r in ids}
+
+
+@test("log --region reads the region's timelines: for every region of a tracker whose polygon events cut "
+      "regions into several atoms, the events naming it (ids, dates, order, every column) as the full log "
+      "filtered by region gives, from the sources and from the index; polygon events over it are not listed")
+def t_log_region_index(c):
+    t = generate_tracker(c.path("gen"), nevents=150, npolygons=6, seed=11)
+    want = region_log_expected(t)
+    # polygon events cover regions they do not name: the region's timelines hold them
+    with open(os.path.join(t, "events.csv"), newline="") as f:
+        polygon_ids = {r["id"] for r in csv.DictReader(f) if r["area"]}
+    check(len(polygon_ids) == 6, "the fixture has %d polygon events" % len(polygon_ids))
+    full = list(csv.DictReader(io.StringIO(c.ok("-d", t, "log", "-f", "csv").out)))
+    check(os.path.exists(os.path.join(t, ".frontline-index")), "no index after the first open")
+    for source in ("index", "sources"):
+        for r, events in want.items():
+            if source == "sources":  # each open from the sources writes the index again
+                os.remove(os.path.join(t, ".frontline-index"))
+            got = list(csv.DictReader(io.StringIO(c.ok("-d", t, "log", "--region", r, "-f", "csv").out)))
+            pairs = [(x["id"], x["date"]) for x in got]
+            check(pairs == events and events, "%s, region %s: %r, expected %r" % (source, r, pairs, events))
+            check(not polygon_ids & {x["id"] for x in got}, "%s, region %s lists a polygon event" % (source, r))
+            rows = [x for x in full if x["regions"] == "*" or r in x["regions"].split(";")]
+            check(got == rows, "%s, region %s: rows differ from the full log's:\n%r\n%r" % (source, r, got, rows))
+    # with the other filters: the same as the full log filtered
+    r = max(want, key=lambda k: len(want[k]))
+    mine = [x for x in full if r in x["regions"].split(";")]
+    holder, mid = mine[-1]["to"], mine[len(mine) // 2]["date"]
+    for extra in (["--holder", holder], ["--from", mine[1]["date"], "--to", mid]):
+        got = c.ok("-d", t, "log", "--region", r, "-f", "json", *extra).out
+        rows = json.loads(c.ok("-d", t, "log", "-f", "json", *extra).out)
+        rows = [x for x in rows if x["regions"] == "*" or r in x["regions"].split(";")]
+        check(json.loads(got) == rows and len(rows) > 1, "--region %s %s: %s, expected %r" % (r, extra, got, rows))
 
 
 @test("stats --from before the first event, --to after the last: warned; the default range is not")
