@@ -1,6 +1,6 @@
 /*
- * gdal_write.c: the floor under frontline's GeoJSON output, GDAL's GeoJSON
- * writer alone.
+ * gdal_write.c: GDAL's GeoJSON writer alone, the cost frontline's own
+ * writer is compared with.
  *
  *   gdal_write NAME FILE REPS
  *
@@ -13,8 +13,8 @@
  *   gdal:NAME  median_s  min_s  max_s  reps  output_bytes
  *
  * No engine work is in it: this is what any program pays to have GDAL write
- * the same features, the cost the bench's reading compares with the goals.
- * (frontline splits its features over two threads: see src/output_parallel.c.)
+ * the same features.  frontline no longer does: it writes GeoJSON itself
+ * (src/geojson.c, issue 20), and this is the writer it replaced.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <cpl_conv.h>
