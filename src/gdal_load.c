@@ -17,7 +17,7 @@
 #include "fail.h"
 
 static fl__gdal_api table;
-static pthread_once_t load_once = PTHREAD_ONCE_INIT, register_once = PTHREAD_ONCE_INIT;
+static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 static char load_error[512]; /* empty when loaded */
 static int loaded;
 
@@ -43,6 +43,11 @@ static void load(void)
 	FL__GDAL_FUNCTIONS(FL__GDAL_LOOKUP)
 #undef FL__GDAL_LOOKUP
 	table = t; /* all or nothing */
+	/* the drivers registered at once: whatever first touches GDAL (a
+	 * driver looked up by name, a file opened) finds them all */
+	table.CPLPushErrorHandler(table.CPLQuietErrorHandler); /* the library never prints */
+	table.GDALAllRegister();
+	table.CPLPopErrorHandler();
 	__atomic_store_n(&loaded, 1, __ATOMIC_RELEASE);
 }
 
@@ -52,22 +57,12 @@ const fl__gdal_api *fl__gdal(void)
 	return &table;
 }
 
-static void register_drivers(void)
-{
-	if (!loaded)
-		return;
-	table.CPLPushErrorHandler(table.CPLQuietErrorHandler); /* the library never prints */
-	table.GDALAllRegister();
-	table.CPLPopErrorHandler();
-}
-
 fl_status fl__gdal_ready(void)
 {
 	if (pthread_once(&load_once, load) != 0)
 		return fl__fail(FL_EIO, "cannot load GDAL (%s)", FL_GDAL_SONAME);
 	if (load_error[0])
 		return fl__fail(FL_EIO, "%s", load_error);
-	pthread_once(&register_once, register_drivers);
 	return FL_OK;
 }
 

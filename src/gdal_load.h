@@ -65,12 +65,13 @@ typedef struct fl__gdal_api {
 #undef FL__GDAL_MEMBER
 } fl__gdal_api;
 
-/* The table, libgdal loaded once per process (thread-safe) on the first
- * call.  When it could not be loaded its pointers are NULL: entry points
- * call fl__gdal_ready() before anything else of GDAL. */
+/* The table, libgdal loaded and its drivers registered once per process
+ * (thread-safe) on the first call.  When it could not be loaded its
+ * pointers are NULL: entry points call fl__gdal_ready() before anything
+ * else of GDAL. */
 const fl__gdal_api *fl__gdal(void);
-/* libgdal loaded and its drivers registered (once per process); FL_EIO,
- * with the loader's reason, when it cannot be loaded. */
+/* libgdal loaded (as by fl__gdal()); FL_EIO, with the loader's reason,
+ * when it cannot be loaded. */
 fl_status fl__gdal_ready(void);
 /* Whether libgdal is loaded in this process (for the tests). */
 int fl__gdal_loaded(void);

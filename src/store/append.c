@@ -28,6 +28,11 @@ struct fl__append {
 fl_status fl__append_begin(const char *path, bool with_area, fl__append **out)
 {
 	*out = NULL;
+	/* the store's layers are read and written through GDAL, which a tracker
+	 * opened from its index has not loaded */
+	fl_status st0 = fl__gdal_ready();
+	if (st0)
+		return st0;
 	fl__append *a = calloc(1, sizeof *a);
 	if (!a)
 		return fl__fail(FL_ENOMEM, "out of memory");

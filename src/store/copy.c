@@ -181,6 +181,9 @@ fl_status fl_store_copy(const char *src, const char *dst)
 	if (st)
 		return st;
 	fl_tracker_free(t);
+	st = fl__gdal_ready(); /* the copy is written through GDAL (the tracker may have opened from its index) */
+	if (st)
+		return st;
 	fl__store_kind kind = fl__store_kind_of(dst);
 	struct stat sb;
 	static unsigned counter;

@@ -48,6 +48,16 @@ def read_ogr(path):
     return list(zip(names, types)), out
 
 
+def read_ogr_layer(path, name):
+    """(field names, [fields dict]) of layer `name` of a dataset."""
+    ds = ogr.Open(path)
+    check(ds is not None and ds.GetLayerByName(name) is not None, "%s: no layer %s" % (path, name))
+    lyr = ds.GetLayerByName(name)
+    defn = lyr.GetLayerDefn()
+    names = [defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())]
+    return names, [{n: f.GetField(n) for n in names} for f in lyr]
+
+
 def compare(tmp, label, args, extra_cli=()):
     """args (a command writing GeoJSON to -o) with both writers: the same features."""
     own = os.path.join(tmp, "own.geojson")
@@ -205,6 +215,13 @@ def t_gdal_lazy(tmp):
     check(loaded, "a GeoPackage was written without loading GDAL?")
     _, feats = read_ogr(os.path.join(tmp, "m.gpkg"))
     check(len(feats) == len(json.loads(own)["features"]), "the GeoPackage has %d features" % len(feats))
+    # commands that open the tracker from its index, then read or write its files through GDAL
+    run_ok(["-d", t, "copy", t, os.path.join(tmp, "c.gpkg")], tmp)
+    _, regions = read_ogr_layer(os.path.join(tmp, "c.gpkg"), "regions")
+    check(len(regions) == 20, "the copy has %d regions, not 20" % len(regions))
+    run_ok(["-d", t, "record", "--date", "2006-01-01", "--region", "r0-0", "--to", "C", "--source", "test"], tmp)
+    p = run_ok(["-d", t, "log", "--region", "r0-0", "-f", "csv"], tmp)
+    check("2006-01-01" in p.stdout, "the recorded event is not in the log:\n" + p.stdout[-500:])
 
 
 @test("a GDAL that cannot be loaded: reading sources fails with the loader's reason; the index still answers")
