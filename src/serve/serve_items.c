@@ -266,6 +266,12 @@ static void send_page(sv_server *s, const char *o, int c, const sv_request *rq, 
 	rs->tail = "]}";
 }
 
+/* What select_set's hit says of the feature set, for X-Frontline-Cache. */
+static const char *set_note(int hit)
+{
+	return hit < 0 ? "fixed" : hit ? "hit" : "miss";
+}
+
 void sv_items(sv_server *s, const char *o, int c, const sv_request *rq, sv_response *rs)
 {
 	char err[512];
@@ -293,7 +299,7 @@ void sv_items(sv_server *s, const char *o, int c, const sv_request *rq, sv_respo
 	sv_fset *f = select_set(s, c, &dt, &lo, &hi, &hit, rs);
 	if (!f)
 		return;
-	const char *feats = hit < 0 ? "fixed" : hit ? "hit" : "miss";
+	const char *feats = set_note(hit);
 	/* the common page: made once, then sent as it is */
 	sv_buf key = {0};
 	if (fmt == SP_JSON && !bb.present && !bcrs && offset == 0) {
@@ -333,7 +339,7 @@ void sv_item(sv_server *s, const char *o, int c, const char *fid, const sv_reque
 	sv_fset *f = select_set(s, c, &dt, &lo, &hi, &hit, rs);
 	if (!f)
 		return;
-	sv_cache_note(s, rs, hit < 0 ? "fixed" : hit ? "hit" : "miss", "none");
+	sv_cache_note(s, rs, set_note(hit), "none");
 	const sv_feature *ft = NULL;
 	for (size_t i = 0; i < f->n && !ft; i++)
 		if (strcmp(f->v[i].id, fid) == 0)

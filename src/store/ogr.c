@@ -89,7 +89,6 @@ static fl_status load_actors(fl_tracker *t, fl__layer_src *L, fl__diags *d)
 	return FL_OK;
 }
 
-/* "unknown actor 'X' (its actors: ...)" */
 /* --------------------------------------------------------------- regions */
 static fl_status load_regions(fl_tracker *t, fl__layer_src *L, fl__diags *d)
 {

@@ -18,6 +18,7 @@
 #include <math.h>
 #include "fuzz_common.h"
 #include "geojson.h"
+#include "../geojson_reference.h"
 #include "utf8.h"
 
 /* The text parses as one JSON value, all of it; returned (put it; NULL
@@ -48,27 +49,6 @@ static void fuzz_string(const uint8_t *data, size_t size)
 		FZ_ASSERT(fl__utf8_invalid_at(s, n) == SIZE_MAX);
 	json_object_put(o);
 	free(b.p);
-}
-
-/* printf's %.15g by GDAL's rule (geojson.h): the reference */
-static void reference_real(double d, char *out)
-{
-	char buf[40];
-	snprintf(buf, sizeof buf, "%.15g", d);
-	const char *dot = strchr(buf, '.');
-	if (dot && (strstr(dot, "000000") || strstr(dot, "999999")))
-		for (int f = 14; f >= 12; f--) {
-			char alt[40];
-			snprintf(alt, sizeof alt, "%.*g", f, d);
-			const char *ad = strchr(alt, '.');
-			if (ad && !strstr(ad, "000000") && !strstr(ad, "999999")) {
-				memcpy(buf, alt, sizeof buf);
-				break;
-			}
-		}
-	if (!strpbrk(buf, ".e"))
-		strcat(buf, ".0");
-	memcpy(out, buf, sizeof buf);
 }
 
 static void fuzz_real(const uint8_t *data, size_t size)

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 #include "geo.h"
 #include "geojson.h"
+#include "../geojson_reference.h"
 #include "sink.h"
 #include "wkb.h"
 #include "wkb_rfc7946.h"
@@ -258,28 +259,6 @@ static void test_reals(void **state)
 	real_is(NAN, "null");
 	real_is(INFINITY, "null");
 	real_is(-INFINITY, "null");
-}
-
-/* The real as printf and GDAL's rule give it: the reference for the
- * writer's own digits. */
-static void reference_real(double d, char *out)
-{
-	char buf[40];
-	snprintf(buf, sizeof buf, "%.15g", d);
-	const char *dot = strchr(buf, '.');
-	if (dot && (strstr(dot, "000000") || strstr(dot, "999999")))
-		for (int f = 14; f >= 12; f--) {
-			char alt[40];
-			snprintf(alt, sizeof alt, "%.*g", f, d);
-			const char *ad = strchr(alt, '.');
-			if (ad && !strstr(ad, "000000") && !strstr(ad, "999999")) {
-				strcpy(buf, alt);
-				break;
-			}
-		}
-	if (!strpbrk(buf, ".e"))
-		strcat(buf, ".0");
-	strcpy(out, buf);
 }
 
 /* A million reals across every range the writer prints itself (and the
