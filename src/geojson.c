@@ -384,11 +384,41 @@ static bool put_points(fl__gj_text *b, wkb_cur *c, bool big)
 	return true;
 }
 
-/* A polygon's rings: [ ring, ... ] */
-static bool put_rings(fl__gj_text *b, wkb_cur *c, bool big)
+/* What a list's items are: their geometry type and byte order (a
+ * MultiX's parts name their own), and how deep in collections. */
+typedef struct list_of {
+	uint32_t type; /* 3: a polygon's rings; 4-6: a MultiX's parts; 7: a collection's members */
+	bool big;
+	int depth;
+} list_of;
+
+static bool put_geometry(fl__gj_text *b, wkb_cur *c, int depth);
+static bool put_coordinates(fl__gj_text *b, wkb_cur *c, bool big, uint32_t type, int depth);
+
+/* One item of a list. */
+static bool put_item(fl__gj_text *b, wkb_cur *c, const list_of *l)
+{
+	if (l->type == 3)
+		return put_points(b, c, l->big); /* a ring */
+	if (l->type == 7)
+		return put_geometry(b, c, l->depth + 1);
+	bool big;
+	uint32_t part;
+	if (!take_head(c, &big, &part) || part != l->type - 3)
+		return false;
+	if (part != 1)
+		return put_coordinates(b, c, big, part, l->depth);
+	if ((size_t)(c->end - c->p) < 16 || !put_position(b, c->p, big))
+		return false;
+	c->p += 16;
+	return true;
+}
+
+/* A counted list of items of at least `least` bytes: [ ], or [ a, b ] */
+static bool put_list(fl__gj_text *b, wkb_cur *c, size_t least, const list_of *l)
 {
 	uint32_t n;
-	if (!take_count(c, big, 4, &n))
+	if (!take_count(c, l->big, least, &n))
 		return false;
 	if (!n) {
 		PUTS(b, "[ ]");
@@ -398,7 +428,7 @@ static bool put_rings(fl__gj_text *b, wkb_cur *c, bool big)
 	for (uint32_t i = 0; i < n; i++) {
 		if (i)
 			PUTS(b, ", ");
-		if (!put_points(b, c, big))
+		if (!put_item(b, c, l))
 			return false;
 	}
 	PUTS(b, " ]");
@@ -409,47 +439,16 @@ static const char *const type_names[] = {"",	       "Point",	     "LineString",
 					  "Polygon",   "MultiPoint", "MultiLineString",
 					  "MultiPolygon", "GeometryCollection"};
 
-static bool put_geometry(fl__gj_text *b, wkb_cur *c, int depth);
-
-/* The coordinates of a geometry of type `type` whose header is read. */
+/* The coordinates of a geometry of type `type` (2 to 6) whose header is read. */
 static bool put_coordinates(fl__gj_text *b, wkb_cur *c, bool big, uint32_t type, int depth)
 {
-	switch (type) {
-	case 2: return put_points(b, c, big);
-	case 3: return put_rings(b, c, big);
-	case 4:
-	case 5:
-	case 6: {
-		uint32_t n;
-		if (!take_count(c, big, 9, &n))
-			return false;
-		if (!n) {
-			PUTS(b, "[ ]");
-			return true;
-		}
-		PUTS(b, "[ ");
-		for (uint32_t i = 0; i < n; i++) {
-			bool pbig;
-			uint32_t part;
-			if (i)
-				PUTS(b, ", ");
-			if (!take_head(c, &pbig, &part) || part != type - 3)
-				return false;
-			if (part == 1) {
-				if ((size_t)(c->end - c->p) < 16)
-					return false;
-				if (!put_position(b, c->p, pbig))
-					return false;
-				c->p += 16;
-			} else if (!put_coordinates(b, c, pbig, part, depth))
-				return false;
-		}
-		PUTS(b, " ]");
-		return true;
-	}
-	default: return false;
-	}
-	(void)depth;
+	if (type == 2)
+		return put_points(b, c, big);
+	if (type < 3 || type > 6)
+		return false;
+	list_of l = {type, big, depth};
+	/* a ring is at least its count; a part its header */
+	return put_list(b, c, type == 3 ? 4 : 9, &l);
 }
 
 static bool put_geometry(fl__gj_text *b, wkb_cur *c, int depth)
@@ -476,28 +475,17 @@ static bool put_geometry(fl__gj_text *b, wkb_cur *c, int depth)
 	}
 	PUTS(b, "{ \"type\": \"");
 	put(b, type_names[type], strlen(type_names[type]));
+	bool ok;
 	if (type == 7) {
-		uint32_t n;
-		if (!take_count(c, big, 9, &n))
-			return false;
-		PUTS(b, "\", \"geometries\": [ ");
-		for (uint32_t i = 0; i < n; i++) {
-			if (i)
-				PUTS(b, ", ");
-			if (!put_geometry(b, c, depth + 1))
-				return false;
-		}
-		if (n)
-			PUTS(b, " ] }");
-		else
-			PUTS(b, "] }");
-		return true;
+		PUTS(b, "\", \"geometries\": ");
+		list_of l = {7, big, depth};
+		ok = put_list(b, c, 9, &l);
+	} else {
+		PUTS(b, "\", \"coordinates\": ");
+		ok = put_coordinates(b, c, big, type, depth);
 	}
-	PUTS(b, "\", \"coordinates\": ");
-	if (!put_coordinates(b, c, big, type, depth))
-		return false;
 	PUTS(b, " }");
-	return true;
+	return ok;
 }
 
 /* ---- features ---- */

@@ -7,7 +7,9 @@
  * coordinates (src/wkb_rfc7946.c): rounded to 7 decimals, rings wound by
  * the right-hand rule.
  */
+#include <cpl_vsi.h>
 #include <gdal.h>
+#include <ogr_api.h>
 #include <json-c/json.h>
 #include <math.h>
 #include <setjmp.h>
@@ -294,6 +296,62 @@ static void test_reals_as_printf(void **state)
 	}
 }
 
+/* Every geometry form frontline can meet (empty ones, holes, collections in
+ * collections, MultiX of each kind) written as GDAL's GeoJSON driver writes
+ * it, byte for byte. */
+static void test_geometry_forms_as_gdal(void **state)
+{
+	(void)state;
+	static const char *const wkt[] = {
+		"GEOMETRYCOLLECTION (POINT (1 2),LINESTRING (0 0,1 1))",
+		"MULTILINESTRING ((0 0,1 1),(2 2,3 3))",
+		"MULTIPOINT ((1 2),(3 4))",
+		"MULTIPOLYGON (((0 0,1 0,1 1,0 0)),((5 5,6 5,6 6,5 5)))",
+		"LINESTRING EMPTY",
+		"GEOMETRYCOLLECTION EMPTY",
+		"POLYGON ((0 0,1 0,1 1,0 0),(0.2 0.1,0.3 0.1,0.3 0.2,0.2 0.1))",
+		"MULTIPOLYGON (EMPTY,((0 0,1 0,1 1,0 0)))",
+		"POLYGON EMPTY",
+		"MULTIPOLYGON EMPTY",
+		"GEOMETRYCOLLECTION (GEOMETRYCOLLECTION EMPTY,MULTIPOINT ((1 1)),POINT (-0.5 46))",
+	};
+	fl__gj_fields f;
+	assert_true(fl__gj_fields_make(&f, NULL, NULL, 0));
+	for (size_t i = 0; i < sizeof wkt / sizeof wkt[0]; i++) {
+		OGRGeometryH g = NULL;
+		char *w = (char *)wkt[i];
+		assert_int_equal(OGR_G_CreateFromWkt(&w, NULL, &g), OGRERR_NONE);
+		int n = OGR_G_WkbSize(g);
+		unsigned char *wkb = malloc((size_t)n);
+		assert_int_equal(OGR_G_ExportToIsoWkb(g, wkbNDR, wkb), OGRERR_NONE);
+		fl__gj_text own = {0};
+		assert_true(fl__gj_feature(&own, true, &f, NULL, wkb, (size_t)n));
+		/* GDAL's */
+		GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GeoJSON"), "/vsimem/forms.geojson", 0, 0, 0,
+					     GDT_Unknown, NULL);
+		char *lco[] = {"SIGNIFICANT_FIGURES=15", NULL};
+		OGRLayerH l = GDALDatasetCreateLayer(ds, "x", NULL, wkbUnknown, lco);
+		OGRFeatureH ft = OGR_F_Create(OGR_L_GetLayerDefn(l));
+		OGR_F_SetGeometryDirectly(ft, g);
+		assert_int_equal(OGR_L_CreateFeature(l, ft), OGRERR_NONE);
+		OGR_F_Destroy(ft);
+		GDALClose(ds);
+		vsi_l_offset len = 0;
+		char *file = (char *)VSIGetMemFileBuffer("/vsimem/forms.geojson", &len, TRUE);
+		char *feat = strstr(file, "{ \"type\": \"Feature\"");
+		assert_non_null(feat);
+		char *end = strstr(feat, "\n]");
+		assert_non_null(end);
+		*end = 0;
+		if (strcmp(own.p, feat))
+			fail_msg("%s: wrote\n%s\nGDAL\n%s", wkt[i], own.p, feat);
+		VSIFree(file);
+		free(own.p);
+		free(wkb);
+	}
+	fl__gj_fields_free(&f);
+}
+
 /* A damaged or unknown WKB: refused, and nothing of the feature is left. */
 static void test_damaged_wkb(void **state)
 {
@@ -571,6 +629,7 @@ int main(void)
 		cmocka_unit_test(test_grid),
 		cmocka_unit_test(test_reals),
 		cmocka_unit_test(test_reals_as_printf),
+		cmocka_unit_test(test_geometry_forms_as_gdal),
 		cmocka_unit_test(test_damaged_wkb),
 		cmocka_unit_test_teardown(test_threads_setting, reset_threads),
 		cmocka_unit_test(test_wkb_rings),
