@@ -16,7 +16,7 @@
 #include "frontline/error.h"
 
 #define FL__CAIRO_FUNCTIONS(X)                                                             \
-	X(cairo_arc) X(cairo_clip_preserve) X(cairo_close_path) X(cairo_create)              \
+	X(cairo_arc) X(cairo_clip) X(cairo_clip_preserve) X(cairo_close_path) X(cairo_create)              \
 	X(cairo_destroy) X(cairo_fill) X(cairo_fill_preserve) X(cairo_image_surface_create)  \
 	X(cairo_line_to) X(cairo_move_to) X(cairo_new_path) X(cairo_paint)                   \
 	X(cairo_pdf_surface_create_for_stream) X(cairo_rectangle) X(cairo_restore)           \
@@ -44,6 +44,7 @@ fl_status fl__cairo_load(void);
 #ifdef FL__CAIRO_CALLS
 /* the calls of render.c go through the loaded pointers */
 #define cairo_arc (fl__cairo.cairo_arc)
+#define cairo_clip (fl__cairo.cairo_clip)
 #define cairo_clip_preserve (fl__cairo.cairo_clip_preserve)
 #define cairo_close_path (fl__cairo.cairo_close_path)
 #define cairo_create (fl__cairo.cairo_create)

@@ -32,6 +32,7 @@ typedef struct dstate {
 	size_t atom;
 	int region, from, to;
 	size_t k1, k2; /* the atom's timeline entries in (t1, t2]: [k1, k2) */
+	int u1, u2;    /* the holder at t1, at t2 is uncertain */
 } dstate;
 
 static int cmp_dstate(const void *a, const void *b)
@@ -43,6 +44,8 @@ static int cmp_dstate(const void *a, const void *b)
 		return x->from < y->from ? -1 : 1;
 	if (x->to != y->to)
 		return x->to < y->to ? -1 : 1;
+	if (x->u1 != y->u1 || x->u2 != y->u2)
+		return x->u1 * 2 + x->u2 < y->u1 * 2 + y->u2 ? -1 : 1;
 	return x->atom < y->atom ? -1 : x->atom > y->atom;
 }
 
@@ -99,6 +102,7 @@ fl_status fl_diff_new(const fl_tracker *t, const fl_query *filters, fl_instant t
 	d->t = t;
 	d->by = by;
 	size_t n = 0;
+	bool uncertain = fl__uncertain_span(t) > 0;
 	for (size_t a = 0; a < t->natoms; a++) {
 		int h1, h2;
 		size_t k1 = fl__timeline_after(t, a, t1), k2 = fl__timeline_after(t, a, t2);
@@ -106,7 +110,11 @@ fl_status fl_diff_new(const fl_tracker *t, const fl_query *filters, fl_instant t
 		fl__atom_state_before(t, a, active, k2, &h2, NULL);
 		if (h1 == h2)
 			continue;
-		st[n++] = (dstate){a, by == FL_BY_ACTOR ? FL_NONE : t->atoms[a].region, h1, h2, k1, k2};
+		fl__uncertain u;
+		st[n++] = (dstate){a,  by == FL_BY_ACTOR ? FL_NONE : t->atoms[a].region,
+				   h1, h2, k1, k2,
+				   uncertain && fl__atom_uncertain(t, a, active, t1, k1, h1, &u),
+				   uncertain && fl__atom_uncertain(t, a, active, t2, k2, h2, &u)};
 	}
 	qsort(st, n, sizeof *st, cmp_dstate);
 	d->changes = calloc(n + 1, sizeof *d->changes);
@@ -120,10 +128,11 @@ fl_status fl_diff_new(const fl_tracker *t, const fl_query *filters, fl_instant t
 	}
 	for (size_t i = 0; i < n;) {
 		size_t j = i, np = 0;
-		fl_change c = {st[i].region, st[i].from, st[i].to, 0, 0, NULL, 0, 0};
+		fl_change c = {st[i].region, st[i].from, st[i].to, 0, 0, NULL, 0, 0, st[i].u1, st[i].u2};
 		size_t *ev = NULL, evcap = 0;
-		for (; j < n && !cmp_dstate(&(dstate){0, st[i].region, st[i].from, st[i].to, 0, 0},
-					    &(dstate){0, st[j].region, st[j].from, st[j].to, 0, 0}); j++) {
+		for (; j < n && !cmp_dstate(&(dstate){0, st[i].region, st[i].from, st[i].to, 0, 0, st[i].u1, st[i].u2},
+					    &(dstate){0, st[j].region, st[j].from, st[j].to, 0, 0, st[j].u1, st[j].u2});
+		     j++) {
 			const fl__atom *a = &t->atoms[st[j].atom];
 			parts[np++] = st[j].atom;
 			c.area_km2 += a->area_km2;
@@ -227,13 +236,19 @@ static fl_status diff_emit(const fl_diff *d, const char *path, const char *forma
 			   unsigned char **buf, size_t *len)
 {
 	const fl_tracker *t = d->t;
-	static const fl__field fields[] = {
-		{"from", FL__STR},	 {"to", FL__STR},	 {"area_km2", FL__REAL},
-		{"events", FL__STR},	 {"first_date", FL__DATE}, {"last_date", FL__DATE},
-		{"region", FL__STR},	 {"name", FL__STR}};
+	static const fl__field by_region[] = {
+		{"from", FL__STR},		  {"to", FL__STR},	       {"area_km2", FL__REAL},
+		{"events", FL__STR},		  {"first_date", FL__DATE},   {"last_date", FL__DATE},
+		{"region", FL__STR},		  {"name", FL__STR},	       {"uncertain_start", FL__BOOL},
+		{"uncertain_end", FL__BOOL}};
+	static const fl__field by_actor[] = {
+		{"from", FL__STR},	    {"to", FL__STR},	     {"area_km2", FL__REAL},
+		{"events", FL__STR},	    {"first_date", FL__DATE}, {"last_date", FL__DATE},
+		{"uncertain_start", FL__BOOL}, {"uncertain_end", FL__BOOL}};
 	bool region = d->by == FL_BY_REGION;
 	fl__sink *k = NULL;
-	fl_status st = fl__sink_open(path, format, "changes", fields, region ? 8 : 6, true, &k);
+	fl_status st = fl__sink_open(path, format, "changes", region ? by_region : by_actor, region ? 10 : 8,
+				     true, &k);
 	if (st)
 		return st;
 	for (size_t i = 0; i < d->n && !st; i++) {
@@ -244,7 +259,7 @@ static fl_status diff_emit(const fl_diff *d, const char *path, const char *forma
 			break;
 		}
 		const fl_region *r = c->region != FL_NONE ? &t->regions[c->region].pub : NULL;
-		fl__value v[8] = {
+		fl__value v[10] = {
 			{.null = c->from == FL_NONE, .s = c->from != FL_NONE ? t->actors[c->from].id : NULL},
 			{.null = c->to == FL_NONE, .s = c->to != FL_NONE ? t->actors[c->to].id : NULL},
 			{.d = c->area_km2},
@@ -252,7 +267,11 @@ static fl_status diff_emit(const fl_diff *d, const char *path, const char *forma
 			{.null = !c->nevents, .t = c->first},
 			{.null = !c->nevents, .t = c->last},
 			{.null = !r, .s = r ? r->id : NULL},
-			{.null = !r, .s = r ? r->name : NULL}};
+			{.null = !r, .s = r ? r->name : NULL},
+			{.i = c->uncertain_start},
+			{.i = c->uncertain_end}};
+		if (!region) /* no region fields */
+			v[6] = v[8], v[7] = v[9];
 		st = fl__piece_add(k, v, t, &d->geoms[i]);
 		free(ids);
 	}

@@ -31,12 +31,12 @@ fl_status fl__evcols_build(fl_tracker *t, bool atoms_are_regions)
 	for (size_t i = 0; i < ne; i++)
 		total += event_natoms(t, &t->events[i], atoms_are_regions);
 	/* one block: the 8-byte columns first, then the 4-byte, then the bytes */
-	size_t bytes = (ne + 1) * (2 * sizeof(fl_instant) + sizeof(uint64_t)) +
+	size_t bytes = (ne + 1) * (3 * sizeof(fl_instant) + sizeof(uint64_t)) +
 		       (ne + 1) * 2 * sizeof(int32_t) + (total + 1) * sizeof(uint32_t) + (ne + 1);
 	unsigned char *b = malloc(bytes);
 	if (!b)
 		return fl__fail(FL_ENOMEM, "out of memory");
-	fl_instant *when = (fl_instant *)b, *recorded = when + (ne + 1);
+	fl_instant *when = (fl_instant *)b, *latest = when + (ne + 1), *recorded = latest + (ne + 1);
 	uint64_t *atom0 = (uint64_t *)(recorded + (ne + 1));
 	int32_t *to = (int32_t *)(atom0 + (ne + 1)), *corrects = to + (ne + 1);
 	uint32_t *atoms = (uint32_t *)(corrects + (ne + 1));
@@ -45,6 +45,7 @@ fl_status fl__evcols_build(fl_tracker *t, bool atoms_are_regions)
 	for (size_t i = 0; i < ne; i++) {
 		fl__event *e = &t->events[i];
 		when[i] = e->pub.when;
+		latest[i] = e->pub.latest;
 		recorded[i] = e->pub.recorded;
 		to[i] = e->pub.to;
 		corrects[i] = e->pub.corrects;
@@ -66,7 +67,7 @@ fl_status fl__evcols_build(fl_tracker *t, bool atoms_are_regions)
 	atom0[ne] = off;
 	fl__evcols_free(t);
 	fl__evcols *c = &t->ec;
-	c->when = when, c->recorded = recorded, c->to = to, c->corrects = corrects;
+	c->when = when, c->latest = latest, c->recorded = recorded, c->to = to, c->corrects = corrects;
 	c->status = status, c->atom0 = atom0, c->atoms = atoms;
 	c->owned = b;
 	return FL_OK;
@@ -92,6 +93,7 @@ const fl__event *fl__event_at(const fl_tracker *t, size_t i)
 	e->pub.note = c->strings + c->s_note[i];
 	e->pub.file = c->strings + c->s_file[i];
 	e->pub.when = c->when[i];
+	e->pub.latest = c->latest[i];
 	e->pub.recorded = c->recorded[i];
 	e->pub.to = c->to[i];
 	e->pub.from = c->from[i];

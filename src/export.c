@@ -53,6 +53,8 @@ static int cmp_pent(const void *a, const void *b)
 		return x->holder < y->holder ? -1 : 1;
 	if (x->event != y->event)
 		return x->event < y->event ? -1 : 1;
+	if (x->uncertain != y->uncertain)
+		return x->uncertain < y->uncertain ? -1 : 1;
 	const pent *pa = a, *pb = b;
 	return pa->atom < pb->atom ? -1 : pa->atom > pb->atom;
 }
@@ -60,7 +62,45 @@ static int cmp_pent(const void *a, const void *b)
 static bool same_group(const fl_period *x, const fl_period *y)
 {
 	return x->region == y->region && x->holder == y->holder && x->event == y->event &&
+	       x->uncertain == y->uncertain &&
 	       x->from == y->from && x->has_to == y->has_to && (!x->has_to || x->to == y->to);
+}
+
+/* The periods v[first, *n) of one atom, each split where its event's date
+ * admits a period: [from, latest) uncertain, [latest, to) sure.  false when
+ * memory runs out. */
+static bool split_uncertain(const fl_tracker *t, pent **v, size_t *cap, size_t first, size_t *n)
+{
+	size_t extra = 0;
+	for (size_t i = first; i < *n; i++) {
+		const fl_period *p = &(*v)[i].p;
+		fl_instant l = t->ec.latest[p->event];
+		extra += l > p->from && (!p->has_to || p->to > l);
+	}
+	pent *nv = fl__grow(*v, cap, *n + extra + 1, sizeof *nv);
+	if (!nv)
+		return false;
+	*v = nv;
+	size_t j = *n + extra;
+	for (size_t i = *n; i-- > first;) {
+		pent x = nv[i];
+		fl_instant l = t->ec.latest[x.p.event];
+		if (l <= x.p.from) {
+			nv[--j] = x;
+			continue;
+		}
+		if (!x.p.has_to || x.p.to > l) {
+			pent sure = x;
+			sure.p.from = l;
+			nv[--j] = sure;
+			x.p.to = l;
+			x.p.has_to = 1;
+		}
+		x.p.uncertain = 1;
+		nv[--j] = x;
+	}
+	*n += extra;
+	return true;
 }
 
 fl_status fl_periods_new(const fl_tracker *t, const fl_query *filters, fl_periods **out)
@@ -72,6 +112,7 @@ fl_status fl_periods_new(const fl_tracker *t, const fl_query *filters, fl_period
 	unsigned char *active = fl__active_events(t, &q);
 	size_t cap = 0, n = 0;
 	pent *v = NULL;
+	bool uncertain = fl__uncertain_span(t) > 0;
 	fl_status st = active ? FL_OK : fl__fail(FL_ENOMEM, "out of memory");
 	for (size_t a = 0; a < t->natoms && !st; a++) {
 		const fl__atom *at = &t->atoms[a];
@@ -91,7 +132,7 @@ fl_status fl_periods_new(const fl_tracker *t, const fl_query *filters, fl_period
 					break;
 				}
 				v = nv;
-				v[n++] = (pent){{at->region, h, ev, from, when, !end, 0}, a};
+				v[n++] = (pent){{at->region, h, ev, from, when, !end, 0, 0}, a};
 			} else if (!end && h != FL_NONE && n > first && v[n - 1].p.holder == t->ec.to[e] &&
 				   v[n - 1].p.to == when) {
 				/* a zero-length period between two of the same holder: rejoin them */
@@ -107,6 +148,8 @@ fl_status fl_periods_new(const fl_tracker *t, const fl_query *filters, fl_period
 			ev = (int)e;
 			from = when;
 		}
+		if (!st && uncertain && !split_uncertain(t, &v, &cap, first, &n))
+			st = fl__fail(FL_ENOMEM, "out of memory");
 	}
 	free(active);
 	fl_periods *p = calloc(1, sizeof *p);
@@ -195,7 +238,8 @@ fl_status fl_export_write(const fl_tracker *t, const fl_query *filters, const ch
 		{"region", FL__STR},	  {"name", FL__STR},	    {"holder", FL__STR},
 		{"holder_name", FL__STR}, {"event", FL__STR},	    {"kind", FL__STR},
 		{"source", FL__STR},	  {"status", FL__STR},	    {"valid_from", FL__DATETIME},
-		{"valid_to", FL__DATETIME}, {"area_km2", FL__REAL}};
+		{"valid_to", FL__DATETIME}, {"area_km2", FL__REAL}, {"uncertain", FL__BOOL},
+		{"uncertain_from", FL__DATETIME}, {"uncertain_to", FL__DATETIME}};
 	enum { NF = sizeof fields / sizeof fields[0] };
 	const char *driver;
 	fl_status st = fl__resolve_format(path, format, &driver);
@@ -230,6 +274,10 @@ fl_status fl_export_write(const fl_tracker *t, const fl_query *filters, const ch
 		v[8] = (fl__value){.t = x->from};
 		v[9] = (fl__value){.null = !x->has_to, .t = x->to};
 		v[10] = (fl__value){.d = x->area_km2};
+		/* the event's period, on the pieces that lie in it */
+		v[11] = (fl__value){.i = x->uncertain};
+		v[12] = (fl__value){.null = !x->uncertain, .t = e->when};
+		v[13] = (fl__value){.null = !x->uncertain, .t = e->latest};
 		fl__sink_actor_style(k, a->id);
 		/* KML: also the placemark's <TimeSpan>, for Google Earth's slider */
 		fl__sink_timespan(k, x->from, x->has_to, x->to);

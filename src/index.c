@@ -46,7 +46,7 @@
 
 /* 010: the layout of 009; the loader's checks grew (actor kinds, UTF-8, a
  * correction's `corrects`), and an index saves only a tracker they passed */
-const char fl__index_magic[8] = {'F', 'L', 'I', 'D', 'X', '0', '1', '0'};
+const char fl__index_magic[8] = {'F', 'L', 'I', 'D', 'X', '0', '1', '1'};
 
 /* The key names each source by its file name only, never by the path as the user typed it
  * (`gen`, `./gen` and `gen/` are one tracker and share one index); the device and inode

@@ -187,7 +187,7 @@ static bool below_u8(const uint8_t *v, size_t n, unsigned limit)
 static bool events_load(fl_tracker *t, rd *r, size_t na, size_t nr, size_t ne, size_t nt, bool *chrono)
 {
 	fl__evcols *c = &t->ec;
-	c->when = col(r, ne, 8), c->recorded = col(r, ne, 8);
+	c->when = col(r, ne, 8), c->latest = col(r, ne, 8), c->recorded = col(r, ne, 8);
 	c->reg0 = col(r, ne + 1, 8), c->atom0 = col(r, ne + 1, 8);
 	c->to = col(r, ne, 4), c->from = col(r, ne, 4), c->corrects = col(r, ne, 4), c->line = col(r, ne, 4);
 	c->s_id = col(r, ne, 4), c->s_date = col(r, ne, 4), c->s_source = col(r, ne, 4);
@@ -216,9 +216,13 @@ static bool events_load(fl_tracker *t, rd *r, size_t na, size_t nr, size_t ne, s
 	    !below_u32(c->s_note, ne, nstr) || !below_u32(c->s_file, ne, nstr) ||
 	    !below_u8(c->kind, ne, FL_KIND_CORRECTION + 1) || !below_u8(c->status, ne, FL_STATUS_DISPUTED + 1))
 		return false;
-	bool in_order = true;
+	bool in_order = true, spans = true;
 	for (size_t i = 1; i < ne; i++)
 		in_order &= c->when[i - 1] <= c->when[i];
+	for (size_t i = 0; i < ne; i++)
+		spans &= c->when[i] <= c->latest[i];
+	if (!spans)
+		return false;
 	*chrono = in_order;
 	t->nevents = ne;
 	return true;

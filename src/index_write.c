@@ -179,6 +179,8 @@ static void events_save(wr *w, const fl_tracker *t)
 	for (size_t i = 0; i < ne; i++)
 		put_u64(w, (uint64_t)fl__event_at(t, i)->pub.when);
 	for (size_t i = 0; i < ne; i++)
+		put_u64(w, (uint64_t)fl__event_at(t, i)->pub.latest);
+	for (size_t i = 0; i < ne; i++)
 		put_u64(w, (uint64_t)fl__event_at(t, i)->pub.recorded);
 	uint64_t off = 0;
 	for (size_t i = 0; i <= ne; i++) {

@@ -232,6 +232,31 @@ static void draw_zones(fl__canvas *c, const fl_tracker *t, fl_instant at, label 
 	}
 }
 
+/* Uncertain ground (fl_piece): hatched, "\\" where zones are "/", in the
+ * colour of another holder it may have (grey when that is no one), over
+ * the nominal holder's fill. */
+static void hatch_uncertain(fl__canvas *c, const fl_tracker *t, const GEOSGeometry *g, const fl_piece *p)
+{
+	const char *other = "#555555";
+	for (size_t i = 0; i < p->npossible; i++)
+		if (p->possible[i] != p->holder && p->possible[i] != FL_NONE) {
+			other = t->actors[p->possible[i]].color;
+			break;
+		}
+	cairo_save(c->cr);
+	cairo_new_path(c->cr);
+	fl__path_geom(c, t->geos, g);
+	cairo_clip(c->cr);
+	fl__set_hex(c->cr, other, 1);
+	cairo_set_line_width(c->cr, fmax(2, c->w / 400.0));
+	for (int d = -c->h; d < c->w; d += 10) {
+		cairo_move_to(c->cr, d, 0);
+		cairo_line_to(c->cr, d + c->h, c->h);
+	}
+	cairo_stroke(c->cr);
+	cairo_restore(c->cr);
+}
+
 /* The extent to draw: the bbox, or the tracker's extent with a margin. */
 static fl_status map_extent(const fl_tracker *t, const fl_render_opts *o, double bb[4])
 {
@@ -312,6 +337,7 @@ static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff
 	}
 	label *L = calloc(t->nregions + t->nzones + 1, sizeof *L);
 	size_t nl = 0, na = t->nactors;
+	double uncertain_km2 = 0;
 	double *area = calloc(na + 1, sizeof *area);
 	if (!st && (!L || !area))
 		st = fl__fail(FL_ENOMEM, "out of memory");
@@ -333,6 +359,10 @@ static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff
 			cairo_fill(cr);
 			if (p->holder != FL_NONE)
 				area[p->holder] += p->area_km2;
+			if (p->uncertain && !is_diff) {
+				hatch_uncertain(&c, t, fl__snapshot_geom(s, i), p);
+				uncertain_km2 += p->area_km2;
+			}
 		}
 		draw_borders(&c, t);
 		double *gain = calloc(na + 1, sizeof *gain);
@@ -353,6 +383,7 @@ static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff
 			region_labels(&c, t, L, &nl);
 		/* legend */
 		fl__legend_row rows[34];
+		memset(rows, 0, sizeof rows);
 		size_t nr = 0;
 		for (size_t a = 0; a < na && nr < 32; a++) {
 			if (area[a] <= 0 && !(gain && gain[a] > 0))
@@ -370,6 +401,11 @@ static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff
 			nr++;
 		}
 		free(gain);
+		if (uncertain_km2 > 0)
+			rows[nr++] = (fl__legend_row){"#ffffff", "", false, "#555555"};
+		if (uncertain_km2 > 0)
+			snprintf(rows[nr - 1].text, sizeof rows[nr - 1].text,
+				 "Hatched %.1f km²: uncertain date, may be the hatch colour's", uncertain_km2);
 		char heading[96], d2[16];
 		fl_instant_format_date(q->at, d2, sizeof d2);
 		if (is_diff) {

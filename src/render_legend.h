@@ -15,6 +15,7 @@ typedef struct fl__legend_row {
 	const char *color;
 	char text[160];
 	bool outline;
+	const char *hatch; /* when set, the swatch is hatched in this colour over `color` */
 } fl__legend_row;
 
 /* The title and heading, the legend (rows), the scale bar and the

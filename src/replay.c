@@ -146,3 +146,83 @@ int fl__atom_state_before(const fl_tracker *t, size_t ai, const unsigned char *a
 	}
 	return ev;
 }
+
+/* ------------------------------------------------------------ uncertainty */
+
+fl_instant fl__uncertain_span(const fl_tracker *t)
+{
+	if (!t->unc_known) {
+		fl_tracker *m = (fl_tracker *)t; /* a cache, as the correctors */
+		fl_instant span = 0;
+		for (size_t i = 0; i < t->nevents; i++)
+			if (t->ec.latest[i] - t->ec.when[i] > span)
+				span = t->ec.latest[i] - t->ec.when[i];
+		m->unc_span = span;
+		m->unc_known = 1;
+	}
+	return t->unc_span;
+}
+
+static void add_holder(fl__uncertain *u, int h)
+{
+	for (size_t i = 0; i < u->nholders; i++)
+		if (u->holders[i] == h)
+			return;
+	if (u->nholders < FL__MAX_POSSIBLE)
+		u->holders[u->nholders++] = h;
+}
+
+/*
+ * The events of the timeline prefix [0, k) (when <= at) that may not have
+ * taken effect by `at` are those with latest > at: U.  They all lie where
+ * when > at - span.  The holders the atom may have at `at`:
+ *  - the nominal one (every event of U took effect at its when);
+ *  - the `to` of each event of U (it may have been the last to take effect);
+ *  - the holder before the first event of U, when no event after that one is
+ *    sure (none of U may have taken effect yet).
+ * This may count a holder that no order of the events could give (when two
+ * events of U bound each other's order): the area "it may have held" is an
+ * upper bound, the area it surely held a lower one.
+ */
+bool fl__atom_uncertain(const fl_tracker *t, size_t ai, const unsigned char *active, fl_instant at,
+			size_t k, int holder, fl__uncertain *u)
+{
+	fl_instant span = fl__uncertain_span(t);
+	if (span == 0)
+		return false;
+	const fl__atom *a = &t->atoms[ai];
+	u->event = FL_NONE;
+	u->nholders = 0;
+	size_t first = SIZE_MAX, sure_last = SIZE_MAX;
+	for (size_t j = k; j > 0; j--) {
+		size_t e = a->tl[j - 1];
+		if (t->ec.when[e] <= at - span)
+			break;
+		if (!active[e])
+			continue;
+		if (t->ec.latest[e] > at) {
+			if (u->event == FL_NONE) {
+				u->event = (int)e;
+				u->from = t->ec.when[e];
+				u->to = t->ec.latest[e];
+			}
+			if (t->ec.when[e] < u->from)
+				u->from = t->ec.when[e];
+			if (t->ec.latest[e] > u->to)
+				u->to = t->ec.latest[e];
+			add_holder(u, t->ec.to[e]);
+			first = j - 1;
+		} else if (sure_last == SIZE_MAX) {
+			sure_last = j - 1;
+		}
+	}
+	if (u->event == FL_NONE)
+		return false;
+	add_holder(u, holder);
+	if (sure_last == SIZE_MAX || sure_last < first) {
+		int before = FL_NONE;
+		fl__atom_state_before(t, ai, active, first, &before, NULL);
+		add_holder(u, before);
+	}
+	return u->nholders > 1;
+}

@@ -7,6 +7,7 @@
  * faces of one arrangement: coverage.c joins them by cancelling shared edges).
  * Areas are sums of the atoms' geodesic areas: no area is computed here.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "evcols.h"
@@ -29,12 +30,15 @@ struct fl_snapshot {
 	size_t n;
 	int *region_holder;
 	double *region_best;
+	int *possible;         /* FL__MAX_POSSIBLE per piece */
 };
 
 typedef struct atom_state {
 	size_t atom;
 	int region, holder, event;
 	fl_instant since;
+	int unc;               /* index into the uncertain atoms' list, or -1 */
+	int unc_event;         /* its event (the grouping key), or FL_NONE */
 } atom_state;
 
 static int cmp_state(const void *a, const void *b)
@@ -44,7 +48,55 @@ static int cmp_state(const void *a, const void *b)
 		return x->region < y->region ? -1 : 1;
 	if (x->holder != y->holder)
 		return x->holder < y->holder ? -1 : 1;
+	if (x->unc_event != y->unc_event)
+		return x->unc_event < y->unc_event ? -1 : 1;
 	return x->atom < y->atom ? -1 : x->atom > y->atom;
+}
+
+/* The state of every atom (those of the holders kept, when keep) into st,
+ * *n of them, and the uncertain ones' details into *unc (st[i].unc indexes
+ * it); false when memory runs out. */
+static bool atom_states(const fl_tracker *t, const fl_query *q, fl_group by, const unsigned char *active,
+			const unsigned char *keep, atom_state *st, size_t *nout, fl__uncertain **uncout)
+{
+	size_t n = 0, held = 0, nunc = 0, ucap = 0;
+	fl__uncertain *unc = NULL;
+	bool uncertain = fl__uncertain_span(t) > 0;
+	for (size_t a = 0; a < t->natoms; a++) {
+		atom_state x = {a, by == FL_BY_ACTOR ? FL_NONE : t->atoms[a].region, FL_NONE, FL_NONE, 0,
+				-1, FL_NONE};
+		size_t k = fl__timeline_after(t, a, q->at);
+		x.event = fl__atom_state_before(t, a, active, k, &x.holder, &x.since);
+		if (keep && (x.holder == FL_NONE || !keep[x.holder]))
+			continue;
+		fl__uncertain u;
+		if (uncertain && fl__atom_uncertain(t, a, active, q->at, k, x.holder, &u)) {
+			fl__uncertain *nu = fl__grow(unc, &ucap, nunc + 1, sizeof *nu);
+			if (!nu) {
+				free(unc);
+				return false;
+			}
+			unc = nu;
+			x.unc = (int)nunc;
+			x.unc_event = u.event;
+			unc[nunc++] = u;
+		}
+		held += x.holder != FL_NONE;
+		st[n++] = x;
+	}
+	/* by actor, the area no one holds is left out; but before the first
+	 * event nothing is held, and then the whole tracked area is one piece
+	 * with no holder, as by region every region is one */
+	if (by == FL_BY_ACTOR && held) {
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++)
+			if (st[i].holder != FL_NONE)
+				st[k++] = st[i];
+		n = k;
+	}
+	*nout = n;
+	*uncout = unc;
+	return true;
 }
 
 fl_status fl_snapshot_new(const fl_tracker *t, const fl_query *q, fl_group by, fl_snapshot **out)
@@ -80,24 +132,11 @@ fl_status fl_snapshot_new(const fl_tracker *t, const fl_query *q, fl_group by, f
 			keep[q->holders[i]] = 1;
 		}
 	}
-	size_t n = 0, held = 0;
-	for (size_t a = 0; a < t->natoms; a++) {
-		atom_state x = {a, by == FL_BY_ACTOR ? FL_NONE : t->atoms[a].region, FL_NONE, FL_NONE, 0};
-		x.event = fl__atom_state(t, a, active, q->at, &x.holder, &x.since);
-		if (keep && (x.holder == FL_NONE || !keep[x.holder]))
-			continue;
-		held += x.holder != FL_NONE;
-		st[n++] = x;
-	}
-	/* by actor, the area no one holds is left out; but before the first
-	 * event nothing is held, and then the whole tracked area is one piece
-	 * with no holder, as by region every region is one */
-	if (by == FL_BY_ACTOR && held) {
-		size_t k = 0;
-		for (size_t i = 0; i < n; i++)
-			if (st[i].holder != FL_NONE)
-				st[k++] = st[i];
-		n = k;
+	size_t n = 0;
+	fl__uncertain *unc = NULL;
+	if (!atom_states(t, q, by, active, keep, st, &n, &unc)) {
+		free(keep), free(s), free(st), free(active);
+		return fl__fail(FL_ENOMEM, "out of memory");
 	}
 	free(active);
 	free(keep);
@@ -108,10 +147,11 @@ fl_status fl_snapshot_new(const fl_tracker *t, const fl_query *q, fl_group by, f
 	s->wkblen = calloc(n + 1, sizeof *s->wkblen);
 	s->region_holder = malloc((t->nregions + 1) * sizeof *s->region_holder);
 	s->region_best = calloc(t->nregions + 1, sizeof *s->region_best);
+	s->possible = calloc((n + 1) * FL__MAX_POSSIBLE, sizeof *s->possible);
 	size_t *parts = calloc(n + 1, sizeof *parts);
 	fl_status rc = FL_OK;
 	if (!s->pieces || !s->geoms || !s->wkb || !s->wkblen || !s->region_holder ||
-	    !s->region_best || !parts) {
+	    !s->region_best || !s->possible || !parts) {
 		rc = fl__fail(FL_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -119,10 +159,30 @@ fl_status fl_snapshot_new(const fl_tracker *t, const fl_query *q, fl_group by, f
 		s->region_holder[r] = FL_NONE;
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
-		fl_piece p = {st[i].region, st[i].holder, FL_NONE, 0, 0, 0, 0};
+		fl_piece p = {.region = st[i].region, .holder = st[i].holder, .event = FL_NONE,
+			      .uncertain_event = FL_NONE};
+		int *poss = s->possible + s->n * FL__MAX_POSSIBLE;
 		size_t np = 0;
-		for (; j < n && st[j].region == st[i].region && st[j].holder == st[i].holder; j++) {
+		for (; j < n && st[j].region == st[i].region && st[j].holder == st[i].holder &&
+		       st[j].unc_event == st[i].unc_event;
+		     j++) {
 			const fl__atom *a = &t->atoms[st[j].atom];
+			if (st[j].unc >= 0) {
+				const fl__uncertain *u = &unc[st[j].unc];
+				if (!p.uncertain || u->from < p.uncertain_from)
+					p.uncertain_from = u->from;
+				if (!p.uncertain || u->to > p.uncertain_to)
+					p.uncertain_to = u->to;
+				p.uncertain = 1;
+				p.uncertain_event = u->event;
+				for (size_t h = 0; h < u->nholders; h++) {
+					size_t x = 0;
+					while (x < p.npossible && poss[x] != u->holders[h])
+						x++;
+					if (x == p.npossible && x < FL__MAX_POSSIBLE)
+						poss[p.npossible++] = u->holders[h];
+				}
+			}
 			parts[np++] = st[j].atom;
 			p.area_km2 += a->area_km2;
 			if (st[j].event != FL_NONE) {
@@ -135,6 +195,7 @@ fl_status fl_snapshot_new(const fl_tracker *t, const fl_query *q, fl_group by, f
 		}
 		if (p.event != FL_NONE)
 			p.partial = fl__event_at(t, (size_t)p.event)->pub.partial;
+		p.possible = p.npossible ? poss : NULL;
 		if (fl__piece_make(t, parts, np, &s->geoms[s->n])) {
 			rc = fl__fail(FL_EGEOM, "union of the pieces failed: %s", fl_error_last());
 			goto done;
@@ -149,6 +210,7 @@ fl_status fl_snapshot_new(const fl_tracker *t, const fl_query *q, fl_group by, f
 done:
 	free(parts);
 	free(st);
+	free(unc);
 	return FL__HAND_OVER(rc, s, fl_snapshot_free, out);
 }
 
@@ -168,6 +230,7 @@ void fl_snapshot_free(fl_snapshot *s)
 	free(s->pieces);
 	free(s->region_holder);
 	free(s->region_best);
+	free(s->possible);
 	free(s);
 }
 
@@ -205,6 +268,36 @@ const GEOSGeometry *fl__snapshot_geom(const fl_snapshot *s, size_t i)
 	return i < s->n ? fl__piece_geos(s->t, &s->geoms[i]) : NULL;
 }
 
+/* The fields that say a piece is uncertain, after the others of each layer. */
+#define UNCERTAIN_FIELDS                                                                          \
+	{"uncertain", FL__BOOL}, {"uncertain_from", FL__DATE}, {"uncertain_to", FL__DATE},       \
+		{"uncertain_event", FL__STR}, {                                                   \
+		"possible_holders", FL__STR                                                       \
+	}
+enum { NUNCERTAIN = 5 };
+
+/* The uncertain fields of piece p into v[0..NUNCERTAIN); the holders list
+ * goes to buf. */
+static void uncertain_values(const fl_tracker *t, const fl_piece *p, fl__value *v, char *buf,
+			     size_t len)
+{
+	const fl_event *e = p->uncertain ? &fl__event_at(t, (size_t)p->uncertain_event)->pub : NULL;
+	size_t o = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; e && i < p->npossible; i++) {
+		int h = p->possible[i];
+		int w = snprintf(buf + o, len - o, "%s%s", i ? ";" : "", h == FL_NONE ? "none" : t->actors[h].id);
+		if (w < 0 || (size_t)w >= len - o)
+			break;
+		o += (size_t)w;
+	}
+	v[0] = (fl__value){.i = p->uncertain};
+	v[1] = (fl__value){.null = !e, .t = p->uncertain_from};
+	v[2] = (fl__value){.null = !e, .t = p->uncertain_to};
+	v[3] = (fl__value){.null = !e, .s = e ? e->id : NULL};
+	v[4] = (fl__value){.null = !e, .s = buf};
+}
+
 static fl_status snapshot_emit(const fl_snapshot *s, const char *path, const char *format,
 			       unsigned char **buf, size_t *len)
 {
@@ -214,13 +307,13 @@ static fl_status snapshot_emit(const fl_snapshot *s, const char *path, const cha
 		{"holder", FL__STR},  {"holder_name", FL__STR}, {"since", FL__DATE},
 		{"event", FL__STR},   {"kind", FL__STR},	  {"status", FL__STR},
 		{"source", FL__STR},  {"partial", FL__BOOL},	  {"note", FL__STR},
-		{"area_km2", FL__REAL}};
-	static const fl__field by_actor[] = {
-		{"holder", FL__STR}, {"holder_name", FL__STR}, {"area_km2", FL__REAL}, {"share", FL__REAL}};
+		{"area_km2", FL__REAL}, UNCERTAIN_FIELDS};
+	static const fl__field by_actor[] = {{"holder", FL__STR}, {"holder_name", FL__STR},
+					     {"area_km2", FL__REAL}, {"share", FL__REAL}, UNCERTAIN_FIELDS};
 	bool region = s->by == FL_BY_REGION;
 	fl__sink *k = NULL;
 	fl_status st = fl__sink_open(path, format, "control", region ? by_region : by_actor,
-				     region ? 13 : 4, true, &k);
+				     region ? 13 + NUNCERTAIN : 4 + NUNCERTAIN, true, &k);
 	if (st)
 		return st;
 	fl__sink_actor_styles(k, t); /* KML: each piece in its holder's colour */
@@ -229,7 +322,8 @@ static fl_status snapshot_emit(const fl_snapshot *s, const char *path, const cha
 		const fl_actor *a = p->holder != FL_NONE ? &t->actors[p->holder] : NULL;
 		const fl_event *e = p->event != FL_NONE ? &fl__event_at(t, (size_t)p->event)->pub : NULL;
 		const fl_region *r = p->region != FL_NONE ? &t->regions[p->region].pub : NULL;
-		fl__value v[13];
+		fl__value v[13 + NUNCERTAIN];
+		char possible[2048];
 		memset(v, 0, sizeof v);
 		if (region) {
 			v[0] = (fl__value){.null = !r, .s = r ? r->id : NULL};
@@ -245,6 +339,7 @@ static fl_status snapshot_emit(const fl_snapshot *s, const char *path, const cha
 			v[10] = (fl__value){.null = !e, .i = p->partial};
 			v[11] = (fl__value){.null = !e || !*e->note, .s = e ? e->note : NULL};
 			v[12] = (fl__value){.d = p->area_km2};
+			uncertain_values(t, p, v + 13, possible, sizeof possible);
 		} else {
 			/* by actor a piece has a holder, but before the first event,
 			 * when the one piece is the tracked area that no one holds */
@@ -252,6 +347,7 @@ static fl_status snapshot_emit(const fl_snapshot *s, const char *path, const cha
 			v[1] = (fl__value){.null = !a, .s = a ? a->name : NULL};
 			v[2] = (fl__value){.d = p->area_km2};
 			v[3] = (fl__value){.d = t->total_km2 > 0 ? p->area_km2 / t->total_km2 : 0};
+			uncertain_values(t, p, v + 4, possible, sizeof possible);
 		}
 		fl__sink_actor_style(k, a ? a->id : NULL);
 		st = fl__piece_add(k, v, t, &s->geoms[i]);

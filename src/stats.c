@@ -84,14 +84,56 @@ static void apply_event(const fl_tracker *t, size_t e, int *holder, double *area
 	}
 }
 
+/* The uncertain ground at a sample: what each actor surely holds and may
+ * hold is its area less, and plus, the uncertain atoms (fl__atom_uncertain)
+ * it holds nominally, or may hold.  Only the atoms of events whose period
+ * covers the instant are looked at: those of the order window [lo, k). */
+typedef struct unc_sweep {
+	fl_instant span;
+	size_t lo;
+	uint32_t *stamp; /* per atom: the sample it was last looked at + 1 */
+} unc_sweep;
+
+static void uncertain_bounds(const fl_tracker *t, const unsigned char *active, unc_sweep *u, size_t k,
+			     fl_instant at, uint32_t sample, const int *holder, double *min, double *max)
+{
+	while (u->lo < k && t->ec.when[t->order[u->lo]] <= at - u->span)
+		u->lo++;
+	for (size_t i = u->lo; i < k; i++) {
+		size_t e = t->order[i];
+		if (!active[e] || t->ec.latest[e] <= at)
+			continue;
+		size_t n;
+		const uint32_t *ea = fl__event_atoms(t, e, &n);
+		for (size_t j = 0; j < n; j++) {
+			size_t a = ea[j];
+			if (u->stamp[a] == sample + 1)
+				continue;
+			u->stamp[a] = sample + 1;
+			fl__uncertain x;
+			if (!fl__atom_uncertain(t, a, active, at, fl__timeline_after(t, a, at), holder[a], &x))
+				continue;
+			double km2 = t->atoms[a].area_km2;
+			if (holder[a] != FL_NONE)
+				min[holder[a]] -= km2;
+			for (size_t h = 0; h < x.nholders; h++)
+				if (x.holders[h] != holder[a] && x.holders[h] != FL_NONE)
+					max[x.holders[h]] += km2;
+		}
+	}
+}
+
 /* The areas of every actor (area[a]; holder[a] per atom, all FL_NONE) at
- * each sample instant of [from, to]: at[i] and samples[i * nactors + a],
- * *ns of them. */
+ * each sample instant of [from, to]: at[i] and samples[(i * 3 + b) *
+ * nactors + a] (b: 0 the area, 1 the least, 2 the most), *ns of them. */
 static fl_status sample_areas(const fl_tracker *t, const unsigned char *active, fl_instant from,
 			      fl_instant to, fl_step step, int *holder, double *area, fl_instant **at,
 			      double **samples, size_t *ns)
 {
 	size_t na = t->nactors, scap = 0, acap = 0, k = 0;
+	unc_sweep u = {fl__uncertain_span(t), 0, NULL};
+	if (u.span > 0 && !(u.stamp = calloc(t->natoms + 1, sizeof *u.stamp)))
+		return fl__fail(FL_ENOMEM, "out of memory");
 	fl_instant next = step == FL_STEP_EVENT ? from
 			  : step == FL_STEP_MONTH ? month_end(from)
 			  : step == FL_STEP_WEEK  ? day_end(from) + 6 * (fl_instant)86400
@@ -121,14 +163,20 @@ static fl_status sample_areas(const fl_tracker *t, const unsigned char *active, 
 				apply_event(t, e, holder, area, false);
 		}
 		fl_instant *nat = fl__grow(*at, &acap, *ns + 1, sizeof *nat);
-		double *nsm = nat ? fl__grow(*samples, &scap, (*ns + 1) * na + 1, sizeof *nsm) : NULL;
+		double *nsm = nat ? fl__grow(*samples, &scap, (*ns + 1) * 3 * na + 1, sizeof *nsm) : NULL;
 		if (nat)
 			*at = nat;
-		if (!nat || !nsm)
+		if (!nat || !nsm) {
+			free(u.stamp);
 			return fl__fail(FL_ENOMEM, "out of memory");
+		}
 		*samples = nsm;
 		(*at)[*ns] = sample;
-		memcpy(*samples + *ns * na, area, na * sizeof *area);
+		double *row = *samples + *ns * 3 * na;
+		for (size_t b = 0; b < 3; b++)
+			memcpy(row + b * na, area, na * sizeof *area);
+		if (u.stamp)
+			uncertain_bounds(t, active, &u, k, sample, (uint32_t)*ns, holder, row + na, row + 2 * na);
 		(*ns)++;
 		if (step == FL_STEP_DAY)
 			next += 86400;
@@ -137,6 +185,7 @@ static fl_status sample_areas(const fl_tracker *t, const unsigned char *active, 
 		else if (step == FL_STEP_MONTH)
 			next = month_end(next + 1);
 	}
+	free(u.stamp);
 	return FL_OK;
 }
 
@@ -152,7 +201,7 @@ static fl_status stats_rows(fl_stats *s, const fl_instant *at, const double *sam
 	size_t nused = 0;
 	for (size_t i = 0; i < ns; i++)
 		for (size_t a = 0; a < na; a++)
-			if (samples[i * na + a] > 1e-9 && !used[a])
+			if (samples[(i * 3 + 2) * na + a] > 1e-9 && !used[a])
 				used[a] = true, nused++;
 	s->rows = calloc(ns * nused + 1, sizeof *s->rows);
 	if (!s->rows) {
@@ -163,11 +212,12 @@ static fl_status stats_rows(fl_stats *s, const fl_instant *at, const double *sam
 		for (size_t a = 0; a < na; a++) {
 			if (!used[a])
 				continue;
-			double v = samples[i * na + a];
-			if (v < 1e-9)
-				v = 0; /* sweep rounding */
+			double v = samples[i * 3 * na + a], lo = samples[(i * 3 + 1) * na + a],
+			       hi = samples[(i * 3 + 2) * na + a];
+			/* sweep rounding */
+			v = v < 1e-9 ? 0 : v, lo = lo < 1e-9 ? 0 : lo, hi = hi < 1e-9 ? 0 : hi;
 			s->rows[s->n++] = (fl_stats_row){at[i], (int)a, v,
-							 t->total_km2 > 0 ? v / t->total_km2 : 0};
+							 t->total_km2 > 0 ? v / t->total_km2 : 0, lo, hi};
 		}
 	free(used);
 	return FL_OK;
@@ -221,9 +271,10 @@ const fl_stats_row *fl_stats_at(const fl_stats *s, size_t i)
 fl_status fl_stats_write_csv(const fl_stats *s, const char *path)
 {
 	static const fl__field fields[] = {
-		{"date", FL__STR}, {"holder", FL__STR}, {"area_km2", FL__REAL}, {"share", FL__REAL}};
+		{"date", FL__STR},	   {"holder", FL__STR},	    {"area_km2", FL__REAL},
+		{"share", FL__REAL}, {"area_km2_min", FL__REAL}, {"area_km2_max", FL__REAL}};
 	fl__sink *k = NULL;
-	fl_status st = fl__sink_open(path, "CSV", "stats", fields, 4, false, &k);
+	fl_status st = fl__sink_open(path, "CSV", "stats", fields, 6, false, &k);
 	for (size_t i = 0; i < s->n && !st; i++) {
 		const fl_stats_row *r = &s->rows[i];
 		char date[32];
@@ -231,8 +282,8 @@ fl_status fl_stats_write_csv(const fl_stats *s, const char *path)
 			fl_instant_format(r->at, date, sizeof date);
 		else
 			fl_instant_format_date(r->at, date, sizeof date);
-		fl__value v[4] = {{.s = date}, {.s = s->t->actors[r->holder].id}, {.d = r->area_km2},
-				  {.d = r->share}};
+		fl__value v[6] = {{.s = date},	   {.s = s->t->actors[r->holder].id}, {.d = r->area_km2},
+				  {.d = r->share}, {.d = r->area_km2_min},	      {.d = r->area_km2_max}};
 		st = fl__sink_add(k, v, NULL, NULL);
 	}
 	if (st) {

@@ -49,7 +49,7 @@ typedef struct fl__event {
  * the rest are NULL (the events are all there). */
 typedef struct fl__evcols {
 	/* the columns queries read */
-	const fl_instant *when, *recorded;
+	const fl_instant *when, *latest, *recorded;
 	const int32_t *to, *corrects;
 	const uint8_t *status;
 	const uint64_t *atom0;     /* event i covers atoms[atom0[i] .. atom0[i + 1]) */
@@ -134,6 +134,10 @@ struct fl_tracker {
 	 * --status (fl__active_events), listed on first use from t->ec.corrects */
 	size_t *correctors;
 	size_t ncorrectors;
+	/* the longest period of uncertainty of an event (latest - when), found
+	 * on first use (fl__uncertain_span): 0 when every date is exact */
+	fl_instant unc_span;
+	unsigned char unc_known;
 };
 
 /* The tracker's actor ids for messages about an unknown one: all of them,

@@ -39,6 +39,10 @@ typedef struct fl_period {
 	fl_instant to;       /* meaningful when has_to */
 	int has_to;          /* 0 while current */
 	double area_km2;     /* geodesic */
+	int uncertain;       /* [from, to) lies in the period of the event's date
+			      * (its when to its latest): the holder is uncertain
+			      * (see fl_piece); the rest of the run is a period of
+			      * its own */
 } fl_period;
 
 /* Every period of the tracker, by region then start.  filters supplies as-of

@@ -29,6 +29,8 @@ typedef struct fl_change {
 	size_t nevents;       /* events in (t1, t2] touching these pieces, apply order */
 	const size_t *events;
 	fl_instant first, last; /* instants of the first and last of them */
+	int uncertain_start;  /* the holder at t1 is uncertain (see fl_piece) */
+	int uncertain_end;    /* the holder at t2 is uncertain */
 } fl_change;
 
 FL_API fl_status fl_diff_new(const fl_tracker *t, const fl_query *filters, fl_instant t1,

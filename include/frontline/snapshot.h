@@ -38,6 +38,16 @@ typedef struct fl_piece {
 	int has_since;
 	double area_km2;      /* geodesic area */
 	int partial;          /* the event speaks of part of the region only */
+	/* Uncertain ground: an event whose date admits a period (fl_event's
+	 * when < latest) may or may not have taken effect at the instant, and
+	 * the holder depends on it.  `holder` is then the nominal one (every
+	 * event taken at its `when`), `possible` lists every holder the piece
+	 * may have (FL_NONE: no one; it belongs to the snapshot). */
+	int uncertain;
+	int uncertain_event;  /* the latest such event in apply order, or FL_NONE */
+	fl_instant uncertain_from, uncertain_to; /* the period of those events */
+	size_t npossible;
+	const int *possible;
 } fl_piece;
 
 FL_API fl_status fl_snapshot_new(const fl_tracker *t, const fl_query *q,

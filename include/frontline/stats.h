@@ -27,6 +27,10 @@ typedef struct fl_stats_row {
 	int holder;        /* actor index */
 	double area_km2;
 	double share;      /* of the tracked area */
+	/* With events whose date admits a period (uncertain ground, see
+	 * fl_piece): the area the holder surely held at the instant and the area
+	 * it may have held; both equal area_km2 when every date is exact. */
+	double area_km2_min, area_km2_max;
 } fl_stats_row;
 
 /* Parse "day", "week", "month" or "event" (FL_EARG otherwise). */

@@ -66,7 +66,10 @@ typedef struct fl_region {
 
 typedef struct fl_event {
 	const char *id;
-	fl_instant when;        /* when the transfer takes effect */
+	fl_instant when;        /* when the transfer takes effect: the earliest instant its
+				 * date admits (the nominal instant, see docs/tracker-format.md) */
+	fl_instant latest;      /* the latest instant it may have taken effect: when == latest
+				 * for an exact date; between the two its ground is uncertain */
 	const char *date;       /* the date as written in the source */
 	int all_regions;        /* the area is every region ("*") */
 	size_t nregions;        /* the area as regions ... */

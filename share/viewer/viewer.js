@@ -48,12 +48,18 @@
       var h = f.properties.holder || f.properties.to || "";
       area[h] = (area[h] || 0) + (f.properties.area_km2 || 0);
     });
-    var html = "<div><strong>" + esc(title) + "</strong></div>";
+    var html = "<div><strong>" + esc(title) + "</strong></div>", unsure = 0;
     Object.keys(area).sort().forEach(function (h) {
       html += '<div><span class="swatch" style="background:' + esc(color(h)) + '"></span>' +
         esc(names[h] ? h + " – " + names[h] : (h || "not held")) + " <small>(" +
         Math.round(area[h]).toLocaleString("en") + " km²)</small></div>";
     });
+    features.forEach(function (f) {
+      if (f.properties.uncertain) unsure += f.properties.area_km2 || 0;
+    });
+    if (unsure > 0)
+      html += '<div class="legend-uncertain"><span class="swatch hatch"></span>uncertain: the date of the ' +
+        "change admits a period <small>(" + Math.round(unsure).toLocaleString("en") + " km²)</small></div>";
     document.getElementById("legend").innerHTML = html;
   }
 
@@ -63,7 +69,10 @@
       "<tr><td>since</td><td>" + esc(p.since) + "</td></tr>" +
       "<tr><td>status</td><td>" + esc(p.status) + (p.partial ? " (partial)" : "") + "</td></tr>" +
       "<tr><td>source</td><td>" + esc(p.source) + "</td></tr>" +
-      "<tr><td>event</td><td>" + esc(p.event) + "</td></tr></table>";
+      "<tr><td>event</td><td>" + esc(p.event) + "</td></tr>" +
+      (p.uncertain ? "<tr><td>uncertain</td><td>" + esc(p.uncertain_from) + " … " + esc(p.uncertain_to) +
+        " (" + esc(p.uncertain_event) + "): may be " + esc(p.possible_holders) + "</td></tr>" : "") +
+      "</table>";
   }
 
   function popupChange(p) {
@@ -90,13 +99,25 @@
       if (controlLayer) map.removeLayer(controlLayer);
       if (changesLayer) map.removeLayer(changesLayer);
       changesLayer = null;
-      controlLayer = L.geoJSON(res[0], {
+      controlLayer = L.featureGroup();
+      L.geoJSON(res[0], {
         style: function (f) {
           return { fillColor: color(f.properties.holder), fillOpacity: inCompare ? 0.15 : 0.7,
                    color: "#444", weight: 0.8, className: cls(f.id) };
         },
         onEachFeature: function (f, layer) { layer.bindPopup(popupControl(f.properties)); }
-      }).addTo(map);
+      }).addTo(controlLayer);
+      /* uncertain ground: hatched over the nominal holder's colour */
+      var unsure = res[0].features.filter(function (f) { return f.properties.uncertain; });
+      if (unsure.length && !inCompare)
+        L.geoJSON({ type: "FeatureCollection", features: unsure }, {
+          style: function (f) {
+            return { fillColor: "url(#fl-hatch)", fillOpacity: 1, color: "#222", weight: 1,
+                     dashArray: "5 3", className: "uncertain " + cls(f.id) };
+          },
+          onEachFeature: function (f, layer) { layer.bindPopup(popupControl(f.properties)); }
+        }).addTo(controlLayer);
+      controlLayer.addTo(map);
       if (inCompare) {
         changesLayer = L.geoJSON(res[1], {
           style: function (f) {

@@ -8,8 +8,10 @@ static const char help[] =
 	"usage: frontline [-d PATH] stats [--from D] [--to D] [--step day|week|month|event] [-o FILE]\n"
 	"                                 [--as-of R] [--status confirmed] [--chart FILE.(png|svg)]\n"
 	"\n"
-	"CSV with columns date,holder,area_km2,share (share of the tracked area), one row per holder\n"
-	"per step.  Defaults: the tracker's whole event range, --step event (a row set after each\n"
+	"CSV with columns date,holder,area_km2,share,area_km2_min,area_km2_max (share of the tracked\n"
+	"area; min and max: the area surely held and the area that may be held where an event's date\n"
+	"admits a period, both equal to area_km2 where dates are exact), one row per holder per\n"
+	"step.  Defaults: the tracker's whole event range, --step event (a row set after each\n"
 	"event instant).  Areas are geodesic on the WGS 84 ellipsoid.\n"
 	"  --chart FILE   also draw a line chart of area per actor (PNG or SVG; --size WxH);\n"
 	"                 the CSV then goes to stdout only with -o\n";

@@ -95,6 +95,7 @@ static bool event_when(const fl_tracker *t, const fl__layer_src *L, OGRFeatureH 
 	}
 	if (!parse_instant(COL(date), F, line, "date", d, &e->pub.when))
 		ok = false;
+	e->pub.latest = e->pub.when;
 	const char *rec = COL(recorded);
 	e->pub.recorded = e->pub.when;
 	if (*rec) {

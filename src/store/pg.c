@@ -174,6 +174,9 @@ fl_status fl_pg_snapshot_write(const char *tracker, const fl_query *q, const cha
 	else if (OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(ev), "area") >= 0 &&
 		 has_rows(ds, "SELECT 1 AS x FROM events WHERE coalesce(area, '') <> '' LIMIT 1"))
 		st = fl__fail(FL_ENOTFOUND, "polygon events: the in-memory engine computes those");
+	else if (has_rows(ds, "SELECT 1 AS x FROM events WHERE date !~ "
+			      "'^\\d{4}-\\d{2}-\\d{2}(T[0-9:.]+(Z|z|[+-]\\d{2}(:?\\d{2})?)?)?$' LIMIT 1"))
+		st = fl__fail(FL_ENOTFOUND, "dates with a period (EDTF): the in-memory engine computes those");
 	if (st) {
 		GDALClose(ds);
 		return st;
@@ -202,9 +205,11 @@ fl_status fl_pg_snapshot_write(const char *tracker, const fl_query *q, const cha
 		{"holder", FL__STR},  {"holder_name", FL__STR}, {"since", FL__DATE},
 		{"event", FL__STR},   {"kind", FL__STR},	  {"status", FL__STR},
 		{"source", FL__STR},  {"partial", FL__BOOL},	  {"note", FL__STR},
-		{"area_km2", FL__REAL}};
+		{"area_km2", FL__REAL}, {"uncertain", FL__BOOL}, {"uncertain_from", FL__DATE},
+		{"uncertain_to", FL__DATE}, {"uncertain_event", FL__STR}, {"possible_holders", FL__STR}};
+	/* (exact dates only, above: no piece is uncertain) */
 	fl__sink *k = NULL;
-	st = fl__sink_open(path, format, "control", fields, 13, true, &k);
+	st = fl__sink_open(path, format, "control", fields, 18, true, &k);
 	GEOSContextHandle_t h = fl__geos_new();
 	/* areas as the engine computes them (PROJ's geodesic on the ellipsoid),
 	 * so that the output is the engine's, to the digits the format writes */
@@ -213,8 +218,10 @@ fl_status fl_pg_snapshot_write(const char *tracker, const fl_query *q, const cha
 		st = fl__geod_init(&geod);
 	OGRFeatureH f;
 	while (!st && (f = OGR_L_GetNextFeature(r))) {
-		fl__value v[13];
+		fl__value v[18];
 		memset(v, 0, sizeof v);
+		for (int i = 14; i < 18; i++)
+			v[i].null = true;
 		const char *names[] = {"region", "name", "alt_names", "holder", "holder_name", "since_s",
 				       "event", "kind", "status", "source", "partial_i", "note", "area_km2"};
 		for (int i = 0; i < 13; i++) {

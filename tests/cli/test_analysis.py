@@ -322,10 +322,10 @@ def t_diff_gpkg(c):
 
 # -------------------------------------------------------------------- stats
 
-@test("stats: header date,holder,area_km2,share; default range from 1992-05-08, one date per event instant")
+@test("stats: header date,holder,area_km2,share,area_km2_min,area_km2_max; default range from 1992-05-08, one date per event instant")
 def t_stats_default(c):
     r = c.ok("stats")
-    check(r.out.splitlines()[0] == "date,holder,area_km2,share",
+    check(r.out.splitlines()[0] == "date,holder,area_km2,share,area_km2_min,area_km2_max",
           "header %r" % r.out.splitlines()[0])
     rows = stats_rows(r.out)
     dates = []
@@ -450,7 +450,7 @@ def t_stats_file(c):
     check(os.path.isfile(c.path("stats.csv")), "stats.csv not written")
     with open(c.path("stats.csv"), newline="", encoding="utf-8") as f:
         text = f.read()
-    check(text.splitlines()[0] == "date,holder,area_km2,share", "header %r" % text.splitlines()[0])
+    check(text.splitlines()[0] == "date,holder,area_km2,share,area_km2_min,area_km2_max", "header %r" % text.splitlines()[0])
     a, b = stats_rows(text), stats_rows(ref)
     check(len(a) == len(b) and len(a) > 0, "%d rows in the file, %d on stdout" % (len(a), len(b)))
     for x, y in zip(a, b):
