@@ -14,26 +14,26 @@
 #include "date_priv.h"
 #include "fail.h"
 
-static int is_leap(long y)
+static int is_leap(int64_t y)
 {
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-static int days_in_month(long y, int m)
+static int days_in_month(int64_t y, int m)
 {
 	static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	return m == 2 && is_leap(y) ? 29 : d[m - 1];
 }
 
 /* Days since 1970-01-01 of a civil date. */
-static int64_t days_from_civil(long y, int m, int d)
+static int64_t days_from_civil(int64_t y, int m, int d)
 {
 	y -= m <= 2;
-	long era = (y >= 0 ? y : y - 399) / 400;
-	long yoe = y - era * 400;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	long yoe = (long)(y - era * 400);
 	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
 	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return (int64_t)era * 146097 + doe - 719468;
+	return era * 146097 + doe - 719468;
 }
 
 static void civil_from_days(int64_t z, long *y, int *m, int *d)
@@ -236,6 +236,16 @@ fl_instant fl__year_start(fl_instant t, int64_t *year)
 		*year = y;
 	int64_t day = days_from_civil(y, 1, 1);
 	return day <= INT64_MIN / 86400 ? INT64_MIN : day * 86400 - 1;
+}
+
+int64_t fl__days_from_civil(int64_t y, int m, int d)
+{
+	return days_from_civil(y, m, d);
+}
+
+int fl__days_in_month(int64_t y, int m)
+{
+	return days_in_month(y, m);
 }
 
 fl_instant fl_instant_now(void)

@@ -1,5 +1,5 @@
 /*
- * date_priv.h: private date helpers (date.c).
+ * date_priv.h: private date helpers (date.c), for the EDTF parser (edtf.c).
  * Private to the library.
  */
 #ifndef FL_DATE_PRIV_H
@@ -10,5 +10,11 @@
 
 /* The end of the 31 December before t's UTC year; *year (may be NULL) its year. */
 fl_instant fl__year_start(fl_instant t, int64_t *year);
+
+/* Days since 1970-01-01 of the proleptic Gregorian y-m-d (m 1..12, d 1..31),
+ * for any |y| below 10^15. */
+int64_t fl__days_from_civil(int64_t y, int m, int d);
+/* Days of month m (1..12) of year y: February has 29 in leap years. */
+int fl__days_in_month(int64_t y, int m);
 
 #endif

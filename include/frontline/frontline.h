@@ -4,6 +4,7 @@
 #include "frontline/types.h"
 #include "frontline/error.h"
 #include "frontline/date.h"
+#include "frontline/edtf.h"
 #include "frontline/tracker.h"
 #include "frontline/snapshot.h"
 #include "frontline/diff.h"

@@ -47,6 +47,15 @@ for d in sorted(dates)[:60]:
 for d in ("0000-01-01T00:00+18:00", "9999-12-31T23:59:59-18:00", "2020-11-25T24:00Z"):
     seed("date", d)
 
+# EDTF: every form of levels 0 and 1 and a few refusals (test_edtf.c has the rest)
+for v in ("1985", "1985-04", "1985-04-12", "1985-04-12T23:20:30", "1985-04-12T23:20:30Z",
+          "2004-01-01T10:10:10+05:00", "2004-01-01T10:10:10-05", "1964/2008", "2004-02-01/2005",
+          "1985-04-12T23:20:30Z/..", "Y170000002", "Y-170000002", "Y292277026595", "2001-21", "2001-24",
+          "1984?", "2004-06~", "2004-06-11%", "201X", "20XX", "2004-XX", "1985-04-XX", "1985-XX-XX",
+          "1985-04-12/..", "../1985-04-12", "1985-04-12/", "/1985-04-12", "2004-06~/2004-06-11%",
+          "-1985", "-0004-02-29", "2020-13", "2020-02-30", "2020-10-04~?", "2020-2X-01", "../.."):
+    seed("edtf", v)
+
 # CSV files: the shipped tracker's and the fixtures'
 for p in [os.path.join(karabakh, "actors.csv"), os.path.join(karabakh, "events.csv")] + \
         sorted(glob.glob(os.path.join(root, "tests", "fixtures", "check", "*", "*.csv"))):
