@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "date_priv.h"
+#include "date_zone.h"
 #include "fail.h"
 #include "tracker_priv.h"
 #include "tz.h"
@@ -32,12 +33,21 @@ fl_status fl_tracker_parse_date(const fl_tracker *t, const char *text, fl_date_s
 
 void fl_tracker_format_date(const fl_tracker *t, fl_instant at, char *buf, size_t len)
 {
-	fl_instant_format_date(fl__tz_to_civil(t ? t->tz : NULL, at), buf, len);
+	fl__format_date_tz(t ? t->tz : NULL, at, buf, len);
 }
 
 void fl_tracker_format_instant(const fl_tracker *t, fl_instant at, char *buf, size_t len)
 {
-	const fl__tz *z = t ? t->tz : NULL;
+	fl__format_instant_tz(t ? t->tz : NULL, at, buf, len);
+}
+
+void fl__format_date_tz(const fl__tz *z, fl_instant at, char *buf, size_t len)
+{
+	fl_instant_format_date(fl__tz_to_civil(z, at), buf, len);
+}
+
+void fl__format_instant_tz(const fl__tz *z, fl_instant at, char *buf, size_t len)
+{
 	int32_t off = fl__tz_offset(z, at);
 	if (!z || off % 60 || len < 26) {
 		fl_instant_format(at, buf, len);
