@@ -17,12 +17,17 @@ fl_status fl_tracker_parse_date(const fl_tracker *t, const char *text, fl_date_s
 {
 	if (!out)
 		return fl__fail(FL_EARG, "fl_tracker_parse_date: out is NULL");
+	return fl__parse_date_tz(t ? t->tz : NULL, text, side, what ? what : "date", out);
+}
+
+fl_status fl__parse_date_tz(const fl__tz *z, const char *text, fl_date_side side, const char *what,
+			    fl_instant *out)
+{
 	int64_t secs;
 	fl__date_form form;
-	fl_status st = fl__date_parse(text, what ? what : "date", &secs, &form);
+	fl_status st = fl__date_parse(text, what, &secs, &form);
 	if (st)
 		return st;
-	const fl__tz *z = t ? t->tz : NULL;
 	if (form == FL__DATE_ONLY) /* the zone's day: its first second, or its last */
 		*out = side == FL_DATE_END ? fl__tz_from_civil(z, secs + 86400) - 1
 					   : fl__tz_from_civil(z, secs);

@@ -107,7 +107,8 @@ int cmd_snapshot(const cli_global *g, int argc, char **argv)
 	/* the store answers by itself when it can (a PostGIS tracker, inside
 	 * PostgreSQL); the summary and --holder need the tracker opened */
 	if (!summary && !nholder_args) {
-		fl_status pst = fl_store_snapshot_write(cli_tracker_path(g), &q, by, out, format);
+		fl_status pst = fl_store_snapshot_write_at(cli_tracker_path(g), date, as_of, &q, by, out,
+							   format);
 		if (pst == FL_OK)
 			return 0;
 		if (pst != FL_ENOTFOUND) {
