@@ -67,6 +67,17 @@ static int digits(const char **p, int n, long *out)
 fl_status fl_instant_parse(const char *text, fl_date_side side,
 			   const char *what, fl_instant *out)
 {
+	int64_t secs;
+	fl__date_form form;
+	fl_status st = fl__date_parse(text, what, &secs, &form);
+	if (st)
+		return st;
+	*out = form == FL__DATE_ONLY && side == FL_DATE_END ? secs + 86399 : secs;
+	return FL_OK;
+}
+
+fl_status fl__date_parse(const char *text, const char *what, int64_t *secs, fl__date_form *form)
+{
 	const char *p = text;
 	long y, mo, d, hh = 0, mi = 0, ss = 0;
 	const char *why = NULL;
@@ -88,7 +99,8 @@ fl_status fl_instant_parse(const char *text, fl_date_side side,
 	}
 	int64_t day = days_from_civil(y, (int)mo, (int)d);
 	if (*p == '\0') {
-		*out = day * 86400 + (side == FL_DATE_END ? 86399 : 0);
+		*secs = day * 86400;
+		*form = FL__DATE_ONLY;
 		return FL_OK;
 	}
 	if (*p != 'T' && *p != 't' && *p != ' ') {
@@ -121,6 +133,7 @@ fl_status fl_instant_parse(const char *text, fl_date_side side,
 		goto bad;
 	}
 	long off = 0;
+	bool local = false; /* no Z, no offset: the clocks' time of day */
 	if (*p == 'Z' || *p == 'z') {
 		p++;
 	} else if (*p == '+' || *p == '-') {
@@ -142,14 +155,16 @@ fl_status fl_instant_parse(const char *text, fl_date_side side,
 			goto bad;
 		}
 		off = sign * (oh * 3600 + om * 60);
-	}
+	} else
+		local = true;
 	if (*p != '\0') {
 		why = "unexpected characters at the end";
 		goto bad;
 	}
 	if (ss == 60)
 		ss = 59; /* a leap second is the last second of its minute */
-	*out = day * 86400 + hh * 3600 + mi * 60 + ss - off;
+	*secs = day * 86400 + hh * 3600 + mi * 60 + ss - off;
+	*form = local ? FL__DATE_LOCAL : FL__DATE_OFFSET;
 	return FL_OK;
 bad:
 	return fl__fail(FL_EINPUT, "%s: invalid date '%s' (%s)", what, text, why);
@@ -246,6 +261,11 @@ int64_t fl__days_from_civil(int64_t y, int m, int d)
 int fl__days_in_month(int64_t y, int m)
 {
 	return days_in_month(y, m);
+}
+
+void fl__civil_from_days(int64_t days, long *y, int *m, int *d)
+{
+	civil_from_days(days, y, m, d);
 }
 
 fl_instant fl_instant_now(void)

@@ -84,8 +84,8 @@ fl_status fl_diff_new(const fl_tracker *t, const fl_query *filters, fl_instant t
 	*out = NULL;
 	if (t1 > t2) {
 		char a[32], b[32];
-		fl_instant_format(t1, a, sizeof a);
-		fl_instant_format(t2, b, sizeof b);
+		fl_tracker_format_instant(t, t1, a, sizeof a);
+		fl_tracker_format_instant(t, t2, b, sizeof b);
 		return fl__fail(FL_EARG, "the first date (%s) is after the second (%s): swap them", a, b);
 	}
 	fl_query q = filters ? *filters : fl_query_at(t2);
@@ -251,6 +251,7 @@ static fl_status diff_emit(const fl_diff *d, const char *path, const char *forma
 				     true, &k);
 	if (st)
 		return st;
+	fl__sink_zone(k, t->tz); /* the dates are the tracker's */
 	for (size_t i = 0; i < d->n && !st; i++) {
 		const fl_change *c = &d->changes[i];
 		char *ids = event_ids(t, c);

@@ -255,6 +255,7 @@ fl_status fl_export_write(const fl_tracker *t, const fl_query *filters, const ch
 		fl_periods_free(p);
 		return st;
 	}
+	fl__sink_zone(k, t->tz); /* valid_from/valid_to with the tracker's offset */
 	fl__sink_actor_styles(k, t);
 	for (size_t i = 0; i < p->n && !st; i++) {
 		const fl_period *x = &p->v[i];

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "date_zone.h"
 #include "geojson.h"
 #include "utf8.h"
 #include "wkb.h"
@@ -490,7 +491,7 @@ static bool put_geometry(fl__gj_text *b, wkb_cur *c, int depth)
 
 /* ---- features ---- */
 
-static void put_value(fl__gj_text *b, fl__ftype type, const fl__value *v)
+static void put_value(fl__gj_text *b, fl__ftype type, const fl__value *v, const fl__tz *tz)
 {
 	char buf[40];
 	if (v->null) {
@@ -514,9 +515,9 @@ static void put_value(fl__gj_text *b, fl__ftype type, const fl__value *v)
 	case FL__DATE:
 	case FL__DATETIME:
 		if (type == FL__DATE)
-			fl_instant_format_date(v->t, buf, sizeof buf);
+			fl__format_date_tz(tz, v->t, buf, sizeof buf);
 		else
-			fl_instant_format(v->t, buf, sizeof buf);
+			fl__format_instant_tz(tz, v->t, buf, sizeof buf);
 		fl__gj_string(b, buf, strlen(buf), false);
 		return;
 	}
@@ -563,7 +564,7 @@ bool fl__gj_feature(fl__gj_text *b, bool first, const fl__gj_fields *f, const fl
 	PUTS(b, "{ \"type\": \"Feature\", \"properties\": { ");
 	for (size_t i = 0; i < f->n; i++) {
 		put(b, f->keys + f->key_at[i], f->key_at[i + 1] - f->key_at[i]);
-		put_value(b, f->types[i], &v[i]);
+		put_value(b, f->types[i], &v[i], f->tz);
 	}
 	if (f->n)
 		PUTS(b, " }, \"geometry\": ");

@@ -42,6 +42,7 @@ void fl__gj_end(fl__gj_text *b);
  * `"name": ` (after `, ` but for the first), escaped once. */
 #define FL__GJ_MAX_FIELDS 64
 typedef struct fl__gj_fields {
+	const fl__tz *tz;                      /* the zone of its dates (NULL: UTC) */
 	size_t n;
 	fl__ftype types[FL__GJ_MAX_FIELDS];
 	char *keys;                            /* malloc'd */

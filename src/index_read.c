@@ -274,6 +274,8 @@ static void reset(fl_tracker *t)
 	free(t->rank_own), free(t->order_own), free(t->order_pub), free(t->tl_pool);
 	free(t->correctors);
 	fl__evcols_free(t);
+	fl__tz_free(t->tz);
+	t->tz = NULL, t->tz_name = NULL;
 	t->correctors = NULL, t->ncorrectors = 0;
 	fl__index_unmap(t);
 	t->tl_pool = NULL;
@@ -421,6 +423,7 @@ fl_status fl__index_load(fl_tracker *t)
 	const void *m = take(&r, sizeof fl__index_magic);
 	uint32_t bom = u32(&r);
 	uint64_t key = u64(&r);
+	const char *tz_name = str(&r);
 	uint64_t na = u64(&r), nr = u64(&r), ne = u64(&r), nz = u64(&r), nt = u64(&r);
 	if (r.bad || memcmp(m, fl__index_magic, sizeof fl__index_magic) || bom != 0x01020304u ||
 	    key != t->source_key || na > len || nr > len || ne > len || nz > len || nt > len ||
@@ -428,6 +431,15 @@ fl_status fl__index_load(fl_tracker *t)
 		munmap(buf, len);
 		return FL_ENOTFOUND;
 	}
+	/* the zone as the sources declared it: a name the database no longer
+	 * knows means the sources are read again, and report it */
+	fl__tz *tz = NULL;
+	if (fl__tz_open(tz_name, &tz) != FL_OK) {
+		munmap(buf, len);
+		return FL_ENOTFOUND;
+	}
+	t->tz = tz;
+	t->tz_name = tz_name;
 	t->arena = buf;
 	t->arena_len = len;
 	t->actors = calloc(na + 1, sizeof *t->actors);

@@ -255,6 +255,7 @@ static bool save_to(const fl_tracker *t, const char *tmp)
 	put(&w, fl__index_magic, sizeof fl__index_magic);
 	put_u32(&w, 0x01020304u);
 	put_u64(&w, t->source_key);
+	put_str(&w, fl_tracker_time_zone(t));
 	put_u64(&w, t->nactors), put_u64(&w, t->nregions), put_u64(&w, t->nevents);
 	put_u64(&w, t->nzones), put_u64(&w, t->natoms);
 	for (size_t i = 0; i < t->nactors; i++) {

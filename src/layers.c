@@ -181,6 +181,7 @@ fl_status fl_tracker_write_layer_buffer(const fl_tracker *t, const char *layer, 
 				     true, &k);
 	if (st)
 		return st;
+	fl__sink_zone(k, t->tz); /* dates the tracker's, date-times with its offset */
 	if (fields == region_fields) {
 		for (size_t i = 0; i < t->nregions && !st; i++) {
 			const fl_region *r = &t->regions[i].pub;

@@ -28,6 +28,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "date_zone.h"
 #include "fail.h"
 #include "geo.h"
 #include "sink.h"
@@ -256,6 +257,7 @@ static fl_status native_layer(fl__sink *s, const char *layer, const fl__field *f
 	}
 	if (!fl__gj_fields_make(&s->gj, s->names, s->types, nfields))
 		return fl__fail(FL_ENOMEM, "out of memory");
+	s->gj.tz = s->tz;
 	s->layered = true;
 	s->rfc7946 = true;
 	fl__gj_begin(&s->out, layer);
@@ -434,9 +436,9 @@ fl_status fl__sink_add_wkb(fl__sink *s, const fl__value *v, unsigned char *wkb, 
 		case FL__DATETIME: {
 			char buf[32];
 			if (s->types[i] == FL__DATE)
-				fl_instant_format_date(v[i].t, buf, sizeof buf);
+				fl__format_date_tz(s->tz, v[i].t, buf, sizeof buf);
 			else
-				fl_instant_format(v[i].t, buf, sizeof buf);
+				fl__format_instant_tz(s->tz, v[i].t, buf, sizeof buf);
 			OGR_F_SetFieldString(f, fi, buf);
 			break;
 		}
@@ -472,6 +474,12 @@ fl_status fl__sink_add_wkb(fl__sink *s, const fl__value *v, unsigned char *wkb, 
 		return fl__fail(FL_EIO, "GDAL %s: cannot write a feature: %s", s->driver,
 				CPLGetLastErrorMsg());
 	return FL_OK;
+}
+
+void fl__sink_zone(fl__sink *s, const fl__tz *z)
+{
+	s->tz = z;
+	s->gj.tz = z;
 }
 
 void fl__sink_style(fl__sink *s, const char *style)
@@ -511,11 +519,11 @@ static void set_timespan(fl__sink *s, OGRFeatureH f)
 	char buf[32];
 	int b = OGR_F_GetFieldIndex(f, "begin"), e = OGR_F_GetFieldIndex(f, "end");
 	if (b >= 0) {
-		fl_instant_format(s->span_from, buf, sizeof buf);
+		fl__format_instant_tz(s->tz, s->span_from, buf, sizeof buf);
 		OGR_F_SetFieldString(f, b, buf);
 	}
 	if (e >= 0 && s->span_to) {
-		fl_instant_format(s->span_end, buf, sizeof buf);
+		fl__format_instant_tz(s->tz, s->span_end, buf, sizeof buf);
 		OGR_F_SetFieldString(f, e, buf);
 	}
 	s->span = false;

@@ -27,6 +27,7 @@ struct fl__sink {
 	bool actor_styles;  /* KML: the document has a style per actor */
 	bool span, span_to; /* KML: the next feature's <TimeSpan> (and its end) */
 	fl_instant span_from, span_end;
+	const fl__tz *tz;   /* the zone dates are written in (NULL: UTC) */
 	size_t nfields;
 	fl__ftype types[64];
 	int index[64];      /* the layer's index of each field (drivers add their own) */

@@ -387,7 +387,7 @@ static fl_status validate(fl_tracker *t, const fl_record *r, fl_instant when, co
 				continue;
 			int rg = t->atoms[a].region;
 			char date[32];
-			fl_instant_format(when, date, sizeof date);
+			fl_tracker_format_instant(t, when, date, sizeof date);
 			st = fl__fail(FL_EARG, "`from` %s: on %s %s%s is held by %s%s%s%s, not %s (nothing written)",
 				      r->from, date, rg == FL_NONE ? "part of the area" : "region ",
 				      rg == FL_NONE ? "" : t->regions[rg].pub.id,
@@ -441,6 +441,9 @@ static fl_status record_in(const char *path, const fl_record *r, fl_instant when
 	GEOSGeometry *area = NULL;
 	char **aids = NULL;
 	st = fl_tracker_open(path, &t);
+	/* a date-only `date` is the tracker's day (its time zone; precheck read it in UTC) */
+	if (!st)
+		st = fl_tracker_parse_date(t, r->date, FL_DATE_START, "`date`", &when) ? FL_EARG : FL_OK;
 	if (!st && r->area_file)
 		st = read_area(t, r->area_file, &area);
 	if (!st && area)
@@ -452,7 +455,7 @@ static fl_status record_in(const char *path, const fl_record *r, fl_instant when
 	}
 	if (!st) {
 		char recorded[32], regions[4096] = "";
-		fl_instant_format(fl_instant_now(), recorded, sizeof recorded);
+		fl_tracker_format_instant(t, fl_instant_now(), recorded, sizeof recorded);
 		size_t used = 0;
 		for (size_t i = 0; i < r->nregions && used < sizeof regions; i++)
 			used += (size_t)snprintf(regions + used, sizeof regions - used, "%s%s", i ? ";" : "",

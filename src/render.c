@@ -407,10 +407,10 @@ static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff
 			snprintf(rows[nr - 1].text, sizeof rows[nr - 1].text,
 				 "Hatched %.1f km²: uncertain date, may be the hatch colour's", uncertain_km2);
 		char heading[96], d2[16];
-		fl_instant_format_date(q->at, d2, sizeof d2);
+		fl_tracker_format_date(t, q->at, d2, sizeof d2);
 		if (is_diff) {
 			char d1[16];
-			fl_instant_format_date(t1, d1, sizeof d1);
+			fl_tracker_format_date(t, t1, d1, sizeof d1);
 			snprintf(heading, sizeof heading, "Changes %s to %s", d1, d2);
 		} else
 			snprintf(heading, sizeof heading, "Control on %s", d2);

@@ -62,7 +62,7 @@ fl_status fl_render_chart(const fl_tracker *t, const fl_stats *s, const fl_rende
 	for (int k = 0; k <= 5; k++) {
 		fl_instant at = t0 + (t1 - t0) * k / 5;
 		char lab[16];
-		fl_instant_format_date(at, lab, sizeof lab);
+		fl_tracker_format_date(t, at, lab, sizeof lab);
 		double x = L + pw * k / 5.0;
 		cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
 		cairo_move_to(cr, x, T + ph);

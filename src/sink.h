@@ -39,6 +39,10 @@ fl_status fl__sink_add(fl__sink *s, const fl__value *values, GEOSContextHandle_t
 /* The same with the geometry as 2D ISO WKB (NULL: none), malloc'd: the sink
  * takes it (RFC 7946 GeoJSON rounds and winds it in place) and frees it. */
 fl_status fl__sink_add_wkb(fl__sink *s, const fl__value *values, unsigned char *wkb, size_t len);
+/* Write the sink's dates (and date-times, with their offset) in zone z
+ * (tz.h; NULL, the default: UTC), which must outlive the sink. */
+typedef struct fl__tz fl__tz;
+void fl__sink_zone(fl__sink *s, const fl__tz *z);
 /* The OGR style string of the next feature added (KML colours). */
 void fl__sink_style(fl__sink *s, const char *style);
 /* KML: one shared style per actor of t in the document's style table, in

@@ -316,6 +316,7 @@ static fl_status snapshot_emit(const fl_snapshot *s, const char *path, const cha
 				     region ? 13 + NUNCERTAIN : 4 + NUNCERTAIN, true, &k);
 	if (st)
 		return st;
+	fl__sink_zone(k, t->tz); /* `since` is the tracker's date */
 	fl__sink_actor_styles(k, t); /* KML: each piece in its holder's colour */
 	for (size_t i = 0; i < s->n && !st; i++) {
 		const fl_piece *p = &s->pieces[i];

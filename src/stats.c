@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "date_priv.h"
 #include "evcols.h"
 #include "fail.h"
 #include "replay.h"
@@ -43,26 +44,25 @@ fl_status fl_tracker_event_range(const fl_tracker *t, fl_instant *first, fl_inst
 	return FL_OK;
 }
 
-/* End of the month holding instant x. */
-static fl_instant month_end(fl_instant x)
+/* The last second of the day (in zone z) holding instant x, or of the
+ * day `days` days after it. */
+static fl_instant day_end(const fl__tz *z, fl_instant x, int days)
 {
-	char buf[16];
-	fl_instant_format_date(x, buf, sizeof buf);
-	char *end;
-	long y = strtol(buf, &end, 10), m = *end == '-' ? strtol(end + 1, NULL, 10) : 1;
-	if (++m > 12)
-		m = 1, y++;
-	char next[32];
-	snprintf(next, sizeof next, "%04ld-%02ld-01", y, m);
-	fl_instant r = x;
-	fl_instant_parse(next, FL_DATE_START, "month", &r);
-	return r - 1;
+	int64_t c = fl__tz_to_civil(z, x);
+	int64_t d = c / 86400 - (c % 86400 < 0);
+	return fl__tz_from_civil(z, (d + 1 + days) * 86400) - 1;
 }
 
-static fl_instant day_end(fl_instant x)
+/* The last second of the month (in zone z) holding instant x. */
+static fl_instant month_end(const fl__tz *z, fl_instant x)
 {
-	fl_instant d = x >= 0 ? x / 86400 : -((-x + 86399) / 86400);
-	return d * 86400 + 86399;
+	int64_t c = fl__tz_to_civil(z, x);
+	long y;
+	int m, d;
+	fl__civil_from_days(c / 86400 - (c % 86400 < 0), &y, &m, &d);
+	if (++m > 12)
+		m = 1, y++;
+	return fl__tz_from_civil(z, fl__days_from_civil(y, m, 1) * 86400) - 1;
 }
 
 /* Event e gives its atoms to its actor: their areas move from their
@@ -134,10 +134,12 @@ static fl_status sample_areas(const fl_tracker *t, const unsigned char *active, 
 	unc_sweep u = {fl__uncertain_span(t), 0, NULL};
 	if (u.span > 0 && !(u.stamp = calloc(t->natoms + 1, sizeof *u.stamp)))
 		return fl__fail(FL_ENOMEM, "out of memory");
+	/* days and months are the tracker's (its time zone's) */
+	const fl__tz *z = t->tz;
 	fl_instant next = step == FL_STEP_EVENT ? from
-			  : step == FL_STEP_MONTH ? month_end(from)
-			  : step == FL_STEP_WEEK  ? day_end(from) + 6 * (fl_instant)86400
-						  : day_end(from);
+			  : step == FL_STEP_MONTH ? month_end(z, from)
+			  : step == FL_STEP_WEEK  ? day_end(z, from, 6)
+						  : day_end(z, from, 0);
 	for (;;) {
 		fl_instant sample;
 		if (step == FL_STEP_EVENT) {
@@ -179,11 +181,11 @@ static fl_status sample_areas(const fl_tracker *t, const unsigned char *active, 
 			uncertain_bounds(t, active, &u, k, sample, (uint32_t)*ns, holder, row + na, row + 2 * na);
 		(*ns)++;
 		if (step == FL_STEP_DAY)
-			next += 86400;
+			next = day_end(z, next + 1, 0);
 		else if (step == FL_STEP_WEEK)
-			next += 7 * (fl_instant)86400;
+			next = day_end(z, next + 1, 6);
 		else if (step == FL_STEP_MONTH)
-			next = month_end(next + 1);
+			next = month_end(z, next + 1);
 	}
 	free(u.stamp);
 	return FL_OK;
@@ -278,10 +280,12 @@ fl_status fl_stats_write_csv(const fl_stats *s, const char *path)
 	for (size_t i = 0; i < s->n && !st; i++) {
 		const fl_stats_row *r = &s->rows[i];
 		char date[32];
-		if (s->step == FL_STEP_EVENT && r->at % 86400 != 0)
-			fl_instant_format(r->at, date, sizeof date);
+		/* the tracker's calendar date; an event's instant that is not the
+		 * start of its day there, with the zone's offset */
+		if (s->step == FL_STEP_EVENT && fl__tz_to_civil(s->t->tz, r->at) % 86400 != 0)
+			fl_tracker_format_instant(s->t, r->at, date, sizeof date);
 		else
-			fl_instant_format_date(r->at, date, sizeof date);
+			fl_tracker_format_date(s->t, r->at, date, sizeof date);
 		fl__value v[6] = {{.s = date},	   {.s = s->t->actors[r->holder].id}, {.d = r->area_km2},
 				  {.d = r->share}, {.d = r->area_km2_min},	      {.d = r->area_km2_max}};
 		st = fl__sink_add(k, v, NULL, NULL);

@@ -17,6 +17,7 @@
 #include "diff_priv.h"
 #include "fail.h"
 #include "snapshot_priv.h"
+#include "tracker_priv.h"
 #include "util.h"
 #include "frontline/summary.h"
 
@@ -250,7 +251,9 @@ fl_status fl_snapshot_summary_new(const fl_snapshot *s, fl_snapshot_summary **ou
 	fl_snapshot_summary *m = calloc(1, sizeof *m);
 	if (!m)
 		return fl__fail(FL_ENOMEM, "out of memory");
-	m->year_start = fl__year_start(q->at, &m->year);
+	/* the year of the tracker's calendar (its time zone) */
+	fl_instant ys = fl__year_start(fl__tz_to_civil(t->tz, q->at), &m->year);
+	m->year_start = ys == INT64_MIN ? ys : fl__tz_from_civil(t->tz, ys + 1) - 1;
 	fl_status st = snapshot_holders(m, s, fl_tracker_actor_count(t));
 	if (!st)
 		st = snapshot_handovers(m, s, t, q);

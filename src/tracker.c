@@ -66,6 +66,8 @@ void fl_tracker_free(fl_tracker *t)
 	free(t->region_ids.slot);
 	free(t->event_ids.slot);
 	free(t->path);
+	free(t->tz_name_own);
+	fl__tz_free(t->tz);
 	free(t->index_path);
 	fl__index_unmap(t);
 	fl__pool_free(&t->pool);
@@ -76,6 +78,8 @@ void fl_tracker_free(fl_tracker *t)
 }
 
 const char *fl_tracker_path(const fl_tracker *t) { return t->path; }
+
+const char *fl_tracker_time_zone(const fl_tracker *t) { return t->tz_name ? t->tz_name : "UTC"; }
 
 uint64_t fl_tracker_sources_signature(const fl_tracker *t) { return t->source_key; }
 

@@ -20,6 +20,7 @@
 #include "frontline/frontline.h"
 #include "geo.h"
 #include "pool.h"
+#include "tz.h"
 
 typedef struct fl__region {
 	fl_region pub;
@@ -119,6 +120,13 @@ struct fl_tracker {
 	uint32_t *tl_pool;     /* all atoms' timelines, one block (built from the sources;
 				* read from the index, they lie in its mapping) */
 	fl__idmap actor_ids, region_ids, event_ids;
+
+	/* the tracker's time zone (its `tracker` layer's time_zone): the name as
+	 * written ("UTC" by default; owned, or in the index's mapping) and the
+	 * zone read from the system's database (NULL for UTC) */
+	const char *tz_name;
+	char *tz_name_own;
+	fl__tz *tz;
 
 	uint64_t source_key;   /* sizes and times of the source files (index.c) */
 	char *index_path;      /* where the index lives, or NULL */

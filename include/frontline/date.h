@@ -38,6 +38,22 @@ FL_API void fl_instant_format_date(fl_instant t, char *buf, size_t len);
 /* Write t as "2020-11-25T00:00:00Z" into buf (>= 21 bytes). */
 FL_API void fl_instant_format(fl_instant t, char *buf, size_t len);
 
+/* The same in a tracker's time zone (fl_tracker_time_zone): a date-only
+ * value means that zone's day (its first second for FL_DATE_START, its last
+ * for FL_DATE_END) and a date-time without offset that zone's clocks; an
+ * explicit Z or offset wins.  In a daylight-saving overlap a local time
+ * means the earlier of its two instants, in a gap the instant the clocks
+ * jump (the first one past it).  NULL t means UTC. */
+typedef struct fl_tracker fl_tracker;
+FL_API fl_status fl_tracker_parse_date(const fl_tracker *t, const char *text, fl_date_side side,
+				       const char *what, fl_instant *out);
+/* The calendar date of at in the tracker's zone ("2020-11-10"; buf >= 11 bytes). */
+FL_API void fl_tracker_format_date(const fl_tracker *t, fl_instant at, char *buf, size_t len);
+/* at in ISO 8601 with the zone's offset ("2020-11-10T00:00:00+04:00"; "Z"
+ * for a tracker in UTC, and for an instant whose offset has seconds, as
+ * local mean times before 1900 do); buf >= 26 bytes. */
+FL_API void fl_tracker_format_instant(const fl_tracker *t, fl_instant at, char *buf, size_t len);
+
 /* The current instant. */
 FL_API fl_instant fl_instant_now(void);
 

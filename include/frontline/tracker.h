@@ -5,7 +5,8 @@
  * A tracker is read through GDAL/OGR from
  *   - a folder of text files: actors.csv, regions.geojson, events.csv and
  *     zones.geojson (or zones.csv); areas.geojson holds the polygons of
- *     polygon events (an event names its area with `area`);
+ *     polygon events (an event names its area with `area`); tracker.csv,
+ *     optional, the tracker's own settings (key,value: time_zone);
  *   - a GeoPackage file holding layers of the same names.
  * Regions in any CRS GDAL knows are transformed to WGS 84 lon/lat.
  *
@@ -107,6 +108,13 @@ FL_API fl_status fl_tracker_open(const char *path, fl_tracker **out);
 FL_API void fl_tracker_free(fl_tracker *t);
 
 FL_API const char *fl_tracker_path(const fl_tracker *t);
+
+/* The tracker's time zone: the IANA name its `tracker` layer declares
+ * (tracker.csv in a folder: the row `time_zone,Asia/Baku`), "UTC" when it
+ * declares none.  Date-only events and queries mean that zone's days, and
+ * the dates a tracker's outputs show are in it (date.h:
+ * fl_tracker_parse_date, fl_tracker_format_date). */
+FL_API const char *fl_tracker_time_zone(const fl_tracker *t);
 
 /* The signature of a tracker's sources on disk: a value made of the source
  * files' names, devices, inodes, sizes and modification times (a folder's

@@ -22,8 +22,11 @@ const char *cli_tracker_path(const cli_global *g);
  * $FRONTLINE_TRACKER that is not the shipped sample; NULL after printing a
  * usage error (the shipped sample is never written unless named by -d). */
 const char *cli_tracker_to_write(const cli_global *g, const char *cmd);
-/* Parse a date option; prints the error and returns nonzero on failure. */
-int cli_parse_date(const char *opt, const char *value, fl_date_side side, fl_instant *out);
+/* Parse a date option in tracker t's time zone (NULL: UTC, to check the
+ * value before the tracker is open); prints the error and returns nonzero
+ * on failure. */
+int cli_parse_date(const fl_tracker *t, const char *opt, const char *value, fl_date_side side,
+		   fl_instant *out);
 /* The filters in force as the options that set them ("--as-of R, --status
  * confirmed, --holder AZ,AM"; as_of and holders: the values as given, NULL
  * when not given), "" when none. */

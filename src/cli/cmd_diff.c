@@ -92,7 +92,7 @@ static bool summary(const fl_tracker *t, const fl_diff *d, const char *d1, const
 	for (size_t k = 0; k < fl_diff_summary_event_count(m); k++) {
 		const fl_event *ev = fl_tracker_event_at(t, fl_diff_summary_event_at(m, k));
 		char date[16];
-		fl_instant_format_date(ev->when, date, sizeof date);
+		fl_tracker_format_date(t, ev->when, date, sizeof date);
 		if (json) {
 			json_object *o = json_object_new_object();
 			json_object_object_add(o, "id", json_object_new_string(ev->id));
@@ -136,7 +136,8 @@ int cmd_diff(const cli_global *g, int argc, char **argv)
 	const char *d1 = opts.args[0], *d2 = opts.args[1];
 	const char *out = opts.out, *format = opts.format, *as_of = opts.as_of;
 	fl_instant t1, t2;
-	if (cli_parse_date("D1", d1, FL_DATE_END, &t1) || cli_parse_date("D2", d2, FL_DATE_END, &t2))
+	if (cli_parse_date(NULL, "D1", d1, FL_DATE_END, &t1) ||
+	    cli_parse_date(NULL, "D2", d2, FL_DATE_END, &t2))
 		return 2;
 	if (t1 > t2) {
 		cli_error("D1 (%s) is after D2 (%s): did you mean 'frontline diff %s %s'?", d1, d2, d2, d1);
@@ -151,6 +152,10 @@ int cmd_diff(const cli_global *g, int argc, char **argv)
 	fl_tracker *t = cli_open_tracker(g);
 	if (!t)
 		return 1;
+	/* the days of the tracker's time zone */
+	cli_parse_date(t, "D1", d1, FL_DATE_END, &t1);
+	cli_parse_date(t, "D2", d2, FL_DATE_END, &t2);
+	cli_opts_zone(&opts, t, &q);
 	const char *texts[] = {d1, d2};
 	const fl_instant ats[] = {t1, t2};
 	cli_warn_range(t, &q, as_of, 2, texts, ats);

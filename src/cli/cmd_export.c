@@ -34,6 +34,7 @@ int cmd_export(const cli_global *g, int argc, char **argv)
 	fl_tracker *t = cli_open_tracker(g);
 	if (!t)
 		return 1;
+	cli_opts_zone(&opts, t, &opts.q); /* --as-of: the tracker's day */
 	int rc = 0;
 	if (fl_export_write(t, &opts.q, opts.out, opts.format)) {
 		cli_lib_error(cli_output_flags);

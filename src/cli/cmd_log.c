@@ -72,9 +72,9 @@ int cmd_log(const cli_global *g, int argc, char **argv)
 	if (strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "json"))
 		return cli_usage_error("log", "-f %s: expected table, csv or json", format);
 	fl_instant t0 = INT64_MIN, t1 = INT64_MAX;
-	if (from && cli_parse_date("--from", from, FL_DATE_START, &t0))
+	if (from && cli_parse_date(NULL, "--from", from, FL_DATE_START, &t0))
 		return 2;
-	if (to && cli_parse_date("--to", to, FL_DATE_END, &t1))
+	if (to && cli_parse_date(NULL, "--to", to, FL_DATE_END, &t1))
 		return 2;
 	if (t0 > t1) {
 		cli_error("--from %s is after --to %s: did you mean 'frontline log --from %s --to %s'?", from,
@@ -84,6 +84,11 @@ int cmd_log(const cli_global *g, int argc, char **argv)
 	fl_tracker *t = cli_open_tracker(g);
 	if (!t)
 		return 1;
+	/* the days of the tracker's time zone */
+	if (from)
+		cli_parse_date(t, "--from", from, FL_DATE_START, &t0);
+	if (to)
+		cli_parse_date(t, "--to", to, FL_DATE_END, &t1);
 	int rid = FL_NONE, aid = FL_NONE;
 	if (region && (rid = fl_tracker_find_region(t, region)) == FL_NONE) {
 		cli_error("--region %s: no such region in %s", region, fl_tracker_path(t));
@@ -125,8 +130,8 @@ int cmd_log(const cli_global *g, int argc, char **argv)
 			continue;
 		char regs[4096], date[16], rec[16];
 		regions_text(t, e, regs, sizeof regs);
-		fl_instant_format_date(e->when, date, sizeof date);
-		fl_instant_format_date(e->recorded, rec, sizeof rec);
+		fl_tracker_format_date(t, e->when, date, sizeof date);
+		fl_tracker_format_date(t, e->recorded, rec, sizeof rec);
 		const char *fromid = e->from != FL_NONE ? fl_tracker_actor_at(t, (size_t)e->from)->id : "";
 		const char *toid = fl_tracker_actor_at(t, (size_t)e->to)->id;
 		const char *corr = e->corrects != FL_NONE ? fl_tracker_event_at(t, (size_t)e->corrects)->id : "";

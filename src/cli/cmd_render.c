@@ -73,8 +73,8 @@ int cmd_render(const cli_global *g, int argc, char **argv)
 	if (date && d1)
 		return cli_usage_error("render", "--date and --diff exclude each other");
 	fl_instant t1 = 0, t2 = 0;
-	if (d1 && (cli_parse_date("--diff D1", d1, FL_DATE_END, &t1) ||
-		   cli_parse_date("--diff D2", d2, FL_DATE_END, &t2)))
+	if (d1 && (cli_parse_date(NULL, "--diff D1", d1, FL_DATE_END, &t1) ||
+		   cli_parse_date(NULL, "--diff D2", d2, FL_DATE_END, &t2)))
 		return 2;
 	if (d1 && t1 > t2) {
 		cli_error("--diff %s %s: the first date is after the second; did you mean --diff %s %s?", d1,
@@ -90,6 +90,12 @@ int cmd_render(const cli_global *g, int argc, char **argv)
 	fl_tracker *t = cli_open_tracker(g);
 	if (!t)
 		return 1;
+	/* the days of the tracker's time zone */
+	cli_opts_zone(&opts, t, &q);
+	if (d1) {
+		cli_parse_date(t, "--diff D1", d1, FL_DATE_END, &t1);
+		cli_parse_date(t, "--diff D2", d2, FL_DATE_END, &q.at);
+	}
 	if (d1) {
 		const char *texts[] = {d1, d2};
 		const fl_instant ats[] = {t1, q.at};

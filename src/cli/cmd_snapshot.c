@@ -35,7 +35,7 @@ static int print_summary(FILE *out, const fl_tracker *t, const fl_snapshot *s, c
 		return 1;
 	}
 	char date[16];
-	fl_instant_format_date(q->at, date, sizeof date);
+	fl_tracker_format_date(t, q->at, date, sizeof date);
 	fprintf(out, "Control on %s (%s)\n", date, fl_tracker_path(t));
 	/* the filters in force, as given: the holders by their ids */
 	char holders[320] = "", filters[512];
@@ -62,7 +62,7 @@ static int print_summary(FILE *out, const fl_tracker *t, const fl_snapshot *s, c
 		const fl_event *e = h->event != FL_NONE ? fl_tracker_event_at(t, (size_t)h->event) : NULL;
 		char since[16] = "-";
 		if (h->has_since)
-			fl_instant_format_date(h->since, since, sizeof since);
+			fl_tracker_format_date(t, h->since, since, sizeof since);
 		fprintf(out, "  %s  %-16s %-4s -> %-4s %-9s %s%s\n", since,
 			fl_tracker_region_at(t, (size_t)h->region)->id,
 			h->from == FL_NONE ? "-" : fl_tracker_actor_at(t, (size_t)h->from)->id,
@@ -107,7 +107,8 @@ int cmd_snapshot(const cli_global *g, int argc, char **argv)
 	/* the store answers by itself when it can (a PostGIS tracker, inside
 	 * PostgreSQL); the summary and --holder need the tracker opened */
 	if (!summary && !nholder_args) {
-		fl_status pst = fl_store_snapshot_write(cli_tracker_path(g), &q, by, out, format);
+		fl_status pst = fl_store_snapshot_write_at(cli_tracker_path(g), date, as_of, &q, by, out,
+							   format);
 		if (pst == FL_OK)
 			return 0;
 		if (pst != FL_ENOTFOUND) {
@@ -118,6 +119,7 @@ int cmd_snapshot(const cli_global *g, int argc, char **argv)
 	fl_tracker *t = cli_open_tracker(g);
 	if (!t)
 		return 1;
+	cli_opts_zone(&opts, t, &q); /* the days of the tracker's time zone */
 	int *holders = NULL;
 	if (nholder_args) {
 		holders = cli_parse_actor_list(t, "snapshot", "--holder", holder_args, nholder_args,

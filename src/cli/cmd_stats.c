@@ -50,9 +50,9 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 	if (c == CLI_STOP)
 		return opts.rc;
 	fl_instant t0 = 0, t1 = 0;
-	if (from && cli_parse_date("--from", from, FL_DATE_START, &t0))
+	if (from && cli_parse_date(NULL, "--from", from, FL_DATE_START, &t0))
 		return 2;
-	if (to && cli_parse_date("--to", to, FL_DATE_END, &t1))
+	if (to && cli_parse_date(NULL, "--to", to, FL_DATE_END, &t1))
 		return 2;
 	if (from && to && t0 > t1) {
 		cli_error("--from %s is after --to %s: swap them", from, to);
@@ -65,6 +65,12 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 	fl_tracker *t = cli_open_tracker(g);
 	if (!t)
 		return 1;
+	/* the days of the tracker's time zone */
+	if (from)
+		cli_parse_date(t, "--from", from, FL_DATE_START, &t0);
+	if (to)
+		cli_parse_date(t, "--to", to, FL_DATE_END, &t1);
+	cli_opts_zone(&opts, t, &q);
 	int rc = 0;
 	fl_instant first, last;
 	fl_stats *s = NULL;

@@ -122,9 +122,10 @@ fl_tracker *cli_open_tracker(const cli_global *g)
 	return t;
 }
 
-int cli_parse_date(const char *opt, const char *value, fl_date_side side, fl_instant *out)
+int cli_parse_date(const fl_tracker *t, const char *opt, const char *value, fl_date_side side,
+		   fl_instant *out)
 {
-	if (fl_instant_parse(value, side, opt, out) != FL_OK) {
+	if (fl_tracker_parse_date(t, value, side, opt, out) != FL_OK) {
 		cli_error("%s", fl_error_last());
 		return 1;
 	}
@@ -200,11 +201,15 @@ void cli_filters_text(const fl_query *q, const char *as_of, const char *holders,
 	}
 }
 
-/* The last second of the UTC day holding x. */
-static fl_instant day_end(fl_instant x)
+/* The last second of the tracker's day (in its time zone) holding x. */
+static fl_instant day_end(const fl_tracker *t, fl_instant x)
 {
-	fl_instant d = x >= 0 ? x / 86400 : -((-x + 86399) / 86400);
-	return d * 86400 + 86399;
+	char day[32];
+	fl_tracker_format_date(t, x, day, sizeof day);
+	fl_instant end = x;
+	if (fl_tracker_parse_date(t, day, FL_DATE_END, "day", &end) != FL_OK)
+		fl_error_clear(); /* (a year past 9999: x itself) */
+	return end;
 }
 
 void cli_warn_range(const fl_tracker *t, const fl_query *q, const char *as_of, size_t n,
@@ -225,18 +230,18 @@ void cli_warn_range(const fl_tracker *t, const fl_query *q, const char *as_of, s
 	if (st)
 		return; /* out of memory: the answer itself will say so */
 	char fd[16], ld[16], at[16];
-	fl_instant_format_date(first, fd, sizeof fd);
-	fl_instant_format_date(last, ld, sizeof ld);
+	fl_tracker_format_date(t, first, fd, sizeof fd);
+	fl_tracker_format_date(t, last, ld, sizeof ld);
 	for (size_t i = 0; i < n; i++) {
 		const char *text = texts[i];
 		if (!text) {
-			fl_instant_format_date(ats[i], at, sizeof at);
+			fl_tracker_format_date(t, ats[i], at, sizeof at);
 			text = at;
 		}
 		if (ats[i] < first)
 			cli_error("%s is before the first event%s (%s): no territory is held yet", text,
 				  with, fd);
-		else if (ats[i] > day_end(last))
+		else if (ats[i] > day_end(t, last))
 			cli_error("%s is after the last event%s (%s): the map as of %s", text, with, ld, ld);
 	}
 }

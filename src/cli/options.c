@@ -126,13 +126,22 @@ int cli_opts_query(cli_opts *o)
 {
 	if (o->common & CLI_DATE) {
 		o->q.at = fl_instant_now();
-		if (o->date && cli_parse_date("--date", o->date, FL_DATE_END, &o->q.at))
+		if (o->date && cli_parse_date(NULL, "--date", o->date, FL_DATE_END, &o->q.at))
 			return 2;
 	}
 	if (o->as_of) {
-		if (cli_parse_date("--as-of", o->as_of, FL_DATE_END, &o->q.as_of))
+		if (cli_parse_date(NULL, "--as-of", o->as_of, FL_DATE_END, &o->q.as_of))
 			return 2;
 		o->q.has_as_of = 1;
 	}
 	return 0;
+}
+
+void cli_opts_zone(const cli_opts *o, const fl_tracker *t, fl_query *q)
+{
+	/* (checked by cli_opts_query: they parse) */
+	if ((o->common & CLI_DATE) && o->date)
+		cli_parse_date(t, "--date", o->date, FL_DATE_END, &q->at);
+	if (o->as_of)
+		cli_parse_date(t, "--as-of", o->as_of, FL_DATE_END, &q->as_of);
 }

@@ -81,4 +81,7 @@ int cli_opts_next(cli_opts *o);
  * checks of its operands are done, so that errors come in the same order
  * for every command. */
 int cli_opts_query(cli_opts *o);
+/* --date and --as-of again, into q, as days of tracker t's time zone
+ * (cli_opts_query read them in UTC, before the tracker was open). */
+void cli_opts_zone(const cli_opts *o, const fl_tracker *t, fl_query *q);
 #endif

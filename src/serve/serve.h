@@ -288,8 +288,8 @@ json_object *sv_link(const char *href, const char *rel, const char *type, const 
  * the f parameter to url ("?" or "&"). */
 void sv_self_links(json_object *links, const char *url, sp_format fmt, const char *json_type,
 		   const char *sep);
-/* t as RFC 3339 */
-void sv_iso(fl_instant t, char *buf, size_t len);
+/* at as RFC 3339, with the offset of t's time zone */
+void sv_iso(const fl_tracker *t, fl_instant at, char *buf, size_t len);
 
 /* ---- features of a collection (serve_items.c) ---- */
 /* The parameters of items, accepted by every resource but the viewer's */

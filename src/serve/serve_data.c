@@ -27,15 +27,15 @@ static int cmp_instant(const void *a, const void *b)
 /* An instant written as a date (side: FL_DATE_START or FL_DATE_END) or as a
  * date-time, read back as a request's datetime would be: the temporal
  * extent the layer's text says (a zone valid to a day is valid all that day). */
-static fl_instant as_written(fl_instant t, int date_only, fl_date_side side)
+static fl_instant as_written(const fl_tracker *tr, fl_instant t, int date_only, fl_date_side side)
 {
 	char buf[32];
 	if (date_only)
-		fl_instant_format_date(t, buf, sizeof buf);
+		fl_tracker_format_date(tr, t, buf, sizeof buf);
 	else
-		fl_instant_format(t, buf, sizeof buf);
+		fl_tracker_format_instant(tr, t, buf, sizeof buf);
 	fl_instant v;
-	if (fl_instant_parse(buf, side, "datetime", &v) != FL_OK) {
+	if (fl_tracker_parse_date(tr, buf, side, "datetime", &v) != FL_OK) {
 		fl_error_clear();
 		return t;
 	}
@@ -59,11 +59,11 @@ static sv_time *layer_times(fl_tracker *t, const char *name, size_t n, int *oom)
 	for (size_t i = 0; i < n; i++) {
 		if (events) {
 			fl_instant w = fl_tracker_event_at(t, order[i])->when;
-			v[i].t0 = v[i].t1 = as_written(w, 0, FL_DATE_START);
+			v[i].t0 = v[i].t1 = as_written(t, w, 0, FL_DATE_START);
 		} else {
 			const fl_zone *z = fl_tracker_zone_at(t, i);
-			v[i].t0 = as_written(z->valid_from, 1, FL_DATE_START);
-			v[i].t1 = z->has_end ? as_written(z->valid_to, 1, FL_DATE_END) : INT64_MAX;
+			v[i].t0 = as_written(t, z->valid_from, 1, FL_DATE_START);
+			v[i].t1 = z->has_end ? as_written(t, z->valid_to, 1, FL_DATE_END) : INT64_MAX;
 		}
 	}
 	return v;

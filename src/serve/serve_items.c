@@ -222,7 +222,7 @@ static void send_page(sv_server *s, const char *o, int c, const sv_request *rq, 
 	json_object *links = page_links(o, c, rq, fmt, limit, offset, pg.matched);
 	char stamp[32];
 	fl_instant now = fl_instant_now();
-	sv_iso(now, stamp, sizeof stamp);
+	sv_iso(s->t, now, stamp, sizeof stamp);
 	if (fmt == SP_HTML) {
 		html_page(rs, c, pg.matched, pg.returned, stamp, links, pg.feats,
 			  sv_arg_value(rq, "datetime"));
@@ -286,7 +286,7 @@ void sv_items(sv_server *s, const char *o, int c, const sv_request *rq, sv_respo
 	    sp_parse_limit(sv_arg_value(rq, "limit"), &limit, err, sizeof err) ||
 	    sp_parse_offset(sv_arg_value(rq, "offset"), &offset, err, sizeof err) ||
 	    sp_parse_bbox(sv_arg_value(rq, "bbox"), &bb, err, sizeof err) ||
-	    sp_parse_datetime(sv_arg_value(rq, "datetime"), &dt, err, sizeof err)) {
+	    sp_parse_datetime_in(s->t, sv_arg_value(rq, "datetime"), &dt, err, sizeof err)) {
 		sv_error(rs, 400, "%s", err);
 		return;
 	}
@@ -330,7 +330,7 @@ void sv_item(sv_server *s, const char *o, int c, const char *fid, const sv_reque
 	if (sv_check_args(rq, params, rs))
 		return;
 	if (sp_parse_format(sv_arg_value(rq, "f"), rq->accept, &fmt, err, sizeof err) ||
-	    sp_parse_datetime(sv_arg_value(rq, "datetime"), &dt, err, sizeof err)) {
+	    sp_parse_datetime_in(s->t, sv_arg_value(rq, "datetime"), &dt, err, sizeof err)) {
 		sv_error(rs, 400, "%s", err);
 		return;
 	}

@@ -43,8 +43,8 @@ static const char *shown(const char *s, char *buf, size_t len)
 	return buf;
 }
 
-static int parse_bound(const char *s, size_t n, sp_bound *b, const char *whole, char *err,
-		       size_t errlen)
+static int parse_bound(const fl_tracker *t, const char *s, size_t n, sp_bound *b,
+		       const char *whole, char *err, size_t errlen)
 {
 	char v[SP_VALUE_MAX + 1], q[80];
 	memset(b, 0, sizeof *b);
@@ -56,9 +56,11 @@ static int parse_bound(const char *s, size_t n, sp_bound *b, const char *whole, 
 		return fail(err, errlen, "datetime '%s': too long", shown(whole, q, sizeof q));
 	memcpy(v, s, n);
 	v[n] = 0;
-	/* RFC 3339 as OGC API asks; fl_instant_parse also takes a few ISO 8601 forms */
-	if (fl_instant_parse(v, FL_DATE_START, "datetime", &b->lo) != FL_OK ||
-	    fl_instant_parse(v, FL_DATE_END, "datetime", &b->hi) != FL_OK) {
+	/* RFC 3339 as OGC API asks; fl_instant_parse also takes a few ISO 8601
+	 * forms.  A date, or a date-time without offset, is the tracker's (its
+	 * time zone's) */
+	if (fl_tracker_parse_date(t, v, FL_DATE_START, "datetime", &b->lo) != FL_OK ||
+	    fl_tracker_parse_date(t, v, FL_DATE_END, "datetime", &b->hi) != FL_OK) {
 		fl_error_clear();
 		return fail(err, errlen,
 			    "datetime '%s': '%s' is not a date or date-time (expected 2020-11-25, "
@@ -70,6 +72,12 @@ static int parse_bound(const char *s, size_t n, sp_bound *b, const char *whole, 
 }
 
 int sp_parse_datetime(const char *text, sp_datetime *out, char *err, size_t errlen)
+{
+	return sp_parse_datetime_in(NULL, text, out, err, errlen);
+}
+
+int sp_parse_datetime_in(const fl_tracker *t, const char *text, sp_datetime *out, char *err,
+			 size_t errlen)
 {
 	memset(out, 0, sizeof *out);
 	if (!text)
@@ -84,7 +92,7 @@ int sp_parse_datetime(const char *text, sp_datetime *out, char *err, size_t errl
 	if (!slash) {
 		if (strcmp(text, "..") == 0)
 			return fail(err, errlen, "datetime '..': an open end needs an interval (D1/..)");
-		if (parse_bound(text, strlen(text), &out->start, text, err, errlen))
+		if (parse_bound(t, text, strlen(text), &out->start, text, err, errlen))
 			return -1;
 		out->end = out->start;
 		return 0;
@@ -92,8 +100,8 @@ int sp_parse_datetime(const char *text, sp_datetime *out, char *err, size_t errl
 	if (strchr(slash + 1, '/'))
 		return fail(err, errlen, "datetime '%s': more than one '/'", shown(text, q, sizeof q));
 	out->interval = 1;
-	if (parse_bound(text, (size_t)(slash - text), &out->start, text, err, errlen) ||
-	    parse_bound(slash + 1, strlen(slash + 1), &out->end, text, err, errlen))
+	if (parse_bound(t, text, (size_t)(slash - text), &out->start, text, err, errlen) ||
+	    parse_bound(t, slash + 1, strlen(slash + 1), &out->end, text, err, errlen))
 		return -1;
 	if (!out->start.open && !out->end.open && out->start.lo > out->end.hi)
 		return fail(err, errlen, "datetime '%s': the interval ends before it starts",

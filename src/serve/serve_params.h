@@ -36,6 +36,10 @@ typedef struct sp_datetime {
 } sp_datetime;
 
 int sp_parse_datetime(const char *text, sp_datetime *out, char *err, size_t errlen);
+/* The same for tracker t: a date, or a date-time without offset, in t's
+ * time zone (fl_tracker_time_zone; NULL: UTC, as sp_parse_datetime). */
+int sp_parse_datetime_in(const fl_tracker *t, const char *text, sp_datetime *out, char *err,
+			 size_t errlen);
 
 /* The instants an interval or instant covers, for filtering: [*lo, *hi]
  * with open ends at INT64_MIN / INT64_MAX (a date-only start begins at

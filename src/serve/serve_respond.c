@@ -162,7 +162,7 @@ void sv_self_links(json_object *links, const char *url, sp_format fmt, const cha
 	json_object_array_add(links, fmt == SP_JSON ? h : j);
 }
 
-void sv_iso(fl_instant t, char *buf, size_t len)
+void sv_iso(const fl_tracker *t, fl_instant at, char *buf, size_t len)
 {
-	fl_instant_format(t, buf, len);
+	fl_tracker_format_instant(t, at, buf, len);
 }

@@ -137,8 +137,8 @@ static json_object *collection_doc(const sv_server *s, const char *o, int c, sp_
 		json_object *tm = json_object_new_object(), *iv = json_object_new_array(),
 			    *i1 = json_object_new_array();
 		char a[32], b[32];
-		sv_iso(s->when[0], a, sizeof a);
-		sv_iso(s->when[s->nwhen - 1], b, sizeof b);
+		sv_iso(s->t, s->when[0], a, sizeof a);
+		sv_iso(s->t, s->when[s->nwhen - 1], b, sizeof b);
 		json_object_array_add(i1, json_object_new_string(a));
 		json_object_array_add(i1, c == SV_ZONES ? NULL : json_object_new_string(b));
 		json_object_array_add(iv, i1);
@@ -303,7 +303,7 @@ void sv_handle(sv_server *s, const sv_request *rq, sv_response *rs)
 		if (sv_check_args(rq, sv_item_params, rs))
 			return;
 		if (sp_parse_format(sv_arg_value(rq, "f"), rq->accept, &fmt, err, sizeof err) ||
-		    sp_parse_datetime(sv_arg_value(rq, "datetime"), &dt, err, sizeof err)) {
+		    sp_parse_datetime_in(s->t, sv_arg_value(rq, "datetime"), &dt, err, sizeof err)) {
 			sv_error(rs, 400, "%s", err);
 			return;
 		}

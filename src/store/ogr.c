@@ -322,7 +322,8 @@ static fl_status load_zones(fl_tracker *t, fl__layer_src *L, fl__diags *d)
 		}
 		char what[256];
 		snprintf(what, sizeof what, "%s:%d: field 'valid_from'", F, line);
-		if (fl_instant_parse(fl__fstr(f, "valid_from"), FL_DATE_START, what, &z.pub.valid_from)) {
+		if (fl_tracker_parse_date(t, fl__fstr(f, "valid_from"), FL_DATE_START, what,
+					  &z.pub.valid_from)) {
 			fl__diags_add(d, FL__ERROR, F, line, "valid_from", "%s",
 				      strstr(fl_error_last(), "': ") + 3);
 			ok = false;
@@ -330,7 +331,7 @@ static fl_status load_zones(fl_tracker *t, fl__layer_src *L, fl__diags *d)
 		const char *vt = fl__fstr(f, "valid_to");
 		if (*vt) {
 			snprintf(what, sizeof what, "%s:%d: field 'valid_to'", F, line);
-			if (fl_instant_parse(vt, FL_DATE_END, what, &z.pub.valid_to)) {
+			if (fl_tracker_parse_date(t, vt, FL_DATE_END, what, &z.pub.valid_to)) {
 				fl__diags_add(d, FL__ERROR, F, line, "valid_to", "%s",
 					      strstr(fl_error_last(), "': ") + 3);
 				ok = false;
@@ -372,6 +373,41 @@ static fl_status load_zones(fl_tracker *t, fl__layer_src *L, fl__diags *d)
 	return FL_OK;
 }
 
+/* -------------------------------------------------------------- settings */
+/* The tracker layer: one row per setting, `key,value`.  The one key is
+ * time_zone, an IANA name read from the system's database (tz.c). */
+static fl_status load_settings(fl_tracker *t, fl__layer_src *L, fl__diags *d)
+{
+	static const char *const req[] = {"key", "value", NULL};
+	if (!fl__require_columns(L, req, d))
+		return FL_OK;
+	size_t k = 0;
+	OGRFeatureH f;
+	OGR_L_ResetReading(L->lyr);
+	for (; (f = OGR_L_GetNextFeature(L->lyr)); k++) {
+		int line = fl__row_line(L, k);
+		const char *key = fl__fstr(f, "key"), *value = fl__fstr(f, "value");
+		if (!fl__check_utf8(L, f, line, d)) {
+			/* reported */
+		} else if (strcmp(key, "time_zone")) {
+			fl__diags_add(d, FL__ERROR, L->display, line, "key",
+				      "unknown key '%s' (the keys: time_zone)", key);
+		} else if (t->tz_name) {
+			fl__diags_add(d, FL__ERROR, L->display, line, "key", "time_zone is set twice");
+		} else {
+			fl__tz *z = NULL;
+			if (fl__tz_open(value, &z) != FL_OK) {
+				fl__diags_add(d, FL__ERROR, L->display, line, "value", "%s", fl_error_last());
+			} else {
+				t->tz = z;
+				t->tz_name = t->tz_name_own = fl__strdup(value);
+			}
+		}
+		OGR_F_Destroy(f);
+	}
+	return FL_OK;
+}
+
 /* ------------------------------------------------------------------ load */
 
 fl_status fl__store_ogr_read(const char *path, fl_tracker *t, fl__diags *d)
@@ -393,6 +429,11 @@ fl_status fl__store_ogr_read(const char *path, fl_tracker *t, fl__diags *d)
 	bool missing;
 	area_def *areas = NULL;
 	size_t nareas = 0;
+	/* the settings first: the time zone says what the dates mean */
+	st = fl__layer_open(path, gpkg, "tracker", d, &L, &missing);
+	if (!st && !missing && !L.broken)
+		st = load_settings(t, &L, d);
+	fl__layer_close(&L);
 	/* the order of reading: what a layer refers to comes before it */
 	static const char *const order[] = {"actors", "regions", "events", "zones", "areas"};
 	for (size_t li = 0; li < sizeof order / sizeof order[0] && !st; li++) {

@@ -16,6 +16,7 @@
 #include <string.h>
 #include "ogr_events.h"
 #include "../diag.h"
+#include "../event_date.h"
 #include "../tracker_priv.h"
 #include "../fail.h"
 #include "../util.h"
@@ -63,18 +64,34 @@ static const char *col_value(OGRFeatureH f, const ev_cols *c, int i)
 
 #define COL(name) col_value(f, c, c->name)
 
-/* The instant of a date field (its name in field), else its problem in d. */
-static bool parse_instant(const char *text, const char *F, int line, const char *field,
-			  fl__diags *d, fl_instant *out)
+/* The instant of a date field (its name in field), else its problem in d.
+ * A date-only value, or one without offset, is in the tracker's zone. */
+static bool parse_instant(const fl_tracker *t, const char *text, const char *F, int line,
+			  const char *field, fl__diags *d, fl_instant *out)
 {
-	if (fl_instant_parse(text, FL_DATE_START, "", out) == FL_OK)
+	if (fl_tracker_parse_date(t, text, FL_DATE_START, "", out) == FL_OK)
 		return true;
 	/* again, for the message that names the field (rows are rarely wrong:
 	 * the text is not made for every row) */
 	char what[256];
 	snprintf(what, sizeof what, "%s:%d: field '%s'", F, line, field);
-	fl_instant_parse(text, FL_DATE_START, what, out);
+	fl_tracker_parse_date(t, text, FL_DATE_START, what, out);
 	fl__diags_add(d, FL__ERROR, F, line, field, "%s",
+		      strstr(fl_error_last(), "': ") ? strstr(fl_error_last(), "': ") + 3
+						     : fl_error_last());
+	return false;
+}
+
+/* The instants of the event's date (EDTF: event_date.c), else its problem in d. */
+static bool parse_event_date(const fl_tracker *t, const char *text, const char *F, int line, fl__diags *d,
+			     fl__event *e)
+{
+	if (fl__event_dates(t, text, "", &e->pub.when, &e->pub.latest) == FL_OK)
+		return true;
+	char what[256];
+	snprintf(what, sizeof what, "%s:%d: field 'date'", F, line);
+	fl__event_dates(t, text, what, &e->pub.when, &e->pub.latest);
+	fl__diags_add(d, FL__ERROR, F, line, "date", "%s",
 		      strstr(fl_error_last(), "': ") ? strstr(fl_error_last(), "': ") + 3
 						     : fl_error_last());
 	return false;
@@ -93,13 +110,12 @@ static bool event_when(const fl_tracker *t, const fl__layer_src *L, OGRFeatureH 
 		fl__diags_add(d, FL__ERROR, F, line, "id", "duplicate event id '%s'", id);
 		ok = false;
 	}
-	if (!parse_instant(COL(date), F, line, "date", d, &e->pub.when))
+	if (!parse_event_date(t, COL(date), F, line, d, e))
 		ok = false;
-	e->pub.latest = e->pub.when;
 	const char *rec = COL(recorded);
 	e->pub.recorded = e->pub.when;
 	if (*rec) {
-		if (!parse_instant(rec, F, line, "recorded", d, &e->pub.recorded))
+		if (!parse_instant(t, rec, F, line, "recorded", d, &e->pub.recorded))
 			ok = false;
 		else if (ok && e->pub.recorded < e->pub.when - 86400)
 			/* known before it happened: a typo in one of the two? */

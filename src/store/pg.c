@@ -12,8 +12,9 @@
  * counts when recorded by as_of and passing the status filter, unless a
  * counting correction names it; per region the latest counting event with
  * instant <= T gives the holder (ties in row order), `since` is the start of
- * the holder's unbroken run; a date-only T means the end of that day (UTC), a
- * date-only event the start of its day.  Regions never touched come out
+ * the holder's unbroken run; a date-only T means the end of that day, a
+ * date-only event the start of its day, both in the tracker's time zone
+ * (frontline_time_zone(): its `tracker` table's time_zone, else UTC).  Regions never touched come out
  * with a NULL holder, as in the tool.  Events with polygons (`area`) are not
  * covered: their atoms need the overlay, which the in-memory engine does.
  *
@@ -30,22 +31,38 @@
 #include "pg.h"
 #include "frontline/store.h"
 #include <geos_c.h>
+#include "../date_zone.h"
 #include "../fail.h"
 #include "../geo.h"
 #include "../sink.h"
 #include "../util.h"
 
 static const char *const install_sql[] = {
+	/* the tracker's time zone: its `tracker` table's time_zone, UTC when
+	 * there is none (plpgsql: the table may not exist) */
+	"CREATE OR REPLACE FUNCTION frontline_time_zone()\n"
+	"RETURNS text LANGUAGE plpgsql STABLE AS $$\n"
+	"DECLARE z text;\n"
+	"BEGIN\n"
+	"  IF to_regclass('tracker') IS NULL THEN RETURN 'UTC'; END IF;\n"
+	"  EXECUTE 'SELECT value::text FROM tracker WHERE key = ''time_zone'' LIMIT 1' INTO z;\n"
+	"  RETURN coalesce(nullif(btrim(z), ''), 'UTC');\n"
+	"END\n"
+	"$$",
+
 	/* an ISO 8601 text as the tool reads it: a bare date is the start (or,
-	 * for queries, the end) of its day in UTC; no offset means UTC */
+	 * for queries, the end) of its day in the tracker's time zone; no offset
+	 * means that zone's clocks */
 	"CREATE OR REPLACE FUNCTION frontline_instant(t text, end_of_day boolean DEFAULT false)\n"
 	"RETURNS timestamptz LANGUAGE sql STABLE AS $$\n"
 	"  SELECT CASE\n"
 	"    WHEN t IS NULL OR btrim(t) = '' THEN NULL\n"
 	"    WHEN t ~ '^\\d{4}-\\d{2}-\\d{2}$' THEN\n"
-	"      (t || CASE WHEN end_of_day THEN 'T23:59:59Z' ELSE 'T00:00:00Z' END)::timestamptz\n"
+	"      CASE WHEN end_of_day\n"
+	"        THEN ((t::date + 1)::timestamp AT TIME ZONE frontline_time_zone()) - interval '1 second'\n"
+	"        ELSE t::date::timestamp AT TIME ZONE frontline_time_zone() END\n"
 	"    WHEN t ~ '(Z|z|[+-]\\d{2}(:?\\d{2})?)$' AND t ~ 'T' THEN t::timestamptz\n"
-	"    ELSE (t || 'Z')::timestamptz END\n"
+	"    ELSE t::timestamp AT TIME ZONE frontline_time_zone() END\n"
 	"$$",
 
 	"CREATE OR REPLACE FUNCTION frontline_control_at(t timestamptz, as_of timestamptz DEFAULT NULL,\n"
@@ -153,10 +170,33 @@ static bool has_rows(GDALDatasetH ds, const char *sql)
 	return any;
 }
 
-fl_status fl_pg_snapshot_write(const char *tracker, const fl_query *q, const char *path,
-			       const char *format)
+/* The time zone the tracker's `tracker` table declares (*out NULL: UTC). */
+static fl_status pg_zone(GDALDatasetH ds, fl__tz **out)
 {
-	if (!tracker || !q)
+	*out = NULL;
+	if (!GDALDatasetGetLayerByName(ds, "tracker"))
+		return FL_OK;
+	CPLErrorReset();
+	OGRLayerH r = GDALDatasetExecuteSQL(
+		ds, "SELECT value::text AS v FROM tracker WHERE key = 'time_zone' LIMIT 1", NULL, NULL);
+	fl_status st = FL_OK;
+	if (r) {
+		OGRFeatureH f = OGR_L_GetNextFeature(r);
+		if (f) {
+			st = fl__tz_open(OGR_F_GetFieldAsString(f, 0), out);
+			OGR_F_Destroy(f);
+		}
+		GDALDatasetReleaseResultSet(ds, r);
+	}
+	return st;
+}
+
+/* The push-down; date and as_of (when not NULL) the texts of q's at and
+ * as_of, read in the tracker's time zone. */
+static fl_status pg_snapshot(const char *tracker, const char *date, const char *as_of,
+			     const fl_query *q0, const char *path, const char *format)
+{
+	if (!tracker || !q0)
 		return fl__fail(FL_EARG, "fl_pg_snapshot_write: NULL argument");
 	if (strncmp(tracker, "PG:", 3))
 		return fl__fail(FL_ENOTFOUND, "not a PostgreSQL tracker");
@@ -177,26 +217,40 @@ fl_status fl_pg_snapshot_write(const char *tracker, const fl_query *q, const cha
 	else if (has_rows(ds, "SELECT 1 AS x FROM events WHERE date !~ "
 			      "'^\\d{4}-\\d{2}-\\d{2}(T[0-9:.]+(Z|z|[+-]\\d{2}(:?\\d{2})?)?)?$' LIMIT 1"))
 		st = fl__fail(FL_ENOTFOUND, "dates with a period (EDTF): the in-memory engine computes those");
+	/* the dates in the tracker's time zone; a zone that does not open is
+	 * the engine's to report (file, line and field) */
+	fl__tz *tz = NULL;
+	if (!st && pg_zone(ds, &tz))
+		st = fl__fail(FL_ENOTFOUND, "the tracker's time zone: %s", fl_error_last());
+	fl_query q = *q0;
+	if (!st && date && fl__parse_date_tz(tz, date, FL_DATE_END, "date", &q.at))
+		st = FL_EARG;
+	if (!st && as_of && !fl__parse_date_tz(tz, as_of, FL_DATE_END, "as_of", &q.as_of))
+		q.has_as_of = 1;
+	else if (!st && as_of)
+		st = FL_EARG;
 	if (st) {
+		fl__tz_free(tz);
 		GDALClose(ds);
 		return st;
 	}
-	char at[32], asof[32];
-	fl_instant_format(q->at, at, sizeof at);
-	if (q->has_as_of)
-		fl_instant_format(q->as_of, asof, sizeof asof);
+	char at[40], asof[40];
+	fl__format_instant_tz(tz, q.at, at, sizeof at);
+	if (q.has_as_of)
+		fl__format_instant_tz(tz, q.as_of, asof, sizeof asof);
 	char *sql = fl__printf(
 		"SELECT region, name, alt_names, holder, holder_name,"
 		" extract(epoch FROM since)::float8 AS since_s, event, kind, status, source,"
 		" CASE WHEN partial THEN 1 WHEN NOT partial THEN 0 END AS partial_i, note, area_km2, geom"
 		" FROM frontline_control_at('%s'::timestamptz, %s%s%s, %s)",
-		at, q->has_as_of ? "'" : "", q->has_as_of ? asof : "NULL::timestamptz",
-		q->has_as_of ? "'::timestamptz" : "", q->confirmed_only ? "true" : "false");
+		at, q.has_as_of ? "'" : "", q.has_as_of ? asof : "NULL::timestamptz",
+		q.has_as_of ? "'::timestamptz" : "", q.confirmed_only ? "true" : "false");
 	CPLErrorReset();
 	OGRLayerH r = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
 	free(sql);
 	if (!r) {
 		st = fl__fail(FL_EIO, "PostgreSQL: frontline_control_at failed: %s", CPLGetLastErrorMsg());
+		fl__tz_free(tz);
 		GDALClose(ds);
 		return st;
 	}
@@ -210,6 +264,8 @@ fl_status fl_pg_snapshot_write(const char *tracker, const fl_query *q, const cha
 	/* (exact dates only, above: no piece is uncertain) */
 	fl__sink *k = NULL;
 	st = fl__sink_open(path, format, "control", fields, 18, true, &k);
+	if (!st)
+		fl__sink_zone(k, tz); /* `since` the tracker's date, as the engine writes it */
 	GEOSContextHandle_t h = fl__geos_new();
 	/* areas as the engine computes them (PROJ's geodesic on the ellipsoid),
 	 * so that the output is the engine's, to the digits the format writes */
@@ -257,15 +313,29 @@ fl_status fl_pg_snapshot_write(const char *tracker, const fl_query *q, const cha
 	GDALDatasetReleaseResultSet(ds, r);
 	GDALClose(ds);
 	GEOS_finish_r(h);
-	if (st) {
+	if (st)
 		fl__sink_abort(k);
-		return st;
-	}
-	return fl__sink_commit(k);
+	else
+		st = fl__sink_commit(k);
+	fl__tz_free(tz);
+	return st;
+}
+
+fl_status fl_pg_snapshot_write(const char *tracker, const fl_query *q, const char *path,
+			       const char *format)
+{
+	return pg_snapshot(tracker, NULL, NULL, q, path, format);
 }
 
 fl_status fl_store_snapshot_write(const char *tracker, const fl_query *q, fl_group by,
 				  const char *path, const char *format)
+{
+	return fl_store_snapshot_write_at(tracker, NULL, NULL, q, by, path, format);
+}
+
+fl_status fl_store_snapshot_write_at(const char *tracker, const char *date, const char *as_of,
+				     const fl_query *q, fl_group by, const char *path,
+				     const char *format)
 {
 	if (!tracker || !q)
 		return fl__fail(FL_EARG, "fl_store_snapshot_write: tracker or q is NULL");
@@ -274,5 +344,5 @@ fl_status fl_store_snapshot_write(const char *tracker, const fl_query *q, fl_gro
 					      "snapshot by itself", tracker);
 	if (by != FL_BY_REGION || q->nholders)
 		return fl__fail(FL_ENOTFOUND, "PostgreSQL computes snapshots by region for every holder only");
-	return fl_pg_snapshot_write(tracker, q, path, format);
+	return pg_snapshot(tracker, date, as_of, q, path, format);
 }

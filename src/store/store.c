@@ -6,7 +6,9 @@
  * (`PG:dbname=...`), each holding the layers actors, regions, areas, events
  * and zones.  In a folder each layer is one file, named after the layer,
  * with the extensions of fl__store_layers: actors.csv and events.csv;
- * regions and areas as GeoJSON (.geojson or .json); zones as GeoJSON or CSV.
+ * regions and areas as GeoJSON (.geojson or .json); zones as GeoJSON or CSV;
+ * tracker.csv, the tracker's own settings (key, value: its time zone), a
+ * table `tracker` in a GeoPackage or a database.
  * Every other file (the reader, the copy, the record, the index's key of
  * the sources) asks this table rather than spelling the names again.
  */
@@ -27,7 +29,7 @@ static const char *const zone_ext[] = {"geojson", "json", "csv", NULL};
 
 const fl__layer_spec fl__store_layers[FL__NLAYERS] = {
 	{"actors", csv_ext, true},   {"regions", json_ext, false}, {"areas", json_ext, false},
-	{"events", csv_ext, true},   {"zones", zone_ext, false},
+	{"events", csv_ext, true},   {"zones", zone_ext, false},  {"tracker", csv_ext, false},
 };
 
 const fl__layer_spec *fl__store_layer_spec(const char *name)

@@ -21,9 +21,9 @@ typedef struct fl__layer_spec {
 	bool required; /* a tracker without it does not open */
 } fl__layer_spec;
 
-#define FL__NLAYERS 5
-/* actors, regions, areas, events, zones: the order they are copied and
- * exported in */
+#define FL__NLAYERS 6
+/* actors, regions, areas, events, zones, tracker (the settings): the order
+ * they are copied and exported in */
 extern const fl__layer_spec fl__store_layers[FL__NLAYERS];
 /* The layer called name (NULL when a tracker has none). */
 const fl__layer_spec *fl__store_layer_spec(const char *name);

@@ -16,6 +16,7 @@ problem, each other case plants one kind of fault, `many` plants eight at once.
 import csv
 import io
 import datetime
+import zoneinfo
 import json
 import os
 import re
@@ -332,13 +333,16 @@ def t_stats_default(c):
     for x in rows:
         if not dates or dates[-1] != x["date"]:
             dates.append(x["date"])
-    def utc(text):
-        # the tool writes a date for midnight UTC, else the UTC date-time
+    baku = zoneinfo.ZoneInfo("Asia/Baku")  # the tracker's time zone (tracker.csv)
+
+    def local(text):
+        # the tool writes a date for midnight in the tracker's zone, else the
+        # date-time there with its offset
         if len(text) == 10:
             return text
-        t = datetime.datetime.fromisoformat(text).astimezone(datetime.timezone.utc)
-        return t.strftime("%Y-%m-%d") if t.time() == datetime.time(0) else t.strftime("%Y-%m-%dT%H:%M:%SZ")
-    want = sorted(set(utc(e["date"]) for e in events()))
+        t = datetime.datetime.fromisoformat(text).astimezone(baku)
+        return t.strftime("%Y-%m-%d") if t.time() == datetime.time(0) else t.isoformat()
+    want = sorted(set(local(e["date"]) for e in events()))
     check(dates[0] == "1992-05-08", "first date %r, expected 1992-05-08" % dates[0])
     check(dates == want, "dates %r,\nexpected the event dates of events.csv %r" % (dates, want))
     for d, h in by_date(rows).items():

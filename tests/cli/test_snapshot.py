@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zoneinfo
 
 from osgeo import gdal, ogr
 from pyproj import Geod
@@ -229,10 +230,16 @@ def instant_test(date, want):
     return fn
 
 
-test("--date 2020-11-24T23:59+00:00: kalbajar AM")(instant_test("2020-11-24T23:59+00:00", "AM"))
+# the handover's date-only 2020-11-25 is that day in Baku (the tracker's time
+# zone, UTC+4): it takes effect at 2020-11-24T20:00Z
+test("--date 2020-11-24T19:59+00:00: kalbajar AM")(instant_test("2020-11-24T19:59+00:00", "AM"))
+test("--date 2020-11-24T20:00+00:00 (= 2020-11-25T00:00 in Baku): kalbajar AZ")(
+    instant_test("2020-11-24T20:00+00:00", "AZ"))
 test("--date 2020-11-25T00:00+00:00: kalbajar AZ")(instant_test("2020-11-25T00:00+00:00", "AZ"))
-test("--date 2020-11-25T01:00+03:00 (= 2020-11-24T22:00Z): kalbajar AM")(
-    instant_test("2020-11-25T01:00+03:00", "AM"))
+test("--date 2020-11-24T22:59+03:00 (= 2020-11-24T19:59Z): kalbajar AM")(
+    instant_test("2020-11-24T22:59+03:00", "AM"))
+test("--date 2020-11-24T23:59 (no offset: Baku's clocks, 19:59Z): kalbajar AM")(
+    instant_test("2020-11-24T23:59", "AM"))
 test("--date 2020-11-24T21:00-03:00 (= 2020-11-25T00:00Z): kalbajar AZ")(
     instant_test("2020-11-24T21:00-03:00", "AZ"))
 test("--date 2020-11-25T00:00:00Z: kalbajar AZ")(instant_test("2020-11-25T00:00:00Z", "AZ"))
@@ -837,24 +844,25 @@ def _(tmp):
 
 # ------------------------------------------- dates outside the record (issue 18)
 def applying_range(as_of=None, confirmed=False):
-    """UTC dates (YYYY-MM-DD) of the first and last events that apply, replayed
-    here from events.csv: recorded by the end of as_of's day, confirmed if asked,
-    less those a visible correction replaces."""
+    """Dates (YYYY-MM-DD, in the tracker's time zone, Asia/Baku) of the first
+    and last events that apply, replayed here from events.csv: recorded by the
+    end of as_of's day, confirmed if asked, less those a visible correction
+    replaces."""
     rows = read_events()
+    zone = zoneinfo.ZoneInfo("Asia/Baku")
 
-    def utc(text, end=False):
+    def instant(text, end=False):
         if re.fullmatch(r"\d{4}-\d\d-\d\d", text):
-            text += "T23:59:59+00:00" if end else "T00:00:00+00:00"
+            text += "T23:59:59" if end else "T00:00:00"
         t = datetime.datetime.fromisoformat(text)
-        check(t.tzinfo is not None, "reference: %r has no offset" % text)
-        return t.astimezone(datetime.timezone.utc)
+        return t if t.tzinfo is not None else t.replace(tzinfo=zone)
 
-    cut = utc(as_of, end=True) if as_of else None
-    vis = [r for r in rows if (cut is None or utc(r["recorded"]) <= cut)
+    cut = instant(as_of, end=True) if as_of else None
+    vis = [r for r in rows if (cut is None or instant(r["recorded"]) <= cut)
            and (not confirmed or r["status"] == "confirmed")]
     corrected = {r["corrects"] for r in vis if r["corrects"]}
-    whens = sorted(utc(r["date"]) for r in vis if r["id"] not in corrected)
-    return whens[0].date().isoformat(), whens[-1].date().isoformat()
+    whens = sorted(instant(r["date"]) for r in vis if r["id"] not in corrected)
+    return whens[0].astimezone(zone).date().isoformat(), whens[-1].astimezone(zone).date().isoformat()
 
 
 def unheld_map_check(doc_region, doc_actor, what):

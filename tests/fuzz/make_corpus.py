@@ -121,6 +121,18 @@ seed("geojson", b"\x03" + struct.pack("<BII", 1, 7, 2) + struct.pack("<BIdd", 1,
      struct.pack("<BII", 1, 2, 2) + struct.pack("<dddd", 0, 0, 1, 1))
 seed("geojson", b"\x03" + struct.pack("<BIdd", 1, 1, float("nan"), float("nan")))
 
+# tz: TZif files of the system's database (versions 2 and 3, southern DST,
+# half-hour DST, a fixed offset), and the 32-bit block alone as a version 1 file
+for z in ("Asia/Baku", "Europe/Kyiv", "America/New_York", "Australia/Lord_Howe", "Etc/GMT-4",
+          "America/Santiago"):
+    p = os.path.join("/usr/share/zoneinfo", z)
+    if os.path.exists(p):
+        seed("tz", read(p))
+kyiv = read("/usr/share/zoneinfo/Europe/Kyiv")
+n = struct.unpack(">6I", kyiv[20:44])
+v1 = 44 + n[3] * 5 + n[4] * 6 + n[5] + n[2] * 8 + n[1] + n[0]
+seed("tz", kyiv[:4] + b"\0" + kyiv[5:v1])
+
 # index: the genuine body of the clean fixture's index, from fuzz_index
 if len(sys.argv) > 1:
     exe = os.path.join(sys.argv[1], "tests", "fuzz", "fuzz_index")
