@@ -193,6 +193,22 @@ static fl_status pg_zone(GDALDatasetH ds, fl__tz **out)
 
 /* The push-down; date and as_of (when not NULL) the texts of q's at and
  * as_of, read in the tracker's time zone. */
+/* Why the SQL functions cannot answer for this tracker (FL_ENOTFOUND: the
+ * in-memory engine does), or FL_OK. */
+static fl_status pushdown_refused(GDALDatasetH ds, const char *tracker)
+{
+	OGRLayerH ev = GDALDatasetGetLayerByName(ds, "events");
+	if (!ev || !has_rows(ds, "SELECT 1 AS x FROM pg_proc WHERE proname = 'frontline_control_at'"))
+		return fl__fail(FL_ENOTFOUND, "no SQL functions in '%s'", tracker);
+	if (OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(ev), "area") >= 0 &&
+	    has_rows(ds, "SELECT 1 AS x FROM events WHERE coalesce(area, '') <> '' LIMIT 1"))
+		return fl__fail(FL_ENOTFOUND, "polygon events: the in-memory engine computes those");
+	if (has_rows(ds, "SELECT 1 AS x FROM events WHERE date !~ "
+			 "'^\\d{4}-\\d{2}-\\d{2}(T[0-9:.]+(Z|z|[+-]\\d{2}(:?\\d{2})?)?)?$' LIMIT 1"))
+		return fl__fail(FL_ENOTFOUND, "dates with a period (EDTF): the in-memory engine computes those");
+	return FL_OK;
+}
+
 static fl_status pg_snapshot(const char *tracker, const char *date, const char *as_of,
 			     const fl_query *q0, const char *path, const char *format)
 {
@@ -207,16 +223,7 @@ static fl_status pg_snapshot(const char *tracker, const char *date, const char *
 	GDALDatasetH ds = GDALOpenEx(tracker, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
 	if (!ds)
 		return fl__fail(FL_ENOTFOUND, "cannot open '%s'", tracker);
-	fl_status st = FL_OK;
-	OGRLayerH ev = GDALDatasetGetLayerByName(ds, "events");
-	if (!ev || !has_rows(ds, "SELECT 1 AS x FROM pg_proc WHERE proname = 'frontline_control_at'"))
-		st = fl__fail(FL_ENOTFOUND, "no SQL functions in '%s'", tracker);
-	else if (OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(ev), "area") >= 0 &&
-		 has_rows(ds, "SELECT 1 AS x FROM events WHERE coalesce(area, '') <> '' LIMIT 1"))
-		st = fl__fail(FL_ENOTFOUND, "polygon events: the in-memory engine computes those");
-	else if (has_rows(ds, "SELECT 1 AS x FROM events WHERE date !~ "
-			      "'^\\d{4}-\\d{2}-\\d{2}(T[0-9:.]+(Z|z|[+-]\\d{2}(:?\\d{2})?)?)?$' LIMIT 1"))
-		st = fl__fail(FL_ENOTFOUND, "dates with a period (EDTF): the in-memory engine computes those");
+	fl_status st = pushdown_refused(ds, tracker);
 	/* the dates in the tracker's time zone; a zone that does not open is
 	 * the engine's to report (file, line and field) */
 	fl__tz *tz = NULL;
