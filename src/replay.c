@@ -93,6 +93,12 @@ fl_status fl_query_event_range(const fl_tracker *t, const fl_query *q, fl_instan
 	if (lo < hi) {
 		*first = t->ec.when[t->order[lo]];
 		*last = t->ec.when[t->order[hi - 1]];
+		/* until the latest instant of an event whose date admits a period
+		 * the map may still change (its uncertain ground) */
+		if (fl__uncertain_span(t) > 0)
+			for (size_t i = lo; i < hi; i++)
+				if (active[t->order[i]] && t->ec.latest[t->order[i]] > *last)
+					*last = t->ec.latest[t->order[i]];
 	}
 	free(active);
 	if (lo == hi)

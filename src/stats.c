@@ -41,6 +41,10 @@ fl_status fl_tracker_event_range(const fl_tracker *t, fl_instant *first, fl_inst
 		return fl__fail(FL_ENOTFOUND, "tracker '%s' has no events", t->path);
 	*first = t->ec.when[t->order[0]];
 	*last = t->ec.when[t->order[t->nevents - 1]];
+	if (fl__uncertain_span(t) > 0) /* the latest instant of any (fl_event's `latest`) */
+		for (size_t i = 0; i < t->nevents; i++)
+			if (t->ec.latest[i] > *last)
+				*last = t->ec.latest[i];
 	return FL_OK;
 }
 

@@ -43,7 +43,8 @@ FL_API void fl_stats_free(fl_stats *s);
 FL_API size_t fl_stats_count(const fl_stats *s);
 /* Row i (NULL past the end); it belongs to the series. */
 FL_API const fl_stats_row *fl_stats_at(const fl_stats *s, size_t i);
-/* Instants of the tracker's first and last events (FL_ENOTFOUND if none). */
+/* The first instant of the tracker's events and the last (the latest
+ * instant any of them admits, fl_event's `latest`); FL_ENOTFOUND if none. */
 FL_API fl_status fl_tracker_event_range(const fl_tracker *t, fl_instant *first, fl_instant *last);
 /* CSV `date,holder,area_km2,share` through GDAL; path NULL or "-" = stdout. */
 FL_API fl_status fl_stats_write_csv(const fl_stats *s, const char *path);
