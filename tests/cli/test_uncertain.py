@@ -24,7 +24,7 @@ from osgeo import ogr
 from pyproj import Geod
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fltest import Workdir, check, check_close, geojson, main, test  # noqa: E402
+from fltest import Postgres, Skip, Workdir, check, check_close, geojson, main, test  # noqa: E402
 
 ogr.UseExceptions()
 GEOD = Geod(ellps="WGS84")
@@ -301,6 +301,28 @@ def t_bad(c):
         check(r.rc != 0, "%r accepted" % bad)
         check("events.csv:7: field 'date'" in r.err and bad in r.err and word in r.err,
               "%r: message %r" % (bad, r.err))
+
+
+@test("a PostGIS tracker with periods in its dates: the engine answers, with the same uncertain pieces")
+def t_postgis(c):
+    try:
+        pg = Postgres()
+    except Skip:
+        raise
+    try:
+        db = pg.new_db()
+        conn = pg.conn(db)
+        c.ok("copy", c.t, conn)
+        want = geojson(c.ok("-d", c.t, "snapshot", "--date", "2020-10-05"))
+        got = geojson(c.ok("-d", conn, "snapshot", "--date", "2020-10-05"))
+        key = lambda f: (f["properties"]["region"], f["properties"]["holder"], f["properties"]["uncertain"],
+                         f["properties"]["uncertain_from"], f["properties"]["uncertain_to"],
+                         f["properties"]["possible_holders"])
+        check(sorted(map(key, got["features"])) == sorted(map(key, want["features"])),
+              "PostGIS %r\nfolder %r" % (sorted(map(key, got["features"])), sorted(map(key, want["features"]))))
+        check(any(f["properties"]["uncertain"] for f in got["features"]), "no uncertain piece from PostGIS")
+    finally:
+        pg.stop()
 
 
 if __name__ == "__main__":
