@@ -113,7 +113,7 @@
         L.geoJSON({ type: "FeatureCollection", features: unsure }, {
           style: function (f) {
             return { fillColor: "url(#fl-hatch)", fillOpacity: 1, color: "#222", weight: 1,
-                     dashArray: "5 3", className: "uncertain " + cls(f.id) };
+                     dashArray: "5 3", className: "uncertain " + cls(f.id).replace("region-", "hatch-") };
           },
           onEachFeature: function (f, layer) { layer.bindPopup(popupControl(f.properties)); }
         }).addTo(controlLayer);
