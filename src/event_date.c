@@ -57,7 +57,7 @@ static int64_t widen(int64_t s, fl_edtf_precision p, int sign)
 	case FL_EDTF_PREC_YEAR: return add_months(s, 12 * sign);
 	case FL_EDTF_PREC_SEASON: return add_months(s, 3 * sign);
 	case FL_EDTF_PREC_MONTH: return add_months(s, sign);
-	default: return s + 86400 * sign;
+	default: return s + (int64_t)86400 * sign;
 	}
 }
 

@@ -103,7 +103,8 @@ void fl__draw_frame(fl__canvas *c, const fl_tracker *t, const fl_render_opts *o,
 			cairo_clip(c->cr);
 			fl__set_hex(c->cr, rows[i].hatch, 1);
 			cairo_set_line_width(c->cr, fmax(1.5, c->w / 500.0));
-			for (double d = -lh; d < lh * 1.2; d += lh / 3) {
+			for (int k = -3; k <= 3; k++) {
+				double d = k * lh / 3;
 				cairo_move_to(c->cr, bx + pad / 2 + d, ry + lh * 0.15);
 				cairo_line_to(c->cr, bx + pad / 2 + d + lh * 0.7, ry + lh * 0.85);
 			}

@@ -167,7 +167,7 @@ fl_status fl_snapshot_new(const fl_tracker *t, const fl_query *q, fl_group by, f
 		       st[j].unc_event == st[i].unc_event;
 		     j++) {
 			const fl__atom *a = &t->atoms[st[j].atom];
-			if (st[j].unc >= 0) {
+			if (st[j].unc >= 0 && unc) {
 				const fl__uncertain *u = &unc[st[j].unc];
 				if (!p.uncertain || u->from < p.uncertain_from)
 					p.uncertain_from = u->from;
