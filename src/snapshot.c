@@ -284,7 +284,7 @@ static void uncertain_values(const fl_tracker *t, const fl_piece *p, fl__value *
 	const fl_event *e = p->uncertain ? &fl__event_at(t, (size_t)p->uncertain_event)->pub : NULL;
 	size_t o = 0;
 	buf[0] = '\0';
-	for (size_t i = 0; e && i < p->npossible; i++) {
+	for (size_t i = 0; e && p->possible && i < p->npossible; i++) {
 		int h = p->possible[i];
 		int w = snprintf(buf + o, len - o, "%s%s", i ? ";" : "", h == FL_NONE ? "none" : t->actors[h].id);
 		if (w < 0 || (size_t)w >= len - o)
