@@ -286,7 +286,8 @@ static void uncertain_values(const fl_tracker *t, const fl_piece *p, fl__value *
 	buf[0] = '\0';
 	for (size_t i = 0; e && p->possible && i < p->npossible; i++) {
 		int h = p->possible[i];
-		int w = snprintf(buf + o, len - o, "%s%s", i ? ";" : "", h == FL_NONE ? "none" : t->actors[h].id);
+		const fl_actor *a = h != FL_NONE && t->actors ? &t->actors[h] : NULL;
+		int w = snprintf(buf + o, len - o, "%s%s", i ? ";" : "", a ? a->id : "none");
 		if (w < 0 || (size_t)w >= len - o)
 			break;
 		o += (size_t)w;
