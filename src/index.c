@@ -17,7 +17,7 @@
  * Layout (native byte order, guarded by a byte-order mark; scalars are
  * copied out with memcpy, the events' columns are aligned to their item
  * size with zero bytes before them and read in place):
- *   "FLIDX010" u32 0x01020304 u64 key
+ *   "FLIDX011" u32 0x01020304 u64 key
  *   u64 nactors nregions nevents nzones natoms
  *   actors:  5 strings
  *   regions: 5 strings, file, i32 line, f64 area, u32 wkb_len, wkb
@@ -45,8 +45,9 @@
 #include "store/store.h"
 
 /* 010: the layout of 009; the loader's checks grew (actor kinds, UTF-8, a
- * correction's `corrects`), and an index saves only a tracker they passed */
-const char fl__index_magic[8] = {'F', 'L', 'I', 'D', 'X', '0', '1', '0'};
+ * correction's `corrects`), and an index saves only a tracker they passed;
+ * 011: kind retraction, whose `to` is FL_NONE */
+const char fl__index_magic[8] = {'F', 'L', 'I', 'D', 'X', '0', '1', '1'};
 
 /* The key names each source by its file name only, never by the path as the user typed it
  * (`gen`, `./gen` and `gen/` are one tracker and share one index); the device and inode
