@@ -216,6 +216,12 @@ static bool events_load(fl_tracker *t, rd *r, size_t na, size_t nr, size_t ne, s
 	    !below_u32(c->s_note, ne, nstr) || !below_u32(c->s_file, ne, nstr) ||
 	    !below_u8(c->kind, ne, FL_KIND_RETRACTION + 1) || !below_u8(c->status, ne, FL_STATUS_DISPUTED + 1))
 		return false;
+	/* no holder only for a retraction, which covers no atom */
+	bool bad = false;
+	for (size_t i = 0; i < ne; i++)
+		bad |= c->to[i] < 0 && (c->kind[i] != FL_KIND_RETRACTION || c->atom0[i + 1] != c->atom0[i]);
+	if (bad)
+		return false;
 	bool in_order = true;
 	for (size_t i = 1; i < ne; i++)
 		in_order &= c->when[i - 1] <= c->when[i];

@@ -54,6 +54,58 @@ static void csv_field(const char *s, int last)
 	putchar(last ? '\n' : ',');
 }
 
+/* One event of the log in format (table, csv; json: added to arr); cb is
+ * the event that corrects it (NULL: none). */
+static void print_event(const fl_tracker *t, const fl_event *e, const fl_event *cb, const char *format,
+			json_object *arr)
+{
+	char regs[4096], date[16], rec[16];
+	regions_text(t, e, regs, sizeof regs);
+	fl_instant_format_date(e->when, date, sizeof date);
+	fl_instant_format_date(e->recorded, rec, sizeof rec);
+	const char *fromid = e->from != FL_NONE ? fl_tracker_actor_at(t, (size_t)e->from)->id : "";
+	const char *toid = e->to != FL_NONE ? fl_tracker_actor_at(t, (size_t)e->to)->id : "";
+	const char *corr = e->corrects != FL_NONE ? fl_tracker_event_at(t, (size_t)e->corrects)->id : "";
+	const char *cbid = cb ? cb->id : "";
+	if (arr) {
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "id", json_object_new_string(e->id));
+		json_object_object_add(o, "date", json_object_new_string(e->date));
+		json_object_object_add(o, "regions", json_object_new_string(regs));
+		json_object_object_add(o, "from", *fromid ? json_object_new_string(fromid) : NULL);
+		json_object_object_add(o, "to", *toid ? json_object_new_string(toid) : NULL);
+		json_object_object_add(o, "kind", json_object_new_string(fl_event_kind_name(e->kind)));
+		json_object_object_add(o, "status",
+				       json_object_new_string(fl_event_status_name(e->status)));
+		json_object_object_add(o, "source", json_object_new_string(e->source));
+		json_object_object_add(o, "note", json_object_new_string(e->note));
+		json_object_object_add(o, "recorded", json_object_new_string(rec));
+		json_object_object_add(o, "corrects", *corr ? json_object_new_string(corr) : NULL);
+		json_object_object_add(o, "partial", json_object_new_boolean(e->partial));
+		json_object_object_add(o, "corrected_by", cb ? json_object_new_string(cbid) : NULL);
+		json_object_array_add(arr, o);
+	} else if (!strcmp(format, "csv")) {
+		csv_field(e->id, 0), csv_field(e->date, 0), csv_field(regs, 0);
+		csv_field(fromid, 0), csv_field(toid, 0), csv_field(fl_event_kind_name(e->kind), 0);
+		csv_field(fl_event_status_name(e->status), 0), csv_field(e->source, 0);
+		csv_field(e->note, 0), csv_field(rec, 0), csv_field(corr, 0);
+		csv_field(e->partial ? "true" : "false", 0), csv_field(cbid, 1);
+	} else {
+		/* what replaced the event, or what the correction replaces */
+		char mark[1200] = "";
+		size_t ml = 0;
+		if (*corr)
+			ml = (size_t)snprintf(mark, sizeof mark, "  [%s %s]",
+					      e->kind == FL_KIND_RETRACTION ? "retracts" : "corrects", corr);
+		if (cb && ml < sizeof mark)
+			snprintf(mark + ml, sizeof mark - ml, "  [%s by %s]",
+				 cb->kind == FL_KIND_RETRACTION ? "retracted" : "corrected", cbid);
+		printf("%-26s %-10s %-5s %-5s %-10s %-9s %s%s\n", e->id, date, *fromid ? fromid : "-",
+		       *toid ? toid : "-", fl_event_kind_name(e->kind), fl_event_status_name(e->status),
+		       *regs ? regs : "-", mark);
+	}
+}
+
 int cmd_log(const cli_global *g, int argc, char **argv)
 {
 	static const struct option own[] = {
@@ -152,52 +204,8 @@ int cmd_log(const cli_global *g, int argc, char **argv)
 					    : e;
 		if (aid != FL_NONE && h->to != aid && h->from != aid)
 			continue;
-		char regs[4096], date[16], rec[16];
-		regions_text(t, e, regs, sizeof regs);
-		fl_instant_format_date(e->when, date, sizeof date);
-		fl_instant_format_date(e->recorded, rec, sizeof rec);
-		const char *fromid = e->from != FL_NONE ? fl_tracker_actor_at(t, (size_t)e->from)->id : "";
-		const char *toid = e->to != FL_NONE ? fl_tracker_actor_at(t, (size_t)e->to)->id : "";
-		const char *corr = e->corrects != FL_NONE ? fl_tracker_event_at(t, (size_t)e->corrects)->id : "";
-		const fl_event *cb = by[order[k]] != FL_NONE ? fl_tracker_event_at(t, (size_t)by[order[k]]) : NULL;
-		const char *cbid = cb ? cb->id : "";
-		if (arr) {
-			json_object *o = json_object_new_object();
-			json_object_object_add(o, "id", json_object_new_string(e->id));
-			json_object_object_add(o, "date", json_object_new_string(e->date));
-			json_object_object_add(o, "regions", json_object_new_string(regs));
-			json_object_object_add(o, "from", *fromid ? json_object_new_string(fromid) : NULL);
-			json_object_object_add(o, "to", *toid ? json_object_new_string(toid) : NULL);
-			json_object_object_add(o, "kind", json_object_new_string(fl_event_kind_name(e->kind)));
-			json_object_object_add(o, "status",
-					       json_object_new_string(fl_event_status_name(e->status)));
-			json_object_object_add(o, "source", json_object_new_string(e->source));
-			json_object_object_add(o, "note", json_object_new_string(e->note));
-			json_object_object_add(o, "recorded", json_object_new_string(rec));
-			json_object_object_add(o, "corrects", *corr ? json_object_new_string(corr) : NULL);
-			json_object_object_add(o, "partial", json_object_new_boolean(e->partial));
-			json_object_object_add(o, "corrected_by", cb ? json_object_new_string(cbid) : NULL);
-			json_object_array_add(arr, o);
-		} else if (!strcmp(format, "csv")) {
-			csv_field(e->id, 0), csv_field(e->date, 0), csv_field(regs, 0);
-			csv_field(fromid, 0), csv_field(toid, 0), csv_field(fl_event_kind_name(e->kind), 0);
-			csv_field(fl_event_status_name(e->status), 0), csv_field(e->source, 0);
-			csv_field(e->note, 0), csv_field(rec, 0), csv_field(corr, 0);
-			csv_field(e->partial ? "true" : "false", 0), csv_field(cbid, 1);
-		} else {
-			/* what replaced the event, or what the correction replaces */
-			char mark[1200] = "";
-			size_t ml = 0;
-			if (*corr)
-				ml = (size_t)snprintf(mark, sizeof mark, "  [%s %s]",
-						      e->kind == FL_KIND_RETRACTION ? "retracts" : "corrects", corr);
-			if (cb && ml < sizeof mark)
-				snprintf(mark + ml, sizeof mark - ml, "  [%s by %s]",
-					 cb->kind == FL_KIND_RETRACTION ? "retracted" : "corrected", cbid);
-			printf("%-26s %-10s %-5s %-5s %-10s %-9s %s%s\n", e->id, date, *fromid ? fromid : "-",
-			       *toid ? toid : "-", fl_event_kind_name(e->kind), fl_event_status_name(e->status),
-			       *regs ? regs : "-", mark);
-		}
+		print_event(t, e, by[order[k]] != FL_NONE ? fl_tracker_event_at(t, (size_t)by[order[k]]) : NULL,
+			    format, arr);
 	}
 	if (arr) {
 		puts(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
