@@ -255,6 +255,15 @@ static void test_record_confirm_retract(void **state)
 	assert_int_equal(e->corrects, fl_tracker_find_event(t, "2021-03-01-b"));
 	assert_string_equal(e->date, "2021-03-01");
 	assert_string_equal(fl_event_kind_name(e->kind), "retraction");
+	/* the events layer (the server's events collection) gives it no `to` */
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	assert_int_equal(fl_tracker_write_layer_buffer(t, "events", NULL, &buf, &len), FL_OK);
+	const char *row = strstr((const char *)buf, "\"id\": \"2021-03-01-b-retraction\"");
+	assert_non_null(row);
+	assert_non_null(strstr(row, "\"to\": null"));
+	assert_non_null(strstr(row, "\"kind\": \"retraction\""));
+	fl_free(buf);
 	fl_tracker_free(t);
 	rm_tree(dir);
 }
