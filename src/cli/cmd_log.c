@@ -144,6 +144,17 @@ int cmd_log(const cli_global *g, int argc, char **argv)
 	fl_tracker *t = cli_open_tracker(g);
 	if (!t)
 		return 1;
+	int rid = FL_NONE, aid = FL_NONE;
+	if (region && (rid = fl_tracker_find_region(t, region)) == FL_NONE) {
+		cli_error("--region %s: no such region in %s", region, fl_tracker_path(t));
+		fl_tracker_free(t);
+		return 2;
+	}
+	if (holder && (aid = fl_tracker_find_actor(t, holder)) == FL_NONE) {
+		cli_error("--holder %s: no such actor in %s", holder, fl_tracker_path(t));
+		fl_tracker_free(t);
+		return 2;
+	}
 	/* which event corrects each, among those recorded by --as-of */
 	size_t ne = fl_tracker_event_count(t);
 	int *by = malloc((ne + 1) * sizeof *by);
@@ -158,17 +169,6 @@ int cmd_log(const cli_global *g, int argc, char **argv)
 		const fl_event *e = fl_tracker_event_at(t, i);
 		if (e->corrects != FL_NONE && (!opts.q.has_as_of || e->recorded <= opts.q.as_of))
 			by[e->corrects] = (int)i;
-	}
-	int rid = FL_NONE, aid = FL_NONE;
-	if (region && (rid = fl_tracker_find_region(t, region)) == FL_NONE) {
-		cli_error("--region %s: no such region in %s", region, fl_tracker_path(t));
-		fl_tracker_free(t);
-		return 2;
-	}
-	if (holder && (aid = fl_tracker_find_actor(t, holder)) == FL_NONE) {
-		cli_error("--holder %s: no such actor in %s", holder, fl_tracker_path(t));
-		fl_tracker_free(t);
-		return 2;
 	}
 	/* with --region, only the region's events (through its timelines), in
 	 * apply order: the rest of the log is not read */
