@@ -171,7 +171,8 @@ def _(tmp, store):
           "stats gives Y ground after its only claim was retracted:\n" + s)
 
 
-@both("log --as-of R: only the events recorded by R, only the corrections recorded by then marked")
+@both("log --as-of R: only the events recorded by R, only the corrections recorded by then marked; "
+      "a withdrawn event and its retraction leave the range of events (the date warnings)")
 def _(tmp, store):
     t = squares(tmp, store)
     claim(t, tmp)
@@ -183,6 +184,9 @@ def _(tmp, store):
     ev = log(t, tmp, "--as-of", "2021-03-15")
     check(sorted(ev) == sorted(["claim", "e1", rid]) and ev["claim"]["corrected_by"] == rid, "%r" % ev)
     run_fail(["-d", t, "log", "--as-of", "soon"], tmp, ["--as-of", "soon"], code=2)
+    # the last event that applies is e1: the retraction moves no ground, the claim no longer counts
+    p = run_ok(["-d", t, "snapshot", "--date", "2021-06-01", "-o", "/dev/null"], tmp)
+    check("after the last event (2020-01-01)" in p.stderr, "the range of events: %r" % p.stderr)
 
 
 # --------------------------------------------------------------- backfill
