@@ -66,7 +66,8 @@ fl_status fl__event_dates(const fl_tracker *t, const char *text, const char *wha
 {
 	/* a date-time in any form date.h reads (hh:mm, fractions, +hhmm, which
 	 * EDTF does not take) is exact */
-	if (strchr(text, 'T') && fl_tracker_parse_date(t, text, FL_DATE_START, "", when) == FL_OK) {
+	if (strchr(text, 'T') && (t ? fl_tracker_parse_date(t, text, FL_DATE_START, "", when)
+				    : fl_instant_parse(text, FL_DATE_START, "", when)) == FL_OK) {
 		*latest = *when;
 		return FL_OK;
 	}
@@ -92,8 +93,8 @@ fl_status fl__event_dates(const fl_tracker *t, const char *text, const char *wha
 		*when = lo;
 		*latest = hi;
 	} else {
-		*when = fl__tz_from_civil(t->tz, lo);
-		*latest = fl__tz_from_civil(t->tz, hi);
+		*when = fl__tz_from_civil(t ? t->tz : NULL, lo);
+		*latest = fl__tz_from_civil(t ? t->tz : NULL, hi);
 	}
 	return FL_OK;
 }

@@ -45,9 +45,9 @@
 #include "util.h"
 #include "store/store.h"
 
-/* 012: each event's latest instant after its when (dates with a period);
- * 011: the tracker's time zone after the key (the instants of date-only
- * events depend on it) */
+/* 012: each event's latest instant after its when (dates with a period), and
+ * kind retraction, whose `to` is FL_NONE; 011: the tracker's time zone after
+ * the key (the instants of date-only events depend on it) */
 const char fl__index_magic[8] = {'F', 'L', 'I', 'D', 'X', '0', '1', '2'};
 
 /* The key names each source by its file name only, never by the path as the user typed it

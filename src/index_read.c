@@ -208,13 +208,19 @@ static bool events_load(fl_tracker *t, rd *r, size_t na, size_t nr, size_t ne, s
 	if (r->bad || (ne && (nstr == 0 || c->strings[nstr - 1] != '\0')))
 		return false;
 	/* any offset below the length then starts a NUL-terminated string */
-	if (!below_i32(c->to, ne, 0, (int32_t)na) || !below_i32(c->from, ne, FL_NONE, (int32_t)na) ||
+	if (!below_i32(c->to, ne, FL_NONE, (int32_t)na) || !below_i32(c->from, ne, FL_NONE, (int32_t)na) ||
 	    !below_i32(c->corrects, ne, FL_NONE, (int32_t)ne) ||
 	    !below_i32(c->regions, (size_t)c->reg0[ne], 0, (int32_t)nr) ||
 	    !below_u32(c->atoms, (size_t)c->atom0[ne], nt) || !below_u32(c->s_id, ne, nstr) ||
 	    !below_u32(c->s_date, ne, nstr) || !below_u32(c->s_source, ne, nstr) ||
 	    !below_u32(c->s_note, ne, nstr) || !below_u32(c->s_file, ne, nstr) ||
-	    !below_u8(c->kind, ne, FL_KIND_CORRECTION + 1) || !below_u8(c->status, ne, FL_STATUS_DISPUTED + 1))
+	    !below_u8(c->kind, ne, FL_KIND_RETRACTION + 1) || !below_u8(c->status, ne, FL_STATUS_DISPUTED + 1))
+		return false;
+	/* no holder only for a retraction, which covers no atom */
+	bool bad = false;
+	for (size_t i = 0; i < ne; i++)
+		bad |= c->to[i] < 0 && (c->kind[i] != FL_KIND_RETRACTION || c->atom0[i + 1] != c->atom0[i]);
+	if (bad)
 		return false;
 	bool in_order = true, spans = true;
 	for (size_t i = 1; i < ne; i++)

@@ -144,7 +144,7 @@ static fl_status add_events(const fl_tracker *t, fl__sink *k)
 		v[2] = (fl__value){.t = p->when};
 		v[3] = str(regs);
 		v[4] = str(p->from != FL_NONE ? t->actors[p->from].id : NULL);
-		v[5] = str(t->actors[p->to].id);
+		v[5] = str(p->to != FL_NONE ? t->actors[p->to].id : NULL); /* none: a retraction */
 		v[6] = str(fl_event_kind_name(p->kind));
 		v[7] = str(fl_event_status_name(p->status));
 		v[8] = str(p->source);

@@ -2,10 +2,12 @@
  * record.c: appending an event, validated first, written safely.
  *
  * The order of work is: check what can be checked without the tracker
- * (date, kind, status, source, the polygon file); take the writers' lock;
- * open the tracker as it is now and check the rest (ids, actors, regions,
- * `from` against a replay at the event's instant, the polygon against the
- * regions, a duplicate); then write.
+ * (date, kind, status, source, `recorded`, the polygon file); take the
+ * writers' lock; open the tracker as it is now and check the rest (ids,
+ * actors, regions, the corrected event, `from` against a replay at the
+ * event's instant, the polygon against the regions, a duplicate); then
+ * write.  A retraction (fl_record_retract) goes the same way with less to
+ * check: the event it withdraws, its id, `recorded`.
  *
  * This file decides what is recorded; the store writes it (store/append.c):
  * a folder rewrites events.csv (and areas.geojson) whole under flock() of
@@ -17,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "event_date.h"
 #include "evcols.h"
 #include "extent.h"
 #include "fail.h"
@@ -29,6 +32,7 @@
 #include "util.h"
 #include "store/append.h"
 #include "frontline/record.h"
+#include "record_priv.h"
 
 /* ------------------------------------------------------------ the polygon */
 static fl_status read_area(fl_tracker *t, const char *file, GEOSGeometry **out)
@@ -208,8 +212,9 @@ static fl_status precheck(const fl_record *r, fl_instant *when)
 	/* the values go into the tracker as they are: UTF-8 only (GeoJSON and
 	 * the other outputs carry them), checked first so that no message
 	 * echoes bytes that are not */
-	const char *names[] = {"`id`", "`date`", "`to`", "`from`", "`source`", "`note`", "`corrects`"};
-	const char *texts[] = {r->id, r->date, r->to, r->from, r->source, r->note, r->corrects};
+	const char *names[] = {"`id`",	   "`date`", "`to`",	  "`from`",
+			       "`source`", "`note`", "`corrects`", "`recorded`"};
+	const char *texts[] = {r->id, r->date, r->to, r->from, r->source, r->note, r->corrects, r->recorded};
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
 		if (!fl__utf8_valid(texts[i]))
 			return fl__fail(FL_EARG, "%s: not UTF-8 (nothing written)", names[i]);
@@ -218,7 +223,8 @@ static fl_status precheck(const fl_record *r, fl_instant *when)
 			return fl__fail(FL_EARG, "`regions`: a region id that is not UTF-8 (nothing written)");
 	if (!r->date || !*r->date)
 		return fl__fail(FL_EARG, "`date` is required");
-	if (fl_instant_parse(r->date, FL_DATE_START, "`date`", when))
+	fl_instant latest;
+	if (fl__event_dates(NULL, r->date, "`date`", when, &latest)) /* (UTC here: the tracker's zone later) */
 		return FL_EARG;
 	if (!r->to || !*r->to)
 		return fl__fail(FL_EARG, "`to` is required: which actor gains the area?");
@@ -226,7 +232,10 @@ static fl_status precheck(const fl_record *r, fl_instant *when)
 		return fl__fail(FL_EARG, "`source` is required: every event needs a source");
 	if (r->nregions == 0 && !r->area_file)
 		return fl__fail(FL_EARG, "name the area: `regions` or `area_file`");
-	if ((unsigned)r->kind > FL_KIND_CORRECTION)
+	if (r->kind == FL_KIND_RETRACTION)
+		return fl__fail(FL_EARG, "`kind` retraction: a retraction moves no ground; record it with "
+				"fl_record_retract() (nothing written)");
+	if ((unsigned)r->kind > FL_KIND_RETRACTION)
 		return fl__fail(FL_EARG, "`kind` %d: not an fl_event_kind", (int)r->kind);
 	if ((unsigned)r->status > FL_STATUS_DISPUTED)
 		return fl__fail(FL_EARG, "`status` %d: not an fl_event_status", (int)r->status);
@@ -316,6 +325,11 @@ static fl_status refuse_duplicate(fl_tracker *t, const fl_record *r, fl_instant 
 	for (size_t i = 0; i < t->nevents; i++) {
 		if (t->ec.when[i] != when || t->ec.to[i] != to)
 			continue;
+		/* a corrected event no longer counts, and one being corrected is
+		 * repeated on purpose (a claim confirmed) */
+		if (fl__record_corrected_by(t, (int)i) != FL_NONE ||
+		    (r->corrects && !strcmp(fl__event_at(t, i)->pub.id, r->corrects)))
+			continue;
 		const fl__event *e = fl__event_at(t, i);
 		if (e->pub.from != from || strcmp(e->pub.source ? e->pub.source : "", r->source) ||
 		    !e->pub.has_polygon != !area || !same_regions(&e->pub, regs, r->nregions))
@@ -337,9 +351,9 @@ static fl_status refuse_duplicate(fl_tracker *t, const fl_record *r, fl_instant 
 }
 
 /* Check the record against the opened tracker; fills the resolved id. */
-static fl_status validate(fl_tracker *t, const fl_record *r, fl_instant when, const GEOSGeometry *area,
-			  const char *const *area_ids, size_t nareas, const fl__append *store, char *id,
-			  size_t idlen)
+static fl_status validate(fl_tracker *t, const fl_record *r, fl_instant when, fl_instant rec,
+			  const char *rec_text, const GEOSGeometry *area, const char *const *area_ids,
+			  size_t nareas, const fl__append *store, char *id, size_t idlen)
 {
 	int to = fl_tracker_find_actor(t, r->to), from = FL_NONE;
 	if (r->from && *r->from)
@@ -357,9 +371,11 @@ static fl_status validate(fl_tracker *t, const fl_record *r, fl_instant when, co
 				"territory (nothing written)", fl__actor_holds(t, to) ? "`from`" : "`to`",
 				fl__actor_holds(t, to) ? r->from : r->to);
 	int corrects = FL_NONE;
-	if (r->corrects && (corrects = fl_tracker_find_event(t, r->corrects)) == FL_NONE)
-		return fl__fail(FL_EARG, "`corrects` %s: no event with this id (nothing written)",
-				r->corrects);
+	fl_status st0 = r->corrects ? fl__record_correctable(t, "`corrects`", r->corrects, &corrects) : FL_OK;
+	if (!st0)
+		st0 = fl__record_check_recorded(t, rec_text, rec, when, r->date, corrects);
+	if (st0)
+		return st0;
 	int *regs = calloc(r->nregions + 1, sizeof *regs);
 	if (!regs)
 		return fl__fail(FL_ENOMEM, "out of memory");
@@ -430,8 +446,8 @@ static fl_status validate(fl_tracker *t, const fl_record *r, fl_instant when, co
 /* ------------------------------------------------------------ recording */
 /* Check the event against the tracker as it is under the writers' lock,
  * then hand its row to the store (store/append.c). */
-static fl_status record_in(const char *path, const fl_record *r, fl_instant when, char *id,
-			   size_t idlen, double *clipped)
+static fl_status record_in(const char *path, const fl_record *r, fl_instant when, fl_instant rec,
+			   const char *recorded, char *id, size_t idlen, double *clipped)
 {
 	fl__append *store = NULL;
 	fl_status st = fl__append_begin(path, r->area_file != NULL, &store);
@@ -443,19 +459,18 @@ static fl_status record_in(const char *path, const fl_record *r, fl_instant when
 	st = fl_tracker_open(path, &t);
 	/* a date-only `date` is the tracker's day (its time zone; precheck read it in UTC) */
 	if (!st)
-		st = fl_tracker_parse_date(t, r->date, FL_DATE_START, "`date`", &when) ? FL_EARG : FL_OK;
+		st = fl__event_dates(t, r->date, "`date`", &when, &(fl_instant){0}) ? FL_EARG : FL_OK;
 	if (!st && r->area_file)
 		st = read_area(t, r->area_file, &area);
 	if (!st && area)
 		st = fit_area(t, r->area_file, &area, clipped);
 	if (!st) {
 		aids = fl__append_area_ids(store);
-		st = validate(t, r, when, area, (const char *const *)aids, (size_t)CSLCount(aids), store, id,
-			      idlen);
+		st = validate(t, r, when, rec, recorded, area, (const char *const *)aids, (size_t)CSLCount(aids),
+			      store, id, idlen);
 	}
 	if (!st) {
-		char recorded[32], regions[4096] = "";
-		fl_tracker_format_instant(t, fl_instant_now(), recorded, sizeof recorded);
+		char regions[4096] = "";
 		size_t used = 0;
 		for (size_t i = 0; i < r->nregions && used < sizeof regions; i++)
 			used += (size_t)snprintf(regions + used, sizeof regions - used, "%s%s", i ? ";" : "",
@@ -471,6 +486,7 @@ static fl_status record_in(const char *path, const fl_record *r, fl_instant when
 					   .note = r->note,
 					   .recorded = recorded,
 					   .corrects = r->corrects,
+					   .partial = r->partial ? "true" : "false",
 					   .area = area ? id : NULL};
 		char *what = area ? fl__printf("`area_file` %s", r->area_file) : NULL;
 		st = area && !what ? fl__fail(FL_ENOMEM, "out of memory")
@@ -500,8 +516,11 @@ fl_status fl_record_append_ex(const char *tracker, const fl_record *r, fl_record
 		memset(res, 0, sizeof *res);
 	if (!tracker || !r)
 		return fl__fail(FL_EARG, "fl_record_append: NULL argument");
-	fl_instant when;
+	fl_instant when, rec;
+	char recorded[128];
 	fl_status st = precheck(r, &when);
+	if (!st)
+		st = fl__record_recorded(r->recorded, &rec, recorded, sizeof recorded);
 	if (st)
 		return st;
 	char id[256];
@@ -509,7 +528,7 @@ fl_status fl_record_append_ex(const char *tracker, const fl_record *r, fl_record
 	struct stat sb;
 	if (fl__store_kind_of(tracker) != FL__STORE_PG && stat(tracker, &sb) != 0)
 		return fl__fail(FL_ENOTFOUND, "tracker '%s': no such folder or file", tracker);
-	st = record_in(tracker, r, when, id, sizeof id, &clipped);
+	st = record_in(tracker, r, when, rec, recorded, id, sizeof id, &clipped);
 	if (!st && res) {
 		snprintf(res->id, sizeof res->id, "%s", id);
 		res->clipped_km2 = clipped;

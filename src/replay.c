@@ -85,6 +85,9 @@ fl_status fl_query_event_range(const fl_tracker *t, const fl_query *q, fl_instan
 	unsigned char *active = fl__active_events(t, q);
 	if (!active)
 		return fl__fail(FL_ENOMEM, "out of memory");
+	/* (an event that moves no ground, a retraction, applies nothing) */
+	for (size_t i = 0; i < t->nevents; i++)
+		active[i] &= t->ec.atom0[i + 1] > t->ec.atom0[i];
 	size_t lo = 0, hi = t->nevents;
 	while (lo < t->nevents && !active[t->order[lo]])
 		lo++;

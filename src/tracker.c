@@ -311,8 +311,8 @@ bool fl__actor_holds(const fl_tracker *t, int a)
 const char *fl_event_kind_name(fl_event_kind k)
 {
 	static const char *const n[] = {"capture", "handover", "withdrawal", "agreement",
-					"baseline", "correction"};
-	return (unsigned)k < 6 ? n[k] : "unknown";
+					"baseline", "correction", "retraction"};
+	return (unsigned)k < 7 ? n[k] : "unknown";
 }
 
 const char *fl_event_status_name(fl_event_status s)
@@ -323,7 +323,7 @@ const char *fl_event_status_name(fl_event_status s)
 
 fl_status fl_event_kind_parse(const char *text, fl_event_kind *out)
 {
-	for (int k = FL_KIND_CAPTURE; text && k <= FL_KIND_CORRECTION; k++)
+	for (int k = FL_KIND_CAPTURE; text && k <= FL_KIND_RETRACTION; k++)
 		if (!strcmp(text, fl_event_kind_name((fl_event_kind)k))) {
 			*out = (fl_event_kind)k;
 			return FL_OK;
@@ -331,7 +331,7 @@ fl_status fl_event_kind_parse(const char *text, fl_event_kind *out)
 	if (!text || !fl__utf8_valid(text))
 		return fl__fail(FL_EARG, "`kind`: %s", text ? "not UTF-8" : "missing");
 	return fl__fail(FL_EARG, "`kind` %s: unknown kind (capture, handover, withdrawal, agreement, "
-			"baseline, correction)", text);
+			"baseline, correction, retraction)", text);
 }
 
 fl_status fl_event_status_parse(const char *text, fl_event_status *out)

@@ -19,8 +19,19 @@
  *   - GeoPackage, PostgreSQL/PostGIS: one transaction (an advisory lock per
  *     tracker serialises validation and insert among writers).
  *
- * `recorded` is the current instant.  The id is generated unless given:
- * DATE-FIRSTREGION (or DATE-area), then -2, -3... when taken.
+ * `recorded` is the current instant unless given (an event learnt earlier,
+ * backfilled): not in the future (a minute of slack for clocks), not more
+ * than a day before the event's date, not before the event it corrects was
+ * recorded.  The id is generated unless given: DATE-FIRSTREGION (or
+ * DATE-area), then -2, -3... when taken.
+ *
+ * A correction (`corrects`) replaces the event it names from the instant
+ * it is recorded: a claim confirmed (the same transfer, status confirmed),
+ * a date or holder fixed.  The event must exist, must not be a retraction,
+ * and must not be corrected already (correct the correction instead);
+ * the duplicate check leaves it out, so a confirmation may repeat the
+ * claim's date, area, `to`, `from` and source.  fl_record_retract()
+ * withdraws an event without replacing it.
  */
 #ifndef FRONTLINE_RECORD_H
 #define FRONTLINE_RECORD_H
@@ -45,7 +56,11 @@ typedef struct fl_record {
 	fl_event_status status;       /* 0: FL_STATUS_CLAIMED */
 	const char *note;             /* may be NULL */
 	const char *corrects;         /* the id of the event this one corrects, or NULL
-				       * (required for kind correction) */
+				       * (required for kind correction; the tool's
+				       * --corrects makes the kind correction unless
+				       * --kind says otherwise) */
+	const char *recorded;         /* when it entered the record (ISO 8601), NULL: now */
+	int partial;                  /* the source speaks of part of the region only */
 } fl_record;
 
 /* Validate and append.  The id of the recorded event is written to id_out
@@ -79,6 +94,28 @@ typedef struct fl_record_result {
 
 /* The same, with the clipping reported in *res (which may be NULL). */
 FL_API fl_status fl_record_append_ex(const char *tracker, const fl_record *r, fl_record_result *res);
+
+/* A retraction: event `retracts` withdrawn, nothing deleted.  It is a row
+ * of kind retraction with `corrects` = the event, no regions or area, no
+ * `to` or `from`, status confirmed (the analyst's own withdrawal, so that
+ * --status confirmed drops the event too) and the event's date as written:
+ * like any correction it applies from its `recorded` instant on, so a
+ * query as of an earlier instant still counts the event.  The event must
+ * exist, must not be corrected already, and must not be a retraction (the
+ * way back is to record the event again). */
+typedef struct fl_retraction {
+	const char *id;       /* NULL: generated, RETRACTS-retraction (then -2, -3...) */
+	const char *retracts; /* the id of the event withdrawn, required */
+	const char *source;   /* why: required */
+	const char *note;     /* may be NULL */
+	const char *recorded; /* ISO 8601, NULL: now (the same rules as fl_record's) */
+} fl_retraction;
+
+/* Validate and append a retraction, as fl_record_append() does an event
+ * (the same lock, transaction, refusals naming fields of fl_retraction in
+ * backquotes, nothing written on a refusal).  Its id goes to id_out. */
+FL_API fl_status fl_record_retract(const char *tracker, const fl_retraction *r, char *id_out,
+				   size_t id_len);
 
 #ifdef __cplusplus
 }

@@ -38,7 +38,8 @@ typedef struct fl_tracker fl_tracker;
 
 typedef enum fl_event_kind {
 	FL_KIND_CAPTURE, FL_KIND_HANDOVER, FL_KIND_WITHDRAWAL,
-	FL_KIND_AGREEMENT, FL_KIND_BASELINE, FL_KIND_CORRECTION
+	FL_KIND_AGREEMENT, FL_KIND_BASELINE, FL_KIND_CORRECTION,
+	FL_KIND_RETRACTION      /* withdraws the event it corrects: no area, no `to` */
 } fl_event_kind;
 
 typedef enum fl_event_status {
@@ -76,7 +77,7 @@ typedef struct fl_event {
 	size_t nregions;        /* the area as regions ... */
 	const int *regions;     /* ... indices into the tracker's regions */
 	int has_polygon;        /* ... or (also) an arbitrary polygon */
-	int to;                 /* actor index */
+	int to;                 /* actor index (FL_NONE for a retraction) */
 	int from;               /* expected previous holder, or FL_NONE */
 	fl_event_kind kind;
 	fl_event_status status;

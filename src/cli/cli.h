@@ -75,5 +75,6 @@ int cmd_import(const cli_global *g, int argc, char **argv);
 int cmd_serve(const cli_global *g, int argc, char **argv);
 int cmd_export(const cli_global *g, int argc, char **argv);
 int cmd_record(const cli_global *g, int argc, char **argv);
+int cmd_retract(const cli_global *g, int argc, char **argv);
 int cmd_copy(const cli_global *g, int argc, char **argv);
 #endif

@@ -10,7 +10,7 @@
 static const char help[] =
 	"usage: frontline -d PATH record --date D (--region ID... | --area FILE) --to ID [--from ID]\n"
 	"                                --source TEXT [--kind KIND] [--status S] [--note TEXT]\n"
-	"                                [--id ID] [--corrects ID]\n"
+	"                                [--id ID] [--corrects ID] [--recorded R] [--partial]\n"
 	"\n"
 	"Append one event to the tracker: checked first (known regions and actors, a valid date,\n"
 	"--from being the holder at that instant), refused with nothing written otherwise.\n"
@@ -27,7 +27,8 @@ static const char help[] =
 	"Exit status: 0 recorded; 1 a bad tracker or a failed write; 2 a bad parameter (nothing\n"
 	"written); 3 recorded, but printing the id failed: do not retry.\n"
 	"\n"
-	"  --date D         when the transfer takes effect (ISO 8601)\n"
+	"  --date D         when the transfer takes effect (ISO 8601), or the period it took\n"
+	"                   effect in (EDTF: 2020-10, 2020-10-04/2020-10-09, 2020-10-04~)\n"
 	"  --region ID      a region that passes (repeatable, or ID;ID)\n"
 	"  --area FILE      a polygon file (GeoJSON, ...) for a transfer that cuts across regions\n"
 	"  --to ID          the actor that gains it\n"
@@ -37,13 +38,20 @@ static const char help[] =
 	"  --status S       claimed (default), confirmed, disputed\n"
 	"  --note TEXT      a note\n"
 	"  --id ID          the event's id (default: DATE-REGION, then -2, -3 ...)\n"
-	"  --corrects ID    the event this one replaces (required with --kind correction)\n";
+	"  --corrects ID    the event this one replaces: a claim confirmed (--status confirmed),\n"
+	"                   a date or holder fixed; kind correction unless --kind is given.  ID\n"
+	"                   exists and is not corrected yet ('frontline retract ID' withdraws one)\n"
+	"  --recorded R     when the event entered the record (default now): backfill what was\n"
+	"                   learnt earlier, as --as-of sees it; not in the future, not more than\n"
+	"                   a day before --date\n"
+	"  --partial        the source speaks of part of the region only\n";
 
 /* The fields of fl_record, as the tool's flags. */
 static const cli_flag flags[] = {{"id", "--id"},	   {"date", "--date"},	     {"regions", "--region"},
 				 {"area_file", "--area"}, {"to", "--to"},	     {"from", "--from"},
 				 {"source", "--source"},  {"kind", "--kind"},	     {"status", "--status"},
-				 {"note", "--note"},	   {"corrects", "--corrects"}, {NULL, NULL}};
+				 {"note", "--note"},	   {"corrects", "--corrects"}, {"recorded", "--recorded"},
+				 {NULL, NULL}};
 
 /* What the tool checks before the library: the flags it turns into enums,
  * and those whose message names a flag's value (ID, FILE).  Until the date,
@@ -64,6 +72,13 @@ static int check_flags(fl_record *r, const char *kind, const char *status)
 		cli_lib_error(flags);
 		return 2;
 	}
+	if (r->kind == FL_KIND_RETRACTION) {
+		cli_error("--kind retraction: a retraction moves no ground; withdraw an event with "
+			  "'frontline retract ID --source TEXT'");
+		return 2;
+	}
+	if (!kind && r->corrects)
+		r->kind = FL_KIND_CORRECTION;
 	if (r->kind == FL_KIND_CORRECTION && (!r->corrects || !*r->corrects)) {
 		cli_error("--kind correction needs --corrects ID: the event it corrects");
 		return 2;
@@ -79,7 +94,8 @@ int cmd_record(const cli_global *g, int argc, char **argv)
 		{"from", required_argument, NULL, 'F'},	  {"source", required_argument, NULL, 'S'},
 		{"kind", required_argument, NULL, 'K'},	  {"status", required_argument, NULL, 'U'},
 		{"note", required_argument, NULL, 'N'},	  {"id", required_argument, NULL, 'I'},
-		{"corrects", required_argument, NULL, 'C'}, {NULL, 0, NULL, 0}};
+		{"corrects", required_argument, NULL, 'C'}, {"recorded", required_argument, NULL, 'W'},
+		{"partial", no_argument, NULL, 'P'},	    {NULL, 0, NULL, 0}};
 	fl_record r = {0};
 	const char *kind = NULL, *status = NULL;
 	const char **regions = calloc((size_t)argc + 1, sizeof *regions);
@@ -114,6 +130,8 @@ int cmd_record(const cli_global *g, int argc, char **argv)
 		case 'N': r.note = optarg; break;
 		case 'I': r.id = optarg; break;
 		case 'C': r.corrects = optarg; break;
+		case 'W': r.recorded = optarg; break;
+		case 'P': r.partial = 1; break;
 		}
 	}
 	if (c == CLI_STOP)

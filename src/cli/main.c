@@ -26,6 +26,7 @@ static const char usage[] =
 	"  import-series  a series of dated control polygons to a tracker\n"
 	"  serve      OGC API - Features over HTTP, with a map viewer\n"
 	"  record     append an event, validated, safe with concurrent writers\n"
+	"  retract    withdraw an event (appended, nothing deleted)\n"
 	"  copy       move a tracker between folder, GeoPackage and PostGIS\n"
 	"  export     the whole history as a time-enabled layer (GeoPackage, KML, ...)\n"
 	"\n"
@@ -47,7 +48,7 @@ static const struct {
 	{"snapshot", cmd_snapshot}, {"log", cmd_log},	    {"diff", cmd_diff},
 	{"stats", cmd_stats},	    {"import-series", cmd_import}, {"render", cmd_render},
 	{"serve", cmd_serve},	    {"copy", cmd_copy},	    {"record", cmd_record},
-	{"export", cmd_export},	    {"check", cmd_check},
+	{"export", cmd_export},	    {"check", cmd_check},	    {"retract", cmd_retract},
 };
 
 /* -j N or $FRONTLINE_THREADS (what names the value, for the error) */

@@ -147,6 +147,11 @@ fl_status fl__dataset_append(fl__dataset_writer *w, const fl__event_row *e, GEOS
 	if (!el)
 		return fl__fail(FL_EINPUT, "tracker '%s': no events layer", w->path);
 	fl_status st = e->corrects ? ensure_field(el, "corrects") : FL_OK;
+	if (!st && e->recorded)
+		st = ensure_field(el, "recorded");
+	bool partial = e->partial && !strcmp(e->partial, "true");
+	if (!st && partial)
+		st = ensure_field(el, "partial");
 	if (!st && area)
 		st = areas_layer(w, el, &al);
 	if (!st && area)
@@ -156,6 +161,11 @@ fl_status fl__dataset_append(fl__dataset_writer *w, const fl__event_row *e, GEOS
 	OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(el));
 	for (size_t i = 0; fl__event_columns[i]; i++)
 		set_str(f, fl__event_columns[i], fl__event_row_value(e, fl__event_columns[i]));
+	/* a layer made elsewhere may keep partial as a number (0/1) */
+	int pi = OGR_F_GetFieldIndex(f, "partial");
+	OGRFieldType pt = pi >= 0 ? OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, pi)) : OFTString;
+	if (pt == OFTInteger || pt == OFTInteger64)
+		OGR_F_SetFieldInteger(f, pi, partial);
 	if (OGR_L_CreateFeature(el, f) != OGRERR_NONE)
 		st = fl__fail(FL_EIO, "cannot write the event: %s", CPLGetLastErrorMsg());
 	OGR_F_Destroy(f);

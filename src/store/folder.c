@@ -234,8 +234,10 @@ static fl_status write_area(const fl__folder_writer *w, const char *id, GEOSCont
 static fl_status add_columns(const fl__event_row *e, char **buf, size_t *len, char ***cols)
 {
 	*cols = csv_header(*buf);
-	const char *need[] = {e->area ? "area" : NULL, e->corrects ? "corrects" : NULL};
-	for (size_t k = 0; k < 2; k++) {
+	const char *need[] = {e->area ? "area" : NULL, e->corrects ? "corrects" : NULL,
+			      e->recorded ? "recorded" : NULL,
+			      e->partial && !strcmp(e->partial, "true") ? "partial" : NULL};
+	for (size_t k = 0; k < sizeof need / sizeof need[0]; k++) {
 		if (!need[k] || CSLFindString(*cols, need[k]) >= 0)
 			continue;
 		size_t nl = 0;

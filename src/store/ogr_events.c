@@ -6,7 +6,8 @@
  * the id (non-empty, unique), the date and the optional `recorded` instant,
  * `to` and `from` (known actors that may hold territory), kind, status,
  * source and partial, and the area (regions by id, '*', and/or the id of a
- * polygon in the areas layer, resolved later by ogr.c).  A row with an
+ * polygon in the areas layer, resolved later by ogr.c).  A retraction has
+ * no area, `to` nor `from`, only the event it withdraws in `corrects`.  A row with an
  * error is left out; a correction names an event of the layer, resolved
  * once all are read.  The columns are looked up by name once per layer, and
  * an event's strings and region list go to the tracker's pool (pool.c).
@@ -25,8 +26,8 @@
 static int parse_kind(const char *s)
 {
 	static const char *const k[] = {"capture", "handover", "withdrawal", "agreement",
-					"baseline", "correction"};
-	for (int i = 0; i < 6; i++)
+					"baseline", "correction", "retraction"};
+	for (int i = 0; i < 7; i++)
 		if (strcmp(s, k[i]) == 0)
 			return i;
 	return -1;
@@ -126,12 +127,24 @@ static bool event_when(const fl_tracker *t, const fl__layer_src *L, OGRFeatureH 
 	return ok;
 }
 
-/* to and from: known actors that may hold territory. */
+/* to and from: known actors that may hold territory; a retraction has
+ * neither (it moves no ground). */
 static bool event_actors(const fl_tracker *t, const char *F, OGRFeatureH f, const ev_cols *c, int line,
 			 fl__diags *d, fl__event *e)
 {
 	bool ok = true;
 	const char *to = COL(to), *from = COL(from);
+	if (parse_kind(COL(kind)) == FL_KIND_RETRACTION) {
+		for (int k = 0; k < 2; k++)
+			if (*(k ? from : to)) {
+				fl__diags_add(d, FL__ERROR, F, line, k ? "from" : "to",
+					      "'%s' in a retraction, which moves no ground: leave it empty "
+					      "(a retraction names only the event it withdraws, in 'corrects')",
+					      k ? from : to);
+				ok = false;
+			}
+		return ok;
+	}
 	if (!*to) {
 		fl__diags_add(d, FL__ERROR, F, line, "to", "empty: which actor gains the area?");
 		ok = false;
@@ -168,7 +181,7 @@ static bool event_kind(const char *F, OGRFeatureH f, const ev_cols *c, int line,
 	if (ki < 0) {
 		fl__diags_add(d, FL__ERROR, F, line, "kind",
 			      "unknown kind '%s' (capture, handover, withdrawal, agreement, "
-			      "baseline, correction)", ks);
+			      "baseline, correction, retraction)", ks);
 		ok = false;
 	}
 	int si = parse_status(status);
@@ -232,16 +245,22 @@ static bool event_area(const fl_tracker *t, const char *F, OGRFeatureH f, ev_col
 		e->area_ref = fl__strdup(area);
 		e->pub.has_polygon = 1;
 	}
-	if (!*regions && !*area) {
+	if (kind == FL_KIND_RETRACTION && (*regions || *area)) {
+		fl__diags_add(d, FL__ERROR, F, line, *regions ? "regions" : "area",
+			      "'%s' in a retraction, which moves no ground: leave it empty",
+			      *regions ? regions : area);
+		ok = false;
+	} else if (!*regions && !*area && kind != FL_KIND_RETRACTION) {
 		fl__diags_add(d, FL__ERROR, F, line, "regions", "empty: name the regions (or '*') or an area");
 		ok = false;
 	}
 	const char *corr = COL(corrects);
 	if (*corr)
 		e->corrects_id = fl__strdup(corr);
-	else if (kind == FL_KIND_CORRECTION) {
-		fl__diags_add(d, FL__ERROR, F, line, "corrects",
-			      "empty: a correction names the event it corrects");
+	else if (kind == FL_KIND_CORRECTION || kind == FL_KIND_RETRACTION) {
+		fl__diags_add(d, FL__ERROR, F, line, "corrects", "empty: a %s names the event it %s",
+			      kind == FL_KIND_CORRECTION ? "correction" : "retraction",
+			      kind == FL_KIND_CORRECTION ? "corrects" : "withdraws");
 		ok = false;
 	}
 	return ok;
@@ -301,6 +320,13 @@ static void resolve_corrections(fl_tracker *t, fl__diags *d)
 		else if ((size_t)c == i)
 			fl__diags_add(d, FL__ERROR, e->pub.file, e->pub.line, "corrects",
 				      "an event cannot correct itself");
+		else if (t->events[c].pub.kind == FL_KIND_RETRACTION)
+			/* (the engine keeps a corrected correction's own replacement:
+			 * correcting a retraction would not bring the event back) */
+			fl__diags_add(d, FL__ERROR, e->pub.file, e->pub.line, "corrects",
+				      "'%s' is a retraction, which cannot be corrected or retracted: to "
+				      "restore the event it withdrew, record that event again",
+				      e->corrects_id);
 		else
 			e->pub.corrects = c;
 	}

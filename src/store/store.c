@@ -65,7 +65,7 @@ const char *fl__event_row_value(const fl__event_row *e, const char *name)
 {
 	const char *v[] = {e->id,   e->date,   e->regions, e->to,	 e->from,
 			   e->kind, e->status, e->source,  e->note,	 e->recorded,
-			   "false", e->corrects, e->area};
+			   e->partial ? e->partial : "false", e->corrects, e->area};
 	for (size_t i = 0; fl__event_columns[i]; i++)
 		if (!strcmp(fl__event_columns[i], name))
 			return v[i] ? v[i] : "";

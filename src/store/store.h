@@ -50,10 +50,12 @@ fl_status fl__store_each_layer(const char *path, fl_status (*fn)(void *ctx, cons
 
 /* An event as `record` appends it, by column of the events layer (NULL:
  * not given, written empty).  area, the id of the event's polygon in the
- * areas layer, and corrects add their columns to a layer without them. */
+ * areas layer, corrects, recorded and a true partial add their columns to
+ * a layer without them. */
 typedef struct fl__event_row {
 	const char *id, *date, *regions, *to, *from, *kind, *status, *source, *note, *recorded,
 		*corrects, *area;
+	const char *partial; /* "true" or "false" (NULL: "false") */
 } fl__event_row;
 /* The columns of the events layer a row fills (NULL-terminated). */
 extern const char *const fl__event_columns[];

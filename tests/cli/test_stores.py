@@ -277,6 +277,44 @@ def _(tmp, pg):
     check(k["holder"] == "AM" and k["event"] == "2024-01-05-kalbajar", "pushed-down snapshot after record: %r" % k)
 
 
+@test("record --corrects and retract into PostGIS: pushed-down snapshots and frontline_control_at follow them, "
+      "--as-of before each sees the old state; a refused retract writes nothing")
+def _(tmp, pg):
+    db = pg.new_db()
+    c = pg.conn(db)
+    run_ok(["copy", KARABAKH, c], tmp)
+
+    def kalbajar(*extra):
+        doc = json.loads(run_ok(["-d", c, "snapshot", "--date", "2024-01-07"] + list(extra), tmp).stdout)
+        return [(f["properties"]["holder"], f["properties"]["event"]) for f in doc["features"]
+                if f["properties"]["region"] == "kalbajar"][0]
+
+    def sql(as_of="NULL", confirmed="false"):
+        return pg.psql(db, "SELECT holder || ' ' || event FROM frontline_control_at('2024-01-07', %s, %s) "
+                           "WHERE region = 'kalbajar'" % (as_of, confirmed)).strip()
+    base = ["--date", "2024-01-05", "--region", "kalbajar", "--to", "AM", "--from", "AZ", "--source", "pg"]
+    run_ok(["-d", c, "record"] + base + ["--id", "claim", "--recorded", "2024-01-05T12:00Z"], tmp)
+    run_ok(["-d", c, "record"] + base + ["--id", "conf", "--corrects", "claim", "--status", "confirmed",
+                                         "--recorded", "2024-01-06"], tmp)
+    check(kalbajar("--status", "confirmed") == ("AM", "conf") and sql(confirmed="true") == "AM conf",
+          "confirmed: %r, SQL %r" % (kalbajar("--status", "confirmed"), sql(confirmed="true")))
+    check(kalbajar("--status", "confirmed", "--as-of", "2024-01-05")[0] == "AZ", "--as-of before the confirmation")
+    run_ok(["-d", c, "retract", "conf", "--source", "withdrawn", "--recorded", "2024-01-07"], tmp)
+    check(kalbajar() == ("AZ", "2020-kalbajar") and sql() == "AZ 2020-kalbajar",
+          "after the retraction: %r, SQL %r" % (kalbajar(), sql()))
+    check(kalbajar("--as-of", "2024-01-06") == ("AM", "conf") and sql("'2024-01-06'") == "AM conf",
+          "--as-of before the retraction: %r, SQL %r" % (kalbajar("--as-of", "2024-01-06"), sql("'2024-01-06'")))
+    row = pg.psql(db, "SELECT kind, corrects, coalesce(regions, ''), coalesce(\"to\", '') FROM events "
+                      "WHERE id = 'conf-retraction'").strip()
+    check(row == "retraction|conf||", "the retraction's row: %r" % row)
+    n0 = pg.psql(db, "SELECT count(*) FROM events").strip()
+    run_fail(["-d", c, "retract", "conf", "--source", "again"], tmp, ["conf", "already retracted"], code=2)
+    run_fail(["-d", c, "retract", "conf-retraction", "--source", "x"], tmp, ["a retraction"], code=2)
+    check(pg.psql(db, "SELECT count(*) FROM events").strip() == n0, "a refused retract wrote a row")
+    p = run(["-d", c, "check"], tmp)
+    check(p.returncode == 0, "check: " + p.stdout[-400:])
+
+
 @test("copy into a database that already holds a tracker: refused, names the table, nothing written")
 def _(tmp, pg):
     db = pg.new_db()

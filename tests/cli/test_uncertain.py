@@ -303,6 +303,24 @@ def t_bad(c):
               "%r: message %r" % (bad, r.err))
 
 
+@test("record --date takes an EDTF period; a bad one is refused naming --date, nothing written")
+def t_record(c):
+    before = open(os.path.join(c.t, "events.csv"), "rb").read()
+    for bad, word in (("2020-13", "month"), ("2020-11-04/..", "open")):
+        r = c.run("-d", c.t, "record", "--date", bad, "--region", "r4", "--to", "A", "--source", "s")
+        check(r.rc != 0 and "--date" in r.err and bad in r.err and word in r.err, "%r: %s" % (bad, r.describe()))
+        check(open(os.path.join(c.t, "events.csv"), "rb").read() == before, "%r: events.csv changed" % bad)
+    c.ok("-d", c.t, "record", "--date", "2020-11-04/2020-11-08", "--region", "r4", "--to", "A", "--from", "B",
+         "--source", "s", "--id", "back")
+    p = c.snap("2020-11-06")["r4"]
+    check((p["holder"], p["uncertain"], p["uncertain_from"], p["uncertain_to"], p["uncertain_event"]) ==
+          ("A", True, "2020-11-04", "2020-11-08", "back"), "recorded period: %r" % p)
+    p = c.snap("2020-11-08")["r4"]
+    check((p["holder"], p["uncertain"]) == ("A", False), "after the period: %r" % p)
+    rows = list(csv.DictReader(io.StringIO(c.ok("-d", c.t, "log", "-f", "csv").out)))
+    check([r["date"] for r in rows if r["id"] == "back"] == ["2020-11-04/2020-11-08"], "log: %r" % rows[-1])
+
+
 @test("a PostGIS tracker with periods in its dates: the engine answers, with the same uncertain pieces")
 def t_postgis(c):
     try:

@@ -437,14 +437,16 @@ static void test_corrections_from_index(void **state)
 		   "base,2020-01-01,*,,X,,baseline,confirmed,test,,\n"
 		   "adv,2020-02-01,,adv,Y,X,capture,claimed,test,,\n"
 		   "c1,2020-03-01,c,,Y,X,capture,confirmed,test,,\n"
-		   "fix,2020-02-01,,adv,X,,correction,confirmed,test,adv,2020-04-01\n");
+		   "fix,2020-02-01,,adv,X,,correction,confirmed,test,adv,2020-04-01\n"
+		   "ret,2020-03-01,,,,,retraction,confirmed,test,c1,2020-05-01\n");
 	fl_tracker *src = NULL, *idx = NULL;
 	open_both(dir, &src, &idx);
-	fl_query qs[3] = {fl_query_at(0), fl_query_at(0), fl_query_at(0)};
+	fl_query qs[4] = {fl_query_at(0), fl_query_at(0), fl_query_at(0), fl_query_at(0)};
 	qs[1].confirmed_only = 1;
-	qs[2].has_as_of = 1;
+	qs[2].has_as_of = qs[3].has_as_of = 1;
 	assert_int_equal(fl_instant_parse("2020-02-15", FL_DATE_END, "t", &qs[2].as_of), FL_OK);
-	for (int k = 0; k < 3; k++) {
+	assert_int_equal(fl_instant_parse("2020-04-15", FL_DATE_END, "t", &qs[3].as_of), FL_OK);
+	for (int k = 0; k < 4; k++) {
 		unsigned char *a = fl__active_events(src, &qs[k]), *b = fl__active_events(idx, &qs[k]);
 		assert_non_null(a);
 		assert_non_null(b);
@@ -452,8 +454,17 @@ static void test_corrections_from_index(void **state)
 		/* 'adv' is corrected by 'fix', unless the correction is not recorded yet */
 		assert_int_equal(a[1], k == 2);
 		assert_int_equal(a[3], k != 2);
+		/* 'c1' is retracted by 'ret' once it is recorded */
+		assert_int_equal(a[2], k == 3);
+		assert_int_equal(a[4], k < 2);
 		free(a), free(b);
 	}
+	/* the retraction read back from the index: no holder, no atom */
+	const fl_event *r = fl_tracker_event_at(idx, 4);
+	assert_int_equal(r->kind, FL_KIND_RETRACTION);
+	assert_int_equal(r->to, FL_NONE);
+	assert_int_equal(r->corrects, 2);
+	assert_int_equal(idx->ec.atom0[5], idx->ec.atom0[4]);
 	fl_tracker_free(src);
 	fl_tracker_free(idx);
 	rm_tree(dir);
