@@ -97,7 +97,7 @@ def _(tmp):
     check(since == "2020-10-17", "fuzuli since %r" % since)
 
 
-@test("shipped tracker: export's valid_from and the events layer's when carry +04:00")
+@test("shipped tracker: export's valid_from carries +04:00 (GeoJSON, CSV)")
 def _(tmp):
     out = os.path.join(tmp, "e.geojson")
     run_ok(["export", "-o", out], tmp)
@@ -159,7 +159,7 @@ def _(tmp):
     check(dates == ["2021-01-01", "2021-03-14", "2021-03-14T23:30:00-04:00"], "stats per event: %r" % dates)
 
 
-@test("America/New_York: export and the events layer carry -05:00 before 02:00 on 2021-03-14, -04:00 after")
+@test("America/New_York: export's valid_from carries -05:00 before 02:00 on 2021-03-14, -04:00 after")
 def _(tmp):
     t = new_york(tmp)
     out = os.path.join(tmp, "e.geojson")
