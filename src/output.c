@@ -435,10 +435,13 @@ fl_status fl__sink_add_wkb(fl__sink *s, const fl__value *v, unsigned char *wkb, 
 		case FL__DATE:
 		case FL__DATETIME: {
 			char buf[32];
+			/* a GeoPackage's DateTime is UTC by its specification (GDAL
+			 * 3.6 keeps an offset as text its own filters misread) */
 			if (s->types[i] == FL__DATE)
 				fl__format_date_tz(s->tz, v[i].t, buf, sizeof buf);
 			else
-				fl__format_instant_tz(s->tz, v[i].t, buf, sizeof buf);
+				fl__format_instant_tz(strcmp(s->driver, "GPKG") ? s->tz : NULL, v[i].t, buf,
+						      sizeof buf);
 			OGR_F_SetFieldString(f, fi, buf);
 			break;
 		}

@@ -367,7 +367,7 @@ static int64_t rule_day(int64_t y, const rule *r)
 	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	int64_t first = fl__days_from_civil((long)y, r->a, 1);
 	int wday = (int)(((first + 4) % 7 + 7) % 7); /* 1970-01-01 was a Thursday */
-	int64_t d = first + (r->c - wday + 7) % 7 + 7 * (r->b - 1);
+	int64_t d = first + (r->c - wday + 7) % 7 + 7 * (int64_t)(r->b - 1);
 	int len = mdays[r->a - 1] + (r->a == 2 && leap);
 	while (d >= first + len)
 		d -= 7;
@@ -424,8 +424,8 @@ fl_instant fl__tz_from_civil(const fl__tz *z, int64_t civil)
 	if (civil > T_LIMIT || civil < -T_LIMIT)
 		return civil - fl__tz_offset(z, civil);
 	/* the offsets in force around it (offsets lie within 26 h) */
-	int32_t cand[3] = {fl__tz_offset(z, civil - 93600), fl__tz_offset(z, civil),
-			   fl__tz_offset(z, civil + 93600)};
+	const int32_t cand[3] = {fl__tz_offset(z, civil - 93600), fl__tz_offset(z, civil),
+				 fl__tz_offset(z, civil + 93600)};
 	bool found = false;
 	fl_instant best = 0, lo = civil, hi = civil;
 	for (int i = 0; i < 3; i++) {

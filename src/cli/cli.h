@@ -24,7 +24,7 @@ const char *cli_tracker_path(const cli_global *g);
 const char *cli_tracker_to_write(const cli_global *g, const char *cmd);
 /* Parse a date option in tracker t's time zone (NULL: UTC, to check the
  * value before the tracker is open); prints the error and returns nonzero
- * on failure. */
+ * on failure.  A value NULL (not given) leaves *out as it is. */
 int cli_parse_date(const fl_tracker *t, const char *opt, const char *value, fl_date_side side,
 		   fl_instant *out);
 /* The filters in force as the options that set them ("--as-of R, --status

@@ -144,11 +144,8 @@ int cmd_log(const cli_global *g, int argc, char **argv)
 	fl_tracker *t = cli_open_tracker(g);
 	if (!t)
 		return 1;
-	/* the days of the tracker's time zone */
-	if (from)
-		cli_parse_date(t, "--from", from, FL_DATE_START, &t0);
-	if (to)
-		cli_parse_date(t, "--to", to, FL_DATE_END, &t1);
+	cli_parse_date(t, "--from", from, FL_DATE_START, &t0); /* the tracker's days */
+	cli_parse_date(t, "--to", to, FL_DATE_END, &t1);
 	int rid = FL_NONE, aid = FL_NONE;
 	if (region && (rid = fl_tracker_find_region(t, region)) == FL_NONE) {
 		cli_error("--region %s: no such region in %s", region, fl_tracker_path(t));

@@ -65,11 +65,8 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 	fl_tracker *t = cli_open_tracker(g);
 	if (!t)
 		return 1;
-	/* the days of the tracker's time zone */
-	if (from)
-		cli_parse_date(t, "--from", from, FL_DATE_START, &t0);
-	if (to)
-		cli_parse_date(t, "--to", to, FL_DATE_END, &t1);
+	cli_parse_date(t, "--from", from, FL_DATE_START, &t0); /* the tracker's days */
+	cli_parse_date(t, "--to", to, FL_DATE_END, &t1);
 	cli_opts_zone(&opts, t, &q);
 	int rc = 0;
 	fl_instant first, last;

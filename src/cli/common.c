@@ -125,6 +125,8 @@ fl_tracker *cli_open_tracker(const cli_global *g)
 int cli_parse_date(const fl_tracker *t, const char *opt, const char *value, fl_date_side side,
 		   fl_instant *out)
 {
+	if (!value) /* not given: *out stays */
+		return 0;
 	if (fl_tracker_parse_date(t, value, side, opt, out) != FL_OK) {
 		cli_error("%s", fl_error_last());
 		return 1;

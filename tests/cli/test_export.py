@@ -7,10 +7,12 @@ polygon events, and read back with osgeo.ogr and an XML parser.
 
 Usage: /usr/bin/python3 test_export.py PATH/TO/frontline SOURCE_ROOT   (prints TAP)
 """
+import csv
 import datetime
 import os
 import sys
 import xml.etree.ElementTree as ET
+import zoneinfo
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fltest import (KARABAKH, check, copy_karabakh, generate_tracker, log_csv, main,  # noqa: E402
@@ -51,6 +53,37 @@ def iso(v):
     return v
 
 
+def utc_instant(v):
+    """GDAL's or ISO 8601 text of a date-time with its offset ('1992/05/08
+    00:00:00+04', '1992-05-08T00:00:00+04:00', '...Z') -> UTC ISO text."""
+    v = v.replace("/", "-").replace(" ", "T").replace("Z", "+00:00")
+    if v[-3] in "+-":
+        v += ":00"
+    d = datetime.datetime.fromisoformat(v)
+    return d.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def time_zone(tracker):
+    """The tracker's time zone (tracker.csv's time_zone; UTC without one)."""
+    p = os.path.join(tracker, "tracker.csv")
+    if os.path.isfile(p):
+        with open(p, newline="", encoding="utf-8") as f:
+            for r in csv.DictReader(f):
+                if r["key"] == "time_zone":
+                    return zoneinfo.ZoneInfo(r["value"])
+    return datetime.timezone.utc
+
+
+def day_end(tracker, day):
+    """The last second of the tracker's day (YYYY-MM-DD, in its time zone) as
+    UTC text, as a GeoPackage's DateTime holds instants."""
+    z = time_zone(tracker)
+    start = datetime.datetime.combine(datetime.date.fromisoformat(day) + datetime.timedelta(days=1),
+                                      datetime.time(0), z)
+    end = start.astimezone(datetime.timezone.utc) - datetime.timedelta(seconds=1)
+    return end.strftime("%Y-%m-%dT%H:%M:%S")
+
+
 def active_at(rows, instant):
     """Features whose [valid_from, valid_to) contains instant (ISO text, UTC)."""
     out = []
@@ -85,7 +118,7 @@ def compare_with_snapshots(tracker, rows, tmp, areas=False):
             k = (p["region"], p["holder"])
             want[k] = want.get(k, 0) + p["area_km2"]
         got = {}
-        for r in active_at(rows, ds + "T23:59:59"):
+        for r in active_at(rows, day_end(tracker, ds)):
             k = (r["region"], r["holder"])
             got[k] = got.get(k, 0) + r["area_km2"]
         if set(got) != set(want):
@@ -96,7 +129,7 @@ def compare_with_snapshots(tracker, rows, tmp, areas=False):
             if abs(got[k] - want[k]) > 1e-6 * max(1, want[k]):
                 bad.append("%s %s: export %.6f km2, snapshot %.6f" % (ds, k, got[k], want[k]))
         if areas:
-            for r in active_at(rows, ds + "T23:59:59"):
+            for r in active_at(rows, day_end(tracker, ds)):
                 a = abs(GEOD.geometry_area_perimeter(r["_geom"])[0]) / 1e6
                 if abs(a - r["area_km2"]) > 1e-4 * max(1, a):
                     bad.append("%s %s: area_km2 %.4f, pyproj %.4f" % (ds, r["region"], r["area_km2"], a))
@@ -119,9 +152,11 @@ def _(tmp):
           "valid_from/valid_to types: %r %r" % (types.get("valid_from"), types.get("valid_to")))
     kal = sorted((iso(r["valid_from"]), iso(r["valid_to"]), r["holder"], r["event"])
                  for r in rows if r["region"] == "kalbajar")
-    check(kal == [("1992-05-08T00:00:00", "1993-04-02T00:00:00", "AZ", "baseline-az"),
-                  ("1993-04-02T00:00:00", "2020-11-25T00:00:00", "AM", "1993-kalbajar"),
-                  ("2020-11-25T00:00:00", None, "AZ", "2020-kalbajar")], "kalbajar periods %r" % kal)
+    # the days of Baku (UTC+4, the tracker's time zone) start at 20:00 UTC the
+    # day before; a GeoPackage's DateTime is UTC
+    check(kal == [("1992-05-07T20:00:00", "1993-04-01T20:00:00", "AZ", "baseline-az"),
+                  ("1993-04-01T20:00:00", "2020-11-24T20:00:00", "AM", "1993-kalbajar"),
+                  ("2020-11-24T20:00:00", None, "AZ", "2020-kalbajar")], "kalbajar periods %r" % kal)
     current = [r for r in rows if r["valid_to"] is None]
     check(len(current) == 78, "%d current features (valid_to empty), expected one per region" % len(current))
     ev = {r["id"]: r for r in log_csv(KARABAKH, tmp)}
@@ -169,7 +204,7 @@ def _(tmp):
     rows, _, _ = read_control(out)
     snap = snapshot(KARABAKH, "2020-11-08", tmp, ["--as-of", "2020-11-08"])
     want = sorted((f["properties"]["region"], f["properties"]["holder"]) for f in snap["features"])
-    got = sorted((r["region"], r["holder"]) for r in active_at(rows, "2020-11-08T23:59:59"))
+    got = sorted((r["region"], r["holder"]) for r in active_at(rows, day_end(KARABAKH, "2020-11-08")))
     check(got == want, "as-of periods differ from snapshot --as-of")
     check(not any(iso(r["valid_from"]) > "2020-11-09" for r in rows), "an event recorded later is in")
 
@@ -235,7 +270,8 @@ def _(tmp):
 def _(tmp):
     run_ok(["export", "-o", os.path.join(tmp, "k.gpkg")], tmp)
     ref, _, _ = read_control(os.path.join(tmp, "k.gpkg"))
-    key = sorted((r["region"], r["holder"], iso(r["valid_from"])[:10]) for r in ref)
+    # the same instants: UTC in the GeoPackage, with the tracker's offset in the others
+    key = sorted((r["region"], r["holder"], utc_instant(r["valid_from"])) for r in ref)
     for ext, args in (("fgb", []), ("shp", []), ("csv", []), ("geojson", []), ("out", ["-f", "FlatGeobuf"])):
         out = os.path.join(tmp, "k." + ext)
         run_ok(["export", "-o", out] + args, tmp)
@@ -244,7 +280,7 @@ def _(tmp):
         got = []
         for f in lyr:
             vf = f.GetField("valid_from")
-            got.append((f.GetField("region"), f.GetField("holder"), iso(vf)[:10]))
+            got.append((f.GetField("region"), f.GetField("holder"), utc_instant(vf)))
             check(f.GetGeometryRef() is not None and not f.GetGeometryRef().IsEmpty(),
                   "%s: a feature without geometry" % ext)
         check(sorted(got) == key, "%s: periods differ from the GeoPackage's" % ext)
@@ -325,24 +361,33 @@ def open_export(path, ext):
     return ds, (ds.GetLayerByName("control") if ext == "gpkg" else ds.GetLayer(0))
 
 
-def temporal_filter(ext, t, null_ok):
-    """What QGIS's Temporal Controller asks at instant t (YYYY-MM-DDTHH:MM:SSZ):
-    valid_from <= t < valid_to, an open end (NULL) never ending.  The fields
-    are DateTime in .gpkg (compared as text by SQLite: the stored
+def temporal_filter(ext, d, null_ok, zone):
+    """What QGIS's Temporal Controller asks at instant d (a datetime):
+    valid_from <= d < valid_to, an open end (NULL) never ending.  The fields
+    are DateTime in .gpkg, in UTC (compared as text by SQLite: the stored
     "...SS.000Z" sorts before "...SSZ", so equal instants compare equal),
-    .fgb and .geojson (parsed by GDAL), and ISO 8601 text in .kml, .shp and
-    .csv (compared as text: t in the same form)."""
+    .fgb and .geojson (parsed by GDAL, which compares the clocks' readings),
+    and ISO 8601 text in .kml, .shp and .csv (compared as text): all but the
+    GeoPackage in the tracker's time zone, with its offset, so d is written
+    in that zone for them."""
+    if ext == "gpkg":
+        t = d.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    else:
+        t = d.astimezone(zone).isoformat()
     to = "valid_to > '%s'" % t
     if ext in ("fgb", "geojson") and not null_ok:
         # GDAL 3.6 cannot compare a NULL date-time (see above): the same
         # comparison on GDAL's own text of the value, NULL for an open end
-        to = "CAST(valid_to AS character) > '%s+00'" % t[:-1].replace("-", "/").replace("T", " ")
+        off = d.astimezone(zone).strftime("%z")
+        to = "CAST(valid_to AS character) > '%s%s'" % (
+            d.astimezone(zone).strftime("%Y/%m/%d %H:%M:%S"), off[:3] if off[3:] == "00" else off)
     return "valid_from <= '%s' AND (valid_to IS NULL OR %s)" % (t, to)
 
 
 @test("valid_from <= T AND (valid_to IS NULL OR valid_to > T) = snapshot --date T in gpkg, fgb, kml, shp, csv, geojson")
 def _(tmp):
     null_ok = gdal_compares_null_datetime()
+    zone = time_zone(KARABAKH)
     exts = ("gpkg", "fgb", "kml", "shp", "csv", "geojson")
     for ext in exts:
         run_ok(["export", "-o", os.path.join(tmp, "h." + ext)], tmp)
@@ -350,7 +395,7 @@ def _(tmp):
     bounds = {iso(r[k]) for r in rows for k in ("valid_from", "valid_to") if r[k]}
     instants = set()
     for b in bounds:
-        d = datetime.datetime.fromisoformat(b)
+        d = datetime.datetime.fromisoformat(b).replace(tzinfo=datetime.timezone.utc)
         instants |= {d, d + datetime.timedelta(hours=12), d - datetime.timedelta(seconds=1)}
     bad = []
     opened = {ext: open_export(os.path.join(tmp, "h." + ext), ext) for ext in exts}
@@ -360,7 +405,7 @@ def _(tmp):
                       for f in snapshot(KARABAKH, t, tmp)["features"] if f["properties"]["holder"])
         for ext in exts:
             lyr = opened[ext][1]
-            lyr.SetAttributeFilter(temporal_filter(ext, t, null_ok))
+            lyr.SetAttributeFilter(temporal_filter(ext, d, null_ok, zone))
             got = sorted((f.GetField("region"), f.GetField("holder")) for f in lyr)
             lyr.SetAttributeFilter(None)
             if got != want:

@@ -8,6 +8,7 @@ the events).  Folder trackers and GeoPackage trackers.
 Usage: /usr/bin/python3 test_record.py PATH/TO/frontline SOURCE_ROOT   (prints TAP)
 """
 import csv
+import datetime
 import json
 import math
 import os
@@ -58,7 +59,9 @@ def _(tmp):
             "corrects": "", "partial": "false"}
     bad = {k: (r[k], v) for k, v in want.items() if r[k] != v}
     check(not bad, "row fields (got, expected): %r" % bad)
-    rec = time.mktime(time.strptime(r["recorded"], "%Y-%m-%dT%H:%M:%SZ")) - time.timezone
+    # now, with the tracker's offset (Karabakh: Asia/Baku, +04:00)
+    check(r["recorded"].endswith("+04:00"), "recorded %r lacks the tracker's offset" % r["recorded"])
+    rec = datetime.datetime.fromisoformat(r["recorded"]).timestamp()
     check(before - 5 <= rec <= time.time() + 5, "recorded %r is not now" % r["recorded"])
     run_ok(["-d", t, "check"], tmp)
     m = {f["properties"]["region"]: f["properties"] for f in snapshot(t, "2024-01-05", tmp)["features"]}
@@ -411,7 +414,8 @@ def _(tmp):
     eid = run_ok(args, tmp).stdout.strip()
     where = "events.csv:%d" % line_of(t, eid)
     before = tree_bytes(tmp)
-    for again in (args, args[:4] + ["2024-01-05T00:00Z"] + args[5:],
+    # (the same instant as a date-time: 2024-01-05 is Baku's day, the tracker's time zone)
+    for again in (args, args[:4] + ["2024-01-05T00:00+04:00"] + args[5:],
                   args[:6] + ["lachin", "--region", "kalbajar"] + args[7:],
                   args + ["--note", "retried", "--status", "confirmed"]):
         run_fail(again, tmp, ["already recorded as event '%s'" % eid, where, "nothing written", "--id"], code=2)

@@ -10,7 +10,7 @@ Prints TAP.  One server (--port 0) is started for the whole file; features
 are compared with what `frontline snapshot` / `diff` print, and geometry
 with shapely.
 """
-import calendar
+import datetime
 import http.client
 import json
 import os
@@ -209,10 +209,15 @@ def _(tmp, srv):
             g = got[f["properties"]["region"]]
             check(g["properties"] == f["properties"], "%s: properties differ from the CLI" % g["id"])
             check(g["geometry"] == f["geometry"], "%s: geometry differs from the CLI" % g["id"])
-        check(re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", doc["timeStamp"]), "timeStamp %r" % doc["timeStamp"])
+        # RFC 3339 with the tracker's offset (Karabakh: Asia/Baku, +04:00)
+        check(re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$", doc["timeStamp"]),
+              "timeStamp %r" % doc["timeStamp"])
     # a date-time instant: the handover takes effect at the start of its day
-    h = holders(get_json("/collections/control/items?datetime=2020-11-24T23:59:59Z"))
-    check(h["kalbajar"] == "AM", "2020-11-24T23:59:59Z: %r" % h["kalbajar"])
+    # in Baku (the tracker's time zone, UTC+4), 2020-11-24T20:00Z
+    h = holders(get_json("/collections/control/items?datetime=2020-11-24T19:59:59Z"))
+    check(h["kalbajar"] == "AM", "2020-11-24T19:59:59Z: %r" % h["kalbajar"])
+    h = holders(get_json("/collections/control/items?datetime=2020-11-24T20:00:00Z"))
+    check(h["kalbajar"] == "AZ", "2020-11-24T20:00:00Z: %r" % h["kalbajar"])
     h = holders(get_json("/collections/control/items?datetime=2020-11-25T00:00:00Z"))
     check(h["kalbajar"] == "AZ", "2020-11-25T00:00:00Z: %r" % h["kalbajar"])
 
@@ -495,7 +500,8 @@ def cache_info(r):
 
 
 def utc_seconds(stamp):
-    return calendar.timegm(time.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ"))
+    """Seconds since 1970 of an RFC 3339 time stamp (Z or an offset)."""
+    return int(datetime.datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp())
 
 
 @test("prepared pages: the same bytes with the timeStamp of when the page was made; links of each Host, HEAD length")

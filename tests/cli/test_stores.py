@@ -225,7 +225,8 @@ def _(tmp, pg):
     with open(pg.log, encoding="utf-8", errors="replace") as f:
         f.seek(start)
         log = f.read()
-    check("frontline_control_at('2020-11-25T23:59:59Z'" in log, "no frontline_control_at call in the server log")
+    # the end of 2020-11-25 in Baku, the tracker's time zone
+    check("frontline_control_at('2020-11-25T23:59:59+04:00'" in log, "no frontline_control_at call in the server log")
     pulls = [ln for ln in log.splitlines() if "CURSOR" in ln.upper() and ('"regions"' in ln or '"events"' in ln)]
     check(not pulls, "tables pulled by the client: %r" % pulls[:3])
 
@@ -323,6 +324,60 @@ def _(tmp, pg):
     n0 = pg.psql(db, "SELECT count(*) FROM events").strip()
     run_fail(["copy", KARABAKH, c], tmp, ["already has a table 'actors'"])
     check(pg.psql(db, "SELECT count(*) FROM events").strip() == n0, "rows changed")
+
+
+def new_york(tmp):
+    """Three regions in America/New_York; B takes r2 on 2021-03-14 (the day its
+    clocks jump to EDT: the day starts at 05:00Z) and r3 at 23:30 that day."""
+    t = os.path.join(tmp, "ny")
+    os.makedirs(t)
+    with open(os.path.join(t, "actors.csv"), "w") as f:
+        f.write("id,name,color,kind,note\nA,Side A,#1f77b4,control,\nB,Side B,#ff7f0e,control,\n")
+    sq = [[[-74 + 0.1 * i, 40.5], [-73.9 + 0.1 * i, 40.5], [-73.9 + 0.1 * i, 40.6], [-74 + 0.1 * i, 40.6],
+           [-74 + 0.1 * i, 40.5]] for i in (1, 2, 3)]
+    with open(os.path.join(t, "regions.geojson"), "w") as f:
+        json.dump({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"id": "r%d" % i, "name": "R%d" % i, "alt_names": "",
+                                               "kind": "district", "parent": "US"},
+             "geometry": {"type": "Polygon", "coordinates": [sq[i - 1]]}} for i in (1, 2, 3)]}, f)
+    with open(os.path.join(t, "events.csv"), "w") as f:
+        f.write("id,date,regions,to,from,kind,status,source,note,recorded,corrects,partial\n"
+                "base,2021-01-01,*,A,,baseline,confirmed,s,,2021-01-01,,false\n"
+                "take-r2,2021-03-14,r2,B,A,capture,confirmed,s,,2021-03-14,,false\n"
+                "take-r3,2021-03-14T23:30,r3,B,A,capture,confirmed,s,,2021-03-15,,false\n")
+    with open(os.path.join(t, "tracker.csv"), "w") as f:
+        f.write("key,value\ntime_zone,America/New_York\n")
+    return t
+
+
+@test("a tracker in America/New_York in PostGIS: the SQL functions and the pushed-down snapshot read its days")
+def _(tmp, pg):
+    a = new_york(tmp)
+    db = pg.new_db()
+    c = pg.conn(db)
+    run_ok(["copy", a, c], tmp)
+    z = pg.psql(db, "SELECT frontline_time_zone()").strip()
+    check(z == "America/New_York", "frontline_time_zone() %r" % z)
+    for t, r2, r3 in (("2021-03-13", "A", "A"), ("2021-03-14", "B", "B"), ("2021-03-14T04:59:59Z", "A", "A"),
+                      ("2021-03-14T05:00:00Z", "B", "A"), ("2021-03-14T23:29", "B", "A")):
+        got = dict(ln.split("|") for ln in pg.psql(db, "SELECT region || '|' || holder FROM "
+                                                       "frontline_control_at('%s')" % t).split())
+        check((got["r2"], got["r3"]) == (r2, r3), "frontline_control_at('%s'): %r, expected %s %s" % (t, got, r2, r3))
+    since = pg.psql(db, "SELECT extract(epoch FROM since)::bigint FROM frontline_control_at('2021-03-20') "
+                        "WHERE region = 'r2'").strip()
+    check(since == "1615698000", "since of r2 %r, expected 2021-03-14T05:00Z (New York's midnight)" % since)
+    start = os.path.getsize(pg.log)
+    same_snapshots(a, c, tmp, ["2021-03-13", "2021-03-14", "2021-03-15"])
+    with open(pg.log, encoding="utf-8", errors="replace") as f:
+        f.seek(start)
+        log = f.read()
+    check("frontline_control_at('2021-03-14T23:59:59-04:00'" in log, "the snapshot was not pushed down in "
+          "New York's day")
+    check(pg.psql(db, "SELECT key || '=' || value FROM tracker").split() == ["time_zone=America/New_York"],
+          "tracker table")
+    b = os.path.join(tmp, "back")
+    run_ok(["copy", c, b], tmp)
+    check(tree_bytes(b)["tracker.csv"] == tree_bytes(a)["tracker.csv"], "tracker.csv changed through PostGIS")
 
 
 if __name__ == "__main__":
