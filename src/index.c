@@ -17,9 +17,10 @@
  * Layout (native byte order, guarded by a byte-order mark; scalars are
  * copied out with memcpy, the events' columns are aligned to their item
  * size with zero bytes before them and read in place):
- *   "FLIDX010" u32 0x01020304 u64 key
+ *   "FLIDX011" u32 0x01020304 u64 key
  *   u64 nactors nregions nevents nzones natoms
- *   actors:  5 strings
+ *   actors:  5 strings, u32 nparties, i32 parties[nparties] (contested ground's
+ *            holders; 0 for the actors of the layer)
  *   regions: 5 strings, file, i32 line, f64 area, u32 wkb_len, wkb
  *   events:  columns of nevents items: i64 when, recorded; u64 reg0, atom0
  *            (nevents + 1 offsets into the lists below); i32 to, from,
@@ -44,9 +45,10 @@
 #include "util.h"
 #include "store/store.h"
 
-/* 010: the layout of 009; the loader's checks grew (actor kinds, UTF-8, a
+/* 011: the actors' parties (contested ground).
+ * 010: the layout of 009; the loader's checks grew (actor kinds, UTF-8, a
  * correction's `corrects`), and an index saves only a tracker they passed */
-const char fl__index_magic[8] = {'F', 'L', 'I', 'D', 'X', '0', '1', '0'};
+const char fl__index_magic[8] = {'F', 'L', 'I', 'D', 'X', '0', '1', '1'};
 
 /* The key names each source by its file name only, never by the path as the user typed it
  * (`gen`, `./gen` and `gen/` are one tracker and share one index); the device and inode

@@ -97,7 +97,8 @@ void fl__draw_frame(fl__canvas *c, const fl_tracker *t, const fl_render_opts *o,
 		double ry = by + pad / 2 + lh * (double)i;
 		cairo_rectangle(c->cr, bx + pad / 2, ry + lh * 0.15, lh * 1.2, lh * 0.7);
 		fl__set_hex(c->cr, rows[i].color, 1);
-		cairo_fill(c->cr);
+		cairo_fill_preserve(c->cr);
+		fl__hatch_parties(c, t, rows[i].hatch, 1);
 		if (rows[i].outline) {
 			cairo_rectangle(c->cr, bx + pad / 2, ry + lh * 0.15, lh * 1.2, lh * 0.7);
 			cairo_set_source_rgb(c->cr, 0.1, 0.1, 0.1);

@@ -15,6 +15,7 @@ typedef struct fl__legend_row {
 	const char *color;
 	char text[160];
 	bool outline;
+	int hatch; /* contested ground's actor: its parties' stripes over the swatch; else FL_NONE */
 } fl__legend_row;
 
 /* The title and heading, the legend (rows), the scale bar and the
