@@ -240,13 +240,13 @@ static bool event_actors(fl_tracker *t, const char *F, OGRFeatureH f, const ev_c
 		ok = false;
 	} else if (!strcmp(to, "contested")) {
 		ok = event_parties(t, F, f, c, line, d, e);
-	} else if ((e->pub.to = fl_tracker_find_actor(t, to)) == FL_NONE) {
-		fl__unknown_actor(t, d, F, line, "to", to);
-		ok = false;
-	} else if (fl__actor_contested(t, e->pub.to)) {
+	} else if (!strncmp(to, "contested:", 10)) {
 		fl__diags_add(d, FL__ERROR, F, line, "to",
 			      "'%s' is the holder of contested ground: write to=contested and the "
 			      "parties in 'parties'", to);
+		ok = false;
+	} else if ((e->pub.to = fl_tracker_find_actor(t, to)) == FL_NONE) {
+		fl__unknown_actor(t, d, F, line, "to", to);
 		ok = false;
 	} else if (!fl__actor_holds(t, e->pub.to)) {
 		fl__diags_add(d, FL__ERROR, F, line, "to",
