@@ -17,13 +17,16 @@ import csv
 import io
 import json
 import os
+import re
+import subprocess
 import sys
+import urllib.request
 
 from PIL import Image
 from pyproj import Geod
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fltest import Workdir, check, check_close, main, test  # noqa: E402
+from fltest import BIN, Workdir, check, check_close, main, test  # noqa: E402
 
 GEOD = Geod(ellps="WGS84")
 COLOURS = {"AM": (0xe4, 0x1a, 0x1c), "AZ": (0x37, 0x7e, 0xb8), "RU": (0x4d, 0xaf, 0x4a),
@@ -267,6 +270,41 @@ def t_export(w):
     check(r2 == [("2020-01-01T00:00:00Z", "AM", None), ("2020-02-01T00:00:00Z", None, "AM;AZ"),
                  ("2020-03-01T00:00:00Z", "AZ", None)], "R2's periods: %r" % r2)
     check(all(list(p)[-1] == "contested" for p in feats), "contested is not the last field")
+
+
+# ------------------------------------------------------------------ OGC API
+@test("serve: control, changes and events items carry the parties")
+def t_serve(w):
+    t = w.tracker()
+    env = dict(os.environ)
+    env.pop("FRONTLINE_TRACKER", None)
+    proc = subprocess.Popen([BIN, "-d", t, "serve", "--port", "0"], cwd=w.tmp, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, env=env, text=True)
+    try:
+        port = None
+        for line in proc.stderr:
+            m = re.search(r"listening on http://[^ ]+:(\d+)", line)
+            if m:
+                port = int(m.group(1))
+                break
+        check(port, "the server did not start")
+
+        def get(path):
+            with urllib.request.urlopen("http://127.0.0.1:%d%s" % (port, path), timeout=60) as r:
+                return json.load(r)
+        got = props(get("/collections/control/items?f=json&datetime=2020-02-20"), "region")
+        check((got["R2"]["holder"], got["R2"]["contested"]) == (None, "AM;AZ"), "control R2: %r" % got["R2"])
+        check((got["R1"]["holder"], got["R1"]["contested"]) == ("AM", None), "control R1: %r" % got["R1"])
+        got = props(get("/collections/changes/items?f=json&datetime=2020-01-15/2020-02-20"), "region")
+        check((got["R2"]["from"], got["R2"]["to"], got["R2"]["to_contested"]) == ("AM", None, "AM;AZ"),
+              "changes R2: %r" % got["R2"])
+        got = props(get("/collections/events/items?f=json"), "id")
+        check((got["e4"]["to"], got["e4"]["parties"]) == ("contested", "AM;AZ;RU"), "event e4: %r" % got["e4"])
+        check((got["e3"]["from"], got["e3"]["to"], got["e3"]["parties"]) == ("contested:AM+AZ", "AZ", None),
+              "event e3: %r" % got["e3"])
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
 
 
 # ----------------------------------------------------------------- bad input
