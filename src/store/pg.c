@@ -15,7 +15,9 @@
  * the holder's unbroken run; a date-only T means the end of that day (UTC), a
  * date-only event the start of its day.  Regions never touched come out
  * with a NULL holder, as in the tool.  Events with polygons (`area`) are not
- * covered: their atoms need the overlay, which the in-memory engine does.
+ * covered: their atoms need the overlay, which the in-memory engine does;
+ * nor is contested ground (events with `parties`: the functions give it the
+ * holder `contested`), which the engine gives its parties.
  *
  * fl_pg_snapshot_write() pushes a by-region snapshot down to that function
  * (one query, rows out: no table is pulled) when the tracker has no polygon
@@ -174,6 +176,9 @@ fl_status fl_pg_snapshot_write(const char *tracker, const fl_query *q, const cha
 	else if (OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(ev), "area") >= 0 &&
 		 has_rows(ds, "SELECT 1 AS x FROM events WHERE coalesce(area, '') <> '' LIMIT 1"))
 		st = fl__fail(FL_ENOTFOUND, "polygon events: the in-memory engine computes those");
+	else if (OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(ev), "parties") >= 0 &&
+		 has_rows(ds, "SELECT 1 AS x FROM events WHERE coalesce(parties, '') <> '' LIMIT 1"))
+		st = fl__fail(FL_ENOTFOUND, "contested ground: the in-memory engine computes it");
 	if (st) {
 		GDALClose(ds);
 		return st;
@@ -202,9 +207,11 @@ fl_status fl_pg_snapshot_write(const char *tracker, const fl_query *q, const cha
 		{"holder", FL__STR},  {"holder_name", FL__STR}, {"since", FL__DATE},
 		{"event", FL__STR},   {"kind", FL__STR},	  {"status", FL__STR},
 		{"source", FL__STR},  {"partial", FL__BOOL},	  {"note", FL__STR},
-		{"area_km2", FL__REAL}};
+		{"area_km2", FL__REAL}, {"contested", FL__STR}};
 	fl__sink *k = NULL;
-	st = fl__sink_open(path, format, "control", fields, 13, true, &k);
+	/* (contested: the engine's last field, null here: no event of the
+	 * tracker has parties) */
+	st = fl__sink_open(path, format, "control", fields, 14, true, &k);
 	GEOSContextHandle_t h = fl__geos_new();
 	/* areas as the engine computes them (PROJ's geodesic on the ellipsoid),
 	 * so that the output is the engine's, to the digits the format writes */
@@ -213,8 +220,9 @@ fl_status fl_pg_snapshot_write(const char *tracker, const fl_query *q, const cha
 		st = fl__geod_init(&geod);
 	OGRFeatureH f;
 	while (!st && (f = OGR_L_GetNextFeature(r))) {
-		fl__value v[13];
+		fl__value v[14];
 		memset(v, 0, sizeof v);
+		v[13].null = true;
 		const char *names[] = {"region", "name", "alt_names", "holder", "holder_name", "since_s",
 				       "event", "kind", "status", "source", "partial_i", "note", "area_km2"};
 		for (int i = 0; i < 13; i++) {
