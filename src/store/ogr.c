@@ -322,7 +322,9 @@ static fl_status load_zones(fl_tracker *t, fl__layer_src *L, fl__diags *d)
 			ok = false;
 		}
 		/* cppcheck-suppress redundantAssignment ; z.pub.actor = FL_NONE above stays when `actor` is empty */
-		if (*actor && (z.pub.actor = fl_tracker_find_actor(t, actor)) == FL_NONE) {
+		/* (contested ground's holders are no actors a zone may name) */
+		if (*actor && ((z.pub.actor = fl_tracker_find_actor(t, actor)) == FL_NONE ||
+			       fl__actor_contested(t, z.pub.actor))) {
 			fl__unknown_actor(t, d, F, line, "actor", actor);
 			ok = false;
 		}

@@ -124,6 +124,8 @@ static int contested_holder(fl_tracker *t, const char *F, int line, const char *
 	int *v = malloc((strlen(list) / 2 + 2) * sizeof *v); /* (a party per two bytes at most) */
 	size_t n = 0;
 	bool ok = copy && v;
+	if (!ok)
+		fl__diags_add(d, FL__ERROR, F, line, field, "out of memory");
 	const char *first = "";
 	for (char *tok = ok ? strtok_r(copy, sep, &save) : NULL; tok; tok = strtok_r(NULL, sep, &save)) {
 		while (*tok == ' ')
@@ -188,6 +190,7 @@ static int contested_holder(fl_tracker *t, const char *F, int line, const char *
 	if (na)
 		t->actors = na;
 	if (!id || !name || !na) {
+		fl__diags_add(d, FL__ERROR, F, line, field, "out of memory");
 		free(id), free(name), free(v);
 		return FL_NONE;
 	}
