@@ -139,7 +139,7 @@ void fl__hatch_parties(fl__canvas *c, const fl_tracker *t, int a, double alpha)
 	double x0 = 0, y0 = 0, x1 = c->w, y1 = c->h;
 	double step = fmax(10, c->w / 80.0), hgt = y1 - y0;
 	cairo_set_line_width(cr, step * 0.4);
-	for (long k = (long)floor((x0 - hgt) / step); k * step <= x1 + step; k++) {
+	for (long k = (long)floor((x0 - hgt) / step); (double)k * step <= x1 + step; k++) {
 		/* the line x + y = k * step + y1 across the canvas */
 		cairo_move_to(cr, (double)k * step, y1);
 		cairo_line_to(cr, (double)k * step + hgt, y0);
