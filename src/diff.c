@@ -237,17 +237,19 @@ static fl_status diff_emit(const fl_diff *d, const char *path, const char *forma
 {
 	const fl_tracker *t = d->t;
 	static const fl__field by_region[] = {
-		{"from", FL__STR},		  {"to", FL__STR},	       {"area_km2", FL__REAL},
-		{"events", FL__STR},		  {"first_date", FL__DATE},   {"last_date", FL__DATE},
-		{"region", FL__STR},		  {"name", FL__STR},	       {"uncertain_start", FL__BOOL},
-		{"uncertain_end", FL__BOOL}};
+		{"from", FL__STR},	     {"to", FL__STR},	      {"area_km2", FL__REAL},
+		{"events", FL__STR},	     {"first_date", FL__DATE}, {"last_date", FL__DATE},
+		{"region", FL__STR},	     {"name", FL__STR},	      {"uncertain_start", FL__BOOL},
+		{"uncertain_end", FL__BOOL}, {"from_contested", FL__STR}, {"to_contested", FL__STR}};
+	/* (by actor, the fields of regions are left out: the others follow) */
 	static const fl__field by_actor[] = {
-		{"from", FL__STR},	    {"to", FL__STR},	     {"area_km2", FL__REAL},
-		{"events", FL__STR},	    {"first_date", FL__DATE}, {"last_date", FL__DATE},
-		{"uncertain_start", FL__BOOL}, {"uncertain_end", FL__BOOL}};
+		{"from", FL__STR},	       {"to", FL__STR},		    {"area_km2", FL__REAL},
+		{"events", FL__STR},	       {"first_date", FL__DATE},    {"last_date", FL__DATE},
+		{"uncertain_start", FL__BOOL}, {"uncertain_end", FL__BOOL}, {"from_contested", FL__STR},
+		{"to_contested", FL__STR}};
 	bool region = d->by == FL_BY_REGION;
 	fl__sink *k = NULL;
-	fl_status st = fl__sink_open(path, format, "changes", region ? by_region : by_actor, region ? 10 : 8,
+	fl_status st = fl__sink_open(path, format, "changes", region ? by_region : by_actor, region ? 12 : 10,
 				     true, &k);
 	if (st)
 		return st;
@@ -260,9 +262,12 @@ static fl_status diff_emit(const fl_diff *d, const char *path, const char *forma
 			break;
 		}
 		const fl_region *r = c->region != FL_NONE ? &t->regions[c->region].pub : NULL;
-		fl__value v[10] = {
-			{.null = c->from == FL_NONE, .s = c->from != FL_NONE ? t->actors[c->from].id : NULL},
-			{.null = c->to == FL_NONE, .s = c->to != FL_NONE ? t->actors[c->to].id : NULL},
+		/* contested ground on either side: no one actor, its parties ("AM;AZ") */
+		char *pf = fl__actor_parties_text(t, c->from, ";"), *pt = fl__actor_parties_text(t, c->to, ";");
+		bool nf = c->from == FL_NONE || pf, nt = c->to == FL_NONE || pt;
+		fl__value v[12] = {
+			{.null = nf, .s = nf ? NULL : t->actors[c->from].id},
+			{.null = nt, .s = nt ? NULL : t->actors[c->to].id},
 			{.d = c->area_km2},
 			{.s = ids},
 			{.null = !c->nevents, .t = c->first},
@@ -270,11 +275,13 @@ static fl_status diff_emit(const fl_diff *d, const char *path, const char *forma
 			{.null = !r, .s = r ? r->id : NULL},
 			{.null = !r, .s = r ? r->name : NULL},
 			{.i = c->uncertain_start},
-			{.i = c->uncertain_end}};
-		if (!region) /* no region fields */
-			v[6] = v[8], v[7] = v[9];
+			{.i = c->uncertain_end},
+			{.null = !pf, .s = pf},
+			{.null = !pt, .s = pt}};
+		if (!region)
+			v[6] = v[8], v[7] = v[9], v[8] = v[10], v[9] = v[11];
 		st = fl__piece_add(k, v, t, &d->geoms[i]);
-		free(ids);
+		free(ids), free(pf), free(pt);
 	}
 	return fl__pieces_commit(k, st, buf, len);
 }

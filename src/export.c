@@ -239,7 +239,7 @@ fl_status fl_export_write(const fl_tracker *t, const fl_query *filters, const ch
 		{"holder_name", FL__STR}, {"event", FL__STR},	    {"kind", FL__STR},
 		{"source", FL__STR},	  {"status", FL__STR},	    {"valid_from", FL__DATETIME},
 		{"valid_to", FL__DATETIME}, {"area_km2", FL__REAL}, {"uncertain", FL__BOOL},
-		{"uncertain_from", FL__DATETIME}, {"uncertain_to", FL__DATETIME}};
+		{"uncertain_from", FL__DATETIME}, {"uncertain_to", FL__DATETIME}, {"contested", FL__STR}};
 	enum { NF = sizeof fields / sizeof fields[0] };
 	const char *driver;
 	fl_status st = fl__resolve_format(path, format, &driver);
@@ -262,11 +262,13 @@ fl_status fl_export_write(const fl_tracker *t, const fl_query *filters, const ch
 		const fl_region *r = x->region != FL_NONE ? &t->regions[x->region].pub : NULL;
 		const fl_actor *a = &t->actors[x->holder];
 		const fl_event *e = &fl__event_at(t, (size_t)x->event)->pub;
+		/* contested ground: no one holder, its parties ("AM;AZ") instead */
+		char *parties = fl__actor_parties_text(t, x->holder, ";");
 		fl__value v[NF];
 		memset(v, 0, sizeof v);
 		v[0] = (fl__value){.null = !r, .s = r ? r->id : NULL};
 		v[1] = (fl__value){.null = !r, .s = r ? r->name : NULL};
-		v[2] = (fl__value){.s = a->id};
+		v[2] = (fl__value){.null = parties != NULL, .s = parties ? NULL : a->id};
 		v[3] = (fl__value){.s = a->name};
 		v[4] = (fl__value){.s = e->id};
 		v[5] = (fl__value){.s = fl_event_kind_name(e->kind)};
@@ -279,10 +281,12 @@ fl_status fl_export_write(const fl_tracker *t, const fl_query *filters, const ch
 		v[11] = (fl__value){.i = x->uncertain};
 		v[12] = (fl__value){.null = !x->uncertain, .t = e->when};
 		v[13] = (fl__value){.null = !x->uncertain, .t = e->latest};
+		v[14] = (fl__value){.null = !parties, .s = parties};
 		fl__sink_actor_style(k, a->id);
 		/* KML: also the placemark's <TimeSpan>, for Google Earth's slider */
 		fl__sink_timespan(k, x->from, x->has_to, x->to);
 		st = fl__sink_add(k, v, t->geos, p->geoms[i]);
+		free(parties);
 	}
 	/* a GeoPackage is also the tracker itself: its own layers as they are */
 	if (!st && !strcmp(driver, "GPKG"))

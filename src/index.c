@@ -20,7 +20,8 @@
  *   "FLIDX011" u32 0x01020304 u64 key
  *   the time zone's name (a string; "UTC" when the tracker declares none)
  *   u64 nactors nregions nevents nzones natoms
- *   actors:  5 strings
+ *   actors:  5 strings, u32 nparties, i32 parties[nparties] (contested ground's
+ *            holders; 0 for the actors of the layer)
  *   regions: 5 strings, file, i32 line, f64 area, u32 wkb_len, wkb
  *   events:  columns of nevents items: i64 when, recorded; u64 reg0, atom0
  *            (nevents + 1 offsets into the lists below); i32 to, from,
@@ -45,9 +46,10 @@
 #include "util.h"
 #include "store/store.h"
 
-/* 012: each event's latest instant after its when (dates with a period), and
- * kind retraction, whose `to` is FL_NONE; 011: the tracker's time zone after
- * the key (the instants of date-only events depend on it) */
+/* 012: each event's latest instant after its when (dates with a period),
+ * kind retraction, whose `to` is FL_NONE, and the actors' parties
+ * (contested ground); 011: the tracker's time zone after the key (the
+ * instants of date-only events depend on it) */
 const char fl__index_magic[8] = {'F', 'L', 'I', 'D', 'X', '0', '1', '2'};
 
 /* The key names each source by its file name only, never by the path as the user typed it

@@ -276,6 +276,8 @@ static void reset(fl_tracker *t)
 	for (size_t i = 0; i < t->natoms; i++)
 		if (t->atoms[i].geom)
 			GEOSGeom_destroy_r(h, t->atoms[i].geom);
+	for (size_t i = 0; i < t->nactors; i++)
+		free((int *)t->actors[i].parties);
 	free(t->actors), free(t->regions), free(t->events), free(t->zones), free(t->atoms);
 	free(t->rank_own), free(t->order_own), free(t->order_pub), free(t->tl_pool);
 	free(t->correctors);
@@ -297,6 +299,20 @@ static void actors_regions_load(fl_tracker *t, rd *r, size_t na, size_t nr)
 	for (size_t i = 0; i < na && !r->bad; i++, t->nactors++) {
 		fl_actor *a = &t->actors[i];
 		a->id = str(r), a->name = str(r), a->color = str(r), a->kind = str(r), a->note = str(r);
+		/* contested ground's holders: two or more parties, actors before them */
+		uint32_t np = u32(r);
+		if (np == 1 || np > i || (np && strcmp(a->kind ? a->kind : "", "contested"))) {
+			r->bad = true;
+			break;
+		}
+		int *v = np ? malloc(np * sizeof *v) : NULL;
+		if (np && !v)
+			r->bad = true;
+		for (uint32_t k = 0; k < np && !r->bad; k++)
+			if ((v[k] = i32(r)) < 0 || (size_t)v[k] >= i || (k && v[k] <= v[k - 1]) ||
+			    t->actors[v[k]].nparties)
+				r->bad = true;
+		a->nparties = np, a->parties = v;
 	}
 	for (size_t i = 0; i < nr && !r->bad; i++, t->nregions++) {
 		fl__region *g = &t->regions[i];

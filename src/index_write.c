@@ -262,6 +262,9 @@ static bool save_to(const fl_tracker *t, const char *tmp)
 		const fl_actor *a = &t->actors[i];
 		put_str(&w, a->id), put_str(&w, a->name), put_str(&w, a->color), put_str(&w, a->kind);
 		put_str(&w, a->note);
+		put_u32(&w, (uint32_t)a->nparties);
+		for (size_t k = 0; k < a->nparties; k++)
+			put_i32(&w, a->parties[k]);
 	}
 	for (size_t i = 0; i < t->nregions; i++) {
 		const fl__region *g = &t->regions[i];

@@ -32,7 +32,7 @@ static const fl__field event_fields[] = {
 	{"regions", FL__STR},	{"from", FL__STR},     {"to", FL__STR},
 	{"kind", FL__STR},	{"status", FL__STR},   {"source", FL__STR},
 	{"note", FL__STR},	{"recorded", FL__DATE}, {"corrects", FL__STR},
-	{"partial", FL__BOOL}};
+	{"partial", FL__BOOL},	{"parties", FL__STR}};
 
 #define NF(a) (sizeof(a) / sizeof(a)[0])
 
@@ -144,7 +144,10 @@ static fl_status add_events(const fl_tracker *t, fl__sink *k)
 		v[2] = (fl__value){.t = p->when};
 		v[3] = str(regs);
 		v[4] = str(p->from != FL_NONE ? t->actors[p->from].id : NULL);
-		v[5] = str(p->to != FL_NONE ? t->actors[p->to].id : NULL); /* none: a retraction */
+		/* contested ground as the events' files write it: to=contested, parties;
+		 * a retraction has no `to` */
+		char *parties = fl__actor_parties_text(t, p->to, ";");
+		v[5] = str(parties ? "contested" : p->to != FL_NONE ? t->actors[p->to].id : NULL);
 		v[6] = str(fl_event_kind_name(p->kind));
 		v[7] = str(fl_event_status_name(p->status));
 		v[8] = str(p->source);
@@ -152,8 +155,9 @@ static fl_status add_events(const fl_tracker *t, fl__sink *k)
 		v[10] = (fl__value){.t = p->recorded};
 		v[11] = str(p->corrects != FL_NONE ? fl__event_at(t, (size_t)p->corrects)->pub.id : NULL);
 		v[12] = (fl__value){.i = p->partial};
+		v[13] = (fl__value){.null = !parties, .s = parties};
 		st = fl__sink_add(k, v, t->geos, g);
-		free(regs);
+		free(regs), free(parties);
 		if (g)
 			GEOSGeom_destroy_r(t->geos, g);
 	}

@@ -370,6 +370,10 @@ static fl_status validate(fl_tracker *t, const fl_record *r, fl_instant when, fl
 		return fl__fail(FL_EARG, "%s %s: a presence (kind presence in the actors) cannot hold "
 				"territory (nothing written)", fl__actor_holds(t, to) ? "`from`" : "`to`",
 				fl__actor_holds(t, to) ? r->from : r->to);
+	if (fl__actor_contested(t, to)) /* its files write to=contested and the parties */
+		return fl__fail(FL_EARG, "`to` %s: contested ground is written in the events' file "
+				"(to=contested and the parties in 'parties'), not recorded (nothing written)",
+				r->to);
 	int corrects = FL_NONE;
 	fl_status st0 = r->corrects ? fl__record_correctable(t, "`corrects`", r->corrects, &corrects) : FL_OK;
 	if (!st0)

@@ -356,7 +356,8 @@ static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff
 			fl__path_geom(&c, t->geos, fl__snapshot_geom(s, i));
 			fl__set_hex(cr, p->holder != FL_NONE ? t->actors[p->holder].color : "#cccccc",
 				is_diff ? 0.3 : 1);
-			cairo_fill(cr);
+			cairo_fill_preserve(cr);
+			fl__hatch_parties(&c, t, p->holder, is_diff ? 0.3 : 1);
 			if (p->holder != FL_NONE)
 				area[p->holder] += p->area_km2;
 			if (p->uncertain && !is_diff) {
@@ -372,6 +373,8 @@ static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff
 			fl__path_geom(&c, t->geos, fl__diff_geom(d, i));
 			fl__set_hex(cr, ch->to != FL_NONE ? t->actors[ch->to].color : "#cccccc", 1);
 			cairo_fill_preserve(cr);
+			fl__hatch_parties(&c, t, ch->to, 1);
+			fl__path_geom(&c, t->geos, fl__diff_geom(d, i)); /* again, for its outline */
 			cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
 			cairo_set_line_width(cr, fmax(1.5, c.w / 600.0));
 			cairo_stroke(cr);
@@ -390,6 +393,7 @@ static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff
 				continue;
 			rows[nr].color = t->actors[a].color;
 			rows[nr].outline = is_diff;
+			rows[nr].hatch = t->actors[a].nparties ? (int)a : FL_NONE;
 			if (is_diff)
 				snprintf(rows[nr].text, sizeof rows[nr].text, "%s gained %.1f km²",
 					 t->actors[a].id, gain ? gain[a] : 0);
@@ -402,7 +406,7 @@ static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff
 		}
 		free(gain);
 		if (uncertain_km2 > 0)
-			rows[nr++] = (fl__legend_row){"#ffffff", "", false, "#555555"};
+			rows[nr++] = (fl__legend_row){.color = "#ffffff", .hatch = FL_NONE, .hatch_color = "#555555"};
 		if (uncertain_km2 > 0)
 			snprintf(rows[nr - 1].text, sizeof rows[nr - 1].text,
 				 "Hatched %.1f km²: uncertain date, may be the hatch colour's", uncertain_km2);

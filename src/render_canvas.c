@@ -122,6 +122,35 @@ void fl__set_hex(cairo_t *cr, const char *hex, double alpha)
 	cairo_set_source_rgba(cr, r, g, b, alpha);
 }
 
+void fl__hatch_parties(fl__canvas *c, const fl_tracker *t, int a, double alpha)
+{
+	cairo_t *cr = c->cr;
+	const int *parties = NULL;
+	size_t n = a >= 0 ? fl_tracker_actor_parties(t, (size_t)a, &parties) : 0;
+	if (!n) {
+		cairo_new_path(cr);
+		return;
+	}
+	cairo_save(cr);
+	cairo_clip_preserve(cr);
+	cairo_new_path(cr);
+	/* on one grid over the whole canvas, so that neighbouring pieces'
+	 * stripes meet; each stripe is 40 % of the step, grey between them */
+	double x0 = 0, y0 = 0, x1 = c->w, y1 = c->h;
+	double step = fmax(10, c->w / 80.0), hgt = y1 - y0;
+	cairo_set_line_width(cr, step * 0.4);
+	for (long k = (long)floor((x0 - hgt) / step); (double)k * step <= x1 + step; k++) {
+		/* the line x + y = k * step + y1 across the canvas */
+		cairo_move_to(cr, (double)k * step, y1);
+		cairo_line_to(cr, (double)k * step + hgt, y0);
+		size_t which = (size_t)(((k % (long)n) + (long)n) % (long)n);
+		fl__set_hex(cr, fl_tracker_actor_at(t, (size_t)parties[which])->color, alpha);
+		cairo_stroke(cr);
+	}
+	cairo_restore(cr);
+	cairo_new_path(cr);
+}
+
 fl_status fl__canvas_projection(fl__canvas *c, const double bb[4], double margin)
 {
 	c->lon0 = (bb[0] + bb[2]) / 2;

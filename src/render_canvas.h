@@ -41,6 +41,10 @@ fl_status fl__canvas_open(fl__canvas *c, const char *path, int w, int h, bool al
 fl_status fl__canvas_close(fl__canvas *c, const char *path, fl_status st);
 /* The source colour: "#rrggbb" with alpha. */
 void fl__set_hex(cairo_t *cr, const char *hex, double alpha);
+/* Contested ground: diagonal stripes in the colours of actor a's parties,
+ * one after the other, over the current path (which is then cleared);
+ * nothing but clearing it for an actor that is not contested ground. */
+void fl__hatch_parties(fl__canvas *c, const fl_tracker *t, int a, double alpha);
 /* The Lambert azimuthal equal-area projection centred on bbox bb, fitted to
  * the canvas with margin pixels around. */
 fl_status fl__canvas_projection(fl__canvas *c, const double bb[4], double margin);

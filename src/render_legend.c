@@ -97,11 +97,11 @@ void fl__draw_frame(fl__canvas *c, const fl_tracker *t, const fl_render_opts *o,
 		double ry = by + pad / 2 + lh * (double)i;
 		cairo_rectangle(c->cr, bx + pad / 2, ry + lh * 0.15, lh * 1.2, lh * 0.7);
 		fl__set_hex(c->cr, rows[i].color, 1);
-		if (rows[i].hatch) {
+		if (rows[i].hatch_color) {
 			cairo_save(c->cr);
 			cairo_fill_preserve(c->cr);
 			cairo_clip(c->cr);
-			fl__set_hex(c->cr, rows[i].hatch, 1);
+			fl__set_hex(c->cr, rows[i].hatch_color, 1);
 			cairo_set_line_width(c->cr, fmax(1.5, c->w / 500.0));
 			for (int k = -3; k <= 3; k++) {
 				double d = k * lh / 3;
@@ -110,8 +110,10 @@ void fl__draw_frame(fl__canvas *c, const fl_tracker *t, const fl_render_opts *o,
 			}
 			cairo_stroke(c->cr);
 			cairo_restore(c->cr);
-		} else
-			cairo_fill(c->cr);
+		} else {
+			cairo_fill_preserve(c->cr);
+			fl__hatch_parties(c, t, rows[i].hatch, 1);
+		}
 		if (rows[i].outline) {
 			cairo_rectangle(c->cr, bx + pad / 2, ry + lh * 0.15, lh * 1.2, lh * 0.7);
 			cairo_set_source_rgb(c->cr, 0.1, 0.1, 0.1);

@@ -15,7 +15,8 @@ typedef struct fl__legend_row {
 	const char *color;
 	char text[160];
 	bool outline;
-	const char *hatch; /* when set, the swatch is hatched in this colour over `color` */
+	int hatch; /* contested ground's actor: its parties' stripes over the swatch; else FL_NONE */
+	const char *hatch_color; /* when set, the swatch is hatched in this colour over `color` */
 } fl__legend_row;
 
 /* The title and heading, the legend (rows), the scale bar and the

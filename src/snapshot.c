@@ -308,13 +308,13 @@ static fl_status snapshot_emit(const fl_snapshot *s, const char *path, const cha
 		{"holder", FL__STR},  {"holder_name", FL__STR}, {"since", FL__DATE},
 		{"event", FL__STR},   {"kind", FL__STR},	  {"status", FL__STR},
 		{"source", FL__STR},  {"partial", FL__BOOL},	  {"note", FL__STR},
-		{"area_km2", FL__REAL}, UNCERTAIN_FIELDS};
-	static const fl__field by_actor[] = {{"holder", FL__STR}, {"holder_name", FL__STR},
-					     {"area_km2", FL__REAL}, {"share", FL__REAL}, UNCERTAIN_FIELDS};
+		{"area_km2", FL__REAL}, UNCERTAIN_FIELDS, {"contested", FL__STR}};
+	static const fl__field by_actor[] = {{"holder", FL__STR},   {"holder_name", FL__STR}, {"area_km2", FL__REAL},
+					     {"share", FL__REAL},   UNCERTAIN_FIELDS,	       {"contested", FL__STR}};
 	bool region = s->by == FL_BY_REGION;
 	fl__sink *k = NULL;
 	fl_status st = fl__sink_open(path, format, "control", region ? by_region : by_actor,
-				     region ? 13 + NUNCERTAIN : 4 + NUNCERTAIN, true, &k);
+				     region ? 14 + NUNCERTAIN : 5 + NUNCERTAIN, true, &k);
 	if (st)
 		return st;
 	fl__sink_zone(k, t->tz); /* `since` is the tracker's date */
@@ -324,14 +324,17 @@ static fl_status snapshot_emit(const fl_snapshot *s, const char *path, const cha
 		const fl_actor *a = p->holder != FL_NONE ? &t->actors[p->holder] : NULL;
 		const fl_event *e = p->event != FL_NONE ? &fl__event_at(t, (size_t)p->event)->pub : NULL;
 		const fl_region *r = p->region != FL_NONE ? &t->regions[p->region].pub : NULL;
-		fl__value v[13 + NUNCERTAIN];
+		/* contested ground: no one holder, its parties ("AM;AZ") instead */
+		char *parties = fl__actor_parties_text(t, p->holder, ";");
+		const char *hid = a && !parties ? a->id : NULL;
+		fl__value v[14 + NUNCERTAIN];
 		char possible[2048];
 		memset(v, 0, sizeof v);
 		if (region) {
 			v[0] = (fl__value){.null = !r, .s = r ? r->id : NULL};
 			v[1] = (fl__value){.null = !r, .s = r ? r->name : NULL};
 			v[2] = (fl__value){.null = !r, .s = r ? r->alt_names : NULL};
-			v[3] = (fl__value){.null = !a, .s = a ? a->id : NULL};
+			v[3] = (fl__value){.null = !hid, .s = hid};
 			v[4] = (fl__value){.null = !a, .s = a ? a->name : NULL};
 			v[5] = (fl__value){.null = !p->has_since, .t = p->since};
 			v[6] = (fl__value){.null = !e, .s = e ? e->id : NULL};
@@ -342,17 +345,20 @@ static fl_status snapshot_emit(const fl_snapshot *s, const char *path, const cha
 			v[11] = (fl__value){.null = !e || !*e->note, .s = e ? e->note : NULL};
 			v[12] = (fl__value){.d = p->area_km2};
 			uncertain_values(t, p, v + 13, possible, sizeof possible);
+			v[13 + NUNCERTAIN] = (fl__value){.null = !parties, .s = parties};
 		} else {
 			/* by actor a piece has a holder, but before the first event,
 			 * when the one piece is the tracked area that no one holds */
-			v[0] = (fl__value){.null = !a, .s = a ? a->id : NULL};
+			v[0] = (fl__value){.null = !hid, .s = hid};
 			v[1] = (fl__value){.null = !a, .s = a ? a->name : NULL};
 			v[2] = (fl__value){.d = p->area_km2};
 			v[3] = (fl__value){.d = t->total_km2 > 0 ? p->area_km2 / t->total_km2 : 0};
 			uncertain_values(t, p, v + 4, possible, sizeof possible);
+			v[4 + NUNCERTAIN] = (fl__value){.null = !parties, .s = parties};
 		}
 		fl__sink_actor_style(k, a ? a->id : NULL);
 		st = fl__piece_add(k, v, t, &s->geoms[i]);
+		free(parties);
 	}
 	return fl__pieces_commit(k, st, buf, len);
 }

@@ -26,6 +26,7 @@ void fl_tracker_free(fl_tracker *t)
 	for (size_t i = 0; i < t->nactors; i++) {
 		fl_actor *a = &t->actors[i];
 		FREE_STR(a->id), FREE_STR(a->name), FREE_STR(a->color), FREE_STR(a->kind), FREE_STR(a->note);
+		free((int *)a->parties); /* a heap block also when read from the index */
 	}
 	free(t->actors);
 	for (size_t i = 0; i < t->nregions; i++) {
@@ -101,6 +102,14 @@ const size_t *fl_tracker_event_order(const fl_tracker *t)
 const fl_actor *fl_tracker_actor_at(const fl_tracker *t, size_t i)
 {
 	return i < t->nactors ? &t->actors[i] : NULL;
+}
+
+size_t fl_tracker_actor_parties(const fl_tracker *t, size_t actor, const int **parties)
+{
+	const fl_actor *a = actor < t->nactors ? &t->actors[actor] : NULL;
+	if (parties)
+		*parties = a ? a->parties : NULL;
+	return a ? a->nparties : 0;
 }
 
 const fl_region *fl_tracker_region_at(const fl_tracker *t, size_t i)
@@ -287,7 +296,10 @@ int fl_tracker_find_event(const fl_tracker *t, const char *id)
 
 char *fl__actor_ids_text(const fl_tracker *t)
 {
+	/* the actors of the layer: contested ground's holders come after them */
 	size_t n = t->nactors, len = 32;
+	while (n && t->actors[n - 1].nparties)
+		n--;
 	for (size_t i = 0; i < n && i < FL__IDS_LISTED; i++)
 		len += strlen(t->actors[i].id) + 2;
 	char *s = malloc(len);
@@ -300,6 +312,29 @@ char *fl__actor_ids_text(const fl_tracker *t)
 		used += (size_t)snprintf(s + used, len - used, "%s%s", i ? ", " : "", t->actors[i].id);
 	if (n > FL__IDS_LISTED)
 		snprintf(s + used, len - used, " and %zu more", n - FL__IDS_LISTED);
+	return s;
+}
+
+bool fl__actor_contested(const fl_tracker *t, int a)
+{
+	return a >= 0 && (size_t)a < t->nactors && t->actors[a].nparties;
+}
+
+char *fl__actor_parties_text(const fl_tracker *t, int a, const char *sep)
+{
+	if (!fl__actor_contested(t, a))
+		return NULL;
+	const fl_actor *c = &t->actors[a];
+	size_t len = 1;
+	for (size_t i = 0; i < c->nparties; i++)
+		len += strlen(t->actors[c->parties[i]].id) + strlen(sep);
+	char *s = malloc(len);
+	if (!s)
+		return NULL;
+	size_t used = 0;
+	for (size_t i = 0; i < c->nparties; i++)
+		used += (size_t)snprintf(s + used, len - used, "%s%s", i ? sep : "",
+					 t->actors[c->parties[i]].id);
 	return s;
 }
 

@@ -153,5 +153,11 @@ struct fl_tracker {
 char *fl__actor_ids_text(const fl_tracker *t);
 /* Whether actor a may hold territory (its kind is not "presence"). */
 bool fl__actor_holds(const fl_tracker *t, int a);
+/* Whether actor a is contested ground (a holder the loader added for a set
+ * of parties: fl_actor.parties). */
+bool fl__actor_contested(const fl_tracker *t, int a);
+/* The parties of a contested actor as text, their ids joined by sep
+ * ("AM;AZ"), malloc'd; NULL for any other actor (or out of memory). */
+char *fl__actor_parties_text(const fl_tracker *t, int a, const char *sep);
 
 #endif

@@ -53,8 +53,16 @@ typedef struct fl_actor {
 	const char *id;
 	const char *name;
 	const char *color;   /* "#rrggbb" */
-	const char *kind;    /* "control" or "presence" */
+	const char *kind;    /* "control", "presence", or "contested" (below) */
 	const char *note;
+	/* Contested ground: an event with to=contested and its `parties` moves
+	 * its area to a holder of its own, one per set of parties, that the
+	 * tracker adds after the actors of its actors layer: id
+	 * "contested:AM+AZ", name "Contested (AM, AZ)", kind "contested", a
+	 * grey colour, and here the parties (actor indices, two or more, in the
+	 * order of the actors layer).  0 and NULL for an actor of the layer. */
+	size_t nparties;
+	const int *parties;
 } fl_actor;
 
 typedef struct fl_region {
@@ -135,6 +143,11 @@ FL_API uint64_t fl_sources_signature(const char *path);
 FL_API size_t fl_tracker_actor_count(const fl_tracker *t);
 FL_API const fl_actor *fl_tracker_actor_at(const fl_tracker *t, size_t i);
 FL_API int fl_tracker_find_actor(const fl_tracker *t, const char *id);
+/* The parties of actor `actor` when it is contested ground (its kind is
+ * "contested"): their number, and in *parties (when not NULL) the actor
+ * indices, owned by the tracker.  0 (and *parties NULL) for an actor of the
+ * actors layer or an index out of range. */
+FL_API size_t fl_tracker_actor_parties(const fl_tracker *t, size_t actor, const int **parties);
 
 FL_API size_t fl_tracker_region_count(const fl_tracker *t);
 FL_API const fl_region *fl_tracker_region_at(const fl_tracker *t, size_t i);
@@ -163,7 +176,8 @@ FL_API const fl_zone *fl_tracker_zone_at(const fl_tracker *t, size_t i);
  *   "zones":   id, name, actor, kind, valid_from, valid_to, source, note,
  *              approximate;
  *   "events":  id, date (as written), when, regions, from, to, kind, status,
- *              source, note, recorded, corrects, partial, in apply order,
+ *              source, note, recorded, corrects, partial, parties (to is
+ *              "contested" and parties "AM;AZ" for contested ground), in apply order,
  *              with the union of the event's area as geometry.
  * format is a GDAL driver or short name, NULL for GeoJSON (RFC 7946).  *buf
  * is malloc'd and NUL-terminated; the caller frees it with fl_free()

@@ -31,6 +31,9 @@
     });
   }
   function color(id) { return colors[id] || "#bbbbbb"; }
+  /* the holder's id; contested ground (no one holder, its parties "AM;AZ")
+   * as the id of its actor, contested:AM+AZ */
+  function holderId(h, parties) { return parties ? "contested:" + parties.split(";").join("+") : h; }
   function getJSON(url) {
     return fetch(url, { headers: { Accept: "application/geo+json, application/json" } })
       .then(function (r) {
@@ -45,7 +48,8 @@
   function legend(features, title) {
     var area = {};
     features.forEach(function (f) {
-      var h = f.properties.holder || f.properties.to || "";
+      var p = f.properties;
+      var h = holderId(p.holder, p.contested) || holderId(p.to, p.to_contested) || "";
       area[h] = (area[h] || 0) + (f.properties.area_km2 || 0);
     });
     var html = "<div><strong>" + esc(title) + "</strong></div>", unsure = 0;
@@ -65,7 +69,8 @@
 
   function popupControl(p) {
     return "<table><tr><td colspan=2><strong>" + esc(p.name) + "</strong></td></tr>" +
-      "<tr><td>holder</td><td>" + esc(p.holder ? p.holder + " – " + (p.holder_name || "") : "not held") + "</td></tr>" +
+      "<tr><td>holder</td><td>" + esc(p.contested ? "contested by " + p.contested.split(";").join(", ") :
+                                      p.holder ? p.holder + " – " + (p.holder_name || "") : "not held") + "</td></tr>" +
       "<tr><td>since</td><td>" + esc(p.since) + "</td></tr>" +
       "<tr><td>status</td><td>" + esc(p.status) + (p.partial ? " (partial)" : "") + "</td></tr>" +
       "<tr><td>source</td><td>" + esc(p.source) + "</td></tr>" +
@@ -77,7 +82,8 @@
 
   function popupChange(p) {
     return "<table><tr><td colspan=2><strong>" + esc(p.name) + "</strong></td></tr>" +
-      "<tr><td>change</td><td>" + esc((p.from || "none") + " → " + (p.to || "none")) + "</td></tr>" +
+      "<tr><td>change</td><td>" + esc((holderId(p.from, p.from_contested) || "none") + " → " +
+                                      (holderId(p.to, p.to_contested) || "none")) + "</td></tr>" +
       "<tr><td>area</td><td>" + esc(Math.round(p.area_km2).toLocaleString("en")) + " km²</td></tr>" +
       "<tr><td>events</td><td>" + esc(p.events) + "</td></tr>" +
       "<tr><td>dates</td><td>" + esc(p.first_date) + " … " + esc(p.last_date) + "</td></tr></table>";
@@ -102,8 +108,11 @@
       controlLayer = L.featureGroup();
       L.geoJSON(res[0], {
         style: function (f) {
-          return { fillColor: color(f.properties.holder), fillOpacity: inCompare ? 0.15 : 0.7,
-                   color: "#444", weight: 0.8, className: cls(f.id) };
+          var p = f.properties, c = p.contested ? p.contested.split(";") : null;
+          /* contested ground: grey, outlined with dashes in its first party's colour */
+          return { fillColor: color(holderId(p.holder, p.contested)), fillOpacity: inCompare ? 0.15 : 0.7,
+                   color: c ? color(c[0]) : "#444", weight: c ? 2 : 0.8, dashArray: c ? "6 4" : null,
+                   className: cls(f.id) };
         },
         onEachFeature: function (f, layer) { layer.bindPopup(popupControl(f.properties)); }
       }).addTo(controlLayer);
@@ -121,7 +130,8 @@
       if (inCompare) {
         changesLayer = L.geoJSON(res[1], {
           style: function (f) {
-            return { fillColor: color(f.properties.to), fillOpacity: 0.85, color: "#000",
+            return { fillColor: color(holderId(f.properties.to, f.properties.to_contested)),
+                     fillOpacity: 0.85, color: "#000",
                      weight: 2, dashArray: "4 3", className: "change " + cls(f.id) };
           },
           onEachFeature: function (f, layer) { layer.bindPopup(popupChange(f.properties)); }

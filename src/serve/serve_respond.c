@@ -15,7 +15,8 @@
 const sv_coll_info sv_colls[SV_NCOLL] = {
 	[SV_CONTROL] = {"control", "Control at an instant",
 			"Who holds each region (or piece of one) at the datetime instant, the latest "
-			"map when datetime is absent: holder, since, the event, its status and "
+			"map when datetime is absent: holder (null on contested ground, whose "
+			"parties are in contested), since, the event, its status and "
 			"source. A date-only datetime means the end of that day (UTC). An interval "
 			"is refused: use changes."},
 	[SV_CHANGES] = {"changes", "Changes over an interval",

@@ -60,6 +60,11 @@ static fl_status load_actors(fl_tracker *t, fl__layer_src *L, fl__diags *d)
 			fl__diags_add(d, FL__ERROR, L->display, line, "id", "empty actor id");
 		} else if (fl_tracker_find_actor(t, id) != FL_NONE) {
 			fl__diags_add(d, FL__ERROR, L->display, line, "id", "duplicate actor id '%s'", id);
+		} else if (!strcmp(id, "contested") || !strncmp(id, "contested:", 10)) {
+			/* the word of events' to=contested, and the ids of its holders */
+			fl__diags_add(d, FL__ERROR, L->display, line, "id",
+				      "'%s' is reserved: events write to=contested (with their parties) "
+				      "for contested ground; give the actor another id", id);
 		} else {
 			if (fl__utf8_valid(color) && *color &&
 			    (strlen(color) != 7 || color[0] != '#' ||
@@ -83,6 +88,7 @@ static fl_status load_actors(fl_tracker *t, fl__layer_src *L, fl__diags *d)
 			a->color = fl__strdup(*color ? color : "#888888");
 			a->kind = fl__strdup(*kind ? kind : "control");
 			a->note = fl__strdup(fl__fstr(f, "note"));
+			a->nparties = 0, a->parties = NULL;
 		}
 		OGR_F_Destroy(f);
 	}
@@ -316,7 +322,9 @@ static fl_status load_zones(fl_tracker *t, fl__layer_src *L, fl__diags *d)
 			ok = false;
 		}
 		/* cppcheck-suppress redundantAssignment ; z.pub.actor = FL_NONE above stays when `actor` is empty */
-		if (*actor && (z.pub.actor = fl_tracker_find_actor(t, actor)) == FL_NONE) {
+		/* (contested ground's holders are no actors a zone may name) */
+		if (*actor && ((z.pub.actor = fl_tracker_find_actor(t, actor)) == FL_NONE ||
+			       fl__actor_contested(t, z.pub.actor))) {
 			fl__unknown_actor(t, d, F, line, "actor", actor);
 			ok = false;
 		}

@@ -4,7 +4,9 @@
  * Each row is checked field by field and every problem is reported with
  * the file, line and field (`events.csv:7: field 'to': unknown actor ...`):
  * the id (non-empty, unique), the date and the optional `recorded` instant,
- * `to` and `from` (known actors that may hold territory), kind, status,
+ * `to` and `from` (known actors that may hold territory; `to` may be
+ * `contested`, with two or more actors in `parties`, and `from` such a
+ * state by its holder's id `contested:AM+AZ`), kind, status,
  * source and partial, and the area (regions by id, '*', and/or the id of a
  * polygon in the areas layer, resolved later by ogr.c).  A retraction has
  * no area, `to` nor `from`, only the event it withdraws in `corrects`.  A row with an
@@ -47,6 +49,7 @@ static int parse_status(const char *s)
  * region list of the row being read, reused from row to row. */
 typedef struct ev_cols {
 	int id, date, regions, to, from, kind, status, source, note, recorded, corrects, partial, area;
+	int parties;
 	int *regs;
 	size_t nregs, rcap;
 	unsigned char *is_text; /* per field: an OFTString (read as it is) */
@@ -127,9 +130,128 @@ static bool event_when(const fl_tracker *t, const fl__layer_src *L, OGRFeatureH 
 	return ok;
 }
 
-/* to and from: known actors that may hold territory; a retraction has
- * neither (it moves no ground). */
-static bool event_actors(const fl_tracker *t, const char *F, OGRFeatureH f, const ev_cols *c, int line,
+/* The holder of the ground that the actors listed in `list` (ids
+ * separated by sep) contest: the tracker's actor for that set of parties,
+ * added after the others on first use (id contested:AM+AZ, the parties in
+ * the order of the actors layer).  FL_NONE, with the problem reported
+ * under `field`, when the list is wrong. */
+static int contested_holder(fl_tracker *t, const char *F, int line, const char *field,
+			    const char *list, const char *sep, fl__diags *d)
+{
+	char *copy = fl__strdup(list), *save = NULL;
+	int *v = malloc((strlen(list) / 2 + 2) * sizeof *v); /* (a party per two bytes at most) */
+	size_t n = 0;
+	bool ok = copy && v;
+	if (!ok)
+		fl__diags_add(d, FL__ERROR, F, line, field, "out of memory");
+	const char *first = "";
+	for (char *tok = ok ? strtok_r(copy, sep, &save) : NULL; tok; tok = strtok_r(NULL, sep, &save)) {
+		while (*tok == ' ')
+			tok++;
+		for (size_t k = strlen(tok); k && tok[k - 1] == ' ';)
+			tok[--k] = 0;
+		if (!*tok)
+			continue;
+		int a = fl_tracker_find_actor(t, tok);
+		if (a == FL_NONE || fl__actor_contested(t, a)) {
+			fl__unknown_actor(t, d, F, line, field, tok);
+			ok = false;
+		} else if (!fl__actor_holds(t, a)) {
+			fl__diags_add(d, FL__ERROR, F, line, field,
+				      "actor '%s' is a presence (kind presence in the actors), which "
+				      "cannot hold territory nor contest it", tok);
+			ok = false;
+		} else {
+			bool twice = false;
+			for (size_t k = 0; k < n; k++)
+				twice |= v[k] == a;
+			if (twice) {
+				fl__diags_add(d, FL__ERROR, F, line, field, "actor '%s' is named twice",
+					      tok);
+				ok = false;
+			}
+			if (!n)
+				first = t->actors[a].id;
+			v[n++] = a;
+		}
+	}
+	if (ok && !n) {
+		fl__diags_add(d, FL__ERROR, F, line, field, "no actor id in '%s'", list);
+		ok = false;
+	} else if (ok && n < 2) {
+		fl__diags_add(d, FL__ERROR, F, line, field,
+			      "one party ('%s'): contested ground has two or more parties, their "
+			      "actor ids separated by '%s'", first, sep);
+		ok = false;
+	}
+	free(copy);
+	if (!ok) {
+		free(v);
+		return FL_NONE;
+	}
+	/* the parties in the actors' order, as the holder's id writes them */
+	for (size_t i = 1; i < n; i++)
+		for (size_t k = i; k && v[k - 1] > v[k]; k--) {
+			int x = v[k];
+			v[k] = v[k - 1], v[k - 1] = x;
+		}
+	for (size_t a = t->nactors; a-- && t->actors[a].nparties;)
+		if (t->actors[a].nparties == n && !memcmp(t->actors[a].parties, v, n * sizeof *v)) {
+			free(v);
+			return (int)a;
+		}
+	size_t len = 32;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(t->actors[v[i]].id) + 2;
+	char *id = malloc(len), *name = malloc(len);
+	fl_actor *na = realloc(t->actors, (t->nactors + 1) * sizeof *na);
+	if (na)
+		t->actors = na;
+	if (!id || !name || !na) {
+		fl__diags_add(d, FL__ERROR, F, line, field, "out of memory");
+		free(id), free(name), free(v);
+		return FL_NONE;
+	}
+	size_t ui = (size_t)snprintf(id, len, "contested:"), un = (size_t)snprintf(name, len, "Contested (");
+	for (size_t i = 0; i < n; i++) {
+		const char *p = t->actors[v[i]].id;
+		ui += (size_t)snprintf(id + ui, len - ui, "%s%s", i ? "+" : "", p);
+		un += (size_t)snprintf(name + un, len - un, "%s%s", i ? ", " : "", p);
+	}
+	snprintf(name + un, len - un, ")");
+	fl_actor *a = &t->actors[t->nactors];
+	*a = (fl_actor){.id = id, .name = name, .color = fl__strdup("#9e9e9e"),
+			.kind = fl__strdup("contested"), .note = fl__strdup(""), .nparties = n,
+			.parties = v};
+	return (int)t->nactors++;
+}
+
+/* parties: with to=contested only, where they make the event's holder. */
+static bool event_parties(fl_tracker *t, const char *F, OGRFeatureH f, const ev_cols *c, int line,
+			  fl__diags *d, fl__event *e)
+{
+	const char *to = COL(to), *parties = COL(parties);
+	if (strcmp(to, "contested") != 0) {
+		if (!*parties)
+			return true;
+		fl__diags_add(d, FL__ERROR, F, line, "parties",
+			      "'%s' given, but 'to' is '%s': parties name the actors that contest "
+			      "the area of an event with to=contested", parties, to);
+		return false;
+	}
+	if (!*parties) {
+		fl__diags_add(d, FL__ERROR, F, line, "parties",
+			      "empty: to=contested needs the actors that contest the area, two or "
+			      "more actor ids separated by ';'");
+		return false;
+	}
+	e->pub.to = contested_holder(t, F, line, "parties", parties, ";", d);
+	return e->pub.to != FL_NONE;
+}
+
+/* to and from: known actors that may hold territory (to=contested:
+ * event_parties()); a retraction has neither (it moves no ground). */
+static bool event_actors(fl_tracker *t, const char *F, OGRFeatureH f, const ev_cols *c, int line,
 			 fl__diags *d, fl__event *e)
 {
 	bool ok = true;
@@ -148,6 +270,13 @@ static bool event_actors(const fl_tracker *t, const char *F, OGRFeatureH f, cons
 	if (!*to) {
 		fl__diags_add(d, FL__ERROR, F, line, "to", "empty: which actor gains the area?");
 		ok = false;
+	} else if (!strcmp(to, "contested")) {
+		ok = event_parties(t, F, f, c, line, d, e);
+	} else if (!strncmp(to, "contested:", 10)) {
+		fl__diags_add(d, FL__ERROR, F, line, "to",
+			      "'%s' is the holder of contested ground: write to=contested and the "
+			      "parties in 'parties'", to);
+		ok = false;
 	} else if ((e->pub.to = fl_tracker_find_actor(t, to)) == FL_NONE) {
 		fl__unknown_actor(t, d, F, line, "to", to);
 		ok = false;
@@ -158,8 +287,18 @@ static bool event_actors(const fl_tracker *t, const char *F, OGRFeatureH f, cons
 			      "presence in a zone", to);
 		ok = false;
 	}
+	if (strcmp(to, "contested") != 0 && !event_parties(t, F, f, c, line, d, e))
+		ok = false; /* parties without to=contested */
 	/* e->pub.from stays FL_NONE when `from` is empty */
-	if (*from && (e->pub.from = fl_tracker_find_actor(t, from)) == FL_NONE) {
+	if (!strcmp(from, "contested")) {
+		fl__diags_add(d, FL__ERROR, F, line, "from",
+			      "name contested ground by its parties: contested:AM+AZ (their actor "
+			      "ids joined by '+')");
+		ok = false;
+	} else if (!strncmp(from, "contested:", 10)) {
+		e->pub.from = contested_holder(t, F, line, "from", from + 10, "+", d);
+		ok &= e->pub.from != FL_NONE;
+	} else if (*from && (e->pub.from = fl_tracker_find_actor(t, from)) == FL_NONE) {
 		fl__unknown_actor(t, d, F, line, "from", from);
 		ok = false;
 	} else if (*from && !fl__actor_holds(t, e->pub.from)) {
@@ -345,6 +484,7 @@ fl_status fl__load_events(fl_tracker *t, fl__layer_src *L, fl__diags *d)
 #define FIND(name) c.name = OGR_FD_GetFieldIndex(fd, #name)
 	FIND(id), FIND(date), FIND(regions), FIND(to), FIND(from), FIND(kind), FIND(status);
 	FIND(source), FIND(note), FIND(recorded), FIND(corrects), FIND(partial), FIND(area);
+	FIND(parties);
 #undef FIND
 	int nf = OGR_FD_GetFieldCount(fd);
 	c.is_text = calloc((size_t)nf + 1, 1);
@@ -358,7 +498,7 @@ fl_status fl__load_events(fl_tracker *t, fl__layer_src *L, fl__diags *d)
 	c.ntext = fl__text_fields(fd, c.text, (size_t)nf);
 	/* the fields messages may quote */
 	const int quoted[] = {c.id,	  c.date,     c.regions, c.to,	 c.from, c.kind,
-			      c.status, c.recorded, c.corrects, c.partial, c.area};
+			      c.status, c.recorded, c.corrects, c.partial, c.area, c.parties};
 	size_t cap = 0, k = 0;
 	/* a CSV's rows are counted already (csvlint.c): room for them at once */
 	if (L->nlines) { /* (the one events layer: t has no events yet) */

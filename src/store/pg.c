@@ -16,7 +16,9 @@
  * date-only event the start of its day, both in the tracker's time zone
  * (frontline_time_zone(): its `tracker` table's time_zone, else UTC).  Regions never touched come out
  * with a NULL holder, as in the tool.  Events with polygons (`area`) are not
- * covered: their atoms need the overlay, which the in-memory engine does.
+ * covered: their atoms need the overlay, which the in-memory engine does;
+ * nor is contested ground (events with `parties`: the functions give it the
+ * holder `contested`), which the engine gives its parties.
  *
  * fl_pg_snapshot_write() pushes a by-region snapshot down to that function
  * (one query, rows out: no table is pulled) when the tracker has no polygon
@@ -206,6 +208,9 @@ static fl_status pushdown_refused(GDALDatasetH ds, const char *tracker)
 	if (has_rows(ds, "SELECT 1 AS x FROM events WHERE date !~ "
 			 "'^\\d{4}-\\d{2}-\\d{2}(T[0-9:.]+(Z|z|[+-]\\d{2}(:?\\d{2})?)?)?$' LIMIT 1"))
 		return fl__fail(FL_ENOTFOUND, "dates with a period (EDTF): the in-memory engine computes those");
+	if (OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(ev), "parties") >= 0 &&
+	    has_rows(ds, "SELECT 1 AS x FROM events WHERE coalesce(parties, '') <> '' LIMIT 1"))
+		return fl__fail(FL_ENOTFOUND, "contested ground: the in-memory engine computes it");
 	return FL_OK;
 }
 
@@ -267,10 +272,11 @@ static fl_status pg_snapshot(const char *tracker, const char *date, const char *
 		{"event", FL__STR},   {"kind", FL__STR},	  {"status", FL__STR},
 		{"source", FL__STR},  {"partial", FL__BOOL},	  {"note", FL__STR},
 		{"area_km2", FL__REAL}, {"uncertain", FL__BOOL}, {"uncertain_from", FL__DATE},
-		{"uncertain_to", FL__DATE}, {"uncertain_event", FL__STR}, {"possible_holders", FL__STR}};
-	/* (exact dates only, above: no piece is uncertain) */
+		{"uncertain_to", FL__DATE}, {"uncertain_event", FL__STR}, {"possible_holders", FL__STR},
+		{"contested", FL__STR}};
+	/* (exact dates only and no parties, above: no piece is uncertain or contested) */
 	fl__sink *k = NULL;
-	st = fl__sink_open(path, format, "control", fields, 18, true, &k);
+	st = fl__sink_open(path, format, "control", fields, 19, true, &k);
 	if (!st)
 		fl__sink_zone(k, tz); /* `since` the tracker's date, as the engine writes it */
 	GEOSContextHandle_t h = fl__geos_new();
@@ -281,9 +287,9 @@ static fl_status pg_snapshot(const char *tracker, const char *date, const char *
 		st = fl__geod_init(&geod);
 	OGRFeatureH f;
 	while (!st && (f = OGR_L_GetNextFeature(r))) {
-		fl__value v[18];
+		fl__value v[19];
 		memset(v, 0, sizeof v);
-		for (int i = 14; i < 18; i++)
+		for (int i = 14; i < 19; i++)
 			v[i].null = true;
 		const char *names[] = {"region", "name", "alt_names", "holder", "holder_name", "since_s",
 				       "event", "kind", "status", "source", "partial_i", "note", "area_km2"};

@@ -380,5 +380,31 @@ def _(tmp, pg):
     check(tree_bytes(b)["tracker.csv"] == tree_bytes(a)["tracker.csv"], "tracker.csv changed through PostGIS")
 
 
+@test("contested ground in PostGIS: the parties column travels, snapshots = the folder's (not pushed down)")
+def _(tmp, pg):
+    a = os.path.join(tmp, "ct")
+    os.makedirs(a)
+    with open(os.path.join(a, "actors.csv"), "w", encoding="utf-8") as f:
+        f.write("id,name,color,kind,note\nAM,Armenia,#ff0000,control,\nAZ,Azerbaijan,#0000ff,control,\n")
+    with open(os.path.join(a, "regions.geojson"), "w", encoding="utf-8") as f:
+        json.dump({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"id": r, "name": r, "alt_names": "", "kind": "d", "parent": ""},
+             "geometry": {"type": "Polygon", "coordinates": [
+                [[40 + i, 40], [41 + i, 40], [41 + i, 41], [40 + i, 41], [40 + i, 40]]]}}
+            for i, r in enumerate(("R1", "R2"))]}, f)
+    with open(os.path.join(a, "events.csv"), "w", encoding="utf-8") as f:
+        f.write("id,date,regions,to,from,kind,status,source,note,recorded,corrects,partial,parties\n"
+                "e1,2020-01-01,*,AM,,baseline,confirmed,s,,,,,\n"
+                "e2,2020-02-01,R2,contested,AM,capture,confirmed,s,,,,,AZ;AM\n"
+                "e3,2020-03-01,R2,AZ,contested:AM+AZ,capture,confirmed,s,,,,,\n")
+    c = pg.conn(pg.new_db())
+    run_ok(["copy", a, c], tmp)
+    same_layers(a, c)
+    same_snapshots(a, c, tmp, ["2020-01-15", "2020-02-15", "2020-03-15"])
+    doc = json.loads(run_ok(["-d", c, "snapshot", "--date", "2020-02-15"], tmp).stdout)
+    r2 = [f["properties"] for f in doc["features"] if f["properties"]["region"] == "R2"][0]
+    check((r2["holder"], r2["contested"]) == (None, "AM;AZ"), "R2 from PostGIS: %r" % r2)
+
+
 if __name__ == "__main__":
     sys.exit(main("fl-stores-", setup=Postgres, teardown=lambda pg: pg.stop()))

@@ -105,6 +105,90 @@ static void test_faults(void **state)
 		     "regions.geojson: feature 1: field 'geometry'", "Self-intersection");
 }
 
+/* Contested ground: to=contested with its parties gets a holder per set of
+ * parties, after the actors of the layer, whose parties the API gives; the
+ * same read from the sources and from the index. */
+static void expect_contested(const fl_tracker *t)
+{
+	assert_int_equal(fl_tracker_actor_count(t), 5);
+	int xy = fl_tracker_find_actor(t, "contested:X+Y"), xyz = fl_tracker_find_actor(t, "contested:X+Y+Z");
+	assert_int_equal(xy, 3);
+	assert_int_equal(xyz, 4);
+	const fl_actor *a = fl_tracker_actor_at(t, 3);
+	assert_string_equal(a->name, "Contested (X, Y)");
+	assert_string_equal(a->kind, "contested");
+	assert_int_equal(a->nparties, 2);
+	const int *p = NULL;
+	assert_int_equal(fl_tracker_actor_parties(t, 3, &p), 2);
+	assert_ptr_equal(p, a->parties);
+	assert_int_equal(p[0], fl_tracker_find_actor(t, "X"));
+	assert_int_equal(p[1], fl_tracker_find_actor(t, "Y"));
+	assert_int_equal(fl_tracker_actor_parties(t, 4, &p), 3);
+	assert_int_equal(p[0], 0), assert_int_equal(p[1], 1), assert_int_equal(p[2], 2);
+	/* the actors of the layer have none; past the end, none either */
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(fl_tracker_actor_parties(t, i, &p), 0);
+		assert_null(p);
+		assert_int_equal(fl_tracker_actor_at(t, i)->nparties, 0);
+	}
+	assert_int_equal(fl_tracker_actor_parties(t, 5, &p), 0);
+	assert_null(p);
+	assert_int_equal(fl_tracker_actor_parties(t, 4, NULL), 3);
+	/* the events' holders; e5 comes from contested ground */
+	assert_int_equal(fl_tracker_event_at(t, (size_t)fl_tracker_find_event(t, "e2"))->to, xy);
+	assert_int_equal(fl_tracker_event_at(t, (size_t)fl_tracker_find_event(t, "e3"))->to, xy);
+	assert_int_equal(fl_tracker_event_at(t, (size_t)fl_tracker_find_event(t, "e4"))->to, xyz);
+	const fl_event *e5 = fl_tracker_event_at(t, (size_t)fl_tracker_find_event(t, "e5"));
+	assert_int_equal(e5->from, xy);
+	assert_int_equal(e5->to, fl_tracker_find_actor(t, "Y"));
+	/* a snapshot: region b contested on 2020-02-15, Y's after e5 */
+	fl_instant at = 0;
+	assert_int_equal(fl_instant_parse("2020-02-15", FL_DATE_END, "date", &at), FL_OK);
+	fl_query q = fl_query_at(at);
+	fl_snapshot *s = NULL;
+	assert_int_equal(fl_snapshot_new(t, &q, FL_BY_REGION, &s), FL_OK);
+	assert_int_equal(fl_snapshot_region_holder(s, fl_tracker_find_region(t, "b")), xy);
+	assert_int_equal(fl_snapshot_region_holder(s, fl_tracker_find_region(t, "c")), 0);
+	fl_snapshot_free(s);
+	/* the events layer writes them as the files do: to=contested and the parties */
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	assert_int_equal(fl_tracker_write_layer_buffer(t, "events", NULL, &buf, &len), FL_OK);
+	assert_non_null(strstr((char *)buf, "\"id\": \"e2\""));
+	assert_non_null(strstr((char *)buf, "\"to\": \"contested\""));
+	assert_non_null(strstr((char *)buf, "\"parties\": \"X;Y\""));
+	assert_non_null(strstr((char *)buf, "\"parties\": \"X;Y;Z\""));
+	assert_non_null(strstr((char *)buf, "\"from\": \"contested:X+Y\""));
+	fl_free(buf);
+}
+
+static void test_contested(void **state)
+{
+	(void)state;
+	char *dir = advance_tracker();
+	assert_non_null(dir);
+	write_file(dir, "actors.csv", SQUARES_ACTORS "Z,Side Z,#00ff00\n");
+	write_file(dir, "events.csv",
+		   "id,date,regions,to,from,kind,status,source,area,parties\n"
+		   "e1,2020-01-01,*,X,,baseline,confirmed,src,,\n"
+		   "e2,2020-02-01,b,contested,X,capture,confirmed,src,,Y;X\n"
+		   "e3,2020-02-03,,contested,,capture,confirmed,src,adv,X;Y\n"
+		   "e4,2020-04-01,c,contested,X,capture,confirmed,src,,Z;Y;X\n"
+		   "e5,2020-03-01,b,Y,contested:Y+X,capture,confirmed,src,,\n");
+	fl_tracker *t = NULL;
+	assert_int_equal(fl_tracker_open(dir, &t), FL_OK);
+	expect_contested(t);
+	fl_tracker_free(t);
+	/* again, from the index the first open wrote (a polygon event makes it worth one) */
+	char idx[600];
+	snprintf(idx, sizeof idx, "%s/.frontline-index", dir);
+	assert_int_equal(access(idx, R_OK), 0);
+	assert_int_equal(fl_tracker_open(dir, &t), FL_OK);
+	expect_contested(t);
+	fl_tracker_free(t);
+	rm_tree(dir);
+}
+
 static void test_missing_files(void **state)
 {
 	(void)state;
@@ -160,6 +244,7 @@ int main(void)
 		cmocka_unit_test(test_karabakh_loads),
 		cmocka_unit_test(test_faults),
 		cmocka_unit_test(test_missing_files),
+		cmocka_unit_test(test_contested),
 		cmocka_unit_test(test_sources_signature),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
