@@ -184,6 +184,14 @@ if has_part scale; then
 	done
 fi
 
+# ================================================================ uncertain dates (issue 21; not a default part)
+# bench/uncertain.sh with the old build as the "before": its own report, $RES/uncertain/summary.md
+if has_part uncertain; then
+	FRONTLINE=${FLB[new]} FRONTLINE_BEFORE=${FLB[old]} BENCH_HARNESS=${HB[new]} BENCH_HARNESS_BEFORE=${HB[old]} \
+		DEEPSTATE=$DEEPSTATE BENCH_WORK=$WORK BENCH_RESULTS=$RES BENCH_RUNS=$RUNS BENCH_ROUNDS=$ROUNDS \
+		bash "$HERE/uncertain.sh" || log "uncertain: a check failed (see above)"
+fi
+
 echo "- load after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$CRES/head.md"
 {
 	cat "$CRES/head.md"

@@ -21,7 +21,9 @@
 #                    (meson -Dbench=true; default: two levels above FRONTLINE)
 #   DEEPSTATE        the daily polygons (default: <repo>/../shared/data/deepstate)
 #   BENCH_WORK       scratch space: generated trackers, outputs (default: /tmp/frontline-bench)
-#   BENCH_PARTS      "deepstate generated scale profile" (default: all)
+#   BENCH_PARTS      "deepstate generated scale profile" (default: all); also "uncertain" (not a
+#                    default: bench/uncertain.sh, stats with uncertain dates against FRONTLINE_BEFORE,
+#                    or with --compare against OLD_BUILD; results in $BENCH_RESULTS/uncertain/)
 #   BENCH_EVENTS     sizes of the generated tracker in events (default: "100000 1000000")
 #   BENCH_SCALE      extra sizes whose load time alone is measured (default: "10000 30000")
 #   BENCH_REGIONS    regions of the generated tracker (default: 10000); BENCH_SEED (default: 42)
@@ -330,6 +332,14 @@ if has_part deepstate; then
 	"$FRONTLINE" -d "$TR" stats --step day -o "$WORK/ds-fl-stats.csv"
 	"$PY" "$HERE/deepstate_peers.py" areas "${DS_FILES[@]}" >"$WORK/ds-peer-areas.csv"
 	rec info check_ds "$("$PY" "$HERE/crosscheck.py" areas "$WORK/ds-fl-stats.csv" RU "$WORK/ds-peer-areas.csv")"
+fi
+
+# ================================================================ uncertain dates (issue 21)
+# stats over the DeepState series with uncertain events, against the tool before them (when
+# FRONTLINE_BEFORE names it): bench/uncertain.sh, its own report in $RES/uncertain/summary.md
+if has_part uncertain; then
+	FRONTLINE=$FRONTLINE BENCH_HARNESS=$HARNESS DEEPSTATE=$DEEPSTATE BENCH_WORK=$WORK BENCH_RESULTS=$RES \
+		BENCH_RUNS=$RUNS bash "$HERE/uncertain.sh" || log "uncertain: a check failed (see above)"
 fi
 
 # ================================================================ generated trackers
