@@ -10,6 +10,11 @@
 /* The instant the row enters the record: `recorded` as given (NULL: now),
  * not in the future beyond a minute of slack, in *out; its text in text. */
 fl_status fl__record_recorded(const char *recorded, fl_instant *out, char *text, size_t len);
+/* Once the tracker is open: a `recorded` given (given, else NULL for now)
+ * read again in its time zone (*rec), or now written with its offset into
+ * buf (*text then points there). */
+fl_status fl__record_recorded_zoned(const fl_tracker *t, const char *given, fl_instant *rec, const char **text,
+				    char *buf, size_t len);
 /* A row recorded at rec (written rec_text) for an event of instant `when`
  * (written date) correcting event c (FL_NONE: none): not more than a day
  * before the event's date, not before c was recorded. */

@@ -47,6 +47,17 @@ fl_status fl__record_recorded(const char *recorded, fl_instant *out, char *text,
 	return FL_OK;
 }
 
+fl_status fl__record_recorded_zoned(const fl_tracker *t, const char *given, fl_instant *rec, const char **text,
+				    char *buf, size_t len)
+{
+	if (!given) { /* now, written with the tracker's offset */
+		fl_tracker_format_instant(t, *rec, buf, len);
+		*text = buf;
+		return FL_OK;
+	}
+	return fl_tracker_parse_date(t, given, FL_DATE_START, "`recorded`", rec) ? FL_EARG : FL_OK;
+}
+
 /* A row recorded at rec for an event of instant `when` (its `date` text),
  * correcting event c (FL_NONE: none): not more than a day before the
  * event's date (the loader warns of such a row: a typo in one of the two),
@@ -136,6 +147,9 @@ static fl_status retract_in(const char *path, const fl_retraction *r, fl_instant
 	fl_tracker *t = NULL;
 	int c = FL_NONE;
 	st = fl_tracker_open(path, &t);
+	char zoned[64];
+	if (!st)
+		st = fl__record_recorded_zoned(t, r->recorded, &rec, &recorded, zoned, sizeof zoned);
 	if (!st)
 		st = fl__record_correctable(t, "`retracts`", r->retracts, &c);
 	const fl__event *e = st ? NULL : fl__event_at(t, (size_t)c);
