@@ -1,0 +1,635 @@
+/*
+ * import_append.c: import-series --append (fl_import_append): the days
+ * after a series' last date added to the tracker import-series made, so
+ * that it answers exactly as one import of all the days.
+ *
+ * Each series continues from its last day's polygon as read, kept in
+ * import-series.json (import_state.c): the new days are read, unioned and
+ * compared with the day before by the functions of the import (import.c),
+ * and their events are the rows and features the import would write.  The
+ * series' extent (the union of every gain, less the first day's area)
+ * grows with the new gains: it is computed again from the gains the
+ * tracker holds (its areas, in date order) and the new ones, as the
+ * import computes it, and its feature is replaced in areas.geojson.
+ *
+ * The folder's files are rewritten as record rewrites them (store/folder.c,
+ * under the writers' lock): areas.geojson, then events.csv, then the state,
+ * each to a temporary file, fsync'd and renamed; the old features and rows
+ * are kept byte for byte.  Nothing is written before everything is read
+ * and computed, so a refusal leaves the tracker as it was.
+ */
+#include "gdal_load.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "fail.h"
+#include "geo.h"
+#include "geojson.h"
+#include "import_priv.h"
+#include "store/csv.h"
+#include "store/folder.h"
+#include "store/replace.h"
+#include "store/store.h"
+#include "util.h"
+
+typedef fl__import_ev ev;
+
+static const char *base_name(const char *p)
+{
+	const char *b = strrchr(p, '/');
+	return b ? b + 1 : p;
+}
+
+/* ------------------------------------------------------- the arguments */
+/* A given option must be the tracker's. */
+static fl_status check_same(const char *name, const char *given, const char *have, const char *dir)
+{
+	if (!given || (have && !strcmp(given, have)))
+		return FL_OK;
+	return fl__fail(FL_EARG, "`%s` '%s': the tracker %s was imported with %s%s%s", name, given, dir,
+			have ? "'" : "none", have ? have : "", have ? "'" : "");
+}
+
+/* The tracker's state file, or why it is not one --append adds to. */
+static fl_status find_state(const char *dir, char **path)
+{
+	*path = NULL;
+	struct stat sb;
+	if (stat(dir, &sb) != 0)
+		return fl__fail(FL_ENOTFOUND, "tracker %s: %s", dir, strerror(errno));
+	if (!S_ISDIR(sb.st_mode))
+		return fl__fail(FL_EINPUT, "tracker %s: not a folder (appending adds to the folder tracker "
+				"import-series made)", dir);
+	*path = fl__printf("%s/%s", dir, FL__IMPORT_STATE);
+	if (!*path)
+		return fl__fail(FL_ENOMEM, "out of memory");
+	if (stat(*path, &sb) != 0)
+		return fl__fail(FL_EINPUT, "tracker %s: not made by import-series (no %s in it): appending "
+				"adds only to a tracker import-series made", dir, FL__IMPORT_STATE);
+	return FL_OK;
+}
+
+/* ------------------------------------------------------ the new dates */
+/* Refuse a date the series has, or one before its last. */
+static fl_status check_dates(const fl__series *s, const fl__dated *d, size_t nd, const char *dir)
+{
+	int ndays = CSLCount(s->days);
+	const char *last = s->days[ndays - 1];
+	fl_instant tlast = 0;
+	char ld[16];
+	snprintf(ld, sizeof ld, "%.10s", last); /* "DATE FILE" */
+	fl_instant_parse(ld, FL_DATE_START, "date", &tlast);
+	for (size_t k = 0; k < nd; k++) {
+		for (int i = 0; i < ndays; i++)
+			if (!strncmp(s->days[i], d[k].date, 10) && s->days[i][10] == ' ')
+				return fl__fail(FL_EINPUT, "%s: the date %s is already in the tracker %s "
+						"(imported from %s)", d[k].file, d[k].date, dir, s->days[i] + 11);
+		if (d[k].when <= tlast)
+			return fl__fail(FL_EINPUT, "%s: the date %s is before the tracker's last date %.10s "
+					"(%s series): appending adds only the days after it; import the "
+					"series again to insert a day", d[k].file, d[k].date, last,
+					fl_event_status_name(s->status));
+	}
+	return FL_OK;
+}
+
+/* ------------------------------------------------- areas.geojson lines */
+typedef struct lines {
+	char **v; /* CSL: every line of the file, without its end */
+	size_t first, end; /* the feature lines: v[first, end) */
+	const char *eol;
+} lines;
+
+static fl_status split_areas(const char *path, const char *buf, size_t len, lines *L)
+{
+	memset(L, 0, sizeof *L);
+	L->eol = memchr(buf, '\r', len) ? "\r\n" : "\n";
+	for (const char *p = buf; p < buf + len;) {
+		const char *e = memchr(p, '\n', (size_t)(buf + len - p));
+		size_t n = e ? (size_t)(e - p) : (size_t)(buf + len - p);
+		if (n && p[n - 1] == '\r')
+			n--;
+		char *x = fl__printf("%.*s", (int)n, p);
+		if (!x)
+			return fl__fail(FL_ENOMEM, "out of memory");
+		L->v = CSLAddString(L->v, x);
+		free(x);
+		p = e ? e + 1 : buf + len;
+	}
+	size_t n = (size_t)CSLCount(L->v), i = 0;
+	while (i < n && strncmp(L->v[i], "\"features\"", 10))
+		i++;
+	L->first = L->end = i + 1;
+	while (L->end < n && L->v[L->end][0] == '{')
+		L->end++;
+	for (size_t k = L->first; k < L->end; k++) {
+		size_t m = strlen(L->v[k]);
+		if (m && L->v[k][m - 1] == ',')
+			L->v[k][m - 1] = 0;
+		if (!m || L->v[k][strlen(L->v[k]) - 1] != '}')
+			L->end = 0;
+	}
+	if (i >= n || L->end >= n || L->end == 0 || L->v[L->end][0] != ']')
+		return fl__fail(FL_EINPUT, "%s: not one feature per line as import-series writes it", path);
+	return FL_OK;
+}
+
+/* The feature line of id, or -1. */
+static long find_feature(const lines *L, const char *id)
+{
+	fl__gj_text a = {0}, b = {0};
+	fl__gj_put(&a, "\"properties\": { \"id\": ", 22);
+	fl__gj_string(&a, id, strlen(id), false);
+	fl__gj_put(&b, "\"properties\":{\"id\":", 19);
+	fl__gj_string(&b, id, strlen(id), false);
+	long r = -1;
+	for (size_t k = L->first; !a.oom && !b.oom && k < L->end && r < 0; k++) {
+		const char *p = strstr(L->v[k], a.p), *q = strstr(L->v[k], b.p);
+		if ((p && strchr(" ,}", p[a.len])) || (q && strchr(" ,}", q[b.len])))
+			r = (long)k;
+	}
+	free(a.p), free(b.p);
+	return r;
+}
+
+static fl_status insert_line(lines *L, size_t at, const char *text)
+{
+	size_t n = (size_t)CSLCount(L->v);
+	L->v = CSLAddString(L->v, text);
+	if (!L->v)
+		return fl__fail(FL_ENOMEM, "out of memory");
+	char *x = L->v[n];
+	memmove(L->v + at + 1, L->v + at, (n - at) * sizeof *L->v);
+	L->v[at] = x;
+	L->end++;
+	return FL_OK;
+}
+
+static char *join_areas(const lines *L, size_t *len)
+{
+	fl__gj_text b = {0};
+	size_t el = strlen(L->eol);
+	for (size_t k = 0; L->v[k]; k++) {
+		fl__gj_put(&b, L->v[k], strlen(L->v[k]));
+		if (k >= L->first && k + 1 < L->end)
+			fl__gj_put(&b, ",", 1);
+		fl__gj_put(&b, L->eol, el);
+	}
+	if (b.oom) {
+		free(b.p);
+		return NULL;
+	}
+	*len = b.len;
+	return b.p;
+}
+
+/* ------------------------------------------------------ the old gains */
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The polygons of the features ids[0, n) of the areas file (NULL where
+ * absent), by one pass over it. */
+static fl_status read_areas(GEOSContextHandle_t h, const char *path, char **ids, size_t n,
+			    GEOSGeometry **out)
+{
+	const char **sorted = malloc((n + 1) * sizeof *sorted);
+	if (!sorted)
+		return fl__fail(FL_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		sorted[i] = ids[i];
+	qsort(sorted, n, sizeof *sorted, cmp_str);
+	GDALDatasetH ds = fl__store_open_file(path, true);
+	OGRLayerH l = ds ? GDALDatasetGetLayer(ds, 0) : NULL;
+	fl_status st = l ? FL_OK : fl__fail(FL_EINPUT, "%s: cannot read it", path);
+	OGRFeatureH f;
+	while (!st && (f = OGR_L_GetNextFeature(l))) {
+		int fi = OGR_F_GetFieldIndex(f, "id");
+		const char *id = fi >= 0 ? OGR_F_GetFieldAsString(f, fi) : "";
+		const char **hit = bsearch(&id, sorted, n, sizeof *sorted, cmp_str);
+		OGRGeometryH og = OGR_F_GetGeometryRef(f);
+		if (hit && og) {
+			size_t i = 0;
+			while (i < n && strcmp(ids[i], id))
+				i++;
+			int len = OGR_G_WkbSize(og);
+			unsigned char *buf = len > 0 ? malloc((size_t)len) : NULL;
+			if (buf && OGR_G_ExportToIsoWkb(og, wkbNDR, buf) == OGRERR_NONE && i < n && !out[i])
+				out[i] = fl__geos_from_wkb(h, buf, (size_t)len);
+			free(buf);
+		}
+		OGR_F_Destroy(f);
+	}
+	if (ds)
+		GDALClose(ds);
+	free(sorted);
+	return st;
+}
+
+/* -------------------------------------------------------- events.csv */
+/* The byte offset of each record of a CSV text (quotes kept in mind), and
+ * its first field; *n records. */
+static fl_status csv_records(const char *buf, size_t len, size_t **at, char ***first, size_t *n)
+{
+	size_t cap = 0;
+	*at = NULL, *first = NULL, *n = 0;
+	bool inq = false, start = true;
+	for (size_t i = 0; i < len; i++) {
+		if (start && buf[i] != '\n' && buf[i] != '\r') {
+			size_t *v = fl__grow(*at, &cap, *n + 1, sizeof *v);
+			if (!v)
+				return fl__fail(FL_ENOMEM, "out of memory");
+			*at = v;
+			(*at)[(*n)++] = i;
+			size_t e = i;
+			while (e < len && buf[e] != ',' && buf[e] != '\n' && buf[e] != '\r')
+				e++;
+			char *x = fl__printf("%.*s", (int)(e - i), buf + i);
+			*first = x ? CSLAddString(*first, x) : NULL;
+			free(x);
+			if (!*first)
+				return fl__fail(FL_ENOMEM, "out of memory");
+			start = false;
+		}
+		if (buf[i] == '"')
+			inq = !inq;
+		else if (!inq && buf[i] == '\n')
+			start = true;
+	}
+	return FL_OK;
+}
+
+/* The header's column names. */
+static char **csv_header(const char *buf)
+{
+	char **cols = NULL;
+	const char *p = buf;
+	if (!strncmp(p, "\xEF\xBB\xBF", 3))
+		p += 3;
+	for (;;) {
+		const char *e = p;
+		while (*e && *e != ',' && *e != '\n' && *e != '\r')
+			e++;
+		char *name = fl__printf("%.*s", (int)(e - p), p);
+		size_t nl = name ? strlen(name) : 0;
+		if (nl >= 2 && name[0] == '"' && name[nl - 1] == '"') {
+			memmove(name, name + 1, nl - 2);
+			name[nl - 2] = 0;
+		}
+		cols = name ? CSLAddString(cols, name) : cols;
+		free(name);
+		if (*e != ',')
+			break;
+		p = e + 1;
+	}
+	return cols;
+}
+
+/* ---------------------------------------------------------- appending */
+typedef struct job {
+	const char *dir;
+	fl_import_opts so; /* the tracker's options */
+	fl__series *ser;
+	size_t nser;
+	ev *evs; /* the new rows: new extents (cls 0) first, then the days */
+	size_t nev, ecap;
+	ev *ext; /* grown extents, one slot per series (area NULL: unchanged) */
+	size_t dates, repaired;
+	GEOSGeometry **newlast;
+	char ***newdays; /* per series: CSL of the new days */
+} job;
+
+/* One series' new days: their events into j->evs, its grown extent. */
+static fl_status append_series(GEOSContextHandle_t h, job *j, size_t si, const char *areas)
+{
+	fl__series *s = &j->ser[si];
+	fl__dated *d = NULL;
+	size_t nd = 0;
+	fl_status st = fl__import_read_dates(h, s->files, s->nfiles, &j->so, &d, &nd);
+	if (!st)
+		st = check_dates(s, d, nd, j->dir);
+	/* the day before the first new one, as stored */
+	fl__dated *dd = st ? NULL : calloc(nd + 2, sizeof *dd);
+	if (!st && !dd)
+		st = fl__fail(FL_ENOMEM, "out of memory");
+	int ndays = CSLCount(s->days);
+	if (!st) {
+		const char *last = s->days[ndays - 1];
+		snprintf(dd[0].date, sizeof dd[0].date, "%.10s", last);
+		dd[0].file = last + 11;
+		dd[0].geom = GEOSGeom_clone_r(h, s->last);
+		memcpy(dd + 1, d, nd * sizeof *d);
+		free(d);
+		d = NULL;
+	}
+	/* the old gains, in date order, then the new */
+	char **ids = calloc((size_t)ndays + 2, sizeof *ids);
+	GEOSGeometry **gains = calloc((size_t)ndays + nd + 2, sizeof *gains);
+	size_t ngains = 0;
+	if (!st && (!ids || !gains))
+		st = fl__fail(FL_ENOMEM, "out of memory");
+	for (int i = 1; !st && i < ndays; i++) {
+		char date[16];
+		snprintf(date, sizeof date, "%.10s", s->days[i]);
+		ev e = fl__import_new_ev(date, s->tag, "", j->so.holder, "", "", "", NULL);
+		ids[i - 1] = fl__strdup(e.id);
+	}
+	char date0[16];
+	snprintf(date0, sizeof date0, "%.10s", s->days[0]);
+	ev oldext = fl__import_new_ev(date0, s->tag, "extent-", j->so.other, "", "baseline",
+				      "extent: the union of every date's area (frontline import-series)", NULL);
+	if (!st)
+		st = read_areas(h, areas, ids, (size_t)(ndays > 0 ? ndays - 1 : 0), gains);
+	/* a day without a gain has no feature: close the gaps */
+	for (int i = 0; i + 1 < ndays; i++)
+		if (gains[i])
+			gains[ngains++] = gains[i];
+	for (size_t i = 0; ids && i < (size_t)ndays; i++)
+		free(ids[i]);
+	free(ids);
+	size_t from = j->nev;
+	if (!st)
+		st = fl__import_series_events(h, &j->so, s, (int)si, dd, nd + 1, 1, &j->evs, &j->nev, &j->ecap,
+					      gains, &ngains, &j->repaired);
+	GEOSGeometry *extent = NULL;
+	if (!st && j->nev > from) /* no change, no new gain: the extent stays */
+		st = fl__import_extent(h, gains, ngains, s->first, &extent);
+	else
+		for (size_t i = 0; i < ngains; i++)
+			GEOSGeom_destroy_r(h, gains[i]);
+	free(gains);
+	if (extent) {
+		oldext.area = extent;
+		oldext.cls = 0, oldext.status = s->status, oldext.series = (int)si;
+		j->ext[si] = oldext;
+	}
+	for (size_t i = 1; !st && i <= nd; i++) {
+		char *day = fl__printf("%s %s", dd[i].date, base_name(dd[i].file));
+		j->newdays[si] = day ? CSLAddString(j->newdays[si], day) : NULL;
+		free(day);
+		if (!j->newdays[si])
+			st = fl__fail(FL_ENOMEM, "out of memory");
+	}
+	if (!st && nd)
+		j->newlast[si] = GEOSGeom_clone_r(h, dd[nd].geom);
+	j->dates += nd;
+	if (dd)
+		fl__import_free_dates(h, dd, nd + 1);
+	else
+		fl__import_free_dates(h, d, nd);
+	return st;
+}
+
+/* areas.geojson with the grown extents in place and the new features at
+ * the end. */
+static fl_status new_areas(GEOSContextHandle_t h, job *j, const char *path, char **out, size_t *outlen)
+{
+	size_t len = 0;
+	char *buf = fl__slurp(path, &len);
+	if (!buf)
+		return fl__fail(FL_EIO, "%s: cannot read: %s", path, strerror(errno));
+	lines L;
+	fl_status st = split_areas(path, buf, len, &L);
+	free(buf);
+	/* the new extents' lines, then the new days' */
+	ev *all = calloc(j->nser + j->nev + 1, sizeof *all);
+	size_t n = 0;
+	for (size_t i = 0; all && i < j->nser; i++)
+		if (j->ext[i].area)
+			all[n++] = j->ext[i];
+	size_t next = n;
+	for (size_t i = 0; all && i < j->nev; i++)
+		all[n++] = j->evs[i];
+	char **fl = st || !all ? NULL : fl__import_area_lines(h, all, n);
+	if (!st && !fl)
+		st = all ? FL_EIO : fl__fail(FL_ENOMEM, "out of memory");
+	for (size_t i = 0; !st && i < next; i++) {
+		long at = find_feature(&L, all[i].id);
+		if (at >= 0) {
+			char *x = fl__strdup(fl[i]);
+			if (!x)
+				st = fl__fail(FL_ENOMEM, "out of memory");
+			else {
+				free(L.v[at]);
+				L.v[at] = x;
+			}
+			continue;
+		}
+		/* a new extent: after the extents of the series before it */
+		size_t pos = L.first;
+		for (size_t s = 0; s < (size_t)all[i].series; s++)
+			if (find_feature(&L, j->ext[s].id) >= 0 || j->ext[s].area)
+				pos++;
+		st = insert_line(&L, pos < L.end ? pos : L.end, fl[i]);
+	}
+	for (size_t i = next; !st && i < n; i++) {
+		long at = find_feature(&L, all[i].id);
+		if (at >= 0) { /* left by an append that stopped before events.csv */
+			free(L.v[at]);
+			L.v[at] = fl__strdup(fl[i]);
+			st = L.v[at] ? FL_OK : fl__fail(FL_ENOMEM, "out of memory");
+		} else
+			st = insert_line(&L, L.end, fl[i]);
+	}
+	if (!st && !(*out = join_areas(&L, outlen)))
+		st = fl__fail(FL_ENOMEM, "out of memory");
+	CSLDestroy(fl);
+	CSLDestroy(L.v);
+	free(all);
+	return st;
+}
+
+/* events.csv with the new extents' rows (after the extents of the series
+ * before) and the new days' rows at the end. */
+static fl_status new_events(job *j, const char *path, char **out, size_t *outlen)
+{
+	size_t len = 0, nrec = 0, *at = NULL;
+	char **first = NULL;
+	char *buf = fl__slurp(path, &len);
+	if (!buf)
+		return fl__fail(FL_EIO, "%s: cannot read: %s", path, strerror(errno));
+	const char *nl = memchr(buf, '\n', len);
+	const char *eol = nl && nl > buf && nl[-1] == '\r' ? "\r\n" : "\n";
+	char **cols = csv_header(buf);
+	fl_status st = cols ? csv_records(buf, len, &at, &first, &nrec) : fl__fail(FL_ENOMEM, "out of memory");
+	char *head = NULL, *tail = NULL;
+	size_t hl = 0, hc = 0, tl = 0, tc = 0;
+	size_t split = len; /* where the new extents' rows go */
+	for (size_t i = 0; !st && i < j->nser; i++) {
+		if (!j->ext[i].area || CSLFindString(first, j->ext[i].id) >= 0)
+			continue;
+		size_t r = 1;
+		for (size_t s = 0; s < i; s++)
+			if (r < nrec && !strcmp(first[r], j->ext[s].id))
+				r++;
+		split = r < nrec ? at[r] : len;
+		st = fl__import_event_row(&j->ext[i], cols, eol, &head, &hl, &hc);
+	}
+	for (size_t i = 0; !st && i < j->nev; i++)
+		if (CSLFindString(first, j->evs[i].id) >= 0)
+			st = fl__fail(FL_EINPUT, "%s: it already has the event %s", path, j->evs[i].id);
+		else
+			st = fl__import_event_row(&j->evs[i], cols, eol, &tail, &tl, &tc);
+	bool nl_end = !len || buf[len - 1] == '\n';
+	if (!st) {
+		size_t el = nl_end ? 0 : strlen(eol);
+		*out = malloc(len + hl + tl + el + 1);
+		if (!*out)
+			st = fl__fail(FL_ENOMEM, "out of memory");
+		else {
+			size_t k = 0;
+			memcpy(*out + k, buf, split), k += split;
+			if (hl)
+				memcpy(*out + k, head, hl), k += hl;
+			memcpy(*out + k, buf + split, len - split), k += len - split;
+			memcpy(*out + k, eol, el), k += el;
+			if (tl)
+				memcpy(*out + k, tail, tl), k += tl;
+			*outlen = k;
+		}
+	}
+	CSLDestroy(cols), CSLDestroy(first);
+	free(at), free(buf), free(head), free(tail);
+	return st;
+}
+
+static fl_status assign_files(job *j, const char *const *files, size_t nfiles, const fl_import_opts *o)
+{
+	for (size_t i = 0; i < j->nser; i++)
+		if (!(j->ser[i].files = calloc(nfiles + 1, sizeof *j->ser[i].files)))
+			return fl__fail(FL_ENOMEM, "out of memory");
+	for (size_t i = 0; i < nfiles; i++) {
+		fl_event_status es = o->file_status && o->file_status[i] >= 0
+					     ? (fl_event_status)o->file_status[i]
+				     : o->status_unset ? j->ser[0].status : o->status;
+		size_t k = 0;
+		while (k < j->nser && j->ser[k].status != es)
+			k++;
+		if (k == j->nser) {
+			char have[64] = "";
+			for (size_t s = 0; s < j->nser; s++)
+				snprintf(have + strlen(have), sizeof have - strlen(have), "%s%s", s ? ", " : "",
+					 fl_event_status_name(j->ser[s].status));
+			return fl__fail(FL_EARG, "%s: `status` %s: the tracker %s has no %s series (it has: %s)",
+					files[i], fl_event_status_name(es), j->dir, fl_event_status_name(es), have);
+		}
+		j->ser[k].files[j->ser[k].nfiles++] = files[i];
+	}
+	return FL_OK;
+}
+
+/* Compute everything, then write it. */
+static fl_status run(GEOSContextHandle_t h, job *j, const char *const *files, size_t nfiles,
+		     const fl_import_opts *o, const char *state)
+{
+	fl_status st = assign_files(j, files, nfiles, o);
+	fl__folder_writer w;
+	if (!st)
+		st = fl__folder_begin(j->dir, true, &w);
+	if (st)
+		return st;
+	if (!w.areas)
+		st = fl__fail(FL_EINPUT, "tracker %s: no areas file", j->dir);
+	for (size_t i = 0; i < j->nser && !st; i++)
+		if (j->ser[i].nfiles)
+			st = append_series(h, j, i, w.areas);
+	fl__import_sort(j->evs, j->nev);
+	char *areas = NULL, *events = NULL, *stext = NULL;
+	size_t al = 0, el = 0, sl = 0;
+	if (!st)
+		st = new_areas(h, j, w.areas, &areas, &al);
+	if (!st)
+		st = new_events(j, w.events, &events, &el);
+	if (!st) {
+		for (size_t i = 0; i < j->nser; i++) {
+			for (int k = 0; j->newdays[i] && j->newdays[i][k]; k++)
+				j->ser[i].days = CSLAddString(j->ser[i].days, j->newdays[i][k]);
+			if (j->newlast[i]) {
+				GEOSGeom_destroy_r(h, j->ser[i].last);
+				j->ser[i].last = j->newlast[i];
+				j->newlast[i] = NULL;
+			}
+		}
+		stext = fl__import_state_text(h, &j->so, j->ser, j->nser, &sl);
+		if (!stext)
+			st = fl__fail(FL_ENOMEM, "out of memory");
+	}
+	struct stat ss;
+	if (!st && stat(state, &ss) != 0)
+		st = fl__fail(FL_EIO, "%s: cannot stat: %s", state, strerror(errno));
+	if (!st)
+		st = fl__check_writable(state, &ss);
+	/* the commit: the new features first (the old rows do not see them),
+	 * then the rows, then the state */
+	if (!st)
+		st = fl__replace_file(w.areas, areas, al, &w.arst);
+	if (!st)
+		st = fl__replace_file(w.events, events, el, &w.evst);
+	if (!st)
+		st = fl__replace_file(state, stext, sl, &ss);
+	free(areas), free(events), free(stext);
+	return fl__folder_end(&w, st);
+}
+
+fl_status fl_import_append(const char *const *files, size_t nfiles, const fl_import_opts *o,
+			   const char *dir, fl_import_result *res)
+{
+	if (!o || !dir || !*dir)
+		return fl__fail(FL_EARG, "`dir` is required");
+	if (!nfiles)
+		return fl__fail(FL_EARG, "no input files (`nfiles` is 0)");
+	char *state = NULL;
+	fl_status st = find_state(dir, &state);
+	if (!st)
+		st = fl__gdal_ready();
+	if (st) {
+		free(state);
+		return st;
+	}
+	CPLPushErrorHandler(CPLQuietErrorHandler);
+	GEOSContextHandle_t h = fl__geos_new();
+	job j = {.dir = dir};
+	st = fl__import_state_read(h, state, &j.so, &j.ser, &j.nser);
+	if (!st)
+		st = check_same("holder", o->holder, j.so.holder, dir);
+	if (!st)
+		st = check_same("other", o->other, j.so.other, dir);
+	if (!st)
+		st = check_same("source", o->source, j.so.source, dir);
+	if (!st)
+		st = check_same("date_field", o->date_field, j.so.date_field, dir);
+	j.so.progress = o->progress;
+	j.so.userdata = o->userdata;
+	j.ext = calloc(j.nser + 1, sizeof *j.ext);
+	j.newlast = calloc(j.nser + 1, sizeof *j.newlast);
+	j.newdays = calloc(j.nser + 1, sizeof *j.newdays);
+	if (!st && (!j.ext || !j.newlast || !j.newdays))
+		st = fl__fail(FL_ENOMEM, "out of memory");
+	if (!st)
+		st = run(h, &j, files, nfiles, o, state);
+	if (res) {
+		res->dates = j.dates;
+		res->events = j.nev;
+		res->repaired = j.repaired;
+	}
+	for (size_t i = 0; i < j.nev; i++)
+		GEOSGeom_destroy_r(h, j.evs[i].area);
+	free(j.evs);
+	for (size_t i = 0; i < j.nser; i++) {
+		if (j.ext && j.ext[i].area)
+			GEOSGeom_destroy_r(h, j.ext[i].area);
+		if (j.newlast && j.newlast[i])
+			GEOSGeom_destroy_r(h, j.newlast[i]);
+		if (j.newdays)
+			CSLDestroy(j.newdays[i]);
+	}
+	free(j.ext), free(j.newlast), free(j.newdays);
+	fl__import_state_free(h, &j.so, j.ser, j.nser);
+	GEOS_finish_r(h);
+	CPLPopErrorHandler();
+	free(state);
+	return st;
+}
