@@ -20,6 +20,7 @@
  */
 #include "gdal_load.h"
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -383,8 +384,71 @@ static fl_status append_series(GEOSContextHandle_t h, job *j, size_t si, const c
 	return st;
 }
 
-/* areas.geojson with the grown extents in place and the new features at
- * the end. */
+/* Whether id is an event of date `date` of a series after `series` (their
+ * ids carry their tags; only the first series has none). */
+static bool of_later_series(const job *j, const char *id, const char *date, int series)
+{
+	size_t dl = strlen(date);
+	if (strncmp(id, date, dl) || id[dl] != '-')
+		return false;
+	for (size_t k = (size_t)series + 1; k < j->nser; k++)
+		if (j->ser[k].tag[0] && !strncmp(id + dl + 1, j->ser[k].tag, strlen(j->ser[k].tag)))
+			return true;
+	return false;
+}
+
+/* Where a new event goes among the rows (or features) ids[0, n), as one
+ * import would have placed it: a new extent after the extents of the
+ * series before it; a day's event before that date's events of a later
+ * series (a series appended on its own), else at the end. */
+static size_t place(const job *j, char **ids, size_t from, size_t n, const ev *e)
+{
+	if (e->cls == 0) {
+		size_t r = from;
+		for (size_t s = 0; s < (size_t)e->series; s++) {
+			char d0[16];
+			snprintf(d0, sizeof d0, "%.10s", j->ser[s].days[0]);
+			ev x = fl__import_new_ev(d0, j->ser[s].tag, "extent-", j->so.other, "", "", "", NULL);
+			if (r < n && !strcmp(ids[r], x.id))
+				r++;
+		}
+		return r;
+	}
+	for (size_t r = from; r < n; r++)
+		if (of_later_series(j, ids[r], e->date, e->series))
+			return r;
+	return n;
+}
+
+/* The id of a feature line ("" when it has none). */
+static char *line_id(const char *line)
+{
+	const char *p = strstr(line, "\"id\":");
+	if (!p)
+		return fl__strdup("");
+	p += 5;
+	while (*p == ' ')
+		p++;
+	const char *e = *p == '"' ? strchr(p + 1, '"') : NULL;
+	return e ? fl__printf("%.*s", (int)(e - p - 1), p + 1) : fl__strdup("");
+}
+
+/* The new events in the order to add them: the new extents, then the
+ * days' events (j->evs, sorted); *n of them (NULL when out of memory). */
+static ev *new_list(const job *j, size_t *n)
+{
+	ev *all = calloc(j->nser + j->nev + 1, sizeof *all);
+	*n = 0;
+	for (size_t i = 0; all && i < j->nser; i++)
+		if (j->ext[i].area)
+			all[(*n)++] = j->ext[i];
+	for (size_t i = 0; all && i < j->nev; i++)
+		all[(*n)++] = j->evs[i];
+	return all;
+}
+
+/* areas.geojson with the grown extents in place and the new features where
+ * one import would have written them. */
 static fl_status new_areas(GEOSContextHandle_t h, job *j, const char *path, char **out, size_t *outlen)
 {
 	size_t len = 0;
@@ -394,45 +458,29 @@ static fl_status new_areas(GEOSContextHandle_t h, job *j, const char *path, char
 	lines L;
 	fl_status st = split_areas(path, buf, len, &L);
 	free(buf);
-	/* the new extents' lines, then the new days' */
-	ev *all = calloc(j->nser + j->nev + 1, sizeof *all);
 	size_t n = 0;
-	for (size_t i = 0; all && i < j->nser; i++)
-		if (j->ext[i].area)
-			all[n++] = j->ext[i];
-	size_t next = n;
-	for (size_t i = 0; all && i < j->nev; i++)
-		all[n++] = j->evs[i];
-	char **fl = st || !all ? NULL : fl__import_area_lines(h, all, n);
+	ev *all = st ? NULL : new_list(j, &n);
+	char **fl = !all ? NULL : fl__import_area_lines(h, all, n);
 	if (!st && !fl)
 		st = all ? FL_EIO : fl__fail(FL_ENOMEM, "out of memory");
-	for (size_t i = 0; !st && i < next; i++) {
+	for (size_t i = 0; !st && i < n; i++) {
 		long at = find_feature(&L, all[i].id);
-		if (at >= 0) {
-			char *x = fl__strdup(fl[i]);
-			if (!x)
-				st = fl__fail(FL_ENOMEM, "out of memory");
-			else {
-				free(L.v[at]);
-				L.v[at] = x;
-			}
-			continue;
-		}
-		/* a new extent: after the extents of the series before it */
-		size_t pos = L.first;
-		for (size_t s = 0; s < (size_t)all[i].series; s++)
-			if (find_feature(&L, j->ext[s].id) >= 0 || j->ext[s].area)
-				pos++;
-		st = insert_line(&L, pos < L.end ? pos : L.end, fl[i]);
-	}
-	for (size_t i = next; !st && i < n; i++) {
-		long at = find_feature(&L, all[i].id);
-		if (at >= 0) { /* left by an append that stopped before events.csv */
+		if (at >= 0) { /* a grown extent, or a feature left by an append
+				* that stopped before events.csv */
 			free(L.v[at]);
 			L.v[at] = fl__strdup(fl[i]);
 			st = L.v[at] ? FL_OK : fl__fail(FL_ENOMEM, "out of memory");
-		} else
-			st = insert_line(&L, L.end, fl[i]);
+			continue;
+		}
+		size_t end = L.end;
+		char **ids = calloc(end + 1, sizeof *ids);
+		for (size_t k = L.first; ids && k < end; k++)
+			ids[k] = line_id(L.v[k]);
+		st = ids ? insert_line(&L, place(j, ids, L.first, end, &all[i]), fl[i])
+			 : fl__fail(FL_ENOMEM, "out of memory");
+		for (size_t k = L.first; ids && k < end; k++)
+			free(ids[k]);
+		free(ids);
 	}
 	if (!st && !(*out = join_areas(&L, outlen)))
 		st = fl__fail(FL_ENOMEM, "out of memory");
@@ -442,8 +490,8 @@ static fl_status new_areas(GEOSContextHandle_t h, job *j, const char *path, char
 	return st;
 }
 
-/* events.csv with the new extents' rows (after the extents of the series
- * before) and the new days' rows at the end. */
+/* events.csv with the new rows where one import would have written them:
+ * the old records kept byte for byte. */
 static fl_status new_events(job *j, const char *path, char **out, size_t *outlen)
 {
 	size_t len = 0, nrec = 0, *at = NULL;
@@ -455,44 +503,52 @@ static fl_status new_events(job *j, const char *path, char **out, size_t *outlen
 	const char *eol = nl && nl > buf && nl[-1] == '\r' ? "\r\n" : "\n";
 	char **cols = csv_header(buf);
 	fl_status st = cols ? csv_records(buf, len, &at, &first, &nrec) : fl__fail(FL_ENOMEM, "out of memory");
-	char *head = NULL, *tail = NULL;
-	size_t hl = 0, hc = 0, tl = 0, tc = 0;
-	size_t split = len; /* where the new extents' rows go */
-	for (size_t i = 0; !st && i < j->nser; i++) {
-		if (!j->ext[i].area || CSLFindString(first, j->ext[i].id) >= 0)
-			continue;
-		size_t r = 1;
-		for (size_t s = 0; s < i; s++)
-			if (r < nrec && !strcmp(first[r], j->ext[s].id))
-				r++;
-		split = r < nrec ? at[r] : len;
-		st = fl__import_event_row(&j->ext[i], cols, eol, &head, &hl, &hc);
+	size_t n = 0;
+	ev *all = st ? NULL : new_list(j, &n);
+	if (!st && !all)
+		st = fl__fail(FL_ENOMEM, "out of memory");
+	/* each new row's place: a record index, in 1..nrec */
+	size_t *pos = calloc(n + 1, sizeof *pos);
+	if (!st && !pos)
+		st = fl__fail(FL_ENOMEM, "out of memory");
+	for (size_t i = 0; !st && i < n; i++) {
+		if (CSLFindString(first, all[i].id) >= 0) {
+			if (all[i].cls == 0) { /* a grown extent: its row stays */
+				pos[i] = SIZE_MAX;
+				continue;
+			}
+			st = fl__fail(FL_EINPUT, "%s: it already has the event %s", path, all[i].id);
+			break;
+		}
+		pos[i] = place(j, first, 1, nrec, &all[i]);
 	}
-	for (size_t i = 0; !st && i < j->nev; i++)
-		if (CSLFindString(first, j->evs[i].id) >= 0)
-			st = fl__fail(FL_EINPUT, "%s: it already has the event %s", path, j->evs[i].id);
-		else
-			st = fl__import_event_row(&j->evs[i], cols, eol, &tail, &tl, &tc);
-	bool nl_end = !len || buf[len - 1] == '\n';
-	if (!st) {
-		size_t el = nl_end ? 0 : strlen(eol);
-		*out = malloc(len + hl + tl + el + 1);
-		if (!*out)
-			st = fl__fail(FL_ENOMEM, "out of memory");
-		else {
-			size_t k = 0;
-			memcpy(*out + k, buf, split), k += split;
-			if (hl)
-				memcpy(*out + k, head, hl), k += hl;
-			memcpy(*out + k, buf + split, len - split), k += len - split;
-			memcpy(*out + k, eol, el), k += el;
-			if (tl)
-				memcpy(*out + k, tail, tl), k += tl;
-			*outlen = k;
+	fl__gj_text b = {0};
+	bool ends = !len || buf[len - 1] == '\n';
+	for (size_t r = 0; !st && r <= nrec; r++) {
+		size_t s0 = r < nrec ? at[r] : len, s1 = r + 1 < nrec ? at[r + 1] : len;
+		for (size_t i = 0; !st && r > 0 && i < n; i++)
+			if (pos[i] == r) {
+				char *row = NULL;
+				size_t rl = 0, rc = 0;
+				st = fl__import_event_row(&all[i], cols, eol, &row, &rl, &rc);
+				fl__gj_put(&b, row, rl);
+				free(row);
+			}
+		if (r < nrec) {
+			fl__gj_put(&b, buf + s0, s1 - s0);
+			if (r + 1 == nrec && !ends)
+				fl__gj_put(&b, eol, strlen(eol));
 		}
 	}
+	if (!st && b.oom)
+		st = fl__fail(FL_ENOMEM, "out of memory");
+	if (!st) {
+		*out = b.p;
+		*outlen = b.len;
+	} else
+		free(b.p);
 	CSLDestroy(cols), CSLDestroy(first);
-	free(at), free(buf), free(head), free(tail);
+	free(at), free(buf), free(all), free(pos);
 	return st;
 }
 
