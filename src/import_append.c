@@ -595,9 +595,13 @@ static fl_status run(GEOSContextHandle_t h, job *j, const char *const *files, si
 	fl__import_sort(j->evs, j->nev);
 	char *areas = NULL, *events = NULL, *stext = NULL;
 	size_t al = 0, el = 0, sl = 0;
-	if (!st)
+	/* days without a change add only to the state */
+	bool rows = j->nev > 0;
+	for (size_t i = 0; i < j->nser; i++)
+		rows = rows || j->ext[i].area;
+	if (!st && rows)
 		st = new_areas(h, j, w.areas, &areas, &al);
-	if (!st)
+	if (!st && rows)
 		st = new_events(j, w.events, &events, &el);
 	if (!st) {
 		for (size_t i = 0; i < j->nser; i++) {
@@ -620,9 +624,9 @@ static fl_status run(GEOSContextHandle_t h, job *j, const char *const *files, si
 		st = fl__check_writable(state, &ss);
 	/* the commit: the new features first (the old rows do not see them),
 	 * then the rows, then the state */
-	if (!st)
+	if (!st && rows)
 		st = fl__replace_file(w.areas, areas, al, &w.arst);
-	if (!st)
+	if (!st && rows)
 		st = fl__replace_file(w.events, events, el, &w.evst);
 	if (!st)
 		st = fl__replace_file(state, stext, sl, &ss);
