@@ -511,16 +511,15 @@ static fl_status new_events(job *j, const char *path, char **out, size_t *outlen
 	size_t *pos = calloc(n + 1, sizeof *pos);
 	if (!st && !pos)
 		st = fl__fail(FL_ENOMEM, "out of memory");
+	/* rows already there: a grown extent's stays; a day's was written by an
+	 * append stopped before the state, and is written again in its place */
+	size_t *repl = calloc(n + 1, sizeof *repl);
+	if (!st && !repl)
+		st = fl__fail(FL_ENOMEM, "out of memory");
 	for (size_t i = 0; !st && i < n; i++) {
-		if (CSLFindString(first, all[i].id) >= 0) {
-			if (all[i].cls == 0) { /* a grown extent: its row stays */
-				pos[i] = SIZE_MAX;
-				continue;
-			}
-			st = fl__fail(FL_EINPUT, "%s: it already has the event %s", path, all[i].id);
-			break;
-		}
-		pos[i] = place(j, first, 1, nrec, &all[i]);
+		int r = CSLFindString(first, all[i].id);
+		pos[i] = r >= 1 ? SIZE_MAX : place(j, first, 1, nrec, &all[i]);
+		repl[i] = r >= 1 && all[i].cls != 0 ? (size_t)r : 0;
 	}
 	fl__gj_text b = {0};
 	bool ends = !len || buf[len - 1] == '\n';
@@ -534,7 +533,17 @@ static fl_status new_events(job *j, const char *path, char **out, size_t *outlen
 				fl__gj_put(&b, row, rl);
 				free(row);
 			}
-		if (r < nrec) {
+		size_t again = 0;
+		for (size_t i = 0; r > 0 && i < n; i++)
+			if (repl[i] == r)
+				again = i + 1;
+		if (again) {
+			char *row = NULL;
+			size_t rl = 0, rc = 0;
+			st = fl__import_event_row(&all[again - 1], cols, eol, &row, &rl, &rc);
+			fl__gj_put(&b, row, rl);
+			free(row);
+		} else if (r < nrec) {
 			fl__gj_put(&b, buf + s0, s1 - s0);
 			if (r + 1 == nrec && !ends)
 				fl__gj_put(&b, eol, strlen(eol));
@@ -548,7 +557,7 @@ static fl_status new_events(job *j, const char *path, char **out, size_t *outlen
 	} else
 		free(b.p);
 	CSLDestroy(cols), CSLDestroy(first);
-	free(at), free(buf), free(all), free(pos);
+	free(at), free(buf), free(all), free(pos), free(repl);
 	return st;
 }
 

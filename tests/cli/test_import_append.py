@@ -133,6 +133,22 @@ def t_append_options(c):
     same_tree(c.path("T"), c.path("ALL"), "T")
 
 
+@test("import-series --append stopped between its renames (areas, events, state) is finished by running it again")
+def t_append_rerun(c):
+    files = days(c)
+    c.ok("import-series", *HO, "--out", "ALL", *files)
+    c.ok("import-series", *HO, "--out", "T0", *files[:4])
+    shutil.copytree(c.path("T0"), c.path("T1"))
+    c.ok("import-series", "--append", "T1", *files[4:])
+    # the states a stop leaves: areas.geojson renamed; then events.csv too
+    for name, new in (("A", ["areas.geojson"]), ("E", ["areas.geojson", "events.csv"])):
+        shutil.copytree(c.path("T0"), c.path(name))
+        for f in new:
+            shutil.copy(c.path("T1", f), c.path(name, f))
+        c.ok("import-series", "--append", name, *files[4:])
+        same_tree(c.path(name), c.path("ALL"), name)
+
+
 def refused(c, args, needles, tracker="T", rc=None):
     before = tree_bytes(c.path(tracker)) if os.path.isdir(c.path(tracker)) else None
     r = c.run("import-series", *args)
