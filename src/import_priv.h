@@ -113,4 +113,26 @@ fl_status fl__import_state_read(GEOSContextHandle_t h, const char *path, fl_impo
 				fl__series **ser, size_t *nser);
 void fl__import_state_free(GEOSContextHandle_t h, fl_import_opts *o, fl__series *ser, size_t nser);
 
+/* ---- import_append.c, import_rewrite.c ---- */
+/* An append: the tracker's options and series, and what the new days add. */
+typedef struct fl__append_job {
+	const char *dir;
+	fl_import_opts so; /* the tracker's options */
+	fl__series *ser;
+	size_t nser;
+	fl__import_ev *evs; /* the new rows: new extents (cls 0) first, then the days */
+	size_t nev, ecap;
+	fl__import_ev *ext; /* grown extents, one slot per series (area NULL: unchanged) */
+	size_t dates, repaired;
+	GEOSGeometry **newlast;
+	char ***newdays; /* per series: CSL of the new days */
+} fl__append_job;
+/* areas.geojson (at path) with the grown extents in place and the new
+ * features where one import would have written them (malloc'd). */
+fl_status fl__append_areas(GEOSContextHandle_t h, fl__append_job *j, const char *path, char **out,
+			   size_t *outlen);
+/* events.csv (at path) with the new rows where one import would have
+ * written them, the old records kept byte for byte (malloc'd). */
+fl_status fl__append_events(fl__append_job *j, const char *path, char **out, size_t *outlen);
+
 #endif
