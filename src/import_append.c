@@ -183,7 +183,7 @@ static fl_status append_series(GEOSContextHandle_t h, job *j, size_t si, const c
 	if (!st)
 		st = read_areas(h, areas, ids, (size_t)(ndays > 0 ? ndays - 1 : 0), gains);
 	/* a day without a gain has no feature: close the gaps */
-	for (int i = 0; i + 1 < ndays; i++)
+	for (int i = 0; gains && i + 1 < ndays; i++)
 		if (gains[i])
 			gains[ngains++] = gains[i];
 	for (size_t i = 0; ids && i < (size_t)ndays; i++)

@@ -48,6 +48,8 @@ static fl_status split_areas(const char *path, const char *buf, size_t len, line
 		free(x);
 		p = e ? e + 1 : buf + len;
 	}
+	if (!L->v)
+		return fl__fail(FL_EINPUT, "%s: empty", path);
 	size_t n = (size_t)CSLCount(L->v), i = 0;
 	while (i < n && strncmp(L->v[i], "\"features\"", 10))
 		i++;
