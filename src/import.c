@@ -123,8 +123,10 @@ static fl_status check_args(size_t nfiles, const fl_import_opts *o, const char *
 		return fl__fail(FL_EARG, "`holder` and `other` are the same actor '%s'", o->holder);
 	if (!nfiles)
 		return fl__fail(FL_EARG, "no input files (`nfiles` is 0)");
+	if (!out_dir || !*out_dir)
+		return fl__fail(FL_EARG, "`out_dir` is required");
 	struct stat sb;
-	if (out_dir && stat(out_dir, &sb) == 0) {
+	if (stat(out_dir, &sb) == 0) {
 		bool empty = false;
 		if (S_ISDIR(sb.st_mode)) {
 			char **ls = VSIReadDir(out_dir);

@@ -54,8 +54,19 @@ static fl_status split_areas(const char *path, const char *buf, size_t len, line
 	while (i < n && strncmp(L->v[i], "\"features\"", 10))
 		i++;
 	L->first = L->end = i + 1;
-	while (L->end < n && L->v[L->end][0] == '{')
-		L->end++;
+	/* the feature lines; a line of a lone comma (record puts one before the
+	 * feature it adds) is dropped: join_areas puts the commas back */
+	for (size_t k = L->first; k < n; k++) {
+		bool sep = strspn(L->v[k], ", \t") == strlen(L->v[k]) && strchr(L->v[k], ',');
+		if (sep) {
+			free(L->v[k]);
+			memmove(L->v + k, L->v + k + 1, (n - k) * sizeof *L->v); /* with the NULL */
+			n--, k--;
+		} else if (L->v[k][0] == '{')
+			L->end = k + 1;
+		else
+			break;
+	}
 	for (size_t k = L->first; k < L->end; k++) {
 		size_t m = strlen(L->v[k]);
 		if (m && L->v[k][m - 1] == ',')

@@ -169,6 +169,30 @@ def t_append_date_field(c):
     refused(c, ["--append", "T", "next.geojson"], ["next.geojson", "2024-03-04", "already"])
 
 
+@test("import-series --append onto a tracker `record` added an event and its polygon to: both kept")
+def t_append_after_record(c):
+    files = days(c)
+    c.ok("import-series", *HO, "--out", "T", *files[:3])
+    c.write_day("rec.geojson", box(30.1, 50.1, 30.2, 50.2))
+    c.ok("-d", "T", "record", "--date", DATES[2], "--area", "rec.geojson", "--to", "UA", "--from", "RU",
+         "--source", "a report", "--id", "rec1")
+    with open(c.path("T", "areas.geojson"), encoding="utf-8") as f:
+        rec_line = [l for l in f.read().splitlines() if '"rec1"' in l]
+    c.ok("import-series", "--append", "T", *files[3:])
+    c.ok("import-series", *HO, "--out", "ALL", *files)
+    with open(c.path("T", "events.csv"), encoding="utf-8") as f:
+        rows = f.read().splitlines()
+    with open(c.path("ALL", "events.csv"), encoding="utf-8") as f:
+        want = f.read().splitlines()
+    check([r for r in rows if not r.startswith("rec1,")] == want, "the imported rows differ from one import's")
+    check(len(rows) == len(want) + 1, "the recorded event is gone")
+    with open(c.path("T", "areas.geojson"), encoding="utf-8") as f:
+        areas = json.load(f)["features"]
+    check(len(rec_line) == 1 and any(f["properties"]["id"] == "rec1" for f in areas), "rec1's polygon is gone")
+    r = c.run("-d", "T", "check", "-f", "json")
+    check(r.rc == 0 and json.loads(r.out).get("errors") == 0, "check is not clean:\n%s" % r.describe())
+
+
 def refused(c, args, needles, tracker="T", rc=None):
     before = tree_bytes(c.path(tracker)) if os.path.isdir(c.path(tracker)) else None
     r = c.run("import-series", *args)
