@@ -186,7 +186,7 @@ fl_status fl__import_read_dates(GEOSContextHandle_t h, const char *const *files,
 		free(rj.out[i].msg);
 	}
 	free(rj.out);
-	if (!st)
+	if (!st && *d && *nd)
 		qsort(*d, *nd, sizeof **d, fl__dated_cmp);
 	return st;
 }
