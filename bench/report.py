@@ -228,6 +228,10 @@ def write(db, readme):
     gi, gi_c = t(recs, "ds.import.geopandas")
     out.append("| import (`import-series`) | %s | geopandas/shapely day-to-day differences | %s | %s | 10x | %s |"
                % (fi_c, gi_c, fx(ratio(gi, fi)), verdict(ratio(gi, fi), 10, "x")))
+    fa, fa_c = t(recs, "ds.append.frontline")
+    if fa is not None:
+        out.append("| the last day appended (`import-series --append DIR FILE` onto the days before) | %s "
+                   "| a full re-import (`import-series`, above) | %s | %s | | |" % (fa_c, fi_c, fx(ratio(fi, fa))))
     fo, fo_c = t(recs, "ds.firstopen")
     out.append("| first open of the imported tracker (`stats --step day` without `.frontline-index`: reads the "
                "sources, writes the index) | %s | | | | | paid once after each change of the files |" % fo_c)

@@ -301,6 +301,13 @@ if has_part deepstate; then
 		--prepare "rm -rf $TR"
 	[ -f "$TR/events.csv" ] || "$FRONTLINE" import-series --holder RU --other UA --out "$TR" "${DS_FILES[@]}"
 	hf ds.import.geopandas "$SLOW_RUNS" 1 "$PY $HERE/deepstate_peers.py import --out $WORK/ds-peer-import.geojson $FILES"
+	# the daily routine: the last day appended to the tracker of the days before (a copy
+	# restored before each run, not timed), against the full re-import above
+	DS_LAST=${DS_FILES[${#DS_FILES[@]}-1]}
+	rm -rf "$WORK/ds-before"
+	"$FRONTLINE" import-series --holder RU --other UA --out "$WORK/ds-before" "${DS_FILES[@]:0:${#DS_FILES[@]}-1}"
+	hf ds.append.frontline "$RUNS" 1 "$FRONTLINE import-series --append $WORK/ds-append $DS_LAST" \
+		--prepare "sh -c 'rm -rf $WORK/ds-append && cp -r $WORK/ds-before $WORK/ds-append'"
 	# the first open of the imported tracker reads the sources and writes the index; later ones read the index
 	hf ds.firstopen "$SLOW_RUNS" 0 "$FRONTLINE -d $TR stats --step day" --prepare "rm -f $TR/$INDEX"
 	"$FRONTLINE" -d "$TR" stats --step day >/dev/null

@@ -4,7 +4,10 @@
  * The loader already records bad rows, unknown ids, invalid and overlapping
  * geometry and dangling corrections without stopping; check adds what needs
  * a replay of the log: events whose expected previous holder (`from`) is not
- * the holder of their area at that instant (corrections applied), and
+ * the holder of their area at that instant (corrections applied; or, when
+ * the log mixes statuses, the holder by the events of the event's own
+ * status: a claimed series beside an assessed one follows its own line),
+ * and
  * event polygons that reach outside the tracker's regions, and
  * events other than baselines without a `from` although another actor held
  * their area then (a warning: nothing checks such a transfer).
@@ -37,19 +40,25 @@ static void check_from(const fl_tracker *t, fl__diags *d)
 	fl_query q = fl_query_at(0);
 	unsigned char *active = fl__active_events(t, &q);
 	int *holder = malloc((t->natoms + 1) * sizeof *holder);
-	if (!active || !holder) {
-		free(active), free(holder);
+	/* the holders by the events of each status alone (FL_STATUS_*) */
+	int *own = malloc((3 * t->natoms + 1) * sizeof *own);
+	if (!active || !holder || !own) {
+		free(active), free(holder), free(own);
 		return;
 	}
 	for (size_t a = 0; a < t->natoms; a++)
-		holder[a] = FL_NONE;
+		holder[a] = own[a] = own[t->natoms + a] = own[2 * t->natoms + a] = FL_NONE;
 	for (size_t k = 0; k < t->nevents; k++) {
 		size_t ei = t->order[k], na;
 		if (!active[ei])
 			continue;
 		const fl__event *e = fl__event_at(t, ei);
 		const uint32_t *ea = fl__event_atoms(t, ei, &na);
-		if (e->pub.from != FL_NONE) {
+		int *mine = own + (size_t)t->ec.status[ei] % 3 * t->natoms;
+		bool own_ok = true;
+		for (size_t j = 0; j < na && e->pub.from != FL_NONE; j++)
+			own_ok = own_ok && mine[ea[j]] == e->pub.from;
+		if (e->pub.from != FL_NONE && !own_ok) {
 			/* the area of the event held by someone else than `from` */
 			double bad = 0;
 			size_t first = SIZE_MAX;
@@ -72,7 +81,7 @@ static void check_from(const fl_tracker *t, fl__diags *d)
 					      holder[first] == FL_NONE ? "nobody" : t->actors[holder[first]].id, bad,
 					      real ? "" : ": a sliver of the precision grid");
 			}
-		} else if (e->pub.kind != FL_KIND_BASELINE && na) {
+		} else if (e->pub.from == FL_NONE && e->pub.kind != FL_KIND_BASELINE && na) {
 			/* no `from`: worth naming when the area had a holder other than
 			 * `to` (ground nobody held, as a tracker without regions grows,
 			 * has none; an event confirming the holder transfers nothing) */
@@ -99,10 +108,11 @@ static void check_from(const fl_tracker *t, fl__diags *d)
 						      : "' (name it in 'from')");
 		}
 		for (size_t j = 0; j < na; j++)
-			holder[ea[j]] = e->pub.to;
+			holder[ea[j]] = mine[ea[j]] = e->pub.to;
 	}
 	free(active);
 	free(holder);
+	free(own);
 }
 
 /* Event polygons reaching outside the regions (a tracker with regions covers

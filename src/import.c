@@ -7,6 +7,12 @@
  * changed from the date before, one date per thread; the changes become
  * the events, after a baseline that gives the whole extent to `other`; the
  * tracker is written whole or not at all (import_write.c).
+ *
+ * The files of one status make one series (an assessed series and a
+ * claimed one beside it, as ISW publishes them): each series is imported
+ * on its own, its events carrying its status, and the series' events are
+ * merged into one log (fl__import_sort).  --append (import_append.c)
+ * continues each series from its last day by the same functions.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -20,6 +26,7 @@
 #include "import_priv.h"
 #include "parallel.h"
 #include "utf8.h"
+#include "wkb_rfc7946.h"
 #include "util.h"
 
 typedef fl__import_ev ev;
@@ -85,6 +92,8 @@ typedef struct pair_job {
 static void finish_task(size_t i, void *ctx, GEOSContextHandle_t h)
 {
 	pair_job *j = ctx;
+	if (j->d[i].geom) /* the day before an appended series, as stored */
+		return;
 	j->out[i].st = fl__import_finish_date(h, &j->d[i], &j->out[i].repaired);
 	if (j->out[i].st)
 		j->out[i].msg = fl__strdup(fl_error_last());
@@ -114,6 +123,8 @@ static fl_status check_args(size_t nfiles, const fl_import_opts *o, const char *
 		return fl__fail(FL_EARG, "`holder` and `other` are the same actor '%s'", o->holder);
 	if (!nfiles)
 		return fl__fail(FL_EARG, "no input files (`nfiles` is 0)");
+	if (!out_dir || !*out_dir)
+		return fl__fail(FL_EARG, "`out_dir` is required");
 	struct stat sb;
 	if (stat(out_dir, &sb) == 0) {
 		bool empty = false;
@@ -128,10 +139,8 @@ static fl_status check_args(size_t nfiles, const fl_import_opts *o, const char *
 	return FL_OK;
 }
 
-/* Phase 1: read every file (in parallel), then gather their polygons by
- * date into *d (in time order). */
-static fl_status read_dates(GEOSContextHandle_t h, const char *const *files, size_t nfiles,
-			    const fl_import_opts *o, fl__dated **d, size_t *nd)
+fl_status fl__import_read_dates(GEOSContextHandle_t h, const char *const *files, size_t nfiles,
+				const fl_import_opts *o, fl__dated **d, size_t *nd)
 {
 	size_t dcap = 0;
 	fl_status st = FL_OK;
@@ -177,9 +186,21 @@ static fl_status read_dates(GEOSContextHandle_t h, const char *const *files, siz
 		free(rj.out[i].msg);
 	}
 	free(rj.out);
-	if (!st)
+	if (!st && *d && *nd)
 		qsort(*d, *nd, sizeof **d, fl__dated_cmp);
 	return st;
+}
+
+void fl__import_free_dates(GEOSContextHandle_t h, fl__dated *d, size_t nd)
+{
+	for (size_t i = 0; i < nd; i++) {
+		for (size_t j = 0; j < d[i].nparts; j++)
+			GEOSGeom_destroy_r(h, d[i].parts[j]);
+		free(d[i].parts);
+		if (d[i].geom)
+			GEOSGeom_destroy_r(h, d[i].geom);
+	}
+	free(d);
 }
 
 /* Phase 2 (in parallel): each date's polygon, then each pair's changes,
@@ -202,78 +223,228 @@ static fl_status pair_dates(pair_job *pj, size_t nd, size_t *repaired)
 	return st;
 }
 
-/* An event of date `date` with id date-actor (what: "" or "extent-"). */
-static ev new_ev(const char *date, const char *what, const char *to, const char *from,
-		 const char *kind, const char *source, GEOSGeometry *area)
+fl__import_ev fl__import_new_ev(const char *date, const char *tag, const char *what, const char *to,
+				const char *from, const char *kind, const char *source,
+				GEOSGeometry *area)
 {
 	ev e = {.to = to, .from = from, .kind = kind, .source = source, .area = area};
-	snprintf(e.id, sizeof e.id, "%s-%s%s", date, what, to);
+	snprintf(e.id, sizeof e.id, "%s-%s%s%s", date, tag, what, to);
 	snprintf(e.date, sizeof e.date, "%s", date);
 	return e;
 }
 
+/* g as areas.geojson holds it (rounded to the grid, rings wound by RFC
+ * 7946's rule), as --append reads the gains back: the extent is computed
+ * from these, so that an import and an import then appends compute it from
+ * the same polygons (NULL when out of memory). */
+static GEOSGeometry *as_written(GEOSContextHandle_t h, const GEOSGeometry *g)
+{
+	size_t len = 0;
+	unsigned char *wkb = fl__geos_to_wkb(h, g, &len);
+	GEOSGeometry *r = wkb && fl__wkb_rfc7946(wkb, len) ? fl__geos_from_wkb(h, wkb, len) : NULL;
+	free(wkb);
+	return r;
+}
+
 /* The events: the first date's area to the holder, then each date's gains
- * and losses (the gains, copied, also to gains[]). */
-static fl_status make_events(GEOSContextHandle_t h, const fl_import_opts *o, const fl__dated *d,
-			     size_t nd, pair_out *out, ev **evs, size_t *nev, size_t *ecap,
-			     GEOSGeometry **gains, size_t *ngains)
+ * and losses (the gains, as written, also to gains[]). */
+static fl_status make_events(GEOSContextHandle_t h, const fl_import_opts *o, const fl__series *s,
+			     int si, const fl__dated *d, size_t nd, size_t from, pair_out *out, ev **evs,
+			     size_t *nev, size_t *ecap, GEOSGeometry **gains, size_t *ngains)
 {
 	fl_status st = FL_OK;
-	const GEOSGeometry *prev = NULL;
-	for (size_t i = 0; i < nd && !st; i++) {
+	for (size_t i = from; i < nd && !st; i++) {
 		const char *src = o->source ? o->source : base_name(d[i].file);
-		if (!prev) {
-			st = push_ev(evs, nev, ecap, new_ev(d[i].date, "", o->holder, "", "baseline", src,
-							    GEOSGeom_clone_r(h, d[i].geom)));
+		if (i == 0) {
+			ev e = fl__import_new_ev(d[i].date, s->tag, "", o->holder, "", "baseline", src,
+						 GEOSGeom_clone_r(h, d[i].geom));
+			e.cls = 1;
+			e.status = s->status, e.series = si;
+			st = push_ev(evs, nev, ecap, e);
 		} else {
 			GEOSGeometry *gain = out[i].gain, *loss = out[i].loss;
 			out[i].gain = out[i].loss = NULL;
 			if (gain) {
-				gains[(*ngains)++] = GEOSGeom_clone_r(h, gain);
-				st = push_ev(evs, nev, ecap, new_ev(d[i].date, "", o->holder, o->other, "capture",
-								    src, gain));
+				if (!(gains[*ngains] = as_written(h, gain)))
+					st = fl__fail(FL_ENOMEM, "out of memory");
+				else
+					(*ngains)++;
+				ev e = fl__import_new_ev(d[i].date, s->tag, "", o->holder, o->other, "capture",
+							 src, gain);
+				e.cls = 2, e.status = s->status, e.series = si;
+				if (!st)
+					st = push_ev(evs, nev, ecap, e);
+				else
+					GEOSGeom_destroy_r(h, gain);
 			}
-			if (!st && loss)
-				st = push_ev(evs, nev, ecap, new_ev(d[i].date, "", o->other, o->holder, "capture",
-								    src, loss));
+			if (!st && loss) {
+				ev e = fl__import_new_ev(d[i].date, s->tag, "", o->other, o->holder, "capture",
+							 src, loss);
+				e.cls = 2, e.status = s->status, e.series = si;
+				st = push_ev(evs, nev, ecap, e);
+			} else if (loss)
+				GEOSGeom_destroy_r(h, loss);
 		}
-		prev = d[i].geom;
 	}
 	return st;
 }
 
-/* The rest of the extent: everything ever gained outside the first area,
- * a baseline for `other` that applies first. */
-static fl_status add_extent(GEOSContextHandle_t h, const fl_import_opts *o, GEOSGeometry **gains,
-			    size_t *ngains, ev **evs, size_t *nev, size_t *ecap)
+fl_status fl__import_series_events(GEOSContextHandle_t h, const fl_import_opts *o, const fl__series *s,
+				   int si, fl__dated *d, size_t nd, size_t from, ev **evs, size_t *nev,
+				   size_t *ecap, GEOSGeometry **gains, size_t *ngains, size_t *repaired)
 {
-	fl_status st = FL_OK;
-	GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, gains, (unsigned)*ngains);
-	*ngains = 0;
+	pair_job pj = {d, calloc(nd + 1, sizeof *pj.out)};
+	fl_status st = pj.out ? pair_dates(&pj, nd, repaired) : fl__fail(FL_ENOMEM, "out of memory");
+	if (!st)
+		st = make_events(h, o, s, si, d, nd, from, pj.out, evs, nev, ecap, gains, ngains);
+	for (size_t i = 0; pj.out && i < nd; i++) {
+		if (pj.out[i].gain)
+			GEOSGeom_destroy_r(h, pj.out[i].gain);
+		if (pj.out[i].loss)
+			GEOSGeom_destroy_r(h, pj.out[i].loss);
+		free(pj.out[i].msg);
+	}
+	free(pj.out);
+	return st;
+}
+
+fl_status fl__import_extent(GEOSContextHandle_t h, GEOSGeometry **gains, size_t ngains,
+			    const GEOSGeometry *first, GEOSGeometry **out)
+{
+	*out = NULL;
+	if (!ngains)
+		return FL_OK;
+	/* the collection takes the gains */
+	GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, gains, (unsigned)ngains);
 	GEOSGeometry *all = coll ? GEOSUnaryUnionPrec_r(h, coll, FL__GRID) : NULL;
-	GEOSGeometry *rest = all ? GEOSDifferencePrec_r(h, all, (*evs)[0].area, FL__GRID) : NULL;
+	GEOSGeometry *rest = all ? GEOSDifferencePrec_r(h, all, first, FL__GRID) : NULL;
 	GEOSGeometry *snapped = rest ? GEOSGeom_setPrecision_r(h, rest, FL__GRID, 0) : NULL;
 	if (coll)
 		GEOSGeom_destroy_r(h, coll);
+	else
+		for (size_t i = 0; i < ngains; i++)
+			GEOSGeom_destroy_r(h, gains[i]);
 	if (all)
 		GEOSGeom_destroy_r(h, all);
 	if (rest)
 		GEOSGeom_destroy_r(h, rest);
 	if (!snapped)
-		st = fl__fail(FL_EGEOM, "cannot compute the extent: %s", fl_error_last());
-	else if (GEOSisEmpty_r(h, snapped))
+		return fl__fail(FL_EGEOM, "cannot compute the extent: %s", fl_error_last());
+	if (GEOSisEmpty_r(h, snapped))
 		GEOSGeom_destroy_r(h, snapped);
-	else {
-		st = push_ev(evs, nev, ecap,
-			     new_ev((*evs)[0].date, "extent-", o->other, "", "baseline",
-				    "extent: the union of every date's area (frontline import-series)", snapped));
-		/* it applies first: move it to the front */
-		if (!st) {
-			ev x = (*evs)[*nev - 1];
-			memmove(*evs + 1, *evs, (*nev - 1) * sizeof **evs);
-			(*evs)[0] = x;
+	else
+		*out = snapped;
+	return FL_OK;
+}
+
+/* qsort order of events (fl__import_sort); `seq` keeps a series' order. */
+typedef struct sort_key {
+	ev e;
+	size_t seq;
+} sort_key;
+
+static int cmp_events(const void *a, const void *b)
+{
+	const sort_key *x = a, *y = b;
+	if (x->e.cls != y->e.cls)
+		return x->e.cls < y->e.cls ? -1 : 1;
+	int c = x->e.cls == 2 ? strcmp(x->e.date, y->e.date) : 0;
+	if (c)
+		return c;
+	if (x->e.series != y->e.series)
+		return x->e.series < y->e.series ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+void fl__import_sort(ev *evs, size_t nev)
+{
+	sort_key *k = malloc((nev + 1) * sizeof *k);
+	if (!k) /* a series at a time, as made */
+		return;
+	for (size_t i = 0; i < nev; i++)
+		k[i] = (sort_key){evs[i], i};
+	qsort(k, nev, sizeof *k, cmp_events);
+	for (size_t i = 0; i < nev; i++)
+		evs[i] = k[i].e;
+	free(k);
+}
+
+/* The files' series: one per status, the import's own status first. */
+static fl_status make_series(const char *const *files, size_t nfiles, const fl_import_opts *o,
+			     fl__series **out, size_t *nout)
+{
+	fl__series *ser = calloc(4, sizeof *ser);
+	size_t n = 0;
+	if (!ser)
+		return fl__fail(FL_ENOMEM, "out of memory");
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < nfiles; i++) {
+			fl_event_status st = o->file_status && o->file_status[i] >= 0
+						     ? (fl_event_status)o->file_status[i] : o->status;
+			if ((pass == 0) != (st == o->status))
+				continue;
+			size_t k = 0;
+			while (k < n && ser[k].status != st)
+				k++;
+			if (k == n) {
+				ser[n].status = st;
+				if (st != o->status)
+					snprintf(ser[n].tag, sizeof ser[n].tag, "%s-", fl_event_status_name(st));
+				ser[n].files = calloc(nfiles + 1, sizeof *ser[n].files);
+				n++;
+				if (!ser[k].files) {
+					*out = ser, *nout = n;
+					return fl__fail(FL_ENOMEM, "out of memory");
+				}
+			}
+			ser[k].files[ser[k].nfiles++] = files[i];
 		}
+	*out = ser;
+	*nout = n;
+	return FL_OK;
+}
+
+/* One series read and turned into events (appended to *evs); its first
+ * and last polygons and its days kept in s. */
+static fl_status import_one(GEOSContextHandle_t h, const fl_import_opts *o, fl__series *s, int si,
+			    ev **evs, size_t *nev, size_t *ecap, size_t *dates, size_t *repaired)
+{
+	fl__dated *d = NULL;
+	size_t nd = 0;
+	fl_status st = fl__import_read_dates(h, s->files, s->nfiles, o, &d, &nd);
+	GEOSGeometry **gains = calloc(nd + 1, sizeof *gains);
+	size_t ngains = 0;
+	if (!st && !gains)
+		st = fl__fail(FL_ENOMEM, "out of memory");
+	if (!st)
+		st = fl__import_series_events(h, o, s, si, d, nd, 0, evs, nev, ecap, gains, &ngains, repaired);
+	GEOSGeometry *extent = NULL;
+	if (!st && nd)
+		st = fl__import_extent(h, gains, ngains, d[0].geom, &extent);
+	else
+		for (size_t i = 0; i < ngains; i++)
+			GEOSGeom_destroy_r(h, gains[i]);
+	free(gains);
+	if (extent) {
+		ev e = fl__import_new_ev(d[0].date, s->tag, "extent-", o->other, "", "baseline",
+					 "extent: the union of every date's area (frontline import-series)",
+					 extent);
+		e.cls = 0, e.status = s->status, e.series = si;
+		st = push_ev(evs, nev, ecap, e);
 	}
+	for (size_t i = 0; !st && i < nd; i++) {
+		char *day = fl__printf("%s %s", d[i].date, base_name(d[i].file));
+		s->days = day ? CSLAddString(s->days, day) : NULL;
+		free(day);
+		if (!s->days)
+			st = fl__fail(FL_ENOMEM, "out of memory");
+	}
+	if (!st && nd) {
+		s->first = GEOSGeom_clone_r(h, d[0].geom);
+		s->last = GEOSGeom_clone_r(h, d[nd - 1].geom);
+	}
+	*dates += nd;
+	fl__import_free_dates(h, d, nd);
 	return st;
 }
 
@@ -288,37 +459,18 @@ fl_status fl_import_series(const char *const *files, size_t nfiles, const fl_imp
 		return st;
 	CPLPushErrorHandler(CPLQuietErrorHandler);
 	GEOSContextHandle_t h = fl__geos_new();
-	fl__dated *d = NULL;
 	size_t nd = 0, repaired = 0;
 	ev *evs = NULL;
 	size_t nev = 0, ecap = 0;
-	st = read_dates(h, files, nfiles, o, &d, &nd);
-	pair_job pj = {d, calloc(nd + 1, sizeof *pj.out)};
-	if (!st && !pj.out)
-		st = fl__fail(FL_ENOMEM, "out of memory");
-	if (!st)
-		st = pair_dates(&pj, nd, &repaired);
-	GEOSGeometry **gains = calloc(nd + 1, sizeof *gains);
-	size_t ngains = 0;
-	if (!st && !gains)
-		st = fl__fail(FL_ENOMEM, "out of memory");
-	if (!st)
-		st = make_events(h, o, d, nd, pj.out, &evs, &nev, &ecap, gains, &ngains);
-	for (size_t i = 0; pj.out && i < nd; i++) {
-		if (pj.out[i].gain)
-			GEOSGeom_destroy_r(h, pj.out[i].gain);
-		if (pj.out[i].loss)
-			GEOSGeom_destroy_r(h, pj.out[i].loss);
-		free(pj.out[i].msg);
+	fl__series *ser = NULL;
+	size_t nser = 0;
+	st = make_series(files, nfiles, o, &ser, &nser);
+	for (size_t i = 0; i < nser && !st; i++)
+		st = import_one(h, o, &ser[i], (int)i, &evs, &nev, &ecap, &nd, &repaired);
+	if (!st) {
+		fl__import_sort(evs, nev);
+		st = fl__import_write(h, out_dir, o, evs, nev, ser, nser);
 	}
-	free(pj.out);
-	if (!st && ngains && nev)
-		st = add_extent(h, o, gains, &ngains, &evs, &nev, &ecap);
-	for (size_t i = 0; i < ngains; i++)
-		GEOSGeom_destroy_r(h, gains[i]);
-	free(gains);
-	if (!st)
-		st = fl__import_write(h, out_dir, o, evs, nev);
 	if (res) {
 		res->dates = nd;
 		res->events = nev;
@@ -327,14 +479,15 @@ fl_status fl_import_series(const char *const *files, size_t nfiles, const fl_imp
 	for (size_t i = 0; i < nev; i++)
 		GEOSGeom_destroy_r(h, evs[i].area);
 	free(evs);
-	for (size_t i = 0; i < nd; i++) {
-		for (size_t j = 0; j < d[i].nparts; j++)
-			GEOSGeom_destroy_r(h, d[i].parts[j]);
-		free(d[i].parts);
-		if (d[i].geom)
-			GEOSGeom_destroy_r(h, d[i].geom);
+	for (size_t i = 0; i < nser; i++) {
+		free(ser[i].files);
+		CSLDestroy(ser[i].days);
+		if (ser[i].first)
+			GEOSGeom_destroy_r(h, ser[i].first);
+		if (ser[i].last)
+			GEOSGeom_destroy_r(h, ser[i].last);
 	}
-	free(d);
+	free(ser);
 	GEOS_finish_r(h);
 	CPLPopErrorHandler();
 	return st;

@@ -35,18 +35,104 @@ fl_status fl__import_read_file(GEOSContextHandle_t h, const char *path, const ch
 /* Union of the parts, repaired when invalid (*repaired counts it). */
 fl_status fl__import_finish_date(GEOSContextHandle_t h, fl__dated *d, size_t *repaired);
 
-/* ---- import_write.c ---- */
+/* ---- import.c ---- */
 /* One event of the new tracker, its polygon in areas.geojson. */
 typedef struct fl__import_ev {
-	char id[48];
+	char id[96];
 	char date[16];
 	const char *to, *from, *kind, *source;
+	fl_event_status status;
+	int series;         /* index in the import's series */
+	int cls;            /* 0 the extent, 1 the baseline, 2 a day's change */
 	GEOSGeometry *area; /* owned */
 } fl__import_ev;
-/* Write the tracker (actors.csv, events.csv, areas.geojson) into a folder
- * beside out_dir, then rename it into place; nothing left behind on
- * failure. */
+
+/* One series of the import: the files of one status (an assessed series,
+ * a claimed one beside it).  Its events' ids carry `tag` ("" for the
+ * series of the import's own status, else "claimed-" and the like) so that
+ * two series never share an id. */
+typedef struct fl__series {
+	fl_event_status status;
+	char tag[16];
+	const char **files;
+	size_t nfiles;
+	/* its days: the first and last day's polygons as read (the state that
+	 * --append continues from), the dates and files of every day */
+	GEOSGeometry *first, *last;
+	char **days; /* CSL of "DATE FILE" */
+} fl__series;
+
+/* The date part of fl__series.days[i] ("DATE FILE"): the first 10 bytes. */
+
+/* The extent of a series: the union of its gains (in date order) less its
+ * first day's area, on the grid; *out NULL when empty. */
+fl_status fl__import_extent(GEOSContextHandle_t h, GEOSGeometry **gains, size_t ngains,
+			    const GEOSGeometry *first, GEOSGeometry **out);
+/* The events of dates d[from, nd) of a series (d[from - 1] the day before
+ * when from > 0; else d[0] becomes the baseline), appended to *evs; the
+ * gains, copied, also to gains[] (room for nd). */
+fl_status fl__import_series_events(GEOSContextHandle_t h, const fl_import_opts *o, const fl__series *s,
+				   int si, fl__dated *d, size_t nd, size_t from, fl__import_ev **evs,
+				   size_t *nev, size_t *ecap, GEOSGeometry **gains, size_t *ngains,
+				   size_t *repaired);
+/* Read the files of one series into its dates (time order). */
+fl_status fl__import_read_dates(GEOSContextHandle_t h, const char *const *files, size_t nfiles,
+				const fl_import_opts *o, fl__dated **d, size_t *nd);
+void fl__import_free_dates(GEOSContextHandle_t h, fl__dated *d, size_t nd);
+/* An event of date `date` with id date-tag-what-to. */
+fl__import_ev fl__import_new_ev(const char *date, const char *tag, const char *what, const char *to,
+				const char *from, const char *kind, const char *source,
+				GEOSGeometry *area);
+/* The order of events in events.csv: every series' extent, every series'
+ * baseline, then by date (each date's series in order). */
+void fl__import_sort(fl__import_ev *evs, size_t nev);
+
+/* ---- import_write.c ---- */
+/* Write the tracker (actors.csv, events.csv, areas.geojson and the state
+ * file of --append) into a folder beside out_dir, then rename it into place;
+ * nothing left behind on failure. */
 fl_status fl__import_write(GEOSContextHandle_t h, const char *out_dir, const fl_import_opts *o,
-			   const fl__import_ev *evs, size_t nev);
+			   const fl__import_ev *evs, size_t nev, const fl__series *ser, size_t nser);
+/* The events' polygons as the lines of areas.geojson's features array
+ * (each a feature, no comma), in a CSL list (NULL on failure). */
+char **fl__import_area_lines(GEOSContextHandle_t h, const fl__import_ev *evs, size_t nev);
+/* The row of one event under the header cols, by the folder's CSV rule. */
+fl_status fl__import_event_row(const fl__import_ev *e, char **cols, const char *eol, char **buf,
+			       size_t *len, size_t *cap);
+
+/* ---- import_state.c ---- */
+/* The state file of a tracker made by import-series: what --append reads
+ * back (the options, each series' days and its first and last polygons). */
+#define FL__IMPORT_STATE "import-series.json"
+/* The state file's text (malloc'd, NULL on failure). */
+char *fl__import_state_text(GEOSContextHandle_t h, const fl_import_opts *o, const fl__series *ser,
+			    size_t nser, size_t *len);
+/* Read it back: the options (strings malloc'd into *o: holder, other,
+ * source, date_field) and the series (each's first, last, days). */
+fl_status fl__import_state_read(GEOSContextHandle_t h, const char *path, fl_import_opts *o,
+				fl__series **ser, size_t *nser);
+void fl__import_state_free(GEOSContextHandle_t h, fl_import_opts *o, fl__series *ser, size_t nser);
+
+/* ---- import_append.c, import_rewrite.c ---- */
+/* An append: the tracker's options and series, and what the new days add. */
+typedef struct fl__append_job {
+	const char *dir;
+	fl_import_opts so; /* the tracker's options */
+	fl__series *ser;
+	size_t nser;
+	fl__import_ev *evs; /* the new rows: new extents (cls 0) first, then the days */
+	size_t nev, ecap;
+	fl__import_ev *ext; /* grown extents, one slot per series (area NULL: unchanged) */
+	size_t dates, repaired;
+	GEOSGeometry **newlast;
+	char ***newdays; /* per series: CSL of the new days */
+} fl__append_job;
+/* areas.geojson (at path) with the grown extents in place and the new
+ * features where one import would have written them (malloc'd). */
+fl_status fl__append_areas(GEOSContextHandle_t h, fl__append_job *j, const char *path, char **out,
+			   size_t *outlen);
+/* events.csv (at path) with the new rows where one import would have
+ * written them, the old records kept byte for byte (malloc'd). */
+fl_status fl__append_events(fl__append_job *j, const char *path, char **out, size_t *outlen);
 
 #endif

@@ -13,10 +13,19 @@
  * The folder is written whole or not at all (built beside the target, then
  * renamed); an existing non-empty folder is refused.  Refusals name the
  * field or parameter in backquotes (`holder`, `date_field`, `out_dir`).
+ *
+ * Files of different statuses (file_status) make separate series in one
+ * tracker, an assessed series and a claimed one beside it: each series is
+ * imported on its own, its events carry its status, and the ids of the
+ * series whose status is not `status` carry that status ("2024-07-09-
+ * claimed-RU").  The folder also holds import-series.json: the options and
+ * each series' days and first and last polygons, which fl_import_append
+ * reads back.
  */
 #ifndef FRONTLINE_IMPORT_H
 #define FRONTLINE_IMPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "frontline/tracker.h"
 
@@ -34,6 +43,13 @@ typedef struct fl_import_opts {
 	 * by several threads: the callback may run on any of them) */
 	void (*progress)(size_t done, size_t total, void *userdata);
 	void *userdata;
+	/* the status of each input file, an fl_event_status or -1 for
+	 * `status` (NULL: every file `status`); each status makes a series of
+	 * its own */
+	const int *file_status;
+	/* fl_import_append: files without a status of their own go to the
+	 * tracker's first series (`status` is not read) */
+	bool status_unset;
 } fl_import_opts;
 
 typedef struct fl_import_result {
@@ -44,6 +60,18 @@ typedef struct fl_import_result {
 
 FL_API fl_status fl_import_series(const char *const *files, size_t nfiles, const fl_import_opts *o,
 				  const char *out_dir, fl_import_result *result);
+
+/* Add the days after the last date of each series to dir, a folder tracker
+ * made by fl_import_series, so that it answers exactly as one import of all
+ * the days would (the same events, the extents grown to match).  holder,
+ * other, source and date_field are read back from the tracker: when given
+ * they must match it.  A date already in the series, or before its last
+ * date, is refused (naming the file and the date), as is a status the
+ * tracker has no series of.  The files are replaced under the writers'
+ * lock, each whole (temporary file, fsync, rename: areas.geojson, then
+ * events.csv, then import-series.json); on any error nothing is written. */
+FL_API fl_status fl_import_append(const char *const *files, size_t nfiles, const fl_import_opts *o,
+				  const char *dir, fl_import_result *result);
 
 #ifdef __cplusplus
 }

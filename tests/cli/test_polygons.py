@@ -672,7 +672,7 @@ def check_imported(c, t, days=DAYS, tol=1e-12):
 def t_import_basic(c):
     files = write_days(c)
     c.ok("import-series", "--holder", "RU", "--other", "UA", "--out", "T", *files)
-    check(sorted(os.listdir(c.path("T"))) == ["actors.csv", "areas.geojson", "events.csv"],
+    check(sorted(os.listdir(c.path("T"))) == ["actors.csv", "areas.geojson", "events.csv", "import-series.json"],
           "T holds %s" % sorted(os.listdir(c.path("T"))))
     check(not glob.glob(c.path("*.tmp-*")), "leftover %s" % glob.glob(c.path("*.tmp-*")))
     evs = check_imported(c, "T")

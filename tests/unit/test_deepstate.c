@@ -8,6 +8,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <dirent.h>
 #include <math.h>
 #include <sys/stat.h>
@@ -211,6 +214,88 @@ static void test_round_trip(void **state)
 	rm_tree(dir);
 }
 
+/* The whole file at dir/name (malloc'd, *len bytes), NULL when unreadable. */
+static char *file_bytes(const char *dir, const char *name, size_t *len)
+{
+	char *p = fl__printf("%s/%s", dir, name);
+	FILE *f = p ? fopen(p, "rb") : NULL;
+	free(p);
+	if (!f)
+		return NULL;
+	char *buf = NULL;
+	*len = 0;
+	size_t cap = 0;
+	for (;;) {
+		if (*len + 65536 > cap) {
+			cap = (*len + 65536) * 2;
+			char *nb = realloc(buf, cap);
+			if (!nb)
+				break;
+			buf = nb;
+		}
+		size_t k = fread(buf + *len, 1, cap - *len, f);
+		*len += k;
+		if (k == 0)
+			break;
+	}
+	fclose(f);
+	return buf;
+}
+
+static void assert_same_files(const char *a, const char *b)
+{
+	const char *names[] = {"actors.csv", "events.csv", "areas.geojson", "import-series.json"};
+	for (int i = 0; i < 4; i++) {
+		size_t la = 0, lb = 0;
+		char *x = file_bytes(a, names[i], &la), *y = file_bytes(b, names[i], &lb);
+		assert_non_null(x);
+		assert_non_null(y);
+		if (la != lb || memcmp(x, y, la))
+			fail_msg("%s: %zu bytes, one import's %zu bytes, not the same", names[i], la, lb);
+		free(x), free(y);
+	}
+}
+
+/* fl_import_append: 36 days then 4 == one import of the 40, byte for byte;
+ * refusals leave the files as they were. */
+static void test_append(void **state)
+{
+	(void)state;
+	size_t n = 0;
+	off_t pile = 0;
+	char **files = list_days(&n, &pile);
+	if (!files || n < 40) {
+		skip();
+		return;
+	}
+	char *dir = tmp_tracker();
+	char *all = fl__printf("%s/all", dir), *part = fl__printf("%s/part", dir);
+	fl_import_opts o = {.holder = "RU", .other = "UA", .status = FL_STATUS_CONFIRMED};
+	fl_import_result r;
+	const char *const *f = (const char *const *)files;
+	assert_int_equal(fl_import_series(f, 40, &o, all, &r), FL_OK);
+	assert_int_equal(fl_import_series(f, 36, &o, part, &r), FL_OK);
+	fl_import_opts a = {.status_unset = true};
+	assert_int_equal(fl_import_append(f + 36, 4, &a, part, &r), FL_OK);
+	assert_int_equal(r.dates, 4);
+	assert_same_files(part, all);
+	/* a day already there, another holder, a tracker import-series did not make */
+	assert_int_equal(fl_import_append(f + 39, 1, &a, part, &r), FL_EINPUT);
+	assert_non_null(strstr(fl_error_last(), "already in the tracker"));
+	assert_non_null(strstr(fl_error_last(), strrchr(files[39], '/') + 1));
+	fl_import_opts x = {.holder = "XX", .status_unset = true};
+	assert_int_equal(fl_import_append(f + 39, 1, &x, part, &r), FL_EARG);
+	assert_non_null(strstr(fl_error_last(), "`holder`"));
+	assert_int_equal(fl_import_append(f + 39, 1, &a, dir, &r), FL_EINPUT);
+	assert_non_null(strstr(fl_error_last(), "not made by import-series"));
+	assert_same_files(part, all);
+	for (size_t i = 0; i < n; i++)
+		free(files[i]);
+	free(files);
+	free(all), free(part);
+	rm_tree(dir);
+}
+
 int main(void)
 {
 	GDALAllRegister();
@@ -228,6 +313,6 @@ int main(void)
 	for (size_t i = 0; i < n; i++)
 		free(files[i]);
 	free(files);
-	const struct CMUnitTest tests[] = {cmocka_unit_test(test_round_trip)};
+	const struct CMUnitTest tests[] = {cmocka_unit_test(test_round_trip), cmocka_unit_test(test_append)};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
