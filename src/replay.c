@@ -92,7 +92,12 @@ fl_status fl_query_event_range(const fl_tracker *t, const fl_query *q, fl_instan
 		hi--;
 	if (lo < hi) {
 		*first = t->ec.when[t->order[lo]];
+		/* the map changes until the end of the last period of an event
+		 * that applies, which may end after a later event's instant */
 		*last = t->ec.when[t->order[hi - 1]];
+		for (size_t i = lo; i < hi; i++)
+			if (active[t->order[i]] && t->ec.latest[t->order[i]] > *last)
+				*last = t->ec.latest[t->order[i]];
 	}
 	free(active);
 	if (lo == hi)
