@@ -95,6 +95,8 @@ fl_status fl_query_event_range(const fl_tracker *t, const fl_query *q, fl_instan
 		hi--;
 	if (lo < hi) {
 		*first = t->ec.when[t->order[lo]];
+		/* the map changes until the end of the last period of an event
+		 * that applies, which may end after a later event's instant */
 		*last = t->ec.when[t->order[hi - 1]];
 		/* until the latest instant of an event whose date admits a period
 		 * the map may still change (its uncertain ground) */

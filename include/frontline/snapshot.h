@@ -24,8 +24,9 @@ extern "C" {
 /* Instants of the first and last events that apply under q's filters
  * (as_of, confirmed_only; an event replaced by a correction that applies does
  * not count), whatever q->at: before *first nothing is held, after *last the
- * map no longer changes (*last: the latest instant of any of them, fl_event's
- * `latest`, so that uncertain ground has become sure).  FL_ENOTFOUND when no event applies. */
+ * map no longer changes (*last is the latest instant of any of them: the end
+ * of an uncertain period may come after the last event's instant).
+ * FL_ENOTFOUND when no event applies. */
 FL_API fl_status fl_query_event_range(const fl_tracker *t, const fl_query *q, fl_instant *first,
 				      fl_instant *last);
 

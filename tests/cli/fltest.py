@@ -180,6 +180,36 @@ def log_csv(tracker, cwd):
     return list(csv.DictReader(io.StringIO(p.stdout)))
 
 
+def event_period(text, zone):
+    """(earliest, latest) aware datetimes of an event's `date` as the tracker
+    format reads it, for the forms the shipped tracker uses: a day (its start
+    in `zone`), a month (the start of its first day to the start of its last),
+    a date-time with an offset (exact), and an interval of those (the start of
+    its first to the end of its second).  Anything else raises ValueError, so
+    that a test never guesses at a form it does not know."""
+    import calendar
+    import datetime
+    import re
+
+    def one(v):
+        if re.fullmatch(r"\d{4}-\d\d-\d\d", v):
+            d = datetime.datetime.fromisoformat(v).replace(tzinfo=zone)
+            return d, d
+        if re.fullmatch(r"\d{4}-\d\d", v):
+            y, m = map(int, v.split("-"))
+            return (datetime.datetime(y, m, 1, tzinfo=zone),
+                    datetime.datetime(y, m, calendar.monthrange(y, m)[1], tzinfo=zone))
+        if "T" in v and not v.endswith(("~", "?", "%")):
+            t = datetime.datetime.fromisoformat(v)
+            if t.tzinfo is not None:
+                return t, t
+        raise ValueError("event_period: unsupported date %r" % v)
+    if "/" in text:
+        a, b = text.split("/")
+        return one(a)[0], one(b)[1]
+    return one(text)
+
+
 def copy_karabakh(tmp, name="t"):
     dst = os.path.join(tmp, name)
     shutil.copytree(KARABAKH, dst, ignore=shutil.ignore_patterns("*.py", "__pycache__", "README.md"))

@@ -31,8 +31,8 @@ from shapely.ops import transform as shapely_transform
 import numpy
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fltest import (KARABAKH, SRC, Failure, Workdir, check, check_close, close, generate_tracker, geojson, main,  # noqa: E402
-                    stats_rows, test)
+from fltest import (KARABAKH, SRC, Failure, Workdir, check, check_close, close, event_period,  # noqa: E402
+                    generate_tracker, geojson, main, stats_rows, test)
 
 FIXTURES = os.path.join(SRC, "tests", "fixtures", "check")
 GEOD = Geod(ellps="WGS84")
@@ -337,10 +337,11 @@ def t_stats_default(c):
 
     def local(text):
         # the tool writes a date for midnight in the tracker's zone, else the
-        # date-time there with its offset
+        # date-time there with its offset; an event with a period applies at
+        # its start
         if len(text) == 10:
             return text
-        t = datetime.datetime.fromisoformat(text).astimezone(baku)
+        t = event_period(text, baku)[0].astimezone(baku)
         return t.strftime("%Y-%m-%d") if t.time() == datetime.time(0) else t.isoformat()
     want = sorted(set(local(e["date"]) for e in events()))
     check(dates[0] == "1992-05-08", "first date %r, expected 1992-05-08" % dates[0])
@@ -609,15 +610,15 @@ def t_check_many_json(c):
 
 # ------------------------------------------------ what was asked (issue 18)
 def record_bounds():
-    """UTC dates of the shipped tracker's first and last events (every event
-    applies without filters but those corrected), from events.csv."""
-    def utc(text):
-        if re.fullmatch(r"\d{4}-\d\d-\d\d", text):
-            text += "T00:00:00+00:00"
-        return datetime.datetime.fromisoformat(text).astimezone(datetime.timezone.utc).date().isoformat()
+    """Dates (the tracker's days, Asia/Baku) of the start of the shipped
+    tracker's first event and of the end of its last period (every event
+    applies without filters but those corrected), from events.csv: after the
+    latter the map no longer changes."""
+    baku = zoneinfo.ZoneInfo("Asia/Baku")
     corrected = {e["corrects"] for e in events() if e["corrects"]}
-    days = sorted(utc(e["date"]) for e in events() if e["id"] not in corrected)
-    return days[0], days[-1]
+    periods = [event_period(e["date"], baku) for e in events() if e["id"] not in corrected]
+    return (min(p[0] for p in periods).astimezone(baku).date().isoformat(),
+            max(p[1] for p in periods).astimezone(baku).date().isoformat())
 
 
 @test("diff D1 D2 with D1 before the first event and D2 after the last: one warning each, the answer all the same")

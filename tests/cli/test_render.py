@@ -20,11 +20,12 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 import zlib
+import zoneinfo
 
 from shapely.geometry import shape
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fltest import KARABAKH, Failure, check, describe, fake_library, main, run, run_ok, test  # noqa: E402
+from fltest import KARABAKH, Failure, check, describe, event_period, fake_library, main, run, run_ok, test  # noqa: E402
 
 if len(sys.argv) != 3:
     sys.exit("usage: test_render.py FRONTLINE_BINARY SOURCE_ROOT")
@@ -482,9 +483,12 @@ def _(tmp):
 
 @test("render --date / --diff outside the record: warned on stderr (first/last event dates), drawn all the same")
 def _(tmp):
+    # the first event's start and the end of the last period, in the tracker's days (Baku)
+    baku = zoneinfo.ZoneInfo("Asia/Baku")
     with open(os.path.join(KARABAKH, "events.csv"), newline="", encoding="utf-8") as f:
-        days = sorted(e["date"] for e in csv.DictReader(f) if re.fullmatch(r"\d{4}-\d\d-\d\d", e["date"]))
-    first, last = days[0], days[-1]
+        periods = [event_period(e["date"], baku) for e in csv.DictReader(f)]
+    first = min(p[0] for p in periods).astimezone(baku).date().isoformat()
+    last = max(p[1] for p in periods).astimezone(baku).date().isoformat()
     p = run_ok(["render", "--date", "1985-01-01", "--size", "200x150", "-o", "a.png"], tmp)
     want = "frontline: 1985-01-01 is before the first event (%s): no territory is held yet" % first
     check(want in p.stderr, "stderr lacks %r:\n%s" % (want, p.stderr))

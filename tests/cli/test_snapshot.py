@@ -27,7 +27,7 @@ from shapely.geometry import shape
 from shapely.validation import explain_validity
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fltest import BIN, KARABAKH, SRC, Failure, check, describe, main, run, run_fail, run_ok, test  # noqa: E402
+from fltest import BIN, KARABAKH, SRC, Failure, check, describe, event_period, main, run, run_fail, run_ok, test  # noqa: E402
 
 gdal.UseExceptions()
 ogr.UseExceptions()
@@ -105,6 +105,9 @@ def rel_err(a, b):
     return abs(a - b) / abs(b) if b else abs(a - b)
 
 
+BAKU = zoneinfo.ZoneInfo("Asia/Baku")  # the shipped tracker's zone (tracker.csv)
+
+
 def reference_holders(date):
     """Holder of every region at the end of `date` (YYYY-MM-DD), replayed here
     from events.csv independently of the tool: events in date order, ties in
@@ -116,14 +119,11 @@ def reference_holders(date):
     live = [(i, r) for i, r in enumerate(rows) if r["id"] not in corrected]
 
     def instant(text):
-        # a date is the start of its day (UTC); a date-time has its offset
-        if re.fullmatch(r"\d{4}-\d\d-\d\d", text):
-            return datetime.datetime.fromisoformat(text + "T00:00:00+00:00")
-        t = datetime.datetime.fromisoformat(text)
-        check(t.tzinfo is not None, "reference replay: %r has no offset" % text)
-        return t
+        # a date is the start of its day in the tracker's zone (Baku); a
+        # date-time has its offset; a period applies at its start
+        return event_period(text, BAKU)[0]
 
-    end = datetime.datetime.fromisoformat(date + "T23:59:59+00:00")
+    end = datetime.datetime.fromisoformat(date + "T23:59:59").replace(tzinfo=BAKU)
     live.sort(key=lambda ir: (instant(ir[1]["date"]), ir[0]))
     holders = {rid: None for rid in ids}
     for _, r in live:
@@ -145,12 +145,12 @@ def ogr2ogr(args):
         gdal.VectorTranslate(dst, src, options=rest)
 
 
-def build_gpkg(path, regions_src=None, csv_open_opts=(), t_srs=None):
+def build_gpkg(path, regions_src=None, csv_open_opts=(), t_srs=None, folder=KARABAKH):
     """A GeoPackage tracker with layers actors, events (from the CSVs),
-    regions, zones (from the GeoJSON)."""
+    regions, zones (from the GeoJSON) of `folder`."""
     for name, ext in (("actors", "csv"), ("events", "csv"), ("regions", "geojson"),
                       ("zones", "geojson")):
-        src = os.path.join(KARABAKH, name + "." + ext)
+        src = os.path.join(folder, name + "." + ext)
         if name == "regions" and regions_src:
             src = regions_src
         args = ["-f", "GPKG", "-update", "-append", "-nln", name]
@@ -207,9 +207,9 @@ def _(tmp):
 def _(tmp):
     dates = set()
     for r in read_events():
-        t = datetime.datetime.fromisoformat(r["date"] if "T" in r["date"] else r["date"] + "T00:00+00:00")
-        d = t.astimezone(datetime.timezone.utc).date()  # the UTC day the event falls on
-        dates |= {d, d - datetime.timedelta(days=1)}
+        for t in event_period(r["date"], BAKU):  # the Baku days a period starts and ends on
+            d = t.astimezone(BAKU).date()
+            dates |= {d, d - datetime.timedelta(days=1)}
     errors = []
     for d in sorted(dates):
         ds = d.isoformat()
@@ -519,8 +519,21 @@ def _(tmp):
 
 @test("GeoPackage tracker with typed columns (AUTODETECT_TYPE: Date, Boolean) reads the same")
 def _(tmp):
+    # a typed date column holds dates and date-times, not the shipped tracker's
+    # periods (2023-09-20/2023-10): a copy whose events take their periods'
+    # starts, the instant they apply at, reads the same as a GeoPackage
+    t = copy_tracker(tmp)
+    rows = read_events()
+    for r in rows:
+        r["date"] = r["date"].split("/")[0]
+    with open(os.path.join(t, "events.csv"), "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
     gpkg = os.path.join(tmp, "k.gpkg")
-    build_gpkg(gpkg, csv_open_opts=["AUTODETECT_TYPE=YES"])
+    build_gpkg(gpkg, csv_open_opts=["AUTODETECT_TYPE=YES"], folder=t)
+    # and its time zone (Asia/Baku): the starts written with +04:00 are Baku's midnights
+    ogr2ogr(["-f", "GPKG", "-update", "-append", "-nln", "tracker", gpkg, os.path.join(t, "tracker.csv")])
     ds = ogr.Open(gpkg)
     defn = ds.GetLayerByName("events").GetLayerDefn()
     ftype = defn.GetFieldDefn(defn.GetFieldIndex("date")).GetType()
@@ -530,7 +543,7 @@ def _(tmp):
     ds = None
     for args in (["--date", "2020-11-25"], ["--date", "2020-11-08", "--as-of", "2020-11-08"],
                  ["--date", "2020-12-01"]):
-        a = by_region(geojson(["snapshot"] + args, tmp))
+        a = by_region(geojson(["-d", t, "snapshot"] + args, tmp))
         b = by_region(geojson(["-d", gpkg, "snapshot"] + args, tmp))
         diffs = [(k, a[k], b.get(k)) for k in a if a[k] != b.get(k)]
         check(not diffs, "%s: %d regions differ, first %r" % (args, len(diffs), diffs[:1]))
@@ -861,8 +874,11 @@ def applying_range(as_of=None, confirmed=False):
     vis = [r for r in rows if (cut is None or instant(r["recorded"]) <= cut)
            and (not confirmed or r["status"] == "confirmed")]
     corrected = {r["corrects"] for r in vis if r["corrects"]}
-    whens = sorted(instant(r["date"]) for r in vis if r["id"] not in corrected)
-    return whens[0].astimezone(zone).date().isoformat(), whens[-1].astimezone(zone).date().isoformat()
+    # before the first event's start nothing is held; after the last period's
+    # end the map no longer changes
+    live = [event_period(r["date"], zone) for r in vis if r["id"] not in corrected]
+    first, last = min(p[0] for p in live), max(p[1] for p in live)
+    return first.astimezone(zone).date().isoformat(), last.astimezone(zone).date().isoformat()
 
 
 def unheld_map_check(doc_region, doc_actor, what):

@@ -24,7 +24,7 @@ from osgeo import ogr
 from pyproj import Geod
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fltest import Postgres, Skip, Workdir, check, check_close, geojson, main, test  # noqa: E402
+from fltest import KARABAKH, Postgres, Skip, Workdir, check, check_close, geojson, main, test  # noqa: E402
 
 ogr.UseExceptions()
 GEOD = Geod(ellps="WGS84")
@@ -341,6 +341,144 @@ def t_postgis(c):
         check(any(f["properties"]["uncertain"] for f in got["features"]), "no uncertain piece from PostGIS")
     finally:
         pg.stop()
+
+
+@test("a date after the last event: the map as of the end of the last period, which may outlast later events")
+def t_after_last(c):
+    # e-month (2020-10) ends on 2020-10-31, after e-approx (2020-10-19 .. 21)
+    r = c.ok("-d", c.t, "snapshot", "--date", "2099-01-01")
+    want = "2099-01-01 is after the last event (2020-10-31): the map as of 2020-10-31"
+    check(want in r.err, "stderr lacks %r: %r" % (want, r.err))
+    check(geojson(r) == geojson(c.ok("-d", c.t, "snapshot", "--date", "2020-10-31")),
+          "the map of 2099-01-01 is not the map of 2020-10-31")
+    check(c.ok("-d", c.t, "snapshot", "--date", "2020-10-31").err == "", "2020-10-31 warns")
+
+
+# ------------------------------------------------- the shipped Karabakh tracker
+# Its events with a period (geodata/karabakh/README.md, "What is approximate"):
+# each southern district from its city's claimed day to the trilateral
+# statement (2020-11-10 00:00 Moscow time, 01:00 in Baku: a date-only query of
+# 2020-11-10 sees it over), and the 2023 hand-over from the ceasefire day to
+# the end of October 2023 (a period ends at the start of its last day).
+KB_2020 = {"jabrayil": ("2020-10-04", "2020-jabrayil"), "fuzuli": ("2020-10-17", "2020-fuzuli"),
+           "zangilan": ("2020-10-20", "2020-zangilan"), "qubadli": ("2020-10-25", "2020-qubadli")}
+KB_2023 = ("khankendi-city", "khojaly", "khojavend")
+
+
+def kb_km2():
+    """pyproj geodesic area of every region of the shipped tracker."""
+    from shapely.geometry import shape
+    with open(os.path.join(KARABAKH, "regions.geojson"), encoding="utf-8") as f:
+        feats = json.load(f)["features"]
+    return {f["properties"]["id"]: abs(GEOD.geometry_area_perimeter(shape(f["geometry"]))[0]) / 1e6
+            for f in feats}
+
+
+def kb_state(c, date, *extra):
+    doc = geojson(c.ok("-d", KARABAKH, "snapshot", "--date", date, *extra))
+    return {f["properties"]["region"]: f["properties"] for f in doc["features"]}
+
+
+def kb_check(got, date, rid, holder, period=None):
+    p = got[rid]
+    check(p["holder"] == holder, "%s %s: holder %r, expected %r" % (date, rid, p["holder"], holder))
+    check(bool(p["uncertain"]) == bool(period), "%s %s: uncertain %r, expected %r" % (date, rid, p["uncertain"],
+                                                                                    bool(period)))
+    if period:
+        got_p = (p["uncertain_from"], p["uncertain_to"], p["uncertain_event"])
+        check(got_p == period, "%s %s: period %r, expected %r" % (date, rid, got_p, period))
+        check(sorted(p["possible_holders"].split(";")) == ["AM", "AZ"],
+              "%s %s: possible holders %r" % (date, rid, p["possible_holders"]))
+    else:
+        check(p["uncertain_from"] is None and p["uncertain_event"] is None and not p["possible_holders"],
+              "%s %s: sure ground with a period %r" % (date, rid, p))
+
+
+@test("Karabakh 2020: each southern district is uncertain from its city's day to the trilateral statement")
+def t_karabakh_2020(c):
+    for date in ("2020-10-03", "2020-10-04", "2020-10-20", "2020-11-09", "2020-11-10", "2020-11-15"):
+        got = kb_state(c, date)
+        for rid, (start, ev) in KB_2020.items():
+            if date < start:
+                kb_check(got, date, rid, "AM")
+            elif date < "2020-11-10":
+                kb_check(got, date, rid, "AZ", (start, "2020-11-10", ev))
+            else:
+                kb_check(got, date, rid, "AZ")
+        # Hadrut (2020-10-09) moves no district: khojavend stays sure AM
+        kb_check(got, date, "khojavend", "AM")
+    # the claims hidden, only the statement moves them: no uncertain ground
+    for date, holder in (("2020-10-20", "AM"), ("2020-11-10", "AZ")):
+        got = kb_state(c, date, "--status", "confirmed")
+        for rid in KB_2020:
+            kb_check(got, date + " --status confirmed", rid, holder)
+
+
+@test("Karabakh 2023: the three regions are uncertain from 2023-09-20 to the end of October 2023")
+def t_karabakh_2023(c):
+    for date, want in (("2023-09-19", "AM"), ("2023-09-20", "?"), ("2023-10-01", "?"), ("2023-10-30", "?"),
+                       ("2023-10-31", "AZ"), ("2024-01-01", "AZ")):
+        got = kb_state(c, date)
+        for rid in KB_2023:
+            if want == "?":
+                kb_check(got, date, rid, "AZ", ("2023-09-20", "2023-10-31", "2023-karabakh"))
+            else:
+                kb_check(got, date, rid, want)
+
+
+def kb_stats_check(c, frm, to, uncertain_on):
+    """stats by day: AZ's sure area falls short of its area, and AM's possible
+    area exceeds its own, by exactly the ground uncertain that day; equal
+    elsewhere."""
+    areas = kb_km2()
+    rows = list(csv.DictReader(io.StringIO(c.ok("-d", KARABAKH, "stats", "--from", frm, "--to", to,
+                                                "--step", "day").out)))
+    days = {r["date"] for r in rows}
+    check(len(days) > 20 and frm in days and to in days, "stats days %r" % sorted(days)[:5])
+    inside = 0
+    for r in rows:
+        area, lo, hi = float(r["area_km2"]), float(r["area_km2_min"]), float(r["area_km2_max"])
+        unc = sum(areas[rid] for rid in uncertain_on(r["date"]))
+        what = "%s %s" % (r["date"], r["holder"])
+        if unc:
+            inside += r["holder"] == "AZ"
+            check(lo < area if r["holder"] == "AZ" else hi > area, "%s: min %r, area %r, max %r" % (what, lo, area, hi))
+        if r["holder"] == "AZ":
+            check_close(area - lo, unc, what + " area_km2 - area_km2_min", abs_tol=1e-6)
+            check_close(hi, area, what + " area_km2_max", abs_tol=1e-6)
+        elif r["holder"] == "AM":
+            check_close(hi - area, unc, what + " area_km2_max - area_km2", abs_tol=1e-6)
+            check_close(lo, area, what + " area_km2_min", abs_tol=1e-6)
+    return inside
+
+
+@test("Karabakh stats by day: area_km2_min and area_km2_max part from area_km2 by the uncertain districts")
+def t_karabakh_stats(c):
+    n = kb_stats_check(c, "2020-10-01", "2020-11-15",
+                       lambda d: [rid for rid, (start, _) in KB_2020.items() if start <= d < "2020-11-10"])
+    check(n == 37, "%d days with uncertain ground in 2020, expected 37 (2020-10-04 to 2020-11-09)" % n)
+    n = kb_stats_check(c, "2023-09-15", "2023-11-05", lambda d: list(KB_2023) if "2023-09-20" <= d < "2023-10-31"
+                       else [])
+    check(n == 41, "%d days with uncertain ground in 2023, expected 41 (2023-09-20 to 2023-10-30)" % n)
+
+
+@test("Karabakh render: Jabrayil hatched (AM over AZ) on 2020-10-20, plain AZ on 2020-11-15")
+def t_karabakh_render(c):
+    AZ, AM = (0x00, 0x92, 0xbc), (0xe8, 0x84, 0x2c)  # actors.csv
+    bb = (46.926, 39.257, 47.086, 39.385)  # a box inside the Jabrayil district
+    shares = {}
+    for date in ("2020-10-20", "2020-11-15"):
+        path = os.path.join(c.tmp, "kb-%s.png" % date)
+        c.ok("-d", KARABAKH, "render", "--date", date, "--bbox", ",".join(map(str, bb)), "--size", "400x320",
+             "--no-labels", "-o", path)
+        w, h, rows = png_pixels(path)
+        mid = (0.3 * w, 0.3 * h, 0.7 * w, 0.7 * h)  # off the heading, legend and scale bar
+        shares[date] = (share_near(rows, mid, AZ), share_near(rows, mid, AM))
+    az, am = shares["2020-10-20"]
+    check(az > 0.3 and am > 0.05, "2020-10-20: %.2f AZ, %.2f AM, expected AZ hatched with AM"
+          % (az, am))
+    az, am = shares["2020-11-15"]
+    check(az > 0.99 and am == 0, "2020-11-15: %.2f AZ, %.2f AM, expected plain AZ" % (az, am))
 
 
 if __name__ == "__main__":
