@@ -67,6 +67,34 @@ static const char *const install_sql[] = {
 	"    ELSE t::timestamp AT TIME ZONE frontline_time_zone() END\n"
 	"$$",
 
+	/* the instant an event takes effect, as the engine applies it (its
+	 * nominal instant, event_date.c): a date or date-time as above; an EDTF
+	 * period's earliest day (an interval's start, a month's first day, a
+	 * season's, a year's, X digits at their least, one unit earlier for a
+	 * qualifier ~ ? %).  Uncertainty itself is the engine's: the tool does
+	 * not push such a tracker down (pushdown_refused). */
+	"CREATE OR REPLACE FUNCTION frontline_event_instant(t text)\n"
+	"RETURNS timestamptz LANGUAGE plpgsql STABLE AS $$\n"
+	"DECLARE s text := btrim(t); q boolean; u interval; d date;\n"
+	"BEGIN\n"
+	"  IF s IS NULL OR s = '' THEN RETURN NULL; END IF;\n"
+	"  s := split_part(s, '/', 1);\n"
+	"  IF s ~ 'T' THEN RETURN frontline_instant(s); END IF;\n"
+	"  q := s ~ '[~?%]$';\n"
+	"  s := regexp_replace(regexp_replace(replace(regexp_replace(s, '[~?%]$', ''), 'X', '0'),\n"
+	"                      '-00$', '-01'), '-00-', '-01-');\n"
+	"  s := regexp_replace(s, '-00$', '-01');\n"
+	"  IF s ~ '^\\d{4}$' THEN d := make_date(s::int, 1, 1); u := interval '1 year';\n"
+	"  ELSIF s ~ '^\\d{4}-2[1-4]$' THEN\n"
+	"    d := make_date(left(s, 4)::int, (right(s, 2)::int - 21) * 3 + 3, 1); u := interval '3 months';\n"
+	"  ELSIF s ~ '^\\d{4}-\\d{2}$' THEN d := (s || '-01')::date; u := interval '1 month';\n"
+	"  ELSIF s ~ '^\\d{4}-\\d{2}-\\d{2}$' THEN d := s::date; u := interval '1 day';\n"
+	"  ELSE RETURN frontline_instant(s); END IF;\n"
+	"  IF q THEN d := (d - u)::date; END IF;\n"
+	"  RETURN d::timestamp AT TIME ZONE frontline_time_zone();\n"
+	"END\n"
+	"$$",
+
 	"CREATE OR REPLACE FUNCTION frontline_control_at(t timestamptz, as_of timestamptz DEFAULT NULL,\n"
 	"                                                confirmed_only boolean DEFAULT false)\n"
 	"RETURNS TABLE(region text, name text, alt_names text, holder text, holder_name text,\n"
@@ -74,12 +102,12 @@ static const char *const install_sql[] = {
 	"              partial boolean, note text, area_km2 double precision, geom geometry)\n"
 	"LANGUAGE sql STABLE AS $$\n"
 	"WITH vis AS (\n"
-	"  SELECT e.ogc_fid AS ord, e.id::text AS id, frontline_instant(e.date) AS at,\n"
+	"  SELECT e.ogc_fid AS ord, e.id::text AS id, frontline_event_instant(e.date) AS at,\n"
 	"         e.\"to\"::text AS holder, e.kind::text AS kind, e.status::text AS status,\n"
 	"         e.source::text AS source, e.note::text AS note, e.partial::text AS partial,\n"
 	"         e.regions::text AS regions, nullif(e.corrects, '')::text AS corrects\n"
 	"  FROM events e\n"
-	"  WHERE (as_of IS NULL OR coalesce(frontline_instant(e.recorded), frontline_instant(e.date)) <= as_of)\n"
+	"  WHERE (as_of IS NULL OR coalesce(frontline_instant(e.recorded), frontline_event_instant(e.date)) <= as_of)\n"
 	"    AND (NOT confirmed_only OR e.status = 'confirmed')\n"
 	"), act AS (\n"
 	"  SELECT v.* FROM vis v WHERE NOT EXISTS (SELECT 1 FROM vis c WHERE c.corrects = v.id)\n"

@@ -339,6 +339,13 @@ def t_postgis(c):
         check(sorted(map(key, got["features"])) == sorted(map(key, want["features"])),
               "PostGIS %r\nfolder %r" % (sorted(map(key, got["features"])), sorted(map(key, want["features"]))))
         check(any(f["properties"]["uncertain"] for f in got["features"]), "no uncertain piece from PostGIS")
+        # the SQL functions give the nominal holders (each period's earliest day; `~` one day earlier)
+        for date, want_h in (("2020-09-30", "AAAA"), ("2020-10-01", "BAAA"), ("2020-10-04", "BBAA"),
+                             ("2020-10-18", "BBAB"), ("2020-10-19", "BBBB")):
+            rows = dict(ln.split("|") for ln in pg.psql(db, "SELECT region || '|' || holder FROM "
+                                                            "frontline_control_at('%s')" % date).split())
+            check("".join(rows[r] for r in ("r1", "r2", "r3", "r4")) == want_h,
+                  "frontline_control_at('%s'): %r, expected %s" % (date, rows, want_h))
     finally:
         pg.stop()
 
