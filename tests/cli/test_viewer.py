@@ -41,7 +41,8 @@ NAMES = ["viewer loads the map of the last event date with a legend",
          "a popup gives holder, since, source and status",
          "compare mode shows the changes between two chosen dates",
          "/viewer?date=2020-11-25 opens on that date, and the URL follows the slider",
-         "the compare dates are kept in the URL, and that URL reopens the same view"]
+         "the compare dates are kept in the URL, and that URL reopens the same view",
+         "uncertain ground (Jabrayil on 2020-10-20) is hatched over its holder's colour, with a legend row"]
 
 
 def skip_all(reason):
@@ -227,6 +228,23 @@ def main():
                      driver.find_elements(By.CSS_SELECTOR, "path.region-kalbajar:not(.change)")]
             check(under == [AM], "the map under the changes is not 2020-11-24's: %r" % under)
         results.append(t6)
+
+        def t7():
+            driver.get(base + "/viewer?date=2020-10-20")
+            loaded("2020-10-20")
+            check(fill("jabrayil") == AZ, "Jabrayil's nominal holder on 2020-10-20 is not AZ")
+            hatch = driver.find_elements(By.CSS_SELECTOR, "path.uncertain.hatch-jabrayil")
+            check(len(hatch) == 1 and hatch[0].get_attribute("fill") == "url(#fl-hatch)",
+                  "no hatching over Jabrayil: %r" % [h.get_attribute("fill") for h in hatch])
+            check(not driver.find_elements(By.CSS_SELECTOR, "path.uncertain.hatch-kalbajar"),
+                  "Kalbajar (sure AM) is hatched")
+            legend = driver.find_element(By.ID, "legend").text
+            check("uncertain" in legend, "legend %r" % legend)
+            shot("viewer-uncertain-2020-10-20.png")
+            driver.get(base + "/viewer?date=2020-11-15")
+            loaded("2020-11-15")
+            check(not driver.find_elements(By.CSS_SELECTOR, "path.uncertain"), "hatching after the periods")
+        results.append(t7)
 
         for k, (name, fn) in enumerate(zip(NAMES, results), 1):
             try:
