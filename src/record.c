@@ -464,9 +464,8 @@ static fl_status record_in(const char *path, const fl_record *r, fl_instant when
 	/* a date-only `date` is the tracker's day (its time zone; precheck read it in UTC) */
 	if (!st)
 		st = fl__event_dates(t, r->date, "`date`", &when, &(fl_instant){0}) ? FL_EARG : FL_OK;
-	char zoned[64];
-	if (!st)
-		st = fl__record_recorded_zoned(t, r->recorded, &rec, &recorded, zoned, sizeof zoned);
+	char zoned[64]; /* (`recorded` may point here until the row is written) */
+	st = st ? st : fl__record_recorded_zoned(t, r->recorded, &rec, &recorded, zoned, sizeof zoned);
 	if (!st && r->area_file)
 		st = read_area(t, r->area_file, &area);
 	if (!st && area)

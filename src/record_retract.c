@@ -147,9 +147,8 @@ static fl_status retract_in(const char *path, const fl_retraction *r, fl_instant
 	fl_tracker *t = NULL;
 	int c = FL_NONE;
 	st = fl_tracker_open(path, &t);
-	char zoned[64];
-	if (!st)
-		st = fl__record_recorded_zoned(t, r->recorded, &rec, &recorded, zoned, sizeof zoned);
+	char zoned[64]; /* (`recorded` may point here until the row is written) */
+	st = st ? st : fl__record_recorded_zoned(t, r->recorded, &rec, &recorded, zoned, sizeof zoned);
 	if (!st)
 		st = fl__record_correctable(t, "`retracts`", r->retracts, &c);
 	const fl__event *e = st ? NULL : fl__event_at(t, (size_t)c);

@@ -337,7 +337,6 @@ static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff
 	}
 	label *L = calloc(t->nregions + t->nzones + 1, sizeof *L);
 	size_t nl = 0, na = t->nactors;
-	double uncertain_km2 = 0;
 	double *area = calloc(na + 1, sizeof *area);
 	if (!st && (!L || !area))
 		st = fl__fail(FL_ENOMEM, "out of memory");
@@ -349,6 +348,7 @@ static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff
 		cairo_paint(cr);
 		draw_basemap(&c, t->geos, o->basemap);
 		cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+		double uncertain_km2 = 0;
 		/* control: one filled path per piece */
 		for (size_t i = 0; i < fl_snapshot_count(s); i++) {
 			const fl_piece *p = fl_snapshot_at(s, i);
@@ -405,11 +405,12 @@ static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff
 			nr++;
 		}
 		free(gain);
-		if (uncertain_km2 > 0)
-			rows[nr++] = (fl__legend_row){.color = "#ffffff", .hatch = FL_NONE, .hatch_color = "#555555"};
-		if (uncertain_km2 > 0)
-			snprintf(rows[nr - 1].text, sizeof rows[nr - 1].text,
-				 "Hatched %.1f km²: uncertain date, may be the hatch colour's", uncertain_km2);
+		if (uncertain_km2 > 0) {
+			rows[nr] = (fl__legend_row){.color = "#ffffff", .hatch = FL_NONE, .hatch_color = "#555555"};
+			snprintf(rows[nr].text, sizeof rows[nr].text,
+				 "Uncertain date, %.1f km²: stripes of the other holder it may have", uncertain_km2);
+			nr++;
+		}
 		char heading[96], d2[16];
 		fl_tracker_format_date(t, q->at, d2, sizeof d2);
 		if (is_diff) {
