@@ -19,6 +19,7 @@
 #include "fail.h"
 #include "geojson.h"
 #include "import_priv.h"
+#include "store/folder.h"
 #include "store/replace.h"
 #include "util.h"
 
@@ -161,32 +162,6 @@ static fl_status csv_records(const char *buf, size_t len, size_t **at, char ***f
 	return FL_OK;
 }
 
-/* The header's column names. */
-static char **csv_header(const char *buf)
-{
-	char **cols = NULL;
-	const char *p = buf;
-	if (!strncmp(p, "\xEF\xBB\xBF", 3))
-		p += 3;
-	for (;;) {
-		const char *e = p;
-		while (*e && *e != ',' && *e != '\n' && *e != '\r')
-			e++;
-		char *name = fl__printf("%.*s", (int)(e - p), p);
-		size_t nl = name ? strlen(name) : 0;
-		if (nl >= 2 && name[0] == '"' && name[nl - 1] == '"') {
-			memmove(name, name + 1, nl - 2);
-			name[nl - 2] = 0;
-		}
-		cols = name ? CSLAddString(cols, name) : cols;
-		free(name);
-		if (*e != ',')
-			break;
-		p = e + 1;
-	}
-	return cols;
-}
-
 /* Whether id is an event of date `date` of a series after `series` (their
  * ids carry their tags; only the first series has none). */
 static bool of_later_series(const job *j, const char *id, const char *date, int series)
@@ -304,7 +279,7 @@ fl_status fl__append_events(job *j, const char *path, char **out, size_t *outlen
 		return fl__fail(FL_EIO, "%s: cannot read: %s", path, strerror(errno));
 	const char *nl = memchr(buf, '\n', len);
 	const char *eol = nl && nl > buf && nl[-1] == '\r' ? "\r\n" : "\n";
-	char **cols = csv_header(buf);
+	char **cols = fl__csv_header_names(buf);
 	fl_status st = cols ? csv_records(buf, len, &at, &first, &nrec) : fl__fail(FL_ENOMEM, "out of memory");
 	size_t n = 0;
 	ev *all = st ? NULL : new_list(j, &n);

@@ -42,7 +42,7 @@ static const char *line_ending(const char *buf, size_t len)
 }
 
 /* The header's column names (the first record of the file). */
-static char **csv_header(const char *buf)
+char **fl__csv_header_names(const char *buf)
 {
 	char **cols = NULL;
 	const char *p = buf;
@@ -53,12 +53,12 @@ static char **csv_header(const char *buf)
 		while (*e && *e != ',' && *e != '\n' && *e != '\r')
 			e++;
 		char *name = fl__printf("%.*s", (int)(e - p), p);
-		size_t nl = strlen(name);
+		size_t nl = name ? strlen(name) : 0;
 		if (nl >= 2 && name[0] == '"' && name[nl - 1] == '"') {
 			memmove(name, name + 1, nl - 2);
 			name[nl - 2] = 0;
 		}
-		cols = CSLAddString(cols, name);
+		cols = name ? CSLAddString(cols, name) : cols;
 		free(name);
 		if (*e != ',')
 			break;
@@ -233,7 +233,7 @@ static fl_status write_area(const fl__folder_writer *w, const char *id, GEOSCont
  * file lacks; its header's names in *cols. */
 static fl_status add_columns(const fl__event_row *e, char **buf, size_t *len, char ***cols)
 {
-	*cols = csv_header(*buf);
+	*cols = fl__csv_header_names(*buf);
 	const char *need[] = {e->area ? "area" : NULL, e->corrects ? "corrects" : NULL,
 			      e->recorded ? "recorded" : NULL,
 			      e->partial && !strcmp(e->partial, "true") ? "partial" : NULL};

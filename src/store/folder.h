@@ -40,4 +40,8 @@ char *fl__folder_new_file(const char *dir, const char *name);
 fl_status fl__folder_write_table(const char *dir, const char *name, const char *const *cols,
 				 size_t ncols, const char *const *cells, size_t nrows);
 
+/* The column names of a CSV text's header (its first record; a UTF-8 BOM
+ * and the quotes of a quoted name left out): a GDAL string list (CSLDestroy). */
+char **fl__csv_header_names(const char *buf);
+
 #endif
