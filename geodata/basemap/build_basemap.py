@@ -1,145 +1,100 @@
 #!/usr/bin/python3
-"""Build the base map's countries.geojson (Armenia and Azerbaijan outlines).
+"""Cut the Natural Earth base map that frontline draws behind its maps.
 
 Usage:
-    /usr/bin/python3 geodata/basemap/build_basemap.py [GEOBOUNDARIES_DIR]
+    /usr/bin/python3 geodata/basemap/build_basemap.py [NATURALEARTH_DIR]
 
-GEOBOUNDARIES_DIR defaults to <repo>/../shared/data/geoboundaries, resolved from this
-script's location. Writes countries.geojson next to this script:
+NATURALEARTH_DIR defaults to <repo>/../shared/data/naturalearth (read its SOURCE.md).
+Writes, next to this script, one RFC 7946 GeoJSON file per layer, with the fields
+frontline uses and coordinates rounded to 1e-4 degree (about 11 m, far below the
+1:50m data's own accuracy of about 1 km); every feature of the source is kept:
 
-  ARM  geoBoundaries gbOpen ARM ADM0 (simplified), copied unchanged except for ring
-       orientation. ODbL 1.0, (c) OpenStreetMap contributors.
-  AZE  union of the geoBoundaries gbOpen AZE ADM2 (simplified) polygons (the AZE ADM0
-       file is not available). CC BY-SA 3.0 Unported, source Wikipedia contributors.
+  countries.geojson  ne_50m_admin_0_countries: NAME, NAME_LONG, ADM0_A3, ISO_A3
+  land.geojson       ne_50m_land: scalerank
+  lakes.geojson      ne_50m_lakes: name, scalerank
+  rivers.geojson     ne_50m_rivers_lake_centerlines: name, scalerank
+  admin1.geojson     ne_50m_admin_1_states_provinces: name, adm0_a3, iso_3166_2
+  places.geojson     ne_10m_populated_places: NAME, NAMEALT, NAME_EN, NAME_RU,
+                     FEATURECLA, SCALERANK, LABELRANK, POP_MAX, ADM0NAME, ADM0_A3,
+                     ADM1NAME, GEONAMEID, wikidataid
 
-Output: RFC 7946 FeatureCollection (no crs), exterior rings counter-clockwise, valid
-geometries. Needs shapely and pyproj (Debian's /usr/bin/python3 has both).
+Natural Earth is public domain (CC0); credit "Made with Natural Earth." Needs only
+the Python standard library.
 """
 
 import json
 import os
 import sys
-from collections import OrderedDict
-
-import pyproj
-from shapely.geometry import MultiPolygon, Polygon, mapping, shape
-from shapely.geometry.polygon import orient
-from shapely.ops import unary_union
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-DEFAULT_DIR = os.path.join(os.path.dirname(REPO), "shared", "data", "geoboundaries")
-ARM_FILE = "geoBoundaries-ARM-ADM0_simplified.geojson"
-AZE_FILE = "geoBoundaries-AZE-ADM2_simplified.geojson"
+DEFAULT_DIR = os.path.join(os.path.dirname(REPO), "shared", "data", "naturalearth")
 
-GEOD = pyproj.Geod(ellps="WGS84")
-
-
-def polygons_of(geom):
-    if isinstance(geom, Polygon):
-        return [geom]
-    if isinstance(geom, MultiPolygon):
-        return list(geom.geoms)
-    raise ValueError("unexpected geometry type %s" % geom.geom_type)
-
-
-def oriented(geom):
-    parts = [orient(p, sign=1.0) for p in polygons_of(geom)]
-    return parts[0] if isinstance(geom, Polygon) else MultiPolygon(parts)
+LAYERS = [
+    ("countries", "ne_50m_admin_0_countries.geojson", ["NAME", "NAME_LONG", "ADM0_A3", "ISO_A3"]),
+    ("land", "ne_50m_land.geojson", ["scalerank"]),
+    ("lakes", "ne_50m_lakes.geojson", ["name", "scalerank"]),
+    ("rivers", "ne_50m_rivers_lake_centerlines.geojson", ["name", "scalerank"]),
+    ("admin1", "ne_50m_admin_1_states_provinces.geojson", ["name", "adm0_a3", "iso_3166_2"]),
+    ("places", "ne_10m_populated_places.geojson",
+     ["NAME", "NAMEALT", "NAME_EN", "NAME_RU", "FEATURECLA", "SCALERANK", "LABELRANK", "POP_MAX",
+      "ADM0NAME", "ADM0_A3", "ADM1NAME", "GEONAMEID", "wikidataid"]),
+]
 
 
-def geojson_geometry(geom):
-    def lists(x):
-        if isinstance(x, (list, tuple)):
-            if x and isinstance(x[0], (int, float)):
-                return [float(v) for v in x]
-            return [lists(v) for v in x]
-        return x
-
-    m = mapping(geom)
-    return {"type": m["type"], "coordinates": lists(m["coordinates"])}
-
-
-def km2(geom):
-    return abs(GEOD.geometry_area_perimeter(geom)[0]) / 1e6
+def rounded(coords):
+    """Round a position list (any nesting) to 1e-4 and drop repeated positions."""
+    if coords and isinstance(coords[0], (int, float)):
+        return [round(coords[0], 4), round(coords[1], 4)]
+    out = [rounded(c) for c in coords]
+    if out and isinstance(out[0], list) and out[0] and isinstance(out[0][0], float):
+        kept = [out[0]]
+        for p in out[1:]:
+            if p != kept[-1]:
+                kept.append(p)
+        out = kept
+    return out
 
 
-def load(directory, name):
-    path = os.path.join(directory, name)
-    try:
-        with open(path, encoding="utf-8") as f:
-            return json.load(f)
-    except (OSError, ValueError) as e:
-        raise SystemExit("build_basemap.py: cannot read %s: %s" % (path, e))
+def ring_ok(ring):
+    return len(ring) >= 4
 
 
-def feature(iso, name, source, licence, geom):
-    props = OrderedDict(
-        [("iso", iso), ("name", name), ("source", source), ("licence", licence)]
-    )
-    return OrderedDict(
-        [("type", "Feature"), ("properties", props), ("geometry", geojson_geometry(geom))]
-    )
+def clean(geom):
+    t = geom["type"]
+    c = rounded(geom["coordinates"])
+    if t == "Polygon":
+        c = [r for r in c if ring_ok(r)]
+        return {"type": t, "coordinates": c} if c else None
+    if t == "MultiPolygon":
+        c = [[r for r in p if ring_ok(r)] for p in c]
+        c = [p for p in c if p and ring_ok(p[0])]
+        return {"type": t, "coordinates": c} if c else None
+    if t in ("LineString", "MultiLineString", "Point"):
+        return {"type": t, "coordinates": c}
+    raise ValueError("unexpected geometry type " + t)
 
 
-def main(argv):
-    if len(argv) > 2 or (len(argv) == 2 and argv[1] in ("-h", "--help")):
-        sys.stderr.write(__doc__)
-        return 2
-    directory = argv[1] if len(argv) == 2 else DEFAULT_DIR
-
-    arm_src = load(directory, ARM_FILE)
-    if len(arm_src["features"]) != 1:
-        raise SystemExit("expected one feature in %s" % ARM_FILE)
-    arm_feat = arm_src["features"][0]
-    arm = oriented(shape(arm_feat["geometry"]))
-
-    aze_src = load(directory, AZE_FILE)
-    aze = oriented(unary_union([shape(f["geometry"]) for f in aze_src["features"]]))
-
-    ok = True
-    for iso, g in (("ARM", arm), ("AZE", aze)):
-        holes = sum(len(p.interiors) for p in polygons_of(g))
-        print(
-            "%s: %s, %d parts, %d holes, valid %s, %.1f km2"
-            % (iso, g.geom_type, len(polygons_of(g)), holes, g.is_valid, km2(g))
-        )
-        ok = ok and g.is_valid
-    overlap = arm.intersection(aze)
-    print(
-        "ARM/AZE outline overlap (different sources, not edge-matched): %.2f km2"
-        % (km2(overlap) if not overlap.is_empty and overlap.area > 0 else 0.0)
-    )
-
-    features = [
-        feature(
-            "ARM",
-            arm_feat["properties"]["shapeName"],
-            "geoBoundaries gbOpen ARM ADM0 %s (Runfola et al.); source: OpenStreetMap, "
-            "(c) OpenStreetMap contributors" % arm_feat["properties"]["shapeID"],
-            "ODbL 1.0",
-            arm,
-        ),
-        feature(
-            "AZE",
-            "Azerbaijan",
-            "union of the %d features of geoBoundaries gbOpen AZE ADM2 (AZE-ADM2-54616110, "
-            "Runfola et al.); source: Wikipedia contributors" % len(aze_src["features"]),
-            "CC BY-SA 3.0",
-            aze,
-        ),
-    ]
-    out_path = os.path.join(HERE, "countries.geojson")
-    with open(out_path, "w", encoding="utf-8", newline="\n") as out:
-        out.write('{"type":"FeatureCollection","features":[\n')
-        out.write(",\n".join(json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features))
-        out.write("\n]}\n")
-    print("wrote %s" % os.path.relpath(out_path))
-    if not ok:
-        print("SOME CHECKS FAILED", file=sys.stderr)
-        return 1
-    return 0
+def main():
+    src = sys.argv[1] if len(sys.argv) > 1 else DEFAULT_DIR
+    for name, fname, fields in LAYERS:
+        with open(os.path.join(src, fname), encoding="utf-8") as f:
+            data = json.load(f)
+        feats = []
+        for feat in data["features"]:
+            geom = clean(feat["geometry"]) if feat.get("geometry") else None
+            if geom is None:
+                continue
+            props = {k: feat["properties"].get(k) for k in fields}
+            feats.append({"type": "Feature", "properties": props, "geometry": geom})
+        out = {"type": "FeatureCollection", "name": name, "features": feats}
+        path = os.path.join(HERE, name + ".geojson")
+        with open(path + ".tmp", "w", encoding="utf-8") as f:
+            json.dump(out, f, ensure_ascii=False, separators=(",", ":"))
+            f.write("\n")
+        os.replace(path + ".tmp", path)
+        print("%s: %d features" % (path, len(feats)))
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    main()
