@@ -31,7 +31,7 @@
 	X(CPLPushErrorHandler) X(CPLQuietErrorHandler) X(CSLAddString) X(CSLCount) \
 	X(CSLDestroy) X(CSLDuplicate) X(CSLFindString) X(CSLSetNameValue) X(GDALAllRegister) \
 	X(GDALClose) X(GDALCreate) X(GDALDatasetCommitTransaction) X(GDALDatasetCreateLayer) \
-	X(GDALDatasetExecuteSQL) X(GDALDatasetGetLayer) X(GDALDatasetGetLayerByName) \
+	X(GDALDatasetExecuteSQL) X(GDALDatasetGetLayer) X(GDALDatasetGetLayerByName) X(GDALDatasetGetLayerCount) \
 	X(GDALDatasetReleaseResultSet) X(GDALDatasetRollbackTransaction) \
 	X(GDALDatasetSetStyleTable) X(GDALDatasetStartTransaction) X(GDALGetDatasetDriver) \
 	X(GDALGetDriverByName) X(GDALGetDriverShortName) X(GDALGetMetadataItem) \
@@ -47,13 +47,13 @@
 	X(OGR_F_SetStyleString) X(OGR_Fld_Create) X(OGR_Fld_Destroy) X(OGR_Fld_GetNameRef) \
 	X(OGR_Fld_GetType) X(OGR_Fld_SetSubType) X(OGR_GT_Flatten) \
 	X(OGR_G_AssignSpatialReference) X(OGR_G_Clone) X(OGR_G_CreateFromWkb) \
-	X(OGR_G_DestroyGeometry) X(OGR_G_ExportToIsoWkb) X(OGR_G_ExportToJsonEx) \
+	X(OGR_G_DestroyGeometry) X(OGR_G_ExportToIsoWkb) X(OGR_G_ExportToJsonEx) X(OGR_G_GetX) X(OGR_G_GetY) \
 	X(OGR_G_FlattenTo2D) X(OGR_G_ForceToMultiPolygon) X(OGR_G_GetGeometryType) \
 	X(OGR_G_IsEmpty) X(OGR_G_SwapXY) X(OGR_G_Transform) X(OGR_G_TransformTo) \
 	X(OGR_G_WkbSize) X(OGR_L_CreateFeature) X(OGR_L_CreateField) X(OGR_L_FindFieldIndex) \
 	X(OGR_L_GetFIDColumn) X(OGR_L_GetGeomType) X(OGR_L_GetLayerDefn) \
 	X(OGR_L_GetNextFeature) X(OGR_L_GetSpatialRef) X(OGR_L_ResetReading) \
-	X(OGR_L_SetAttributeFilter) X(OGR_STBL_AddStyle) X(OGR_STBL_Create) \
+	X(OGR_L_SetAttributeFilter) X(OGR_L_SetSpatialFilterRect) X(OGR_STBL_AddStyle) X(OGR_STBL_Create) \
 	X(OGR_STBL_Destroy) X(OSRClone) X(OSRDestroySpatialReference) X(OSRIsSame) \
 	X(OSRNewSpatialReference) X(OSRSetAxisMappingStrategy) X(OSRSetWellKnownGeogCS) \
 	X(VSIFCloseL) X(VSIFOpenL) X(VSIFWriteL) X(VSIFileFromMemBuffer) X(VSIFree) \
@@ -97,6 +97,7 @@ int fl__gdal_loaded(void);
 #define GDALDatasetExecuteSQL (fl__gdal()->GDALDatasetExecuteSQL)
 #define GDALDatasetGetLayer (fl__gdal()->GDALDatasetGetLayer)
 #define GDALDatasetGetLayerByName (fl__gdal()->GDALDatasetGetLayerByName)
+#define GDALDatasetGetLayerCount (fl__gdal()->GDALDatasetGetLayerCount)
 #define GDALDatasetReleaseResultSet (fl__gdal()->GDALDatasetReleaseResultSet)
 #define GDALDatasetRollbackTransaction (fl__gdal()->GDALDatasetRollbackTransaction)
 #define GDALDatasetSetStyleTable (fl__gdal()->GDALDatasetSetStyleTable)
@@ -145,6 +146,8 @@ int fl__gdal_loaded(void);
 #define OGR_G_DestroyGeometry (fl__gdal()->OGR_G_DestroyGeometry)
 #define OGR_G_ExportToIsoWkb (fl__gdal()->OGR_G_ExportToIsoWkb)
 #define OGR_G_ExportToJsonEx (fl__gdal()->OGR_G_ExportToJsonEx)
+#define OGR_G_GetX (fl__gdal()->OGR_G_GetX)
+#define OGR_G_GetY (fl__gdal()->OGR_G_GetY)
 #define OGR_G_FlattenTo2D (fl__gdal()->OGR_G_FlattenTo2D)
 #define OGR_G_ForceToMultiPolygon (fl__gdal()->OGR_G_ForceToMultiPolygon)
 #define OGR_G_GetGeometryType (fl__gdal()->OGR_G_GetGeometryType)
@@ -163,6 +166,7 @@ int fl__gdal_loaded(void);
 #define OGR_L_GetSpatialRef (fl__gdal()->OGR_L_GetSpatialRef)
 #define OGR_L_ResetReading (fl__gdal()->OGR_L_ResetReading)
 #define OGR_L_SetAttributeFilter (fl__gdal()->OGR_L_SetAttributeFilter)
+#define OGR_L_SetSpatialFilterRect (fl__gdal()->OGR_L_SetSpatialFilterRect)
 #define OGR_STBL_AddStyle (fl__gdal()->OGR_STBL_AddStyle)
 #define OGR_STBL_Create (fl__gdal()->OGR_STBL_Create)
 #define OGR_STBL_Destroy (fl__gdal()->OGR_STBL_Destroy)

@@ -3,14 +3,13 @@
  * render options.
  *
  * One drawing routine serves PNG, SVG and PDF: only the surface differs
- * (render_canvas.c).  A map is the base map, the regions in their holder's
- * colour, the zones hatched, the labels placed where they do not collide,
- * and its frame (render_legend.c); the chart of a series is
- * render_chart.c.
+ * (render_canvas.c).  A map is the base map (render_basemap.c), the regions
+ * in their holder's colour, the zones hatched, the labels placed where they
+ * do not collide (render_labels.c), and its frame (render_legend.c); the
+ * chart of a series is render_chart.c.
  */
 #define FL__CAIRO_CALLS /* Cairo's functions through cairo_load.c */
 #include "cairo_load.h"
-#include "gdal_load.h"
 #include <math.h>
 #include <proj.h>
 #include <stdio.h>
@@ -18,7 +17,9 @@
 #include <string.h>
 #include <strings.h>
 #include "diff_priv.h"
+#include "render_basemap.h"
 #include "render_canvas.h"
+#include "render_labels.h"
 #include "render_legend.h"
 #include "fail.h"
 #include "geo.h"
@@ -77,105 +78,8 @@ fl_status fl_render_parse_bbox(const char *text, double bb[4])
 	return FL_OK;
 }
 
-/* ------------------------------------------------------------- base map */
-static void draw_basemap(fl__canvas *c, GEOSContextHandle_t h, const char *path)
-{
-	if (!path)
-		return;
-	if (fl__gdal_ready())
-		return; /* the base map is decoration (below) */
-	GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-	if (!ds)
-		return; /* the base map is decoration: a map without it is still right */
-	OGRLayerH l = GDALDatasetGetLayer(ds, 0);
-	OGRFeatureH f;
-	cairo_set_fill_rule(c->cr, CAIRO_FILL_RULE_EVEN_ODD);
-	while (l && (f = OGR_L_GetNextFeature(l))) {
-		OGRGeometryH og = OGR_F_GetGeometryRef(f);
-		if (og) {
-			int len = OGR_G_WkbSize(og);
-			unsigned char *wkb = malloc((size_t)len);
-			if (wkb && OGR_G_ExportToIsoWkb(og, wkbNDR, wkb) == OGRERR_NONE) {
-				GEOSGeometry *g = fl__geos_from_wkb(h, wkb, (size_t)len);
-				if (g) {
-					cairo_new_path(c->cr);
-					fl__path_geom(c, h, g);
-					cairo_set_source_rgb(c->cr, 0.91, 0.91, 0.88);
-					cairo_fill_preserve(c->cr);
-					cairo_set_source_rgb(c->cr, 0.70, 0.70, 0.66);
-					cairo_set_line_width(c->cr, 0.8);
-					cairo_stroke(c->cr);
-					GEOSGeom_destroy_r(h, g);
-				}
-			}
-			free(wkb);
-		}
-		OGR_F_Destroy(f);
-	}
-	GDALClose(ds);
-}
-
 /* ---------------------------------------------------------------- labels */
-static bool overlaps(const fl__box *a, const fl__box *b)
-{
-	return a->x0 < b->x1 && b->x0 < a->x1 && a->y0 < b->y1 && b->y0 < a->y1;
-}
-
-/* Short label: the name without " District". */
-static void short_name(const char *name, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s", name);
-	char *p = strstr(buf, " District");
-	if (p)
-		*p = 0;
-}
-
-typedef struct label {
-	double x, y, area;
-	char text[96];
-} label;
-
-static int cmp_label(const void *a, const void *b)
-{
-	double x = ((const label *)a)->area, y = ((const label *)b)->area;
-	return x < y ? 1 : x > y ? -1 : 0;
-}
-
-static void draw_labels(fl__canvas *c, label *L, size_t n, fl__box *taken, size_t ntaken)
-{
-	qsort(L, n, sizeof *L, cmp_label);
-	fl__box *placed = malloc((n + ntaken + 1) * sizeof *placed);
-	if (!placed)
-		return;
-	memcpy(placed, taken, ntaken * sizeof *placed);
-	size_t np = ntaken;
-	double fs = fmax(8, c->w / 110.0);
-	cairo_select_font_face(c->cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-	cairo_set_font_size(c->cr, fs);
-	for (size_t i = 0; i < n; i++) {
-		cairo_text_extents_t e;
-		cairo_text_extents(c->cr, L[i].text, &e);
-		fl__box b = {L[i].x - e.width / 2 - 2, L[i].y - e.height / 2 - 2, L[i].x + e.width / 2 + 2,
-			 L[i].y + e.height / 2 + 2};
-		if (b.x0 < 0 || b.y0 < 0 || b.x1 > c->w || b.y1 > c->h)
-			continue;
-		bool clash = false;
-		for (size_t j = 0; j < np && !clash; j++)
-			clash = overlaps(&b, &placed[j]);
-		if (clash)
-			continue;
-		placed[np++] = b;
-		double tx = L[i].x - e.width / 2 - e.x_bearing, ty = L[i].y - e.height / 2 - e.y_bearing;
-		cairo_move_to(c->cr, tx, ty);
-		cairo_text_path(c->cr, L[i].text);
-		cairo_set_source_rgba(c->cr, 1, 1, 1, 0.85);
-		cairo_set_line_width(c->cr, fs / 4);
-		cairo_stroke_preserve(c->cr);
-		cairo_set_source_rgb(c->cr, 0.1, 0.1, 0.1);
-		cairo_fill(c->cr);
-	}
-	free(placed);
-}
+typedef fl__label label; /* render_labels.h */
 
 /* Zones active at `at`: hatched, outlined, named. */
 static void draw_zones(fl__canvas *c, const fl_tracker *t, fl_instant at, label *L, size_t *nl)
@@ -226,7 +130,7 @@ static void draw_zones(fl__canvas *c, const fl_tracker *t, fl_instant at, label 
 			GEOSGeom_destroy_r(h, pt);
 			fl__project(c, lon, lat, &x, &y);
 		}
-		L[*nl] = (label){x, y, 1e12, ""};
+		L[*nl] = (label){x, y, ZONE_AREA, ""};
 		snprintf(L[*nl].text, sizeof L[*nl].text, "%s", z->pub.name);
 		(*nl)++;
 	}
@@ -294,24 +198,6 @@ static void draw_borders(fl__canvas *c, const fl_tracker *t)
 	cairo_stroke(c->cr);
 }
 
-static void region_labels(fl__canvas *c, const fl_tracker *t, label *L, size_t *nl)
-{
-	for (size_t r = 0; r < t->nregions; r++) {
-		const GEOSGeometry *rg = fl__region_geom(t, r);
-		GEOSGeometry *pt = rg ? GEOSPointOnSurface_r(t->geos, rg) : NULL;
-		if (!pt)
-			continue;
-		double lon = 0, lat = 0;
-		GEOSGeomGetX_r(t->geos, pt, &lon);
-		GEOSGeomGetY_r(t->geos, pt, &lat);
-		GEOSGeom_destroy_r(t->geos, pt);
-		fl__project(c, lon, lat, &L[*nl].x, &L[*nl].y);
-		L[*nl].area = t->regions[r].pub.area_km2;
-		short_name(t->regions[r].pub.name, L[*nl].text, sizeof L[*nl].text);
-		(*nl)++;
-	}
-}
-
 static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff, fl_instant t1,
 			    const fl_render_opts *o, const char *path)
 {
@@ -342,11 +228,15 @@ static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff
 		st = fl__fail(FL_ENOMEM, "out of memory");
 	if (!st)
 		st = fl__canvas_projection(&c, bb, 0.0);
+	fl__basemap *bm = NULL;
+	if (!st) {
+		double frame[4];
+		fl__basemap_frame(&c, frame);
+		st = fl__basemap_load(o->basemap, o->places, o->labels, frame, &bm);
+	}
 	if (!st) {
 		cairo_t *cr = c.cr;
-		cairo_set_source_rgb(cr, 0.96, 0.97, 0.98);
-		cairo_paint(cr);
-		draw_basemap(&c, t->geos, o->basemap);
+		fl__basemap_draw(&c, bm);
 		cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
 		double uncertain_km2 = 0;
 		/* control: one filled path per piece */
@@ -383,7 +273,7 @@ static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff
 		}
 		draw_zones(&c, t, q->at, L, &nl);
 		if (o->labels)
-			region_labels(&c, t, L, &nl);
+			fl__region_labels(&c, t, o->names, L, &nl);
 		/* legend */
 		fl__legend_row rows[34];
 		memset(rows, 0, sizeof rows);
@@ -421,10 +311,11 @@ static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff
 			snprintf(heading, sizeof heading, "Control on %s", d2);
 		fl__box taken[3];
 		fl__draw_frame(&c, t, o, heading, rows, nr, taken);
-		draw_labels(&c, L, nl, taken, 3);
+		fl__draw_labels(&c, t, L, nl, taken, 3, bm, o->names, o->labels);
 		if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
 			st = fl__fail(FL_EIO, "cairo: %s", cairo_status_to_string(cairo_status(cr)));
 	}
+	fl__basemap_free(bm);
 	free(L);
 	free(area);
 	fl_snapshot_free(s);

@@ -123,9 +123,14 @@ void fl__draw_frame(fl__canvas *c, const fl_tracker *t, const fl_render_opts *o,
 		cairo_set_source_rgb(c->cr, 0.1, 0.1, 0.1);
 		fl__text_at(c, bx + pad / 2 + lh * 1.5, ry + lh * 0.7, fs, false, rows[i].text);
 	}
-	/* attribution and scale bar, bottom right */
+	/* attribution (and the base map's credit) and scale bar, bottom right */
 	char *attr = o->attribution ? fl__strdup(o->attribution) : read_attribution(t);
-	double afs = fmax(7, c->w / 150.0);
+	if (o->basemap_credit) {
+		char *with = fl__printf("%s%s%s.", attr ? attr : "", attr ? " " : "", o->basemap_credit);
+		free(attr);
+		attr = with;
+	}
+	double afs = fmax(7, c->w / 150.0), ax = c->w * 0.7;
 	if (attr) {
 		double aw = fl__text_width(c, afs, attr);
 		if (aw > c->w - bwid - 3 * pad) { /* shrink to fit beside the legend */
@@ -134,8 +139,9 @@ void fl__draw_frame(fl__canvas *c, const fl_tracker *t, const fl_render_opts *o,
 		}
 		cairo_set_source_rgb(c->cr, 0.3, 0.3, 0.3);
 		fl__text_at(c, c->w - pad - aw, c->h - pad / 2, afs, false, attr);
+		ax = fmin(ax, c->w - pad - aw - 2);
 		free(attr);
 	}
 	draw_scale_bar(c, c->w - pad, c->h - pad - afs * 2);
-	taken[2] = (fl__box){c->w * 0.7, c->h - pad * 3 - afs * 3, c->w, c->h};
+	taken[2] = (fl__box){ax, c->h - pad * 3 - afs * 3, c->w, c->h};
 }

@@ -4,14 +4,17 @@
  * A map shows the control on a date (or what changed between two dates) in a
  * Lambert azimuthal equal-area projection centred on the map's extent (through
  * PROJ): regions filled with their holder's colour, borders, labels that do not
- * overlap, zones active on the date hatched, a muted base map of countries, a
- * legend with areas, the date and title, a scale bar and an attribution line.
- * The centre of the image is the centre of the bbox.
+ * overlap, zones active on the date hatched, a base map (sea, land,
+ * countries, lakes, rivers, first-order divisions) with its populated
+ * places named by rank, a legend with areas, the date and title, a scale bar
+ * and an attribution line.  The centre of the image is the centre of the
+ * bbox.
  *
  * Files are written whole or not at all.  The format comes from the extension.
  * Refusals (FL_EARG) name what is wrong in backquotes: `path`, `size` (the
  * text given to fl_render_parse_size), `bbox` (fl_render_opts.bbox), `t1`
- * and `t2`; fl_render_parse_bbox says --bbox.
+ * and `t2`, `basemap` and `places` (a source that cannot be read);
+ * fl_render_parse_bbox says --bbox.
  */
 #ifndef FRONTLINE_RENDER_H
 #define FRONTLINE_RENDER_H
@@ -22,13 +25,26 @@
 extern "C" {
 #endif
 
+/* The names a map shows (fl_render_opts.names). */
+enum {
+	FL_NAMES_TRACKER = 0, /* the tracker's `name` of each region, Natural Earth's of each place */
+	FL_NAMES_BOTH = 1     /* also each region's alt_names ("Kalbajar / Karvachar"), and a place that
+			       * is a region by one of its names gets the region's other names */
+};
+
 typedef struct fl_render_opts {
 	int width, height;     /* pixels (points for PDF) */
 	int has_bbox;
 	double bbox[4];        /* west, south, east, north in degrees */
 	const char *title;     /* NULL: none */
 	int labels;            /* draw region labels */
-	const char *basemap;   /* a vector file of country outlines, or NULL */
+	const char *basemap;   /* NULL: none; a directory of the shipped layout (geodata/basemap: land,
+				* countries, admin1, lakes, rivers, places .geojson); or any GDAL
+				* vector source in longitude/latitude: every layer drawn */
+	const char *places;    /* a GDAL point layer with a NAME (or NAME_EN) field and optional
+				* SCALERANK, LABELRANK, POP_MAX; NULL: the shipped layout's */
+	int names;             /* FL_NAMES_TRACKER (default) or FL_NAMES_BOTH */
+	const char *basemap_credit; /* printed in the caption when not NULL */
 	const char *attribution; /* NULL: read from the tracker's README ("Attribution: ...") */
 } fl_render_opts;
 

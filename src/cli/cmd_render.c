@@ -10,26 +10,39 @@ static const char help[] =
 	"usage: frontline [-d PATH] render [--date D | --diff D1 D2] -o FILE.(png|svg|pdf)\n"
 	"                                  [--size WxH] [--bbox W,S,E,N] [--title TEXT]\n"
 	"                                  [--labels | --no-labels] [--as-of R] [--status confirmed]\n"
+	"                                  [--basemap SRC | --no-basemap] [--places SRC]\n"
+	"                                  [--names tracker|both]\n"
 	"\n"
 	"Draws the control on D (default today), or with --diff what changed between D1 and D2:\n"
 	"regions in their holder's colour, labels, zones active on the date hatched, a legend with\n"
 	"areas, the date, a scale bar and the tracker's attribution, over a muted base map, in a\n"
 	"Lambert azimuthal equal-area projection centred on the bbox.  --size defaults to 1200x900.\n"
-	"A FILE that is a device or a pipe (/dev/stdout) without one of those extensions gets PNG.\n";
+	"A FILE that is a device or a pipe (/dev/stdout) without one of those extensions gets PNG.\n"
+	"The base map is the shipped Natural Earth cut (sea, land, countries, lakes, rivers,\n"
+	"first-order divisions, and its populated places named by rank); --basemap takes any\n"
+	"GDAL vector source in longitude/latitude instead (every layer: polygons filled, lines\n"
+	"stroked), --places any GDAL point layer with a NAME field (SCALERANK, LABELRANK and\n"
+	"POP_MAX rank it when present).  --names both adds each region's alt_names to its label\n"
+	"(\"Kalbajar / Karvachar\"), and a region's other names to a place that is that region\n"
+	"(\"Stepanakert / Khankendi\"); the default shows the tracker's names only.\n";
 
+/* The shipped base map's directory (in the source tree, else installed),
+ * or NULL when neither is there: the map is then drawn without it. */
 static const char *basemap_path(void)
 {
-	static const char *const paths[] = {FL_GEODATA_SOURCE "/basemap/countries.geojson",
-					    FL_GEODATA_INSTALLED "/basemap/countries.geojson"};
+	static const char *const paths[] = {FL_GEODATA_SOURCE "/basemap", FL_GEODATA_INSTALLED "/basemap"};
+	static const char *const probes[] = {FL_GEODATA_SOURCE "/basemap/countries.geojson",
+					     FL_GEODATA_INSTALLED "/basemap/countries.geojson"};
 	struct stat sb;
 	for (int i = 0; i < 2; i++)
-		if (stat(paths[i], &sb) == 0)
+		if (stat(probes[i], &sb) == 0)
 			return paths[i];
 	return NULL;
 }
 
 /* The library's names for what the tool's flags give. */
-static const cli_flag flags[] = {{"size", "--size"}, {"bbox", "--bbox"}, {"path", "-o"}, {NULL, NULL}};
+static const cli_flag flags[] = {{"size", "--size"},	    {"bbox", "--bbox"},	{"path", "-o"},
+				 {"basemap", "--basemap"}, {"places", "--places"}, {NULL, NULL}};
 
 int cmd_render(const cli_global *g, int argc, char **argv)
 {
@@ -37,7 +50,11 @@ int cmd_render(const cli_global *g, int argc, char **argv)
 		{"diff", required_argument, NULL, 'X'},	  {"size", required_argument, NULL, 's'},
 		{"bbox", required_argument, NULL, 'b'},	  {"title", required_argument, NULL, 't'},
 		{"labels", no_argument, NULL, 'L'},	  {"no-labels", no_argument, NULL, 'N'},
+		{"basemap", required_argument, NULL, 'B'}, {"no-basemap", no_argument, NULL, 'n'},
+		{"places", required_argument, NULL, 'P'},  {"names", required_argument, NULL, 'm'},
 		{NULL, 0, NULL, 0}};
+	const char *basemap = NULL;
+	int no_basemap = 0;
 	const char *d1 = NULL, *d2 = NULL;
 	fl_render_opts ro = fl_render_opts_default();
 	int c;
@@ -63,6 +80,14 @@ int cmd_render(const cli_global *g, int argc, char **argv)
 		case 't': ro.title = optarg; break;
 		case 'L': ro.labels = 1; break;
 		case 'N': ro.labels = 0; break;
+		case 'B': basemap = optarg; break;
+		case 'n': no_basemap = 1; break;
+		case 'P': ro.places = optarg; break;
+		case 'm':
+			if (strcmp(optarg, "tracker") && strcmp(optarg, "both"))
+				return cli_usage_error("render", "--names %s: expected tracker or both", optarg);
+			ro.names = strcmp(optarg, "both") ? FL_NAMES_TRACKER : FL_NAMES_BOTH;
+			break;
 		}
 	}
 	if (c == CLI_STOP)
@@ -86,7 +111,11 @@ int cmd_render(const cli_global *g, int argc, char **argv)
 	fl_query q = opts.q;
 	if (d1)
 		q.at = t2;
-	ro.basemap = basemap_path();
+	if (basemap && no_basemap)
+		return cli_usage_error("render", "--basemap and --no-basemap exclude each other");
+	ro.basemap = no_basemap ? NULL : basemap ? basemap : basemap_path();
+	if (ro.basemap && !basemap)
+		ro.basemap_credit = "Made with Natural Earth";
 	fl_tracker *t = cli_open_tracker(g);
 	if (!t)
 		return 1;
