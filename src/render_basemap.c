@@ -47,14 +47,14 @@ struct fl__basemap {
 };
 
 /* Colours: the sea and lakes, land and countries, borders, rivers. */
-#define SEA 0.831, 0.894, 0.941
-#define LAND 0.937, 0.929, 0.902
-#define COUNTRY 0.922, 0.910, 0.875
+#define SEA 0.831, 0.894, 0.941 /* #d4e4f0 */
+#define LAND 0.949, 0.937, 0.902
+#define COUNTRY 0.937, 0.918, 0.871 /* #efeade */
 #define BORDER 0.659, 0.639, 0.604
 #define ADMIN1 0.800, 0.780, 0.737
 #define LAKE_EDGE 0.663, 0.761, 0.847
 #define RIVER 0.616, 0.733, 0.839
-#define ANY_FILL 0.902, 0.890, 0.855
+#define ANY_FILL 0.902, 0.890, 0.855 /* #e6e3da */
 #define ANY_LINE 0.498, 0.576, 0.659
 #define PLAIN 0.96, 0.97, 0.98 /* the background without the shipped base map */
 
