@@ -22,7 +22,6 @@
 #include "render_labels.h"
 #include "render_legend.h"
 #include "fail.h"
-#include "geo.h"
 #include "shapes.h"
 #include "snapshot_priv.h"
 #include "tracker_priv.h"
@@ -226,14 +225,9 @@ static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff
 	double *area = calloc(na + 1, sizeof *area);
 	if (!st && (!L || !area))
 		st = fl__fail(FL_ENOMEM, "out of memory");
-	if (!st)
-		st = fl__canvas_projection(&c, bb, 0.0);
 	fl__basemap *bm = NULL;
-	if (!st) {
-		double frame[4];
-		fl__basemap_frame(&c, frame);
-		st = fl__basemap_load(o->basemap, o->places, o->labels, frame, &bm);
-	}
+	if (!st && !(st = fl__canvas_projection(&c, bb, 0.0)))
+		st = fl__basemap_open(&c, o, &bm);
 	if (!st) {
 		cairo_t *cr = c.cr;
 		fl__basemap_draw(&c, bm);

@@ -325,9 +325,11 @@ fl_status fl__basemap_load(const char *path, const char *places, bool with_place
 	return FL_OK;
 }
 
-bool fl__basemap_is_shipped(const fl__basemap *bm)
+fl_status fl__basemap_open(const fl__canvas *c, const fl_render_opts *o, fl__basemap **out)
 {
-	return bm && bm->shipped;
+	double frame[4];
+	fl__basemap_frame(c, frame);
+	return fl__basemap_load(o->basemap, o->places, o->labels, frame, out);
 }
 
 const fl__place *fl__basemap_places(const fl__basemap *bm, size_t *n)

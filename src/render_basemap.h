@@ -42,8 +42,9 @@ void fl__basemap_frame(const fl__canvas *c, double frame[4]);
  * when a given one cannot be read. */
 fl_status fl__basemap_load(const char *path, const char *places, bool with_places, const double frame[4],
 			   fl__basemap **out);
-/* Whether bm is the shipped layout (its background is the sea). */
-bool fl__basemap_is_shipped(const fl__basemap *bm);
+/* The base map and places o asks for (places when o->labels), cut to the
+ * frame of canvas c (its projection set). */
+fl_status fl__basemap_open(const fl__canvas *c, const fl_render_opts *o, fl__basemap **out);
 /* Paint the background and draw the layers (nothing but the plain
  * background when bm is NULL). */
 void fl__basemap_draw(fl__canvas *c, const fl__basemap *bm);
