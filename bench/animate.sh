@@ -10,7 +10,8 @@
 #    makes it once (its time is printed);
 # 2. builds bench/encode_gif.c (cc, libpng, giflib): Debian has no command that makes an animated GIF
 #    from PNG frames with giflib; it encodes as `frontline animate` does (only the changed rectangle,
-#    the frame's exact colours or its 256 most frequent, 4 frames a second, looping);
+#    the rectangle's exact colours when 256 or fewer, else 256 chosen greedily by pixel count times
+#    squared distance, 4 frames a second, looping);
 # 3. times, BENCH_RUNS rounds (the order reversed every other round), each process under GNU
 #    `/usr/bin/time` (wall, user + system CPU, peak RSS):
 #      frontline.gif   frontline -d TRACKER animate --from FROM --to TO --step day --size SIZE -o war.gif
@@ -113,7 +114,7 @@ QARGS=("$HERE/qgis_animate.py" "$GPKG" "$WORK/frames" "$FROM" "$TO" --size "$SIZ
 [ -z "$BASEMAP" ] || QARGS+=(--basemap "$BASEMAP")
 [ "$LABELS" = 0 ] || QARGS+=(--labels)
 [ "$TITLE" = 0 ] || QARGS+=(--title)
-# run NAME ROUND CMD...: one timed process, its output in $WORK
+# run NAME ROUND CMD...: one timed process; its GNU time output and its stdout/stderr in $RES
 run() {
 	local name=$1 r=$2
 	shift 2
