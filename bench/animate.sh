@@ -25,7 +25,8 @@
 #                      with frames of one day: one PNG per day
 #      qgis.gif        bench/encode_gif on those PNGs
 #      qgis.webp       img2webp (Debian's webp: libwebp's WebPAnimEncoder, as frontline) on those
-#                      PNGs, with frontline's defaults: lossy, quality 90, 250 ms a frame, looping
+#                      PNGs, with frontline's defaults: lossless, quality (effort) 90, method 1,
+#                      250 ms a frame, looping
 #    QGIS + encoder is the sum of its two processes (medians of each), its peak RSS the larger;
 # 4. checks the outputs: the number of frames of every file (Pillow), and that each QGIS frame shows
 #    the holders `frontline snapshot --date D` gives: the colour at an interior point of every region
@@ -46,7 +47,8 @@
 #                    countries.geojson, what frontline render draws; empty: none)
 #   BENCH_QGIS_LABELS  1 (default): QGIS labels the regions with their names, as frontline does; 0: none
 #   BENCH_QGIS_TITLE   1 (default): QGIS writes the date in each frame, as frontline does; 0: no date
-#   BENCH_WEBP_OPTS  img2webp's frame options (default "-lossy -q 90", frontline animate's default)
+#   BENCH_WEBP_OPTS  img2webp's frame options (default "-lossless -q 90 -m 1", frontline animate's
+#                    default WebPConfig; "-lossy -q 90" for `animate --quality 90`)
 #   BENCH_WORK       scratch space (default /tmp/frontline-bench; this script uses its animate/)
 #   BENCH_RESULTS    raw results go to its animate/ (default bench/results/animate/)
 #   BENCH_RUNS       rounds (default 3); BENCH_ANIM_GOAL (default 5)
@@ -62,7 +64,7 @@ SIZE=${BENCH_SIZE:-1200x900}
 BASEMAP=${BENCH_BASEMAP-$ROOT/geodata/basemap/countries.geojson}
 LABELS=${BENCH_QGIS_LABELS:-1}
 TITLE=${BENCH_QGIS_TITLE:-1}
-WEBP_OPTS=${BENCH_WEBP_OPTS:--lossy -q 90}
+WEBP_OPTS=${BENCH_WEBP_OPTS:--lossless -q 90 -m 1}
 FRAME_MS=250 # frontline animate's default, 4 frames a second
 WORK=${BENCH_WORK:-/tmp/frontline-bench}/animate
 RES=${BENCH_RESULTS:-$HERE/results}/animate
