@@ -18,7 +18,7 @@
 #      frontline.webp  the same, -o war.webp
 #      qgis.frames     bench/qgis_animate.py: PyQGIS headless (QT_QPA_PLATFORM=offscreen), the layer
 #                      temporal from valid_from/valid_to, a categorized renderer on holder in the
-#                      actors' colours, the base map's countries under it, the regions' names as
+#                      actors' colours, the base map's layers under it, the regions' names as
 #                      labels, "Control on DATE" at the top left (a map decoration, as frontline's
 #                      heading: without it QGIS's frames of days without a change are the same
 #                      pixels, which the encoders merge), 1200x900, QgsTemporalUtils.exportAnimation
@@ -43,8 +43,9 @@
 #   FRONTLINE        the binary (default <repo>/build/src/cli/frontline)
 #   TRACKER          the tracker (default <repo>/geodata/karabakh)
 #   BENCH_FROM, BENCH_TO, BENCH_SIZE   2020-09-27, 2020-12-01, 1200x900
-#   BENCH_BASEMAP    the layer QGIS draws under the control layer (default <repo>/geodata/basemap/
-#                    countries.geojson, what frontline render draws; empty: none)
+#   BENCH_BASEMAP    the layers QGIS draws under the control layer, bottom to top, space-separated
+#                    (default: those of land, countries, lakes, rivers .geojson in <repo>/geodata/basemap,
+#                    what frontline render draws under the regions, in its colours; empty: none)
 #   BENCH_QGIS_LABELS  1 (default): QGIS labels the regions with their names, as frontline does; 0: none
 #   BENCH_QGIS_TITLE   1 (default): QGIS writes the date in each frame, as frontline does; 0: no date
 #   BENCH_WEBP_OPTS  img2webp's frame options (default "-lossless -q 90 -m 1", frontline animate's
@@ -61,7 +62,13 @@ TRACKER=${TRACKER:-$ROOT/geodata/karabakh}
 FROM=${BENCH_FROM:-2020-09-27}
 TO=${BENCH_TO:-2020-12-01}
 SIZE=${BENCH_SIZE:-1200x900}
-BASEMAP=${BENCH_BASEMAP-$ROOT/geodata/basemap/countries.geojson}
+if [ -z "${BENCH_BASEMAP+set}" ]; then
+	BENCH_BASEMAP=""
+	for f in land countries lakes rivers; do
+		[ ! -f "$ROOT/geodata/basemap/$f.geojson" ] || BENCH_BASEMAP="$BENCH_BASEMAP $ROOT/geodata/basemap/$f.geojson"
+	done
+fi
+read -r -a BASEMAP <<<"$BENCH_BASEMAP"
 LABELS=${BENCH_QGIS_LABELS:-1}
 TITLE=${BENCH_QGIS_TITLE:-1}
 WEBP_OPTS=${BENCH_WEBP_OPTS:--lossless -q 90 -m 1}
@@ -85,7 +92,7 @@ command -v cc >/dev/null || die "no C compiler (apt-get install gcc)"
 pkg-config --exists libpng || die "libpng is not installed (apt-get install libpng-dev)"
 QT_QPA_PLATFORM=offscreen "$PY" -c 'import qgis.core, PIL' 2>/dev/null ||
 	die "PyQGIS or Pillow is missing for $PY (apt-get install python3-qgis python3-pil)"
-[ -z "$BASEMAP" ] || [ -f "$BASEMAP" ] || die "no base map at $BASEMAP (BENCH_BASEMAP; empty for none)"
+for f in "${BASEMAP[@]}"; do [ -f "$f" ] || die "no base map layer at $f (BENCH_BASEMAP; empty for none)"; done
 HAVE_ANIMATE=1
 if ! "$FRONTLINE" animate --help >/dev/null 2>&1; then
 	HAVE_ANIMATE=0
@@ -113,7 +120,7 @@ cc -std=c17 -O2 -Wall -Wextra -o "$ENC" "$HERE/encode_gif.c" $(pkg-config --cfla
 
 # ---------------------------------------------------------------- 3. time
 QARGS=("$HERE/qgis_animate.py" "$GPKG" "$WORK/frames" "$FROM" "$TO" --size "$SIZE")
-[ -z "$BASEMAP" ] || QARGS+=(--basemap "$BASEMAP")
+for f in "${BASEMAP[@]}"; do QARGS+=(--basemap "$f"); done
 [ "$LABELS" = 0 ] || QARGS+=(--labels)
 [ "$TITLE" = 0 ] || QARGS+=(--title)
 # run NAME ROUND CMD...: one timed process; its GNU time output and its stdout/stderr in $RES

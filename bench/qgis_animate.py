@@ -5,14 +5,14 @@ What a QGIS user does to make the time-lapse that `frontline animate` makes, hea
 (Debian's python3-qgis; run with QT_QPA_PLATFORM=offscreen), for bench/animate.sh:
 
     /usr/bin/python3 bench/qgis_animate.py GPKG OUTDIR FROM TO [--size WxH] [--tz +HH:MM]
-        [--basemap countries.geojson] [--labels] [--title] [--points FILE]
+        [--basemap FILE]... [--labels] [--title] [--points FILE]
 
 GPKG is `frontline export -o war.gpkg`: its layer `control` (one feature per region piece per period of one
 holder, `valid_from`/`valid_to`) and its layer `actors` (id, color).  The layer is made temporal as
 docs/gis.md says ("Separate fields for start and end date/time"), drawn with a categorized renderer on
 `holder` in the actors' colours (white borders, newest period on top: QGIS 3.22 compares a GeoPackage's
 date-times as text, so a frame also takes the period that ends at its first instant), optionally over the
-base map's countries, with the regions' names as labels and "Control on DATE" at the top left (a map
+base map's layers (land, countries, lakes, rivers, in frontline render's colours), with the regions' names as labels and "Control on DATE" at the top left (a map
 decoration: exportAnimation draws them on each frame), in a Lambert azimuthal equal-area projection
 centred on the layer (as `frontline render`), at the layer's extent.  Then
 `QgsTemporalUtils.exportAnimation` renders one PNG per day, OUTDIR/frame0000.png ..., frame k covering the
@@ -79,7 +79,10 @@ def main():
     ap.add_argument("--size", default="1200x900")
     ap.add_argument("--tz", help="the UTC offset of the tracker's days, +HH:MM (default: that of the zone "
                     "in the GeoPackage's layer tracker, time_zone, on the first day; else UTC)")
-    ap.add_argument("--basemap", help="a layer drawn under the control layer (countries.geojson)")
+    ap.add_argument("--basemap", action="append", default=[],
+                    help="a layer drawn under the control layer, repeated bottom to top; styled by its name as "
+                    "frontline render styles geodata/basemap: land, countries, lakes, rivers (else a grey fill "
+                    "or line); with land the background is the sea")
     ap.add_argument("--labels", action="store_true", help="the regions' names as labels")
     ap.add_argument("--title", action="store_true",
                     help="a decoration 'Control on DATE' at the top left of each frame (its day)")
@@ -113,9 +116,9 @@ def main():
 def export(a, w, h, t0, t1, off):
     from qgis.core import (QgsCategorizedSymbolRenderer, QgsCoordinateReferenceSystem,
                            QgsCoordinateTransform, QgsDateTimeRange, QgsFeatureRequest, QgsFillSymbol,
-                           QgsInterval, QgsMapSettings, QgsPalLayerSettings, QgsProject,
+                           QgsInterval, QgsLineSymbol, QgsMapSettings, QgsPalLayerSettings, QgsProject,
                            QgsRendererCategory, QgsTemporalUtils, QgsUnitTypes, QgsVectorLayer,
-                           QgsVectorLayerSimpleLabeling, QgsVectorLayerTemporalProperties)
+                           QgsVectorLayerSimpleLabeling, QgsVectorLayerTemporalProperties, QgsWkbTypes)
     from qgis.PyQt.QtCore import QDateTime, QSize, Qt
     from qgis.PyQt.QtGui import QColor
     DateTitle = date_title_class()
@@ -161,15 +164,27 @@ def export(a, w, h, t0, t1, off):
         layer.setLabelsEnabled(True)
     QgsProject.instance().addMapLayer(layer)
     layers = [layer]
-    if a.basemap:
-        base = QgsVectorLayer(a.basemap, "basemap", "ogr")
+    styles = {  # fill, outline (None: none), as frontline render's base map
+        "land": ("#f2efe6", None), "countries": ("#efeade", "#a8a39a"), "lakes": ("#d4e4f0", "#a9c2d8"),
+        "rivers": (None, "#9dbbd6")}
+    for path in a.basemap:
+        name = os.path.splitext(os.path.basename(path))[0]
+        base = QgsVectorLayer(path, name, "ogr")
         if not base.isValid():
-            print(f"qgis_animate.py: {a.basemap}: not a vector layer", file=sys.stderr)
+            print(f"qgis_animate.py: {path}: not a vector layer", file=sys.stderr)
             return 1
-        base.renderer().setSymbol(QgsFillSymbol.createSimple(
-            {"color": "#e8e6df", "outline_color": "#c8c6bf", "outline_width": "0.2", "outline_width_unit": "MM"}))
+        fill, line = styles.get(name, ("#e8e6df", "#c8c6bf"))
+        if base.geometryType() == QgsWkbTypes.LineGeometry:
+            sym = QgsLineSymbol.createSimple({"line_color": line or "#7f93a8", "line_width": "0.25",
+                                              "line_width_unit": "MM"})
+        else:
+            sym = QgsFillSymbol.createSimple({"color": fill or "#e8e6df", "outline_color": line or "#000000",
+                                              "outline_style": "solid" if line else "no",
+                                              "outline_width": "0.2", "outline_width_unit": "MM"})
+        base.renderer().setSymbol(sym)
         QgsProject.instance().addMapLayer(base)
-        layers.append(base)
+        layers.insert(1, base)  # under the control layer, over the base layers before it
+    sea = any(os.path.splitext(os.path.basename(p))[0] == "land" for p in a.basemap)
 
     ext = layer.extent()  # lon/lat; the projection centred on it, as frontline render's
     lon0, lat0 = ext.center().x(), ext.center().y()
@@ -180,7 +195,7 @@ def export(a, w, h, t0, t1, off):
     ms.setDestinationCrs(crs)
     ms.setOutputSize(QSize(w, h))
     ms.setOutputDpi(96)
-    ms.setBackgroundColor(QColor("#f4f7fa"))
+    ms.setBackgroundColor(QColor("#d4e4f0" if sea else "#f4f7fa"))
     xf = QgsCoordinateTransform(layer.crs(), crs, QgsProject.instance())
     e = xf.transformBoundingBox(ext)
     e.scale(1.04)
