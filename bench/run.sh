@@ -23,7 +23,9 @@
 #   BENCH_WORK       scratch space: generated trackers, outputs (default: /tmp/frontline-bench)
 #   BENCH_PARTS      "deepstate generated scale profile" (default: all); also "uncertain" (not a
 #                    default: bench/uncertain.sh, stats with uncertain dates against FRONTLINE_BEFORE,
-#                    or with --compare against OLD_BUILD; results in $BENCH_RESULTS/uncertain/)
+#                    or with --compare against OLD_BUILD; results in $BENCH_RESULTS/uncertain/),
+#                    and "animate" (not a default: bench/animate.sh, the 2020 war as a daily GIF and
+#                    WebP against QGIS's animation export; results in $BENCH_RESULTS/animate/)
 #   BENCH_EVENTS     sizes of the generated tracker in events (default: "100000 1000000")
 #   BENCH_SCALE      extra sizes whose load time alone is measured (default: "10000 30000")
 #   BENCH_REGIONS    regions of the generated tracker (default: 10000); BENCH_SEED (default: 42)
@@ -76,6 +78,7 @@ has_part() { case " $PARTS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 PKGS="hyperfine time gdal-bin python3-geopandas python3-pyproj python3-shapely python3-numpy
       postgresql-15 postgresql-15-postgis-3 linux-perf gcc pkg-config"
 if [ -n "$COMPARE" ]; then PKGS="hyperfine time python3-shapely python3-numpy gcc pkg-config"; fi
+if has_part animate; then PKGS="$PKGS python3-qgis python3-pil webp libgif-dev libpng-dev"; fi
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -347,6 +350,14 @@ fi
 if has_part uncertain; then
 	FRONTLINE=$FRONTLINE BENCH_HARNESS=$HARNESS DEEPSTATE=$DEEPSTATE BENCH_WORK=$WORK BENCH_RESULTS=$RES \
 		BENCH_RUNS=$RUNS bash "$HERE/uncertain.sh" || log "uncertain: a check failed (see above)"
+fi
+
+# ================================================================ time-lapse (issue 22)
+# the 2020 war as a daily GIF and WebP, `frontline animate` against QGIS's exportAnimation and the same
+# encoders: bench/animate.sh, its own report in $RES/animate/summary.md
+if has_part animate; then
+	FRONTLINE=$FRONTLINE BENCH_WORK=$WORK BENCH_RESULTS=$RES bash "$HERE/animate.sh" ||
+		log "animate: a check failed (see above)"
 fi
 
 # ================================================================ generated trackers
