@@ -347,9 +347,7 @@ static size_t legend_rows(const fl_tracker *t, const double *area, const double 
 		rows[nr] = (fl__legend_row){.color = "#dcdcdc", .hatch = FL_NONE,
 					    .hatch_color = FL__PARTIAL_DOTS, .pattern = FL__SWATCH_DOTS};
 		snprintf(rows[nr].text, sizeof rows[nr].text,
-			 "Partial, %.1f km²: dots where the source speaks of part of the region only; "
-			 "the whole region is filled",
-			 hatched_km2[1]);
+			 "Partial, %.1f km²: the source speaks of part of the region only", hatched_km2[1]);
 		nr++;
 	}
 	return nr + fl__zone_rows(t, at, rows + nr, max - nr);

@@ -54,15 +54,14 @@ char *fl__caption(const fl_tracker *t, const fl_render_opts *o, const char *what
 {
 	int32_t off = fl__tz_offset(t->tz, at);
 	int aoff = off < 0 ? -off : off;
-	char zone[96], filters[128] = "none (every event recorded, any status)";
+	char zone[96], filters[128] = "none";
 	snprintf(zone, sizeof zone, "%s, UTC%c%02d:%02d", fl_tracker_time_zone(t), off < 0 ? '-' : '+',
 		 aoff / 3600, aoff / 60 % 60);
 	if (f && (f->has_as_of || f->confirmed_only)) {
 		char d[32] = "";
 		if (f->has_as_of)
 			fl_tracker_format_date(t, f->as_of, d, sizeof d);
-		snprintf(filters, sizeof filters, "%s%s%s%s", f->has_as_of ? "as of " : "", d,
-			 f->has_as_of ? " (the events recorded by then)" : "",
+		snprintf(filters, sizeof filters, "%s%s%s", f->has_as_of ? "as of " : "", d,
 			 !f->confirmed_only ? "" : f->has_as_of ? ", confirmed events only"
 							       : "confirmed events only");
 	}

@@ -82,11 +82,8 @@ static bool append_names(const fl_tracker *t, const fl_snapshot *s, bool partial
 char *fl__footnote(const fl_tracker *t, const fl_snapshot *s)
 {
 	char *out = NULL;
-	if (!append_names(t, s, true, "Dotted, partial: the source speaks of part of the region only: ",
-			  &out) ||
-	    !append_names(t, s, false, "Striped, uncertain date: the holder may differ until the period "
-				       "of the date has passed: ",
-			  &out)) {
+	if (!append_names(t, s, true, "Partial (dotted): ", &out) ||
+	    !append_names(t, s, false, "Uncertain date (striped): ", &out)) {
 		free(out);
 		return NULL;
 	}

@@ -162,10 +162,11 @@ static double draw_band(fl__canvas *c, double pad, double afs, const char *footn
 	return top;
 }
 
-/* The widest the legend may be: half the map, more on a narrow one. */
+/* The widest the legend may be: half the map, more on a narrow one (but
+ * for the scale bar). */
 static double legend_width(const fl__canvas *c, double fs, double pad)
 {
-	return fmax(c->w * 0.5, fmin(c->w - 2 * pad, fs * 36));
+	return fmax(c->w * 0.5, fmin(c->w * 0.75 - 2 * pad, fs * 40));
 }
 
 void fl__draw_frame(fl__canvas *c, const fl_tracker *t, const fl_render_opts *o, const char *heading,
@@ -186,14 +187,14 @@ void fl__draw_frame(fl__canvas *c, const fl_tracker *t, const fl_render_opts *o,
 	/* the band along the bottom, the legend bottom left above it, the
 	 * scale bar bottom right */
 	double k = 1, afs = fmax(8, c->w / 120.0);
-	for (int i = 0; i < 4; i++) { /* smaller type where they would cover half the map */
+	for (int i = 0; i < 6; i++) { /* smaller type where they would cover the middle of the map */
 		double top = draw_band(c, pad, afs * k, footnote, caption, false);
 		fl__box b = draw_legend(c, t, rows, nrows, fs * k, pad, top - pad / 2, legend_width(c, fs * k, pad),
 					false);
-		double over = (c->h - b.y0) / (c->h * 0.45);
-		if (over <= 1 || fs * k <= 6)
+		double over = (c->h - b.y0) / (c->h * 0.28);
+		if (over <= 1 || fs * k <= 5)
 			break;
-		k = fmax(6 / fs, k / fmin(over, 1.5));
+		k = fmax(5 / fs, k / fmin(over, 1.5));
 	}
 	double top = draw_band(c, pad, afs * k, footnote, caption, true);
 	taken[3] = (fl__box){0, top, c->w, c->h};
@@ -214,14 +215,10 @@ size_t fl__zone_rows(const fl_tracker *t, fl_instant at, fl__legend_row *rows, s
 		bool point = GEOSGeomTypeId_r(t->geos, t->zones[i].geom) == GEOS_POINT;
 		rows[nr] = (fl__legend_row){.color = point ? color : "#ffffff", .hatch = FL_NONE,
 					    .hatch_color = point ? NULL : color, .pattern = FL__SWATCH_ZONE};
-		snprintf(rows[nr].text, sizeof rows[nr].text, "%s%s: %s%s%s", point ? "Site" : "Zone",
-			 point ? " (dot)" : " (hatched /, dashed outline)", z->name,
-			 z->actor != FL_NONE ? ", " : "", z->actor != FL_NONE ? t->actors[z->actor].id : "");
-		if (z->approximate) {
-			size_t n = strlen(rows[nr].text);
-			snprintf(rows[nr].text + n, sizeof rows[nr].text - n, " (%s approximate)",
-				 point ? "place" : "outline");
-		}
+		snprintf(rows[nr].text, sizeof rows[nr].text, "%s: %s%s%s%s%s", point ? "Site" : "Zone", z->name,
+			 z->actor != FL_NONE ? " (" : "", z->actor != FL_NONE ? t->actors[z->actor].id : "",
+			 z->actor != FL_NONE ? ")" : "",
+			 !z->approximate ? "" : point ? ", place approximate" : ", outline approximate");
 		nr++;
 	}
 	return nr;
