@@ -55,8 +55,11 @@ char *fl__caption(const fl_tracker *t, const fl_render_opts *o, const char *what
 	int32_t off = fl__tz_offset(t->tz, at);
 	int aoff = off < 0 ? -off : off;
 	char zone[96], filters[128] = "none";
-	snprintf(zone, sizeof zone, "%s, UTC%c%02d:%02d", fl_tracker_time_zone(t), off < 0 ? '-' : '+',
-		 aoff / 3600, aoff / 60 % 60);
+	if (!t->tz) /* no zone declared, or UTC's */
+		snprintf(zone, sizeof zone, "UTC");
+	else
+		snprintf(zone, sizeof zone, "%s, UTC%c%02d:%02d", fl_tracker_time_zone(t), off < 0 ? '-' : '+',
+			 aoff / 3600, aoff / 60 % 60);
 	if (f && (f->has_as_of || f->confirmed_only)) {
 		char d[32] = "";
 		if (f->has_as_of)

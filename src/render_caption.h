@@ -16,8 +16,8 @@
 char *fl__attribution(const fl_tracker *t, const fl_render_opts *o);
 
 /* The caption: `what` (the date or range shown) with the tracker's time
- * zone and its offset from UTC at `at` (named once a tracker declares a
- * zone; "UTC" otherwise), the filters of f (as_of, confirmed_only; f->at
+ * zone and its offset from UTC at `at` ("UTC" alone for a tracker that
+ * declares no zone, or UTC), the filters of f (as_of, confirmed_only; f->at
  * is not read), the attribution and o->basemap_credit.  Malloc'd; NULL
  * without memory. */
 char *fl__caption(const fl_tracker *t, const fl_render_opts *o, const char *what, fl_instant at,

@@ -14,7 +14,6 @@
 #include "render_hatch.h"
 #include "render_legend.h"
 #include "tracker_priv.h"
-#include "util.h"
 
 /* The scale bar, its right end at (x, y); returns its length in pixels. */
 static double draw_scale_bar(fl__canvas *c, double x, double y)

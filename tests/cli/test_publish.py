@@ -28,7 +28,7 @@ from PIL import Image
 from shapely.geometry import shape
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fltest import KARABAKH, check, main, run, run_ok, test  # noqa: E402
+from fltest import KARABAKH, check, copy_karabakh, main, run, run_ok, test  # noqa: E402
 
 if len(sys.argv) != 3:
     sys.exit("usage: test_publish.py FRONTLINE_BINARY SOURCE_ROOT")
@@ -167,6 +167,19 @@ def t_caption(tmp):
     check("Attribution: region boundaries from geoBoundaries" in text and "CC BY-SA 3.0" in text,
           "no attribution in the caption:\n%s" % lines)
     check(re.search(r"(Made with Natural Earth|Base map: [^.]+)\.", text), "no base-map credit:\n%s" % lines)
+
+
+@test("caption of a tracker that declares no time zone: the date in UTC; no attribution in its README, none in the caption")
+def t_caption_utc(tmp):
+    t = copy_karabakh(tmp)
+    os.remove(os.path.join(t, "tracker.csv"))
+    with open(os.path.join(t, "README.md"), "w") as f:
+        f.write("A tracker without an attribution line.\n")
+    out = os.path.join(tmp, "m.svg")
+    run_ok(["-d", t, "render", "--date", "2020-11-25", "-o", out], tmp)
+    lines, text = desc(out)
+    check("Control on 2020-11-25 (UTC). Filters: none." in text, "caption without a zone:\n%s" % lines)
+    check("Attribution" not in text and "Asia/Baku" not in text, "caption of another tracker:\n%s" % lines)
 
 
 @test("caption names the filters: --as-of 2021-01-01 --status confirmed")
