@@ -95,7 +95,9 @@ int cmd_render(const cli_global *g, int argc, char **argv)
 	if (d1)
 		q.at = t2;
 	ro.basemap = basemap_path();
-	if (ro.basemap) /* the caption credits the shipped base map (geodata/basemap/README.md) */
+	/* the caption credits the shipped base map: what geodata/basemap/README.md
+	 * says it is made from (tests/cli/test_publish.py checks the two agree) */
+	if (ro.basemap)
 		ro.basemap_credit = "Base map: geoBoundaries, OpenStreetMap contributors (ODbL 1.0)";
 	fl_tracker *t = cli_open_tracker(g);
 	if (!t)
