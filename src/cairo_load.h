@@ -26,7 +26,7 @@
 	X(cairo_stroke) X(cairo_stroke_preserve) X(cairo_surface_destroy)                    \
 	X(cairo_surface_finish) X(cairo_surface_status) X(cairo_surface_write_to_png_stream) \
 	X(cairo_svg_surface_create_for_stream) X(cairo_svg_surface_set_document_unit)        \
-	X(cairo_text_extents) X(cairo_text_path)
+	X(cairo_text_extents) X(cairo_text_path) X(cairo_clip_extents)
 
 typedef struct fl__cairo_api {
 #define FL__CAIRO_MEMBER(f) __typeof__(f) *(f);
@@ -46,6 +46,7 @@ fl_status fl__cairo_load(void);
 #define cairo_arc (fl__cairo.cairo_arc)
 #define cairo_clip (fl__cairo.cairo_clip)
 #define cairo_clip_preserve (fl__cairo.cairo_clip_preserve)
+#define cairo_clip_extents (fl__cairo.cairo_clip_extents)
 #define cairo_close_path (fl__cairo.cairo_close_path)
 #define cairo_create (fl__cairo.cairo_create)
 #define cairo_destroy (fl__cairo.cairo_destroy)

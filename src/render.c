@@ -20,6 +20,8 @@
 #include "render_basemap.h"
 #include "render_canvas.h"
 #include "render_labels.h"
+#include "render_caption.h"
+#include "render_hatch.h"
 #include "render_legend.h"
 #include "fail.h"
 #include "shapes.h"
@@ -197,6 +199,45 @@ static void draw_borders(fl__canvas *c, const fl_tracker *t)
 	cairo_stroke(c->cr);
 }
 
+/* The legend's rows: the actors holding ground (or gaining it, in a diff)
+ * with their names, whole; the uncertain and partial ground drawn
+ * (hatched_km2: their areas); the zones active at `at`.  Returns how many,
+ * up to max. */
+static size_t legend_rows(const fl_tracker *t, const double *area, const double *gain, bool is_diff,
+			  const double hatched_km2[2], fl_instant at, fl__legend_row *rows, size_t max)
+{
+	memset(rows, 0, max * sizeof *rows);
+	size_t nr = 0;
+	for (size_t a = 0; a < t->nactors && nr + 2 < max; a++) {
+		if (area[a] <= 0 && !(gain && gain[a] > 0))
+			continue;
+		rows[nr].color = t->actors[a].color;
+		rows[nr].outline = is_diff;
+		rows[nr].hatch = t->actors[a].nparties ? (int)a : FL_NONE;
+		if (is_diff)
+			snprintf(rows[nr].text, sizeof rows[nr].text, "%s gained %.1f km²", t->actors[a].id,
+				 gain ? gain[a] : 0);
+		else
+			snprintf(rows[nr].text, sizeof rows[nr].text, "%s  %.1f km²  %s", t->actors[a].id,
+				 area[a], t->actors[a].name);
+		nr++;
+	}
+	if (hatched_km2[0] > 0) {
+		rows[nr] = (fl__legend_row){.color = "#ffffff", .hatch = FL_NONE, .hatch_color = "#555555"};
+		snprintf(rows[nr].text, sizeof rows[nr].text,
+			 "Uncertain date, %.1f km²: stripes of the other holder it may have", hatched_km2[0]);
+		nr++;
+	}
+	if (hatched_km2[1] > 0) {
+		rows[nr] = (fl__legend_row){.color = "#dcdcdc", .hatch = FL_NONE,
+					    .hatch_color = FL__PARTIAL_DOTS, .pattern = FL__SWATCH_DOTS};
+		snprintf(rows[nr].text, sizeof rows[nr].text,
+			 "Partial, %.1f km²: the source speaks of part of the region only", hatched_km2[1]);
+		nr++;
+	}
+	return nr + fl__zone_rows(t, at, rows + nr, max - nr);
+}
+
 static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff, fl_instant t1,
 			    const fl_render_opts *o, const char *path)
 {
@@ -232,7 +273,7 @@ static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff
 		cairo_t *cr = c.cr;
 		fl__basemap_draw(&c, bm);
 		cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
-		double uncertain_km2 = 0;
+		double uncertain_km2 = 0, partial_km2 = 0;
 		/* control: one filled path per piece */
 		for (size_t i = 0; i < fl_snapshot_count(s); i++) {
 			const fl_piece *p = fl_snapshot_at(s, i);
@@ -247,6 +288,10 @@ static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff
 			if (p->uncertain && !is_diff) {
 				hatch_uncertain(&c, t, fl__snapshot_geom(s, i), p);
 				uncertain_km2 += p->area_km2;
+			}
+			if (p->partial && !is_diff) {
+				fl__hatch_partial(&c, t, fl__snapshot_geom(s, i));
+				partial_km2 += p->area_km2;
 			}
 		}
 		draw_borders(&c, t);
@@ -268,33 +313,10 @@ static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff
 		draw_zones(&c, t, q->at, L, &nl);
 		if (o->labels)
 			fl__region_labels(&c, t, o->names, L, &nl);
-		/* legend */
-		fl__legend_row rows[34];
-		memset(rows, 0, sizeof rows);
-		size_t nr = 0;
-		for (size_t a = 0; a < na && nr < 32; a++) {
-			if (area[a] <= 0 && !(gain && gain[a] > 0))
-				continue;
-			rows[nr].color = t->actors[a].color;
-			rows[nr].outline = is_diff;
-			rows[nr].hatch = t->actors[a].nparties ? (int)a : FL_NONE;
-			if (is_diff)
-				snprintf(rows[nr].text, sizeof rows[nr].text, "%s gained %.1f km²",
-					 t->actors[a].id, gain ? gain[a] : 0);
-			else
-				snprintf(rows[nr].text, sizeof rows[nr].text, "%s  %.1f km²  %s", t->actors[a].id,
-					 area[a], t->actors[a].name);
-			if (strlen(rows[nr].text) > 70)
-				memcpy(rows[nr].text + 67, "...", 4);
-			nr++;
-		}
+		fl__legend_row rows[48];
+		double hatched_km2[2] = {uncertain_km2, partial_km2};
+		size_t nr = legend_rows(t, area, gain, is_diff, hatched_km2, q->at, rows, 48);
 		free(gain);
-		if (uncertain_km2 > 0) {
-			rows[nr] = (fl__legend_row){.color = "#ffffff", .hatch = FL_NONE, .hatch_color = "#555555"};
-			snprintf(rows[nr].text, sizeof rows[nr].text,
-				 "Uncertain date, %.1f km²: stripes of the other holder it may have", uncertain_km2);
-			nr++;
-		}
 		char heading[96], d2[16];
 		fl_tracker_format_date(t, q->at, d2, sizeof d2);
 		if (is_diff) {
@@ -303,9 +325,11 @@ static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff
 			snprintf(heading, sizeof heading, "Changes %s to %s", d1, d2);
 		} else
 			snprintf(heading, sizeof heading, "Control on %s", d2);
-		fl__box taken[3];
-		fl__draw_frame(&c, t, o, heading, rows, nr, taken);
-		fl__draw_labels(&c, t, L, nl, taken, 3, bm, o->names, o->labels);
+		fl__box taken[FL__FRAME_BOXES];
+		char *foot = is_diff ? NULL : fl__footnote(t, s), *cap = fl__caption(t, o, heading, q->at, q);
+		fl__draw_frame(&c, t, o, heading, rows, nr, foot, cap, taken);
+		free(foot), free(cap);
+		fl__draw_labels(&c, t, L, nl, taken, FL__FRAME_BOXES, bm, o->names, o->labels);
 		if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
 			st = fl__fail(FL_EIO, "cairo: %s", cairo_status_to_string(cairo_status(cr)));
 	}

@@ -75,6 +75,47 @@ fl_status fl__canvas_open(fl__canvas *c, const char *path, int w, int h, bool al
 	return FL_OK;
 }
 
+/* The SVG's texts as its <desc>, XML-escaped, right after the <svg> start
+ * tag (the SVG as Cairo wrote it if that tag is not found). */
+static fl_status svg_desc(fl__canvas *c)
+{
+	size_t at = 0;
+	while (at + 4 < c->len && memcmp(c->buf + at, "<svg", 4))
+		at++;
+	while (at < c->len && c->buf[at] != '>')
+		at++;
+	if (!c->tlen || at >= c->len)
+		return FL_OK;
+	at++;
+	size_t esc = 0;
+	for (size_t i = 0; i < c->tlen; i++)
+		esc += c->texts[i] == '<' || c->texts[i] == '>' ? 4 : c->texts[i] == '&' ? 5 : 1;
+	size_t n = c->len + esc + 16;
+	unsigned char *out = malloc(n), *p = out;
+	if (!out)
+		return fl__fail(FL_ENOMEM, "out of memory");
+	memcpy(p, c->buf, at);
+	p += at;
+	memcpy(p, "\n<desc>", 7);
+	p += 7;
+	for (size_t i = 0; i < c->tlen; i++) {
+		char ch = c->texts[i];
+		const char *e = ch == '<' ? "&lt;" : ch == '>' ? "&gt;" : ch == '&' ? "&amp;" : NULL;
+		if (e) {
+			memcpy(p, e, strlen(e));
+			p += strlen(e);
+		} else
+			*p++ = (unsigned char)ch;
+	}
+	memcpy(p, "</desc>", 7);
+	p += 7;
+	memcpy(p, c->buf + at, c->len - at);
+	p += c->len - at;
+	free(c->buf);
+	c->buf = out, c->len = (size_t)(p - out), c->cap = n;
+	return FL_OK;
+}
+
 fl_status fl__canvas_close(fl__canvas *c, const char *path, fl_status st)
 {
 	if (c->cr)
@@ -91,6 +132,9 @@ fl_status fl__canvas_close(fl__canvas *c, const char *path, fl_status st)
 				      cairo_status_to_string(cairo_surface_status(c->surf)));
 		cairo_surface_destroy(c->surf);
 	}
+	if (!st && c->kind == 1)
+		st = svg_desc(c);
+	free(c->texts);
 	if (!st)
 		st = fl__atomic_write(path, c->buf, c->len);
 	free(c->buf);
@@ -224,6 +268,14 @@ void fl__text_at(fl__canvas *c, double x, double y, double size, bool bold, cons
 	cairo_set_font_size(c->cr, size);
 	cairo_move_to(c->cr, x, y);
 	cairo_show_text(c->cr, s);
+	size_t n = strlen(s);
+	char *nt = c->kind == 1 ? fl__grow(c->texts, &c->tcap, c->tlen + n + 2, 1) : NULL;
+	if (nt) { /* (without memory, the <desc> misses a text: the picture is whole) */
+		c->texts = nt;
+		memcpy(c->texts + c->tlen, s, n);
+		c->tlen += n;
+		c->texts[c->tlen++] = '\n';
+	}
 }
 
 double fl__text_width(fl__canvas *c, double size, const char *s)
@@ -240,5 +292,7 @@ fl_status fl__texts_utf8(const fl_render_opts *o)
 		return fl__fail(FL_EARG, "title: not UTF-8");
 	if (!fl__utf8_valid(o->attribution))
 		return fl__fail(FL_EARG, "attribution: not UTF-8");
+	if (!fl__utf8_valid(o->basemap_credit))
+		return fl__fail(FL_EARG, "basemap_credit: not UTF-8");
 	return FL_OK;
 }

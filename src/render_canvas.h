@@ -24,6 +24,8 @@ typedef struct fl__canvas {
 	PJ *pj;
 	double scale;         /* pixels per metre */
 	double lon0, lat0;
+	char *texts;          /* SVG: every text drawn, one a line (its <desc>) */
+	size_t tlen, tcap;
 } fl__canvas;
 
 /* A rectangle of the canvas that something occupies (labels avoid them). */
@@ -52,7 +54,9 @@ fl_status fl__canvas_projection(fl__canvas *c, const double bb[4], double margin
 void fl__project(const fl__canvas *c, double lon, double lat, double *x, double *y);
 /* A (multi)polygon's rings as the current path. */
 void fl__path_geom(fl__canvas *c, GEOSContextHandle_t h, const GEOSGeometry *g);
-/* Text with its baseline's left end at (x, y), and its width. */
+/* Text with its baseline's left end at (x, y), and its width.  An SVG
+ * (whose glyphs are paths) also lists the texts drawn, in that order, in
+ * its <desc>, for screen readers and search. */
 void fl__text_at(fl__canvas *c, double x, double y, double size, bool bold, const char *s);
 double fl__text_width(fl__canvas *c, double size, const char *s);
 /* The texts drawn as given: UTF-8 only (Cairo refuses the rest, and SVG

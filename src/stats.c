@@ -14,6 +14,7 @@
 #include "fail.h"
 #include "replay.h"
 #include "sink.h"
+#include "stats_priv.h"
 #include "tracker_priv.h"
 #include "util.h"
 
@@ -22,6 +23,7 @@ struct fl_stats {
 	fl_step step;
 	fl_stats_row *rows;
 	size_t n;
+	fl__stats_frame frame; /* as asked: bounds, filters, the areas at `from` */
 };
 
 fl_status fl_step_parse(const char *text, fl_step *out)
@@ -229,6 +231,30 @@ static fl_status stats_rows(fl_stats *s, const fl_instant *at, const double *sam
 	return FL_OK;
 }
 
+/* s's frame: from, to as asked (to set by the caller), the filters, and
+ * each actor's area at `from` (every active event up to it applied; holder
+ * is scratch, one per atom). */
+static fl_status frame_start(fl_stats *s, const unsigned char *active, fl_instant from,
+			     const fl_query *q, int *holder)
+{
+	const fl_tracker *t = s->t;
+	s->frame.from = from;
+	s->frame.has_as_of = q->has_as_of;
+	s->frame.as_of = q->as_of;
+	s->frame.confirmed_only = q->confirmed_only;
+	if (!(s->frame.start = calloc(t->nactors + 1, sizeof *s->frame.start)))
+		return fl__fail(FL_ENOMEM, "out of memory");
+	for (size_t a = 0; a < t->natoms; a++)
+		holder[a] = FL_NONE;
+	for (size_t k = 0; k < t->nevents && t->ec.when[t->order[k]] <= from; k++)
+		if (active[t->order[k]])
+			apply_event(t, t->order[k], holder, s->frame.start, false);
+	for (size_t a = 0; a < t->nactors; a++) /* sweep rounding */
+		if (s->frame.start[a] < 1e-9)
+			s->frame.start[a] = 0;
+	return FL_OK;
+}
+
 fl_status fl_stats_new(const fl_tracker *t, const fl_query *filters, fl_instant from, fl_instant to,
 		       fl_step step, fl_stats **out)
 {
@@ -254,15 +280,22 @@ fl_status fl_stats_new(const fl_tracker *t, const fl_query *filters, fl_instant 
 		rc = sample_areas(t, active, from, to, step, holder, area, &at, &samples, &ns);
 		if (!rc)
 			rc = stats_rows(s, at, samples, ns);
+		if (!rc)
+			rc = frame_start(s, active, from, &q, holder);
 	}
 	free(active), free(holder), free(area), free(samples), free(at);
+	if (s)
+		s->frame.to = to;
 	return FL__HAND_OVER(rc, s, fl_stats_free, out);
 }
+
+const fl__stats_frame *fl__stats_get_frame(const fl_stats *s) { return &s->frame; }
 
 void fl_stats_free(fl_stats *s)
 {
 	if (!s)
 		return;
+	free(s->frame.start);
 	free(s->rows);
 	free(s);
 }

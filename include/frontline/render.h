@@ -6,9 +6,14 @@
  * PROJ): regions filled with their holder's colour, borders, labels that do not
  * overlap, zones active on the date hatched, a base map (sea, land,
  * countries, lakes, rivers, first-order divisions) with its populated
- * places named by rank, a legend with areas, the date and title, a scale bar
- * and an attribution line.  The centre of the image is the centre of the
- * bbox.
+ * places named by rank, a legend with areas (its names wrapped, never cut),
+ * the date and title, a scale bar and a caption.  Ground whose event speaks
+ * of part of its region only (fl_piece.partial) is dotted, ground of
+ * uncertain date striped, and a footnote names both.  The caption of every
+ * map and chart gives the date with the tracker's time zone, the filters in
+ * force (as-of, confirmed only), the sources' attribution and the base map's
+ * credit.
+ * The centre of the image is the centre of the bbox.
  *
  * Files are written whole or not at all.  The format comes from the extension.
  * Refusals (FL_EARG) name what is wrong in backquotes: `path`, `size` (the
@@ -44,8 +49,9 @@ typedef struct fl_render_opts {
 	const char *places;    /* a GDAL point layer with a NAME (or NAME_EN) field and optional
 				* SCALERANK, LABELRANK, POP_MAX; NULL: the shipped layout's */
 	int names;             /* FL_NAMES_TRACKER (default) or FL_NAMES_BOTH */
-	const char *basemap_credit; /* printed in the caption when not NULL */
 	const char *attribution; /* NULL: read from the tracker's README ("Attribution: ...") */
+	const char *basemap_credit; /* the base map's credit in the caption (e.g. "Made with
+				     * Natural Earth"); NULL: none */
 } fl_render_opts;
 
 /* Defaults: 1200x900, labels on, no bbox (the tracker's extent). */
@@ -60,7 +66,11 @@ FL_API fl_status fl_render_snapshot(const fl_tracker *t, const fl_query *q,
 				    const fl_render_opts *o, const char *path);
 FL_API fl_status fl_render_diff(const fl_tracker *t, const fl_query *filters, fl_instant t1,
 				fl_instant t2, const fl_render_opts *o, const char *path);
-/* A line chart of area held per actor over the series (PNG or SVG). */
+/* A line chart of area held per actor over the series (PNG or SVG), from
+ * the series' `from` (the state then, whether or not an event falls on it)
+ * to its `to`, with ticks on month or year boundaries of the tracker's
+ * zone, a legend of the actors' names and colours, o->title and the
+ * caption. */
 FL_API fl_status fl_render_chart(const fl_tracker *t, const fl_stats *s, const fl_render_opts *o,
 				 const char *path);
 

@@ -15,8 +15,11 @@ static const char help[] =
 	"\n"
 	"Draws the control on D (default today), or with --diff what changed between D1 and D2:\n"
 	"regions in their holder's colour, labels, zones active on the date hatched, a legend with\n"
-	"areas, the date, a scale bar and the tracker's attribution, over a muted base map, in a\n"
+	"areas (names wrapped, never cut), the date, a scale bar, over a muted base map, in a\n"
 	"Lambert azimuthal equal-area projection centred on the bbox.  --size defaults to 1200x900.\n"
+	"Ground whose source speaks of part of its region only is dotted, ground of uncertain\n"
+	"date striped, and a footnote names both; the caption gives the date and time zone, the\n"
+	"filters in force, the tracker's attribution and the base map's credit.\n"
 	"A FILE that is a device or a pipe (/dev/stdout) without one of those extensions gets PNG.\n"
 	"The base map is the shipped Natural Earth cut (sea, land, countries, lakes, rivers,\n"
 	"first-order divisions, and its populated places named by rank); --basemap takes any\n"
@@ -41,7 +44,7 @@ static const char *basemap_path(void)
 }
 
 /* The library's names for what the tool's flags give. */
-static const cli_flag flags[] = {{"size", "--size"},	    {"bbox", "--bbox"},	{"path", "-o"},
+static const cli_flag flags[] = {{"size", "--size"}, {"bbox", "--bbox"}, {"path", "-o"}, {"title", "--title"},
 				 {"basemap", "--basemap"}, {"places", "--places"}, {NULL, NULL}};
 
 int cmd_render(const cli_global *g, int argc, char **argv)
@@ -77,7 +80,11 @@ int cmd_render(const cli_global *g, int argc, char **argv)
 				return cli_lib_usage_error("render", flags);
 			ro.has_bbox = 1;
 			break;
-		case 't': ro.title = optarg; break;
+		case 't':
+			if (!*optarg)
+				return cli_usage_error("render", "--title is empty: give the map's title");
+			ro.title = optarg;
+			break;
 		case 'L': ro.labels = 1; break;
 		case 'N': ro.labels = 0; break;
 		case 'B': basemap = optarg; break;

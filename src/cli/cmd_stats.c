@@ -7,24 +7,28 @@
 static const char help[] =
 	"usage: frontline [-d PATH] stats [--from D] [--to D] [--step day|week|month|event] [-o FILE]\n"
 	"                                 [--as-of R] [--status confirmed] [--chart FILE.(png|svg)]\n"
+	"                                 [--size WxH] [--title TEXT]\n"
 	"\n"
 	"CSV with columns date,holder,area_km2,share,area_km2_min,area_km2_max (share of the tracked\n"
 	"area; min and max: the area surely held and the area that may be held where an event's date\n"
 	"admits a period, both equal to area_km2 where dates are exact), one row per holder per\n"
 	"step.  Defaults: the tracker's whole event range, --step event (a row set after each\n"
 	"event instant).  Areas are geodesic on the WGS 84 ellipsoid.\n"
-	"  --chart FILE   also draw a line chart of area per actor (PNG or SVG; --size WxH);\n"
-	"                 the CSV then goes to stdout only with -o\n";
+	"  --chart FILE   also draw a line chart of area per actor (PNG or SVG; --size WxH,\n"
+	"                 --title TEXT) from --from (the area held then) to --to, with a legend\n"
+	"                 and a caption (dates, time zone, filters, attribution); the CSV then\n"
+	"                 goes to stdout only with -o\n";
 
 /* The library's names for what the tool's flags give. */
-static const cli_flag flags[] = {{"size", "--size"}, {"path", "--chart"}, {NULL, NULL}};
+static const cli_flag flags[] = {{"size", "--size"}, {"path", "--chart"}, {"title", "--title"}, {NULL, NULL}};
 
 int cmd_stats(const cli_global *g, int argc, char **argv)
 {
 	static const struct option own[] = {
 		{"from", required_argument, NULL, 'F'},	 {"to", required_argument, NULL, 'T'},
 		{"step", required_argument, NULL, 's'},	 {"chart", required_argument, NULL, 'C'},
-		{"size", required_argument, NULL, 'z'}, {NULL, 0, NULL, 0}};
+		{"size", required_argument, NULL, 'z'}, {"title", required_argument, NULL, 't'},
+		{NULL, 0, NULL, 0}};
 	const char *from = NULL, *to = NULL, *chart = NULL;
 	fl_render_opts ro = fl_render_opts_default();
 	fl_step step = FL_STEP_EVENT;
@@ -45,10 +49,17 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 			if (fl_render_parse_size(optarg, &ro.width, &ro.height))
 				return cli_lib_usage_error("stats", flags);
 			break;
+		case 't':
+			if (!*optarg)
+				return cli_usage_error("stats", "--title is empty: give the chart's title");
+			ro.title = optarg;
+			break;
 		}
 	}
 	if (c == CLI_STOP)
 		return opts.rc;
+	if (ro.title && !chart)
+		return cli_usage_error("stats", "--title is the chart's: give --chart FILE too");
 	fl_instant t0 = 0, t1 = 0;
 	if (from && cli_parse_date(NULL, "--from", from, FL_DATE_START, &t0))
 		return 2;

@@ -84,14 +84,14 @@ def country_at(pt):
 
 
 def centre_rgb(tmp, lon, lat, extra=(), name="c.png"):
-    """The pixel at the centre of a 201x151 map of a ±0.05° bbox around
+    """The pixel at the centre of a 601x451 map of a ±0.05° bbox around
     (lon, lat): the centre of the image is the centre of the bbox."""
     bbox = "%.6f,%.6f,%.6f,%.6f" % (lon - 0.05, lat - 0.05, lon + 0.05, lat + 0.05)
-    run_ok(["-d", KARABAKH, "render", "--date", "2020-11-25", "--bbox", bbox, "--size", "201x151",
+    run_ok(["-d", KARABAKH, "render", "--date", "2020-11-25", "--bbox", bbox, "--size", "601x451",
             "--no-labels", "-o", name] + list(extra), tmp)
     img = Image.open(os.path.join(tmp, name)).convert("RGB")
-    check(img.size == (201, 151), "%s is %dx%d" % (name, img.size[0], img.size[1]))
-    return img.getpixel((100, 75))
+    check(img.size == (601, 451), "%s is %dx%d" % (name, img.size[0], img.size[1]))
+    return img.getpixel((300, 225))
 
 
 def close(px, want, tol=2):
