@@ -312,13 +312,14 @@ static void region_labels(fl__canvas *c, const fl_tracker *t, label *L, size_t *
 	}
 }
 
+/* The map into path, or into the caller's image surface `into` (path NULL). */
 static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff, fl_instant t1,
-			    const fl_render_opts *o, const char *path)
+			    const fl_render_opts *o, const char *path, cairo_surface_t *into)
 {
 	fl__canvas c;
 	double bb[4];
 	fl_status st = fl__texts_utf8(o);
-	if (!st)
+	if (!st && !into)
 		st = fl__canvas_kind(path, &c.kind, true);
 	if (!st)
 		st = map_extent(t, o, bb);
@@ -330,7 +331,7 @@ static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff
 	if (!st && is_diff)
 		st = fl_diff_new(t, q, t1, q->at, FL_BY_REGION, &d);
 	if (!st)
-		st = fl__canvas_open(&c, path, o->width, o->height, true);
+		st = into ? fl__canvas_wrap(&c, into) : fl__canvas_open(&c, path, o->width, o->height, true);
 	else {
 		fl_snapshot_free(s);
 		return st;
@@ -435,7 +436,13 @@ static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff
 fl_status fl_render_snapshot(const fl_tracker *t, const fl_query *q, const fl_render_opts *o,
 			     const char *path)
 {
-	return render_map(t, q, false, 0, o, path);
+	return render_map(t, q, false, 0, o, path, NULL);
+}
+
+fl_status fl__render_frame(const fl_tracker *t, const fl_query *q, const fl_render_opts *o,
+			   cairo_surface_t *image)
+{
+	return render_map(t, q, false, 0, o, NULL, image);
 }
 
 fl_status fl_render_diff(const fl_tracker *t, const fl_query *filters, fl_instant t1, fl_instant t2,
@@ -445,6 +452,6 @@ fl_status fl_render_diff(const fl_tracker *t, const fl_query *filters, fl_instan
 		return fl__fail(FL_EARG, "`t1` is after `t2`: swap them");
 	fl_query q = filters ? *filters : fl_query_at(t2);
 	q.at = t2;
-	return render_map(t, &q, true, t1, o, path);
+	return render_map(t, &q, true, t1, o, path, NULL);
 }
 

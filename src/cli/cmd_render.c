@@ -1,10 +1,8 @@
 /* cmd_render.c: `frontline render`: a map of a date, or of what changed, with Cairo. */
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include "cli.h"
 #include "options.h"
-#include "fl_config.h"
 
 static const char help[] =
 	"usage: frontline [-d PATH] render [--date D | --diff D1 D2] -o FILE.(png|svg|pdf)\n"
@@ -16,17 +14,6 @@ static const char help[] =
 	"areas, the date, a scale bar and the tracker's attribution, over a muted base map, in a\n"
 	"Lambert azimuthal equal-area projection centred on the bbox.  --size defaults to 1200x900.\n"
 	"A FILE that is a device or a pipe (/dev/stdout) without one of those extensions gets PNG.\n";
-
-static const char *basemap_path(void)
-{
-	static const char *const paths[] = {FL_GEODATA_SOURCE "/basemap/countries.geojson",
-					    FL_GEODATA_INSTALLED "/basemap/countries.geojson"};
-	struct stat sb;
-	for (int i = 0; i < 2; i++)
-		if (stat(paths[i], &sb) == 0)
-			return paths[i];
-	return NULL;
-}
 
 /* The library's names for what the tool's flags give. */
 static const cli_flag flags[] = {{"size", "--size"}, {"bbox", "--bbox"}, {"path", "-o"}, {NULL, NULL}};
@@ -86,7 +73,7 @@ int cmd_render(const cli_global *g, int argc, char **argv)
 	fl_query q = opts.q;
 	if (d1)
 		q.at = t2;
-	ro.basemap = basemap_path();
+	ro.basemap = cli_basemap_path();
 	fl_tracker *t = cli_open_tracker(g);
 	if (!t)
 		return 1;
