@@ -3,9 +3,10 @@
  *
  * Each frame stores only the rectangle that changed since the frame before
  * (the rest stays on screen: disposal "do not dispose"), with its own colour
- * table: exact when the rectangle has 256 colours or fewer (a map's flat
- * fills, borders and text usually do), else its 256 most frequent colours
- * with every other colour drawn as the nearest of them.  A frame equal to
+ * table: exact when the rectangle has 256 colours or fewer (a small map's
+ * flat fills, borders and text do), else 256 chosen for the pixels they
+ * draw (build_palette) with every other colour drawn as the nearest of
+ * them (no dithering: a map's fills stay flat).  A frame equal to
  * the one before is a single transparent pixel, so that every date keeps
  * its frame.  The animation loops (the NETSCAPE2.0 extension).
  */
@@ -110,44 +111,58 @@ static int cmp_ranked(const void *a, const void *b)
 	return x->slot < y->slot ? -1 : x->slot > y->slot ? 1 : 0;
 }
 
-static unsigned nearest(const GifColorType *pal, int n, uint32_t c)
+static long dist2(uint32_t a, uint32_t b)
 {
-	int r = (int)(c >> 16) & 255, gg = (int)(c >> 8) & 255, b = (int)c & 255;
-	unsigned best = 0;
-	long bd = -1;
-	for (int i = 0; i < n; i++) {
-		long dr = r - pal[i].Red, dg = gg - pal[i].Green, db = b - pal[i].Blue;
-		long dist = 2 * dr * dr + 4 * dg * dg + 3 * db * db;
-		if (bd < 0 || dist < bd)
-			bd = dist, best = (unsigned)i;
-	}
-	return best;
+	long dr = (long)((a >> 16) & 255) - (long)((b >> 16) & 255);
+	long dg = (long)((a >> 8) & 255) - (long)((b >> 8) & 255);
+	long db = (long)(a & 255) - (long)(b & 255);
+	return 2 * dr * dr + 4 * dg * dg + 3 * db * db; /* the eye's weights, roughly */
 }
 
 /* The colour table of the rectangle's colours (collected in the table), and
- * each colour's index in it. */
+ * each colour's index in it.  Up to 256 colours: all of them.  More: the
+ * most frequent first, then again and again the colour whose pixels the
+ * table so far draws worst (count times squared distance to its nearest
+ * entry), so that the flat fills come exact and the edges between them
+ * near; every other colour gets its nearest entry. */
 static fl_status build_palette(gif_enc *g, GifColorType pal[256], int *npal)
 {
 	size_t distinct = 0;
 	for (size_t i = 0; i < g->slots; i++)
 		distinct += g->key[i] != EMPTY;
 	ranked *rk = malloc(distinct * sizeof *rk);
-	if (!rk)
+	long *err = malloc(distinct * sizeof *err);
+	unsigned char *near = malloc(distinct);
+	if (!rk || !err || !near) {
+		free(rk), free(err), free(near);
 		return fl__fail(FL_ENOMEM, "out of memory");
+	}
 	size_t k = 0;
 	for (size_t i = 0; i < g->slots; i++)
 		if (g->key[i] != EMPTY)
 			rk[k++] = (ranked){g->count[i], i};
 	qsort(rk, distinct, sizeof *rk, cmp_ranked);
-	int n = distinct < 256 ? (int)distinct : 256;
-	for (int i = 0; i < n; i++) {
-		uint32_t c = g->key[rk[i].slot];
-		pal[i] = (GifColorType){(GifByteType)(c >> 16), (GifByteType)(c >> 8), (GifByteType)c};
-		g->index[rk[i].slot] = (unsigned char)i;
+	int n = 0;
+	size_t pick = 0; /* the most frequent first */
+	while (n < 256 && n < (int)distinct) {
+		uint32_t c = g->key[rk[pick].slot];
+		pal[n] = (GifColorType){(GifByteType)(c >> 16), (GifByteType)(c >> 8), (GifByteType)c};
+		double worst = -1;
+		for (size_t i = 0; i < distinct; i++) {
+			long d = dist2(g->key[rk[i].slot], c);
+			if (n == 0 || d < err[i])
+				err[i] = d, near[i] = (unsigned char)n;
+			double w = (double)err[i] * rk[i].count;
+			if (w > worst)
+				worst = w, pick = i;
+		}
+		n++;
+		if (worst <= 0)
+			break; /* every colour is in the table */
 	}
-	for (size_t i = (size_t)n; i < distinct; i++)
-		g->index[rk[i].slot] = (unsigned char)nearest(pal, n, g->key[rk[i].slot]);
-	free(rk);
+	for (size_t i = 0; i < distinct; i++)
+		g->index[rk[i].slot] = near[i];
+	free(rk), free(err), free(near);
 	*npal = n;
 	return FL_OK;
 }
