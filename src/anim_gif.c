@@ -130,9 +130,10 @@ static fl_status build_palette(gif_enc *g, GifColorType pal[256], int *npal)
 	size_t distinct = 0;
 	for (size_t i = 0; i < g->slots; i++)
 		distinct += g->key[i] != EMPTY;
-	ranked *rk = malloc(distinct * sizeof *rk);
-	long *err = malloc(distinct * sizeof *err);
-	unsigned char *near = malloc(distinct);
+	size_t alloc = distinct ? distinct : 1; /* (never 0: the rectangle has a pixel) */
+	ranked *rk = malloc(alloc * sizeof *rk);
+	long *err = malloc(alloc * sizeof *err);
+	unsigned char *near = malloc(alloc);
 	if (!rk || !err || !near) {
 		free(rk), free(err), free(near);
 		return fl__fail(FL_ENOMEM, "out of memory");

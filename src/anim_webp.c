@@ -54,7 +54,7 @@ static fl_status webp_add(void *enc, const uint32_t *px, int stride, int64_t t0,
 	pic.width = e->w;
 	pic.height = e->h;
 	/* the caller's pixels, read and copied by the encoder (0xAARRGGBB, as WebP's argb) */
-	pic.argb = (uint32_t *)(uintptr_t)px;
+	memcpy(&pic.argb, &px, sizeof px);
 	pic.argb_stride = stride;
 	if (t0 > INT32_MAX || t1 > INT32_MAX)
 		return fl__fail(FL_EARG, "WebP: the animation is longer than 24 days");

@@ -54,10 +54,15 @@ const char *fl_animate_formats(void)
 /* The first frame's calendar day in the tracker's zone. */
 static fl_status first_day(const fl_tracker *t, fl_instant from, long *y, int *m, int *d)
 {
-	char buf[32];
+	char buf[32], *end = NULL, *end2 = NULL, *end3 = NULL;
 	fl_tracker_format_date(t, from, buf, sizeof buf);
-	if (sscanf(buf, "%ld-%d-%d", y, m, d) != 3 || *m < 1 || *m > 12 || *d < 1 || *d > 31)
+	/* "YYYY-MM-DD" (a year before 0 starts with '-') */
+	*y = strtol(buf, &end, 10);
+	long mm = *end == '-' ? strtol(end + 1, &end2, 10) : 0;
+	long dd = end2 && *end2 == '-' ? strtol(end2 + 1, &end3, 10) : 0;
+	if (!end3 || *end3 || mm < 1 || mm > 12 || dd < 1 || dd > 31)
 		return fl__fail(FL_EARG, "`from` %s: not a calendar date frontline can step from", buf);
+	*m = (int)mm, *d = (int)dd;
 	return FL_OK;
 }
 

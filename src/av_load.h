@@ -32,7 +32,7 @@
 #define FL__SWSCALE_FUNCTIONS(X) X(sws_getContext) X(sws_scale) X(sws_freeContext)
 
 typedef struct fl__av_api {
-#define FL__AV_MEMBER(f) __typeof__(f) *f;
+#define FL__AV_MEMBER(f) __typeof__(f) *(f);
 	FL__AVUTIL_FUNCTIONS(FL__AV_MEMBER)
 	FL__AVCODEC_FUNCTIONS(FL__AV_MEMBER)
 	FL__AVFORMAT_FUNCTIONS(FL__AV_MEMBER)
