@@ -10,6 +10,7 @@ with ffprobe and ffmpeg (skipped when absent).  Frames are compared with
 `frontline render --date D` of the same date and options.
 """
 import csv
+import glob
 import os
 import pty
 import shutil
@@ -17,7 +18,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fltest import KARABAKH, Skip, check, describe, main, run, run_fail, run_ok, test  # noqa: E402
+from fltest import KARABAKH, Skip, check, describe, fake_library, main, run, run_fail, run_ok, test  # noqa: E402
 
 try:
     from PIL import Image, ImageSequence
@@ -275,6 +276,24 @@ def _(tmp):
              tmp, ["--size 401x300", "even"], code=2)
     check(not os.path.exists(os.path.join(tmp, "odd.mp4")), "odd.mp4 written by a failed run")
     check(not [f for f in os.listdir(tmp) if ".tmp-" in f], "temporary files left: %s" % os.listdir(tmp))
+
+
+@test("video with FFmpeg's libavcodec unloadable: an error naming it, exit 1, nothing written")
+def _(tmp):
+    if not video_built(tmp):
+        raise Skip("this frontline was built without FFmpeg (-Dffmpeg=disabled)")
+    sonames = sorted({os.path.basename(p) for p in glob.glob("/usr/lib/*/libavcodec.so.[0-9]*")
+                      if os.path.basename(p).count(".") == 2})
+    if not sonames:
+        raise Skip("libavcodec's soname not found under /usr/lib")
+    for kind in ("empty", "other"):
+        env = fake_library(os.path.join(tmp, "lib-" + kind), sonames[-1], kind)
+        p = run(BASE + ["-o", "v.mp4"], tmp, env=env)
+        # (a wrong libavcodec may be refused by the library that needs it: either is named)
+        check(p.returncode == 1 and "FFmpeg (libav" in p.stderr and ".so." in p.stderr,
+              "a broken %s (%s) must fail naming FFmpeg's library\n%s" % (sonames[-1], kind, describe(p)))
+        check(not os.path.exists(os.path.join(tmp, "v.mp4")), "v.mp4 written by a failed run")
+        run_ok(BASE + ["-o", "still.gif"], tmp, env=env)  # GIF needs no FFmpeg
 
 
 # --------------------------------------------------------------- bad input
