@@ -1,7 +1,7 @@
 /*
  * anim_webp.c: animated WebP through libwebp's WebPAnimEncoder, which stores
- * each frame as the sub-rectangle that changed; lossy (the `quality` given)
- * or lossless (the frames' exact pixels).  The animation loops.
+ * each frame as the sub-rectangle that changed; lossless (the frames' exact
+ * pixels) or lossy (at the `quality` given).  The animation loops.
  */
 #include <stdbool.h>
 #include <stdlib.h>

@@ -27,6 +27,7 @@ fl_animate_opts fl_animate_opts_default(void)
 {
 	fl_animate_opts o = {0};
 	o.fps = 4;
+	o.lossless = 1;
 	o.quality = 90;
 	return o;
 }

@@ -6,7 +6,7 @@
  * format comes from the path's extension: .gif (giflib: an exact palette per
  * frame when it has 256 colours or fewer, else the nearest of its 256 most
  * frequent; only the rectangle that changed is stored), .webp (libwebp's
- * animation encoder, lossy or lossless), .mp4 (H.264) and .webm (VP9) through
+ * animation encoder, lossless or lossy), .mp4 (H.264) and .webm (VP9) through
  * FFmpeg's libraries when libfrontline was built with them
  * (fl_animate_formats says which).  Animations loop.
  *
@@ -29,11 +29,13 @@ extern "C" {
 typedef struct fl_animate_opts {
 	int fps;           /* frames per second, 1..100 */
 	double hold_last;  /* seconds the last frame stays on beyond its own time, 0..3600 */
-	int lossless;      /* WebP: lossless (the frames' exact pixels) instead of lossy */
+	int lossless;      /* WebP: lossless, the frames' exact pixels (else lossy at quality) */
 	int quality;       /* WebP lossy quality (0..100), or effort when lossless */
 } fl_animate_opts;
 
-/* Defaults: 4 frames per second, no hold, lossy WebP of quality 90. */
+/* Defaults: 4 frames per second, no hold, lossless WebP (quality 90: its
+ * effort).  A map's flat colours make lossless WebP smaller than lossy at
+ * 90 as well as exact: 193 KB against 234 KB for the 2020 war at 1200x900. */
 FL_API fl_animate_opts fl_animate_opts_default(void);
 
 /* "day", "week" or "month" (stats.h's fl_step, without FL_STEP_EVENT).  By

@@ -1,6 +1,7 @@
 /* cmd_animate.c: `frontline animate`: a time-lapse of render's maps (GIF, WebP, MP4, WebM). */
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +20,9 @@ static const char help[] =
 	"(same options, same pixels, \"Control on DATE\" in its heading), and writes them as one\n"
 	"animation that loops.  --step defaults to day; by month, the same day of each month.\n"
 	"--fps: frames per second, 1 to 100 (default 4).  --hold-last: seconds the last frame\n"
-	"stays on (default 0).  WebP is lossy at --quality Q (0 to 100, default 90) unless\n"
-	"--lossless.  MP4 (H.264) and WebM (VP9) need a build with FFmpeg and an even size.\n"
+	"stays on (default 0).  WebP is --lossless (the default: exact, and smaller for maps),\n"
+	"or lossy at --quality Q (0 to 100).  MP4 (H.264) and WebM (VP9) need a build with\n"
+	"FFmpeg and an even size.\n"
 	"The file is written whole at the end, or not at all.  A progress bar goes to a terminal.\n";
 
 /* The library's names for what the tool's flags give. */
@@ -63,7 +65,8 @@ int cmd_animate(const cli_global *g, int argc, char **argv)
 		{"bbox", required_argument, NULL, 'b'},	  {"title", required_argument, NULL, 't'},
 		{"labels", no_argument, NULL, 'L'},	  {"no-labels", no_argument, NULL, 'N'},
 		{NULL, 0, NULL, 0}};
-	const char *from = NULL, *to = NULL;
+	const char *from = NULL, *to = NULL, *quality = NULL;
+	bool lossless = false;
 	fl_step step = FL_STEP_DAY;
 	fl_render_opts ro = fl_render_opts_default();
 	fl_animate_opts ao = fl_animate_opts_default();
@@ -85,6 +88,8 @@ int cmd_animate(const cli_global *g, int argc, char **argv)
 		case 'q':
 			if (parse_int("--quality", optarg, &ao.quality))
 				return 2;
+			quality = optarg;
+			ao.lossless = 0;
 			break;
 		case 'H': {
 			char *end = NULL;
@@ -94,7 +99,7 @@ int cmd_animate(const cli_global *g, int argc, char **argv)
 						       optarg);
 			break;
 		}
-		case 'l': ao.lossless = 1; break;
+		case 'l': lossless = true; break;
 		case 's':
 			if (fl_render_parse_size(optarg, &ro.width, &ro.height))
 				return cli_lib_usage_error("animate", flags);
@@ -113,6 +118,9 @@ int cmd_animate(const cli_global *g, int argc, char **argv)
 		return opts.rc;
 	if (!opts.out)
 		return cli_usage_error("animate", "-o FILE.gif|webp|mp4|webm is required");
+	if (lossless && quality)
+		return cli_usage_error("animate", "--lossless and --quality %s exclude each other (--quality "
+				       "makes WebP lossy)", quality);
 	if (!from || !to)
 		return cli_usage_error("animate", "--from D1 and --to D2 are required");
 	fl_instant t1 = 0, t2 = 0;

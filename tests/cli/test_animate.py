@@ -196,11 +196,11 @@ def _(tmp):
 
 
 # ------------------------------------------------------------------ pixels
-@test("lossless WebP: every frame has exactly the pixels of render --date D (same size, title, bbox)")
+@test("WebP (lossless by default): every frame has exactly the pixels of render --date D (same size, title, bbox)")
 def _(tmp):
     need_pil()
     opts = ["--title", "Karabakh, November 2020", "--bbox", "45.5,39,47.5,40.5", "--no-labels"]
-    path = animate(tmp, ["--from", "2020-11-23", "--to", "2020-11-26", "--size", SIZE, "--lossless"] + opts,
+    path = animate(tmp, ["--from", "2020-11-23", "--to", "2020-11-26", "--size", SIZE] + opts,
                    "p.webp")
     fr, _ = frames(path)
     check(len(fr) == 4, "%d frames, expected 4" % len(fr))
@@ -211,12 +211,11 @@ def _(tmp):
             check(False, "frame %d (%s): %d pixels differ from render --date %s" % (k, date, diff, date))
 
 
-@test("Kalbajar's interior is AM's colour in the 2020-11-24 frame and AZ's in the 2020-11-25 one (GIF, WebP)")
+@test("Kalbajar's interior is AM's colour in the 2020-11-24 frame and AZ's in the 2020-11-25 one (GIF, WebP, lossy WebP)")
 def _(tmp):
     need_pil()
     x, y = kalbajar_pixel(tmp)
-    for name, tol in (("k.gif", 0), ("kl.webp", 0), ("k.webp", 12)):
-        extra = ["--lossless"] if name == "kl.webp" else []
+    for name, tol, extra in (("k.gif", 0, []), ("kl.webp", 0, []), ("k.webp", 12, ["--quality", "80"])):
         fr, _ = frames(animate(tmp, ["--from", "2020-11-23", "--to", "2020-11-25", "--size", SIZE] + extra,
                                name))
         check(len(fr) == 3, "%s: %d frames, expected 3" % (name, len(fr)))
@@ -313,6 +312,8 @@ def _(tmp):
         (["--hold-last", "1s", "-o", "x.gif"], ["--hold-last 1s", "seconds"]),
         (["--hold-last", "nan", "-o", "x.gif"], ["--hold-last nan"]),
         (["--quality", "101", "-o", "x.webp"], ["--quality 101", "0 to 100"]),
+        (["--quality", "-1", "-o", "x.webp"], ["--quality -1", "0 to 100"]),
+        (["--lossless", "--quality", "80", "-o", "x.webp"], ["--lossless", "--quality 80", "exclude"]),
         (["--size", "10x10", "-o", "x.gif"], ["--size 10x10"]),
         (["-o", "x.png"], ["-o x.png", ".gif"]),
         (["-o", "noextension"], ["-o noextension", ".gif"]),
