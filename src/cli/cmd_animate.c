@@ -43,9 +43,10 @@ static int parse_int(const char *opt, const char *v, int *out)
 	return 0;
 }
 
+/* The bar, redrawn in place; *user counts the frames it showed. */
 static int progress(size_t done, size_t total, void *user)
 {
-	(void)user;
+	*(size_t *)user = done;
 	int width = 40, bar = (int)(width * done / (total ? total : 1));
 	fprintf(stderr, "\r[%.*s%*s] %zu/%zu frames", bar, "########################################",
 		width - bar, "", done, total);
@@ -143,8 +144,11 @@ int cmd_animate(const cli_global *g, int argc, char **argv)
 	const char *texts[] = {from, to};
 	const fl_instant ats[] = {t1, t2};
 	cli_warn_range(t, &q, opts.as_of, 2, texts, ats);
+	size_t shown = 0;
 	fl_status st = fl_animate(t, &q, t1, t2, step, &ro, &ao, opts.out,
-				  isatty(STDERR_FILENO) ? progress : NULL, NULL);
+				  isatty(STDERR_FILENO) ? progress : NULL, &shown);
+	if (st && shown && shown < fl_animate_count(t, t1, t2, step))
+		fputc('\n', stderr); /* the error below the bar, not on it */
 	if (st)
 		cli_lib_error(flags);
 	fl_tracker_free(t);
