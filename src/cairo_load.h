@@ -26,7 +26,10 @@
 	X(cairo_stroke) X(cairo_stroke_preserve) X(cairo_surface_destroy)                    \
 	X(cairo_surface_finish) X(cairo_surface_status) X(cairo_surface_write_to_png_stream) \
 	X(cairo_svg_surface_create_for_stream) X(cairo_svg_surface_set_document_unit)        \
-	X(cairo_text_extents) X(cairo_text_path) X(cairo_clip_extents)
+	X(cairo_text_extents) X(cairo_text_path) X(cairo_image_surface_get_data)             \
+	X(cairo_image_surface_get_height) X(cairo_image_surface_get_stride)                  \
+	X(cairo_image_surface_get_width) X(cairo_surface_flush) \
+	X(cairo_clip_extents)
 
 typedef struct fl__cairo_api {
 #define FL__CAIRO_MEMBER(f) __typeof__(f) *(f);
@@ -81,6 +84,11 @@ fl_status fl__cairo_load(void);
 #define cairo_svg_surface_set_document_unit (fl__cairo.cairo_svg_surface_set_document_unit)
 #define cairo_text_extents (fl__cairo.cairo_text_extents)
 #define cairo_text_path (fl__cairo.cairo_text_path)
+#define cairo_image_surface_get_data (fl__cairo.cairo_image_surface_get_data)
+#define cairo_image_surface_get_height (fl__cairo.cairo_image_surface_get_height)
+#define cairo_image_surface_get_stride (fl__cairo.cairo_image_surface_get_stride)
+#define cairo_image_surface_get_width (fl__cairo.cairo_image_surface_get_width)
+#define cairo_surface_flush (fl__cairo.cairo_surface_flush)
 #endif
 
 #endif

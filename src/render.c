@@ -238,13 +238,16 @@ static size_t legend_rows(const fl_tracker *t, const double *area, const double 
 	return nr + fl__zone_rows(t, at, rows + nr, max - nr);
 }
 
+/* The map into path, or into the caller's image surface `into` (path NULL).
+ * With keep, the base map is loaded once into *keep (when NULL) and left
+ * there for the next image of the same frame; the caller frees it. */
 static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff, fl_instant t1,
-			    const fl_render_opts *o, const char *path)
+			    const fl_render_opts *o, const char *path, cairo_surface_t *into, fl__basemap **keep)
 {
 	fl__canvas c;
 	double bb[4];
 	fl_status st = fl__texts_utf8(o);
-	if (!st)
+	if (!st && !into)
 		st = fl__canvas_kind(path, &c.kind, true);
 	if (!st)
 		st = map_extent(t, o, bb);
@@ -256,7 +259,7 @@ static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff
 	if (!st && is_diff)
 		st = fl_diff_new(t, q, t1, q->at, FL_BY_REGION, &d);
 	if (!st)
-		st = fl__canvas_open(&c, path, o->width, o->height, true);
+		st = into ? fl__canvas_wrap(&c, into) : fl__canvas_open(&c, path, o->width, o->height, true);
 	else {
 		fl_snapshot_free(s);
 		return st;
@@ -266,9 +269,12 @@ static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff
 	double *area = calloc(na + 1, sizeof *area);
 	if (!st && (!L || !area))
 		st = fl__fail(FL_ENOMEM, "out of memory");
-	fl__basemap *bm = NULL;
-	if (!st && !(st = fl__canvas_projection(&c, bb, 0.0)))
+	fl__basemap *bm = keep ? *keep : NULL;
+	if (!st && !(st = fl__canvas_projection(&c, bb, 0.0)) && !bm) {
 		st = fl__basemap_open(&c, o, &bm);
+		if (!st && keep)
+			*keep = bm;
+	}
 	if (!st) {
 		cairo_t *cr = c.cr;
 		fl__basemap_draw(&c, bm);
@@ -333,7 +339,8 @@ static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff
 		if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
 			st = fl__fail(FL_EIO, "cairo: %s", cairo_status_to_string(cairo_status(cr)));
 	}
-	fl__basemap_free(bm);
+	if (!keep)
+		fl__basemap_free(bm);
 	free(L);
 	free(area);
 	fl_snapshot_free(s);
@@ -344,7 +351,13 @@ static fl_status render_map(const fl_tracker *t, const fl_query *q, bool is_diff
 fl_status fl_render_snapshot(const fl_tracker *t, const fl_query *q, const fl_render_opts *o,
 			     const char *path)
 {
-	return render_map(t, q, false, 0, o, path);
+	return render_map(t, q, false, 0, o, path, NULL, NULL);
+}
+
+fl_status fl__render_frame(const fl_tracker *t, const fl_query *q, const fl_render_opts *o,
+			   cairo_surface_t *image, fl__basemap **keep)
+{
+	return render_map(t, q, false, 0, o, NULL, image, keep);
 }
 
 fl_status fl_render_diff(const fl_tracker *t, const fl_query *filters, fl_instant t1, fl_instant t2,
@@ -354,6 +367,6 @@ fl_status fl_render_diff(const fl_tracker *t, const fl_query *filters, fl_instan
 		return fl__fail(FL_EARG, "`t1` is after `t2`: swap them");
 	fl_query q = filters ? *filters : fl_query_at(t2);
 	q.at = t2;
-	return render_map(t, &q, true, t1, o, path);
+	return render_map(t, &q, true, t1, o, path, NULL, NULL);
 }
 

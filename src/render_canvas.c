@@ -116,10 +116,30 @@ static fl_status svg_desc(fl__canvas *c)
 	return FL_OK;
 }
 
+fl_status fl__canvas_wrap(fl__canvas *c, cairo_surface_t *image)
+{
+	memset(c, 0, sizeof *c);
+	fl_status st = fl__cairo_load();
+	if (st)
+		return st;
+	c->kind = FL__CANVAS_IMAGE;
+	c->w = cairo_image_surface_get_width(image);
+	c->h = cairo_image_surface_get_height(image);
+	c->cr = cairo_create(image);
+	return FL_OK;
+}
+
 fl_status fl__canvas_close(fl__canvas *c, const char *path, fl_status st)
 {
 	if (c->cr)
 		cairo_destroy(c->cr);
+	if (c->kind == FL__CANVAS_IMAGE) { /* the caller's surface: theirs to keep */
+		if (c->pj)
+			proj_destroy(c->pj);
+		if (c->pj_ctx)
+			proj_context_destroy(c->pj_ctx);
+		return st;
+	}
 	if (c->surf && !st && c->kind == 0) {
 		cairo_status_t cs = cairo_surface_write_to_png_stream(c->surf, mem_write, c);
 		if (cs != CAIRO_STATUS_SUCCESS)

@@ -18,7 +18,7 @@ typedef struct fl__canvas {
 	cairo_t *cr;
 	unsigned char *buf;   /* PDF/SVG bytes */
 	size_t len, cap;
-	int kind;             /* 0 png, 1 svg, 2 pdf */
+	int kind;             /* 0 png, 1 svg, 2 pdf, FL__CANVAS_IMAGE */
 	int w, h;
 	PJ_CONTEXT *pj_ctx;
 	PJ *pj;
@@ -38,6 +38,11 @@ typedef struct fl__box {
 fl_status fl__canvas_kind(const char *path, int *kind, bool allow_pdf);
 /* A w x h canvas for the image at path (its kind by extension). */
 fl_status fl__canvas_open(fl__canvas *c, const char *path, int w, int h, bool allow_pdf);
+/* A canvas on the caller's image surface (an animation's frame): drawn
+ * into, never written; fl__canvas_close(c, NULL, st) leaves the surface to
+ * the caller. */
+#define FL__CANVAS_IMAGE 3
+fl_status fl__canvas_wrap(fl__canvas *c, cairo_surface_t *image);
 /* Finish the image and write it to path whole (unless st, a failure
  * already); the canvas is freed either way.  Returns st or the write's. */
 fl_status fl__canvas_close(fl__canvas *c, const char *path, fl_status st);
@@ -59,6 +64,14 @@ void fl__path_geom(fl__canvas *c, GEOSContextHandle_t h, const GEOSGeometry *g);
  * its <desc>, for screen readers and search. */
 void fl__text_at(fl__canvas *c, double x, double y, double size, bool bold, const char *s);
 double fl__text_width(fl__canvas *c, double size, const char *s);
+/* render.c: the map of q (as fl_render_snapshot draws it) into the caller's
+ * ARGB32 image surface, which gives the size (o's is not read).  The base
+ * map is loaded into *keep when that is NULL and reused after: every image
+ * drawn with one keep must have the same size and bbox; the caller frees
+ * it with fl__basemap_free (render_basemap.h). */
+struct fl__basemap;
+fl_status fl__render_frame(const fl_tracker *t, const fl_query *q, const fl_render_opts *o,
+			   cairo_surface_t *image, struct fl__basemap **keep);
 /* The texts drawn as given: UTF-8 only (Cairo refuses the rest, and SVG
  * and PDF would carry it). */
 fl_status fl__texts_utf8(const fl_render_opts *o);

@@ -12,6 +12,7 @@
 #include "frontline/stats.h"
 #include "frontline/check.h"
 #include "frontline/render.h"
+#include "frontline/animate.h"
 #include "frontline/import.h"
 #include "frontline/control.h"
 #include "frontline/record.h"

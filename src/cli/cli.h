@@ -38,6 +38,9 @@ void cli_filters_text(const fl_query *q, const char *as_of, const char *holders,
  * answer is given all the same. */
 void cli_warn_range(const fl_tracker *t, const fl_query *q, const char *as_of, size_t n,
 		    const char *const *texts, const fl_instant *ats);
+/* The base map render and animate draw under the map: the shipped
+ * countries in the source tree, else installed; NULL when neither is there. */
+const char *cli_basemap_path(void);
 /* Print "frontline: message" to stderr. */
 void cli_error(const char *fmt, ...)
 #if defined(__GNUC__)
@@ -77,4 +80,5 @@ int cmd_export(const cli_global *g, int argc, char **argv);
 int cmd_record(const cli_global *g, int argc, char **argv);
 int cmd_retract(const cli_global *g, int argc, char **argv);
 int cmd_copy(const cli_global *g, int argc, char **argv);
+int cmd_animate(const cli_global *g, int argc, char **argv);
 #endif

@@ -1,10 +1,8 @@
 /* cmd_render.c: `frontline render`: a map of a date, or of what changed, with Cairo. */
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include "cli.h"
 #include "options.h"
-#include "fl_config.h"
 
 static const char help[] =
 	"usage: frontline [-d PATH] render [--date D | --diff D1 D2] -o FILE.(png|svg|pdf)\n"
@@ -28,20 +26,6 @@ static const char help[] =
 	"POP_MAX rank it when present).  --names both adds each region's alt_names to its label\n"
 	"(\"Kalbajar / Karvachar\"), and a region's other names to a place that is that region\n"
 	"(\"Stepanakert / Khankendi\"); the default shows the tracker's names only.\n";
-
-/* The shipped base map's directory (in the source tree, else installed),
- * or NULL when neither is there: the map is then drawn without it. */
-static const char *basemap_path(void)
-{
-	static const char *const paths[] = {FL_GEODATA_SOURCE "/basemap", FL_GEODATA_INSTALLED "/basemap"};
-	static const char *const probes[] = {FL_GEODATA_SOURCE "/basemap/countries.geojson",
-					     FL_GEODATA_INSTALLED "/basemap/countries.geojson"};
-	struct stat sb;
-	for (int i = 0; i < 2; i++)
-		if (stat(probes[i], &sb) == 0)
-			return paths[i];
-	return NULL;
-}
 
 /* The library's names for what the tool's flags give. */
 static const cli_flag flags[] = {{"size", "--size"}, {"bbox", "--bbox"}, {"path", "-o"}, {"title", "--title"},
@@ -120,7 +104,7 @@ int cmd_render(const cli_global *g, int argc, char **argv)
 		q.at = t2;
 	if (basemap && no_basemap)
 		return cli_usage_error("render", "--basemap and --no-basemap exclude each other");
-	ro.basemap = no_basemap ? NULL : basemap ? basemap : basemap_path();
+	ro.basemap = no_basemap ? NULL : basemap ? basemap : cli_basemap_path();
 	if (ro.basemap && !basemap)
 		ro.basemap_credit = "Made with Natural Earth";
 	fl_tracker *t = cli_open_tracker(g);

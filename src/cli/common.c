@@ -247,3 +247,15 @@ void cli_warn_range(const fl_tracker *t, const fl_query *q, const char *as_of, s
 			cli_error("%s is after the last event%s (%s): the map as of %s", text, with, ld, ld);
 	}
 }
+
+const char *cli_basemap_path(void)
+{
+	static const char *const paths[] = {FL_GEODATA_SOURCE "/basemap", FL_GEODATA_INSTALLED "/basemap"};
+	static const char *const probes[] = {FL_GEODATA_SOURCE "/basemap/countries.geojson",
+					     FL_GEODATA_INSTALLED "/basemap/countries.geojson"};
+	struct stat sb;
+	for (int i = 0; i < 2; i++)
+		if (stat(probes[i], &sb) == 0)
+			return paths[i];
+	return NULL;
+}

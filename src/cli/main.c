@@ -23,6 +23,7 @@ static const char usage[] =
 	"  stats      area held per actor over time (CSV)\n"
 	"  check      validate a tracker and report every problem\n"
 	"  render     draw a map of a date, or of what changed (PNG, SVG, PDF)\n"
+	"  animate    a time-lapse of the maps, one per day, week or month (GIF, WebP, MP4)\n"
 	"  import-series  a series of dated control polygons to a tracker\n"
 	"  serve      OGC API - Features over HTTP, with a map viewer\n"
 	"  record     append an event, validated, safe with concurrent writers\n"
@@ -49,6 +50,7 @@ static const struct {
 	{"stats", cmd_stats},	    {"import-series", cmd_import}, {"render", cmd_render},
 	{"serve", cmd_serve},	    {"copy", cmd_copy},	    {"record", cmd_record},
 	{"export", cmd_export},	    {"check", cmd_check},	    {"retract", cmd_retract},
+	{"animate", cmd_animate},
 };
 
 /* -j N or $FRONTLINE_THREADS (what names the value, for the error) */
