@@ -13,10 +13,15 @@
  *
  *   {"type": "Feature", "properties": {"series": 0, "which": "first",
  *    "status": "confirmed", "tag": "", "holder": "RU", "other": "UA",
- *    "source": null, "date_field": null, "days": "2024-07-08 f.geojson\n
+ *    "source": null, "date_field": null, "attribution": null,
+ *    "holder_name": "RU", "holder_color": "#d62728", "other_name": "UA",
+ *    "other_color": "#1f77b4", "days": "2024-07-08 f.geojson\n
  *    ...", "wkb": "0106000000..."}, "geometry": null}
  *
- * and the same with "which": "last".  The tracker's loader does not read
+ * and the same with "which": "last".  An import with an extent adds a last
+ * feature {"which": "extent", "extent": "FILE where FILTER", "wkb": ...}:
+ * the territory as read, which --append unions with the gains as the
+ * import did.  The tracker's loader does not read
  * it; `check` and the other commands ignore it.
  */
 #include "gdal_load.h"
