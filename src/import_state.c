@@ -186,10 +186,10 @@ static const char *const opt_names[NOPT] = {"holder",	   "other",	   "source",
 static bool take_options(fl_import_opts *o, char **v)
 {
 	fl_import_actor *a = (fl_import_actor *)o->actors;
-	const char *have[NOPT] = {o->holder, o->other, o->source, o->date_field, o->attribution,
-				  a ? a[0].name : NULL, a ? a[0].color : NULL, a ? a[1].name : NULL,
-				  a ? a[1].color : NULL};
 	if (o->holder) {
+		const char *have[NOPT] = {o->holder, o->other, o->source, o->date_field, o->attribution,
+					  a ? a[0].name : NULL, a ? a[0].color : NULL, a ? a[1].name : NULL,
+					  a ? a[1].color : NULL};
 		for (int i = 0; i < NOPT; i++)
 			if (!same(have[i], v[i]))
 				return false;
