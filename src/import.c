@@ -123,6 +123,9 @@ static fl_status check_args(size_t nfiles, const fl_import_opts *o, const char *
 		return fl__fail(FL_EARG, "`holder` and `other` are the same actor '%s'", o->holder);
 	if (o->extent_where && !o->extent)
 		return fl__fail(FL_EARG, "`extent_where` \"%s\": without `extent`", o->extent_where);
+	/* the extent's name and filter are written into the tracker (its source) */
+	if (!fl__utf8_valid(o->extent) || !fl__utf8_valid(o->extent_where))
+		return fl__fail(FL_EARG, "`%s`: not UTF-8", !fl__utf8_valid(o->extent) ? "extent" : "extent_where");
 	fl_status st = fl__import_check_names(o);
 	if (st)
 		return st;

@@ -1,6 +1,7 @@
 /*
  * import_priv.h: the steps of import-series (import.c): reading the dated
- * polygons (import_read.c) and writing the tracker (import_write.c).
+ * polygons (import_read.c), the actors' names and colours (import_actors.c)
+ * and writing the tracker (import_write.c).
  * Private to the library.
  */
 #ifndef FL_IMPORT_PRIV_H
@@ -86,10 +87,6 @@ fl_status fl__import_extent(GEOSContextHandle_t h, const GEOSGeometry *territory
 /* The source cited by a series' extent event (malloc'd; NULL when out of
  * memory). */
 char *fl__import_extent_source(const fl__territory *t);
-/* The name and colour actors.csv gives actor id (the holder or the other). */
-void fl__import_actor(const fl_import_opts *o, const char *id, const char **name, const char **color);
-/* The checks of `actors` and `attribution` (import and append alike). */
-fl_status fl__import_check_names(const fl_import_opts *o);
 /* The events of dates d[from, nd) of a series (d[from - 1] the day before
  * when from > 0; else d[0] becomes the baseline), appended to *evs; the
  * gains, copied, also to gains[] (room for nd). */
@@ -108,6 +105,12 @@ fl__import_ev fl__import_new_ev(const char *date, const char *tag, const char *w
 /* The order of events in events.csv: every series' extent, every series'
  * baseline, then by date (each date's series in order). */
 void fl__import_sort(fl__import_ev *evs, size_t nev);
+
+/* ---- import_actors.c ---- */
+/* The name and colour actors.csv gives actor id (the holder or the other). */
+void fl__import_actor(const fl_import_opts *o, const char *id, const char **name, const char **color);
+/* The checks of `actors` and `attribution` (import and append alike). */
+fl_status fl__import_check_names(const fl_import_opts *o);
 
 /* ---- import_write.c ---- */
 /* Write the tracker (actors.csv, events.csv, areas.geojson and the state

@@ -251,6 +251,10 @@ def t_bad_extent(c):
     refused(c, ["--extent", "extent.geojson", "--extent-where", "ISO_A3 ==== (", *files],
             ["--extent-where", "ISO_A3 ==== (", "extent.geojson"])
     refused(c, ["--extent-where", "ISO_A3='AAA'", *files], ["--extent-where", "--extent"], rc=2)
+    # a file name that is not UTF-8 (it would be written into the tracker as the extent's source)
+    latin1 = os.fsdecode(b"ext\xe9.geojson")
+    shutil.copy(c.path("extent.geojson"), c.path(latin1))
+    refused(c, ["--extent", latin1, *files], ["--extent", "not UTF-8"], rc=2)
 
 
 @test("import-series --actor and --attribution: malformed values are refused naming the option and value")
