@@ -121,6 +121,14 @@ static fl_status check_args(size_t nfiles, const fl_import_opts *o, const char *
 							   : !fl__utf8_valid(o->other) ? "other" : "source");
 	if (!strcmp(o->holder, o->other))
 		return fl__fail(FL_EARG, "`holder` and `other` are the same actor '%s'", o->holder);
+	if (o->extent_where && !o->extent)
+		return fl__fail(FL_EARG, "`extent_where` \"%s\": without `extent`", o->extent_where);
+	/* the extent's name and filter are written into the tracker (its source) */
+	if (!fl__utf8_valid(o->extent) || !fl__utf8_valid(o->extent_where))
+		return fl__fail(FL_EARG, "`%s`: not UTF-8", !fl__utf8_valid(o->extent) ? "extent" : "extent_where");
+	fl_status st = fl__import_check_names(o);
+	if (st)
+		return st;
 	if (!nfiles)
 		return fl__fail(FL_EARG, "no input files (`nfiles` is 0)");
 	if (!out_dir || !*out_dir)
@@ -308,22 +316,35 @@ fl_status fl__import_series_events(GEOSContextHandle_t h, const fl_import_opts *
 	return st;
 }
 
-fl_status fl__import_extent(GEOSContextHandle_t h, GEOSGeometry **gains, size_t ngains,
-			    const GEOSGeometry *first, GEOSGeometry **out)
+fl_status fl__import_extent(GEOSContextHandle_t h, const GEOSGeometry *territory, GEOSGeometry **gains,
+			    size_t ngains, const GEOSGeometry *first, GEOSGeometry **out)
 {
 	*out = NULL;
-	if (!ngains)
+	if (!ngains && !territory)
 		return FL_OK;
-	/* the collection takes the gains */
-	GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, gains, (unsigned)ngains);
+	/* the collection takes the gains (after the territory, when given) */
+	GEOSGeometry **parts = malloc((ngains + 1) * sizeof *parts);
+	GEOSGeometry *tc = parts && territory ? GEOSGeom_clone_r(h, territory) : NULL;
+	size_t n = 0;
+	if (tc)
+		parts[n++] = tc;
+	for (size_t i = 0; parts && i < ngains; i++)
+		parts[n++] = gains[i];
+	bool ok = parts && (!territory || tc);
+	GEOSGeometry *coll = ok ? GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)n)
+				: NULL;
 	GEOSGeometry *all = coll ? GEOSUnaryUnionPrec_r(h, coll, FL__GRID) : NULL;
 	GEOSGeometry *rest = all ? GEOSDifferencePrec_r(h, all, first, FL__GRID) : NULL;
 	GEOSGeometry *snapped = rest ? GEOSGeom_setPrecision_r(h, rest, FL__GRID, 0) : NULL;
 	if (coll)
 		GEOSGeom_destroy_r(h, coll);
-	else
+	else {
 		for (size_t i = 0; i < ngains; i++)
 			GEOSGeom_destroy_r(h, gains[i]);
+		if (tc)
+			GEOSGeom_destroy_r(h, tc);
+	}
+	free(parts);
 	if (all)
 		GEOSGeom_destroy_r(h, all);
 	if (rest)
@@ -335,6 +356,13 @@ fl_status fl__import_extent(GEOSContextHandle_t h, GEOSGeometry **gains, size_t 
 	else
 		*out = snapped;
 	return FL_OK;
+}
+
+char *fl__import_extent_source(const fl__territory *t)
+{
+	if (!t->desc)
+		return fl__strdup("extent: the union of every date's area (frontline import-series)");
+	return fl__printf("extent: %s and every date's area (frontline import-series)", t->desc);
 }
 
 /* qsort order of events (fl__import_sort); `seq` keeps a series' order. */
@@ -406,8 +434,9 @@ static fl_status make_series(const char *const *files, size_t nfiles, const fl_i
 
 /* One series read and turned into events (appended to *evs); its first
  * and last polygons and its days kept in s. */
-static fl_status import_one(GEOSContextHandle_t h, const fl_import_opts *o, fl__series *s, int si,
-			    ev **evs, size_t *nev, size_t *ecap, size_t *dates, size_t *repaired)
+static fl_status import_one(GEOSContextHandle_t h, const fl_import_opts *o, const fl__territory *ter,
+			    const char *esrc, fl__series *s, int si, ev **evs, size_t *nev, size_t *ecap,
+			    size_t *dates, size_t *repaired)
 {
 	fl__dated *d = NULL;
 	size_t nd = 0;
@@ -420,15 +449,13 @@ static fl_status import_one(GEOSContextHandle_t h, const fl_import_opts *o, fl__
 		st = fl__import_series_events(h, o, s, si, d, nd, 0, evs, nev, ecap, gains, &ngains, repaired);
 	GEOSGeometry *extent = NULL;
 	if (!st && nd)
-		st = fl__import_extent(h, gains, ngains, d[0].geom, &extent);
+		st = fl__import_extent(h, ter->geom, gains, ngains, d[0].geom, &extent);
 	else
 		for (size_t i = 0; i < ngains; i++)
 			GEOSGeom_destroy_r(h, gains[i]);
 	free(gains);
 	if (extent) {
-		ev e = fl__import_new_ev(d[0].date, s->tag, "extent-", o->other, "", "baseline",
-					 "extent: the union of every date's area (frontline import-series)",
-					 extent);
+		ev e = fl__import_new_ev(d[0].date, s->tag, "extent-", o->other, "", "baseline", esrc, extent);
 		e.cls = 0, e.status = s->status, e.series = si;
 		st = push_ev(evs, nev, ecap, e);
 	}
@@ -464,13 +491,22 @@ fl_status fl_import_series(const char *const *files, size_t nfiles, const fl_imp
 	size_t nev = 0, ecap = 0;
 	fl__series *ser = NULL;
 	size_t nser = 0;
-	st = make_series(files, nfiles, o, &ser, &nser);
+	fl__territory ter = {0};
+	if (o->extent)
+		st = fl__import_read_extent(h, o->extent, o->extent_where, &ter);
+	char *esrc = st ? NULL : fl__import_extent_source(&ter);
+	if (!st && !esrc)
+		st = fl__fail(FL_ENOMEM, "out of memory");
+	if (!st)
+		st = make_series(files, nfiles, o, &ser, &nser);
 	for (size_t i = 0; i < nser && !st; i++)
-		st = import_one(h, o, &ser[i], (int)i, &evs, &nev, &ecap, &nd, &repaired);
+		st = import_one(h, o, &ter, esrc, &ser[i], (int)i, &evs, &nev, &ecap, &nd, &repaired);
 	if (!st) {
 		fl__import_sort(evs, nev);
-		st = fl__import_write(h, out_dir, o, evs, nev, ser, nser);
+		st = fl__import_write(h, out_dir, o, evs, nev, ser, nser, &ter);
 	}
+	fl__territory_free(h, &ter);
+	free(esrc);
 	if (res) {
 		res->dates = nd;
 		res->events = nev;

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include "fail.h"
 #include "geo.h"
@@ -49,6 +50,47 @@ static fl_status check_same(const char *name, const char *given, const char *hav
 		return FL_OK;
 	return fl__fail(FL_EARG, "`%s` '%s': the tracker %s was imported with %s%s%s", name, given, dir,
 			have ? "'" : "none", have ? have : "", have ? "'" : "");
+}
+
+/* A given extent must be the tracker's (the same polygons, read again). */
+static fl_status check_extent(GEOSContextHandle_t h, const fl_import_opts *o, const fl__append_job *j)
+{
+	if (o->extent_where && !o->extent)
+		return fl__fail(FL_EARG, "`extent_where` \"%s\": without `extent`", o->extent_where);
+	if (!o->extent)
+		return FL_OK;
+	fl__territory t;
+	fl_status st = fl__import_read_extent(h, o->extent, o->extent_where, &t);
+	if (st)
+		return st;
+	bool same = j->ter.geom && GEOSEqualsExact_r(h, t.geom, j->ter.geom, 0) == 1;
+	fl__territory_free(h, &t);
+	if (!same)
+		st = fl__fail(FL_EARG, "`extent` %s%s%s: not the extent the tracker %s was imported with (%s)",
+			      o->extent, o->extent_where ? " where " : "", o->extent_where ? o->extent_where : "",
+			      j->dir, j->ter.desc ? j->ter.desc : "none: the union of every date's area");
+	return st;
+}
+
+/* Given actors and attribution must be the tracker's. */
+static fl_status check_names(const fl_import_opts *o, const fl__append_job *j)
+{
+	fl_import_opts g = j->so;
+	g.actors = o->actors, g.nactors = o->nactors, g.attribution = o->attribution;
+	fl_status st = fl__import_check_names(&g);
+	if (!st)
+		st = check_same("attribution", o->attribution, j->so.attribution, j->dir);
+	for (size_t i = 0; !st && i < o->nactors; i++) {
+		const fl_import_actor *a = &o->actors[i];
+		const char *name, *color;
+		fl__import_actor(&j->so, a->id, &name, &color);
+		bool bad_name = a->name && *a->name && strcmp(a->name, name);
+		if (bad_name || (a->color && strcasecmp(a->color, color)))
+			st = fl__fail(FL_EARG, "`actors` '%s': %s '%s': the tracker %s was imported with '%s'",
+				      a->id, bad_name ? "the name" : "the colour", bad_name ? a->name : a->color,
+				      j->dir, bad_name ? name : color);
+	}
+	return st;
 }
 
 /* The tracker's state file, or why it is not one --append adds to. */
@@ -178,8 +220,7 @@ static fl_status append_series(GEOSContextHandle_t h, job *j, size_t si, const c
 	}
 	char date0[16];
 	snprintf(date0, sizeof date0, "%.10s", s->days[0]);
-	ev oldext = fl__import_new_ev(date0, s->tag, "extent-", j->so.other, "", "baseline",
-				      "extent: the union of every date's area (frontline import-series)", NULL);
+	ev oldext = fl__import_new_ev(date0, s->tag, "extent-", j->so.other, "", "baseline", j->esrc, NULL);
 	if (!st)
 		st = read_areas(h, areas, ids, (size_t)(ndays > 0 ? ndays - 1 : 0), gains);
 	/* a day without a gain has no feature: close the gaps */
@@ -195,7 +236,7 @@ static fl_status append_series(GEOSContextHandle_t h, job *j, size_t si, const c
 					      gains, &ngains, &j->repaired);
 	GEOSGeometry *extent = NULL;
 	if (!st && j->nev > from) /* no change, no new gain: the extent stays */
-		st = fl__import_extent(h, gains, ngains, s->first, &extent);
+		st = fl__import_extent(h, j->ter.geom, gains, ngains, s->first, &extent);
 	else
 		for (size_t i = 0; i < ngains; i++)
 			GEOSGeom_destroy_r(h, gains[i]);
@@ -283,7 +324,7 @@ static fl_status run(GEOSContextHandle_t h, job *j, const char *const *files, si
 				j->newlast[i] = NULL;
 			}
 		}
-		stext = fl__import_state_text(h, &j->so, j->ser, j->nser, &sl);
+		stext = fl__import_state_text(h, &j->so, j->ser, j->nser, &j->ter, &sl);
 		if (!stext)
 			st = fl__fail(FL_ENOMEM, "out of memory");
 	}
@@ -322,7 +363,7 @@ fl_status fl_import_append(const char *const *files, size_t nfiles, const fl_imp
 	CPLPushErrorHandler(CPLQuietErrorHandler);
 	GEOSContextHandle_t h = fl__geos_new();
 	job j = {.dir = dir};
-	st = fl__import_state_read(h, state, &j.so, &j.ser, &j.nser);
+	st = fl__import_state_read(h, state, &j.so, &j.ser, &j.nser, &j.ter);
 	if (!st)
 		st = check_same("holder", o->holder, j.so.holder, dir);
 	if (!st)
@@ -331,6 +372,12 @@ fl_status fl_import_append(const char *const *files, size_t nfiles, const fl_imp
 		st = check_same("source", o->source, j.so.source, dir);
 	if (!st)
 		st = check_same("date_field", o->date_field, j.so.date_field, dir);
+	if (!st)
+		st = check_names(o, &j);
+	if (!st)
+		st = check_extent(h, o, &j);
+	if (!st && !(j.esrc = fl__import_extent_source(&j.ter)))
+		st = fl__fail(FL_ENOMEM, "out of memory");
 	j.so.progress = o->progress;
 	j.so.userdata = o->userdata;
 	j.ext = calloc(j.nser + 1, sizeof *j.ext);
@@ -357,7 +404,8 @@ fl_status fl_import_append(const char *const *files, size_t nfiles, const fl_imp
 			CSLDestroy(j.newdays[i]);
 	}
 	free(j.ext), free(j.newlast), free(j.newdays);
-	fl__import_state_free(h, &j.so, j.ser, j.nser);
+	free(j.esrc);
+	fl__import_state_free(h, &j.so, j.ser, j.nser, &j.ter);
 	GEOS_finish_r(h);
 	CPLPopErrorHandler();
 	free(state);

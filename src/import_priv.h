@@ -1,6 +1,7 @@
 /*
  * import_priv.h: the steps of import-series (import.c): reading the dated
- * polygons (import_read.c) and writing the tracker (import_write.c).
+ * polygons (import_read.c), the actors' names and colours (import_actors.c)
+ * and writing the tracker (import_write.c).
  * Private to the library.
  */
 #ifndef FL_IMPORT_PRIV_H
@@ -35,6 +36,20 @@ fl_status fl__import_read_file(GEOSContextHandle_t h, const char *path, const ch
 /* Union of the parts, repaired when invalid (*repaired counts it). */
 fl_status fl__import_finish_date(GEOSContextHandle_t h, fl__dated *d, size_t *repaired);
 
+/* The territory given to the import (fl_import_opts.extent): its polygons
+ * in WGS 84, repaired, unioned on the grid; and what the extent's event
+ * names as its source. */
+typedef struct fl__territory {
+	GEOSGeometry *geom; /* NULL: the union of every date's area only */
+	char *desc;         /* "FILE" or "FILE where FILTER" (FILE's base name) */
+} fl__territory;
+/* The polygons of the first layer of path (those matching the OGR SQL
+ * filter `where` when not NULL) into *t; refusals name `extent` or
+ * `extent_where` and the file. */
+fl_status fl__import_read_extent(GEOSContextHandle_t h, const char *path, const char *where,
+				 fl__territory *t);
+void fl__territory_free(GEOSContextHandle_t h, fl__territory *t);
+
 /* ---- import.c ---- */
 /* One event of the new tracker, its polygon in areas.geojson. */
 typedef struct fl__import_ev {
@@ -64,10 +79,14 @@ typedef struct fl__series {
 
 /* The date part of fl__series.days[i] ("DATE FILE"): the first 10 bytes. */
 
-/* The extent of a series: the union of its gains (in date order) less its
- * first day's area, on the grid; *out NULL when empty. */
-fl_status fl__import_extent(GEOSContextHandle_t h, GEOSGeometry **gains, size_t ngains,
-			    const GEOSGeometry *first, GEOSGeometry **out);
+/* The extent of a series: the union of the territory (when not NULL) and
+ * its gains (in date order; taken) less its first day's area, on the grid;
+ * *out NULL when empty. */
+fl_status fl__import_extent(GEOSContextHandle_t h, const GEOSGeometry *territory, GEOSGeometry **gains,
+			    size_t ngains, const GEOSGeometry *first, GEOSGeometry **out);
+/* The source cited by a series' extent event (malloc'd; NULL when out of
+ * memory). */
+char *fl__import_extent_source(const fl__territory *t);
 /* The events of dates d[from, nd) of a series (d[from - 1] the day before
  * when from > 0; else d[0] becomes the baseline), appended to *evs; the
  * gains, copied, also to gains[] (room for nd). */
@@ -87,12 +106,19 @@ fl__import_ev fl__import_new_ev(const char *date, const char *tag, const char *w
  * baseline, then by date (each date's series in order). */
 void fl__import_sort(fl__import_ev *evs, size_t nev);
 
+/* ---- import_actors.c ---- */
+/* The name and colour actors.csv gives actor id (the holder or the other). */
+void fl__import_actor(const fl_import_opts *o, const char *id, const char **name, const char **color);
+/* The checks of `actors` and `attribution` (import and append alike). */
+fl_status fl__import_check_names(const fl_import_opts *o);
+
 /* ---- import_write.c ---- */
 /* Write the tracker (actors.csv, events.csv, areas.geojson and the state
  * file of --append) into a folder beside out_dir, then rename it into place;
  * nothing left behind on failure. */
 fl_status fl__import_write(GEOSContextHandle_t h, const char *out_dir, const fl_import_opts *o,
-			   const fl__import_ev *evs, size_t nev, const fl__series *ser, size_t nser);
+			   const fl__import_ev *evs, size_t nev, const fl__series *ser, size_t nser,
+			   const fl__territory *ter);
 /* The events' polygons as the lines of areas.geojson's features array
  * (each a feature, no comma), in a CSL list (NULL on failure). */
 char **fl__import_area_lines(GEOSContextHandle_t h, const fl__import_ev *evs, size_t nev);
@@ -106,18 +132,22 @@ fl_status fl__import_event_row(const fl__import_ev *e, char **cols, const char *
 #define FL__IMPORT_STATE "import-series.json"
 /* The state file's text (malloc'd, NULL on failure). */
 char *fl__import_state_text(GEOSContextHandle_t h, const fl_import_opts *o, const fl__series *ser,
-			    size_t nser, size_t *len);
+			    size_t nser, const fl__territory *ter, size_t *len);
 /* Read it back: the options (strings malloc'd into *o: holder, other,
- * source, date_field) and the series (each's first, last, days). */
+ * source, date_field, attribution, actors), the series (each's first,
+ * last, days) and the territory. */
 fl_status fl__import_state_read(GEOSContextHandle_t h, const char *path, fl_import_opts *o,
-				fl__series **ser, size_t *nser);
-void fl__import_state_free(GEOSContextHandle_t h, fl_import_opts *o, fl__series *ser, size_t nser);
+				fl__series **ser, size_t *nser, fl__territory *ter);
+void fl__import_state_free(GEOSContextHandle_t h, fl_import_opts *o, fl__series *ser, size_t nser,
+			   fl__territory *ter);
 
 /* ---- import_append.c, import_rewrite.c ---- */
 /* An append: the tracker's options and series, and what the new days add. */
 typedef struct fl__append_job {
 	const char *dir;
 	fl_import_opts so; /* the tracker's options */
+	fl__territory ter; /* and its territory */
+	char *esrc;        /* the source its extents cite */
 	fl__series *ser;
 	size_t nser;
 	fl__import_ev *evs; /* the new rows: new extents (cls 0) first, then the days */

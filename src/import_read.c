@@ -83,6 +83,52 @@ fl__dated *fl__dated_find(fl__dated **v, size_t *n, size_t *cap, const char *dat
 	return d;
 }
 
+/* The transformation of lyr's CRS to WGS 84 lon/lat (NULL: none needed). */
+static OGRCoordinateTransformationH to_wgs84(OGRLayerH lyr)
+{
+	OGRCoordinateTransformationH ct = NULL;
+	OGRSpatialReferenceH src = lyr ? OGR_L_GetSpatialRef(lyr) : NULL;
+	if (src) {
+		OGRSpatialReferenceH wgs = OSRNewSpatialReference(NULL);
+		OSRSetWellKnownGeogCS(wgs, "WGS84");
+		OSRSetAxisMappingStrategy(wgs, OAMS_TRADITIONAL_GIS_ORDER);
+		OGRSpatialReferenceH s2 = OSRClone(src);
+		OSRSetAxisMappingStrategy(s2, OAMS_TRADITIONAL_GIS_ORDER);
+		if (!OSRIsSame(s2, wgs))
+			ct = OCTNewCoordinateTransformation(s2, wgs);
+		OSRDestroySpatialReference(s2);
+		OSRDestroySpatialReference(wgs);
+	}
+	return ct;
+}
+
+/* Feature k's geometry og, in WGS 84 lon/lat and 2D, as a GEOS polygon or
+ * multipolygon (*g; a refusal names the file and the feature). */
+static fl_status polygon_of(GEOSContextHandle_t h, OGRGeometryH og, OGRCoordinateTransformationH ct,
+			    const char *path, long k, GEOSGeometry **g)
+{
+	fl_status st = FL_OK;
+	*g = NULL;
+	OGRGeometryH c = OGR_G_Clone(og);
+	if (ct && OGR_G_Transform(c, ct) != OGRERR_NONE)
+		st = fl__fail(FL_EINPUT, "%s: feature %ld: cannot transform to WGS 84", path, k);
+	OGR_G_FlattenTo2D(c);
+	int len = OGR_G_WkbSize(c);
+	unsigned char *buf = malloc((size_t)len);
+	if (!st && buf && OGR_G_ExportToIsoWkb(c, wkbNDR, buf) == OGRERR_NONE)
+		*g = fl__geos_from_wkb(h, buf, (size_t)len);
+	free(buf);
+	OGR_G_DestroyGeometry(c);
+	int type = *g ? GEOSGeomTypeId_r(h, *g) : -1;
+	if (!st && type != GEOS_POLYGON && type != GEOS_MULTIPOLYGON)
+		st = fl__fail(FL_EINPUT, "%s: feature %ld: field 'geometry': expected a polygon", path, k);
+	if (st && *g) {
+		GEOSGeom_destroy_r(h, *g);
+		*g = NULL;
+	}
+	return st;
+}
+
 fl_status fl__import_read_file(GEOSContextHandle_t h, const char *path, const char *date_field,
 			       fl__dated **v, size_t *n, size_t *cap)
 {
@@ -107,19 +153,7 @@ fl_status fl__import_read_file(GEOSContextHandle_t h, const char *path, const ch
 				fl__gdal_open_reason(path, why, sizeof why));
 	}
 	OGRLayerH lyr = GDALDatasetGetLayer(ds, 0);
-	OGRCoordinateTransformationH ct = NULL;
-	OGRSpatialReferenceH src = lyr ? OGR_L_GetSpatialRef(lyr) : NULL;
-	if (src) {
-		OGRSpatialReferenceH wgs = OSRNewSpatialReference(NULL);
-		OSRSetWellKnownGeogCS(wgs, "WGS84");
-		OSRSetAxisMappingStrategy(wgs, OAMS_TRADITIONAL_GIS_ORDER);
-		OGRSpatialReferenceH s2 = OSRClone(src);
-		OSRSetAxisMappingStrategy(s2, OAMS_TRADITIONAL_GIS_ORDER);
-		if (!OSRIsSame(s2, wgs))
-			ct = OCTNewCoordinateTransformation(s2, wgs);
-		OSRDestroySpatialReference(s2);
-		OSRDestroySpatialReference(wgs);
-	}
+	OGRCoordinateTransformationH ct = to_wgs84(lyr);
 	if (!lyr)
 		st = fl__fail(FL_EINPUT, "%s: no layer in it", path);
 	if (!st && date_field && OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(lyr), date_field) < 0)
@@ -151,21 +185,8 @@ fl_status fl__import_read_file(GEOSContextHandle_t h, const char *path, const ch
 		}
 		OGRGeometryH og = OGR_F_GetGeometryRef(f);
 		if (!st && og && !OGR_G_IsEmpty(og)) {
-			OGRGeometryH c = OGR_G_Clone(og);
-			if (ct && OGR_G_Transform(c, ct) != OGRERR_NONE)
-				st = fl__fail(FL_EINPUT, "%s: feature %ld: cannot transform to WGS 84", path, k);
-			OGR_G_FlattenTo2D(c);
-			int len = OGR_G_WkbSize(c);
-			unsigned char *buf = malloc((size_t)len);
 			GEOSGeometry *g = NULL;
-			if (!st && buf && OGR_G_ExportToIsoWkb(c, wkbNDR, buf) == OGRERR_NONE)
-				g = fl__geos_from_wkb(h, buf, (size_t)len);
-			free(buf);
-			OGR_G_DestroyGeometry(c);
-			int type = g ? GEOSGeomTypeId_r(h, g) : -1;
-			if (!st && type != GEOS_POLYGON && type != GEOS_MULTIPOLYGON)
-				st = fl__fail(FL_EINPUT, "%s: feature %ld: field 'geometry': expected a polygon",
-					      path, k);
+			st = polygon_of(h, og, ct, path, k, &g);
 			fl__dated *d = st ? NULL : fl__dated_find(v, n, cap, date, path);
 			if (!st && !d)
 				st = fl__fail(FL_ENOMEM, "out of memory");
@@ -249,4 +270,112 @@ fl_status fl__import_finish_date(GEOSContextHandle_t h, fl__dated *d, size_t *re
 	 * segments, and every overlay result is snapped to the grid */
 	d->geom = u;
 	return FL_OK;
+}
+
+/* g, repaired when invalid (polygons only: GEOS MakeValid's structure
+ * method), taken; NULL on failure. */
+static GEOSGeometry *valid_polygon(GEOSContextHandle_t h, GEOSGeometry *g)
+{
+	if (GEOSisValid_r(h, g) == 1)
+		return g;
+	GEOSMakeValidParams *p = GEOSMakeValidParams_create_r(h);
+	GEOSGeometry *r = NULL;
+	if (p && GEOSMakeValidParams_setMethod_r(h, p, GEOS_MAKE_VALID_STRUCTURE) &&
+	    GEOSMakeValidParams_setKeepCollapsed_r(h, p, 0))
+		r = GEOSMakeValidWithParams_r(h, g, p);
+	if (p)
+		GEOSMakeValidParams_destroy_r(h, p);
+	GEOSGeom_destroy_r(h, g);
+	return r;
+}
+
+/* The polygons of the features of lyr (those its filter lets through),
+ * unioned on the grid into *out. */
+static fl_status extent_union(GEOSContextHandle_t h, OGRLayerH lyr, const char *path, const char *where,
+			      GEOSGeometry **out)
+{
+	OGRCoordinateTransformationH ct = to_wgs84(lyr);
+	char *what = fl__printf("`extent` %s", path);
+	GEOSGeometry **parts = NULL;
+	size_t n = 0, cap = 0;
+	long k = 0;
+	fl_status st = what ? FL_OK : fl__fail(FL_ENOMEM, "out of memory");
+	OGRFeatureH f;
+	while (!st && (f = OGR_L_GetNextFeature(lyr))) {
+		k++;
+		OGRGeometryH og = OGR_F_GetGeometryRef(f);
+		GEOSGeometry *g = NULL;
+		if (og && !OGR_G_IsEmpty(og))
+			st = polygon_of(h, og, ct, what, k, &g);
+		if (g && !(g = valid_polygon(h, g)))
+			st = fl__fail(FL_EGEOM, "%s: feature %ld: cannot repair its polygon", what, k);
+		GEOSGeometry **v = g ? fl__grow(parts, &cap, n + 1, sizeof *v) : parts;
+		if (g && !v) {
+			GEOSGeom_destroy_r(h, g);
+			st = fl__fail(FL_ENOMEM, "out of memory");
+		} else if (g)
+			(parts = v)[n++] = g;
+		OGR_F_Destroy(f);
+	}
+	if (ct)
+		OCTDestroyCoordinateTransformation(ct);
+	free(what);
+	if (!st && !k && where)
+		st = fl__fail(FL_EINPUT, "`extent_where` \"%s\": no feature of %s matches it", where, path);
+	else if (!st && !n)
+		st = fl__fail(FL_EINPUT, "`extent` %s: no polygon in it%s%s%s", path, where ? " (filter \"" : "",
+			      where ? where : "", where ? "\")" : "");
+	GEOSGeometry *coll = st ? NULL : GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts,
+								      (unsigned)n);
+	if (!coll)
+		for (size_t i = 0; i < n; i++)
+			GEOSGeom_destroy_r(h, parts[i]);
+	free(parts);
+	*out = coll ? GEOSUnaryUnionPrec_r(h, coll, FL__GRID) : NULL;
+	if (coll)
+		GEOSGeom_destroy_r(h, coll);
+	if (!st && !*out)
+		st = fl__fail(FL_EGEOM, "`extent` %s: cannot union its polygons: %s", path, fl_error_last());
+	else if (!st && GEOSisEmpty_r(h, *out))
+		st = fl__fail(FL_EINPUT, "`extent` %s: its polygons are empty", path);
+	return st;
+}
+
+fl_status fl__import_read_extent(GEOSContextHandle_t h, const char *path, const char *where,
+				 fl__territory *t)
+{
+	memset(t, 0, sizeof *t);
+	CPLErrorReset();
+	GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+	if (!ds) {
+		char why[512];
+		return fl__fail(FL_EINPUT, "`extent` %s: GDAL cannot read it: %s", path,
+				fl__gdal_open_reason(path, why, sizeof why));
+	}
+	OGRLayerH lyr = GDALDatasetGetLayer(ds, 0);
+	fl_status st = lyr ? FL_OK : fl__fail(FL_EINPUT, "`extent` %s: no layer in it", path);
+	CPLErrorReset();
+	if (!st && where && OGR_L_SetAttributeFilter(lyr, where) != OGRERR_NONE)
+		st = fl__fail(FL_EINPUT, "`extent_where` \"%s\": not a filter GDAL takes on %s: %s", where, path,
+			      *CPLGetLastErrorMsg() ? CPLGetLastErrorMsg() : "syntax error");
+	if (!st)
+		st = extent_union(h, lyr, path, where, &t->geom);
+	GDALClose(ds);
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	t->desc = st ? NULL : where ? fl__printf("%s where %s", base, where) : fl__strdup(base);
+	if (!st && !t->desc)
+		st = fl__fail(FL_ENOMEM, "out of memory");
+	if (st)
+		fl__territory_free(h, t);
+	return st;
+}
+
+void fl__territory_free(GEOSContextHandle_t h, fl__territory *t)
+{
+	if (t->geom)
+		GEOSGeom_destroy_r(h, t->geom);
+	free(t->desc);
+	t->geom = NULL;
+	t->desc = NULL;
 }

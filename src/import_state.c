@@ -13,10 +13,15 @@
  *
  *   {"type": "Feature", "properties": {"series": 0, "which": "first",
  *    "status": "confirmed", "tag": "", "holder": "RU", "other": "UA",
- *    "source": null, "date_field": null, "days": "2024-07-08 f.geojson\n
+ *    "source": null, "date_field": null, "attribution": null,
+ *    "holder_name": "RU", "holder_color": "#d62728", "other_name": "UA",
+ *    "other_color": "#1f77b4", "days": "2024-07-08 f.geojson\n
  *    ...", "wkb": "0106000000..."}, "geometry": null}
  *
- * and the same with "which": "last".  The tracker's loader does not read
+ * and the same with "which": "last".  An import with an extent adds a last
+ * feature {"which": "extent", "extent": "FILE where FILTER", "wkb": ...}:
+ * the territory as read, which --append unions with the gains as the
+ * import did.  The tracker's loader does not read
  * it; `check` and the other commands ignore it.
  */
 #include "gdal_load.h"
@@ -77,8 +82,22 @@ static GEOSGeometry *from_hex(GEOSContextHandle_t h, const char *hex)
 	return g;
 }
 
+/* The territory's feature, after the series' (when the import had one). */
+static bool put_territory(GEOSContextHandle_t h, fl__gj_text *b, const fl__territory *ter)
+{
+	static const char fh[] = ",\n{ \"type\": \"Feature\", \"properties\": { \"which\": \"extent\"";
+	static const char gh[] = " }, \"geometry\": null }\n";
+	char *g = hex_wkb(h, ter->geom);
+	fl__gj_put(b, fh, sizeof fh - 1);
+	put_str(b, "extent", ter->desc);
+	put_str(b, "wkb", g);
+	fl__gj_put(b, gh, sizeof gh - 1);
+	free(g);
+	return g != NULL;
+}
+
 char *fl__import_state_text(GEOSContextHandle_t h, const fl_import_opts *o, const fl__series *ser,
-			    size_t nser, size_t *len)
+			    size_t nser, const fl__territory *ter, size_t *len)
 {
 	fl__gj_text b = {0};
 	static const char head[] =
@@ -101,6 +120,13 @@ char *fl__import_state_text(GEOSContextHandle_t h, const fl_import_opts *o, cons
 			put_str(&b, "other", o->other);
 			put_str(&b, "source", o->source);
 			put_str(&b, "date_field", o->date_field);
+			put_str(&b, "attribution", o->attribution);
+			const char *an, *ac;
+			for (int a = 0; a < 2; a++) {
+				fl__import_actor(o, a ? o->other : o->holder, &an, &ac);
+				put_str(&b, a ? "other_name" : "holder_name", an);
+				put_str(&b, a ? "other_color" : "holder_color", ac);
+			}
 			static const char dh[] = ", \"days\": ", gh[] = " }, \"geometry\": null";
 			fl__gj_put(&b, dh, sizeof dh - 1);
 			fl__gj_text days = {0};
@@ -118,8 +144,12 @@ char *fl__import_state_text(GEOSContextHandle_t h, const fl_import_opts *o, cons
 			free(g);
 			fl__gj_put(&b, gh, sizeof gh - 1);
 			bool more = w == 0 || i + 1 < nser;
-			fl__gj_put(&b, more ? " },\n" : " }\n", more ? 4 : 3);
+			fl__gj_put(&b, more ? " },\n" : " }", more ? 4 : 2);
 		}
+	if (ok && ter->geom)
+		ok = put_territory(h, &b, ter);
+	else
+		fl__gj_put(&b, "\n", 1);
 	fl__gj_put(&b, "]\n}\n", 4);
 	if (!ok || b.oom) {
 		free(b.p);
@@ -144,10 +174,60 @@ static bool same(const char *a, const char *b)
 	return (!a && !b) || (a && b && !strcmp(a, b));
 }
 
+/* The options a feature repeats, in the order of opt_names. */
+enum { OPT_HOLDER, OPT_OTHER, OPT_SOURCE, OPT_DATE_FIELD, OPT_ATTRIBUTION, OPT_HNAME, OPT_HCOLOR,
+       OPT_ONAME, OPT_OCOLOR, NOPT };
+static const char *const opt_names[NOPT] = {"holder",	   "other",	   "source",
+					    "date_field",  "attribution",  "holder_name",
+					    "holder_color", "other_name",   "other_color"};
+
+/* The first feature's options into o (the strings taken from v), or
+ * whether a later feature's are the same. */
+static bool take_options(fl_import_opts *o, char **v)
+{
+	fl_import_actor *a = (fl_import_actor *)o->actors;
+	if (o->holder) {
+		const char *have[NOPT] = {o->holder, o->other, o->source, o->date_field, o->attribution,
+					  a ? a[0].name : NULL, a ? a[0].color : NULL, a ? a[1].name : NULL,
+					  a ? a[1].color : NULL};
+		for (int i = 0; i < NOPT; i++)
+			if (!same(have[i], v[i]))
+				return false;
+		return true;
+	}
+	o->holder = v[OPT_HOLDER], o->other = v[OPT_OTHER], o->source = v[OPT_SOURCE];
+	o->date_field = v[OPT_DATE_FIELD], o->attribution = v[OPT_ATTRIBUTION];
+	a = calloc(2, sizeof *a);
+	if (a) {
+		a[0] = (fl_import_actor){fl__strdup(o->holder), v[OPT_HNAME], v[OPT_HCOLOR]};
+		a[1] = (fl_import_actor){fl__strdup(o->other), v[OPT_ONAME], v[OPT_OCOLOR]};
+		o->actors = a, o->nactors = 2;
+	} else
+		for (int i = OPT_HNAME; i < NOPT; i++)
+			free(v[i]);
+	for (int i = 0; i < NOPT; i++)
+		v[i] = NULL;
+	return a != NULL;
+}
+
+/* The territory's feature (which: "extent"). */
+static bool take_territory(GEOSContextHandle_t h, OGRFeatureH f, fl__territory *ter)
+{
+	char *hex = field(f, "wkb"), *desc = field(f, "extent");
+	bool ok = !ter->geom && desc && (ter->geom = from_hex(h, hex)) != NULL;
+	if (ok)
+		ter->desc = desc;
+	else
+		free(desc);
+	free(hex);
+	return ok;
+}
+
 fl_status fl__import_state_read(GEOSContextHandle_t h, const char *path, fl_import_opts *o,
-				fl__series **ser, size_t *nser)
+				fl__series **ser, size_t *nser, fl__territory *ter)
 {
 	memset(o, 0, sizeof *o);
+	memset(ter, 0, sizeof *ter);
 	*ser = NULL;
 	*nser = 0;
 	static const char *const drv[] = {"GeoJSON", NULL};
@@ -169,8 +249,9 @@ fl_status fl__import_state_read(GEOSContextHandle_t h, const char *path, fl_impo
 		int si = OGR_F_GetFieldIndex(f, "series");
 		long n = si >= 0 ? (long)OGR_F_GetFieldAsInteger(f, si) : -1;
 		char *which = field(f, "which"), *status = field(f, "status"), *tag = field(f, "tag");
-		char *holder = field(f, "holder"), *other = field(f, "other");
-		char *source = field(f, "source"), *date_field = field(f, "date_field");
+		char *opt[NOPT];
+		for (int i = 0; i < NOPT; i++)
+			opt[i] = field(f, opt_names[i]);
 		char *dtext = field(f, "days");
 		char **days = NULL;
 		for (char *p = dtext, *e; p && *p; p = e ? e + 1 : NULL) {
@@ -180,18 +261,22 @@ fl_status fl__import_state_read(GEOSContextHandle_t h, const char *path, fl_impo
 			days = CSLAddString(days, p);
 		}
 		free(dtext);
-		char *hex = field(f, "wkb");
+		bool isext = which && !strcmp(which, "extent");
+		char *hex = isext ? NULL : field(f, "wkb");
 		GEOSGeometry *g = from_hex(h, hex);
 		free(hex);
 		fl_event_status es = FL_STATUS_CONFIRMED;
 		bool isfirst = which && !strcmp(which, "first");
-		if (n < 0 || n > 2 || (size_t)n > *nser || !which || (!isfirst && strcmp(which, "last")) ||
+		if (isext) {
+			if (!take_territory(h, f, ter))
+				st = fl__fail(FL_EINPUT, "%s: feature %ld: not the state import-series writes",
+					      path, k);
+		} else if (n < 0 || n > 2 || (size_t)n > *nser || !which || (!isfirst && strcmp(which, "last")) ||
 		    !status || fl_event_status_parse(status, &es) || !tag || strlen(tag) >= sizeof s->tag ||
-		    !holder || !other || !days || !days[0] || !g ||
-		    (isfirst != ((size_t)n == *nser)) || (*nser && (!same(holder, o->holder) ||
-		    !same(other, o->other) || !same(source, o->source) || !same(date_field, o->date_field))))
+		    !opt[OPT_HOLDER] || !opt[OPT_OTHER] || !days || !days[0] || !g ||
+		    (isfirst != ((size_t)n == *nser)) || (*nser && !take_options(o, opt)))
 			st = fl__fail(FL_EINPUT, "%s: feature %ld: not the state import-series writes", path, k);
-		if (!st && isfirst) {
+		if (!st && !isext && isfirst) {
 			fl__series *x = &s[(*nser)++];
 			x->status = es;
 			snprintf(x->tag, sizeof x->tag, "%s", tag);
@@ -199,12 +284,9 @@ fl_status fl__import_state_read(GEOSContextHandle_t h, const char *path, fl_impo
 			days = NULL;
 			x->first = g;
 			g = NULL;
-			if (!o->holder) {
-				o->holder = holder, o->other = other, o->source = source;
-				o->date_field = date_field;
-				holder = other = source = date_field = NULL;
-			}
-		} else if (!st) {
+			if (!o->holder && !take_options(o, opt))
+				st = fl__fail(FL_ENOMEM, "out of memory");
+		} else if (!st && !isext) {
 			if (s[n].last || s[n].status != es || strcmp(s[n].tag, tag))
 				st = fl__fail(FL_EINPUT, "%s: feature %ld: not the state import-series writes",
 					      path, k);
@@ -216,8 +298,9 @@ fl_status fl__import_state_read(GEOSContextHandle_t h, const char *path, fl_impo
 		if (g)
 			GEOSGeom_destroy_r(h, g);
 		CSLDestroy(days);
-		free(which), free(status), free(tag), free(holder), free(other), free(source),
-			free(date_field);
+		free(which), free(status), free(tag);
+		for (int i = 0; i < NOPT; i++)
+			free(opt[i]);
 		OGR_F_Destroy(f);
 	}
 	GDALClose(ds);
@@ -230,10 +313,15 @@ fl_status fl__import_state_read(GEOSContextHandle_t h, const char *path, fl_impo
 	return st;
 }
 
-void fl__import_state_free(GEOSContextHandle_t h, fl_import_opts *o, fl__series *ser, size_t nser)
+void fl__import_state_free(GEOSContextHandle_t h, fl_import_opts *o, fl__series *ser, size_t nser,
+			   fl__territory *ter)
 {
 	free((char *)o->holder), free((char *)o->other), free((char *)o->source),
-		free((char *)o->date_field);
+		free((char *)o->date_field), free((char *)o->attribution);
+	for (size_t i = 0; i < o->nactors; i++)
+		free((char *)o->actors[i].id), free((char *)o->actors[i].name),
+			free((char *)o->actors[i].color);
+	free((fl_import_actor *)o->actors);
 	for (size_t i = 0; i < nser; i++) {
 		CSLDestroy(ser[i].days);
 		if (ser[i].first)
@@ -243,4 +331,5 @@ void fl__import_state_free(GEOSContextHandle_t h, fl_import_opts *o, fl__series 
 		free(ser[i].files);
 	}
 	free(ser);
+	fl__territory_free(h, ter);
 }

@@ -105,16 +105,42 @@ static fl_status write_file(const char *path, const void *buf, size_t len)
 	return st;
 }
 
+/* README.md: what the tracker is made of, and the attribution line that
+ * `render` credits on every map (render_legend.c). */
+static fl_status write_readme(const char *dir, const fl_import_opts *o, const fl__territory *ter)
+{
+	const char *hn, *hc, *on, *oc;
+	fl__import_actor(o, o->holder, &hn, &hc);
+	fl__import_actor(o, o->other, &on, &oc);
+	char *p = fl__printf("%s/README.md", dir);
+	char *text = fl__printf(
+		"# %s and %s: a tracker made by frontline import-series\n\n"
+		"Made by `frontline import-series` from a series of dated control polygons: %s (%s) holds\n"
+		"the area inside each date's polygons, %s (%s) the rest of the territory: %s%s.\n\n"
+		"Attribution: %s\n",
+		hn, on, hn, o->holder, on, o->other, ter->desc ? ter->desc : "the union of every date's area",
+		ter->desc ? " and every date's area" : "", o->attribution);
+	fl_status st = p && text ? write_file(p, text, strlen(text)) : fl__fail(FL_ENOMEM, "out of memory");
+	free(p), free(text);
+	return st;
+}
+
 /* The new tracker's files, written by the folder store (store/folder.c). */
 static fl_status write_tracker(GEOSContextHandle_t h, const char *dir, const fl_import_opts *o,
-			       const fl__import_ev *evs, size_t nev, const fl__series *ser, size_t nser)
+			       const fl__import_ev *evs, size_t nev, const fl__series *ser, size_t nser,
+			       const fl__territory *ter)
 {
 	static const char *const acols[] = {"id", "name", "color", "kind", "note"};
-	const char *const actors[] = {o->holder, o->holder, "#d62728", "control",
+	const char *hn, *hc, *on, *oc;
+	fl__import_actor(o, o->holder, &hn, &hc);
+	fl__import_actor(o, o->other, &on, &oc);
+	const char *const actors[] = {o->holder, hn, hc, "control",
 				      "holds the area inside the imported polygons",
-				      o->other,	 o->other,  "#1f77b4", "control",
+				      o->other,	 on, oc, "control",
 				      "holds the rest of the extent"};
 	fl_status st = fl__folder_write_table(dir, "actors", acols, 5, actors, 2);
+	if (!st && o->attribution)
+		st = write_readme(dir, o, ter);
 	if (st)
 		return st;
 	const char **cells = calloc(nev * 10 + 1, sizeof *cells);
@@ -140,7 +166,7 @@ static fl_status write_tracker(GEOSContextHandle_t h, const char *dir, const fl_
 	if (st)
 		return st;
 	char *sp = fl__printf("%s/%s", dir, FL__IMPORT_STATE);
-	char *state = sp ? fl__import_state_text(h, o, ser, nser, &len) : NULL;
+	char *state = sp ? fl__import_state_text(h, o, ser, nser, ter, &len) : NULL;
 	st = state ? write_file(sp, state, len) : fl__fail(FL_ENOMEM, "out of memory");
 	free(sp), free(state);
 	return st;
@@ -148,23 +174,25 @@ static fl_status write_tracker(GEOSContextHandle_t h, const char *dir, const fl_
 
 /* The new folder tmp with the tracker in it. */
 static fl_status write_tracker_in(GEOSContextHandle_t h, const char *tmp, const fl_import_opts *o,
-				  const fl__import_ev *evs, size_t nev, const fl__series *ser, size_t nser)
+				  const fl__import_ev *evs, size_t nev, const fl__series *ser, size_t nser,
+				  const fl__territory *ter)
 {
 	if (mkdir(tmp, 0755))
 		return fl__fail(FL_EIO, "%s: cannot create: %s", tmp, strerror(errno));
-	return write_tracker(h, tmp, o, evs, nev, ser, nser);
+	return write_tracker(h, tmp, o, evs, nev, ser, nser, ter);
 }
 
 fl_status fl__import_write(GEOSContextHandle_t h, const char *out_dir, const fl_import_opts *o,
-			   const fl__import_ev *evs, size_t nev, const fl__series *ser, size_t nser)
+			   const fl__import_ev *evs, size_t nev, const fl__series *ser, size_t nser,
+			   const fl__territory *ter)
 {
 	char *tmp = fl__printf("%s.tmp-%ld", out_dir, (long)getpid());
-	fl_status st = write_tracker_in(h, tmp, o, evs, nev, ser, nser);
+	fl_status st = write_tracker_in(h, tmp, o, evs, nev, ser, nser, ter);
 	if (!st && rename(tmp, out_dir))
 		st = fl__fail(FL_EIO, "`out_dir` %s: cannot create: %s", out_dir, strerror(errno));
 	if (st && tmp) {
-		char *files3[] = {"actors.csv", "events.csv", "areas.geojson", FL__IMPORT_STATE};
-		for (int i = 0; i < 4; i++) {
+		char *files3[] = {"actors.csv", "events.csv", "areas.geojson", FL__IMPORT_STATE, "README.md"};
+		for (int i = 0; i < 5; i++) {
 			char *q = fl__printf("%s/%s", tmp, files3[i]);
 			unlink(q);
 			free(q);

@@ -21,6 +21,15 @@
  * claimed-RU").  The folder also holds import-series.json: the options and
  * each series' days and first and last polygons, which fl_import_append
  * reads back.
+ *
+ * With `extent` (a GDAL polygon source, its features selected by
+ * `extent_where`) the tracker covers that extent and every date's area:
+ * `other` holds the ground of the extent outside a date's polygons, so
+ * that the shares are of the whole territory, not of the union of the
+ * polygons.  The daily polygons are never clipped to it (the tracker gives
+ * back each date's polygon as read).  `actors` give the two actors' names
+ * and colours; `attribution` is written as the "Attribution:" line of the
+ * tracker's README.md, which `render` credits on every map.
  */
 #ifndef FRONTLINE_IMPORT_H
 #define FRONTLINE_IMPORT_H
@@ -32,6 +41,13 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* The name and colour of an actor of the import (holder or other). */
+typedef struct fl_import_actor {
+	const char *id;          /* `holder` or `other` */
+	const char *name;        /* NULL or "": the id */
+	const char *color;       /* #rrggbb; NULL: the default (red holder, blue other) */
+} fl_import_actor;
 
 typedef struct fl_import_opts {
 	const char *holder;      /* actor holding the area inside the polygons */
@@ -50,6 +66,19 @@ typedef struct fl_import_opts {
 	/* fl_import_append: files without a status of their own go to the
 	 * tracker's first series (`status` is not read) */
 	bool status_unset;
+	/* the territory: NULL for the union of every date's area; else a GDAL
+	 * vector source whose polygons (its first layer's, those matching the
+	 * OGR SQL filter extent_where when not NULL) and every date's area
+	 * make it; `other` holds the extent outside each date's polygons */
+	const char *extent;
+	const char *extent_where;
+	/* names and colours of holder and other in actors.csv */
+	const fl_import_actor *actors;
+	size_t nactors;
+	/* the data's source and terms: the "Attribution:" line of the tracker's
+	 * README.md (NULL: no README), credited on every map `render` draws
+	 * (one line; its first sentence is what the map shows) */
+	const char *attribution;
 } fl_import_opts;
 
 typedef struct fl_import_result {
@@ -64,8 +93,8 @@ FL_API fl_status fl_import_series(const char *const *files, size_t nfiles, const
 /* Add the days after the last date of each series to dir, a folder tracker
  * made by fl_import_series, so that it answers exactly as one import of all
  * the days would (the same events, the extents grown to match).  holder,
- * other, source and date_field are read back from the tracker: when given
- * they must match it.  A date already in the series, or before its last
+ * other, source, date_field, the extent, the actors and the attribution are
+ * read back from the tracker: when given they must match it.  A date already in the series, or before its last
  * date, is refused (naming the file and the date), as is a status the
  * tracker has no series of.  The files are replaced under the writers'
  * lock, each whole (temporary file, fsync, rename: areas.geojson, then

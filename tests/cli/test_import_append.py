@@ -6,8 +6,9 @@ beside an assessed one (FILE:claimed).
 The promise tested: a tracker from `import-series` of days 1..N then
 `--append` of days N+1..M is the tracker of one import of days 1..M, file
 for file and byte for byte, so it answers the same (stats --step day,
-snapshots feature by feature, check).  Generated daily polygons, and six
-DeepState days then three (skipped when ../shared is absent).  Bad input:
+snapshots feature by feature, check), with and without --extent.  Generated
+daily polygons, and six DeepState days then three (skipped when ../shared is
+absent; with Natural Earth's Ukraine as the extent).  Bad input:
 a clear message naming the file or the option, non-zero exit, the tracker's
 files unchanged byte for byte.
 
@@ -121,6 +122,50 @@ def t_append_exact(c):
     with open(c.path("T", "events.csv"), encoding="utf-8") as f:
         text = f.read()
     check("2024-03-06-RU" in text and ",DeepStateMap," in text, "the appended rows lack the id or the source")
+
+
+EXTENT_OPTS = ["--extent", "extent.geojson", "--actor", "RU:Russian forces:#c0392b", "--actor", "UA::#2166ac",
+               "--attribution", "Control data: DeepStateMap, via cyterat/deepstate-map-data, GNU GPL v3."]
+
+
+@test("import-series --extent --actor --attribution, then --append: == one import of all the days, byte for byte")
+def t_append_extent(c):
+    files = days(c)
+    # the extent covers days 1-5 but not all of day 6's gain: the territory grows with it
+    c.write_day("extent.geojson", box(29.9, 49.9, 30.75, 50.6))
+    c.ok("import-series", *HO, *EXTENT_OPTS, "--out", "ALL", *files)
+    c.ok("import-series", *HO, *EXTENT_OPTS, "--out", "T", *files[:3])
+    c.ok("import-series", "--append", "T", files[3])
+    c.ok("import-series", "--append", "T", *files[4:])
+    same_tree(c.path("T"), c.path("ALL"), "T")
+    same_answers(c, "T", "ALL", DATES, "T")
+    # from one day (no gain yet: the extent is the square less day 1's area)
+    c.ok("import-series", *HO, *EXTENT_OPTS, "--out", "T1", files[0])
+    c.ok("import-series", "--append", "T1", *files[1:])
+    same_tree(c.path("T1"), c.path("ALL"), "T1")
+    # UA holds the extent outside RU's area (and day 6's gain beyond the extent) on day 1
+    snap = json.loads(c.ok("-d", "T", "snapshot", "--by", "actor", "--date", DATES[0]).out)["features"]
+    ua = [shape(f["geometry"]) for f in snap if f["properties"]["holder"] == "UA"][0]
+    want = box(29.9, 49.9, 30.75, 50.6).union(box(30.6, 50.0, 30.8, 50.2)).difference(ASSESSED[0])
+    check(ua.symmetric_difference(want).area < 1e-9, "UA on day 1 is not the extent and the gains less RU's")
+    # given options are checked against the tracker's, the same pass; nothing written when they differ
+    c.write_day("other.geojson", box(29.9, 49.9, 30.7, 50.6))
+    c.ok("import-series", *HO, *EXTENT_OPTS, "--out", "T2", *files[:3])
+    before = tree_bytes(c.path("T2"))
+    for args, needles in ((["--extent", "other.geojson"], ["--extent", "other.geojson", "extent.geojson"]),
+                          (["--extent", "nosuch.geojson"], ["--extent", "nosuch.geojson"]),
+                          (["--extent-where", "id=1"], ["--extent-where", "--extent"]),
+                          (["--actor", "RU:Russia"], ["--actor", "Russia", "Russian forces"]),
+                          (["--actor", "UA::#000000"], ["--actor", "#000000", "#2166ac"]),
+                          (["--actor", "XX:Someone"], ["--actor", "XX"]),
+                          (["--attribution", "ISW"], ["--attribution", "ISW", "DeepStateMap"])):
+        r = c.run("import-series", "--append", "T2", *args, files[3])
+        check(r.rc != 0, "%s: exit 0\n%s" % (args, r.describe()))
+        for n in needles:
+            check(n in r.err, "%s: stderr does not mention %r:\n%s" % (args, n, r.err))
+        check(tree_bytes(c.path("T2")) == before, "%s: the tracker changed" % args)
+    c.ok("import-series", "--append", "T2", *EXTENT_OPTS, *files[3:])
+    same_tree(c.path("T2"), c.path("ALL"), "T2")
 
 
 @test("import-series --append reads --holder, --other, --source back; given ones must match (nothing written)")
@@ -325,6 +370,14 @@ def t_deepstate(c):
     dates = [os.path.basename(f)[18:26] for f in files]
     dates = ["%s-%s-%s" % (d[:4], d[4:6], d[6:]) for d in dates]
     same_answers(c, "T", "ALL", [dates[0], dates[5], dates[6], dates[8]], "T")
+    # the same with Natural Earth's Ukraine as the extent
+    countries = os.path.join(SHARED, "data", "naturalearth", "ne_50m_admin_0_countries.geojson")
+    if os.path.isfile(countries):
+        ext = ["--extent", countries, "--extent-where", "ISO_A3='UKR'"]
+        c.ok("import-series", *HO, *ext, "--out", "EALL", *files)
+        c.ok("import-series", *HO, *ext, "--out", "ET", *files[:6])
+        c.ok("import-series", "--append", "ET", *files[6:])
+        same_tree(c.path("ET"), c.path("EALL"), "ET")
 
 
 if __name__ == "__main__":
