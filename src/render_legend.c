@@ -13,36 +13,6 @@
 #include "tracker_priv.h"
 #include "util.h"
 
-/* The "Attribution:" paragraph's first sentence in the tracker's README. */
-static char *read_attribution(const fl_tracker *t)
-{
-	char *p = fl__printf("%s/README.md", t->path);
-	FILE *f = p ? fopen(p, "r") : NULL;
-	free(p);
-	if (!f)
-		return NULL;
-	char line[1024], acc[2048] = "";
-	bool in = false;
-	while (fgets(line, sizeof line, f)) {
-		line[strcspn(line, "\r\n")] = 0;
-		if (!in && !strncmp(line, "Attribution:", 12)) {
-			in = true;
-			snprintf(acc, sizeof acc, "%s", line);
-		} else if (in && *line) {
-			size_t n = strlen(acc);
-			snprintf(acc + n, sizeof acc - n, " %s", line);
-		} else if (in)
-			break;
-	}
-	fclose(f);
-	if (!in)
-		return NULL;
-	char *dot = strstr(acc, ". ");
-	if (dot)
-		dot[1] = 0;
-	return fl__strdup(acc);
-}
-
 static void draw_scale_bar(fl__canvas *c, double x, double y)
 {
 	/* a round length near a fifth of the width */
@@ -124,7 +94,7 @@ void fl__draw_frame(fl__canvas *c, const fl_tracker *t, const fl_render_opts *o,
 		fl__text_at(c, bx + pad / 2 + lh * 1.5, ry + lh * 0.7, fs, false, rows[i].text);
 	}
 	/* attribution and scale bar, bottom right */
-	char *attr = o->attribution ? fl__strdup(o->attribution) : read_attribution(t);
+	char *attr = o->attribution ? fl__strdup(o->attribution) : fl_tracker_attribution(t);
 	double afs = fmax(7, c->w / 150.0);
 	if (attr) {
 		double aw = fl__text_width(c, afs, attr);
