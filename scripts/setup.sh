@@ -7,7 +7,7 @@ set -eu
 cd "$(dirname "$0")/.."
 PKGS="meson ninja-build gcc pkg-config scdoc libgdal-dev gdal-bin libgeos-dev libproj-dev proj-data
       libcairo2-dev fonts-dejavu-core poppler-utils tzdata
-      libjson-c-dev libcmocka-dev python3 python3-gdal python3-pyproj python3-shapely
+      libjson-c-dev libcmocka-dev python3 python3-gdal python3-pyproj python3-shapely python3-pil
       libmicrohttpd-dev libjs-leaflet chromium chromium-driver python3-selenium
       postgresql-15 postgresql-client-15 postgresql-15-postgis-3
       clang libclang-rt-14-dev clang-tidy cppcheck valgrind cflow"

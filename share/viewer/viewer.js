@@ -267,7 +267,8 @@
     }).catch(function (e) { statusEl.textContent = e.message; });
     getJSON("/?f=json").then(function (land) {
       if (land.attribution)
-        credits.addAttribution(esc(String(land.attribution).replace(/^Attribution:\s*/, "")));
+        credits.addAttribution(esc(String(land.attribution).replace(/^Attribution:\s*/, "")
+                                   .replace(/\.$/, "")));
     }).catch(function (e) { statusEl.textContent = e.message; });
     getJSON("/collections/regions/items?f=json&limit=10000").then(function (fc) {
       return window.frontlineBasemap.start(map, fc);
