@@ -10,7 +10,6 @@
 #include <string.h>
 #include "render_canvas.h"
 #include "render_legend.h"
-#include "tracker_priv.h"
 #include "util.h"
 
 static void draw_scale_bar(fl__canvas *c, double x, double y)
