@@ -65,12 +65,13 @@ fl_status fl_vector_clip_buffer(const char *path, const double bbox[4], char **b
 	CPLErrorReset();
 	GDALDatasetH src = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
 	OGRLayerH l = src ? GDALDatasetGetLayer(src, 0) : NULL;
-	char why[512], dest[96];
+	char dest[96];
 	snprintf(dest, sizeof dest, "/vsimem/fl_clip_%lu.geojson", next_id());
-	if (!src)
+	if (!src) {
+		char why[512];
 		st = fl__fail(FL_EIO, "%s: GDAL cannot open it: %s", path,
 			      fl__gdal_open_reason(path, why, sizeof why));
-	else if (!l)
+	} else if (!l)
 		st = fl__fail(FL_EINPUT, "%s: no layer", path);
 	else
 		st = translate(src, path, OGR_L_GetName(l), bbox, dest);

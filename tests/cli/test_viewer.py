@@ -49,7 +49,7 @@ SEA = "#dde6ea"
 
 NAMES = ["viewer loads the map of the last event date with a legend",
          "moving the slider across 2020-11-25 changes Kalbajar's colour from AM to AZ",
-         "a popup gives holder, since, source and status",
+         "a popup gives holder, since, source, status and the region's other names",
          "compare mode shows the changes between two chosen dates",
          "/viewer?date=2020-11-25 opens on that date, and the URL follows the slider",
          "the compare dates are kept in the URL, and that URL reopens the same view",
@@ -193,6 +193,8 @@ def main():
             text = driver.find_element(By.CSS_SELECTOR, ".leaflet-popup-content").get_attribute("textContent")
             for w in ("Kalbajar", "holder", "AZ", "since", "2020-11-25", "source", "status", "confirmed"):
                 check(w in text, "popup lacks %r: %r" % (w, text))
+            # the tracker's other names in the popup, beside its `name` (the label)
+            check("Karvachar, Kelbadzhar" in text, "popup lacks the alternative names: %r" % text)
             time.sleep(0.5)  # the popup fades in
             shot("viewer-popup.png")
         results.append(t3)
