@@ -22,6 +22,7 @@
 #include <cpl_string.h>
 #include <cpl_vsi.h>
 #include <gdal.h>
+#include <gdal_utils.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 #include "frontline/error.h"
@@ -35,7 +36,8 @@
 	X(GDALDatasetReleaseResultSet) X(GDALDatasetRollbackTransaction) \
 	X(GDALDatasetSetStyleTable) X(GDALDatasetStartTransaction) X(GDALGetDatasetDriver) \
 	X(GDALGetDriverByName) X(GDALGetDriverShortName) X(GDALGetMetadataItem) \
-	X(GDALOpenEx) X(OCTDestroyCoordinateTransformation) \
+	X(GDALOpenEx) X(GDALVectorTranslate) X(GDALVectorTranslateOptionsFree) \
+	X(GDALVectorTranslateOptionsNew) X(OCTDestroyCoordinateTransformation) \
 	X(OCTNewCoordinateTransformation) X(OGR_FD_GetFieldCount) X(OGR_FD_GetFieldDefn) \
 	X(OGR_FD_GetFieldIndex) X(OGR_FD_GetGeomType) X(OGR_F_Create) X(OGR_F_Destroy) \
 	X(OGR_F_GetDefnRef) X(OGR_F_GetFieldAsDateTimeEx) X(OGR_F_GetFieldAsDouble) \
@@ -51,7 +53,7 @@
 	X(OGR_G_FlattenTo2D) X(OGR_G_ForceToMultiPolygon) X(OGR_G_GetGeometryType) \
 	X(OGR_G_IsEmpty) X(OGR_G_SwapXY) X(OGR_G_Transform) X(OGR_G_TransformTo) \
 	X(OGR_G_WkbSize) X(OGR_L_CreateFeature) X(OGR_L_CreateField) X(OGR_L_FindFieldIndex) \
-	X(OGR_L_GetFIDColumn) X(OGR_L_GetGeomType) X(OGR_L_GetLayerDefn) \
+	X(OGR_L_GetFIDColumn) X(OGR_L_GetGeomType) X(OGR_L_GetLayerDefn) X(OGR_L_GetName) \
 	X(OGR_L_GetNextFeature) X(OGR_L_GetSpatialRef) X(OGR_L_ResetReading) \
 	X(OGR_L_SetAttributeFilter) X(OGR_L_SetSpatialFilterRect) X(OGR_STBL_AddStyle) X(OGR_STBL_Create) \
 	X(OGR_STBL_Destroy) X(OSRClone) X(OSRDestroySpatialReference) X(OSRIsSame) \
@@ -107,6 +109,9 @@ int fl__gdal_loaded(void);
 #define GDALGetDriverShortName (fl__gdal()->GDALGetDriverShortName)
 #define GDALGetMetadataItem (fl__gdal()->GDALGetMetadataItem)
 #define GDALOpenEx (fl__gdal()->GDALOpenEx)
+#define GDALVectorTranslate (fl__gdal()->GDALVectorTranslate)
+#define GDALVectorTranslateOptionsFree (fl__gdal()->GDALVectorTranslateOptionsFree)
+#define GDALVectorTranslateOptionsNew (fl__gdal()->GDALVectorTranslateOptionsNew)
 #define OCTDestroyCoordinateTransformation (fl__gdal()->OCTDestroyCoordinateTransformation)
 #define OCTNewCoordinateTransformation (fl__gdal()->OCTNewCoordinateTransformation)
 #define OGR_FD_GetFieldCount (fl__gdal()->OGR_FD_GetFieldCount)
@@ -162,6 +167,7 @@ int fl__gdal_loaded(void);
 #define OGR_L_GetFIDColumn (fl__gdal()->OGR_L_GetFIDColumn)
 #define OGR_L_GetGeomType (fl__gdal()->OGR_L_GetGeomType)
 #define OGR_L_GetLayerDefn (fl__gdal()->OGR_L_GetLayerDefn)
+#define OGR_L_GetName (fl__gdal()->OGR_L_GetName)
 #define OGR_L_GetNextFeature (fl__gdal()->OGR_L_GetNextFeature)
 #define OGR_L_GetSpatialRef (fl__gdal()->OGR_L_GetSpatialRef)
 #define OGR_L_ResetReading (fl__gdal()->OGR_L_ResetReading)

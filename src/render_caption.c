@@ -20,33 +20,7 @@
 
 char *fl__attribution(const fl_tracker *t, const fl_render_opts *o)
 {
-	if (o->attribution)
-		return fl__strdup(o->attribution);
-	char *p = fl__printf("%s/README.md", t->path);
-	FILE *f = p ? fopen(p, "r") : NULL;
-	free(p);
-	if (!f)
-		return NULL;
-	char line[1024], acc[2048] = "";
-	bool in = false;
-	while (fgets(line, sizeof line, f)) {
-		line[strcspn(line, "\r\n")] = 0;
-		if (!in && !strncmp(line, "Attribution:", 12)) {
-			in = true;
-			snprintf(acc, sizeof acc, "%s", line);
-		} else if (in && *line) {
-			size_t n = strlen(acc);
-			snprintf(acc + n, sizeof acc - n, " %s", line);
-		} else if (in)
-			break;
-	}
-	fclose(f);
-	if (!in)
-		return NULL;
-	char *dot = strstr(acc, ". ");
-	if (dot)
-		dot[1] = 0;
-	return fl__strdup(acc);
+	return o->attribution ? fl__strdup(o->attribution) : fl_tracker_attribution(t);
 }
 
 char *fl__caption(const fl_tracker *t, const fl_render_opts *o, const char *what, fl_instant at,

@@ -73,6 +73,16 @@ FL_API size_t fl_features_count(const fl_features *f);
 FL_API const fl_feature *fl_features_at(const fl_features *f, size_t i);
 FL_API void fl_features_free(fl_features *f);
 
+/* The first layer of the vector source at path (any GDAL source, read as
+ * longitude/latitude) cut to bbox (W, S, E, N in degrees): its features
+ * that meet the box, their geometries clipped to it, with all their
+ * fields, as one RFC 7946 GeoJSON FeatureCollection (coordinates to 5
+ * decimals), for a base map sent to a browser.  *buf is malloc'd and
+ * NUL-terminated (free with fl_free), *len its length.  FL_EARG for a bad
+ * bbox, FL_EIO when GDAL cannot read or cut the source. */
+FL_API fl_status fl_vector_clip_buffer(const char *path, const double bbox[4], char **buf,
+				       size_t *len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -118,6 +118,12 @@ FL_API void fl_tracker_free(fl_tracker *t);
 
 FL_API const char *fl_tracker_path(const fl_tracker *t);
 
+/* The attribution the tracker's README.md asks for: the first sentence of
+ * its paragraph that starts "Attribution:" (the line render prints), with
+ * that word; malloc'd (free with fl_free), NULL when there is none (or no
+ * README, as for a GeoPackage or PG: store). */
+FL_API char *fl_tracker_attribution(const fl_tracker *t);
+
 /* The tracker's time zone: the IANA name its `tracker` layer declares
  * (tracker.csv in a folder: the row `time_zone,Asia/Baku`), "UTC" when it
  * declares none.  Date-only events and queries mean that zone's days, and

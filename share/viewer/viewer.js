@@ -9,12 +9,28 @@
  * The page's own URL says what it shows: ?date=D opens it on a day and
  * &compare=D1/D2 in compare mode; both are kept up to date (replaceState) as
  * the slider and the compare dates move, so a link reopens the same view.
+ *
+ * The slider runs from the first event's day to today (UTC days; to the
+ * last event's when that is later) and opens on the last event's day.  The
+ * play button steps through the days on which an event applies (from
+ * /collections/events), then today, one step a second once each map is
+ * drawn, and stops at the end; pressed again it pauses; pressed at the end
+ * it starts again from the first event.  Under the regions is the base map
+ * and over them the labels (basemap.js); the credits are the tracker's
+ * attribution (from the landing page), Natural Earth's and Leaflet's.
+ * Ground whose date is uncertain is hatched (#fl-hatch, class "uncertain
+ * hatch-<id>"), and so is a piece whose event covered only part of the
+ * region (partial: #fl-hatch-partial, the other diagonal, class "partial
+ * hatch-<id>"), each with a legend row.  body gets data-basemap="ready"
+ * (or "none") once the base map is drawn.
  */
 (function () {
   "use strict";
   var DAY = 86400000;
-  var map = L.map("map", { zoomSnap: 0.25 });
-  var colors = {}, names = {}, first = 0, last = 0;
+  var map = L.map("map", { zoomSnap: 0.25, attributionControl: false });
+  var credits = L.control.attribution({ position: "bottomleft" }).addTo(map);
+  var colors = {}, names = {}, first = 0, last = 0, stops = [], playing = false, playTimer = null;
+  var playBtn = document.getElementById("play");
   var controlLayer = null, changesLayer = null, seq = 0, timer = null;
   var slider = document.getElementById("slider");
   var dateOut = document.getElementById("date");
@@ -52,7 +68,7 @@
       var h = holderId(p.holder, p.contested) || holderId(p.to, p.to_contested) || "";
       area[h] = (area[h] || 0) + (f.properties.area_km2 || 0);
     });
-    var html = "<div><strong>" + esc(title) + "</strong></div>", unsure = 0;
+    var html = "<div><strong>" + esc(title) + "</strong></div>", unsure = 0, part = 0;
     Object.keys(area).sort().forEach(function (h) {
       html += '<div><span class="swatch" style="background:' + esc(color(h)) + '"></span>' +
         esc(names[h] ? h + " – " + names[h] : (h || "not held")) + " <small>(" +
@@ -60,15 +76,21 @@
     });
     features.forEach(function (f) {
       if (f.properties.uncertain) unsure += f.properties.area_km2 || 0;
+      if (f.properties.partial === true) part += f.properties.area_km2 || 0;
     });
     if (unsure > 0)
       html += '<div class="legend-uncertain"><span class="swatch hatch"></span>uncertain: the date of the ' +
         "change admits a period <small>(" + Math.round(unsure).toLocaleString("en") + " km²)</small></div>";
+    if (part > 0)
+      html += '<div class="legend-partial"><span class="swatch hatch-partial"></span>partial: the source ' +
+        "reports the change for part of the region only <small>(" + Math.round(part).toLocaleString("en") +
+        " km²)</small></div>";
     document.getElementById("legend").innerHTML = html;
   }
 
   function popupControl(p) {
     return "<table><tr><td colspan=2><strong>" + esc(p.name) + "</strong></td></tr>" +
+      (p.alt_names ? "<tr><td>also</td><td>" + esc(p.alt_names.split(";").join(", ")) + "</td></tr>" : "") +
       "<tr><td>holder</td><td>" + esc(p.contested ? "contested by " + p.contested.split(";").join(", ") :
                                       p.holder ? p.holder + " – " + (p.holder_name || "") : "not held") + "</td></tr>" +
       "<tr><td>since</td><td>" + esc(p.since) + "</td></tr>" +
@@ -116,16 +138,19 @@
         },
         onEachFeature: function (f, layer) { layer.bindPopup(popupControl(f.properties)); }
       }).addTo(controlLayer);
-      /* uncertain ground: hatched over the nominal holder's colour */
-      var unsure = res[0].features.filter(function (f) { return f.properties.uncertain; });
-      if (unsure.length && !inCompare)
-        L.geoJSON({ type: "FeatureCollection", features: unsure }, {
-          style: function (f) {
-            return { fillColor: "url(#fl-hatch)", fillOpacity: 1, color: "#222", weight: 1,
-                     dashArray: "5 3", className: "uncertain " + cls(f.id).replace("region-", "hatch-") };
-          },
-          onEachFeature: function (f, layer) { layer.bindPopup(popupControl(f.properties)); }
-        }).addTo(controlLayer);
+      /* uncertain ground: hatched over the nominal holder's colour; partial
+       * ground (the event reports part of the region) with the other diagonal */
+      [["uncertain", "url(#fl-hatch)", "5 3"], ["partial", "url(#fl-hatch-partial)", null]].forEach(function (k) {
+        var some = res[0].features.filter(function (f) { return f.properties[k[0]] === true; });
+        if (some.length && !inCompare)
+          L.geoJSON({ type: "FeatureCollection", features: some }, {
+            style: function (f) {
+              return { fillColor: k[1], fillOpacity: 1, color: "#222", weight: 1, dashArray: k[2],
+                       className: k[0] + " " + cls(f.id).replace("region-", "hatch-") };
+            },
+            onEachFeature: function (f, layer) { layer.bindPopup(popupControl(f.properties)); }
+          }).addTo(controlLayer);
+      });
       controlLayer.addTo(map);
       if (inCompare) {
         changesLayer = L.geoJSON(res[1], {
@@ -141,10 +166,42 @@
         legend(res[0].features, "Control on " + date);
       }
       document.body.setAttribute("data-loaded", date + (inCompare ? " " + d1.value + "/" + d2.value : ""));
+      if (playing) playTimer = setTimeout(step, 1000);
     }).catch(function (e) {
-      if (mine === seq) statusEl.textContent = e.message;
+      if (mine === seq) {
+        statusEl.textContent = e.message;
+        pause();
+      }
     });
   }
+
+  /* ---- play: the next day an event applies on, then today, then stop */
+  function setPlaying(on) {
+    playing = on;
+    clearTimeout(playTimer);
+    playBtn.textContent = on ? "❚❚ pause" : "▶ play";
+    playBtn.setAttribute("aria-pressed", on ? "true" : "false");
+  }
+  function pause() { setPlaying(false); }
+  function step() {
+    if (!playing) return;
+    var now = first + Number(slider.value) * DAY;
+    var next = stops.filter(function (d) { return d > now; })[0];
+    if (next === undefined) { pause(); return; }
+    slider.value = Math.round((next - first) / DAY);
+    changed(true);
+  }
+  playBtn.addEventListener("click", function () {
+    if (playing) { pause(); return; }
+    if (Number(slider.value) >= Number(slider.max)) { /* at the end: from the start again */
+      slider.value = Math.round(((stops[0] || first) - first) / DAY);
+      setPlaying(true);
+      changed(true);
+      return;
+    }
+    setPlaying(true);
+    step();
+  });
 
   /* the view in the page's URL (no new history entry per slider step) */
   function keepInURL() {
@@ -160,7 +217,7 @@
     timer = setTimeout(draw, immediate ? 0 : 120);
   }
 
-  slider.addEventListener("input", function () { changed(false); });
+  slider.addEventListener("input", function () { pause(); changed(false); });
   compare.addEventListener("change", function () {
     document.getElementById("compare-dates").hidden = !compare.checked;
     if (compare.checked && !d1.value) {
@@ -175,11 +232,13 @@
   getJSON("/collections/control?f=json").then(function (c) {
     (c.actors || []).forEach(function (a) { colors[a.id] = a.color; names[a.id] = a.name; });
     var iv = c.extent && c.extent.temporal ? c.extent.temporal.interval[0] : null;
+    var today = dayOf(isoDay(Date.now()));
     first = dayOf(iv && iv[0] ? iv[0] : isoDay(Date.now()));
     last = dayOf(iv && iv[1] ? iv[1] : isoDay(Date.now()));
     slider.min = 0;
-    slider.max = Math.round((last - first) / DAY);
-    slider.value = slider.max;
+    slider.max = Math.round((Math.max(last, today) - first) / DAY);
+    slider.value = Math.round((last - first) / DAY);
+    stops = [today];
     var b = c.extent.spatial.bbox[0];
     map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
     var q = /[?&]date=(\d{4}-\d{2}-\d{2})(&|$)/.exec(location.search);
@@ -192,10 +251,41 @@
       document.getElementById("compare-dates").hidden = false;
     }
     changed(true);
+    extras();
   }).catch(function (e) { statusEl.textContent = e.message; });
+
+  /* the play stops, the credits, the base map and the labels */
+  function extras() {
+    getJSON("/collections/events/items?f=json&limit=10000").then(function (fc) {
+      var seen = {};
+      fc.features.forEach(function (f) {
+        var w = f.properties.when;
+        if (w) seen[dayOf(String(w))] = true;
+      });
+      seen[stops[0]] = true;
+      stops = Object.keys(seen).map(Number).sort(function (a, b) { return a - b; });
+    }).catch(function (e) { statusEl.textContent = e.message; });
+    getJSON("/?f=json").then(function (land) {
+      if (land.attribution)
+        credits.addAttribution(esc(String(land.attribution).replace(/^Attribution:\s*/, "")
+                                   .replace(/\.$/, "")));
+    }).catch(function (e) { statusEl.textContent = e.message; });
+    getJSON("/collections/regions/items?f=json&limit=10000").then(function (fc) {
+      return window.frontlineBasemap.start(map, fc);
+    }).then(function (credit) {
+      if (credit) credits.addAttribution(esc(credit));
+      document.body.setAttribute("data-basemap", credit ? "ready" : "none");
+    }).catch(function (e) { statusEl.textContent = e.message; });
+  }
 
   window.frontlineViewer = {
     setDate: function (text) { slider.value = Math.round((dayOf(text) - first) / DAY); changed(true); },
-    date: sliderDate
+    date: sliderDate,
+    map: map,
+    /* the page (viewport) position of a point, in CSS pixels */
+    pixel: function (lat, lng) {
+      var p = map.latLngToContainerPoint([lat, lng]), r = map.getContainer().getBoundingClientRect();
+      return [r.left + p.x, r.top + p.y];
+    }
   };
 })();

@@ -29,11 +29,12 @@ static const char help[] =
 	"                     (default 256M; bytes, or K, M, G for KiB, MiB, GiB; 0 keeps none)\n"
 	"\n"
 	"Collections: control (datetime=D, the map at an instant), changes (datetime=D1/D2),\n"
-	"events, regions, zones.  The viewer is at /viewer.  Prints 'listening on URL' to\n"
-	"stderr when ready; SIGINT or SIGTERM stops it.  Answers from the tracker as it is\n"
-	"on disk: a change of its files (frontline record) is seen by the next request\n"
-	"(checked at most once a second); SIGHUP reloads it.  A tracker that fails to load\n"
-	"leaves the previous one serving (the reason is printed to stderr).\n";
+	"events, regions, zones.  The viewer is at /viewer (its base map, Natural Earth, at\n"
+	"/basemap).  Prints 'listening on URL' to stderr when ready; SIGINT or SIGTERM stops\n"
+	"it.  Answers from the tracker as it is on disk: a change of its files (frontline\n"
+	"record) is seen by the next request (checked at most once a second); SIGHUP reloads\n"
+	"it.  A tracker that fails to load leaves the previous one serving (the reason is\n"
+	"printed to stderr).\n";
 
 #define DEFAULT_CACHE ((size_t)256 << 20)
 
@@ -115,6 +116,10 @@ int cmd_serve(const cli_global *g, int argc, char **argv)
 			 .open = open_tracker, .ctx = (void *)g, .leaflet_dir = FL_LEAFLET_DIR,
 			 .warn = warn};
 	cfg.viewer_dir = is_dir(FL_VIEWER_SOURCE) ? FL_VIEWER_SOURCE : FL_VIEWER_INSTALLED;
+	/* the base map render draws: the source tree's, else the installed one */
+	cfg.basemap_dir = is_dir(FL_GEODATA_SOURCE "/basemap") ? FL_GEODATA_SOURCE "/basemap"
+			  : is_dir(FL_GEODATA_INSTALLED "/basemap") ? FL_GEODATA_INSTALLED "/basemap"
+								    : NULL;
 	char err[1024];
 	switch (sv_run(&cfg, err, sizeof err)) {
 	case SV_RUN_OK: return 0;

@@ -16,6 +16,7 @@
  *   serve_pages.c   prepared pages: the common page of items, whole, in memory
  *   serve_html.c    the HTML encoding of every resource
  *   serve_static.c  the viewer and Leaflet files, from a fixed list
+ *   serve_basemap.c the base map (Natural Earth) cut to the tracker's extent
  *   serve_params.c  datetime, bbox, limit, offset, f (pure functions)
  *   serve_buf.c     growing byte buffers
  *
@@ -135,7 +136,12 @@ void sv_cache_usage(sv_cache *c, size_t *bytes, size_t *entries);
 typedef struct sv_files {
 	sv_file *v;
 	size_t n;
+	const char *basemap_dir; /* the base map's layers (geodata/basemap), or NULL */
 } sv_files;
+
+/* the base map's layers (serve_basemap.c) */
+#define SV_NBASE 5
+extern const char *const sv_base_layers[SV_NBASE];
 
 typedef struct sv_server {
 	fl_tracker *t;              /* owned (serve_live.c frees it with the server) */
@@ -148,6 +154,9 @@ typedef struct sv_server {
 	double extent[4];           /* of the regions */
 	json_object *actors;        /* [{id, name, color, kind}] (read only after init) */
 	const sv_files *files;      /* borrowed: they outlive every server */
+	char *attribution;          /* the tracker's (fl_tracker_attribution), or NULL */
+	pthread_mutex_t base_lock;  /* base: */
+	sv_page *base[SV_NBASE];    /* each base map layer, cut on its first request */
 	char origin[160];           /* "http://127.0.0.1:8080" when Host is missing */
 } sv_server;
 
@@ -250,6 +259,15 @@ typedef struct sv_response {
 void sv_response_free(sv_response *rs);
 
 void sv_handle(sv_server *s, const sv_request *rq, sv_response *rs);
+
+/* ---- the base map (serve_basemap.c) ---- */
+/* The box the base map is cut to: the extent ext grown by a margin. */
+void sv_basemap_box(const double ext[4], double out[4]);
+/* /basemap (nseg 1) and /basemap/{layer} (seg[1]) at the origin o. */
+void sv_basemap(sv_server *s, const char *o, int nseg, char *const seg[], const sv_request *rq,
+		sv_response *rs);
+/* The layers kept (sv_server_free calls it). */
+void sv_basemap_free(sv_server *s);
 
 /* ---- the parts of a response (serve_respond.c) ---- */
 #define T_JSON "application/json"

@@ -90,6 +90,8 @@ int sv_server_init(sv_server *s, fl_tracker *t, size_t cache_bytes, char *err, s
 {
 	s->t = t;
 	pthread_mutex_init(&s->lib_lock, NULL);
+	pthread_mutex_init(&s->base_lock, NULL);
+	s->attribution = fl_tracker_attribution(t);
 	int oom = sv_cache_init(&s->cache, cache_bytes);
 	s->nwhen = fl_tracker_event_count(t);
 	s->when = malloc((s->nwhen ? s->nwhen : 1) * sizeof *s->when);
@@ -143,6 +145,8 @@ void sv_server_free(sv_server *s)
 		sv_cache_free(&s->cache);
 	free(s->when);
 	json_object_put(s->actors);
+	fl_free(s->attribution);
+	sv_basemap_free(s);
 	pthread_mutex_destroy(&s->lib_lock);
 }
 

@@ -11,6 +11,9 @@
  *   /collections/{id}/items/{fid}     one feature
  *   /viewer, /viewer/..., /static/leaflet/...   the map viewer (serve_static.c);
  *                                     /viewer takes date=D and compare=D1/D2
+ *   /basemap, /basemap/{layer}        the viewer's base map (serve_basemap.c)
+ * The landing page carries the tracker's attribution (its README's
+ * "Attribution:" line, null when it has none), which the viewer shows.
  * A control character in the path or a parameter (%00, %0A ...) is a 400.
  * Every error is a JSON body {"code", "description"} with 400, 404, 405 or 500.
  * Nothing here knows about HTTP libraries: cmd_serve.c turns an sv_response
@@ -73,13 +76,14 @@ static int find_coll(const char *id)
 static void landing(const sv_server *s, const char *o, sp_format fmt, const char *dtv,
 		    sv_response *rs)
 {
-	(void)s;
 	json_object *d = json_object_new_object(), *links = json_object_new_array();
 	json_object_object_add(d, "title", json_object_new_string("frontline"));
 	json_object_object_add(
 		d, "description",
 		json_object_new_string("Territorial control over time, from the tracker "
 				       "published by frontline serve (OGC API - Features)."));
+	json_object_object_add(d, "attribution",
+			       s->attribution ? json_object_new_string(s->attribution) : NULL);
 	char u[512];
 	snprintf(u, sizeof u, "%s/", o);
 	sv_self_links(links, u, fmt, T_JSON, "?");
@@ -294,6 +298,10 @@ void sv_handle(sv_server *s, const sv_request *rq, sv_response *rs)
 	int nseg = split_path(rq->path, path, sizeof path, seg);
 	char o[200];
 	origin(s, rq, o, sizeof o);
+	if (nseg >= 1 && !strcmp(seg[0], "basemap")) {
+		sv_basemap(s, o, nseg, seg, rq, rs);
+		return;
+	}
 	sp_format fmt = SP_JSON;
 	if (nseg <= 2 || (nseg == 3 && strcmp(seg[2], "items"))) {
 		/* the item parameters are accepted (and ignored, but for the date an

@@ -19,6 +19,7 @@ static const struct {
 	{"/viewer/index.html", "viewer", "index.html", "text/html; charset=utf-8"},
 	{"/viewer/viewer.js", "viewer", "viewer.js", "text/javascript; charset=utf-8"},
 	{"/viewer/viewer.css", "viewer", "viewer.css", "text/css; charset=utf-8"},
+	{"/viewer/basemap.js", "viewer", "basemap.js", "text/javascript; charset=utf-8"},
 	{"/static/leaflet/leaflet.js", "leaflet", "leaflet.js", "text/javascript; charset=utf-8"},
 	{"/static/leaflet/leaflet.css", "leaflet", "leaflet.css", "text/css; charset=utf-8"},
 	{"/static/leaflet/images/layers.png", "leaflet", "images/layers.png", "image/png"},

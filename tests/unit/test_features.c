@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
 #include <cmocka.h>
 #include <json-c/json.h>
 #include <frontline/frontline.h>
@@ -259,12 +261,84 @@ static void test_layer_features(void **state)
 	rm_tree(dir);
 }
 
+/* the positions of a GeoJSON geometry's coordinates, each inside bb */
+static void assert_inside(json_object *c, const double bb[4])
+{
+	size_t n = json_object_array_length(c);
+	json_object *first = n ? json_object_array_get_idx(c, 0) : NULL;
+	if (n >= 2 && !json_object_is_type(first, json_type_array)) {
+		double x = json_object_get_double(first);
+		double y = json_object_get_double(json_object_array_get_idx(c, 1));
+		assert_true(x >= bb[0] - 1e-9 && x <= bb[2] + 1e-9);
+		assert_true(y >= bb[1] - 1e-9 && y <= bb[3] + 1e-9);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		assert_inside(json_object_array_get_idx(c, i), bb);
+}
+
+/* fl_vector_clip_buffer: the regions a and b cut to a box across them, c
+ * (apart from it) left out; a bad box and a missing file are errors */
+static void test_vector_clip(void **state)
+{
+	(void)state;
+	char *dir = split_tracker();
+	char path[4096];
+	snprintf(path, sizeof path, "%s/regions.geojson", dir);
+	const double bb[4] = {0.5, 0.25, 1.5, 0.75};
+	char *text = NULL;
+	size_t len = 0;
+	assert_int_equal(fl_vector_clip_buffer(path, bb, &text, &len), FL_OK);
+	assert_non_null(text);
+	assert_int_equal(strlen(text), len);
+	json_object *fc = json_tokener_parse(text);
+	assert_non_null(fc);
+	json_object *fs = json_object_object_get(fc, "features");
+	assert_int_equal(json_object_array_length(fs), 2);
+	for (size_t i = 0; i < 2; i++) {
+		json_object *f = json_object_array_get_idx(fs, i);
+		json_object *id = json_object_object_get(json_object_object_get(f, "properties"), "id");
+		assert_string_equal(json_object_get_string(id), i ? "b" : "a");
+		assert_inside(json_object_object_get(json_object_object_get(f, "geometry"), "coordinates"), bb);
+	}
+	json_object_put(fc);
+	fl_free(text);
+	const double bad[4] = {1, 0, 0, 1};
+	text = (char *)1;
+	assert_int_equal(fl_vector_clip_buffer(path, bad, &text, &len), FL_EARG);
+	assert_null(text);
+	assert_non_null(strstr(fl_error_last(), "`bbox`"));
+	snprintf(path, sizeof path, "%s/none.geojson", dir);
+	assert_int_equal(fl_vector_clip_buffer(path, bb, &text, &len), FL_EIO);
+	assert_non_null(strstr(fl_error_last(), "none.geojson"));
+	rm_tree(dir);
+}
+
+/* fl_tracker_attribution: the README's "Attribution:" sentence, NULL without one */
+static void test_attribution(void **state)
+{
+	(void)state;
+	char *dir = split_tracker();
+	fl_tracker *t = NULL;
+	assert_int_equal(fl_tracker_open(dir, &t), FL_OK);
+	assert_null(fl_tracker_attribution(t));
+	write_file(dir, "README.md", "# T\n\nAttribution: squares by\nthe tests, CC0. Changes: none.\n\nMore.\n");
+	char *a = fl_tracker_attribution(t);
+	assert_non_null(a);
+	assert_string_equal(a, "Attribution: squares by the tests, CC0.");
+	fl_free(a);
+	fl_tracker_free(t);
+	rm_tree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_snapshot_features),
 		cmocka_unit_test(test_diff_features),
 		cmocka_unit_test(test_layer_features),
+		cmocka_unit_test(test_vector_clip),
+		cmocka_unit_test(test_attribution),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
