@@ -44,7 +44,7 @@
 #   TRACKER          the tracker (default <repo>/geodata/karabakh)
 #   BENCH_FROM, BENCH_TO, BENCH_SIZE   2020-09-27, 2020-12-01, 1200x900
 #   BENCH_BASEMAP    the layers QGIS draws under the control layer, bottom to top, space-separated
-#                    (default: those of land, countries, lakes, rivers .geojson in <repo>/geodata/basemap,
+#                    (default: those of land, countries, lakes, rivers .fgb in <repo>/geodata/basemap,
 #                    what frontline render draws under the regions, in its colours; empty: none)
 #   BENCH_QGIS_LABELS  1 (default): QGIS labels the regions with their names, as frontline does; 0: none
 #   BENCH_QGIS_TITLE   1 (default): QGIS writes the date in each frame, as frontline does; 0: no date
@@ -65,7 +65,7 @@ SIZE=${BENCH_SIZE:-1200x900}
 if [ -z "${BENCH_BASEMAP+set}" ]; then
 	BENCH_BASEMAP=""
 	for f in land countries lakes rivers; do
-		[ ! -f "$ROOT/geodata/basemap/$f.geojson" ] || BENCH_BASEMAP="$BENCH_BASEMAP $ROOT/geodata/basemap/$f.geojson"
+		[ ! -f "$ROOT/geodata/basemap/$f.fgb" ] || BENCH_BASEMAP="$BENCH_BASEMAP $ROOT/geodata/basemap/$f.fgb"
 	done
 fi
 read -r -a BASEMAP <<<"$BENCH_BASEMAP"

@@ -26,9 +26,9 @@ enum { ST_ANY, ST_LAND, ST_COUNTRY, ST_ADMIN1, ST_LAKE, ST_RIVER };
 static const struct {
 	const char *file;
 	int style;
-} SHIPPED[] = {{"land.geojson", ST_LAND},     {"countries.geojson", ST_COUNTRY},
-	       {"admin1.geojson", ST_ADMIN1}, {"lakes.geojson", ST_LAKE},
-	       {"rivers.geojson", ST_RIVER}};
+} SHIPPED[] = {{"land.fgb", ST_LAND},     {"countries.fgb", ST_COUNTRY},
+	       {"admin1.fgb", ST_ADMIN1}, {"lakes.fgb", ST_LAKE},
+	       {"rivers.fgb", ST_RIVER}};
 #define NSHIPPED (sizeof SHIPPED / sizeof SHIPPED[0])
 
 typedef struct bm_layer {
@@ -185,7 +185,7 @@ static GDALDatasetH open_vector(const char *param, const char *path, fl_status *
 static fl_status load_layers(fl__basemap *bm, const char *path, const double fr[4])
 {
 	struct stat sb;
-	char *probe = fl__printf("%s/countries.geojson", path);
+	char *probe = fl__printf("%s/countries.fgb", path);
 	if (!probe)
 		return fl__fail(FL_ENOMEM, "out of memory");
 	bm->shipped = stat(path, &sb) == 0 && S_ISDIR(sb.st_mode) && stat(probe, &sb) == 0;
@@ -302,7 +302,7 @@ fl_status fl__basemap_load(const char *path, const char *places, bool with_place
 	char *shipped_places = NULL;
 	if (!st && with_places && !places && bm->shipped) {
 		struct stat sb;
-		shipped_places = fl__printf("%s/places.geojson", path);
+		shipped_places = fl__printf("%s/places.fgb", path);
 		if (shipped_places && stat(shipped_places, &sb) == 0)
 			places = shipped_places;
 	}

@@ -33,11 +33,11 @@ typedef struct fl__basemap fl__basemap;
 void fl__basemap_frame(const fl__canvas *c, double frame[4]);
 
 /* The base map `path` cut to frame: a directory holding the shipped layout
- * (land, countries, lakes, rivers, admin1 .geojson) draws those layers in
+ * (land, countries, lakes, rivers, admin1 .fgb) draws those layers in
  * that order with their own styles; any other GDAL vector source draws
  * every layer (polygons filled, lines stroked), in longitude/latitude.
  * `places` is a GDAL point layer with a name field (NAME, name, NAME_EN);
- * NULL takes places.geojson of the shipped layout, when there is one; no
+ * NULL takes places.fgb of the shipped layout, when there is one; no
  * places at all unless with_places.  path may be NULL (no layers).  FL_EARG naming `basemap` or `places`
  * when a given one cannot be read. */
 fl_status fl__basemap_load(const char *path, const char *places, bool with_places, const double frame[4],

@@ -5,25 +5,30 @@ Usage:
     /usr/bin/python3 geodata/basemap/build_basemap.py [NATURALEARTH_DIR]
 
 NATURALEARTH_DIR defaults to <repo>/../shared/data/naturalearth (read its SOURCE.md).
-Writes, next to this script, one RFC 7946 GeoJSON file per layer, with the fields
+Writes, next to this script, one FlatGeobuf file per layer (with its packed R-tree
+spatial index, so that a reader's spatial filter reads only the features in its
+frame), with the fields
 frontline uses and coordinates rounded to 1e-4 degree (about 11 m, far below the
 1:50m data's own accuracy of about 1 km); every feature of the source is kept:
 
-  countries.geojson  ne_50m_admin_0_countries: NAME, NAME_LONG, ADM0_A3, ISO_A3
-  land.geojson       ne_50m_land: scalerank
-  lakes.geojson      ne_50m_lakes: name, scalerank
-  rivers.geojson     ne_50m_rivers_lake_centerlines: name, scalerank
-  admin1.geojson     ne_50m_admin_1_states_provinces: name, adm0_a3, iso_3166_2
-  places.geojson     ne_10m_populated_places: NAME, NAMEALT, NAME_EN, NAME_RU,
+  countries.fgb      ne_50m_admin_0_countries: NAME, NAME_LONG, ADM0_A3, ISO_A3
+  land.fgb           ne_50m_land: scalerank
+  lakes.fgb          ne_50m_lakes: name, scalerank
+  rivers.fgb         ne_50m_rivers_lake_centerlines: name, scalerank
+  admin1.fgb         ne_50m_admin_1_states_provinces: name, adm0_a3, iso_3166_2
+  places.fgb         ne_10m_populated_places: NAME, NAMEALT, NAME_EN, NAME_RU,
                      FEATURECLA, SCALERANK, LABELRANK, POP_MAX, ADM0NAME, ADM0_A3,
                      ADM1NAME, GEONAMEID, wikidataid
 
 Natural Earth is public domain (CC0); credit "Made with Natural Earth." Needs only
-the Python standard library.
+the Python standard library and GDAL's ogr2ogr (gdal-bin): each layer is written
+as GeoJSON to a temporary file and converted with
+`ogr2ogr -f FlatGeobuf -lco SPATIAL_INDEX=YES`.
 """
 
 import json
 import os
+import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -88,11 +93,18 @@ def main():
             props = {k: feat["properties"].get(k) for k in fields}
             feats.append({"type": "Feature", "properties": props, "geometry": geom})
         out = {"type": "FeatureCollection", "name": name, "features": feats}
-        path = os.path.join(HERE, name + ".geojson")
-        with open(path + ".tmp", "w", encoding="utf-8") as f:
+        path = os.path.join(HERE, name + ".fgb")
+        tmp_json = path + ".tmp.geojson"
+        tmp_fgb = path + ".tmp.fgb"
+        with open(tmp_json, "w", encoding="utf-8") as f:
             json.dump(out, f, ensure_ascii=False, separators=(",", ":"))
             f.write("\n")
-        os.replace(path + ".tmp", path)
+        if os.path.exists(tmp_fgb):
+            os.remove(tmp_fgb)
+        subprocess.run(["ogr2ogr", "-f", "FlatGeobuf", "-lco", "SPATIAL_INDEX=YES", "-nln", name,
+                        tmp_fgb, tmp_json], check=True)
+        os.remove(tmp_json)
+        os.replace(tmp_fgb, path)
         print("%s: %d features" % (path, len(feats)))
 
 

@@ -44,7 +44,7 @@ typedef struct fl_render_opts {
 	const char *title;     /* NULL: none */
 	int labels;            /* draw region labels */
 	const char *basemap;   /* NULL: none; a directory of the shipped layout (geodata/basemap: land,
-				* countries, admin1, lakes, rivers, places .geojson); or any GDAL
+				* countries, admin1, lakes, rivers, places .fgb); or any GDAL
 				* vector source in longitude/latitude: every layer drawn */
 	const char *places;    /* a GDAL point layer with a NAME (or NAME_EN) field and optional
 				* SCALERANK, LABELRANK, POP_MAX; NULL: the shipped layout's */

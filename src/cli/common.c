@@ -251,8 +251,8 @@ void cli_warn_range(const fl_tracker *t, const fl_query *q, const char *as_of, s
 const char *cli_basemap_path(void)
 {
 	static const char *const paths[] = {FL_GEODATA_SOURCE "/basemap", FL_GEODATA_INSTALLED "/basemap"};
-	static const char *const probes[] = {FL_GEODATA_SOURCE "/basemap/countries.geojson",
-					     FL_GEODATA_INSTALLED "/basemap/countries.geojson"};
+	static const char *const probes[] = {FL_GEODATA_SOURCE "/basemap/countries.fgb",
+					     FL_GEODATA_INSTALLED "/basemap/countries.fgb"};
 	struct stat sb;
 	for (int i = 0; i < 2; i++)
 		if (stat(probes[i], &sb) == 0)

@@ -47,7 +47,7 @@ static int layer_path(const sv_server *s, int i, char *path, size_t len)
 	struct stat sb;
 	if (!dir)
 		return -1;
-	snprintf(path, len, "%s/%s.geojson", dir, sv_base_layers[i]);
+	snprintf(path, len, "%s/%s.fgb", dir, sv_base_layers[i]);
 	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) ? 0 : -1;
 }
 
@@ -85,7 +85,7 @@ static sv_page *layer_page(sv_server *s, int i, sv_response *rs)
 {
 	char path[4096];
 	if (layer_path(s, i, path, sizeof path)) {
-		sv_error(rs, 404, "no base map: geodata/basemap/%s.geojson is not installed",
+		sv_error(rs, 404, "no base map: geodata/basemap/%s.fgb is not installed",
 			 sv_base_layers[i]);
 		return NULL;
 	}

@@ -47,12 +47,20 @@ def features(path):
         return json.load(f)["features"]
 
 
+def fgb_features(path):
+    """The features of a shipped FlatGeobuf layer, as GeoJSON from GDAL's ogr2ogr."""
+    out = subprocess.run(["ogr2ogr", "-f", "GeoJSON", "/vsistdout/", path], check=True,
+                         stdout=subprocess.PIPE).stdout
+    return json.loads(out.decode("utf-8"))["features"]
+
+
 _cache = {}
 
 
 def layer(name):
     if name not in _cache:
-        _cache[name] = [(f["properties"], shape(f["geometry"])) for f in features(os.path.join(BASEMAP, name))
+        _cache[name] = [(f["properties"], shape(f["geometry"]))
+                        for f in fgb_features(os.path.join(BASEMAP, name))
                         if f.get("geometry")]
     return _cache[name]
 
@@ -70,8 +78,8 @@ def clear_point(lon, lat, margin=0.03):
     shows one fill only."""
     pt = Point(lon, lat)
     check(tracker_union().distance(pt) > margin, "%s is in or near the tracker's regions" % pt)
-    for name in ("countries.geojson", "land.geojson", "lakes.geojson", "rivers.geojson",
-                 "places.geojson"):
+    for name in ("countries.fgb", "land.fgb", "lakes.fgb", "rivers.fgb",
+                 "places.fgb"):
         for props, g in layer(name):
             d = g.exterior.distance(pt) if g.geom_type == "Polygon" else (
                 g.boundary.distance(pt) if g.geom_type == "MultiPolygon" else g.distance(pt))
@@ -80,7 +88,7 @@ def clear_point(lon, lat, margin=0.03):
 
 
 def country_at(pt):
-    return [p["ADM0_A3"] for p, g in layer("countries.geojson") if g.contains(pt)]
+    return [p["ADM0_A3"] for p, g in layer("countries.fgb") if g.contains(pt)]
 
 
 def centre_rgb(tmp, lon, lat, extra=(), name="c.png"):
@@ -118,12 +126,12 @@ def _(tmp):
 @test("the Caspian Sea and Lake Sevan are drawn in the water colour")
 def _(tmp):
     pt = clear_point(*CASPIAN)
-    check(not country_at(pt) and not any(g.contains(pt) for _, g in layer("land.geojson")),
+    check(not country_at(pt) and not any(g.contains(pt) for _, g in layer("land.fgb")),
           "%s is on land" % pt)
     px = centre_rgb(tmp, *CASPIAN)
     check(close(px, SEA), "the Caspian at %s: pixel %s, expected the water colour %s (±2)" % (pt, px, SEA))
     pt = clear_point(*SEVAN, margin=0.06)
-    check(any(p.get("name") == "Lake Sevan" and g.contains(pt) for p, g in layer("lakes.geojson")),
+    check(any(p.get("name") == "Lake Sevan" and g.contains(pt) for p, g in layer("lakes.fgb")),
           "%s is not in Lake Sevan" % pt)
     px = centre_rgb(tmp, *SEVAN)
     check(close(px, SEA), "Lake Sevan at %s: pixel %s, expected the water colour %s (±2)" % (pt, px, SEA))
@@ -243,8 +251,8 @@ def _(tmp):
         x, y = tr.transform(bb[0] + (bb[2] - bb[0]) * (i % 3) / 2, bb[1] + (bb[3] - bb[1]) * (i // 3) / 2)
         hw, hh = max(hw, abs(x)), max(hh, abs(y))
     scale = min(w / (2 * hw), h / (2 * hh))
-    step = [(p, g) for p, g in layer("places.geojson") if p["NAME"] == "Stepanakert"]
-    check(len(step) == 1, "places.geojson has %d Stepanakert" % len(step))
+    step = [(p, g) for p, g in layer("places.fgb") if p["NAME"] == "Stepanakert"]
+    check(len(step) == 1, "places.fgb has %d Stepanakert" % len(step))
     x, y = tr.transform(step[0][1].x, step[0][1].y)
     px, py = w / 2 + x * scale, h / 2 - y * scale
     got = find(words, "Stepanakert")
