@@ -356,51 +356,17 @@ void fl__basemap_free(fl__basemap *bm)
 }
 
 /* ------------------------------------------------------------- drawing */
-static void path_coords(fl__canvas *c, GEOSContextHandle_t h, const GEOSGeometry *line, bool close)
-{
-	const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(h, line);
-	unsigned n = 0;
-	if (!cs || !GEOSCoordSeq_getSize_r(h, cs, &n))
-		return;
-	for (unsigned i = 0; i < n; i++) {
-		double lon, lat, x, y;
-		GEOSCoordSeq_getXY_r(h, cs, i, &lon, &lat);
-		fl__project(c, lon, lat, &x, &y);
-		if (i == 0)
-			cairo_move_to(c->cr, x, y);
-		else
-			cairo_line_to(c->cr, x, y);
-	}
-	if (close)
-		cairo_close_path(c->cr);
-}
-
 /* The path of g's polygons (areas) or of its lines (lines), points never. */
 static void path_of(fl__canvas *c, GEOSContextHandle_t h, const GEOSGeometry *g, bool areas)
 {
 	int type = GEOSGeomTypeId_r(h, g);
-	if (type == GEOS_POLYGON && areas) {
-		path_coords(c, h, GEOSGetExteriorRing_r(h, g), true);
-		for (int i = 0; i < GEOSGetNumInteriorRings_r(h, g); i++)
-			path_coords(c, h, GEOSGetInteriorRingN_r(h, g, i), true);
-	} else if ((type == GEOS_LINESTRING || type == GEOS_LINEARRING) && !areas)
-		path_coords(c, h, g, false);
+	if (type == GEOS_POLYGON && areas)
+		fl__path_geom(c, h, g);
+	else if ((type == GEOS_LINESTRING || type == GEOS_LINEARRING) && !areas)
+		fl__path_line(c, h, g);
 	else if (type == GEOS_MULTIPOLYGON || type == GEOS_MULTILINESTRING || type == GEOS_GEOMETRYCOLLECTION)
 		for (int i = 0; i < GEOSGetNumGeometries_r(h, g); i++)
 			path_of(c, h, GEOSGetGeometryN_r(h, g, i), areas);
-}
-
-/* The outlines of g's polygons as open lines (for strokes). */
-static void path_rings(fl__canvas *c, GEOSContextHandle_t h, const GEOSGeometry *g)
-{
-	int type = GEOSGeomTypeId_r(h, g);
-	if (type == GEOS_POLYGON) {
-		path_coords(c, h, GEOSGetExteriorRing_r(h, g), true);
-		for (int i = 0; i < GEOSGetNumInteriorRings_r(h, g); i++)
-			path_coords(c, h, GEOSGetInteriorRingN_r(h, g, i), true);
-	} else if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION)
-		for (int i = 0; i < GEOSGetNumGeometries_r(h, g); i++)
-			path_rings(c, h, GEOSGetGeometryN_r(h, g, i));
 }
 
 static void draw_layer(fl__canvas *c, GEOSContextHandle_t h, const bm_layer *l)
@@ -426,7 +392,7 @@ static void draw_layer(fl__canvas *c, GEOSContextHandle_t h, const bm_layer *l)
 	cairo_new_path(cr);
 	for (size_t i = 0; i < l->n; i++) {
 		if (l->style != ST_LAND && l->style != ST_RIVER)
-			path_rings(c, h, l->g[i]);
+			fl__path_geom(c, h, l->g[i]);
 		if (l->style == ST_RIVER || l->style == ST_ANY)
 			path_of(c, h, l->g[i], false);
 	}

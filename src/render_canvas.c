@@ -248,11 +248,13 @@ void fl__project(const fl__canvas *c, double lon, double lat, double *x, double 
 	*y = c->h / 2.0 - p.xy.y * c->scale;
 }
 
-static void path_ring(fl__canvas *c, GEOSContextHandle_t h, const GEOSGeometry *ring)
+/* A line's or a ring's coordinates as a path (closed for a ring). */
+static void path_coords(fl__canvas *c, GEOSContextHandle_t h, const GEOSGeometry *line, bool close)
 {
-	const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(h, ring);
+	const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(h, line);
 	unsigned n = 0;
-	GEOSCoordSeq_getSize_r(h, cs, &n);
+	if (!cs || !GEOSCoordSeq_getSize_r(h, cs, &n))
+		return;
 	for (unsigned i = 0; i < n; i++) {
 		double lon, lat, x, y;
 		GEOSCoordSeq_getXY_r(h, cs, i, &lon, &lat);
@@ -262,7 +264,13 @@ static void path_ring(fl__canvas *c, GEOSContextHandle_t h, const GEOSGeometry *
 		else
 			cairo_line_to(c->cr, x, y);
 	}
-	cairo_close_path(c->cr);
+	if (close)
+		cairo_close_path(c->cr);
+}
+
+void fl__path_line(fl__canvas *c, GEOSContextHandle_t h, const GEOSGeometry *line)
+{
+	path_coords(c, h, line, false);
 }
 
 void fl__path_geom(fl__canvas *c, GEOSContextHandle_t h, const GEOSGeometry *g)
@@ -271,10 +279,10 @@ void fl__path_geom(fl__canvas *c, GEOSContextHandle_t h, const GEOSGeometry *g)
 		return;
 	int type = GEOSGeomTypeId_r(h, g);
 	if (type == GEOS_POLYGON) {
-		path_ring(c, h, GEOSGetExteriorRing_r(h, g));
+		path_coords(c, h, GEOSGetExteriorRing_r(h, g), true);
 		int nh = GEOSGetNumInteriorRings_r(h, g);
 		for (int i = 0; i < nh; i++)
-			path_ring(c, h, GEOSGetInteriorRingN_r(h, g, i));
+			path_coords(c, h, GEOSGetInteriorRingN_r(h, g, i), true);
 	} else if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
 		for (int i = 0; i < GEOSGetNumGeometries_r(h, g); i++)
 			fl__path_geom(c, h, GEOSGetGeometryN_r(h, g, i));

@@ -59,6 +59,8 @@ fl_status fl__canvas_projection(fl__canvas *c, const double bb[4], double margin
 void fl__project(const fl__canvas *c, double lon, double lat, double *x, double *y);
 /* A (multi)polygon's rings as the current path. */
 void fl__path_geom(fl__canvas *c, GEOSContextHandle_t h, const GEOSGeometry *g);
+/* A line string (or ring) as an open path. */
+void fl__path_line(fl__canvas *c, GEOSContextHandle_t h, const GEOSGeometry *line);
 /* Text with its baseline's left end at (x, y), and its width.  An SVG
  * (whose glyphs are paths) also lists the texts drawn, in that order, in
  * its <desc>, for screen readers and search. */
