@@ -7,17 +7,17 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
+#include "map_opts.h"
 #include "options.h"
 
 static const char help[] =
 	"usage: frontline [-d PATH] animate --from D1 --to D2 [--step day|week|month]\n"
 	"                                   -o FILE.(gif|webp|mp4|webm) [--fps N] [--hold-last SECONDS]\n"
-	"                                   [--lossless] [--quality Q] [--size WxH] [--bbox W,S,E,N]\n"
-	"                                   [--title TEXT] [--labels | --no-labels]\n"
-	"                                   [--as-of R] [--status confirmed]\n"
+	"                                   [--lossless] [--quality Q] [--as-of R] [--status confirmed]\n"
+	"        " CLI_MAP_USAGE
 	"\n"
 	"Draws the map of every day (week, month) from D1 to D2, each as 'render --date' draws it\n"
-	"(same options, same pixels, \"Control on DATE\" in its heading), and writes them as one\n"
+	"(same map options, same pixels, \"Control on DATE\" in its heading), and writes them as one\n"
 	"animation that loops.  --step defaults to day; by month, the same day of each month.\n"
 	"--fps: frames per second, 1 to 100 (default 4).  --hold-last: seconds the last frame\n"
 	"stays on (default 0).  WebP is --lossless (the default: exact, and smaller for maps),\n"
@@ -26,7 +26,7 @@ static const char help[] =
 	"The file is written whole at the end, or not at all.  A progress bar goes to a terminal.\n";
 
 /* The library's names for what the tool's flags give. */
-static const cli_flag flags[] = {{"size", "--size"},   {"bbox", "--bbox"},	{"path", "-o"},
+static const cli_flag flags[] = {CLI_MAP_FLAGS,	       {"path", "-o"},
 				 {"from", "--from"},   {"to", "--to"},		{"step", "--step"},
 				 {"fps", "--fps"},     {"hold_last", "--hold-last"},
 				 {"quality", "--quality"}, {NULL, NULL}};
@@ -62,14 +62,13 @@ int cmd_animate(const cli_global *g, int argc, char **argv)
 		{"from", required_argument, NULL, 'F'},	  {"to", required_argument, NULL, 'T'},
 		{"step", required_argument, NULL, 'S'},	  {"fps", required_argument, NULL, 'r'},
 		{"hold-last", required_argument, NULL, 'H'}, {"lossless", no_argument, NULL, 'l'},
-		{"quality", required_argument, NULL, 'q'}, {"size", required_argument, NULL, 's'},
-		{"bbox", required_argument, NULL, 'b'},	  {"title", required_argument, NULL, 't'},
-		{"labels", no_argument, NULL, 'L'},	  {"no-labels", no_argument, NULL, 'N'},
+		{"quality", required_argument, NULL, 'q'}, CLI_MAP_OPTIONS,
 		{NULL, 0, NULL, 0}};
 	const char *from = NULL, *to = NULL, *quality = NULL;
 	bool lossless = false;
 	fl_step step = FL_STEP_DAY;
-	fl_render_opts ro = fl_render_opts_default();
+	cli_map m;
+	cli_map_init(&m);
 	fl_animate_opts ao = fl_animate_opts_default();
 	int c;
 	cli_opts opts;
@@ -101,18 +100,10 @@ int cmd_animate(const cli_global *g, int argc, char **argv)
 			break;
 		}
 		case 'l': lossless = true; break;
-		case 's':
-			if (fl_render_parse_size(optarg, &ro.width, &ro.height))
-				return cli_lib_usage_error("animate", flags);
+		default:
+			if (cli_map_option(&m, "animate", c, optarg, flags) < 0)
+				return 2;
 			break;
-		case 'b':
-			if (fl_render_parse_bbox(optarg, ro.bbox))
-				return cli_lib_usage_error("animate", flags);
-			ro.has_bbox = 1;
-			break;
-		case 't': ro.title = optarg; break;
-		case 'L': ro.labels = 1; break;
-		case 'N': ro.labels = 0; break;
 		}
 	}
 	if (c == CLI_STOP)
@@ -133,9 +124,8 @@ int cmd_animate(const cli_global *g, int argc, char **argv)
 	if (cli_opts_query(&opts))
 		return 2;
 	fl_query q = opts.q;
-	ro.basemap = cli_basemap_path();
-	if (ro.basemap)
-		ro.basemap_credit = "Made with Natural Earth";
+	if (cli_map_finish(&m, "animate"))
+		return 2;
 	fl_tracker *t = cli_open_tracker(g);
 	if (!t)
 		return 1;
@@ -147,7 +137,7 @@ int cmd_animate(const cli_global *g, int argc, char **argv)
 	const fl_instant ats[] = {t1, t2};
 	cli_warn_range(t, &q, opts.as_of, 2, texts, ats);
 	size_t shown = 0;
-	fl_status st = fl_animate(t, &q, t1, t2, step, &ro, &ao, opts.out,
+	fl_status st = fl_animate(t, &q, t1, t2, step, &m.ro, &ao, opts.out,
 				  isatty(STDERR_FILENO) ? progress : NULL, &shown);
 	if (st && shown && shown < fl_animate_count(t, t1, t2, step))
 		fputc('\n', stderr); /* the error below the bar, not on it */

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
+#include "map_opts.h"
 #include "options.h"
 
 static const char help[] =
@@ -28,22 +29,15 @@ static const char help[] =
 	"(\"Stepanakert / Khankendi\"); the default shows the tracker's names only.\n";
 
 /* The library's names for what the tool's flags give. */
-static const cli_flag flags[] = {{"size", "--size"}, {"bbox", "--bbox"}, {"path", "-o"}, {"title", "--title"},
-				 {"basemap", "--basemap"}, {"places", "--places"}, {NULL, NULL}};
+static const cli_flag flags[] = {CLI_MAP_FLAGS, {"path", "-o"}, {NULL, NULL}};
 
 int cmd_render(const cli_global *g, int argc, char **argv)
 {
 	static const struct option own[] = {
-		{"diff", required_argument, NULL, 'X'},	  {"size", required_argument, NULL, 's'},
-		{"bbox", required_argument, NULL, 'b'},	  {"title", required_argument, NULL, 't'},
-		{"labels", no_argument, NULL, 'L'},	  {"no-labels", no_argument, NULL, 'N'},
-		{"basemap", required_argument, NULL, 'B'}, {"no-basemap", no_argument, NULL, 'n'},
-		{"places", required_argument, NULL, 'P'},  {"names", required_argument, NULL, 'm'},
-		{NULL, 0, NULL, 0}};
-	const char *basemap = NULL;
-	int no_basemap = 0;
+		{"diff", required_argument, NULL, 'X'}, CLI_MAP_OPTIONS, {NULL, 0, NULL, 0}};
 	const char *d1 = NULL, *d2 = NULL;
-	fl_render_opts ro = fl_render_opts_default();
+	cli_map m;
+	cli_map_init(&m);
 	int c;
 	cli_opts opts;
 	cli_opts_init(&opts, "render", help, CLI_DATE | CLI_FILTERS | CLI_OUTPUT, own, "", 0, argc, argv);
@@ -55,29 +49,9 @@ int cmd_render(const cli_global *g, int argc, char **argv)
 				return cli_usage_error("render", "--diff needs two dates: --diff D1 D2");
 			d2 = argv[optind++];
 			break;
-		case 's':
-			if (fl_render_parse_size(optarg, &ro.width, &ro.height))
-				return cli_lib_usage_error("render", flags);
-			break;
-		case 'b':
-			if (fl_render_parse_bbox(optarg, ro.bbox))
-				return cli_lib_usage_error("render", flags);
-			ro.has_bbox = 1;
-			break;
-		case 't':
-			if (!*optarg)
-				return cli_usage_error("render", "--title is empty: give the map's title");
-			ro.title = optarg;
-			break;
-		case 'L': ro.labels = 1; break;
-		case 'N': ro.labels = 0; break;
-		case 'B': basemap = optarg; break;
-		case 'n': no_basemap = 1; break;
-		case 'P': ro.places = optarg; break;
-		case 'm':
-			if (strcmp(optarg, "tracker") && strcmp(optarg, "both"))
-				return cli_usage_error("render", "--names %s: expected tracker or both", optarg);
-			ro.names = strcmp(optarg, "both") ? FL_NAMES_TRACKER : FL_NAMES_BOTH;
+		default:
+			if (cli_map_option(&m, "render", c, optarg, flags) < 0)
+				return 2;
 			break;
 		}
 	}
@@ -102,11 +76,8 @@ int cmd_render(const cli_global *g, int argc, char **argv)
 	fl_query q = opts.q;
 	if (d1)
 		q.at = t2;
-	if (basemap && no_basemap)
-		return cli_usage_error("render", "--basemap and --no-basemap exclude each other");
-	ro.basemap = no_basemap ? NULL : basemap ? basemap : cli_basemap_path();
-	if (ro.basemap && !basemap)
-		ro.basemap_credit = "Made with Natural Earth";
+	if (cli_map_finish(&m, "render"))
+		return 2;
 	fl_tracker *t = cli_open_tracker(g);
 	if (!t)
 		return 1;
@@ -122,7 +93,7 @@ int cmd_render(const cli_global *g, int argc, char **argv)
 		cli_warn_range(t, &q, opts.as_of, 2, texts, ats);
 	} else
 		cli_warn_range(t, &q, opts.as_of, 1, &date, &q.at);
-	fl_status st = d1 ? fl_render_diff(t, &q, t1, q.at, &ro, out) : fl_render_snapshot(t, &q, &ro, out);
+	fl_status st = d1 ? fl_render_diff(t, &q, t1, q.at, &m.ro, out) : fl_render_snapshot(t, &q, &m.ro, out);
 	if (st)
 		cli_lib_error(flags);
 	fl_tracker_free(t);

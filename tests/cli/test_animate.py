@@ -211,6 +211,30 @@ def _(tmp):
             check(False, "frame %d (%s): %d pixels differ from render --date %s" % (k, date, diff, date))
 
 
+@test("render's map options (--no-basemap, --basemap, --places, --names both): frames equal render's with them")
+def _(tmp):
+    need_pil()
+    ne = os.path.join(os.path.dirname(KARABAKH), "basemap")
+    variants = [["--no-basemap", "--title", "T"],
+                ["--basemap", os.path.join(ne, "countries.fgb"), "--places", os.path.join(ne, "places.fgb"),
+                 "--names", "both"]]
+    for n, opts in enumerate(variants):
+        path = animate(tmp, ["--from", "2020-11-24", "--to", "2020-11-25", "--size", SIZE] + opts,
+                       "v%d.webp" % n)
+        fr, _ = frames(path)
+        check(len(fr) == 2, "%s: %d frames, expected 2" % (opts, len(fr)))
+        plain = render_png(tmp, "2020-11-25", "plain%d.png" % n)
+        for k, date in enumerate(["2020-11-24", "2020-11-25"]):
+            ref = render_png(tmp, date, "v%d-%d.png" % (n, k), opts)
+            check(fr[k].tobytes() == ref.tobytes(), "%s frame %s differs from render with the same options"
+                  % (opts, date))
+        check(fr[1].tobytes() != plain.tobytes(), "%s: the frame is the default map's" % opts)
+    run_fail(BASE + ["--basemap", "nowhere.fgb", "-o", "x.gif"], tmp, ["--basemap", "nowhere.fgb"], code=2)
+    run_fail(BASE + ["--names", "all", "-o", "x.gif"], tmp, ["--names all"], code=2)
+    run_fail(BASE + ["--basemap", "x.fgb", "--no-basemap", "-o", "x.gif"], tmp, ["--no-basemap", "exclude"], code=2)
+    check(not [f for f in os.listdir(tmp) if f.startswith("x.")], "a failed run left a file")
+
+
 @test("Kalbajar's interior is AM's colour in the 2020-11-24 frame and AZ's in the 2020-11-25 one (GIF, WebP, lossy WebP)")
 def _(tmp):
     need_pil()
