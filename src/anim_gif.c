@@ -2,11 +2,15 @@
  * anim_gif.c: animated GIF through giflib, written into memory.
  *
  * Each frame stores only the rectangle that changed since the frame before
- * (the rest stays on screen: disposal "do not dispose"), with its own colour
- * table: exact when the rectangle has 256 colours or fewer (a small map's
- * flat fills, borders and text do), else 256 chosen for the pixels they
- * draw (build_palette) with every other colour drawn as the nearest of
- * them (no dithering: a map's fills stay flat).  A frame equal to
+ * (the rest stays on screen: disposal "do not dispose"), and inside it the
+ * pixels that did not change are transparent: a date in the heading and
+ * another in the caption make the rectangle as tall as the map, and runs of
+ * one transparent index cost LZW next to nothing.  Each frame has its own
+ * colour table, for the pixels that changed: exact when they have 255
+ * colours or fewer (one entry is the transparent one; the first frame has
+ * all 256), else that many chosen for the pixels they draw (build_palette)
+ * with every other colour drawn as the nearest of them (no dithering: a
+ * map's fills stay flat).  A frame equal to
  * the one before is a single transparent pixel, so that every date keeps
  * its frame.  The animation loops (the NETSCAPE2.0 extension).
  */
@@ -125,7 +129,7 @@ static long dist2(uint32_t a, uint32_t b)
  * table so far draws worst (count times squared distance to its nearest
  * entry), so that the flat fills come exact and the edges between them
  * near; every other colour gets its nearest entry. */
-static fl_status build_palette(gif_enc *g, GifColorType pal[256], int *npal)
+static fl_status build_palette(gif_enc *g, int max, GifColorType pal[256], int *npal)
 {
 	size_t distinct = 0;
 	for (size_t i = 0; i < g->slots; i++)
@@ -145,7 +149,7 @@ static fl_status build_palette(gif_enc *g, GifColorType pal[256], int *npal)
 	qsort(rk, distinct, sizeof *rk, cmp_ranked);
 	int n = 0;
 	size_t pick = 0; /* the most frequent first */
-	while (n < 256 && n < (int)distinct) {
+	while (n < max && n < (int)distinct) {
 		uint32_t c = g->key[rk[pick].slot];
 		pal[n] = (GifColorType){(GifByteType)(c >> 16), (GifByteType)(c >> 8), (GifByteType)c};
 		double worst = -1;
@@ -215,8 +219,13 @@ static fl_status put_frame(gif_enc *g, const int r[4], const GifColorType *pal, 
 	for (int y = 0; y < r[3] && !bad; y++) {
 		if (px) {
 			const uint32_t *row = px + (size_t)(r[1] + y) * (size_t)stride + r[0];
-			for (int x = 0; x < r[2]; x++)
-				g->line[x] = g->index[slot_of(g, row[x] & 0xFFFFFF)];
+			const uint32_t *old = g->prev + (size_t)(r[1] + y) * (size_t)g->w + r[0];
+			for (int x = 0; x < r[2]; x++) {
+				uint32_t c = row[x] & 0xFFFFFF;
+				g->line[x] = transparent != NO_TRANSPARENT_COLOR && c == old[x]
+						     ? (GifPixelType)transparent
+						     : g->index[slot_of(g, c)];
+			}
 		} else
 			memset(g->line, transparent, (size_t)r[2]);
 		bad = EGifPutLine(g->gif, g->line, r[2]) == GIF_ERROR;
@@ -239,10 +248,14 @@ static fl_status gif_add(void *enc, const uint32_t *px, int stride, int64_t t0, 
 	}
 	for (size_t i = 0; i < g->slots; i++)
 		g->key[i] = EMPTY;
+	/* the colours of the pixels that changed (all of the first frame's) */
+	bool keep = g->have_prev;
 	for (int y = r[1]; y < r[1] + r[3]; y++) {
-		const uint32_t *row = px + (size_t)y * (size_t)stride;
+		const uint32_t *row = px + (size_t)y * (size_t)stride, *old = g->prev + (size_t)y * (size_t)g->w;
 		for (int x = r[0]; x < r[0] + r[2]; x++) {
 			uint32_t c = row[x] & 0xFFFFFF;
+			if (keep && c == old[x])
+				continue;
 			size_t s = slot_of(g, c);
 			if (g->key[s] == EMPTY)
 				g->key[s] = c, g->count[s] = 0;
@@ -251,9 +264,11 @@ static fl_status gif_add(void *enc, const uint32_t *px, int stride, int64_t t0, 
 	}
 	GifColorType pal[256];
 	int npal = 0;
-	fl_status st = build_palette(g, pal, &npal);
+	fl_status st = build_palette(g, keep ? 255 : 256, pal, &npal);
+	if (keep)
+		pal[npal] = (GifColorType){0, 0, 0}; /* the transparent entry */
 	if (!st)
-		st = put_frame(g, r, pal, npal, delay, NO_TRANSPARENT_COLOR, px, stride);
+		st = put_frame(g, r, pal, npal + keep, delay, keep ? npal : NO_TRANSPARENT_COLOR, px, stride);
 	for (int y = 0; !st && y < g->h; y++) {
 		const uint32_t *row = px + (size_t)y * (size_t)stride;
 		uint32_t *old = g->prev + (size_t)y * (size_t)g->w;

@@ -211,6 +211,23 @@ def _(tmp):
             check(False, "frame %d (%s): %d pixels differ from render --date %s" % (k, date, diff, date))
 
 
+@test("GIF: a frame where only the dates changed stores only their pixels (unchanged ones transparent)")
+def _(tmp):
+    need_pil()
+    # 2010: no event, so only the heading's and the caption's dates change from day to day
+    one = os.path.getsize(animate(tmp, ["--from", "2010-06-01", "--to", "2010-06-01", "--size", "600x450"], "one.gif"))
+    ten = animate(tmp, ["--from", "2010-06-01", "--to", "2010-06-10", "--size", "600x450"], "ten.gif")
+    extra = os.path.getsize(ten) - one
+    check(extra < 9 * 2000, "9 frames whose dates only change cost %d bytes (%d each); the first frame %d"
+          % (extra, extra // 9, one))
+    fr, _ = frames(ten)
+    for k in (1, 9):
+        date = "2010-06-%02d" % (k + 1)
+        ref = render_png(tmp, date, "d%d.png" % k, ["--size", "600x450"])
+        bad = sum(1 for a, b in zip(fr[k].getdata(), ref.getdata()) if not close(a, b, 24))
+        check(bad == 0, "frame %s: %d pixels are not render's" % (date, bad))
+
+
 @test("render's map options (--no-basemap, --basemap, --places, --names both): frames equal render's with them")
 def _(tmp):
     need_pil()
