@@ -12,6 +12,7 @@
 #include "fail.h"
 #include "front.h"
 #include "geo.h"
+#include "lines_priv.h"
 #include "replay.h"
 #include "sink.h"
 #include "tracker_priv.h"
@@ -217,6 +218,8 @@ const unsigned char *fl_lines_wkb(const fl_lines *l, size_t i, size_t *len)
 	*len = l->wkblen[i];
 	return l->wkb[i];
 }
+
+const fl_tracker *fl__lines_tracker(const fl_lines *l) { return l->t; }
 
 double fl_lines_total_km(const fl_lines *l) { return l ? l->total_km : 0; }
 

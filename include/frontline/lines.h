@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include "frontline/tracker.h"
+#include "frontline/features.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -59,6 +60,10 @@ FL_API fl_status fl_lines_write(const fl_lines *l, const char *path, const char 
  * fl_free()); format NULL means GeoJSON. */
 FL_API fl_status fl_lines_write_buffer(const fl_lines *l, const char *format, unsigned char **buf,
 				       size_t *len);
+
+/* The lines as GeoJSON features (features.h), as fl_lines_write_buffer()
+ * writes them; each keyed "holder_a:holder_b" (the actor ids). */
+FL_API fl_status fl_lines_features(const fl_lines *l, fl_features **out);
 
 #ifdef __cplusplus
 }
