@@ -43,4 +43,26 @@ static inline int fl__front_is(int ha, int hb)
 void fl__front_move(const fl__front *f, const int *holder, size_t x, int to, double *per_actor,
 		    double *total);
 
+/* The front followed through a sweep (stats.c): the lengths per actor as
+ * atoms move (fl__front_sweep_move), kept at each sample
+ * (fl__front_sweep_sample): value[i * nactors + a]. */
+typedef struct fl__front_sweep {
+	const fl__front *f;
+	size_t nactors;
+	double *now, total;
+	double *value;
+	size_t n, cap;
+} fl__front_sweep;
+
+/* Start a sweep of t (nothing held); FL_OK or the error. */
+fl_status fl__front_sweep_init(fl__front_sweep *fs, const fl_tracker *t);
+void fl__front_sweep_free(fl__front_sweep *fs);
+/* Atom x passes from holder[x] to `to` (before holder[x] is set). */
+static inline void fl__front_sweep_move(fl__front_sweep *fs, const int *holder, size_t x, int to)
+{
+	fl__front_move(fs->f, holder, x, to, fs->now, &fs->total);
+}
+/* Keep the lengths now as the next sample's; FL_ENOMEM when that fails. */
+fl_status fl__front_sweep_sample(fl__front_sweep *fs);
+
 #endif

@@ -317,3 +317,33 @@ void fl__front_move(const fl__front *f, const int *holder, size_t x, int to, dou
 		}
 	}
 }
+
+fl_status fl__front_sweep_init(fl__front_sweep *fs, const fl_tracker *t)
+{
+	memset(fs, 0, sizeof *fs);
+	if (!(fs->f = fl__front_of(t)))
+		return FL_ENOMEM; /* (the error is set) */
+	fs->nactors = t->nactors;
+	if (!(fs->now = calloc(t->nactors + 1, sizeof *fs->now)))
+		return fl__fail(FL_ENOMEM, "out of memory");
+	return FL_OK;
+}
+
+void fl__front_sweep_free(fl__front_sweep *fs)
+{
+	free(fs->now), free(fs->value);
+	memset(fs, 0, sizeof *fs);
+}
+
+fl_status fl__front_sweep_sample(fl__front_sweep *fs)
+{
+	size_t na = fs->nactors;
+	double *v = fl__grow(fs->value, &fs->cap, (fs->n + 1) * na + 1, sizeof *v);
+	if (!v)
+		return fl__fail(FL_ENOMEM, "out of memory");
+	fs->value = v;
+	for (size_t a = 0; a < na; a++) /* sweep rounding */
+		v[fs->n * na + a] = fs->now[a] < 1e-9 ? 0 : fs->now[a];
+	fs->n++;
+	return FL_OK;
+}
