@@ -230,7 +230,7 @@ static fl_status lines_emit(const fl_lines *l, const char *path, const char *for
 					   {"name_b", FL__STR},	  {"length_km", FL__REAL}};
 	const fl_tracker *t = l->t;
 	fl__sink *k = NULL;
-	fl_status st = fl__sink_open(path, format, "front", fields, 5, true, &k);
+	fl_status st = fl__sink_open_lines(path, format, "front", fields, 5, &k);
 	for (size_t i = 0; i < l->n && !st; i++) {
 		const fl_actor *a = &t->actors[l->lines[i].holder_a], *b = &t->actors[l->lines[i].holder_b];
 		fl__value v[5] = {{.s = a->id},
