@@ -23,8 +23,9 @@ shapely on frontline's own map of the day has 1572.0 km too.)  Every sampled day
 agree within --tol (relative; 0.1 % by default; fronts shorter than 1 km within 1 m).
 
 --days N samples N days spread evenly over the series (first and last included); --all takes
-every day.  --time prints the two computations' wall-clock times (frontline: the stats call;
-shapely: the per-day loop, the extent's union included) for bench/README.md.  Exit status 0 when
+every day.  --time prints the two computations' CPU times (user + system; frontline: the stats
+process; shapely: the per-day loop, reading each day's map included; the maps themselves, made by
+frontline snapshot, apart) for bench/README.md: CPU, not wall-clock, as the machine is shared.  Exit status 0 when
 every day agrees, 1 otherwise.
 """
 import argparse
@@ -33,6 +34,7 @@ import glob
 import io
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -66,19 +68,24 @@ def line_length_km(g):
     return sum(GEOD.geometry_length(p) for p in lines) / 1000.0
 
 
+def child_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def snapshots(fl, tracker, days, work):
-    """Each day's map by holder from frontline snapshot, and the seconds it took."""
-    t0 = time.perf_counter()
+    """Each day's map by holder from frontline snapshot, and the CPU seconds it took."""
+    c0 = child_cpu()
     for d in days:
         subprocess.run([fl, "-d", tracker, "snapshot", "--by", "actor", "--date", d, "-o",
                         os.path.join(work, d + ".geojson")], check=True, capture_output=True)
-    return time.perf_counter() - t0
+    return child_cpu() - c0
 
 
 def shapely_fronts(days, work):
-    """{day: front km} for the days asked (RU's boundary intersected with UA's), and the seconds it
-    took (reading the maps included)."""
-    t0 = time.perf_counter()
+    """{day: front km} for the days asked (RU's boundary intersected with UA's), and the CPU seconds
+    it took (reading the maps included)."""
+    t0 = time.process_time()
     out = {}
     for d in days:
         g = holder_polygons(os.path.join(work, d + ".geojson"))
@@ -88,15 +95,15 @@ def shapely_fronts(days, work):
             continue
         front = ru.boundary.intersection(ua.boundary)
         out[d] = line_length_km(linemerge(front) if front.geom_type == "MultiLineString" else front)
-    return out, time.perf_counter() - t0
+    return out, time.process_time() - t0
 
 
 def frontline_fronts(fl, tracker, first, last):
-    """{day: front km} from frontline stats --front, and the seconds it took."""
-    t0 = time.perf_counter()
+    """{day: front km} from frontline stats --front, and the CPU seconds it took (the process's)."""
+    c0 = child_cpu()
     r = subprocess.run([fl, "-d", tracker, "stats", "--front", "--step", "day", "--from", first, "--to",
                         last], capture_output=True, text=True, check=True)
-    secs = time.perf_counter() - t0
+    secs = child_cpu() - c0
     out = {}
     for row in csv.DictReader(io.StringIO(r.stdout)):
         if row["holder"] == "RU":  # RU's front with any other holder: here UA, the whole front
@@ -139,7 +146,7 @@ def main():
         print("%s %s frontline %.4f km shapely %.4f km (%+.5f %%)"
               % ("ok" if ok else "MISMATCH", d, f, p, 100.0 * (f - p) / p if p else 0.0))
     if a.time:
-        print("time: frontline stats --front over %d days %.2f s; shapely+pyproj over %d days %.2f s "
+        print("CPU time: frontline stats --front over %d days %.2f s; shapely+pyproj over %d days %.2f s "
               "(their maps: frontline snapshot --by actor per day, %.2f s more)"
               % (len(all_days), fl_secs, len(days), py_secs, snap_secs))
     print("%d of %d days agree within %.3g %%" % (len(days) - bad, len(days), 100 * a.tol))

@@ -24,7 +24,7 @@ static const char help[] =
 	"  --summary           print area per actor and the regions that changed hands in\n"
 	"                      D's year (to stderr when the map goes to stdout)\n"
 	"  --lines             the front line instead of the pieces: borders between two\n"
-	"                      holders with length_km (see 'frontline lines --help')\n";
+	"                      holders with length_km, as 'frontline lines' writes it\n";
 
 /* Print the library's summary of the by-region snapshot s: area per holder
  * and the regions whose holder changed in the year of the map's date. */
