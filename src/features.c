@@ -456,7 +456,7 @@ fl_status fl_lines_features(const fl_lines *l, fl_features **out)
 	for (size_t i = 0, o = 0; i < n; i++) {
 		const fl_line *ln = fl_lines_at(l, i);
 		keys[i] = text + o;
-		o += (size_t)snprintf(text + o, 2 * (FL__LINE_KEY_MAX + 1), "%.*s:%.*s", FL__LINE_KEY_MAX,
+		o += (size_t)snprintf(text + o, (size_t)2 * (FL__LINE_KEY_MAX + 1), "%.*s:%.*s", FL__LINE_KEY_MAX,
 				      fl_tracker_actor_at(t, (size_t)ln->holder_a)->id, FL__LINE_KEY_MAX,
 				      fl_tracker_actor_at(t, (size_t)ln->holder_b)->id) + 1;
 	}

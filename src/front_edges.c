@@ -134,7 +134,8 @@ static void shared_by_pairing(const fl_tracker *t, segs *s)
 	}
 	if (s->bad)
 		return;
-	qsort(s->v, s->n, sizeof *s->v, cmp_ends);
+	if (s->n)
+		qsort(s->v, s->n, sizeof *s->v, cmp_ends);
 	size_t k = 0;
 	for (size_t i = 0; i < s->n;) {
 		size_t j = i + 1;
@@ -167,7 +168,7 @@ static void on_hit(void *item, void *ctx)
 		return;
 	}
 	r->v = v;
-	r->v[r->n++] = (size_t)((uintptr_t)item - 1);
+	r->v[r->n++] = *(const size_t *)item;
 }
 
 /* Loose coverage: the common boundary of every two atoms whose boxes
@@ -177,16 +178,19 @@ static void shared_by_geos(const fl_tracker *t, segs *s)
 	GEOSContextHandle_t h = t->geos;
 	size_t n = t->natoms;
 	GEOSGeometry **bd = calloc(n + 1, sizeof *bd);
+	size_t *idx = malloc((n + 1) * sizeof *idx); /* the tree's items: atom numbers */
 	GEOSSTRtree *tree = GEOSSTRtree_create_r(h, 10);
 	tree_hit hit = {0};
-	if (!bd || !tree)
+	if (!bd || !idx || !tree)
 		s->bad = true;
 	for (size_t x = 0; x < n && !s->bad; x++) {
 		const GEOSGeometry *g = fl__atom_geom(t, x);
 		if (!g || !(bd[x] = GEOSBoundary_r(h, g)))
 			s->bad = true;
-		else
-			GEOSSTRtree_insert_r(h, tree, g, (void *)(uintptr_t)(x + 1));
+		else {
+			idx[x] = x;
+			GEOSSTRtree_insert_r(h, tree, g, &idx[x]);
+		}
 	}
 	for (size_t x = 0; x < n && !s->bad; x++) {
 		hit.n = 0;
@@ -210,7 +214,7 @@ static void shared_by_geos(const fl_tracker *t, segs *s)
 	for (size_t x = 0; bd && x < n; x++)
 		if (bd[x])
 			GEOSGeom_destroy_r(h, bd[x]);
-	free(bd), free(hit.v);
+	free(bd), free(idx), free(hit.v);
 }
 
 /* The pairs, their lengths and the atoms' lists of pairs from the shared
@@ -277,7 +281,8 @@ const fl__front *fl__front_of(const fl_tracker *t)
 		shared_by_pairing(t, &s);
 	fl__front *f = NULL;
 	if (!s.bad) {
-		qsort(s.v, s.n, sizeof *s.v, cmp_pair);
+		if (s.n)
+			qsort(s.v, s.n, sizeof *s.v, cmp_pair);
 		f = gather(t, &s);
 	}
 	free(s.v);

@@ -150,7 +150,7 @@ static fl_status build(fl_lines *l, const fl__front *f, const int *holder, const
 	l->wkblen = calloc(nl + 1, sizeof *l->wkblen);
 	fl_status st = l->lines && l->wkb && l->wkblen ? FL_OK : fl__fail(FL_ENOMEM, "out of memory");
 	GEOSGeometry **v = NULL;
-	size_t nv = 0, vcap = 0;
+	size_t nv, vcap = 0;
 	for (size_t i = 0; i < nk && !st;) {
 		fl_line *ln = &l->lines[l->n];
 		ln->holder_a = (int)(key[i] >> 48), ln->holder_b = (int)((key[i] >> 32) & 0xffff);
