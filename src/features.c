@@ -14,10 +14,12 @@
  * piece, change, region, zone, or event in apply order.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "diff_priv.h"
 #include "fail.h"
+#include "lines_priv.h"
 #include "snapshot_priv.h"
 #include "util.h"
 
@@ -438,6 +440,32 @@ fl_status fl_diff_features(const fl_diff *d, fl_features **out)
 	size_t len = 0;
 	fl_status st = fl_diff_write_buffer(d, "GeoJSON", &buf, &len);
 	return finish(st, buf, len, keys, n, out);
+}
+
+fl_status fl_lines_features(const fl_lines *l, fl_features **out)
+{
+	*out = NULL;
+	size_t n = fl_lines_count(l);
+	const char **keys = keys_new(n);
+	char *text = keys ? malloc(n * 2 * (FL__LINE_KEY_MAX + 1) + 1) : NULL;
+	if (!text) {
+		free(keys);
+		return fl__fail(FL_ENOMEM, "out of memory");
+	}
+	const fl_tracker *t = fl__lines_tracker(l);
+	for (size_t i = 0, o = 0; i < n; i++) {
+		const fl_line *ln = fl_lines_at(l, i);
+		keys[i] = text + o;
+		o += (size_t)snprintf(text + o, (size_t)2 * (FL__LINE_KEY_MAX + 1), "%.*s:%.*s", FL__LINE_KEY_MAX,
+				      fl_tracker_actor_at(t, (size_t)ln->holder_a)->id, FL__LINE_KEY_MAX,
+				      fl_tracker_actor_at(t, (size_t)ln->holder_b)->id) + 1;
+	}
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	fl_status st = fl_lines_write_buffer(l, "GeoJSON", &buf, &len);
+	st = finish(st, buf, len, keys, n, out);
+	free(text);
+	return st;
 }
 
 fl_status fl_tracker_layer_features(const fl_tracker *t, const char *layer, fl_features **out)

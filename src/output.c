@@ -178,7 +178,9 @@ static fl_status layer_in(fl__sink *s, GDALDatasetH ds, const char *layer, const
 		lco = CSLSetNameValue(lco, "SIGNIFICANT_FIGURES", "15");
 	if (strcmp(s->driver, "CSV") == 0)
 		lco = CSLSetNameValue(lco, "GEOMETRY", "AS_WKT");
-	OGRwkbGeometryType gt = !has_geometry ? wkbNone : s->multi ? wkbMultiPolygon : wkbUnknown;
+	OGRwkbGeometryType gt = !has_geometry ? wkbNone
+				: s->multi    ? (s->lines ? wkbMultiLineString : wkbMultiPolygon)
+					      : wkbUnknown;
 	OGRLayerH lyr = GDALDatasetCreateLayer(ds, layer, has_geometry ? s->srs : NULL, gt, lco);
 	CSLDestroy(lco);
 	*out = lyr;
@@ -290,8 +292,9 @@ static fl_status create_layer(fl__sink *s, const char *layer, const fl__field *f
 
 static unsigned sink_counter;
 
-fl_status fl__sink_open(const char *path, const char *format, const char *layer,
-			const fl__field *fields, size_t nfields, bool has_geometry, fl__sink **out)
+static fl_status sink_open(const char *path, const char *format, const char *layer,
+			   const fl__field *fields, size_t nfields, bool has_geometry, bool lines,
+			   fl__sink **out)
 {
 	*out = NULL;
 	fl__warnings_clear();
@@ -320,6 +323,7 @@ fl_status fl__sink_open(const char *path, const char *format, const char *layer,
 		s->quiet = true;
 	}
 	s->driver = driver;
+	s->lines = lines;
 	s->native = native;
 	s->target = to_stdout ? NULL : fl__strdup(path);
 	/* dBase: a character field is at most 254 bytes; GDAL cuts longer strings */
@@ -375,6 +379,18 @@ fl_status fl__sink_open(const char *path, const char *format, const char *layer,
 	}
 	*out = s;
 	return FL_OK;
+}
+
+fl_status fl__sink_open(const char *path, const char *format, const char *layer,
+			const fl__field *fields, size_t nfields, bool has_geometry, fl__sink **out)
+{
+	return sink_open(path, format, layer, fields, nfields, has_geometry, false, out);
+}
+
+fl_status fl__sink_open_lines(const char *path, const char *format, const char *layer,
+			      const fl__field *fields, size_t nfields, fl__sink **out)
+{
+	return sink_open(path, format, layer, fields, nfields, true, true, out);
 }
 
 fl_status fl__sink_layer(fl__sink *s, const char *layer, const fl__field *fields, size_t nfields,

@@ -21,6 +21,7 @@ struct fl__sink {
 	OGRLayerH lyr;
 	OGRSpatialReferenceH srs;
 	bool multi;         /* driver wants one geometry type: promote to multi */
+	bool lines;         /* ... and it is MultiLineString (fl__sink_open_lines) */
 	bool rfc7946;       /* GeoJSON: coordinates rounded, rings wound (wkb_rfc7946.c) */
 	bool quiet;         /* GDAL's error handler is pushed */
 	char *style;        /* OGR style string of the next feature, or NULL */

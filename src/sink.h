@@ -31,6 +31,10 @@ fl_status fl__sink_open(const char *path, const char *format, const char *layer,
 			const fl__field *fields, size_t nfields, bool has_geometry,
 			fl__sink **out);
 /* (fields' names must outlive the sink: static strings.) */
+/* The same for a layer of (multi)line strings (drivers of one geometry
+ * type get MultiLineString; the features' WKB must be that). */
+fl_status fl__sink_open_lines(const char *path, const char *format, const char *layer,
+			      const fl__field *fields, size_t nfields, fl__sink **out);
 /* Add another layer to the same dataset (formats that hold several). */
 fl_status fl__sink_layer(fl__sink *s, const char *layer, const fl__field *fields,
 			 size_t nfields, bool has_geometry);

@@ -12,9 +12,11 @@
 #include "date_priv.h"
 #include "evcols.h"
 #include "fail.h"
+#include "front.h"
 #include "replay.h"
 #include "sink.h"
 #include "stats_priv.h"
+#include "stats_rate.h"
 #include "tracker_priv.h"
 #include "util.h"
 #include "weight_priv.h"
@@ -28,6 +30,7 @@ struct fl_stats {
 	size_t nw;             /* weights: their names, and nw values per row */
 	char **wname;
 	double *wvals;
+	fl_stats_opts opts;    /* front, rate */
 };
 
 /* The weights' sums during the sweep: sum[j * nactors + a] is weight j's
@@ -39,6 +42,7 @@ typedef struct wsweep {
 	double *sum;
 	double *samples;
 	size_t cap;
+	fl__front_sweep *fs;   /* the front followed, or NULL */
 } wsweep;
 
 fl_status fl_step_parse(const char *text, fl_step *out)
@@ -108,6 +112,8 @@ static void apply_event(const fl_tracker *t, size_t e, int *holder, double *area
 				ws->sum[k * na + (size_t)holder[a]] -= v;
 			ws->sum[k * na + (size_t)by] += v;
 		}
+		if (ws && ws->fs)
+			fl__front_sweep_move(ws->fs, holder, a, by);
 		holder[a] = by;
 	}
 }
@@ -212,6 +218,10 @@ static fl_status sample_areas(const fl_tracker *t, const unsigned char *active, 
 			memcpy(row + b * na, area, na * sizeof *area);
 		if (nwv)
 			memcpy(ws->samples + *ns * nwv, ws->sum, nwv * sizeof *ws->sum);
+		if (ws->fs && fl__front_sweep_sample(ws->fs)) {
+			free(u.stamp);
+			return FL_ENOMEM;
+		}
 		if (u.stamp)
 			uncertain_bounds(t, active, &u, k, sample, (uint32_t)*ns, holder, row + na, row + 2 * na);
 		(*ns)++;
@@ -229,7 +239,7 @@ static fl_status sample_areas(const fl_tracker *t, const unsigned char *active, 
 /* The rows of s: at each sample, every actor that holds area at some
  * sample. */
 static fl_status stats_rows(fl_stats *s, const fl_instant *at, const double *samples, size_t ns,
-			    const double *wsamples)
+			    const double *wsamples, const double *front, const double *rate)
 {
 	const fl_tracker *t = s->t;
 	size_t na = t->nactors;
@@ -259,7 +269,8 @@ static fl_status stats_rows(fl_stats *s, const fl_instant *at, const double *sam
 			v = v < 1e-9 ? 0 : v, lo = lo < 1e-9 ? 0 : lo, hi = hi < 1e-9 ? 0 : hi;
 			fl_stats_row *r = &s->rows[s->n];
 			*r = (fl_stats_row){at[i], (int)a, v, t->total_km2 > 0 ? v / t->total_km2 : 0,
-					    lo, hi, NULL};
+					    lo, hi, NULL, front ? front[i * na + a] : 0,
+					    rate ? rate[i * na + a] : 0};
 			if (nw) {
 				double *wv = s->wvals + s->n * nw;
 				for (size_t j = 0; j < nw; j++) {
@@ -305,7 +316,7 @@ static fl_status weights_start(fl_stats *s, fl_weight *const *weights, size_t nw
 	for (size_t j = 0; j < nw; j++)
 		if (!weights[j] || weights[j]->t != t || weights[j]->natoms != t->natoms)
 			return fl__fail(FL_EARG, "weights[%zu]: not a weight of this tracker", j);
-	*ws = (wsweep){weights, nw, NULL, NULL, 0};
+	*ws = (wsweep){weights, nw, NULL, NULL, 0, NULL};
 	if (!nw)
 		return FL_OK;
 	s->wname = calloc(nw, sizeof *s->wname);
@@ -329,7 +340,17 @@ fl_status fl_stats_new_weighted(const fl_tracker *t, const fl_query *filters, fl
 				fl_instant to, fl_step step, fl_weight *const *weights, size_t nweights,
 				fl_stats **out)
 {
+	return fl_stats_new_opts(t, filters, from, to, step, weights, nweights, NULL, out);
+}
+
+fl_status fl_stats_new_opts(const fl_tracker *t, const fl_query *filters, fl_instant from,
+			    fl_instant to, fl_step step, fl_weight *const *weights, size_t nweights,
+			    const fl_stats_opts *opts, fl_stats **out)
+{
 	*out = NULL;
+	fl_stats_opts o = opts ? *opts : (fl_stats_opts){0};
+	if (o.rate_days < 0)
+		return fl__fail(FL_EARG, "fl_stats_new_opts: rate_days %d is negative", o.rate_days);
 	if (from > to)
 		return fl__fail(FL_EARG, "fl_stats_new: from is after to: swap them");
 	if (nweights && !weights)
@@ -344,6 +365,8 @@ fl_status fl_stats_new_weighted(const fl_tracker *t, const fl_query *filters, fl
 	fl_status rc = FL_OK;
 	fl_stats *s = calloc(1, sizeof *s);
 	wsweep ws = {0};
+	fl__front_sweep fs = {0};
+	double *rate = NULL;
 	if (!active || !holder || !area || !s) {
 		rc = fl__fail(FL_ENOMEM, "out of memory");
 	} else {
@@ -351,15 +374,21 @@ fl_status fl_stats_new_weighted(const fl_tracker *t, const fl_query *filters, fl
 		s->step = step;
 		for (size_t a = 0; a < t->natoms; a++)
 			holder[a] = FL_NONE;
+		s->opts = o;
 		rc = weights_start(s, weights, nweights, &ws);
+		if (!rc && o.front && !(rc = fl__front_sweep_init(&fs, t)))
+			ws.fs = &fs;
 		if (!rc)
 			rc = sample_areas(t, active, from, to, step, holder, area, &at, &samples, &ns, &ws);
+		if (!rc && o.rate_days)
+			rc = fl__stats_rates(t, active, at, ns, samples, 3 * t->nactors, o.rate_days, &rate);
 		if (!rc)
-			rc = stats_rows(s, at, samples, ns, ws.samples);
+			rc = stats_rows(s, at, samples, ns, ws.samples, fs.value, rate);
 		if (!rc)
 			rc = frame_start(s, active, from, &q, holder);
 	}
 	free(active), free(holder), free(area), free(samples), free(at), free(ws.sum), free(ws.samples);
+	fl__front_sweep_free(&fs), free(rate);
 	if (s)
 		s->frame.to = to;
 	return FL__HAND_OVER(rc, s, fl_stats_free, out);
@@ -400,8 +429,10 @@ fl_status fl_stats_write_csv(const fl_stats *s, const char *path)
 	static const fl__field fixed[NFIX] = {
 		{"date", FL__STR},	   {"holder", FL__STR},	    {"area_km2", FL__REAL},
 		{"share", FL__REAL}, {"area_km2_min", FL__REAL}, {"area_km2_max", FL__REAL}};
-	fl__field *fields = calloc(NFIX + s->nw, sizeof *fields);
-	fl__value *v = calloc(NFIX + s->nw, sizeof *v);
+	/* then front_km and rate_km2_per_day when asked for */
+	size_t nf = NFIX + s->nw + !!s->opts.front + !!s->opts.rate_days;
+	fl__field *fields = calloc(nf, sizeof *fields);
+	fl__value *v = calloc(nf, sizeof *v);
 	if (!fields || !v) {
 		free(fields), free(v);
 		return fl__fail(FL_ENOMEM, "out of memory");
@@ -409,8 +440,12 @@ fl_status fl_stats_write_csv(const fl_stats *s, const char *path)
 	memcpy(fields, fixed, sizeof fixed);
 	for (size_t j = 0; j < s->nw; j++)
 		fields[NFIX + j] = (fl__field){s->wname[j], FL__REAL};
+	if (s->opts.front)
+		fields[NFIX + s->nw] = (fl__field){"front_km", FL__REAL};
+	if (s->opts.rate_days)
+		fields[nf - 1] = (fl__field){"rate_km2_per_day", FL__REAL};
 	fl__sink *k = NULL;
-	fl_status st = fl__sink_open(path, "CSV", "stats", fields, NFIX + s->nw, false, &k);
+	fl_status st = fl__sink_open(path, "CSV", "stats", fields, nf, false, &k);
 	for (size_t i = 0; i < s->n && !st; i++) {
 		const fl_stats_row *r = &s->rows[i];
 		char date[32];
@@ -424,6 +459,10 @@ fl_status fl_stats_write_csv(const fl_stats *s, const char *path)
 		v[3].d = r->share, v[4].d = r->area_km2_min, v[5].d = r->area_km2_max;
 		for (size_t j = 0; j < s->nw; j++)
 			v[NFIX + j].d = r->weight[j];
+		if (s->opts.front)
+			v[NFIX + s->nw].d = r->front_km;
+		if (s->opts.rate_days)
+			v[nf - 1].d = r->rate_km2_per_day;
 		st = fl__sink_add(k, v, NULL, NULL);
 	}
 	free(fields), free(v);

@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include "evcols.h"
 #include "fail.h"
+#include "front.h"
 #include "index.h"
 #include "tracker_priv.h"
 #include "utf8.h"
@@ -50,6 +51,7 @@ void fl_tracker_free(fl_tracker *t)
 	free(t->events);
 	free(t->rank_own), free(t->order_own), free(t->order_pub);
 	free(t->correctors);
+	fl__front_free(t->front);
 	for (size_t i = 0; i < t->nzones; i++) {
 		fl__zone *z = &t->zones[i];
 		FREE_STR(z->pub.id), FREE_STR(z->pub.name), FREE_STR(z->pub.kind);

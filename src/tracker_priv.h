@@ -146,6 +146,8 @@ struct fl_tracker {
 	 * on first use (fl__uncertain_span): 0 when every date is exact */
 	fl_instant unc_span;
 	unsigned char unc_known;
+	/* the atoms' shared borders (front.h), found on first use */
+	struct fl__front *front;
 };
 
 /* The tracker's actor ids for messages about an unknown one: all of them,

@@ -37,7 +37,21 @@ typedef struct fl_stats_row {
 	 * order the weights were given; NULL without weights.  It belongs to
 	 * the series. */
 	const double *weight;
+	/* With fl_stats_opts.front: the geodesic length of the holder's border
+	 * with ground of any other holder (lines.h; the whole front is half the
+	 * sum over a sample's rows: every border has two sides); else 0. */
+	double front_km;
+	/* With fl_stats_opts.rate_days = N: (area_km2 - the holder's area N days
+	 * of the tracker's calendar before the sample) / N, the net gain per day
+	 * over the window whatever the step; else 0. */
+	double rate_km2_per_day;
 } fl_stats_row;
+
+/* What a series carries beyond areas and weights (fl_stats_new_opts). */
+typedef struct fl_stats_opts {
+	int front;     /* rows carry front_km */
+	int rate_days; /* > 0: rows carry rate_km2_per_day over this many days */
+} fl_stats_opts;
 
 /* Parse "day", "week", "month" or "event" (FL_EARG otherwise). */
 FL_API fl_status fl_step_parse(const char *text, fl_step *out);
@@ -51,6 +65,13 @@ FL_API fl_status fl_stats_new(const fl_tracker *t, const fl_query *filters, fl_i
 FL_API fl_status fl_stats_new_weighted(const fl_tracker *t, const fl_query *filters,
 				       fl_instant from, fl_instant to, fl_step step,
 				       fl_weight *const *weights, size_t nweights, fl_stats **out);
+/* The same with opts (NULL: none); opts->rate_days < 0 is FL_EARG. */
+FL_API fl_status fl_stats_new_opts(const fl_tracker *t, const fl_query *filters, fl_instant from,
+				   fl_instant to, fl_step step, fl_weight *const *weights,
+				   size_t nweights, const fl_stats_opts *opts, fl_stats **out);
+/* Parse a rate window "Nd" (7d, 30d: N days, 1 to 36500) into *days;
+ * FL_EARG otherwise. */
+FL_API fl_status fl_stats_parse_rate(const char *text, int *days);
 FL_API void fl_stats_free(fl_stats *s);
 /* How many weights the rows carry, and the name of weight j (NULL past the
  * end; it belongs to the series). */
@@ -63,7 +84,8 @@ FL_API const fl_stats_row *fl_stats_at(const fl_stats *s, size_t i);
  * instant any of them admits, fl_event's `latest`); FL_ENOTFOUND if none. */
 FL_API fl_status fl_tracker_event_range(const fl_tracker *t, fl_instant *first, fl_instant *last);
 /* CSV `date,holder,area_km2,share,area_km2_min,area_km2_max` and one
- * column per weight, named by it, through GDAL; path NULL or "-" = stdout. */
+ * column per weight, named by it, then front_km and rate_km2_per_day when
+ * the series has them, through GDAL; path NULL or "-" = stdout. */
 FL_API fl_status fl_stats_write_csv(const fl_stats *s, const char *path);
 
 #ifdef __cplusplus

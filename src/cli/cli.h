@@ -69,6 +69,10 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	;
 
 int cmd_snapshot(const cli_global *g, int argc, char **argv);
+int cmd_lines(const cli_global *g, int argc, char **argv);
+/* The front line under q written to out in format (cmd_lines.c): 0, or
+ * the exit status after printing the error. */
+int cli_write_lines(fl_tracker *t, const fl_query *q, const char *out, const char *format);
 int cmd_log(const cli_global *g, int argc, char **argv);
 int cmd_diff(const cli_global *g, int argc, char **argv);
 int cmd_stats(const cli_global *g, int argc, char **argv);

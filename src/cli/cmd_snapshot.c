@@ -9,7 +9,7 @@
 static const char help[] =
 	"usage: frontline [-d PATH] snapshot [--date D] [--as-of R] [--status confirmed]\n"
 	"                                    [--by region|actor] [--holder ID[,ID...]]\n"
-	"                                    [-o FILE] [-f FORMAT] [--summary]\n"
+	"                                    [-o FILE] [-f FORMAT] [--summary] [--lines]\n"
 	"\n"
 	"The map on date D (default: today).  A date-only D means the end of that day (UTC).\n"
 	"\n"
@@ -22,7 +22,9 @@ static const char help[] =
 	"  -o FILE             write FILE (format from the extension); default stdout\n"
 	"  -f FORMAT           geojson, gpkg, fgb, kml, shp, csv or a GDAL driver name\n"
 	"  --summary           print area per actor and the regions that changed hands in\n"
-	"                      D's year (to stderr when the map goes to stdout)\n";
+	"                      D's year (to stderr when the map goes to stdout)\n"
+	"  --lines             the front line instead of the pieces: borders between two\n"
+	"                      holders with length_km, as 'frontline lines' writes it\n";
 
 /* Print the library's summary of the by-region snapshot s: area per holder
  * and the regions whose holder changed in the year of the map's date. */
@@ -79,10 +81,11 @@ int cmd_snapshot(const cli_global *g, int argc, char **argv)
 {
 	static const struct option own[] = {{"summary", no_argument, NULL, 'M'},
 					    {"holder", required_argument, NULL, 'H'},
+					    {"lines", no_argument, NULL, 'L'},
 					    {NULL, 0, NULL, 0}};
 	const char *holder_args[64];
 	size_t nholder_args = 0;
-	int summary = 0, c;
+	int summary = 0, lines = 0, c;
 	cli_opts opts;
 	cli_opts_init(&opts, "snapshot", help, CLI_DATE | CLI_FILTERS | CLI_BY | CLI_OUTPUT | CLI_FORMAT,
 		      own, "", 0, argc, argv);
@@ -95,10 +98,13 @@ int cmd_snapshot(const cli_global *g, int argc, char **argv)
 			holder_args[nholder_args++] = optarg;
 			break;
 		case 'M': summary = 1; break;
+		case 'L': lines = 1; break;
 		}
 	}
 	if (c == CLI_STOP)
 		return opts.rc;
+	if (lines && summary)
+		return cli_usage_error("snapshot", "--lines and --summary: give one of them");
 	if (cli_opts_query(&opts))
 		return 2;
 	fl_query q = opts.q;
@@ -106,7 +112,7 @@ int cmd_snapshot(const cli_global *g, int argc, char **argv)
 	fl_group by = opts.by;
 	/* the store answers by itself when it can (a PostGIS tracker, inside
 	 * PostgreSQL); the summary and --holder need the tracker opened */
-	if (!summary && !nholder_args) {
+	if (!summary && !nholder_args && !lines) {
 		fl_status pst = fl_store_snapshot_write_at(cli_tracker_path(g), date, as_of, &q, by, out,
 							   format);
 		if (pst == FL_OK)
@@ -131,6 +137,12 @@ int cmd_snapshot(const cli_global *g, int argc, char **argv)
 		q.holders = holders;
 	}
 	cli_warn_range(t, &q, as_of, 1, &date, &q.at);
+	if (lines) {
+		int lrc = cli_write_lines(t, &q, out, format);
+		fl_tracker_free(t);
+		free(holders);
+		return lrc;
+	}
 	fl_snapshot *s = NULL;
 	int rc = 0;
 	fl_status st = fl_snapshot_new(t, &q, by, &s);

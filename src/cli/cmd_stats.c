@@ -7,7 +7,7 @@
 static const char help[] =
 	"usage: frontline [-d PATH] stats [--from D] [--to D] [--step day|week|month|event] [-o FILE]\n"
 	"                                 [--as-of R] [--status confirmed] [--chart FILE.(png|svg)]\n"
-	"                                 [--size WxH] [--title TEXT]\n"
+	"                                 [--size WxH] [--title TEXT] [--front] [--rate Nd]\n"
 	"\n"
 	"CSV with columns date,holder,area_km2,share,area_km2_min,area_km2_max (share of the tracked\n"
 	"area; min and max: the area surely held and the area that may be held where an event's date\n"
@@ -17,7 +17,14 @@ static const char help[] =
 	"  --chart FILE   also draw a line chart of area per actor (PNG or SVG; --size WxH,\n"
 	"                 --title TEXT) from --from (the area held then) to --to, with a legend\n"
 	"                 and a caption (dates, time zone, filters, attribution); the CSV then\n"
-	"                 goes to stdout only with -o\n";
+	"                 goes to stdout only with -o\n"
+	"  --front        add column front_km: the geodesic length of the holder's border with\n"
+	"                 any other holder (the whole front is half a date's sum: every border\n"
+	"                 has two sides; borders with unheld ground and the outer edge are not\n"
+	"                 front), followed through the same sweep as the areas\n"
+	"  --rate Nd      add column rate_km2_per_day: the area gained over the N days before\n"
+	"                 each row's instant (7d, 30d, any Nd), per day; negative for a loss.\n"
+	"                 The window is N calendar days whatever --step\n";
 
 /* The library's names for what the tool's flags give. */
 static const cli_flag flags[] = {{"size", "--size"}, {"path", "--chart"}, {"title", "--title"}, {NULL, NULL}};
@@ -28,7 +35,9 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 		{"from", required_argument, NULL, 'F'},	 {"to", required_argument, NULL, 'T'},
 		{"step", required_argument, NULL, 's'},	 {"chart", required_argument, NULL, 'C'},
 		{"size", required_argument, NULL, 'z'}, {"title", required_argument, NULL, 't'},
+		{"front", no_argument, NULL, 'N'}, {"rate", required_argument, NULL, 'R'},
 		{NULL, 0, NULL, 0}};
+	fl_stats_opts so = {0};
 	const char *from = NULL, *to = NULL, *chart = NULL;
 	fl_render_opts ro = fl_render_opts_default();
 	fl_step step = FL_STEP_EVENT;
@@ -45,6 +54,12 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 						       optarg);
 			break;
 		case 'C': chart = optarg; break;
+		case 'N': so.front = 1; break;
+		case 'R':
+			if (fl_stats_parse_rate(optarg, &so.rate_days))
+				return cli_usage_error("stats", "--rate %s: expected a number of days such as "
+						       "7d or 30d (1d to 36500d)", optarg);
+			break;
 		case 'z':
 			if (fl_render_parse_size(optarg, &ro.width, &ro.height))
 				return cli_lib_usage_error("stats", flags);
@@ -106,7 +121,7 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 			cli_error("--from is after --to: swap them");
 			rc = 2;
 		} else {
-			fl_status st = fl_stats_new(t, &q, t0, t1, step, &s);
+			fl_status st = fl_stats_new_opts(t, &q, t0, t1, step, NULL, 0, &so, &s);
 			if (!st && chart)
 				st = fl_render_chart(t, s, &ro, chart);
 			if (!st && (!chart || out))

@@ -18,6 +18,7 @@ static const char usage[] =
 	"\n"
 	"commands:\n"
 	"  snapshot   the map on a date (GeoJSON, GeoPackage, ...)\n"
+	"  lines      the front line on a date: borders between holders, with lengths\n"
 	"  log        the change log, filtered\n"
 	"  diff       what changed between two dates, and how much ground\n"
 	"  stats      area held per actor over time (CSV)\n"
@@ -51,6 +52,7 @@ static const struct {
 	{"serve", cmd_serve},	    {"copy", cmd_copy},	    {"record", cmd_record},
 	{"export", cmd_export},	    {"check", cmd_check},	    {"retract", cmd_retract},
 	{"animate", cmd_animate},
+	{"lines", cmd_lines},
 };
 
 /* -j N or $FRONTLINE_THREADS (what names the value, for the error) */

@@ -87,7 +87,7 @@ void sv_fset_release(sv_fset *f);
 int sv_fset_bbox(sv_fset *f, const sp_bbox *bb, unsigned char *keep, char *err, size_t errlen);
 
 /* ---- the server ---- */
-typedef enum sv_coll { SV_CONTROL, SV_CHANGES, SV_EVENTS, SV_REGIONS, SV_ZONES, SV_NCOLL } sv_coll;
+typedef enum sv_coll { SV_CONTROL, SV_CHANGES, SV_EVENTS, SV_REGIONS, SV_ZONES, SV_FRONT, SV_NCOLL } sv_coll;
 
 typedef struct sv_file {
 	const char *url;   /* "/viewer/viewer.js" */
@@ -173,6 +173,10 @@ sv_fset *sv_control(sv_server *s, fl_instant at, int *hit, char *err, size_t err
 		    int *status);
 sv_fset *sv_changes(sv_server *s, fl_instant t1, fl_instant t2, int *hit, char *err,
 		    size_t errlen, int *status);
+/* The front line at `at`, the same way. */
+sv_fset *sv_front(sv_server *s, fl_instant at, int *hit, char *err, size_t errlen, int *status);
+/* The front line under q as features (serve_front.c). */
+fl_status sv_front_features(const sv_server *s, const fl_query *q, fl_features **out);
 
 /* ---- static files (serve_static.c) ---- */
 /* Read the whitelisted files from viewer_dir and leaflet_dir; a missing

@@ -185,6 +185,8 @@ static sv_fset *compute(sv_server *s, sv_coll c, fl_instant t1, fl_instant t2, s
 			if (!st)
 				st = fl_snapshot_features(snap, &ff);
 			fl_snapshot_free(snap);
+		} else if (c == SV_FRONT) {
+			st = sv_front_features(s, &q, &ff);
 		} else {
 			fl_diff *d = NULL;
 			st = fl_diff_new(s->t, &q, t1, t2, FL_BY_REGION, &d);
@@ -212,6 +214,12 @@ sv_fset *sv_control(sv_server *s, fl_instant at, int *hit, char *err, size_t err
 {
 	size_t k = applied(s, at);
 	return compute(s, SV_CONTROL, at, at, k, k, hit, err, errlen, status);
+}
+
+sv_fset *sv_front(sv_server *s, fl_instant at, int *hit, char *err, size_t errlen, int *status)
+{
+	size_t k = applied(s, at);
+	return compute(s, SV_FRONT, at, at, k, k, hit, err, errlen, status);
 }
 
 sv_fset *sv_changes(sv_server *s, fl_instant t1, fl_instant t2, int *hit, char *err,

@@ -34,6 +34,12 @@ const sv_coll_info sv_colls[SV_NCOLL] = {
 	[SV_ZONES] = {"zones", "Zones",
 		      "Presence that is not control (peacekeeping zones, monitoring centres); "
 		      "datetime keeps the zones valid at some point of it."},
+	[SV_FRONT] = {"front", "Front line at an instant",
+		      "The borders between ground held by two different actors at the datetime "
+		      "instant (the latest when absent), one (multi)line string per pair of "
+		      "holders with holder_a, holder_b, their names and length_km (geodesic). "
+		      "The tracker's outer edge and borders with ground nobody holds are not "
+		      "front. An interval is refused."},
 };
 
 /* ------------------------------------------------------------- responses */

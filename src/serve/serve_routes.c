@@ -5,7 +5,7 @@
  *   /                                 landing page
  *   /api                              the API definition (OpenAPI 3.0)
  *   /conformance                      the conformance classes
- *   /collections                      control, changes, events, regions, zones
+ *   /collections                      control, changes, events, regions, zones, front
  *   /collections/{id}                 one collection
  *   /collections/{id}/items           features: bbox, datetime, limit, offset
  *   /collections/{id}/items/{fid}     one feature
@@ -157,7 +157,7 @@ static json_object *collection_doc(const sv_server *s, const char *o, int c, sp_
 	json_object *crs = json_object_new_array();
 	json_object_array_add(crs, json_object_new_string(CRS84));
 	json_object_object_add(d, "crs", crs);
-	if (c == SV_CONTROL || c == SV_CHANGES)
+	if (c == SV_CONTROL || c == SV_CHANGES || c == SV_FRONT)
 		json_object_object_add(d, "actors", json_object_get(s->actors));
 	return d;
 }
@@ -342,7 +342,7 @@ void sv_handle(sv_server *s, const sv_request *rq, sv_response *rs)
 					*p = '?';
 			sv_error(rs, 404,
 			      "no collection '%s' (collections: control, changes, events, regions, "
-			      "zones)", shown);
+			      "zones, front)", shown);
 			return;
 		}
 		if (nseg == 2) {
