@@ -18,7 +18,6 @@
 #include "frontline/record.h"
 #include "frontline/store.h"
 #include "frontline/features.h"
-#include "frontline/weight.h"
 #include "frontline/weight_raster.h"
 #define FL_VERSION_STRING_MAX 32
 FL_API const char *fl_version(void);

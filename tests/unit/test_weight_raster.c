@@ -1,4 +1,4 @@
-/* test_weight.c: people from a raster through the C API (weight_raster.h,
+/* test_weight_raster.c: people from a raster through the C API (weight_raster.h,
  * fl_snapshot_weight): zonal sums per piece known by hand, the cache beside
  * the tracker, and the errors that name the raster.
  *
