@@ -59,8 +59,7 @@ fl_status fl_render_parse_size(const char *text, int *w, int *h)
 	return FL_OK;
 }
 
-/* (its messages say --bbox, as tests/unit/test_hardening.c asserts: the
- * one place left where the library names the tool's flag) */
+/* (its messages name the parameter `bbox`, as fl_render_opts does) */
 fl_status fl_render_parse_bbox(const char *text, double bb[4])
 {
 	const char *p = text;
@@ -70,12 +69,12 @@ fl_status fl_render_parse_bbox(const char *text, double bb[4])
 		p = end > p && *end == (i < 3 ? ',' : '\0') ? end + 1 : NULL;
 	}
 	if (!p)
-		return fl__fail(FL_EARG, "--bbox %s: expected W,S,E,N in degrees (e.g. 45.5,39,47.5,40.5)",
+		return fl__fail(FL_EARG, "`bbox` %s: expected W,S,E,N in degrees (e.g. 45.5,39,47.5,40.5)",
 				text ? text : "");
 	/* written so that NaN ("nan" is a number to sscanf) fails every test */
 	if (!(bb[0] >= -180 && bb[0] < bb[2] && bb[2] <= 180 && bb[1] >= -90 && bb[1] < bb[3] &&
 	      bb[3] <= 90))
-		return fl__fail(FL_EARG, "--bbox %s: need -180 <= W < E <= 180 and -90 <= S < N <= 90", text);
+		return fl__fail(FL_EARG, "`bbox` %s: need -180 <= W < E <= 180 and -90 <= S < N <= 90", text);
 	return FL_OK;
 }
 

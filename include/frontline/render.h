@@ -19,7 +19,7 @@
  * Refusals (FL_EARG) name what is wrong in backquotes: `path`, `size` (the
  * text given to fl_render_parse_size), `bbox` (fl_render_opts.bbox), `t1`
  * and `t2`, `basemap` and `places` (a source that cannot be read);
- * fl_render_parse_bbox says --bbox.
+ * fl_render_parse_bbox names `bbox` too.
  */
 #ifndef FRONTLINE_RENDER_H
 #define FRONTLINE_RENDER_H
