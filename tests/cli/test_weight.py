@@ -185,6 +185,39 @@ def t_band(c):
     check_close(p[("W", "A")]["bands"], 24 * 1.0, "W, band 1", rel=1e-12)
 
 
+@test("stats --weight: the sum under each holder at each step, one column per raster")
+def t_stats(c):
+    const_raster(c)
+    c.raster("split.tif", 9.95, 50.25, 0.25, 0.25, [[10.0, 100.0, 1000.0]])
+    r = c.ok("-d", c.t, "stats", "--weight", c.path("people.tif"), "--weight", c.path("split.tif"))
+    rows = list(csv.DictReader(io.StringIO(r.out)))
+    check(list(rows[0])[-2:] == ["people", "split"], "columns: %r" % list(rows[0]))
+    got = {(x["date"], x["holder"]): (float(x["people"]), float(x["split"])) for x in rows}
+    split_w, split_e = 0.8 * (0.8 * 10 + 0.4 * 100), 0.8 * (0.6 * 100 + 0.6 * 1000)
+    # P covers 0.4 x 0.4 of the middle cell (worth 100) in W: that passes to B
+    want = {("2000-01-01", "A"): (46 * 2.5, split_w + split_e), ("2000-01-01", "B"): (0, 0),
+            ("2001-01-01", "A"): (23 * 2.5, split_w), ("2001-01-01", "B"): (23 * 2.5, split_e),
+            ("2002-01-01", "A"): (19 * 2.5, split_w - 0.4 * 0.4 * 100),
+            ("2002-01-01", "B"): (27 * 2.5, split_e + 0.4 * 0.4 * 100)}
+    check(set(got) == set(want), "rows: %r" % sorted(got))
+    for k, (people, split) in want.items():
+        check_close(got[k][0], people, "people %s" % (k,), rel=1e-12, abs_tol=1e-12)
+        check_close(got[k][1], split, "split %s" % (k,), rel=1e-9, abs_tol=1e-9)
+    # by day: the same sums at the end of each day
+    r = c.ok("-d", c.t, "stats", "--step", "day", "--from", "2001-12-30", "--to", "2002-01-02",
+             "--weight", c.path("people.tif"))
+    rows = list(csv.DictReader(io.StringIO(r.out)))
+    byday = {(x["date"], x["holder"]): float(x["people"]) for x in rows}
+    check_close(byday[("2001-12-31", "A")], 23 * 2.5, "2001-12-31 A", rel=1e-12)
+    check_close(byday[("2002-01-01", "A")], 19 * 2.5, "2002-01-01 A", rel=1e-12)
+    check_close(byday[("2002-01-02", "B")], 27 * 2.5, "2002-01-02 B", rel=1e-12)
+    # a bad raster: nothing written
+    out = c.path("series.csv")
+    r = c.run("-d", c.t, "stats", "-o", out, "--weight", c.path("nope.tif"))
+    check(r.rc == 1 and "nope.tif" in r.err, r.describe())
+    check(not os.path.exists(out), "series written after a bad raster")
+
+
 def cache_files(c):
     return sorted(f for f in os.listdir(c.t) if f.startswith(".frontline-index-weight-"))
 
