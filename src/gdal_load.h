@@ -36,7 +36,7 @@
 	X(GDALDatasetReleaseResultSet) X(GDALDatasetRollbackTransaction) \
 	X(GDALDatasetSetStyleTable) X(GDALDatasetStartTransaction) X(GDALGetDatasetDriver) \
 	X(GDALGetDriverByName) X(GDALGetDriverShortName) X(GDALGetMetadataItem) \
-	X(GDALGetGeoTransform) X(GDALGetProjectionRef) X(GDALGetRasterBand) X(GDALGetRasterCount) X(GDALGetRasterNoDataValue) X(GDALGetRasterXSize) X(GDALGetRasterYSize) X(GDALRasterIO) \
+	X(GDALGetBlockSize) X(GDALGetGeoTransform) X(GDALGetProjectionRef) X(GDALGetRasterBand) X(GDALGetRasterCount) X(GDALGetRasterNoDataValue) X(GDALGetRasterXSize) X(GDALGetRasterYSize) X(GDALRasterIO) \
 	X(GDALOpenEx) X(GDALVectorTranslate) X(GDALVectorTranslateOptionsFree) \
 	X(GDALVectorTranslateOptionsNew) X(OCTDestroyCoordinateTransformation) \
 	X(OCTNewCoordinateTransformation) X(OGR_FD_GetFieldCount) X(OGR_FD_GetFieldDefn) \
@@ -109,6 +109,7 @@ int fl__gdal_loaded(void);
 #define GDALGetDriverByName (fl__gdal()->GDALGetDriverByName)
 #define GDALGetDriverShortName (fl__gdal()->GDALGetDriverShortName)
 #define GDALGetMetadataItem (fl__gdal()->GDALGetMetadataItem)
+#define GDALGetBlockSize (fl__gdal()->GDALGetBlockSize)
 #define GDALGetGeoTransform (fl__gdal()->GDALGetGeoTransform)
 #define GDALGetProjectionRef (fl__gdal()->GDALGetProjectionRef)
 #define GDALGetRasterBand (fl__gdal()->GDALGetRasterBand)

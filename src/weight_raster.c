@@ -273,10 +273,20 @@ static fl_status zonal_sums(const fl_tracker *t, const char *path, int band, GDA
 		st = fl__fail(FL_EINPUT, "%s: the raster does not overlap the tracker's extent", path);
 	size_t nb = 0;
 	if (!st) {
-		/* bands of about 2 million cells, and at least 4 per thread */
+		/* bands of at most 2 million cells, and at least 16 bands to share
+		 * among threads (not a number per thread: the bands, and so the
+		 * order of the sums, are the same whatever their number) */
 		size_t width = (size_t)(j.c1 - j.c0), height = (size_t)(j.r1 - j.r0);
-		size_t rows = (2u << 20) / width, least = height / (4 * (size_t)fl_threads());
+		size_t rows = (2u << 20) / width, least = height / 16;
 		rows = rows < least ? rows : least;
+		/* whole blocks (tiles, strips) per band: none is decoded twice */
+		int bx = 0, by = 0;
+		GDALGetBlockSize(GDALGetRasterBand(ds, band), &bx, &by);
+		if (by > 1 && (size_t)by < height) {
+			rows = rows < (size_t)by ? (size_t)by : rows / (size_t)by * (size_t)by;
+			j.r0 = j.r0 / by * by;
+			height = (size_t)(j.r1 - j.r0);
+		}
 		j.rows = rows ? (int)rows : 1;
 		nb = (height + (size_t)j.rows - 1) / (size_t)j.rows;
 		j.hits = calloc(nb, sizeof *j.hits);
