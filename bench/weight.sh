@@ -60,9 +60,10 @@ RASTER=$WORK/pop-${GRID}m.tif
 rstamp="$GRID $(md5sum "$HERE/weight_peers.py" | cut -c1-12) $stamp"
 if [ "$(cat "$RASTER.stamp" 2>/dev/null)" != "$rstamp" ]; then
 	log "generating $RASTER"
-	"$PY" "$HERE/weight_peers.py" gen "$RASTER" --tracker "$TR" --res "$GRID" >"$RES/gen.txt"
+	"$PY" "$HERE/weight_peers.py" gen "$RASTER" --tracker "$TR" --res "$GRID" >"$RASTER.txt"
 	echo "$rstamp" >"$RASTER.stamp"
 fi
+cp "$RASTER.txt" "$RES/gen.txt"
 
 # one timed run: label, then the command; "wall user sys" appended to $RES/LABEL.times
 timed() {
@@ -70,6 +71,7 @@ timed() {
 	shift
 	/usr/bin/time -f "%e %U %S" -o "$RES/$label.time1" "$@"
 	cat "$RES/$label.time1" >>"$RES/$label.times"
+	rm -f "$RES/$label.time1"
 }
 rm -f "$RES"/*.times
 for _ in $(seq "$COLD"); do
