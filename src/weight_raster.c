@@ -293,12 +293,14 @@ static fl_status zonal_sums(const fl_tracker *t, const char *path, int band, GDA
 		j.nhits = calloc(nb, sizeof *j.nhits);
 		j.st = calloc(nb, sizeof *j.st);
 		j.msg = calloc(nb, sizeof *j.msg);
-		if (!j.hits || !j.nhits || !j.st || !j.msg)
+		if (!j.hits || !j.nhits || !j.st || !j.msg) {
 			st = fl__fail(FL_ENOMEM, "out of memory");
+			nb = 0;
+		}
 	}
 	if (!st)
 		fl__parallel_for(nb, band_task, &j);
-	for (size_t b = 0; b < nb && j.hits; b++) { /* in order: the same sums with any number of threads */
+	for (size_t b = 0; b < nb; b++) { /* in order: the same sums with any number of threads */
 		if (!st && j.st[b])
 			st = fl__fail(j.st[b], "%s", j.msg[b] ? j.msg[b] : "out of memory");
 		for (size_t k = 0; !st && k < j.nhits[b]; k++)
@@ -316,14 +318,15 @@ static fl_status zonal_sums(const fl_tracker *t, const char *path, int band, GDA
 /* The raster opened, its band checked. */
 static fl_status open_raster(const char *path, int band, GDALDatasetH *out)
 {
-	char why[512];
 	CPLPushErrorHandler(CPLQuietErrorHandler); /* the library never prints */
 	CPLErrorReset();
 	GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
 	fl_status st = FL_OK;
-	if (!ds)
+	if (!ds) {
+		char why[512];
 		st = fl__fail(FL_EINPUT, "%s: not a raster GDAL can read (%s)", path,
 			      fl__gdal_open_reason(path, why, sizeof why));
+	}
 	CPLPopErrorHandler();
 	if (!st && (band < 1 || band > GDALGetRasterCount(ds)))
 		st = fl__fail(FL_EARG, "band %d: out of range (%s has %d band%s)", band, path,
