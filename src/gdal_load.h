@@ -36,6 +36,7 @@
 	X(GDALDatasetReleaseResultSet) X(GDALDatasetRollbackTransaction) \
 	X(GDALDatasetSetStyleTable) X(GDALDatasetStartTransaction) X(GDALGetDatasetDriver) \
 	X(GDALGetDriverByName) X(GDALGetDriverShortName) X(GDALGetMetadataItem) \
+	X(GDALGetBlockSize) X(GDALGetGeoTransform) X(GDALGetProjectionRef) X(GDALGetRasterBand) X(GDALGetRasterCount) X(GDALGetRasterNoDataValue) X(GDALGetRasterXSize) X(GDALGetRasterYSize) X(GDALRasterIO) \
 	X(GDALOpenEx) X(GDALVectorTranslate) X(GDALVectorTranslateOptionsFree) \
 	X(GDALVectorTranslateOptionsNew) X(OCTDestroyCoordinateTransformation) \
 	X(OCTNewCoordinateTransformation) X(OGR_FD_GetFieldCount) X(OGR_FD_GetFieldDefn) \
@@ -108,6 +109,15 @@ int fl__gdal_loaded(void);
 #define GDALGetDriverByName (fl__gdal()->GDALGetDriverByName)
 #define GDALGetDriverShortName (fl__gdal()->GDALGetDriverShortName)
 #define GDALGetMetadataItem (fl__gdal()->GDALGetMetadataItem)
+#define GDALGetBlockSize (fl__gdal()->GDALGetBlockSize)
+#define GDALGetGeoTransform (fl__gdal()->GDALGetGeoTransform)
+#define GDALGetProjectionRef (fl__gdal()->GDALGetProjectionRef)
+#define GDALGetRasterBand (fl__gdal()->GDALGetRasterBand)
+#define GDALGetRasterCount (fl__gdal()->GDALGetRasterCount)
+#define GDALGetRasterNoDataValue (fl__gdal()->GDALGetRasterNoDataValue)
+#define GDALGetRasterXSize (fl__gdal()->GDALGetRasterXSize)
+#define GDALGetRasterYSize (fl__gdal()->GDALGetRasterYSize)
+#define GDALRasterIO (fl__gdal()->GDALRasterIO)
 #define GDALOpenEx (fl__gdal()->GDALOpenEx)
 #define GDALVectorTranslate (fl__gdal()->GDALVectorTranslate)
 #define GDALVectorTranslateOptionsFree (fl__gdal()->GDALVectorTranslateOptionsFree)

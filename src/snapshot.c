@@ -18,6 +18,7 @@
 #include "snapshot_priv.h"
 #include "tracker_priv.h"
 #include "util.h"
+#include "weight_priv.h"
 
 struct fl_snapshot {
 	const fl_tracker *t;
@@ -31,6 +32,8 @@ struct fl_snapshot {
 	int *region_holder;
 	double *region_best;
 	int *possible;         /* FL__MAX_POSSIBLE per piece */
+	size_t *atoms;         /* piece i's atoms: atoms[atom0[i] .. atom0[i + 1]) */
+	size_t *atom0;
 };
 
 typedef struct atom_state {
@@ -148,10 +151,11 @@ fl_status fl_snapshot_new(const fl_tracker *t, const fl_query *q, fl_group by, f
 	s->region_holder = malloc((t->nregions + 1) * sizeof *s->region_holder);
 	s->region_best = calloc(t->nregions + 1, sizeof *s->region_best);
 	s->possible = calloc((n + 1) * FL__MAX_POSSIBLE, sizeof *s->possible);
-	size_t *parts = calloc(n + 1, sizeof *parts);
+	s->atoms = calloc(n + 1, sizeof *s->atoms);
+	s->atom0 = calloc(n + 2, sizeof *s->atom0);
 	fl_status rc = FL_OK;
 	if (!s->pieces || !s->geoms || !s->wkb || !s->wkblen || !s->region_holder ||
-	    !s->region_best || !s->possible || !parts) {
+	    !s->region_best || !s->possible || !s->atoms || !s->atom0) {
 		rc = fl__fail(FL_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -162,7 +166,7 @@ fl_status fl_snapshot_new(const fl_tracker *t, const fl_query *q, fl_group by, f
 		fl_piece p = {.region = st[i].region, .holder = st[i].holder, .event = FL_NONE,
 			      .uncertain_event = FL_NONE};
 		int *poss = s->possible + s->n * FL__MAX_POSSIBLE;
-		size_t np = 0;
+		size_t np = 0, *parts = s->atoms + s->atom0[s->n];
 		for (; j < n && st[j].region == st[i].region && st[j].holder == st[i].holder &&
 		       st[j].unc_event == st[i].unc_event;
 		     j++) {
@@ -200,6 +204,7 @@ fl_status fl_snapshot_new(const fl_tracker *t, const fl_query *q, fl_group by, f
 			rc = fl__fail(FL_EGEOM, "union of the pieces failed: %s", fl_error_last());
 			goto done;
 		}
+		s->atom0[s->n + 1] = s->atom0[s->n] + np;
 		s->pieces[s->n++] = p;
 		if (p.region != FL_NONE && p.area_km2 > s->region_best[p.region]) {
 			s->region_best[p.region] = p.area_km2;
@@ -208,7 +213,6 @@ fl_status fl_snapshot_new(const fl_tracker *t, const fl_query *q, fl_group by, f
 		i = j;
 	}
 done:
-	free(parts);
 	free(st);
 	free(unc);
 	return FL__HAND_OVER(rc, s, fl_snapshot_free, out);
@@ -231,6 +235,8 @@ void fl_snapshot_free(fl_snapshot *s)
 	free(s->region_holder);
 	free(s->region_best);
 	free(s->possible);
+	free(s->atoms);
+	free(s->atom0);
 	free(s);
 }
 
@@ -299,8 +305,18 @@ static void uncertain_values(const fl_tracker *t, const fl_piece *p, fl__value *
 	v[4] = (fl__value){.null = !e, .s = buf};
 }
 
+double fl_snapshot_weight(const fl_snapshot *s, size_t i, const fl_weight *w)
+{
+	double sum = 0;
+	if (!s || !w || i >= s->n || w->t != s->t || w->natoms != s->t->natoms)
+		return 0;
+	for (size_t k = s->atom0[i]; k < s->atom0[i + 1]; k++)
+		sum += w->atom[s->atoms[k]];
+	return sum;
+}
+
 static fl_status snapshot_emit(const fl_snapshot *s, const char *path, const char *format,
-			       unsigned char **buf, size_t *len)
+			       fl_weight *const *weights, size_t nw, unsigned char **buf, size_t *len)
 {
 	const fl_tracker *t = s->t;
 	static const fl__field by_region[] = {
@@ -312,11 +328,27 @@ static fl_status snapshot_emit(const fl_snapshot *s, const char *path, const cha
 	static const fl__field by_actor[] = {{"holder", FL__STR},   {"holder_name", FL__STR}, {"area_km2", FL__REAL},
 					     {"share", FL__REAL},   UNCERTAIN_FIELDS,	       {"contested", FL__STR}};
 	bool region = s->by == FL_BY_REGION;
+	size_t nbase = region ? 14 + NUNCERTAIN : 5 + NUNCERTAIN;
+	for (size_t j = 0; j < nw; j++)
+		if (!weights[j] || weights[j]->t != t)
+			return fl__fail(FL_EARG, "weights[%zu]: %s", j,
+					weights[j] ? "a weight of another tracker" : "NULL");
+	/* the weights' sums after the other fields, named by the weights */
+	fl__field *fields = malloc((nbase + nw) * sizeof *fields);
+	fl__value *v = malloc((nbase + nw) * sizeof *v);
+	if (!fields || !v) {
+		free(fields), free(v);
+		return fl__fail(FL_ENOMEM, "out of memory");
+	}
+	memcpy(fields, region ? by_region : by_actor, nbase * sizeof *fields);
+	for (size_t j = 0; j < nw; j++)
+		fields[nbase + j] = (fl__field){weights[j]->name, FL__REAL};
 	fl__sink *k = NULL;
-	fl_status st = fl__sink_open(path, format, "control", region ? by_region : by_actor,
-				     region ? 14 + NUNCERTAIN : 5 + NUNCERTAIN, true, &k);
-	if (st)
+	fl_status st = fl__sink_open(path, format, "control", fields, nbase + nw, true, &k);
+	if (st) {
+		free(fields), free(v);
 		return st;
+	}
 	fl__sink_zone(k, t->tz); /* `since` is the tracker's date */
 	fl__sink_actor_styles(k, t); /* KML: each piece in its holder's colour */
 	for (size_t i = 0; i < s->n && !st; i++) {
@@ -327,9 +359,8 @@ static fl_status snapshot_emit(const fl_snapshot *s, const char *path, const cha
 		/* contested ground: no one holder, its parties ("AM;AZ") instead */
 		char *parties = fl__actor_parties_text(t, p->holder, ";");
 		const char *hid = a && !parties ? a->id : NULL;
-		fl__value v[14 + NUNCERTAIN];
 		char possible[2048];
-		memset(v, 0, sizeof v);
+		memset(v, 0, (nbase + nw) * sizeof *v);
 		if (region) {
 			v[0] = (fl__value){.null = !r, .s = r ? r->id : NULL};
 			v[1] = (fl__value){.null = !r, .s = r ? r->name : NULL};
@@ -356,20 +387,32 @@ static fl_status snapshot_emit(const fl_snapshot *s, const char *path, const cha
 			uncertain_values(t, p, v + 4, possible, sizeof possible);
 			v[4 + NUNCERTAIN] = (fl__value){.null = !parties, .s = parties};
 		}
+		for (size_t j = 0; j < nw; j++)
+			v[nbase + j] = (fl__value){.d = fl_snapshot_weight(s, i, weights[j])};
 		fl__sink_actor_style(k, a ? a->id : NULL);
 		st = fl__piece_add(k, v, t, &s->geoms[i]);
 		free(parties);
 	}
-	return fl__pieces_commit(k, st, buf, len);
+	st = fl__pieces_commit(k, st, buf, len);
+	free(fields), free(v);
+	return st;
 }
 
 fl_status fl_snapshot_write(const fl_snapshot *s, const char *path, const char *format)
 {
-	return snapshot_emit(s, path, format, NULL, NULL);
+	return snapshot_emit(s, path, format, NULL, 0, NULL, NULL);
+}
+
+fl_status fl_snapshot_write_weighted(const fl_snapshot *s, fl_weight *const *weights, size_t nweights,
+				     const char *path, const char *format)
+{
+	if (!s || (nweights && !weights))
+		return fl__fail(FL_EARG, "fl_snapshot_write_weighted: NULL argument");
+	return snapshot_emit(s, path, format, weights, nweights, NULL, NULL);
 }
 
 fl_status fl_snapshot_write_buffer(const fl_snapshot *s, const char *format, unsigned char **buf,
 				   size_t *len)
 {
-	return snapshot_emit(s, NULL, format ? format : "GeoJSON", buf, len);
+	return snapshot_emit(s, NULL, format ? format : "GeoJSON", NULL, 0, buf, len);
 }

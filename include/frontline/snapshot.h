@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include "frontline/tracker.h"
+#include "frontline/weight.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -80,6 +81,14 @@ FL_API fl_status fl_snapshot_write(const fl_snapshot *s, const char *path,
  * frees it with fl_free().  format NULL means GeoJSON. */
 FL_API fl_status fl_snapshot_write_buffer(const fl_snapshot *s, const char *format,
 					  unsigned char **buf, size_t *len);
+
+/* The sum of weight w (weight.h: people from a raster, ...) over piece i's
+ * atoms; 0 past the end or for a weight of another tracker. */
+FL_API double fl_snapshot_weight(const fl_snapshot *s, size_t i, const fl_weight *w);
+/* fl_snapshot_write with one more field per weight after the others, named
+ * by the weight (fl_weight_name), holding fl_snapshot_weight. */
+FL_API fl_status fl_snapshot_write_weighted(const fl_snapshot *s, fl_weight *const *weights,
+					    size_t nweights, const char *path, const char *format);
 
 #ifdef __cplusplus
 }

@@ -5,11 +5,13 @@
 #include <string.h>
 #include "cli.h"
 #include "options.h"
+#include "weights.h"
 
 static const char help[] =
 	"usage: frontline [-d PATH] snapshot [--date D] [--as-of R] [--status confirmed]\n"
 	"                                    [--by region|actor] [--holder ID[,ID...]]\n"
 	"                                    [-o FILE] [-f FORMAT] [--summary] [--lines]\n"
+	"                                    [--weight RASTER [--weight-band N]]\n"
 	"\n"
 	"The map on date D (default: today).  A date-only D means the end of that day (UTC).\n"
 	"\n"
@@ -24,7 +26,11 @@ static const char help[] =
 	"  --summary           print area per actor and the regions that changed hands in\n"
 	"                      D's year (to stderr when the map goes to stdout)\n"
 	"  --lines             the front line instead of the pieces: borders between two\n"
-	"                      holders with length_km, as 'frontline lines' writes it\n";
+	"                      holders with length_km, as 'frontline lines' writes it\n"
+	"  --weight RASTER     one more field per piece, named by the raster's file stem:\n"
+	"                      the sum of the raster's cells under the piece (people from a\n"
+	"                      population grid; cells split by area share; repeatable)\n"
+	"  --weight-band N     the raster's band to sum (default 1)\n";
 
 /* Print the library's summary of the by-region snapshot s: area per holder
  * and the regions whose holder changed in the year of the map's date. */
@@ -82,7 +88,9 @@ int cmd_snapshot(const cli_global *g, int argc, char **argv)
 	static const struct option own[] = {{"summary", no_argument, NULL, 'M'},
 					    {"holder", required_argument, NULL, 'H'},
 					    {"lines", no_argument, NULL, 'L'},
+					    CLI_WEIGHT_OPTIONS,
 					    {NULL, 0, NULL, 0}};
+	cli_weights cw = {0};
 	const char *holder_args[64];
 	size_t nholder_args = 0;
 	int summary = 0, lines = 0, c;
@@ -99,12 +107,21 @@ int cmd_snapshot(const cli_global *g, int argc, char **argv)
 			break;
 		case 'M': summary = 1; break;
 		case 'L': lines = 1; break;
+		case 'W':
+		case 'B':
+			if (cli_weights_option(&cw, "snapshot", c, optarg))
+				return 2;
+			break;
 		}
 	}
 	if (c == CLI_STOP)
 		return opts.rc;
 	if (lines && summary)
 		return cli_usage_error("snapshot", "--lines and --summary: give one of them");
+	if (lines && cw.n)
+		return cli_usage_error("snapshot", "--lines and --weight: give one of them");
+	if (cli_weights_check(&cw, "snapshot"))
+		return 2;
 	if (cli_opts_query(&opts))
 		return 2;
 	fl_query q = opts.q;
@@ -112,7 +129,7 @@ int cmd_snapshot(const cli_global *g, int argc, char **argv)
 	fl_group by = opts.by;
 	/* the store answers by itself when it can (a PostGIS tracker, inside
 	 * PostgreSQL); the summary and --holder need the tracker opened */
-	if (!summary && !nholder_args && !lines) {
+	if (!summary && !nholder_args && !lines && !cw.n) {
 		fl_status pst = fl_store_snapshot_write_at(cli_tracker_path(g), date, as_of, &q, by, out,
 							   format);
 		if (pst == FL_OK)
@@ -144,10 +161,16 @@ int cmd_snapshot(const cli_global *g, int argc, char **argv)
 		return lrc;
 	}
 	fl_snapshot *s = NULL;
-	int rc = 0;
+	int rc = cli_weights_load(&cw, t);
+	if (rc) {
+		fl_tracker_free(t);
+		free(holders);
+		return rc;
+	}
 	fl_status st = fl_snapshot_new(t, &q, by, &s);
 	if (!st)
-		st = fl_snapshot_write(s, out, format);
+		st = cw.n ? fl_snapshot_write_weighted(s, cw.w, cw.n, out, format)
+			  : fl_snapshot_write(s, out, format);
 	if (st) {
 		cli_lib_error(cli_output_flags);
 		rc = st == FL_EARG ? 2 : 1;
@@ -166,6 +189,7 @@ int cmd_snapshot(const cli_global *g, int argc, char **argv)
 		}
 	}
 	fl_snapshot_free(s);
+	cli_weights_free(&cw);
 	fl_tracker_free(t);
 	free(holders);
 	return rc;

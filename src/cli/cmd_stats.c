@@ -3,11 +3,13 @@
 #include <string.h>
 #include "cli.h"
 #include "options.h"
+#include "weights.h"
 
 static const char help[] =
 	"usage: frontline [-d PATH] stats [--from D] [--to D] [--step day|week|month|event] [-o FILE]\n"
 	"                                 [--as-of R] [--status confirmed] [--chart FILE.(png|svg)]\n"
 	"                                 [--size WxH] [--title TEXT] [--front] [--rate Nd]\n"
+	"                                 [--weight RASTER [--weight-band N]]\n"
 	"\n"
 	"CSV with columns date,holder,area_km2,share,area_km2_min,area_km2_max (share of the tracked\n"
 	"area; min and max: the area surely held and the area that may be held where an event's date\n"
@@ -24,7 +26,13 @@ static const char help[] =
 	"                 front), followed through the same sweep as the areas\n"
 	"  --rate Nd      add column rate_km2_per_day: the area gained over the N days before\n"
 	"                 each row's instant (7d, 30d, any Nd), per day; negative for a loss.\n"
-	"                 The window is N calendar days whatever --step\n";
+	"                 The window is N calendar days whatever --step\n"
+	"  --weight RASTER  one more column, named by the raster's file stem: the sum of the\n"
+	"                 raster's cells under the holder (people from a population grid in\n"
+	"                 any CRS; cells split between holders by area share; repeatable).\n"
+	"                 The sums per atom are kept beside the tracker's index and reused\n"
+	"                 while the raster file is unchanged\n"
+	"  --weight-band N  the raster's band to sum (default 1)\n";
 
 /* The library's names for what the tool's flags give. */
 static const cli_flag flags[] = {{"size", "--size"}, {"path", "--chart"}, {"title", "--title"}, {NULL, NULL}};
@@ -36,8 +44,9 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 		{"step", required_argument, NULL, 's'},	 {"chart", required_argument, NULL, 'C'},
 		{"size", required_argument, NULL, 'z'}, {"title", required_argument, NULL, 't'},
 		{"front", no_argument, NULL, 'N'}, {"rate", required_argument, NULL, 'R'},
-		{NULL, 0, NULL, 0}};
+		CLI_WEIGHT_OPTIONS, {NULL, 0, NULL, 0}};
 	fl_stats_opts so = {0};
+	cli_weights cw = {0};
 	const char *from = NULL, *to = NULL, *chart = NULL;
 	fl_render_opts ro = fl_render_opts_default();
 	fl_step step = FL_STEP_EVENT;
@@ -69,12 +78,19 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 				return cli_usage_error("stats", "--title is empty: give the chart's title");
 			ro.title = optarg;
 			break;
+		case 'W':
+		case 'B':
+			if (cli_weights_option(&cw, "stats", c, optarg))
+				return 2;
+			break;
 		}
 	}
 	if (c == CLI_STOP)
 		return opts.rc;
 	if (ro.title && !chart)
 		return cli_usage_error("stats", "--title is the chart's: give --chart FILE too");
+	if (cli_weights_check(&cw, "stats"))
+		return 2;
 	fl_instant t0 = 0, t1 = 0;
 	if (from && cli_parse_date(NULL, "--from", from, FL_DATE_START, &t0))
 		return 2;
@@ -94,10 +110,12 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 	cli_parse_date(t, "--from", from, FL_DATE_START, &t0); /* the tracker's days */
 	cli_parse_date(t, "--to", to, FL_DATE_END, &t1);
 	cli_opts_zone(&opts, t, &q);
-	int rc = 0;
+	int rc = cli_weights_load(&cw, t);
 	fl_instant first, last;
 	fl_stats *s = NULL;
-	if ((!from || !to) && fl_tracker_event_range(t, &first, &last)) {
+	if (rc) {
+		/* the error is printed */
+	} else if ((!from || !to) && fl_tracker_event_range(t, &first, &last)) {
 		cli_error("%s", fl_error_last());
 		rc = 1;
 	} else {
@@ -121,7 +139,7 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 			cli_error("--from is after --to: swap them");
 			rc = 2;
 		} else {
-			fl_status st = fl_stats_new_opts(t, &q, t0, t1, step, NULL, 0, &so, &s);
+			fl_status st = fl_stats_new_opts(t, &q, t0, t1, step, cw.w, cw.n, &so, &s);
 			if (!st && chart)
 				st = fl_render_chart(t, s, &ro, chart);
 			if (!st && (!chart || out))
@@ -133,6 +151,7 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 		}
 	}
 	fl_stats_free(s);
+	cli_weights_free(&cw);
 	fl_tracker_free(t);
 	return rc;
 }
