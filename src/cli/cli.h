@@ -81,4 +81,5 @@ int cmd_record(const cli_global *g, int argc, char **argv);
 int cmd_retract(const cli_global *g, int argc, char **argv);
 int cmd_copy(const cli_global *g, int argc, char **argv);
 int cmd_animate(const cli_global *g, int argc, char **argv);
+int cmd_places(const cli_global *g, int argc, char **argv);
 #endif

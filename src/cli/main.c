@@ -20,6 +20,7 @@ static const char usage[] =
 	"  snapshot   the map on a date (GeoJSON, GeoPackage, ...)\n"
 	"  log        the change log, filtered\n"
 	"  diff       what changed between two dates, and how much ground\n"
+	"  places     who holds each point of a layer (towns, ...) on a date, or which changed hands\n"
 	"  stats      area held per actor over time (CSV)\n"
 	"  check      validate a tracker and report every problem\n"
 	"  render     draw a map of a date, or of what changed (PNG, SVG, PDF)\n"
@@ -50,7 +51,7 @@ static const struct {
 	{"stats", cmd_stats},	    {"import-series", cmd_import}, {"render", cmd_render},
 	{"serve", cmd_serve},	    {"copy", cmd_copy},	    {"record", cmd_record},
 	{"export", cmd_export},	    {"check", cmd_check},	    {"retract", cmd_retract},
-	{"animate", cmd_animate},
+	{"animate", cmd_animate},   {"places", cmd_places},
 };
 
 /* -j N or $FRONTLINE_THREADS (what names the value, for the error) */
