@@ -34,6 +34,12 @@ const sv_coll_info sv_colls[SV_NCOLL] = {
 	[SV_ZONES] = {"zones", "Zones",
 		      "Presence that is not control (peacekeeping zones, monitoring centres); "
 		      "datetime keeps the zones valid at some point of it."},
+	[SV_PLACES] = {"places", "Places at an instant",
+		       "The tracker's places (points: towns and the like, places.geojson) with "
+		       "their own fields and who holds each at the datetime instant, the latest "
+		       "when datetime is absent: holder, holder_name, since, event, status "
+		       "('outside' for a point outside the tracker) and uncertain. A date-only "
+		       "datetime means the end of that day. An interval is refused."},
 };
 
 /* ------------------------------------------------------------- responses */
