@@ -17,6 +17,7 @@
 #include "stats_priv.h"
 #include "tracker_priv.h"
 #include "util.h"
+#include "weight_priv.h"
 
 struct fl_stats {
 	const fl_tracker *t;
@@ -24,7 +25,21 @@ struct fl_stats {
 	fl_stats_row *rows;
 	size_t n;
 	fl__stats_frame frame; /* as asked: bounds, filters, the areas at `from` */
+	size_t nw;             /* weights: their names, and nw values per row */
+	char **wname;
+	double *wvals;
 };
+
+/* The weights' sums during the sweep: sum[j * nactors + a] is weight j's
+ * sum over what actor a holds; samples holds nw * nactors of them per
+ * sample. */
+typedef struct wsweep {
+	fl_weight *const *w;
+	size_t nw;
+	double *sum;
+	double *samples;
+	size_t cap;
+} wsweep;
 
 fl_status fl_step_parse(const char *text, fl_step *out)
 {
@@ -74,9 +89,10 @@ static fl_instant month_end(const fl__tz *z, fl_instant x)
 /* Event e gives its atoms to its actor: their areas move from their
  * holders to it.  same_too: an atom it already holds too (its area taken
  * off and added back), as the replay up to `from` has always done. */
-static void apply_event(const fl_tracker *t, size_t e, int *holder, double *area, bool same_too)
+static void apply_event(const fl_tracker *t, size_t e, int *holder, double *area, bool same_too,
+			wsweep *ws)
 {
-	size_t n;
+	size_t n, na = t->nactors, nw = ws ? ws->nw : 0;
 	const uint32_t *ea = fl__event_atoms(t, e, &n);
 	int by = t->ec.to[e];
 	for (size_t j = 0; j < n; j++) {
@@ -86,6 +102,12 @@ static void apply_event(const fl_tracker *t, size_t e, int *holder, double *area
 		if (holder[a] != FL_NONE)
 			area[holder[a]] -= t->atoms[a].area_km2;
 		area[by] += t->atoms[a].area_km2;
+		for (size_t k = 0; k < nw; k++) {
+			double v = ws->w[k]->atom[a];
+			if (holder[a] != FL_NONE)
+				ws->sum[k * na + (size_t)holder[a]] -= v;
+			ws->sum[k * na + (size_t)by] += v;
+		}
 		holder[a] = by;
 	}
 }
@@ -131,10 +153,11 @@ static void uncertain_bounds(const fl_tracker *t, const unsigned char *active, u
 
 /* The areas of every actor (area[a]; holder[a] per atom, all FL_NONE) at
  * each sample instant of [from, to]: at[i] and samples[(i * 3 + b) *
- * nactors + a] (b: 0 the area, 1 the least, 2 the most), *ns of them. */
+ * nactors + a] (b: 0 the area, 1 the least, 2 the most), *ns of them; and
+ * the weights' sums in ws->samples. */
 static fl_status sample_areas(const fl_tracker *t, const unsigned char *active, fl_instant from,
 			      fl_instant to, fl_step step, int *holder, double *area, fl_instant **at,
-			      double **samples, size_t *ns)
+			      double **samples, size_t *ns, wsweep *ws)
 {
 	size_t na = t->nactors, scap = 0, acap = 0, k = 0;
 	unc_sweep u = {fl__uncertain_span(t), 0, NULL};
@@ -153,7 +176,7 @@ static fl_status sample_areas(const fl_tracker *t, const unsigned char *active, 
 			while (k < t->nevents && t->ec.when[t->order[k]] < from) {
 				size_t e = t->order[k++];
 				if (active[e])
-					apply_event(t, e, holder, area, true);
+					apply_event(t, e, holder, area, true, ws);
 			}
 			while (k < t->nevents && !active[t->order[k]])
 				k++;
@@ -168,13 +191,17 @@ static fl_status sample_areas(const fl_tracker *t, const unsigned char *active, 
 		while (k < t->nevents && t->ec.when[t->order[k]] <= sample) {
 			size_t e = t->order[k++];
 			if (active[e])
-				apply_event(t, e, holder, area, false);
+				apply_event(t, e, holder, area, false, ws);
 		}
+		size_t nwv = ws->nw * na;
+		double *nws = nwv ? fl__grow(ws->samples, &ws->cap, (*ns + 1) * nwv, sizeof *nws) : NULL;
+		if (nws)
+			ws->samples = nws;
 		fl_instant *nat = fl__grow(*at, &acap, *ns + 1, sizeof *nat);
 		double *nsm = nat ? fl__grow(*samples, &scap, (*ns + 1) * 3 * na + 1, sizeof *nsm) : NULL;
 		if (nat)
 			*at = nat;
-		if (!nat || !nsm) {
+		if (!nat || !nsm || (nwv && !nws)) {
 			free(u.stamp);
 			return fl__fail(FL_ENOMEM, "out of memory");
 		}
@@ -183,6 +210,8 @@ static fl_status sample_areas(const fl_tracker *t, const unsigned char *active, 
 		double *row = *samples + *ns * 3 * na;
 		for (size_t b = 0; b < 3; b++)
 			memcpy(row + b * na, area, na * sizeof *area);
+		if (nwv)
+			memcpy(ws->samples + *ns * nwv, ws->sum, nwv * sizeof *ws->sum);
 		if (u.stamp)
 			uncertain_bounds(t, active, &u, k, sample, (uint32_t)*ns, holder, row + na, row + 2 * na);
 		(*ns)++;
@@ -199,7 +228,8 @@ static fl_status sample_areas(const fl_tracker *t, const unsigned char *active, 
 
 /* The rows of s: at each sample, every actor that holds area at some
  * sample. */
-static fl_status stats_rows(fl_stats *s, const fl_instant *at, const double *samples, size_t ns)
+static fl_status stats_rows(fl_stats *s, const fl_instant *at, const double *samples, size_t ns,
+			    const double *wsamples)
 {
 	const fl_tracker *t = s->t;
 	size_t na = t->nactors;
@@ -212,7 +242,10 @@ static fl_status stats_rows(fl_stats *s, const fl_instant *at, const double *sam
 			if (samples[(i * 3 + 2) * na + a] > 1e-9 && !used[a])
 				used[a] = true, nused++;
 	s->rows = calloc(ns * nused + 1, sizeof *s->rows);
-	if (!s->rows) {
+	size_t nw = s->nw;
+	if (nw)
+		s->wvals = calloc(ns * nused * nw + 1, sizeof *s->wvals);
+	if (!s->rows || (nw && !s->wvals)) {
 		free(used);
 		return fl__fail(FL_ENOMEM, "out of memory");
 	}
@@ -224,8 +257,18 @@ static fl_status stats_rows(fl_stats *s, const fl_instant *at, const double *sam
 			       hi = samples[(i * 3 + 2) * na + a];
 			/* sweep rounding */
 			v = v < 1e-9 ? 0 : v, lo = lo < 1e-9 ? 0 : lo, hi = hi < 1e-9 ? 0 : hi;
-			s->rows[s->n++] = (fl_stats_row){at[i], (int)a, v,
-							 t->total_km2 > 0 ? v / t->total_km2 : 0, lo, hi};
+			fl_stats_row *r = &s->rows[s->n];
+			*r = (fl_stats_row){at[i], (int)a, v, t->total_km2 > 0 ? v / t->total_km2 : 0,
+					    lo, hi, NULL};
+			if (nw) {
+				double *wv = s->wvals + s->n * nw;
+				for (size_t j = 0; j < nw; j++) {
+					double x = wsamples[(i * nw + j) * na + a];
+					wv[j] = x > -1e-9 && x < 1e-9 ? 0 : x; /* sweep rounding */
+				}
+				r->weight = wv;
+			}
+			s->n++;
 		}
 	free(used);
 	return FL_OK;
@@ -248,19 +291,49 @@ static fl_status frame_start(fl_stats *s, const unsigned char *active, fl_instan
 		holder[a] = FL_NONE;
 	for (size_t k = 0; k < t->nevents && t->ec.when[t->order[k]] <= from; k++)
 		if (active[t->order[k]])
-			apply_event(t, t->order[k], holder, s->frame.start, false);
+			apply_event(t, t->order[k], holder, s->frame.start, false, NULL);
 	for (size_t a = 0; a < t->nactors; a++) /* sweep rounding */
 		if (s->frame.start[a] < 1e-9)
 			s->frame.start[a] = 0;
 	return FL_OK;
 }
 
+/* The weights' names kept by s, and the sweep's sums (nw * nactors). */
+static fl_status weights_start(fl_stats *s, fl_weight *const *weights, size_t nw, wsweep *ws)
+{
+	const fl_tracker *t = s->t;
+	for (size_t j = 0; j < nw; j++)
+		if (!weights[j] || weights[j]->t != t || weights[j]->natoms != t->natoms)
+			return fl__fail(FL_EARG, "weights[%zu]: not a weight of this tracker", j);
+	*ws = (wsweep){weights, nw, NULL, NULL, 0};
+	if (!nw)
+		return FL_OK;
+	s->wname = calloc(nw, sizeof *s->wname);
+	ws->sum = calloc(nw * t->nactors + 1, sizeof *ws->sum);
+	if (!s->wname || !ws->sum)
+		return fl__fail(FL_ENOMEM, "out of memory");
+	s->nw = nw;
+	for (size_t j = 0; j < nw; j++)
+		if (!(s->wname[j] = strdup(weights[j]->name)))
+			return fl__fail(FL_ENOMEM, "out of memory");
+	return FL_OK;
+}
+
 fl_status fl_stats_new(const fl_tracker *t, const fl_query *filters, fl_instant from, fl_instant to,
 		       fl_step step, fl_stats **out)
+{
+	return fl_stats_new_weighted(t, filters, from, to, step, NULL, 0, out);
+}
+
+fl_status fl_stats_new_weighted(const fl_tracker *t, const fl_query *filters, fl_instant from,
+				fl_instant to, fl_step step, fl_weight *const *weights, size_t nweights,
+				fl_stats **out)
 {
 	*out = NULL;
 	if (from > to)
 		return fl__fail(FL_EARG, "fl_stats_new: from is after to: swap them");
+	if (nweights && !weights)
+		return fl__fail(FL_EARG, "fl_stats_new_weighted: weights is NULL");
 	fl_query q = filters ? *filters : fl_query_at(to);
 	unsigned char *active = fl__active_events(t, &q);
 	int *holder = malloc((t->natoms + 1) * sizeof *holder);
@@ -270,6 +343,7 @@ fl_status fl_stats_new(const fl_tracker *t, const fl_query *filters, fl_instant 
 	size_t ns = 0;
 	fl_status rc = FL_OK;
 	fl_stats *s = calloc(1, sizeof *s);
+	wsweep ws = {0};
 	if (!active || !holder || !area || !s) {
 		rc = fl__fail(FL_ENOMEM, "out of memory");
 	} else {
@@ -277,13 +351,15 @@ fl_status fl_stats_new(const fl_tracker *t, const fl_query *filters, fl_instant 
 		s->step = step;
 		for (size_t a = 0; a < t->natoms; a++)
 			holder[a] = FL_NONE;
-		rc = sample_areas(t, active, from, to, step, holder, area, &at, &samples, &ns);
+		rc = weights_start(s, weights, nweights, &ws);
 		if (!rc)
-			rc = stats_rows(s, at, samples, ns);
+			rc = sample_areas(t, active, from, to, step, holder, area, &at, &samples, &ns, &ws);
+		if (!rc)
+			rc = stats_rows(s, at, samples, ns, ws.samples);
 		if (!rc)
 			rc = frame_start(s, active, from, &q, holder);
 	}
-	free(active), free(holder), free(area), free(samples), free(at);
+	free(active), free(holder), free(area), free(samples), free(at), free(ws.sum), free(ws.samples);
 	if (s)
 		s->frame.to = to;
 	return FL__HAND_OVER(rc, s, fl_stats_free, out);
@@ -297,6 +373,10 @@ void fl_stats_free(fl_stats *s)
 		return;
 	free(s->frame.start);
 	free(s->rows);
+	free(s->wvals);
+	for (size_t j = 0; s->wname && j < s->nw; j++)
+		free(s->wname[j]);
+	free(s->wname);
 	free(s);
 }
 
@@ -307,13 +387,30 @@ const fl_stats_row *fl_stats_at(const fl_stats *s, size_t i)
 	return i < s->n ? &s->rows[i] : NULL;
 }
 
+size_t fl_stats_weight_count(const fl_stats *s) { return s->nw; }
+
+const char *fl_stats_weight_name(const fl_stats *s, size_t j)
+{
+	return j < s->nw ? s->wname[j] : NULL;
+}
+
 fl_status fl_stats_write_csv(const fl_stats *s, const char *path)
 {
-	static const fl__field fields[] = {
+	enum { NFIX = 6 };
+	static const fl__field fixed[NFIX] = {
 		{"date", FL__STR},	   {"holder", FL__STR},	    {"area_km2", FL__REAL},
 		{"share", FL__REAL}, {"area_km2_min", FL__REAL}, {"area_km2_max", FL__REAL}};
+	fl__field *fields = calloc(NFIX + s->nw, sizeof *fields);
+	fl__value *v = calloc(NFIX + s->nw, sizeof *v);
+	if (!fields || !v) {
+		free(fields), free(v);
+		return fl__fail(FL_ENOMEM, "out of memory");
+	}
+	memcpy(fields, fixed, sizeof fixed);
+	for (size_t j = 0; j < s->nw; j++)
+		fields[NFIX + j] = (fl__field){s->wname[j], FL__REAL};
 	fl__sink *k = NULL;
-	fl_status st = fl__sink_open(path, "CSV", "stats", fields, 6, false, &k);
+	fl_status st = fl__sink_open(path, "CSV", "stats", fields, NFIX + s->nw, false, &k);
 	for (size_t i = 0; i < s->n && !st; i++) {
 		const fl_stats_row *r = &s->rows[i];
 		char date[32];
@@ -323,10 +420,13 @@ fl_status fl_stats_write_csv(const fl_stats *s, const char *path)
 			fl_tracker_format_instant(s->t, r->at, date, sizeof date);
 		else
 			fl_tracker_format_date(s->t, r->at, date, sizeof date);
-		fl__value v[6] = {{.s = date},	   {.s = s->t->actors[r->holder].id}, {.d = r->area_km2},
-				  {.d = r->share}, {.d = r->area_km2_min},	      {.d = r->area_km2_max}};
+		v[0].s = date, v[1].s = s->t->actors[r->holder].id, v[2].d = r->area_km2;
+		v[3].d = r->share, v[4].d = r->area_km2_min, v[5].d = r->area_km2_max;
+		for (size_t j = 0; j < s->nw; j++)
+			v[NFIX + j].d = r->weight[j];
 		st = fl__sink_add(k, v, NULL, NULL);
 	}
+	free(fields), free(v);
 	if (st) {
 		fl__sink_abort(k);
 		return st;

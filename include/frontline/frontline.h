@@ -9,6 +9,7 @@
 #include "frontline/snapshot.h"
 #include "frontline/diff.h"
 #include "frontline/summary.h"
+#include "frontline/weight.h"
 #include "frontline/stats.h"
 #include "frontline/check.h"
 #include "frontline/render.h"
