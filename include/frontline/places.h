@@ -23,7 +23,8 @@
  * The set keeps a pointer to its tracker (and uses its GEOS context while
  * it is opened), which must outlive it.  A diff (fl_places_diff_new) keeps
  * a pointer to its places, which must outlive it; its changes and their
- * event lists belong to it.
+ * event lists belong to it.  A weight made of places
+ * (fl_weight_from_places) needs neither once made.
  */
 #ifndef FRONTLINE_PLACES_H
 #define FRONTLINE_PLACES_H
@@ -31,6 +32,7 @@
 #include <stddef.h>
 #include "frontline/features.h"
 #include "frontline/tracker.h"
+#include "frontline/weight.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -124,6 +126,15 @@ FL_API const fl_place_change *fl_places_diff_at(const fl_places_diff *d, size_t 
  * as fl_places_write does. */
 FL_API fl_status fl_places_diff_write(const fl_places_diff *d, const char *path,
 				      const char *format);
+
+/* The places as a weight of t (weight.h; for fl_stats_new_weighted): each
+ * place counts 1 in its atom (field NULL; the weight is named "places"), or
+ * the value of its numeric field `field` (null: 0; named "places_FIELD").
+ * Places outside the tracker count for no one.  p must have been opened
+ * with t.  An unknown field or one that is not an integer or real: FL_EARG,
+ * naming the field and the file. */
+FL_API fl_status fl_weight_from_places(const fl_tracker *t, const fl_places *p, const char *field,
+				       fl_weight **out);
 
 #ifdef __cplusplus
 }

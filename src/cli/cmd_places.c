@@ -173,6 +173,22 @@ static int run_diff(const fl_tracker *t, const fl_places *p, const fl_query *q, 
 	return rc;
 }
 
+int cli_places_weights(const fl_tracker *t, const char *file, const char *field, fl_weight **w,
+		       size_t *nw)
+{
+	static const cli_flag flags[] = {{"field", "--places-weight"}, {NULL, NULL}};
+	fl_places *p = NULL;
+	fl_status st = fl_places_open(t, file, NULL, &p);
+	if (!st && !(st = fl_weight_from_places(t, p, NULL, &w[*nw])))
+		(*nw)++;
+	if (!st && field && !(st = fl_weight_from_places(t, p, field, &w[*nw])))
+		(*nw)++;
+	fl_places_free(p);
+	if (st)
+		cli_lib_error(flags);
+	return st == FL_OK ? 0 : st == FL_EARG ? 2 : 1;
+}
+
 int cmd_places(const cli_global *g, int argc, char **argv)
 {
 	static const struct option own[] = {{"diff", required_argument, NULL, 'D'},

@@ -17,7 +17,10 @@ static const char help[] =
 	"  --chart FILE   also draw a line chart of area per actor (PNG or SVG; --size WxH,\n"
 	"                 --title TEXT) from --from (the area held then) to --to, with a legend\n"
 	"                 and a caption (dates, time zone, filters, attribution); the CSV then\n"
-	"                 goes to stdout only with -o\n";
+	"                 goes to stdout only with -o\n"
+	"  --places FILE  also count the points of FILE (any GDAL point layer; see 'frontline\n"
+	"                 places') each holder holds: a column `places`\n"
+	"  --places-weight FIELD  and sum their numeric FIELD: a column `places_FIELD`\n";
 
 /* The library's names for what the tool's flags give. */
 static const cli_flag flags[] = {{"size", "--size"}, {"path", "--chart"}, {"title", "--title"}, {NULL, NULL}};
@@ -28,7 +31,11 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 		{"from", required_argument, NULL, 'F'},	 {"to", required_argument, NULL, 'T'},
 		{"step", required_argument, NULL, 's'},	 {"chart", required_argument, NULL, 'C'},
 		{"size", required_argument, NULL, 'z'}, {"title", required_argument, NULL, 't'},
+		{"places", required_argument, NULL, 'P'}, {"places-weight", required_argument, NULL, 'W'},
 		{NULL, 0, NULL, 0}};
+	const char *places = NULL, *places_field = NULL;
+	fl_weight *weights[8] = {NULL};
+	size_t nweights = 0;
 	const char *from = NULL, *to = NULL, *chart = NULL;
 	fl_render_opts ro = fl_render_opts_default();
 	fl_step step = FL_STEP_EVENT;
@@ -45,6 +52,8 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 						       optarg);
 			break;
 		case 'C': chart = optarg; break;
+		case 'P': places = optarg; break;
+		case 'W': places_field = optarg; break;
 		case 'z':
 			if (fl_render_parse_size(optarg, &ro.width, &ro.height))
 				return cli_lib_usage_error("stats", flags);
@@ -60,6 +69,8 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 		return opts.rc;
 	if (ro.title && !chart)
 		return cli_usage_error("stats", "--title is the chart's: give --chart FILE too");
+	if (places_field && !places)
+		return cli_usage_error("stats", "--places-weight sums a field of --places FILE: give it too");
 	fl_instant t0 = 0, t1 = 0;
 	if (from && cli_parse_date(NULL, "--from", from, FL_DATE_START, &t0))
 		return 2;
@@ -79,10 +90,12 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 	cli_parse_date(t, "--from", from, FL_DATE_START, &t0); /* the tracker's days */
 	cli_parse_date(t, "--to", to, FL_DATE_END, &t1);
 	cli_opts_zone(&opts, t, &q);
-	int rc = 0;
+	int rc = places ? cli_places_weights(t, places, places_field, weights, &nweights) : 0;
 	fl_instant first, last;
 	fl_stats *s = NULL;
-	if ((!from || !to) && fl_tracker_event_range(t, &first, &last)) {
+	if (rc) {
+		/* (the places could not be read: said) */
+	} else if ((!from || !to) && fl_tracker_event_range(t, &first, &last)) {
 		cli_error("%s", fl_error_last());
 		rc = 1;
 	} else {
@@ -106,7 +119,7 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 			cli_error("--from is after --to: swap them");
 			rc = 2;
 		} else {
-			fl_status st = fl_stats_new(t, &q, t0, t1, step, &s);
+			fl_status st = fl_stats_new_weighted(t, &q, t0, t1, step, weights, nweights, &s);
 			if (!st && chart)
 				st = fl_render_chart(t, s, &ro, chart);
 			if (!st && (!chart || out))
@@ -118,6 +131,8 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 		}
 	}
 	fl_stats_free(s);
+	for (size_t i = 0; i < nweights; i++)
+		fl_weight_free(weights[i]);
 	fl_tracker_free(t);
 	return rc;
 }

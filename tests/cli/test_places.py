@@ -315,6 +315,61 @@ def t_karabakh(c):
     check(a["Baku"]["holder"] == "AZ", "Baku: %r" % a["Baku"])
 
 
+# ------------------------------------------------------------------ stats
+@test("stats --places: points per holder at each step and the sum of --places-weight, against a count of the replay")
+def t_stats(c):
+    for field, col in (("pop", "places_pop"), ("weight", "places_weight")):
+        r = c.ok("-d", c.t, "stats", "--places", c.pts, "--places-weight", field, "--step", "month",
+                 "--from", "2020-01-01", "--to", "2021-01-31")
+        rows = list(csv.DictReader(io.StringIO(r.out)))
+        check(rows and "places" in rows[0] and col in rows[0], "columns: %r" % (rows[:1],))
+        dates = sorted({x["date"] for x in rows})
+        check(len(dates) >= 12, "monthly rows: %r" % dates)
+        for row in rows:
+            count = total = 0
+            for name, _, _, region, pop, wgt in POINTS:
+                if region and replay(region, row["date"])[0] == row["holder"]:
+                    count += 1
+                    total += pop if field == "pop" else wgt
+            check(float(row["places"]) == count, "%s %s: %s places, expected %d" % (row["date"], row["holder"],
+                                                                                    row["places"], count))
+            check(abs(float(row[col]) - total) < 1e-9, "%s %s: %s %s, expected %r" % (
+                row["date"], row["holder"], col, row[col], total))
+
+
+@test("stats --places on the shipped tracker: Stepanakert's 57473 (Natural Earth's POP_MAX) moves from AM to AZ in 2023")
+def t_stats_karabakh(c):
+    places = os.path.join(KARABAKH, "places.geojson")
+    r = c.ok("stats", "--places", places, "--places-weight", "POP_MAX", "--from", "2023-08-01", "--to",
+             "2023-12-31", "--step", "month")
+    rows = {(x["date"], x["holder"]): x for x in csv.DictReader(io.StringIO(r.out))}
+    check(float(rows[("2023-08-31", "AM")]["places_POP_MAX"]) == 57473, "AM on 2023-08-31: %r" % rows)
+    check(float(rows[("2023-10-31", "AM")]["places"]) == 0, "AM on 2023-10-31: %r" % rows)
+    az0, az1 = rows[("2023-08-31", "AZ")], rows[("2023-10-31", "AZ")]
+    check(float(az1["places_POP_MAX"]) - float(az0["places_POP_MAX"]) == 57473
+          and float(az1["places"]) - float(az0["places"]) == 1, "AZ: %r -> %r" % (az0, az1))
+
+
+@test("stats --places bad input: an unknown field, a text field, a missing file, --places-weight alone: named, nothing written")
+def t_stats_bad(c):
+    out = c.path("s.csv")
+    r = c.run("-d", c.t, "stats", "--places", c.pts, "--places-weight", "popp", "-o", out)
+    check(r.rc == 2 and "--places-weight popp" in r.err and c.pts in r.err and "pop" in r.err, r.describe())
+    no_output(c, out)
+    r = c.run("-d", c.t, "stats", "--places", c.pts, "--places-weight", "note", "-o", out)
+    check(r.rc == 2 and "note" in r.err and "not numeric" in r.err and c.pts in r.err, r.describe())
+    no_output(c, out)
+    r = c.run("-d", c.t, "stats", "--places", c.path("none.gpkg"), "-o", out)
+    check(r.rc != 0 and c.path("none.gpkg") in r.err, r.describe())
+    no_output(c, out)
+    r = c.run("-d", c.t, "stats", "--places-weight", "pop", "-o", out)
+    check(r.rc == 2 and "--places" in r.err, r.describe())
+    no_output(c, out)
+    r = c.run("-d", c.t, "stats", "--places", os.path.join(c.t, "regions.geojson"), "-o", out)
+    check(r.rc != 0 and "not of points" in r.err, r.describe())
+    no_output(c, out)
+
+
 # ------------------------------------------------------------------ bad input
 def no_output(c, out):
     check(not os.path.exists(out), "%s was written" % out)
