@@ -18,7 +18,6 @@
 #include "features_priv.h"
 #include "places_priv.h"
 #include "tracker_priv.h"
-#include "util.h"
 
 static const fl__field state_fields[] = {{"holder", FL__STR}, {"holder_name", FL__STR},
 					 {"since", FL__DATE},	{"event", FL__STR},
