@@ -7,9 +7,11 @@
  * candidate atoms, and the first of them (in the tracker's order) whose
  * prepared geometry covers the point is its atom: a point on a boundary
  * shared by atoms goes to the first, a point on the outer edge is inside.
- * Atoms are prepared when a point first falls in their envelope.
+ * Atoms are prepared when a point first falls in their envelope.  A CSV's
+ * points are its lon/lat (or x/y) columns.
  */
 #include "gdal_load.h"
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,8 +185,9 @@ static fl_status read_layer(fl_places *p, OGRLayerH l)
 {
 	OGRwkbGeometryType lt = OGR_GT_Flatten(OGR_L_GetGeomType(l));
 	if (lt != wkbPoint && lt != wkbUnknown)
-		return fl__fail(FL_EINPUT, "places file %s: layer '%s' is of %s, not of points", p->path,
-				OGR_L_GetName(l), lt == wkbNone ? "no geometry" : OGRGeometryTypeToName(lt));
+		return fl__fail(FL_EINPUT, "places file %s: layer '%s' is of %s, not of points%s", p->path,
+				OGR_L_GetName(l), lt == wkbNone ? "no geometry" : OGRGeometryTypeToName(lt),
+				lt == wkbNone ? " (a CSV needs columns lon and lat, or x and y)" : "");
 	fl_status st = read_fields(p, l);
 	if (st)
 		return st;
@@ -316,7 +319,16 @@ fl_status fl_places_open(const fl_tracker *t, const char *path, const char *laye
 	if (st)
 		return st;
 	CPLErrorReset();
-	GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+	/* a CSV's points: its lon/lat (or x/y) columns, taken as WGS 84 (below);
+	 * its numbers as numbers */
+	static const char *const csv_xy[] = {"X_POSSIBLE_NAMES=lon,longitude,lng,x",
+					     "Y_POSSIBLE_NAMES=lat,latitude,y", "KEEP_GEOM_COLUMNS=NO",
+					     "AUTODETECT_TYPE=YES", NULL};
+	size_t plen = strlen(path);
+	bool csv = plen > 4 && !strcasecmp(path + plen - 4, ".csv");
+	const char *const csv_driver[] = {"CSV", NULL};
+	GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, csv ? csv_driver : NULL,
+				     csv ? csv_xy : NULL, NULL);
 	if (!ds) {
 		char reason[512];
 		return fl__fail(FL_ENOTFOUND, "places file %s: GDAL cannot read it: %s", path,

@@ -268,6 +268,24 @@ def t_formats(c):
         check(n == len(POINTS), "%s: %d features" % (ext, n))
 
 
+@test("places from a CSV with lon/lat columns: located, its numbers summed by stats --places-weight")
+def t_csv_input(c):
+    src = c.path("towns.csv")
+    with open(src, "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["name", "lon", "lat", "pop", "weight", "note"])
+        for name, x, y, _, pop, wgt in POINTS:
+            w.writerow([name, x, y, pop, wgt, "n-" + name])
+    doc = geojson(c.ok("-d", c.t, "places", src, "--date", "2020-03-15"))
+    got = {f["properties"]["name"]: f for f in doc["features"]}
+    check_states(got, "2020-03-15")
+    r = c.ok("-d", c.t, "stats", "--places", src, "--places-weight", "pop", "--from", "2020-03-15", "--to",
+             "2020-03-15", "--step", "day")
+    rows = {x["holder"]: x for x in csv.DictReader(io.StringIO(r.out))}
+    want_b = sum(p[4] for p in POINTS if p[3] and replay(p[3], "2020-03-15")[0] == "B")
+    check(float(rows["B"]["places_pop"]) == want_b, "B: %r, expected %r" % (rows["B"], want_b))
+
+
 @test("places: a layer in another CRS (EPSG:3857) gives the same holders")
 def t_crs(c):
     src = osr.SpatialReference()
