@@ -12,7 +12,6 @@
  */
 #include "gdal_load.h"
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -239,7 +238,7 @@ static void collect(void *item, void *data)
 		return;
 	}
 	c->v = nv;
-	c->v[c->n++] = (size_t)(uintptr_t)item - 1;
+	c->v[c->n++] = *(const size_t *)item;
 }
 
 static int cmp_size(const void *a, const void *b)
@@ -272,14 +271,16 @@ static fl_status locate(fl_places *p)
 	GEOSContextHandle_t h = t->geos;
 	p->atom = malloc((p->n + 1) * sizeof *p->atom);
 	const GEOSPreparedGeometry **prep = calloc(t->natoms + 1, sizeof *prep);
+	size_t *ids = malloc((t->natoms + 1) * sizeof *ids); /* the tree's items: atom indices */
 	GEOSSTRtree *tree = GEOSSTRtree_create_r(h, 10);
-	fl_status st = p->atom && prep && tree ? FL_OK : fl__fail(FL_ENOMEM, "out of memory");
+	fl_status st = p->atom && prep && ids && tree ? FL_OK : fl__fail(FL_ENOMEM, "out of memory");
 	for (size_t a = 0; !st && a < t->natoms; a++) {
 		const GEOSGeometry *g = fl__atom_geom(t, a);
+		ids[a] = a;
 		if (!g)
 			st = fl__fail(FL_ENOMEM, "out of memory");
 		else
-			GEOSSTRtree_insert_r(h, tree, g, (void *)(uintptr_t)(a + 1));
+			GEOSSTRtree_insert_r(h, tree, g, &ids[a]);
 	}
 	cands c = {0};
 	for (size_t i = 0; !st && i < p->n; i++) {
@@ -306,6 +307,7 @@ static fl_status locate(fl_places *p)
 	free(prep);
 	if (tree)
 		GEOSSTRtree_destroy_r(h, tree);
+	free(ids);
 	return st;
 }
 

@@ -86,22 +86,23 @@ const fl_place_change *fl_places_diff_at(const fl_places_diff *d, size_t i)
 	return d && i < d->n ? &d->v[i] : NULL;
 }
 
-/* Change c (its events at ev[0, ne)) appended to d; the events' offset is
- * kept in c.events until the diff is done. */
-static fl_status add_change(fl_places_diff *d, size_t *cap, size_t *ecap, fl_place_change c,
-			    const int *ev)
+/* Change c (its events at ev[0, c.nevents)) appended to d, its events
+ * after *used of them in d->events (c.events is set when the diff is done,
+ * the block may move until then). */
+static fl_status add_change(fl_places_diff *d, size_t *cap, size_t *ecap, size_t *used,
+			    fl_place_change c, const int *ev)
 {
 	fl_place_change *nv = fl__grow(d->v, cap, d->n + 1, sizeof *nv);
 	if (!nv)
 		return fl__fail(FL_ENOMEM, "out of memory");
 	d->v = nv;
-	size_t used = d->n ? (size_t)(uintptr_t)d->v[d->n - 1].events + d->v[d->n - 1].nevents : 0;
-	int *ne = fl__grow(d->events, ecap, used + c.nevents + 1, sizeof *ne);
+	int *ne = fl__grow(d->events, ecap, *used + c.nevents + 1, sizeof *ne);
 	if (!ne)
 		return fl__fail(FL_ENOMEM, "out of memory");
 	d->events = ne;
-	memcpy(d->events + used, ev, c.nevents * sizeof *ev);
-	c.events = (const int *)(uintptr_t)used;
+	memcpy(d->events + *used, ev, c.nevents * sizeof *ev);
+	*used += c.nevents;
+	c.events = NULL;
 	d->v[d->n++] = c;
 	return FL_OK;
 }
@@ -122,7 +123,7 @@ fl_status fl_places_diff_new(const fl_places *p, const fl_query *q, fl_instant t
 	unsigned char *active = fl__active_events(t, q);
 	int *ev = malloc((longest + 1) * sizeof *ev);
 	fl_status st = d && active && ev ? FL_OK : fl__fail(FL_ENOMEM, "out of memory");
-	size_t cap = 0, ecap = 0;
+	size_t cap = 0, ecap = 0, used = 0;
 	for (size_t i = 0; !st && i < p->n; i++) {
 		if (p->atom[i] == FL_NONE)
 			continue;
@@ -130,10 +131,10 @@ fl_status fl_places_diff_new(const fl_places *p, const fl_query *q, fl_instant t
 		c.nevents = fl__place_changes(t, (size_t)p->atom[i], active, t1, t2, &c.from, ev);
 		c.to = c.nevents ? t->ec.to[ev[c.nevents - 1]] : c.from;
 		if (c.to != c.from)
-			st = add_change(d, &cap, &ecap, c, ev);
+			st = add_change(d, &cap, &ecap, &used, c, ev);
 	}
-	for (size_t i = 0; !st && i < d->n; i++)
-		d->v[i].events = d->events + (size_t)(uintptr_t)d->v[i].events;
+	for (size_t i = 0, at = 0; !st && i < d->n; at += d->v[i++].nevents)
+		d->v[i].events = d->events + at;
 	if (d)
 		d->p = p;
 	free(active);

@@ -18,15 +18,19 @@ static char *field_list(const fl_places *p)
 	size_t len = 8;
 	for (size_t j = 0; j < p->nfields; j++)
 		len += strlen(p->fields[j].name) + 2;
-	char *s = malloc(len);
+	char *s = malloc(len), *o = s;
 	if (!s)
 		return NULL;
-	strcpy(s, p->nfields ? "" : "none");
 	for (size_t j = 0; j < p->nfields; j++) {
+		size_t n = strlen(p->fields[j].name);
 		if (j)
-			strcat(s, ", ");
-		strcat(s, p->fields[j].name);
+			*o++ = ',', *o++ = ' ';
+		memcpy(o, p->fields[j].name, n);
+		o += n;
 	}
+	if (!p->nfields)
+		memcpy(o, "none", 4), o += 4;
+	*o = 0;
 	return s;
 }
 

@@ -95,7 +95,7 @@ static unsigned char *point_wkb(double x, double y, size_t *len)
 		return NULL;
 	const uint16_t one = 1;
 	uint32_t type = 1;
-	memcpy(w, &one, 1); /* 1: little-endian, 0: big-endian, as the machine's */
+	w[0] = *(const unsigned char *)&one; /* 1: little-endian, 0: big-endian, as the machine's */
 	memcpy(w + 1, &type, 4);
 	memcpy(w + 5, &x, 8);
 	memcpy(w + 13, &y, 8);

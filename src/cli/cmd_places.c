@@ -160,14 +160,14 @@ static int run_diff(const fl_tracker *t, const fl_places *p, const fl_query *q, 
 	const fl_instant ats[] = {t1, t2};
 	cli_warn_range(t, q, o->as_of, 2, texts, ats);
 	fl_places_diff *d = NULL;
-	int rc = 0;
-	if (fl_places_diff_new(p, q, t1, t2, &d))
-		rc = 1;
-	else if (o->format && !strcmp(o->format, "text"))
+	int text = o->format && !strcmp(o->format, "text");
+	fl_status st = fl_places_diff_new(p, q, t1, t2, &d);
+	if (!st && text)
 		print_changes(t, p, d, d1, d2);
-	else if (fl_places_diff_write(d, o->out, o->format))
-		rc = 1;
-	if (rc)
+	else if (!st)
+		st = fl_places_diff_write(d, o->out, o->format);
+	int rc = st ? 1 : 0;
+	if (st)
 		cli_lib_error(cli_output_flags);
 	fl_places_diff_free(d);
 	return rc;
