@@ -224,6 +224,8 @@ int cmd_places(const cli_global *g, int argc, char **argv)
 	}
 	if (d1 && opts.date)
 		return cli_usage_error("places", "--date and --diff: give one of them");
+	if (opts.out && opts.format && !strcmp(opts.format, "text"))
+		return cli_usage_error("places", "-f text prints to stdout: leave out -o");
 	if (cli_opts_query(&opts))
 		return 2;
 	fl_query q = opts.q;

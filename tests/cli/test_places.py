@@ -266,6 +266,12 @@ def t_formats(c):
                 x, y = next((p[1], p[2]) for p in POINTS if p[0] == f["name"])
                 check(abs(g.GetX() - x) < 1e-7 and abs(g.GetY() - y) < 1e-7, "%s point %s" % (ext, f["name"]))
         check(n == len(POINTS), "%s: %d features" % (ext, n))
+    # its own output read again: the answer's fields are replaced, not doubled
+    again = geojson(c.ok("-d", c.t, "places", c.path("out.geojson"), "--date", "2020-03-15"))
+    keys = list(again["features"][0]["properties"])
+    check(keys == ["name", "pop", "weight", "note", "holder", "holder_name", "since", "event", "status",
+                   "uncertain"], "fields of the output read again: %r" % keys)
+    check_states({f["properties"]["name"]: f for f in again["features"]}, "2020-03-15")
 
 
 @test("places from a CSV with lon/lat columns: located, its numbers summed by stats --places-weight")
@@ -433,7 +439,7 @@ def t_no_crs(c):
     no_output(c, out)
 
 
-@test("usage: --diff with --date, D1 after D2, a tracker without places and no FILE")
+@test("usage: --diff with --date, D1 after D2, a tracker without places and no FILE, -f text with -o")
 def t_usage(c):
     r = c.run("-d", c.t, "places", c.pts, "--diff", "2020-01-01", "2020-02-01", "--date", "2020-01-01")
     check(r.rc == 2 and "--date" in r.err, r.describe())
@@ -441,6 +447,8 @@ def t_usage(c):
     check(r.rc == 2 and "after" in r.err, r.describe())
     r = c.run("-d", c.t, "places")
     check(r.rc != 0 and "no places" in r.err and c.t in r.err, r.describe())
+    r = c.run("-d", c.t, "places", c.pts, "-f", "text", "-o", c.path("x.txt"))
+    check(r.rc == 2 and "-f text" in r.err and not os.path.exists(c.path("x.txt")), r.describe())
 
 
 # ------------------------------------------------------------------ serve
