@@ -252,6 +252,8 @@ static int first_cover(const fl_tracker *t, const GEOSPreparedGeometry **prep, c
 		       const GEOSGeometry *pt, fl_status *st)
 {
 	GEOSContextHandle_t h = t->geos;
+	if (!c->n)
+		return FL_NONE;
 	qsort(c->v, c->n, sizeof *c->v, cmp_size);
 	for (size_t k = 0; k < c->n; k++) {
 		size_t a = c->v[k];
