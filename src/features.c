@@ -20,6 +20,7 @@
 #include "diff_priv.h"
 #include "fail.h"
 #include "lines_priv.h"
+#include "features_priv.h"
 #include "snapshot_priv.h"
 #include "util.h"
 
@@ -380,6 +381,12 @@ static fl_status cut(const unsigned char *buf, size_t len, const char *const *ke
 	}
 	*out = f;
 	return FL_OK;
+}
+
+fl_status fl__features_cut(const unsigned char *buf, size_t len, const char *const *keys,
+			   size_t nkeys, fl_features **out)
+{
+	return cut(buf, len, keys, nkeys, out);
 }
 
 /* write(): the GeoJSON document; then cut with the keys */

@@ -43,12 +43,12 @@
 	X(OGR_FD_GetFieldIndex) X(OGR_FD_GetGeomType) X(OGR_F_Create) X(OGR_F_Destroy) \
 	X(OGR_F_GetDefnRef) X(OGR_F_GetFieldAsDateTimeEx) X(OGR_F_GetFieldAsDouble) \
 	X(OGR_F_GetFieldAsInteger) X(OGR_F_GetFieldAsString) X(OGR_F_GetFieldCount) \
-	X(OGR_F_GetFieldDefnRef) X(OGR_F_GetFieldIndex) X(OGR_F_GetGeometryRef) \
+	X(OGR_F_GetFieldDefnRef) X(OGR_F_GetFID) X(OGR_F_GetFieldIndex) X(OGR_F_GetGeometryRef) \
 	X(OGR_F_IsFieldSetAndNotNull) X(OGR_F_SetFID) X(OGR_F_SetFieldDouble) \
 	X(OGR_F_SetFieldInteger) X(OGR_F_SetFieldInteger64) X(OGR_F_SetFieldNull) \
 	X(OGR_F_SetFieldString) X(OGR_F_SetFromWithMap) X(OGR_F_SetGeometryDirectly) \
 	X(OGR_F_SetStyleString) X(OGR_Fld_Create) X(OGR_Fld_Destroy) X(OGR_Fld_GetNameRef) \
-	X(OGR_Fld_GetType) X(OGR_Fld_SetSubType) X(OGR_GT_Flatten) \
+	X(OGR_Fld_GetSubType) X(OGR_Fld_GetType) X(OGR_Fld_SetSubType) X(OGR_GT_Flatten) X(OGRGeometryTypeToName) \
 	X(OGR_G_AssignSpatialReference) X(OGR_G_Clone) X(OGR_G_CreateFromWkb) \
 	X(OGR_G_DestroyGeometry) X(OGR_G_ExportToIsoWkb) X(OGR_G_ExportToJsonEx) X(OGR_G_GetX) X(OGR_G_GetY) \
 	X(OGR_G_FlattenTo2D) X(OGR_G_ForceToMultiPolygon) X(OGR_G_GetGeometryType) \
@@ -137,6 +137,7 @@ int fl__gdal_loaded(void);
 #define OGR_F_GetFieldAsString (fl__gdal()->OGR_F_GetFieldAsString)
 #define OGR_F_GetFieldCount (fl__gdal()->OGR_F_GetFieldCount)
 #define OGR_F_GetFieldDefnRef (fl__gdal()->OGR_F_GetFieldDefnRef)
+#define OGR_F_GetFID (fl__gdal()->OGR_F_GetFID)
 #define OGR_F_GetFieldIndex (fl__gdal()->OGR_F_GetFieldIndex)
 #define OGR_F_GetGeometryRef (fl__gdal()->OGR_F_GetGeometryRef)
 #define OGR_F_IsFieldSetAndNotNull (fl__gdal()->OGR_F_IsFieldSetAndNotNull)
@@ -152,9 +153,11 @@ int fl__gdal_loaded(void);
 #define OGR_Fld_Create (fl__gdal()->OGR_Fld_Create)
 #define OGR_Fld_Destroy (fl__gdal()->OGR_Fld_Destroy)
 #define OGR_Fld_GetNameRef (fl__gdal()->OGR_Fld_GetNameRef)
+#define OGR_Fld_GetSubType (fl__gdal()->OGR_Fld_GetSubType)
 #define OGR_Fld_GetType (fl__gdal()->OGR_Fld_GetType)
 #define OGR_Fld_SetSubType (fl__gdal()->OGR_Fld_SetSubType)
 #define OGR_GT_Flatten (fl__gdal()->OGR_GT_Flatten)
+#define OGRGeometryTypeToName (fl__gdal()->OGRGeometryTypeToName)
 #define OGR_G_AssignSpatialReference (fl__gdal()->OGR_G_AssignSpatialReference)
 #define OGR_G_Clone (fl__gdal()->OGR_G_Clone)
 #define OGR_G_CreateFromWkb (fl__gdal()->OGR_G_CreateFromWkb)

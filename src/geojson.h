@@ -40,7 +40,7 @@ void fl__gj_begin(fl__gj_text *b, const char *name);
 void fl__gj_end(fl__gj_text *b);
 /* A layer's fields, ready to write: their types, and each key as the text
  * `"name": ` (after `, ` but for the first), escaped once. */
-#define FL__GJ_MAX_FIELDS 64
+#define FL__GJ_MAX_FIELDS 256
 typedef struct fl__gj_fields {
 	const fl__tz *tz;                      /* the zone of its dates (NULL: UTC) */
 	size_t n;

@@ -30,11 +30,11 @@ struct fl__sink {
 	fl_instant span_from, span_end;
 	const fl__tz *tz;   /* the zone dates are written in (NULL: UTC) */
 	size_t nfields;
-	fl__ftype types[64];
-	int index[64];      /* the layer's index of each field (drivers add their own) */
-	const char *names[64]; /* the fields' own names (static strings) */
+	fl__ftype types[FL__GJ_MAX_FIELDS];
+	int index[FL__GJ_MAX_FIELDS];      /* the layer's index of each field (drivers add their own) */
+	const char *names[FL__GJ_MAX_FIELDS]; /* the fields' own names (static strings) */
 	size_t strmax;      /* the longest string the format holds, in bytes (0: any) */
-	size_t cut[64];     /* strings cut to strmax, per field, in the current layer */
+	size_t cut[FL__GJ_MAX_FIELDS];     /* strings cut to strmax, per field, in the current layer */
 	/* GeoJSON: written by frontline's own writer (geojson.c), not GDAL */
 	bool native;
 	fl__gj_text out;       /* the collection so far */

@@ -21,6 +21,7 @@
 #include "frontline/features.h"
 #include "frontline/lines.h"
 #include "frontline/weight_raster.h"
+#include "frontline/places.h"
 #define FL_VERSION_STRING_MAX 32
 FL_API const char *fl_version(void);
 /* How many threads the library may use for one call (imports, writing

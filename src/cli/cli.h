@@ -68,6 +68,12 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 #endif
 	;
 
+/* `stats --places FILE [--places-weight FIELD]` (cmd_places.c): the count
+ * of FILE's places, and the sum of FIELD, as weights appended to w (room
+ * for two) and *nw; 0, or the exit status after printing the error. */
+int cli_places_weights(const fl_tracker *t, const char *file, const char *field, fl_weight **w,
+		       size_t *nw);
+
 int cmd_snapshot(const cli_global *g, int argc, char **argv);
 int cmd_lines(const cli_global *g, int argc, char **argv);
 /* The front line under q written to out in format (cmd_lines.c): 0, or
@@ -85,4 +91,5 @@ int cmd_record(const cli_global *g, int argc, char **argv);
 int cmd_retract(const cli_global *g, int argc, char **argv);
 int cmd_copy(const cli_global *g, int argc, char **argv);
 int cmd_animate(const cli_global *g, int argc, char **argv);
+int cmd_places(const cli_global *g, int argc, char **argv);
 #endif

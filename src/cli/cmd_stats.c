@@ -32,7 +32,10 @@ static const char help[] =
 	"                 any CRS; cells split between holders by area share; repeatable).\n"
 	"                 The sums per atom are kept beside the tracker's index and reused\n"
 	"                 while the raster file is unchanged\n"
-	"  --weight-band N  the raster's band to sum (default 1)\n";
+	"  --weight-band N  the raster's band to sum (default 1)\n"
+	"  --places FILE  also count the points of FILE (any GDAL point layer; see 'frontline\n"
+	"                 places') each holder holds: a column `places`\n"
+	"  --places-weight FIELD  and sum their numeric FIELD: a column `places_FIELD`\n";
 
 /* The library's names for what the tool's flags give. */
 static const cli_flag flags[] = {{"size", "--size"}, {"path", "--chart"}, {"title", "--title"}, {NULL, NULL}};
@@ -44,9 +47,11 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 		{"step", required_argument, NULL, 's'},	 {"chart", required_argument, NULL, 'C'},
 		{"size", required_argument, NULL, 'z'}, {"title", required_argument, NULL, 't'},
 		{"front", no_argument, NULL, 'N'}, {"rate", required_argument, NULL, 'R'},
+		{"places", required_argument, NULL, 'P'}, {"places-weight", required_argument, NULL, 'w'},
 		CLI_WEIGHT_OPTIONS, {NULL, 0, NULL, 0}};
 	fl_stats_opts so = {0};
 	cli_weights cw = {0};
+	const char *places = NULL, *places_field = NULL;
 	const char *from = NULL, *to = NULL, *chart = NULL;
 	fl_render_opts ro = fl_render_opts_default();
 	fl_step step = FL_STEP_EVENT;
@@ -69,6 +74,8 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 				return cli_usage_error("stats", "--rate %s: expected a number of days such as "
 						       "7d or 30d (1d to 36500d)", optarg);
 			break;
+		case 'P': places = optarg; break;
+		case 'w': places_field = optarg; break;
 		case 'z':
 			if (fl_render_parse_size(optarg, &ro.width, &ro.height))
 				return cli_lib_usage_error("stats", flags);
@@ -91,6 +98,8 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 		return cli_usage_error("stats", "--title is the chart's: give --chart FILE too");
 	if (cli_weights_check(&cw, "stats"))
 		return 2;
+	if (places_field && !places)
+		return cli_usage_error("stats", "--places-weight sums a field of --places FILE: give it too");
 	fl_instant t0 = 0, t1 = 0;
 	if (from && cli_parse_date(NULL, "--from", from, FL_DATE_START, &t0))
 		return 2;
@@ -111,6 +120,8 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 	cli_parse_date(t, "--to", to, FL_DATE_END, &t1);
 	cli_opts_zone(&opts, t, &q);
 	int rc = cli_weights_load(&cw, t);
+	if (!rc && places) /* the places' count and sum after the rasters */
+		rc = cli_places_weights(t, places, places_field, cw.w, &cw.n);
 	fl_instant first, last;
 	fl_stats *s = NULL;
 	if (rc) {

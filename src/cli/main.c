@@ -21,6 +21,7 @@ static const char usage[] =
 	"  lines      the front line on a date: borders between holders, with lengths\n"
 	"  log        the change log, filtered\n"
 	"  diff       what changed between two dates, and how much ground\n"
+	"  places     who holds each point of a layer (towns, ...) on a date, or which changed hands\n"
 	"  stats      area held per actor over time (CSV)\n"
 	"  check      validate a tracker and report every problem\n"
 	"  render     draw a map of a date, or of what changed (PNG, SVG, PDF)\n"
@@ -53,6 +54,7 @@ static const struct {
 	{"export", cmd_export},	    {"check", cmd_check},	    {"retract", cmd_retract},
 	{"animate", cmd_animate},
 	{"lines", cmd_lines},
+	{"places", cmd_places},
 };
 
 /* -j N or $FRONTLINE_THREADS (what names the value, for the error) */

@@ -17,7 +17,7 @@ typedef struct cli_weights {
 	const char *paths[CLI_MAX_WEIGHTS];
 	size_t n;
 	int band;                       /* 0 until given: the first */
-	fl_weight *w[CLI_MAX_WEIGHTS];  /* loaded */
+	fl_weight *w[CLI_MAX_WEIGHTS + 2]; /* loaded (and stats --places's two after them) */
 } cli_weights;
 
 /* Take option c ('W' or 'B') with value arg: 0, or 2 after a usage error. */

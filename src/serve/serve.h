@@ -17,6 +17,7 @@
  *   serve_html.c    the HTML encoding of every resource
  *   serve_static.c  the viewer and Leaflet files, from a fixed list
  *   serve_basemap.c the base map (Natural Earth) cut to the tracker's extent
+ *   serve_places.c  the tracker's places (the places collection), when it has them
  *   serve_params.c  datetime, bbox, limit, offset, f (pure functions)
  *   serve_buf.c     growing byte buffers
  *
@@ -87,7 +88,7 @@ void sv_fset_release(sv_fset *f);
 int sv_fset_bbox(sv_fset *f, const sp_bbox *bb, unsigned char *keep, char *err, size_t errlen);
 
 /* ---- the server ---- */
-typedef enum sv_coll { SV_CONTROL, SV_CHANGES, SV_EVENTS, SV_REGIONS, SV_ZONES, SV_FRONT, SV_NCOLL } sv_coll;
+typedef enum sv_coll { SV_CONTROL, SV_CHANGES, SV_EVENTS, SV_REGIONS, SV_ZONES, SV_FRONT, SV_PLACES, SV_NCOLL } sv_coll;
 
 typedef struct sv_file {
 	const char *url;   /* "/viewer/viewer.js" */
@@ -158,6 +159,7 @@ typedef struct sv_server {
 	pthread_mutex_t base_lock;  /* base: */
 	sv_page *base[SV_NBASE];    /* each base map layer, cut on its first request */
 	char origin[160];           /* "http://127.0.0.1:8080" when Host is missing */
+	fl_places *places;          /* the tracker's places, or NULL (serve_places.c) */
 } sv_server;
 
 /* Load the fixed collections, with a cache of cache_bytes; nonzero with a
@@ -177,6 +179,17 @@ sv_fset *sv_changes(sv_server *s, fl_instant t1, fl_instant t2, int *hit, char *
 sv_fset *sv_front(sv_server *s, fl_instant at, int *hit, char *err, size_t errlen, int *status);
 /* The front line under q as features (serve_front.c). */
 fl_status sv_front_features(const sv_server *s, const fl_query *q, fl_features **out);
+
+/* The places with their holders at `at`, as sv_control (s->places must be set). */
+sv_fset *sv_places(sv_server *s, fl_instant at, int *hit, char *err, size_t errlen, int *status);
+
+/* ---- the places collection (serve_places.c) ---- */
+/* Read the tracker's places when it has them (s->places, else NULL);
+ * nonzero with a message when they cannot be read. */
+int sv_places_init(sv_server *s, char *err, size_t errlen);
+void sv_places_free(sv_server *s);
+/* Whether collection c is served (places only when the tracker has them). */
+int sv_coll_present(const sv_server *s, int c);
 
 /* ---- static files (serve_static.c) ---- */
 /* Read the whitelisted files from viewer_dir and leaflet_dir; a missing

@@ -104,7 +104,8 @@ int sv_server_init(sv_server *s, fl_tracker *t, size_t cache_bytes, char *err, s
 	qsort(s->when, s->nwhen, sizeof *s->when, cmp_instant);
 	if (!(s->fixed[SV_REGIONS] = layer(t, "regions", err, errlen)) ||
 	    !(s->fixed[SV_ZONES] = layer(t, "zones", err, errlen)) ||
-	    !(s->fixed[SV_EVENTS] = layer(t, "events", err, errlen)))
+	    !(s->fixed[SV_EVENTS] = layer(t, "events", err, errlen)) ||
+	    sv_places_init(s, err, errlen))
 		return 1;
 	int has = 0;
 	const sv_fset *r = s->fixed[SV_REGIONS];
@@ -147,6 +148,7 @@ void sv_server_free(sv_server *s)
 	json_object_put(s->actors);
 	fl_free(s->attribution);
 	sv_basemap_free(s);
+	sv_places_free(s);
 	pthread_mutex_destroy(&s->lib_lock);
 }
 
@@ -187,6 +189,8 @@ static sv_fset *compute(sv_server *s, sv_coll c, fl_instant t1, fl_instant t2, s
 			fl_snapshot_free(snap);
 		} else if (c == SV_FRONT) {
 			st = sv_front_features(s, &q, &ff);
+		} else if (c == SV_PLACES) {
+			st = fl_places_features(s->places, &q, &ff);
 		} else {
 			fl_diff *d = NULL;
 			st = fl_diff_new(s->t, &q, t1, t2, FL_BY_REGION, &d);
@@ -234,3 +238,8 @@ sv_fset *sv_changes(sv_server *s, fl_instant t1, fl_instant t2, int *hit, char *
 		       status);
 }
 
+sv_fset *sv_places(sv_server *s, fl_instant at, int *hit, char *err, size_t errlen, int *status)
+{
+	size_t k = applied(s, at);
+	return compute(s, SV_PLACES, at, at, k, k, hit, err, errlen, status);
+}

@@ -27,7 +27,7 @@ static sv_fset *select_set(sv_server *s, int c, const sp_datetime *dt, fl_instan
 	fl_instant now = fl_instant_now();
 	fl_instant latest = s->nwhen && s->when[s->nwhen - 1] > now ? s->when[s->nwhen - 1] : now;
 	*hit = -1;
-	if (c == SV_CONTROL || c == SV_FRONT) {
+	if (c == SV_CONTROL || c == SV_FRONT || c == SV_PLACES) {
 		if (dt->interval) {
 			sv_error(rs, 400,
 			      "datetime: the %s collection is %s at an instant (give one "
@@ -36,8 +36,9 @@ static sv_fset *select_set(sv_server *s, int c, const sp_datetime *dt, fl_instan
 			return NULL;
 		}
 		fl_instant at = dt->present ? dt->start.hi : latest;
-		f = c == SV_FRONT ? sv_front(s, at, hit, err, sizeof err, &status)
-				  : sv_control(s, at, hit, err, sizeof err, &status);
+		f = c == SV_FRONT    ? sv_front(s, at, hit, err, sizeof err, &status)
+		    : c == SV_PLACES ? sv_places(s, at, hit, err, sizeof err, &status)
+				     : sv_control(s, at, hit, err, sizeof err, &status);
 	} else if (c == SV_CHANGES) {
 		if (dt->present && !dt->interval) {
 			sv_error(rs, 400,
@@ -354,7 +355,7 @@ void sv_item(sv_server *s, const char *o, int c, const char *fid, const sv_reque
 			if (!isprint((unsigned char)*p))
 				*p = '?';
 		sv_error(rs, 404, "collection '%s' has no feature '%s'%s", sv_colls[c].id, shown,
-			 c == SV_CONTROL || c == SV_CHANGES || c == SV_FRONT ? " at this datetime" : "");
+			 c == SV_CONTROL || c == SV_CHANGES || c == SV_FRONT || c == SV_PLACES ? " at this datetime" : "");
 		return;
 	}
 	json_object *links = json_object_new_array();

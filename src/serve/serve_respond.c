@@ -40,6 +40,12 @@ const sv_coll_info sv_colls[SV_NCOLL] = {
 		      "holders with holder_a, holder_b, their names and length_km (geodesic). "
 		      "The tracker's outer edge and borders with ground nobody holds are not "
 		      "front. An interval is refused."},
+	[SV_PLACES] = {"places", "Places at an instant",
+		       "The tracker's places (points: towns and the like, places.geojson) with "
+		       "their own fields and who holds each at the datetime instant, the latest "
+		       "when datetime is absent: holder, holder_name, since, event, status "
+		       "('outside' for a point outside the tracker) and uncertain. A date-only "
+		       "datetime means the end of that day. An interval is refused."},
 };
 
 /* ------------------------------------------------------------- responses */

@@ -157,7 +157,7 @@ static json_object *collection_doc(const sv_server *s, const char *o, int c, sp_
 	json_object *crs = json_object_new_array();
 	json_object_array_add(crs, json_object_new_string(CRS84));
 	json_object_object_add(d, "crs", crs);
-	if (c == SV_CONTROL || c == SV_CHANGES || c == SV_FRONT)
+	if (c == SV_CONTROL || c == SV_CHANGES || c == SV_FRONT || c == SV_PLACES)
 		json_object_object_add(d, "actors", json_object_get(s->actors));
 	return d;
 }
@@ -172,7 +172,8 @@ static void collections(const sv_server *s, const char *o, sp_format fmt, const 
 	sv_self_links(links, u, fmt, T_JSON, "?");
 	json_object_object_add(d, "links", links);
 	for (int c = 0; c < SV_NCOLL; c++)
-		json_object_array_add(a, collection_doc(s, o, c, SP_JSON));
+		if (sv_coll_present(s, c))
+			json_object_array_add(a, collection_doc(s, o, c, SP_JSON));
 	json_object_object_add(d, "collections", a);
 	sv_respond_doc(rs, fmt, T_JSON, "Collections", d, dtv);
 	json_object_put(d);
@@ -334,7 +335,7 @@ void sv_handle(sv_server *s, const sv_request *rq, sv_response *rs)
 			return;
 		}
 		int c = find_coll(seg[1]);
-		if (c < 0) {
+		if (!sv_coll_present(s, c)) {
 			char shown[64];
 			snprintf(shown, sizeof shown, "%s", seg[1]);
 			for (char *p = shown; *p; p++)
@@ -342,7 +343,7 @@ void sv_handle(sv_server *s, const sv_request *rq, sv_response *rs)
 					*p = '?';
 			sv_error(rs, 404,
 			      "no collection '%s' (collections: control, changes, events, regions, "
-			      "zones, front)", shown);
+			      "zones, front%s)", shown, s->places ? ", places" : "");
 			return;
 		}
 		if (nseg == 2) {

@@ -180,11 +180,11 @@ def _(tmp, srv):
               "missing %s in %r" % (c, doc["conformsTo"]))
 
 
-@test("/collections: control, changes, events, regions, zones, front with extents and items links")
+@test("/collections: control, changes, events, regions, zones, front (and places: the tracker has them) with extents and items links")
 def _(tmp, srv):
     doc = get_json("/collections", "application/json")
     ids = [c["id"] for c in doc["collections"]]
-    check(ids == ["control", "changes", "events", "regions", "zones", "front"], "collections %r" % ids)
+    check(ids == ["control", "changes", "events", "regions", "zones", "front", "places"], "collections %r" % ids)
     for c in doc["collections"]:
         check(rel(c, "items", "application/geo+json"), "%s: no items link" % c["id"])
         bb = c["extent"]["spatial"]["bbox"][0]
