@@ -43,6 +43,8 @@ static bool within(uint64_t off, uint64_t n, size_t len)
 static fl_status inflate_as(int c, const unsigned char *b, size_t n, const char *what,
 			    unsigned char **out, size_t *outlen)
 {
+	*out = NULL;
+	*outlen = 0;
 	if (c == 2)
 		return fl__gunzip(b, n, INFLATE_MAX, what, out, outlen);
 	if (c != 1)
@@ -63,8 +65,8 @@ static fl_status read_dir(const fl_pmtiles *p, uint64_t off, uint64_t n, const c
 {
 	if (!within(off, n, p->len) || n == 0)
 		return fl__fail(FL_EINPUT, "PMTiles: %s lies outside the file", what);
-	unsigned char *raw;
-	size_t rawlen;
+	unsigned char *raw = NULL;
+	size_t rawlen = 0;
 	fl_status st = inflate_as(p->h.internal_compression, p->buf + off, (size_t)n, what, &raw, &rawlen);
 	if (!st)
 		st = fl__pmt_dir_decode(raw, rawlen, what, e, ne);

@@ -226,6 +226,10 @@ static void test_corrupt(void **state)
 	bad[127 + 12] ^= 0xff; /* inside the root's deflate stream */
 	assert_int_equal(fl_pmtiles_open(bad, len, &p), FL_EINPUT);
 	memcpy(bad, buf, len);
+	bad[97] = 4; /* directories said to be zstd (a crash the fuzzer found) */
+	assert_int_equal(fl_pmtiles_open(bad, len, &p), FL_EINPUT);
+	assert_non_null(strstr(fl_error_last(), "compression 4"));
+	memcpy(bad, buf, len);
 	bad[98] = 4; /* tiles said to be zstd */
 	assert_int_equal(fl_pmtiles_open(bad, len, &p), FL_OK);
 	unsigned char *t = NULL;
