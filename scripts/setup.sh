@@ -11,7 +11,8 @@ PKGS="meson ninja-build gcc pkg-config scdoc libgdal-dev gdal-bin libgeos-dev li
       libjson-c-dev libcmocka-dev python3 python3-gdal python3-pyproj python3-shapely python3-pil
       libmicrohttpd-dev zlib1g-dev libjs-leaflet chromium chromium-driver python3-selenium
       postgresql-15 postgresql-client-15 postgresql-15-postgis-3
-      clang libclang-rt-14-dev clang-tidy cppcheck valgrind cflow"
+      clang libclang-rt-14-dev clang-tidy cppcheck valgrind cflow
+      libprotobuf-c-dev protobuf-c-compiler"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -18,6 +18,7 @@
 #include "frontline/record.h"
 #include "frontline/store.h"
 #include "frontline/features.h"
+#include "frontline/tiles.h"
 #include "frontline/pmtiles.h"
 #define FL_VERSION_STRING_MAX 32
 FL_API const char *fl_version(void);

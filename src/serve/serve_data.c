@@ -147,6 +147,7 @@ void sv_server_free(sv_server *s)
 	json_object_put(s->actors);
 	fl_free(s->attribution);
 	sv_basemap_free(s);
+	fl_tileset_free(s->tiles);
 	pthread_mutex_destroy(&s->lib_lock);
 }
 
