@@ -20,6 +20,7 @@
 #include "frontline/features.h"
 #include "frontline/tiles.h"
 #include "frontline/pmtiles.h"
+#include "frontline/tilefile.h"
 #define FL_VERSION_STRING_MAX 32
 FL_API const char *fl_version(void);
 /* How many threads the library may use for one call (imports, writing
