@@ -72,11 +72,12 @@ typedef struct fl_tile_opts {
 } fl_tile_opts;
 
 /* The zoom levels opts asks for: as given, or when both are 0, minzoom 0 and
- * maxzoom the first zoom at which (a) the median edge of the pieces' polygons
- * is at least one unit of the tile's 4096 (beyond it, tiles add no detail
- * the data has; clients overzoom) and (b) the smallest region spans at least
- * 1/16 of a tile (about 16 pixels), whichever is higher, at most
- * FL_TILES_MAX_ZOOM.  FL_EARG for out-of-range or crossed zooms. */
+ * maxzoom the first zoom at which (a) the median edge of the regions'
+ * polygons (of the atoms, for a tracker without regions) is at least one
+ * unit of the tile's 4096 (beyond it, tiles add no detail the data has;
+ * clients overzoom) and (b) the smallest region spans at least 1/16 of a
+ * tile (about 16 pixels), whichever is higher, at most FL_TILES_MAX_ZOOM.
+ * FL_EARG for out-of-range or crossed zooms. */
 FL_API fl_status fl_tiles_zooms(const fl_tracker *t, const fl_tile_opts *opts, int *minzoom,
 				int *maxzoom);
 
