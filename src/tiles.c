@@ -56,24 +56,33 @@ static bool add_feat(fl_tileset *ts, const GEOSGeometry *g, int layer, size_t id
 	return true;
 }
 
+/* The end of a zone valid to `to`: a zone is valid all its last day (as
+ * the zones layer writes it, a date), so the first second after that day. */
+static fl_instant zone_end(const fl_tracker *t, fl_instant to)
+{
+	char day[16];
+	fl_instant end;
+	fl_tracker_format_date(t, to, day, sizeof day);
+	if (fl_tracker_parse_date(t, day, FL_DATE_END, "valid_to", &end) != FL_OK) {
+		fl_error_clear();
+		return to;
+	}
+	return end + 1;
+}
+
 fl_status fl_tileset_new(const fl_tracker *t, const fl_query *filters, fl_tileset **out)
 {
 	if (!t || !out)
 		return fl__fail(FL_EARG, "fl_tileset_new: NULL argument");
 	*out = NULL;
-	fl_tile_opts auto_z = {0, 0};
-	int minz, detail;
-	fl_status st = fl_tiles_zooms(t, &auto_z, &minz, &detail);
-	if (st)
-		return st;
 	fl_periods *p = NULL;
-	if ((st = fl_periods_new(t, filters, &p)))
+	fl_status st = fl_periods_new(t, filters, &p);
+	if (st)
 		return st;
 	fl_tileset *ts = calloc(1, sizeof *ts);
 	size_t np = fl_periods_count(p), n = np + t->nzones;
 	if (ts) {
 		ts->t = t;
-		ts->detail_zoom = detail;
 		ts->geos = fl__geos_new();
 		ts->per = malloc((np + 1) * sizeof *ts->per);
 		ts->f = calloc(n + 1, sizeof *ts->f);
@@ -91,7 +100,7 @@ fl_status fl_tileset_new(const fl_tracker *t, const fl_query *filters, fl_tilese
 		const fl_zone *z = &t->zones[i].pub;
 		if (t->zones[i].geom &&
 		    !add_feat(ts, t->zones[i].geom, FL__TL_ZONES, i, z->valid_from,
-			      z->has_end ? z->valid_to : INT64_MAX))
+			      z->has_end ? zone_end(t, z->valid_to) : INT64_MAX))
 			st = fl__fail(FL_EGEOM, "zone %s: its geometry cannot be projected", z->id);
 	}
 	fl_periods_free(p);
@@ -154,6 +163,35 @@ static int zone_props(fl__mvt *m, const fl_tracker *t, const fl__tfeat *f)
 /* ----------------------------------------------------------------- a tile */
 static const char *const layer_names[] = {"control", "zones"};
 
+/* Feature f's properties in the tile being built; nonzero when memory runs out. */
+static int props(fl__mvt *m, const fl_tileset *ts, const fl__tfeat *f)
+{
+	return f->layer == FL__TL_CONTROL ? period_props(m, ts->t, &ts->per[f->idx], f)
+					  : zone_props(m, ts->t, f);
+}
+
+/* The features cand[0, nc) (ascending: by layer) cut to the tile, into
+ * parts (NULL: the feature as it is; -1 in keep: not shown), and the hot
+ * points of all of them. */
+static fl_status cut_all(const fl_tileset *ts, const fl_instant *at, const double b[4],
+			 const size_t *cand, size_t nc, GEOSGeometry **parts, signed char *keep,
+			 fl__hot *hot)
+{
+	for (size_t i = 0; i < nc; i++) {
+		const fl__tfeat *f = &ts->f[cand[i]];
+		keep[i] = -1;
+		if (at && (*at < f->from || *at >= f->to))
+			continue;
+		int r = fl__tile_clip(ts->geos, f->geom, b, &parts[i]);
+		if (r < 0)
+			return fl__fail(FL_EGEOM, "a geometry cannot be cut to the tile");
+		keep[i] = (signed char)(r ? 1 : -1);
+		if (r && fl__tile_hot(ts->geos, parts[i] ? parts[i] : f->geom, b, hot))
+			return fl__fail(FL_ENOMEM, "out of memory");
+	}
+	return FL_OK;
+}
+
 /* Tile z/x/y of the features cand[0, nc) (ascending: by layer). */
 static fl_status encode(const fl_tileset *ts, const fl_instant *at, int z, int x, int y,
 			const size_t *cand, size_t nc, unsigned char **buf, size_t *len)
@@ -162,18 +200,24 @@ static fl_status encode(const fl_tileset *ts, const fl_instant *at, int z, int x
 	*len = 0;
 	double b[4];
 	fl__tile_bounds(z, x, y, b);
-	int grid = z < ts->detail_zoom ? 4 : 1, layer = -1;
+	int layer = -1;
 	fl__mvt *m = fl__mvt_new();
 	fl__u32s cmd = {0};
-	fl_status st = m ? FL_OK : fl__fail(FL_ENOMEM, "out of memory");
+	fl__hot hot = {0};
+	GEOSGeometry **parts = calloc(nc + 1, sizeof *parts);
+	signed char *keep = calloc(nc + 1, 1);
+	fl_status st = m && parts && keep ? FL_OK : fl__fail(FL_ENOMEM, "out of memory");
+	if (!st)
+		st = cut_all(ts, at, b, cand, nc, parts, keep, &hot);
 	for (size_t i = 0; i < nc && !st; i++) {
 		const fl__tfeat *f = &ts->f[cand[i]];
-		if (at && (*at < f->from || *at >= f->to))
+		if (keep[i] < 0)
 			continue;
 		cmd.n = 0;
-		int type = 0, r = fl__tile_geom(ts->geos, f->geom, b, grid, &cmd, &type);
+		int type = 0, r = fl__tile_geom(ts->geos, parts[i] ? parts[i] : f->geom, b, &hot, &cmd,
+						&type);
 		if (r < 0) {
-			st = fl__fail(FL_EGEOM, "tile %d/%d/%d: a geometry cannot be cut", z, x, y);
+			st = fl__fail(FL_ENOMEM, "tile %d/%d/%d: out of memory", z, x, y);
 			break;
 		}
 		if (!r)
@@ -183,17 +227,16 @@ static fl_status encode(const fl_tileset *ts, const fl_instant *at, int z, int x
 			layer = f->layer;
 			bad = fl__mvt_layer(m, layer_names[layer]) != 0;
 		}
-		bad = bad || fl__mvt_feature(m, type, cmd.v, cmd.n);
-		if (!bad)
-			bad = f->layer == FL__TL_CONTROL
-				      ? period_props(m, ts->t, &ts->per[f->idx], f) != 0
-				      : zone_props(m, ts->t, f) != 0;
-		if (bad)
+		if (bad || fl__mvt_feature(m, type, cmd.v, cmd.n) || props(m, ts, f))
 			st = fl__fail(FL_ENOMEM, "out of memory");
 	}
 	if (!st)
 		st = fl__mvt_pack(m, buf, len);
-	free(cmd.v);
+	for (size_t i = 0; parts && i < nc; i++)
+		if (parts[i])
+			GEOSGeom_destroy_r(ts->geos, parts[i]);
+	free(parts), free(keep), free(cmd.v);
+	fl__hot_free(&hot);
 	fl__mvt_free(m);
 	return st;
 }

@@ -3,13 +3,13 @@
  * bounds, and a feature's polygons clipped, snapped and written as MVT
  * geometry commands (specification 2.1, section 4.3).
  *
- * Snapping is the only simplification, and it is what keeps shared edges
- * shared: every vertex goes to the nearest point of the tile's grid, the
- * same point in every feature that has that vertex, so two pieces that met
- * along an edge meet along the same snapped edge.  Repeated vertices and
- * vertices in line with their neighbours (exactly, in integers: the point
- * set stays the same) are dropped; a ring left without area is dropped, and
- * the holes of a dropped exterior with it.
+ * Rounding to the tile's grid is the only simplification, and it keeps
+ * shared edges shared: vertices are snap-rounded (tiles_snap.c) with the
+ * hot points of every feature of the tile, so a vertex goes to the same grid
+ * point in every piece that has it and no edge crosses another.  Repeated
+ * vertices and vertices in line with their neighbours (exactly, in
+ * integers: the point set stays the same) are dropped; a ring left without
+ * area is dropped, and the holes of a dropped exterior with it.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -118,19 +118,16 @@ GEOSGeometry *fl__geom_merc(GEOSContextHandle_t h, const GEOSGeometry *g)
 }
 
 /* ---------------------------------------------------------- commands */
-typedef struct pt {
-	int64_t x, y;
-} pt;
+typedef fl__pt pt;
 
 typedef struct ctx {
 	GEOSContextHandle_t h;
 	const double *b;   /* tile bounds, metres */
 	double scale;      /* tile units per metre */
-	int grid;
+	const fl__hot *hot;
 	fl__u32s *out;
 	int64_t cx, cy;    /* the cursor (4.3.2: it carries over between rings) */
-	pt *v;             /* a ring's snapped vertices */
-	size_t cap;
+	fl__pts pts;       /* a ring's snapped vertices */
 	int npoly;
 	int type;
 } ctx;
@@ -152,41 +149,51 @@ static int64_t cross(pt a, pt b, pt c)
 	return (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x);
 }
 
-static void snap(const ctx *c, double x, double y, pt *p)
-{
-	double tx = (x - c->b[0]) * c->scale, ty = (c->b[3] - y) * c->scale;
-	p->x = (int64_t)llround(tx / c->grid) * c->grid;
-	p->y = (int64_t)llround(ty / c->grid) * c->grid;
-}
-
-/* Ring r snapped into c->v, without repeats or vertices in line; its
- * vertex count (0: nothing left), -1 on failure. */
-static long ring_points(ctx *c, const GEOSGeometry *r)
+/* The coordinates of r in tile units (malloc'd, x y pairs), *n of them. */
+static double *ring_units(const ctx *c, const GEOSGeometry *r, unsigned int *n)
 {
 	const GEOSCoordSequence *s = GEOSGeom_getCoordSeq_r(c->h, r);
-	unsigned int n = 0;
-	if (!s || !GEOSCoordSeq_getSize_r(c->h, s, &n))
-		return -1;
-	double *xy = malloc((n ? n : 1) * 2 * sizeof *xy);
-	pt *v = fl__grow(c->v, &c->cap, n + 1, sizeof *v);
-	if (!xy || !v || (n && !GEOSCoordSeq_copyToBuffer_r(c->h, s, xy, 0, 0))) {
+	*n = 0;
+	if (!s || !GEOSCoordSeq_getSize_r(c->h, s, n))
+		return NULL;
+	double *xy = malloc((*n ? *n : 1) * 2 * sizeof *xy);
+	if (!xy || (*n && !GEOSCoordSeq_copyToBuffer_r(c->h, s, xy, 0, 0))) {
 		free(xy);
-		if (v)
-			c->v = v;
-		return -1;
+		return NULL;
 	}
-	c->v = v;
+	for (unsigned int i = 0; i < *n; i++) {
+		xy[2 * i] = (xy[2 * i] - c->b[0]) * c->scale;
+		xy[2 * i + 1] = (c->b[3] - xy[2 * i + 1]) * c->scale;
+	}
+	return xy;
+}
+
+/* Ring r snap-rounded into c->pts, without repeats or vertices in line;
+ * its vertex count (0: nothing left), -1 on failure. */
+static long ring_points(ctx *c, const GEOSGeometry *r)
+{
+	unsigned int n = 0;
+	double *xy = ring_units(c, r, &n);
+	if (!xy)
+		return -1;
+	fl__pts *o = &c->pts;
+	o->n = 0;
+	for (unsigned int i = 0; i + 1 < n; i++)
+		if (fl__snap_segment(c->hot, xy[2 * i], xy[2 * i + 1], xy[2 * i + 2], xy[2 * i + 3], o)) {
+			free(xy);
+			return -1;
+		}
+	free(xy);
+	pt *v = o->v;
 	size_t k = 0;
-	for (unsigned int i = 0; i + 1 < n; i++) { /* the closing vertex left out */
-		pt p;
-		snap(c, xy[2 * i], xy[2 * i + 1], &p);
+	for (size_t i = 0; i < o->n; i++) { /* in place: k <= i */
+		pt p = v[i];
 		if (k && p.x == v[k - 1].x && p.y == v[k - 1].y)
 			continue;
 		while (k >= 2 && cross(v[k - 2], v[k - 1], p) == 0)
 			k--;
 		v[k++] = p;
 	}
-	free(xy);
 	/* where the ring closes: the last and the first vertices */
 	size_t first = 0;
 	for (bool again = true; again && k - first >= 3;) {
@@ -200,7 +207,7 @@ static long ring_points(ctx *c, const GEOSGeometry *r)
 			again = true;
 		}
 	}
-	if (k - first < 3)
+	if (k < first + 3)
 		return 0;
 	memmove(v, v + first, (k - first) * sizeof *v);
 	return (long)(k - first);
@@ -213,7 +220,7 @@ static int ring_cmds(ctx *c, const GEOSGeometry *r, bool exterior)
 	long n = ring_points(c, r);
 	if (n <= 0)
 		return (int)n;
-	pt *v = c->v;
+	pt *v = c->pts.v;
 	int64_t a2 = 0;
 	for (long i = 0; i < n; i++) {
 		pt p = v[i], q = v[(i + 1) % n];
@@ -257,8 +264,7 @@ static int point_cmds(ctx *c, const GEOSGeometry *g)
 	double x, y;
 	if (!GEOSGeomGetX_r(c->h, g, &x) || !GEOSGeomGetY_r(c->h, g, &y))
 		return 0;
-	pt p;
-	snap(c, x, y, &p);
+	pt p = {fl__round_unit((x - c->b[0]) * c->scale), fl__round_unit((c->b[3] - y) * c->scale)};
 	int lim = FL__TILE_EXTENT;
 	if (p.x < 0 || p.y < 0 || p.x >= lim || p.y >= lim) /* a point in one tile only */
 		return 0;
@@ -293,27 +299,72 @@ static int walk(ctx *c, const GEOSGeometry *g)
 	}
 }
 
-int fl__tile_geom(GEOSContextHandle_t h, const GEOSGeometry *g, const double b[4], int grid,
-		  fl__u32s *out, int *type)
+int fl__tile_clip(GEOSContextHandle_t h, const GEOSGeometry *g, const double b[4],
+		  GEOSGeometry **out)
 {
 	double size = b[2] - b[0], buf = size * FL__TILE_BUFFER / FL__TILE_EXTENT;
 	double x0 = b[0] - buf, y0 = b[1] - buf, x1 = b[2] + buf, y1 = b[3] + buf;
 	double e[4];
-	if (!GEOSGeom_getXMin_r(h, g, &e[0]) || !GEOSGeom_getYMin_r(h, g, &e[1]) ||
-	    !GEOSGeom_getXMax_r(h, g, &e[2]) || !GEOSGeom_getYMax_r(h, g, &e[3]))
-		return 0; /* empty */
+	*out = NULL;
+	if (GEOSisEmpty_r(h, g) || !GEOSGeom_getXMin_r(h, g, &e[0]) ||
+	    !GEOSGeom_getYMin_r(h, g, &e[1]) || !GEOSGeom_getXMax_r(h, g, &e[2]) ||
+	    !GEOSGeom_getYMax_r(h, g, &e[3]))
+		return 0;
 	if (e[2] < x0 || e[0] > x1 || e[3] < y0 || e[1] > y1)
 		return 0;
-	GEOSGeometry *clip = NULL;
-	bool inside = e[0] >= x0 && e[2] <= x1 && e[1] >= y0 && e[3] <= y1;
-	if (!inside && !(clip = GEOSClipByRect_r(h, g, x0, y0, x1, y1)))
+	if (e[0] >= x0 && e[2] <= x1 && e[1] >= y0 && e[3] <= y1)
+		return 1;
+	if (!(*out = GEOSClipByRect_r(h, g, x0, y0, x1, y1)))
 		return -1;
-	ctx c = {.h = h, .b = b, .scale = FL__TILE_EXTENT / size, .grid = grid, .out = out};
+	if (GEOSisEmpty_r(h, *out)) {
+		GEOSGeom_destroy_r(h, *out);
+		*out = NULL;
+		return 0;
+	}
+	return 1;
+}
+
+static int hot_coords(ctx *c, fl__hot *hs, const GEOSGeometry *g)
+{
+	int type = GEOSGeomTypeId_r(c->h, g);
+	if (type == GEOS_LINEARRING || type == GEOS_LINESTRING || type == GEOS_POINT) {
+		unsigned int n = 0;
+		double *xy = ring_units(c, g, &n);
+		int bad = !xy;
+		for (unsigned int i = 0; !bad && i < n; i++)
+			bad = fl__hot_add(hs, fl__round_unit(xy[2 * i]), fl__round_unit(xy[2 * i + 1]));
+		free(xy);
+		return bad ? -1 : 0;
+	}
+	if (type == GEOS_POLYGON) {
+		if (hot_coords(c, hs, GEOSGetExteriorRing_r(c->h, g)))
+			return -1;
+		int nh = GEOSGetNumInteriorRings_r(c->h, g);
+		for (int i = 0; i < nh; i++)
+			if (hot_coords(c, hs, GEOSGetInteriorRingN_r(c->h, g, i)))
+				return -1;
+		return 0;
+	}
+	int n = GEOSGetNumGeometries_r(c->h, g);
+	for (int i = 0; i < n; i++)
+		if (hot_coords(c, hs, GEOSGetGeometryN_r(c->h, g, i)))
+			return -1;
+	return 0;
+}
+
+int fl__tile_hot(GEOSContextHandle_t h, const GEOSGeometry *g, const double b[4], fl__hot *hs)
+{
+	ctx c = {.h = h, .b = b, .scale = FL__TILE_EXTENT / (b[2] - b[0])};
+	return hot_coords(&c, hs, g);
+}
+
+int fl__tile_geom(GEOSContextHandle_t h, const GEOSGeometry *g, const double b[4],
+		  const fl__hot *hs, fl__u32s *out, int *type)
+{
+	ctx c = {.h = h, .b = b, .scale = FL__TILE_EXTENT / (b[2] - b[0]), .hot = hs, .out = out};
 	size_t n0 = out->n;
-	int r = walk(&c, clip ? clip : g);
-	free(c.v);
-	if (clip)
-		GEOSGeom_destroy_r(h, clip);
+	int r = walk(&c, g);
+	free(c.pts.v);
 	if (r)
 		return -1;
 	*type = c.type;

@@ -65,20 +65,27 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The regions measured; false when none has a geometry. */
+/* Shape i of the tracker: its regions, or its atoms when it has no
+ * regions (a tracker of areas alone, such as an import-series). */
+static const GEOSGeometry *shape_at(const fl_tracker *t, size_t i)
+{
+	return t->nregions ? fl__region_geom(t, i) : fl__atom_geom(t, i);
+}
+
+/* The regions (or atoms) measured; false when none has a geometry. */
 static bool measure_regions(const fl_tracker *t, measure *m, bool edges)
 {
-	size_t verts = 0;
-	for (size_t r = 0; edges && r < t->nregions; r++) {
-		const GEOSGeometry *g = fl__region_geom(t, r);
+	size_t verts = 0, n = t->nregions ? t->nregions : t->natoms;
+	for (size_t r = 0; edges && r < n; r++) {
+		const GEOSGeometry *g = shape_at(t, r);
 		int n = g ? GEOSGetNumCoordinates_r(t->geos, g) : 0;
 		verts += n > 0 ? (size_t)n : 0;
 	}
 	m->step = verts / 200000 + 1; /* at most about 200,000 edges measured */
 	m->smallest = INFINITY;
 	bool any = false;
-	for (size_t r = 0; r < t->nregions; r++) {
-		const GEOSGeometry *g = fl__region_geom(t, r);
+	for (size_t r = 0; r < n; r++) {
+		const GEOSGeometry *g = shape_at(t, r);
 		double e[4], a[2], b[2];
 		if (!g || GEOSisEmpty_r(t->geos, g) || !GEOSGeom_getXMin_r(t->geos, g, &e[0]) ||
 		    !GEOSGeom_getYMin_r(t->geos, g, &e[1]) || !GEOSGeom_getXMax_r(t->geos, g, &e[2]) ||
@@ -91,7 +98,7 @@ static bool measure_regions(const fl_tracker *t, measure *m, bool edges)
 		fl__merc(e[0], e[1], &a[0], &a[1]);
 		fl__merc(e[2], e[3], &b[0], &b[1]);
 		double side = fmax(b[0] - a[0], b[1] - a[1]);
-		if (side > 0 && side < m->smallest)
+		if (t->nregions && side > 0 && side < m->smallest)
 			m->smallest = side;
 		if (edges)
 			geom_edges(m, t->geos, g);

@@ -37,7 +37,6 @@ struct fl_tileset {
 	size_t nper;
 	fl__tfeat *f;             /* periods first, then zones */
 	size_t n;
-	int detail_zoom;          /* from here on the grid is the tile's extent */
 };
 
 /* A growing array of command integers. */
@@ -45,6 +44,32 @@ typedef struct fl__u32s {
 	uint32_t *v;
 	size_t n, cap;
 } fl__u32s;
+
+/* A point of a tile's grid, and a growing list of them. */
+typedef struct fl__pt {
+	int64_t x, y;
+} fl__pt;
+typedef struct fl__pts {
+	fl__pt *v;
+	size_t n, cap;
+} fl__pts;
+
+/* ---- tiles_snap.c: snap rounding ---- */
+/* The hot points of a tile: a set of grid points (zero it to start). */
+typedef struct fl__hot {
+	uint64_t *slot;
+	size_t n, cap;
+} fl__hot;
+/* v in tile units rounded to the grid (halves up). */
+int64_t fl__round_unit(double v);
+/* Nonzero when memory runs out. */
+int fl__hot_add(fl__hot *hs, int64_t x, int64_t y);
+void fl__hot_free(fl__hot *hs);
+/* Segment p-q (tile units) snap-rounded: p's grid point, then the hot
+ * points whose unit squares the segment crosses before q's, in order,
+ * appended to o (q's is the next segment's start).  Nonzero when memory
+ * runs out. */
+int fl__snap_segment(const fl__hot *hs, double px, double py, double qx, double qy, fl__pts *o);
 
 /* ---- tiles_geom.c ---- */
 /* lon/lat in degrees to Web Mercator metres (latitudes clamped to the
@@ -55,13 +80,20 @@ void fl__merc(double lon, double lat, double *x, double *y);
 GEOSGeometry *fl__geom_merc(GEOSContextHandle_t h, const GEOSGeometry *g);
 /* The bounds of tile z/x/y in metres: min x, min y, max x, max y. */
 void fl__tile_bounds(int z, int x, int y, double b[4]);
-/* The geometry commands of g (metres) in tile b (its bounds in metres),
- * clipped to the tile and its buffer and snapped to a grid of `grid` units:
- * appended to out, with *type the MVT geometry type (1 point, 3 polygon).
- * 1 when something is left, 0 when nothing is, -1 on failure (GEOS or
- * memory). */
-int fl__tile_geom(GEOSContextHandle_t h, const GEOSGeometry *g, const double b[4], int grid,
-		  fl__u32s *out, int *type);
+/* g (metres) cut to tile b (its bounds in metres) and its buffer: 1 with
+ * *out the part (NULL when g lies inside: use g), 0 when g misses the
+ * tile, -1 on failure. */
+int fl__tile_clip(GEOSContextHandle_t h, const GEOSGeometry *g, const double b[4],
+		  GEOSGeometry **out);
+/* Add the grid points of g's vertices (metres, in tile b) to hs; nonzero
+ * when memory runs out. */
+int fl__tile_hot(GEOSContextHandle_t h, const GEOSGeometry *g, const double b[4], fl__hot *hs);
+/* The geometry commands of g (metres, cut to tile b), snap-rounded to the
+ * grid with the tile's hot points: appended to out, with *type the MVT
+ * geometry type (1 point, 3 polygon).  1 when something is left, 0 when
+ * nothing is, -1 on failure (GEOS or memory). */
+int fl__tile_geom(GEOSContextHandle_t h, const GEOSGeometry *g, const double b[4],
+		  const fl__hot *hs, fl__u32s *out, int *type);
 
 /* ---- tiles_mvt.c: a tile being built ---- */
 typedef struct fl__mvt fl__mvt;

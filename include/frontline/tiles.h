@@ -24,19 +24,21 @@
  *            style compares it like any other.
  *   zones    the tracker's zones (id, name, actor, kind, approximate,
  *            valid_from/valid_to and the _day values as above).
- *   places   the tracker's places, when it has any (none yet: the tracker
- *            model has no places; the layer is left out).
+ *   places   (to come: the tracker's places, when it has any; the tracker
+ *            model has none yet, so no tile has this layer).
  *
- * Geometry: coordinates are snapped to a grid of the tile's extent, the same
- * grid for every feature of a tile, then repeated and collinear vertices are
- * dropped; below the highest zoom the grid is coarser (4 units: 1024 steps
- * across a tile, two per pixel of a 512-pixel tile), which is the
- * simplification per zoom.  Pieces of the history meet along shared edges
- * with the same vertices (the atoms' coverage), and a vertex snaps to the
- * same grid point in every piece that has it, so shared edges stay shared:
- * the pieces shown at any instant leave no gaps and do not overlap, at any
- * zoom (up to pieces thinner than the grid, which vanish into their
- * neighbours' edges).  Polygons are wound as the specification says
+ * Geometry: each tile is cut to its bounds and a buffer of 64 units, and
+ * its coordinates are snap-rounded to the tile's integer grid: every grid
+ * point a vertex of the tile rounds to is "hot", and each edge is drawn
+ * through the hot points it passes within half a unit of, the same way in
+ * every piece that has the edge.  Pieces of the history meet along shared
+ * edges with the same vertices (the atoms' coverage), so the pieces shown
+ * at any instant leave no gaps and do not overlap, at any zoom; rounded
+ * edges may collapse onto each other (a piece thinner than the grid
+ * vanishes into its neighbours' edges) but never cross.  Repeated vertices
+ * and vertices exactly in line with their neighbours are then dropped:
+ * rounding to the grid of each zoom (1/4096 of the tile) is the
+ * simplification per zoom.  Polygons are wound as the specification says
  * (exterior rings clockwise on screen, y down).
  *
  * Ownership: fl_tileset_new() returns a set the caller frees with
@@ -70,11 +72,12 @@ typedef struct fl_tile_opts {
 } fl_tile_opts;
 
 /* The zoom levels opts asks for: as given, or when both are 0, minzoom 0 and
- * maxzoom the first zoom at which (a) the median edge of the pieces' polygons
- * is at least one unit of the tile's 4096 (beyond it, tiles add no detail
- * the data has; clients overzoom) and (b) the smallest region spans at least
- * 1/16 of a tile (about 16 pixels), whichever is higher, at most
- * FL_TILES_MAX_ZOOM.  FL_EARG for out-of-range or crossed zooms. */
+ * maxzoom the first zoom at which (a) the median edge of the regions'
+ * polygons (of the atoms, for a tracker without regions) is at least one
+ * unit of the tile's 4096 (beyond it, tiles add no detail the data has;
+ * clients overzoom) and (b) the smallest region spans at least 1/16 of a
+ * tile (about 16 pixels), whichever is higher, at most FL_TILES_MAX_ZOOM.
+ * FL_EARG for out-of-range or crossed zooms. */
 FL_API fl_status fl_tiles_zooms(const fl_tracker *t, const fl_tile_opts *opts, int *minzoom,
 				int *maxzoom);
 
