@@ -1,26 +1,13 @@
 /*
- * tiles_write.h: what the tile file writers share (tiles_write.c,
- * tiles_mbtiles.c).  Private to the library.
+ * tiles_write.h: the MBTiles writer (tiles_mbtiles.c), which tiles_write.c
+ * calls.  Private to the library.
  */
 #ifndef FL_TILES_WRITE_H
 #define FL_TILES_WRITE_H
 
 #include "frontline/frontline.h"
 #include "frontline/tilefile.h"
-
-/* What the metadata JSON of fl_tiles_metadata_json says, read back. */
-typedef struct fl__tilemeta {
-	char *json; /* the whole object, malloc'd */
-	int minzoom, maxzoom, center_zoom;
-	double bounds[4], center[2];
-} fl__tilemeta;
-
-fl_status fl__tilemeta_make(const fl_tracker *t, const fl_tile_opts *opts, fl__tilemeta *m);
-void fl__tilemeta_free(fl__tilemeta *m);
-/* The value of member key of the metadata's top-level object: a string
- * unescaped, anything else as written (an array, an object, a number);
- * NULL when absent.  malloc'd. */
-char *fl__tilemeta_member(const fl__tilemeta *m, const char *key);
+#include "tilemeta.h"
 
 /* MBTiles through GDAL's SQLite driver (tiles_mbtiles.c). */
 fl_status fl__mbtiles_write(const fl_tracker *t, const fl_tile_opts *opts, const fl__tilemeta *m,
