@@ -59,11 +59,25 @@ static int tile_options(const cli_opts *o, const char *minz, const char *maxz, f
 	int hi = maxz ? parse_zoom("--maxzoom", maxz) : -1;
 	if (maxz && hi < 0)
 		return 2;
-	if (!maxz)
-		hi = lo > FL_TILES_MAX_ZOOM ? lo : FL_TILES_MAX_ZOOM;
+	if (!maxz) /* chosen from the data once the tracker is open (resolve_zooms) */
+		hi = FL_TILES_LIMIT_ZOOM;
 	if (lo > hi)
 		return cli_usage_error("export", "--minzoom %d is above --maxzoom %d", lo, hi);
 	*to = (fl_tile_opts){lo, hi};
+	return 0;
+}
+
+/* --minzoom alone: the maxzoom the data asks for, at least --minzoom. */
+static int resolve_zooms(const fl_tracker *t, const char *minz, const char *maxz, fl_tile_opts *to)
+{
+	int lo, hi;
+	if (!minz || maxz)
+		return 0;
+	if (fl_tiles_zooms(t, &(fl_tile_opts){0, 0}, &lo, &hi)) {
+		cli_lib_error(NULL);
+		return 1;
+	}
+	to->maxzoom = hi > to->minzoom ? hi : to->minzoom;
 	return 0;
 }
 
@@ -106,14 +120,14 @@ int cmd_export(const cli_global *g, int argc, char **argv)
 	if (!t)
 		return 1;
 	cli_opts_zone(&opts, t, &opts.q); /* --as-of: the tracker's day */
-	int rc = 0;
-	if (site) {
+	int rc = tf ? resolve_zooms(t, minz, maxz, &to) : 0;
+	if (!rc && site) {
 		rc = cli_export_site(t, &to, site);
-	} else if (tf ? fl_tiles_write(t, &to, opts.out, tf)
-		      : fl_export_write(t, &opts.q, opts.out, opts.format)) {
+	} else if (!rc && (tf ? fl_tiles_write(t, &to, opts.out, tf)
+			      : fl_export_write(t, &opts.q, opts.out, opts.format))) {
 		cli_lib_error(cli_output_flags);
 		rc = 1;
-	} else
+	} else if (!rc)
 		cli_print_warnings();
 	fl_tracker_free(t);
 	return rc;

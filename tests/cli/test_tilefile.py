@@ -178,7 +178,7 @@ def _(tmp):
     db.close()
 
 
-@test("--minzoom 2 --maxzoom 5: the header and the tiles have exactly those zooms")
+@test("--minzoom 2 --maxzoom 5: the header and the tiles have exactly those zooms; --minzoom alone")
 def _(tmp):
     b = export(tmp, extra=["--minzoom", "2", "--maxzoom", "5"])
     h = pmt.header(b)
@@ -186,6 +186,10 @@ def _(tmp):
     check({z for z, _, _ in pmt.tiles(b)} == {2, 3, 4, 5}, "tile zooms")
     b = export(tmp, "m.pmtiles", extra=["-f", "PMTiles", "--maxzoom", "3"])
     check(pmt.header(b)["max_zoom"] == 3 and pmt.header(b)["min_zoom"] == 0, "-f PMTiles --maxzoom 3")
+    auto = pmt.header(karabakh_pmtiles(tmp))["max_zoom"]
+    h = pmt.header(export(tmp, "n.pmtiles", extra=["--minzoom", "3"]))
+    check((h["min_zoom"], h["max_zoom"]) == (3, auto), "--minzoom 3 alone: zooms %d-%d, expected 3-%d (chosen)"
+          % (h["min_zoom"], h["max_zoom"], auto))
 
 
 @test("bad zoom values, tile options with other formats, filters: exit 2 naming the option, nothing written")
