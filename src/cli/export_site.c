@@ -143,9 +143,10 @@ static int stops(FILE *f, const fl_tracker *t)
 				fputc(',', f);
 			json_str(f, days[i]);
 		}
-		free(days[i]);
 	}
 	fputc(']', f);
+	for (size_t i = 0; i < k; i++)
+		free(days[i]);
 	free(days);
 	return 0;
 }
