@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#define ZLIB_CONST /* next_in is const: the input is only read */
 #include <zlib.h>
 #include "fail.h"
 
@@ -23,7 +24,7 @@ fl_status fl__gzip(const void *in, size_t n, unsigned char **out, size_t *outlen
 		deflateEnd(&z);
 		return fl__fail(FL_ENOMEM, "out of memory");
 	}
-	z.next_in = (Bytef *)(uintptr_t)in;
+	z.next_in = (const Bytef *)in;
 	z.avail_in = (uInt)n;
 	z.next_out = buf;
 	z.avail_out = (uInt)cap;
@@ -53,13 +54,12 @@ fl_status fl__gunzip(const void *in, size_t n, size_t max, const char *what, uns
 	size_t cap = n * 4 + 64 < max ? n * 4 + 64 : max, len = 0;
 	unsigned char *buf = malloc(cap + 1);
 	fl_status st = buf ? FL_OK : fl__fail(FL_ENOMEM, "out of memory");
-	z.next_in = (Bytef *)(uintptr_t)in;
+	z.next_in = (const Bytef *)in;
 	z.avail_in = (uInt)n;
-	int rc = Z_OK;
 	while (!st) {
 		z.next_out = buf + len;
 		z.avail_out = (uInt)(cap - len);
-		rc = inflate(&z, Z_NO_FLUSH);
+		int rc = inflate(&z, Z_NO_FLUSH);
 		len = cap - z.avail_out;
 		if (rc == Z_STREAM_END)
 			break;

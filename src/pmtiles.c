@@ -172,14 +172,12 @@ fl_status fl__pmt_dir_decode(const unsigned char *b, size_t len, const char *wha
 		e[i].length = (uint32_t)v;
 	}
 	for (size_t i = 0; i < count && !st; i++) {
-		if (!get_varint(b, len, &at, &v) || (i == 0 && v == 0))
-			st = fl__fail(FL_EINPUT, "%s: entry %zu: bad offset", what, i);
-		else if (v)
-			e[i].offset = v - 1;
-		else if (e[i - 1].offset > UINT64_MAX - e[i - 1].length)
+		bool ok = get_varint(b, len, &at, &v) && (i || v) &&
+			  (v || e[i - 1].offset <= UINT64_MAX - e[i - 1].length);
+		if (!ok)
 			st = fl__fail(FL_EINPUT, "%s: entry %zu: bad offset", what, i);
 		else
-			e[i].offset = e[i - 1].offset + e[i - 1].length;
+			e[i].offset = v ? v - 1 : e[i - 1].offset + e[i - 1].length;
 	}
 	if (!st && at != len)
 		st = fl__fail(FL_EINPUT, "%s: %zu bytes after the entries", what, len - at);
@@ -229,7 +227,8 @@ static double get_deg(const unsigned char *p)
 void fl__pmt_header_pack(const fl_pmtiles_header *h, unsigned char out[FL__PMT_HEADER])
 {
 	memset(out, 0, FL__PMT_HEADER);
-	memcpy(out, "PMTiles", 7);
+	static const unsigned char magic[7] = {'P', 'M', 'T', 'i', 'l', 'e', 's'};
+	memcpy(out, magic, sizeof magic);
 	out[7] = 3;
 	const uint64_t u[] = {h->root_offset, h->root_length, h->metadata_offset, h->metadata_length,
 			      h->leaf_offset, h->leaf_length, h->data_offset, h->data_length,
@@ -243,7 +242,7 @@ void fl__pmt_header_pack(const fl_pmtiles_header *h, unsigned char out[FL__PMT_H
 	out[100] = (unsigned char)h->min_zoom;
 	out[101] = (unsigned char)h->max_zoom;
 	for (int i = 0; i < 4; i++)
-		put_deg(out + 102 + 4 * i, h->bounds[i]);
+		put_deg(out + 102 + (size_t)4 * (size_t)i, h->bounds[i]);
 	out[118] = (unsigned char)h->center_zoom;
 	put_deg(out + 119, h->center[0]);
 	put_deg(out + 123, h->center[1]);
@@ -269,7 +268,7 @@ fl_status fl__pmt_header_unpack(const unsigned char *b, size_t len, fl_pmtiles_h
 	h->min_zoom = b[100];
 	h->max_zoom = b[101];
 	for (int i = 0; i < 4; i++)
-		h->bounds[i] = get_deg(b + 102 + 4 * i);
+		h->bounds[i] = get_deg(b + 102 + (size_t)4 * (size_t)i);
 	h->center_zoom = b[118];
 	h->center[0] = get_deg(b + 119);
 	h->center[1] = get_deg(b + 123);

@@ -73,8 +73,14 @@ static char *unescape(const char *s, const char *end)
 				*o++ = (char)(0x80 | (v & 0x3f));
 			}
 		} else {
-			*o++ = c == 'n' ? '\n' : c == 't' ? '\t' : c == 'r' ? '\r' : c == 'b' ? '\b'
-			     : c == 'f' ? '\f' : c;
+			switch (c) {
+			case 'n': *o++ = '\n'; break;
+			case 't': *o++ = '\t'; break;
+			case 'r': *o++ = '\r'; break;
+			case 'b': *o++ = '\b'; break;
+			case 'f': *o++ = '\f'; break;
+			default: *o++ = c; break;
+			}
 		}
 	}
 	*o = 0;
