@@ -9,9 +9,10 @@ PKGS="meson ninja-build gcc pkg-config scdoc libgdal-dev gdal-bin libgeos-dev li
       libcairo2-dev fonts-dejavu-core poppler-utils tzdata
       libgif-dev libwebp-dev libavcodec-dev libavformat-dev libswscale-dev libavutil-dev ffmpeg python3-pil
       libjson-c-dev libcmocka-dev python3 python3-gdal python3-pyproj python3-shapely python3-pil
-      libmicrohttpd-dev libjs-leaflet chromium chromium-driver python3-selenium
+      libmicrohttpd-dev zlib1g-dev libjs-leaflet npm chromium chromium-driver python3-selenium
       postgresql-15 postgresql-client-15 postgresql-15-postgis-3
-      clang libclang-rt-14-dev clang-tidy cppcheck valgrind cflow"
+      clang libclang-rt-14-dev clang-tidy cppcheck valgrind cflow
+      libprotobuf-c-dev protobuf-c-compiler"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -22,5 +23,9 @@ apt-get update -qq
 if [ -n "$missing" ]; then
 	apt-get install -y -qq $missing >/dev/null
 fi
+# the browser libraries of `export --site` (share/site/vendor/package-lock.json:
+# protomaps-leaflet), from the npm registry at build time, never from a CDN
+npm ci --prefix share/site/vendor --no-audit --no-fund >/dev/null ||
+	echo "setup.sh: npm ci failed: export --site will not work" >&2
 [ -f build/build.ninja ] || meson setup build ${FL_MESON_ARGS:-} >/dev/null
 ninja -C build >/dev/null

@@ -17,6 +17,7 @@
 #include "evcols.h"
 #include "fail.h"
 #include "geo.h"
+#include "periods.h"
 #include "replay.h"
 #include "sink.h"
 #include "store/copy.h"
@@ -221,6 +222,11 @@ const unsigned char *fl_periods_wkb(const fl_periods *p, size_t i, size_t *len)
 		m->wkb[i] = fl__geos_to_wkb(p->t->geos, p->geoms[i], &m->wkblen[i]);
 	*len = m->wkblen[i];
 	return m->wkb[i];
+}
+
+const GEOSGeometry *fl__periods_geom(const fl_periods *p, size_t i)
+{
+	return i < p->n ? p->geoms[i] : NULL;
 }
 
 /* ---------------------------------------------------------------- export */

@@ -44,7 +44,7 @@
 	X(OGR_F_GetDefnRef) X(OGR_F_GetFieldAsDateTimeEx) X(OGR_F_GetFieldAsDouble) \
 	X(OGR_F_GetFieldAsInteger) X(OGR_F_GetFieldAsString) X(OGR_F_GetFieldCount) \
 	X(OGR_F_GetFieldDefnRef) X(OGR_F_GetFID) X(OGR_F_GetFieldIndex) X(OGR_F_GetGeometryRef) \
-	X(OGR_F_IsFieldSetAndNotNull) X(OGR_F_SetFID) X(OGR_F_SetFieldDouble) \
+	X(OGR_F_IsFieldSetAndNotNull) X(OGR_F_SetFID) X(OGR_F_SetFieldBinary) X(OGR_F_SetFieldDouble) \
 	X(OGR_F_SetFieldInteger) X(OGR_F_SetFieldInteger64) X(OGR_F_SetFieldNull) \
 	X(OGR_F_SetFieldString) X(OGR_F_SetFromWithMap) X(OGR_F_SetGeometryDirectly) \
 	X(OGR_F_SetStyleString) X(OGR_Fld_Create) X(OGR_Fld_Destroy) X(OGR_Fld_GetNameRef) \
@@ -142,6 +142,7 @@ int fl__gdal_loaded(void);
 #define OGR_F_GetGeometryRef (fl__gdal()->OGR_F_GetGeometryRef)
 #define OGR_F_IsFieldSetAndNotNull (fl__gdal()->OGR_F_IsFieldSetAndNotNull)
 #define OGR_F_SetFID (fl__gdal()->OGR_F_SetFID)
+#define OGR_F_SetFieldBinary (fl__gdal()->OGR_F_SetFieldBinary)
 #define OGR_F_SetFieldDouble (fl__gdal()->OGR_F_SetFieldDouble)
 #define OGR_F_SetFieldInteger (fl__gdal()->OGR_F_SetFieldInteger)
 #define OGR_F_SetFieldInteger64 (fl__gdal()->OGR_F_SetFieldInteger64)

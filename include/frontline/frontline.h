@@ -22,6 +22,9 @@
 #include "frontline/lines.h"
 #include "frontline/weight_raster.h"
 #include "frontline/places.h"
+#include "frontline/tiles.h"
+#include "frontline/pmtiles.h"
+#include "frontline/tilefile.h"
 #define FL_VERSION_STRING_MAX 32
 FL_API const char *fl_version(void);
 /* How many threads the library may use for one call (imports, writing

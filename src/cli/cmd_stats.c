@@ -40,6 +40,42 @@ static const char help[] =
 /* The library's names for what the tool's flags give. */
 static const cli_flag flags[] = {{"size", "--size"}, {"path", "--chart"}, {"title", "--title"}, {NULL, NULL}};
 
+/* The series over [at[0], at[1]] (bounds[i] the text given for each, NULL
+ * for a default) as CSV and the chart; 0, or the exit status with the
+ * error printed. */
+static int series(const fl_tracker *t, const fl_query *q, const char *as_of, const char *const bounds[2],
+		  const fl_instant at[2], fl_step step, const cli_weights *cw, const fl_stats_opts *so,
+		  const fl_render_opts *ro, const char *chart, const char *out)
+{
+	/* only the bounds given: the defaults are the events' own range */
+	const char *texts[2];
+	fl_instant ats[2];
+	size_t n = 0;
+	for (int i = 0; i < 2; i++)
+		if (bounds[i])
+			texts[n] = bounds[i], ats[n++] = at[i];
+	if (n)
+		cli_warn_range(t, q, as_of, n, texts, ats);
+	if (at[0] > at[1]) {
+		/* one bound given, beyond the events' other end: the tool says
+		 * it in its options' words (the library names its parameters) */
+		cli_error("--from is after --to: swap them");
+		return 2;
+	}
+	fl_stats *s = NULL;
+	fl_status st = fl_stats_new_opts(t, q, at[0], at[1], step, cw->w, cw->n, so, &s);
+	if (!st && chart)
+		st = fl_render_chart(t, s, ro, chart);
+	if (!st && (!chart || out))
+		st = fl_stats_write_csv(s, out);
+	fl_stats_free(s);
+	if (st) {
+		cli_lib_error(flags);
+		return st == FL_EARG ? 2 : 1;
+	}
+	return 0;
+}
+
 int cmd_stats(const cli_global *g, int argc, char **argv)
 {
 	static const struct option own[] = {
@@ -123,7 +159,6 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 	if (!rc && places) /* the places' count and sum after the rasters */
 		rc = cli_places_weights(t, places, places_field, cw.w, &cw.n);
 	fl_instant first, last;
-	fl_stats *s = NULL;
 	if (rc) {
 		/* the error is printed */
 	} else if ((!from || !to) && fl_tracker_event_range(t, &first, &last)) {
@@ -134,34 +169,9 @@ int cmd_stats(const cli_global *g, int argc, char **argv)
 			t0 = first;
 		if (!to)
 			t1 = last;
-		/* only the bounds given: the defaults are the events' own range */
-		const char *texts[2];
-		fl_instant ats[2];
-		size_t n = 0;
-		if (from)
-			texts[n] = from, ats[n++] = t0;
-		if (to)
-			texts[n] = to, ats[n++] = t1;
-		if (n)
-			cli_warn_range(t, &q, as_of, n, texts, ats);
-		if (t0 > t1) {
-			/* one bound given, beyond the events' other end: the tool says
-			 * it in its options' words (the library names its parameters) */
-			cli_error("--from is after --to: swap them");
-			rc = 2;
-		} else {
-			fl_status st = fl_stats_new_opts(t, &q, t0, t1, step, cw.w, cw.n, &so, &s);
-			if (!st && chart)
-				st = fl_render_chart(t, s, &ro, chart);
-			if (!st && (!chart || out))
-				st = fl_stats_write_csv(s, out);
-			if (st) {
-				cli_lib_error(flags);
-				rc = st == FL_EARG ? 2 : 1;
-			}
-		}
+		rc = series(t, &q, as_of, (const char *[2]){from, to}, (fl_instant[2]){t0, t1}, step, &cw, &so,
+			    &ro, chart, out);
 	}
-	fl_stats_free(s);
 	cli_weights_free(&cw);
 	fl_tracker_free(t);
 	return rc;

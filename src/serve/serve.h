@@ -18,6 +18,7 @@
  *   serve_static.c  the viewer and Leaflet files, from a fixed list
  *   serve_basemap.c the base map (Natural Earth) cut to the tracker's extent
  *   serve_places.c  the tracker's places (the places collection), when it has them
+ *   serve_tiles.c   OGC API - Tiles: the control collection as vector tiles
  *   serve_params.c  datetime, bbox, limit, offset, f (pure functions)
  *   serve_buf.c     growing byte buffers
  *
@@ -126,7 +127,7 @@ void sv_cache_free(sv_cache *c);
 sv_fset *sv_cache_set(sv_cache *c, const void *key, size_t n);
 sv_page *sv_cache_page(sv_cache *c, const void *key, size_t n);
 /* Keep f (charged f->bytes) or p (cut from the set whose uid is set, and
- * dropped with it), dropping the least recently used entries until it
+ * dropped with it; set 0: a page of its own, such as a tile), dropping the least recently used entries until it
  * fits; not kept when larger than the limit, when the key is there
  * already, or (a page) when its set is not kept.  1 when kept. */
 int sv_cache_put_set(sv_cache *c, const void *key, size_t n, sv_fset *f);
@@ -158,6 +159,8 @@ typedef struct sv_server {
 	char *attribution;          /* the tracker's (fl_tracker_attribution), or NULL */
 	pthread_mutex_t base_lock;  /* base: */
 	sv_page *base[SV_NBASE];    /* each base map layer, cut on its first request */
+	fl_tileset *tiles;          /* the vector tiles' source, made on the first tile
+				     * request (under lib_lock), or NULL */
 	char origin[160];           /* "http://127.0.0.1:8080" when Host is missing */
 	fl_places *places;          /* the tracker's places, or NULL (serve_places.c) */
 } sv_server;
@@ -285,6 +288,12 @@ void sv_basemap(sv_server *s, const char *o, int nseg, char *const seg[], const 
 		sv_response *rs);
 /* The layers kept (sv_server_free calls it). */
 void sv_basemap_free(sv_server *s);
+
+/* ---- OGC API - Tiles (serve_tiles.c) ---- */
+/* /tileMatrixSets[/{id}] (seg[0], seg[1]) at the origin o */
+void sv_tms(const char *o, int nseg, char *const seg[], const sv_request *rq, sv_response *rs);
+/* /collections/{c}/tiles... (read from rq->path) */
+void sv_tiles(sv_server *s, const char *o, const sv_request *rq, sv_response *rs);
 
 /* ---- the parts of a response (serve_respond.c) ---- */
 #define T_JSON "application/json"

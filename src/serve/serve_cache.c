@@ -202,7 +202,7 @@ static int put(sv_cache *c, int kind, unsigned long long set, const void *key, s
 	}
 	while (c->bytes + charge > c->limit && c->tail)
 		drop(c, c->tail, &gone);
-	if (kind == E_PAGE && !has_set(c, set)) {
+	if (kind == E_PAGE && set && !has_set(c, set)) {
 		/* its set is not kept (too large, or dropped): it could not be found */
 		pthread_mutex_unlock(&c->lock);
 		free(e);

@@ -149,6 +149,7 @@ void sv_server_free(sv_server *s)
 	fl_free(s->attribution);
 	sv_basemap_free(s);
 	sv_places_free(s);
+	fl_tileset_free(s->tiles);
 	pthread_mutex_destroy(&s->lib_lock);
 }
 

@@ -12,6 +12,8 @@
  *   /viewer, /viewer/..., /static/leaflet/...   the map viewer (serve_static.c);
  *                                     /viewer takes date=D and compare=D1/D2
  *   /basemap, /basemap/{layer}        the viewer's base map (serve_basemap.c)
+ *   /tileMatrixSets..., /collections/control/tiles...   OGC API - Tiles: vector
+ *                                     tiles of the whole history (serve_tiles.c)
  * The landing page carries the tracker's attribution (its README's
  * "Attribution:" line, null when it has none), which the viewer shows.
  * A control character in the path or a parameter (%00, %0A ...) is a 400.
@@ -93,6 +95,9 @@ static void landing(const sv_server *s, const char *o, sp_format fmt, const char
 	json_object_array_add(links, sv_link(u, "conformance", T_JSON, "conformance classes"));
 	snprintf(u, sizeof u, "%s/collections", o);
 	json_object_array_add(links, sv_link(u, "data", T_JSON, "the collections"));
+	snprintf(u, sizeof u, "%s/tileMatrixSets", o);
+	json_object_array_add(links, sv_link(u, "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes",
+					     T_JSON, "tile matrix sets"));
 	snprintf(u, sizeof u, "%s/viewer", o);
 	json_object_array_add(links, sv_link(u, "service-doc", "text/html", "map viewer with a date slider"));
 	json_object_object_add(d, "links", links);
@@ -106,9 +111,15 @@ static void conformance(sp_format fmt, const char *dtv, sv_response *rs)
 		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
 		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
 		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
-		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30"};
+		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+		"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
+		"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset",
+		"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tilesets-list",
+		"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/geodata-tilesets",
+		"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/datetime",
+		"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt"};
 	json_object *d = json_object_new_object(), *a = json_object_new_array();
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++)
 		json_object_array_add(a, json_object_new_string(classes[i]));
 	json_object_object_add(d, "conformsTo", a);
 	sv_respond_doc(rs, fmt, T_JSON, "Conformance", d, dtv);
@@ -128,6 +139,11 @@ static json_object *collection_doc(const sv_server *s, const char *o, int c, sp_
 	json_object_array_add(links, sv_link(v, "items", T_GEOJSON, "the features as GeoJSON"));
 	snprintf(v, sizeof v, "%s/items?f=html", u);
 	json_object_array_add(links, sv_link(v, "items", "text/html", "the features as HTML"));
+	if (c == SV_CONTROL) {
+		snprintf(v, sizeof v, "%s/tiles", u);
+		json_object_array_add(links, sv_link(v, "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector",
+						     T_JSON, "vector tiles of the whole history"));
+	}
 	json_object_object_add(d, "links", links);
 	json_object *ext = json_object_new_object(), *sp = json_object_new_object(),
 		    *bb = json_object_new_array(), *b1 = json_object_new_array();
@@ -301,6 +317,14 @@ void sv_handle(sv_server *s, const sv_request *rq, sv_response *rs)
 	origin(s, rq, o, sizeof o);
 	if (nseg >= 1 && !strcmp(seg[0], "basemap")) {
 		sv_basemap(s, o, nseg, seg, rq, rs);
+		return;
+	}
+	if (nseg >= 1 && !strcmp(seg[0], "tileMatrixSets")) {
+		sv_tms(o, nseg, seg, rq, rs);
+		return;
+	}
+	if (nseg >= 3 && !strcmp(seg[0], "collections") && !strcmp(seg[2], "tiles")) {
+		sv_tiles(s, o, rq, rs);
 		return;
 	}
 	sp_format fmt = SP_JSON;

@@ -9,7 +9,7 @@ With a fuzz build directory, the index seed is written by fuzz_index itself
 adds what is new.  Inputs found while fuzzing stay out of git: CI fuzzes
 into a scratch copy of the corpus.
 """
-import csv, glob, hashlib, io, os, re, subprocess, sys
+import csv, glob, gzip, hashlib, io, os, re, struct, subprocess, sys
 
 root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 corpus = os.path.join(root, "tests", "fuzz", "corpus")
@@ -132,6 +132,52 @@ kyiv = read("/usr/share/zoneinfo/Europe/Kyiv")
 n = struct.unpack(">6I", kyiv[20:44])
 v1 = 44 + n[3] * 5 + n[4] * 6 + n[5] + n[2] * 8 + n[1] + n[0]
 seed("tz", kyiv[:4] + b"\0" + kyiv[5:v1])
+
+# pmtiles: small archives written here from the specification (one root;
+# a root whose one entry leads to a leaf), then a few cut or changed
+def varint(v):
+    out = b""
+    while True:
+        c, v = v & 0x7F, v >> 7
+        out += bytes([c | (0x80 if v else 0)])
+        if not v:
+            return out
+
+
+def pmt_dir(entries):
+    b = varint(len(entries))
+    b += b"".join(varint(e[0] - (entries[i - 1][0] if i else 0)) for i, e in enumerate(entries))
+    b += b"".join(varint(e[3]) for e in entries)
+    b += b"".join(varint(e[2]) for e in entries)
+    b += b"".join(varint(0 if i and e[1] == entries[i - 1][1] + entries[i - 1][2] else e[1] + 1)
+                  for i, e in enumerate(entries))
+    return gzip.compress(b, mtime=0)
+
+
+def pmtiles(tiles, leaf=False):
+    data, entries = b"", []
+    for tid, body in tiles:
+        g = gzip.compress(body, mtime=0)
+        entries.append((tid, len(data), len(g), 1))
+        data += g
+    leaves = b""
+    if leaf:
+        leaves = pmt_dir(entries)
+        entries = [(entries[0][0], 0, len(leaves), 0)]
+    root, meta = pmt_dir(entries), gzip.compress(b'{"vector_layers":[]}', mtime=0)
+    off = [127, 127 + len(root), 127 + len(root) + len(meta), 127 + len(root) + len(meta) + len(leaves)]
+    h = b"PMTiles\x03" + struct.pack("<11Q", off[0], len(root), off[1], len(meta), off[2], len(leaves),
+                                     off[3], len(data), len(tiles), len(tiles), len(tiles))
+    h += struct.pack("<BBBBBB4iB2i", 1, 2, 2, 1, 0, 2, 445000000, 390000000, 470000000, 410000000,
+                     1, 460000000, 400000000)
+    return h + root + meta + leaves + data
+
+
+small = pmtiles([(0, b"world"), (1, b"a"), (2, b"b"), (3, b"c"), (4, b"d"), (5, b"e"), (20, b"f")])
+seed("pmtiles", small)
+seed("pmtiles", pmtiles([(i, bytes([i]) * (i % 7 + 1)) for i in range(0, 21)], leaf=True))
+seed("pmtiles", small[:127] + b"\x1f\x8b")
+seed("pmtiles", b"\x21\x41\x02\x03\x05\x11ab\xf0" + bytes(range(64)))
 
 # index: the genuine body of the clean fixture's index, from fuzz_index
 if len(sys.argv) > 1:

@@ -10,7 +10,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 secs=${FL_FUZZ_SECONDS:-60}
-targets="date edtf tz csvlint events loader index cli_values serve_params geojson"
+targets="date edtf tz csvlint events loader index cli_values serve_params geojson pmtiles"
 ntargets=$(echo $targets | wc -w)
 echo "1..$((2 * ntargets))"
 if [ ! -f build-fuzz/build.ninja ]; then
