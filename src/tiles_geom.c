@@ -142,7 +142,11 @@ static int push(fl__u32s *o, uint32_t x)
 	return 0;
 }
 
-static uint32_t zigzag(int64_t d) { return (uint32_t)(((uint64_t)d << 1) ^ (uint64_t)(d >> 63)); }
+/* 4.3.2: 0, -1, 1, -2 ... as 0, 1, 2, 3 ... */
+static uint32_t zigzag(int64_t d)
+{
+	return (uint32_t)(d >= 0 ? (uint64_t)d << 1 : ((uint64_t)(-(d + 1)) << 1) | 1u);
+}
 
 static int64_t cross(pt a, pt b, pt c)
 {
