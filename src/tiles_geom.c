@@ -39,12 +39,12 @@ static GEOSCoordSequence *seq_merc(GEOSContextHandle_t h, const GEOSCoordSequenc
 	unsigned int n = 0;
 	if (!GEOSCoordSeq_getSize_r(h, s, &n))
 		return NULL;
-	double *xy = malloc((n ? n : 1) * 2 * sizeof *xy);
+	double *xy = malloc((size_t)(n ? n : 1) * 2 * sizeof *xy);
 	if (!xy || (n && !GEOSCoordSeq_copyToBuffer_r(h, s, xy, 0, 0))) {
 		free(xy);
 		return NULL;
 	}
-	for (unsigned int i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++)
 		fl__merc(xy[2 * i], xy[2 * i + 1], &xy[2 * i], &xy[2 * i + 1]);
 	GEOSCoordSequence *o = GEOSCoordSeq_copyFromBuffer_r(h, xy, n, 0, 0);
 	free(xy);
@@ -142,7 +142,11 @@ static int push(fl__u32s *o, uint32_t x)
 	return 0;
 }
 
-static uint32_t zigzag(int64_t d) { return (uint32_t)(((uint64_t)d << 1) ^ (uint64_t)(d >> 63)); }
+/* 4.3.2: 0, -1, 1, -2 ... as 0, 1, 2, 3 ... */
+static uint32_t zigzag(int64_t d)
+{
+	return (uint32_t)(d >= 0 ? (uint64_t)d << 1 : ((uint64_t)(-(d + 1)) << 1) | 1u);
+}
 
 static int64_t cross(pt a, pt b, pt c)
 {
@@ -156,12 +160,12 @@ static double *ring_units(const ctx *c, const GEOSGeometry *r, unsigned int *n)
 	*n = 0;
 	if (!s || !GEOSCoordSeq_getSize_r(c->h, s, n))
 		return NULL;
-	double *xy = malloc((*n ? *n : 1) * 2 * sizeof *xy);
+	double *xy = malloc((size_t)(*n ? *n : 1) * 2 * sizeof *xy);
 	if (!xy || (*n && !GEOSCoordSeq_copyToBuffer_r(c->h, s, xy, 0, 0))) {
 		free(xy);
 		return NULL;
 	}
-	for (unsigned int i = 0; i < *n; i++) {
+	for (size_t i = 0; i < *n; i++) {
 		xy[2 * i] = (xy[2 * i] - c->b[0]) * c->scale;
 		xy[2 * i + 1] = (c->b[3] - xy[2 * i + 1]) * c->scale;
 	}
@@ -178,7 +182,7 @@ static long ring_points(ctx *c, const GEOSGeometry *r)
 		return -1;
 	fl__pts *o = &c->pts;
 	o->n = 0;
-	for (unsigned int i = 0; i + 1 < n; i++)
+	for (size_t i = 0; i + 1 < n; i++)
 		if (fl__snap_segment(c->hot, xy[2 * i], xy[2 * i + 1], xy[2 * i + 2], xy[2 * i + 3], o)) {
 			free(xy);
 			return -1;
@@ -331,7 +335,7 @@ static int hot_coords(ctx *c, fl__hot *hs, const GEOSGeometry *g)
 		unsigned int n = 0;
 		double *xy = ring_units(c, g, &n);
 		int bad = !xy;
-		for (unsigned int i = 0; !bad && i < n; i++)
+		for (size_t i = 0; !bad && i < n; i++)
 			bad = fl__hot_add(hs, fl__round_unit(xy[2 * i]), fl__round_unit(xy[2 * i + 1]));
 		free(xy);
 		return bad ? -1 : 0;

@@ -78,8 +78,8 @@ static bool measure_regions(const fl_tracker *t, measure *m, bool edges)
 	size_t verts = 0, n = t->nregions ? t->nregions : t->natoms;
 	for (size_t r = 0; edges && r < n; r++) {
 		const GEOSGeometry *g = shape_at(t, r);
-		int n = g ? GEOSGetNumCoordinates_r(t->geos, g) : 0;
-		verts += n > 0 ? (size_t)n : 0;
+		int nc = g ? GEOSGetNumCoordinates_r(t->geos, g) : 0;
+		verts += nc > 0 ? (size_t)nc : 0;
 	}
 	m->step = verts / 200000 + 1; /* at most about 200,000 edges measured */
 	m->smallest = INFINITY;

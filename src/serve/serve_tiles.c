@@ -270,6 +270,10 @@ void sv_tiles(sv_server *s, const char *o, const sv_request *rq, sv_response *rs
 		if (p)
 			*p++ = 0;
 	}
+	if (n < 3) {
+		sv_error(rs, 404, "no such resource (tiles are at /collections/control/tiles)");
+		return;
+	}
 	if (strcmp(seg[1], "control")) {
 		sv_error(rs, 404, "no tiles for collection '%.40s' (the control collection has them)",
 			 seg[1]);

@@ -209,6 +209,22 @@ def t_kalbajar(tmp, srv):
                       "the AZ period: %s" % f)
 
 
+@test("the zones layer: the peacekeeping zone shown from 2020-11-10 through its last day, 2024-06-12")
+def t_zones(tmp, srv):
+    k = regions()["kalbajar"].representative_point()
+    tx, ty = tile_of(k.x, k.y, 7)
+    hist = decode(srv, tmp, 7, tx, ty)[0]
+    pk = [f for f, g in hist.get("zones", []) if f["id"] == "ru-pk-zone"]
+    check(len(pk) == 1, "zones of the history tile: %s" % [f["id"] for f, g in hist.get("zones", [])])
+    f = pk[0]
+    check(f["valid_from_day"] == day_number("2020-11-10") and f["valid_to_day"] == day_number("2024-06-13")
+          and f["actor"] == "RU-PK" and f["approximate"] == 1, "the zone's fields: %s" % f)
+    for date, want in [("2020-11-09", False), ("2020-11-10", True), ("2024-06-12", True), ("2024-06-13", False)]:
+        layers = decode(srv, tmp, 7, tx, ty, "?datetime=" + date)[0]
+        got = any(f["id"] == "ru-pk-zone" for f, g in layers.get("zones", []))
+        check(got == want, "%s: the zone %s" % (date, "shown" if got else "not shown"))
+
+
 def lonlat(pt):
     return Point(pt.x * 180 / HALF, math.degrees(2 * math.atan(math.exp(pt.y * math.pi / HALF)) - math.pi / 2))
 
