@@ -24,47 +24,6 @@ bool fl__outside_is_sliver(double outside_km2, double area_km2)
 	return outside_km2 < FL__CLIP_MAX_KM2 && outside_km2 < FL__CLIP_MAX_SHARE * area_km2;
 }
 
-/* The polygons of g as one Polygon or MultiPolygon (lines and points that an
- * overlay leaves where shapes touch are dropped); NULL when there are none.
- * Takes g. */
-static GEOSGeometry *polygonal(GEOSContextHandle_t h, GEOSGeometry *g)
-{
-	if (!g)
-		return NULL;
-	int ty = GEOSGeomTypeId_r(h, g);
-	if ((ty == GEOS_POLYGON || ty == GEOS_MULTIPOLYGON) && !GEOSisEmpty_r(h, g))
-		return g;
-	if (ty != GEOS_GEOMETRYCOLLECTION) {
-		GEOSGeom_destroy_r(h, g);
-		return NULL;
-	}
-	int n = GEOSGetNumGeometries_r(h, g);
-	GEOSGeometry **parts = calloc((size_t)n + 1, sizeof *parts);
-	unsigned k = 0;
-	for (int i = 0; parts && i < n; i++) {
-		const GEOSGeometry *p = GEOSGetGeometryN_r(h, g, i);
-		int pt = GEOSGeomTypeId_r(h, p);
-		if (GEOSisEmpty_r(h, p))
-			continue;
-		if (pt == GEOS_POLYGON)
-			parts[k++] = GEOSGeom_clone_r(h, p);
-		else if (pt == GEOS_MULTIPOLYGON)
-			for (int j = 0; j < GEOSGetNumGeometries_r(h, p); j++)
-				parts[k++] = GEOSGeom_clone_r(h, GEOSGetGeometryN_r(h, p, j));
-	}
-	GEOSGeom_destroy_r(h, g);
-	GEOSGeometry *r = NULL;
-	if (parts && k == 1)
-		r = parts[0];
-	else if (parts && k > 1)
-		r = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, parts, k);
-	else
-		for (unsigned i = 0; parts && i < k; i++)
-			GEOSGeom_destroy_r(h, parts[i]);
-	free(parts);
-	return r;
-}
-
 fl_status fl__regions_clip(const fl_tracker *t, const GEOSGeometry *g, GEOSGeometry **inside,
 			   GEOSGeometry **outside)
 {
@@ -97,7 +56,7 @@ fl_status fl__regions_clip(const fl_tracker *t, const GEOSGeometry *g, GEOSGeome
 	}
 	if (n == 0) { /* all of it outside */
 		free(near);
-		*outside = polygonal(h, GEOSGeom_clone_r(h, g));
+		*outside = fl__geos_polygonal(h, GEOSGeom_clone_r(h, g));
 		return FL_OK;
 	}
 	GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, near, n);
@@ -116,7 +75,7 @@ fl_status fl__regions_clip(const fl_tracker *t, const GEOSGeometry *g, GEOSGeome
 			GEOSGeom_destroy_r(h, out);
 		return fl__fail(FL_EGEOM, "the polygon cannot be cut by the regions");
 	}
-	*inside = polygonal(h, in);
-	*outside = polygonal(h, out);
+	*inside = fl__geos_polygonal(h, in);
+	*outside = fl__geos_polygonal(h, out);
 	return FL_OK;
 }

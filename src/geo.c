@@ -133,3 +133,49 @@ GEOSGeometry *fl__geos_from_wkb(GEOSContextHandle_t h, const unsigned char *wkb,
 	return GEOSGeomFromWKB_buf_r(h, wkb, len);
 }
 
+
+GEOSGeometry *fl__geos_polygonal(GEOSContextHandle_t h, GEOSGeometry *g)
+{
+	if (!g)
+		return NULL;
+	int ty = GEOSGeomTypeId_r(h, g);
+	if ((ty == GEOS_POLYGON || ty == GEOS_MULTIPOLYGON) && !GEOSisEmpty_r(h, g))
+		return g;
+	if (ty != GEOS_GEOMETRYCOLLECTION) {
+		GEOSGeom_destroy_r(h, g);
+		return NULL;
+	}
+	/* count the polygons first: a member may be a multipolygon */
+	int n = GEOSGetNumGeometries_r(h, g);
+	size_t count = 0;
+	for (int i = 0; i < n; i++) {
+		const GEOSGeometry *p = GEOSGetGeometryN_r(h, g, i);
+		int pt = GEOSGeomTypeId_r(h, p);
+		if (!GEOSisEmpty_r(h, p) && (pt == GEOS_POLYGON || pt == GEOS_MULTIPOLYGON))
+			count += pt == GEOS_POLYGON ? 1 : (size_t)GEOSGetNumGeometries_r(h, p);
+	}
+	GEOSGeometry **parts = calloc(count + 1, sizeof *parts);
+	unsigned k = 0;
+	for (int i = 0; parts && i < n; i++) {
+		const GEOSGeometry *p = GEOSGetGeometryN_r(h, g, i);
+		int pt = GEOSGeomTypeId_r(h, p);
+		if (GEOSisEmpty_r(h, p))
+			continue;
+		if (pt == GEOS_POLYGON)
+			parts[k++] = GEOSGeom_clone_r(h, p);
+		else if (pt == GEOS_MULTIPOLYGON)
+			for (int j = 0; j < GEOSGetNumGeometries_r(h, p); j++)
+				parts[k++] = GEOSGeom_clone_r(h, GEOSGetGeometryN_r(h, p, j));
+	}
+	GEOSGeom_destroy_r(h, g);
+	GEOSGeometry *r = NULL;
+	if (parts && k == 1)
+		r = parts[0];
+	else if (parts && k > 1)
+		r = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, parts, k);
+	else
+		for (unsigned i = 0; parts && i < k; i++)
+			GEOSGeom_destroy_r(h, parts[i]);
+	free(parts);
+	return r;
+}

@@ -20,6 +20,11 @@ GEOSContextHandle_t fl__geos_new(void);
 /* ISO WKB of a geometry, malloc'd. */
 unsigned char *fl__geos_to_wkb(GEOSContextHandle_t h, const GEOSGeometry *g, size_t *len);
 GEOSGeometry *fl__geos_from_wkb(GEOSContextHandle_t h, const unsigned char *wkb, size_t len);
+/* The polygons of an overlay's result (taken): g itself when it is a
+ * non-empty (multi)polygon, else the polygons of a collection (an overlay
+ * on the grid can leave lines and points beside them) as one
+ * (multi)polygon; NULL when none (or out of memory). */
+GEOSGeometry *fl__geos_polygonal(GEOSContextHandle_t h, GEOSGeometry *g);
 
 /* The engine's precision grid in degrees (about 1 cm): overlays snap to it. */
 #define FL__GRID 1e-7

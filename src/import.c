@@ -351,10 +351,10 @@ fl_status fl__import_extent(GEOSContextHandle_t h, const GEOSGeometry *territory
 		GEOSGeom_destroy_r(h, rest);
 	if (!snapped)
 		return fl__fail(FL_EGEOM, "cannot compute the extent: %s", fl_error_last());
-	if (GEOSisEmpty_r(h, snapped))
-		GEOSGeom_destroy_r(h, snapped);
-	else
-		*out = snapped;
+	/* its polygons only: on the grid, the difference can leave lines and
+	 * points where the territory's edge meets the day's (a collection the
+	 * areas layer refuses) */
+	*out = fl__geos_polygonal(h, snapped);
 	return FL_OK;
 }
 

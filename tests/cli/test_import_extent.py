@@ -296,5 +296,26 @@ def t_deepstate(c):
         check(want in flat, "render's PDF lacks %r" % want)
 
 
+@test("import-series --extent with the shipped base map's Ukraine, 80 DeepState days: the tracker opens (the extent's area is polygons only)")
+def t_deepstate_shipped_extent(c):
+    if not os.path.isdir(DEEPSTATE):
+        raise Skip("../shared/data/deepstate is absent")
+    files = sorted(glob.glob(os.path.join(DEEPSTATE, "deepstatemap_data_*.geojson")))[:80]
+    check(len(files) == 80, "fewer than 80 DeepState days")
+    countries = os.path.join(SRC, "geodata", "basemap", "countries.fgb")
+    c.ok("import-series", *HO, "--extent", countries, "--extent-where", "ADM0_A3 = 'UKR'", "--out", "T", *files)
+    # on the grid, (territory + gains) - the first day left lines beside the polygons: a
+    # GeometryCollection the areas layer refused, so the tracker did not open
+    areas = json.load(open(c.path(os.path.join("T", "areas.geojson")), encoding="utf-8"))["features"]
+    kinds = sorted({f["geometry"]["type"] for f in areas})
+    check(set(kinds) <= {"Polygon", "MultiPolygon"}, "areas.geojson has geometries of types %s" % kinds)
+    out = c.ok("-d", "T", "check").out
+    check(" 0 error(s)" in out, "check: %s" % out.strip().splitlines()[-1])
+    day = "2024-07-08"
+    st = c.stats("T", day)
+    total = st["RU"][0] + st["UA"][0]
+    check(595000 < total < 610000, "the territory is %.0f km2, not Ukraine's" % total)
+
+
 if __name__ == "__main__":
     sys.exit(main("fl-import-extent-", context=Ctx))
