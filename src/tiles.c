@@ -1,7 +1,7 @@
 /*
  * tiles.c: the whole history as vector tiles (tiles.h): the tileset (the
- * periods and zones in Web Mercator), one tile, and every tile of a range
- * of zooms.
+ * periods, zones and places in Web Mercator), one tile, and every tile of a
+ * range of zooms.
  *
  * A tile is made from the features whose envelope meets it and its buffer:
  * for one tile (serve) the envelopes are tested one by one; for all tiles of
@@ -30,6 +30,7 @@ void fl_tileset_free(fl_tileset *ts)
 			GEOSGeom_destroy_r(ts->geos, ts->f[i].geom);
 	if (ts->geos)
 		GEOS_finish_r(ts->geos);
+	fl_places_free(ts->places);
 	free(ts->f), free(ts->per);
 	free(ts);
 }
@@ -70,19 +71,67 @@ static fl_instant zone_end(const fl_tracker *t, fl_instant to)
 	return end + 1;
 }
 
+/* The tracker's places (places.geojson) into ts->places, NULL when it has
+ * none. */
+static fl_status open_places(const fl_tracker *t, fl_places **out)
+{
+	*out = NULL;
+	char *path = fl_tracker_places_path(t);
+	fl_status st = path ? fl_places_open(t, path, NULL, out) : FL_OK;
+	fl_free(path);
+	return st;
+}
+
+/* The places inside the tracker's bounds as features of the places layer. */
+static fl_status add_places(fl_tileset *ts)
+{
+	double box[4];
+	if (!ts->places)
+		return FL_OK;
+	if (!fl__tiles_bounds(ts->t, box)) /* no geometry: every place */
+		box[0] = -180, box[1] = -90, box[2] = 180, box[3] = 90;
+	ts->pop_f = fl__places_field(ts->places, "POP_MAX");
+	ts->rank_f = fl__places_field(ts->places, "SCALERANK");
+	size_t n = fl_places_count(ts->places);
+	for (size_t i = 0; i < n; i++) {
+		const fl_place *pl = fl_places_at(ts->places, i);
+		if (pl->lon < box[0] || pl->lon > box[2] || pl->lat < box[1] || pl->lat > box[3])
+			continue;
+		GEOSGeometry *g = GEOSGeom_createPointFromXY_r(ts->geos, pl->lon, pl->lat);
+		bool ok = g && add_feat(ts, g, FL__TL_PLACES, i, INT64_MIN, INT64_MAX);
+		if (g)
+			GEOSGeom_destroy_r(ts->geos, g);
+		if (!ok)
+			return fl__fail(FL_EGEOM, "%s: place %zu cannot be projected",
+					fl_places_path(ts->places), i + 1);
+	}
+	return FL_OK;
+}
+
 fl_status fl_tileset_new(const fl_tracker *t, const fl_query *filters, fl_tileset **out)
 {
 	if (!t || !out)
 		return fl__fail(FL_EARG, "fl_tileset_new: NULL argument");
 	*out = NULL;
 	fl_periods *p = NULL;
-	fl_status st = fl_periods_new(t, filters, &p);
-	if (st)
+	fl_places *pl = NULL;
+	fl_status st = open_places(t, &pl);
+	if (!st)
+		st = fl_periods_new(t, filters, &p);
+	if (st) {
+		fl_places_free(pl);
 		return st;
+	}
 	fl_tileset *ts = calloc(1, sizeof *ts);
-	size_t np = fl_periods_count(p), n = np + t->nzones;
+	size_t np = fl_periods_count(p), n = np + t->nzones + fl_places_count(pl);
+	if (!ts)
+		fl_places_free(pl);
 	if (ts) {
 		ts->t = t;
+		ts->places = pl;
+		if (filters)
+			ts->q = *filters;
+		ts->q.holders = NULL, ts->q.nholders = 0;
 		ts->geos = fl__geos_new();
 		ts->per = malloc((np + 1) * sizeof *ts->per);
 		ts->f = calloc(n + 1, sizeof *ts->f);
@@ -103,6 +152,8 @@ fl_status fl_tileset_new(const fl_tracker *t, const fl_query *filters, fl_tilese
 			      z->has_end ? zone_end(t, z->valid_to) : INT64_MAX))
 			st = fl__fail(FL_EGEOM, "zone %s: its geometry cannot be projected", z->id);
 	}
+	if (!st)
+		st = add_places(ts);
 	fl_periods_free(p);
 	return FL__HAND_OVER(st, ts, fl_tileset_free, out);
 }
@@ -160,14 +211,65 @@ static int zone_props(fl__mvt *m, const fl_tracker *t, const fl__tfeat *f)
 	return bad | put_times(m, t, f->from, f->to);
 }
 
+/* Place i's field j as a number under key, when it is one. */
+static int num_prop(fl__mvt *m, const fl_places *p, size_t i, long j, const char *key)
+{
+	const char *v = j >= 0 ? fl_places_value(p, i, (size_t)j) : NULL;
+	char *end = NULL;
+	double d = v ? strtod(v, &end) : 0;
+	if (!v || end == v || *end || !isfinite(d))
+		return 0;
+	if (d == floor(d) && fabs(d) < 9e15)
+		return fl__mvt_int(m, key, (int64_t)d);
+	return fl__mvt_double(m, key, d);
+}
+
+/* ps: the places' states at the tile's date, NULL for the whole history. */
+static int place_props(fl__mvt *m, const fl_tileset *ts, const fl__tfeat *f,
+		       const fl_place_state *ps)
+{
+	const fl_place *pl = fl_places_at(ts->places, f->idx);
+	int bad = pl->name ? fl__mvt_str(m, "name", pl->name) : 0;
+	bad |= num_prop(m, ts->places, f->idx, ts->pop_f, "pop_max") |
+	       num_prop(m, ts->places, f->idx, ts->rank_f, "scalerank");
+	if (ps && ps[f->idx].holder != FL_NONE) {
+		const fl_actor *a = &ts->t->actors[ps[f->idx].holder];
+		bad |= fl__mvt_str(m, "holder", a->id) | fl__mvt_str(m, "holder_name", a->name);
+	}
+	return bad;
+}
+
 /* ----------------------------------------------------------------- a tile */
-static const char *const layer_names[] = {"control", "zones"};
+static const char *const layer_names[] = {"control", "zones", "places"};
 
 /* Feature f's properties in the tile being built; nonzero when memory runs out. */
-static int props(fl__mvt *m, const fl_tileset *ts, const fl__tfeat *f)
+static int props(fl__mvt *m, const fl_tileset *ts, const fl__tfeat *f, const fl_place_state *ps)
 {
+	if (f->layer == FL__TL_PLACES)
+		return place_props(m, ts, f, ps);
 	return f->layer == FL__TL_CONTROL ? period_props(m, ts->t, &ts->per[f->idx], f)
 					  : zone_props(m, ts->t, f);
+}
+
+/* The places' states at *at when some of cand[0, nc) is a place (malloc'd;
+ * *out NULL when none is, or at is NULL). */
+static fl_status place_states(const fl_tileset *ts, const fl_instant *at, const size_t *cand,
+			      size_t nc, fl_place_state **out)
+{
+	*out = NULL;
+	if (!at || !nc || ts->f[cand[nc - 1]].layer != FL__TL_PLACES)
+		return FL_OK;
+	fl_query q = ts->q;
+	q.at = *at;
+	*out = malloc((fl_places_count(ts->places) + 1) * sizeof **out);
+	if (!*out)
+		return fl__fail(FL_ENOMEM, "out of memory");
+	fl_status st = fl_places_state(ts->places, &q, *out);
+	if (st) {
+		free(*out);
+		*out = NULL;
+	}
+	return st;
 }
 
 /* The features cand[0, nc) (ascending: by layer) cut to the tile, into
@@ -186,7 +288,7 @@ static fl_status cut_all(const fl_tileset *ts, const fl_instant *at, const doubl
 		if (r < 0)
 			return fl__fail(FL_EGEOM, "a geometry cannot be cut to the tile");
 		keep[i] = (signed char)(r ? 1 : -1);
-		if (r && fl__tile_hot(ts->geos, parts[i] ? parts[i] : f->geom, b, hot))
+		if (r && f->layer != FL__TL_PLACES && fl__tile_hot(ts->geos, parts[i] ? parts[i] : f->geom, b, hot))
 			return fl__fail(FL_ENOMEM, "out of memory");
 	}
 	return FL_OK;
@@ -206,9 +308,12 @@ static fl_status encode(const fl_tileset *ts, const fl_instant *at, int z, int x
 	fl__hot hot = {0};
 	GEOSGeometry **parts = calloc(nc + 1, sizeof *parts);
 	signed char *keep = calloc(nc + 1, 1);
+	fl_place_state *ps = NULL;
 	fl_status st = m && parts && keep ? FL_OK : fl__fail(FL_ENOMEM, "out of memory");
 	if (!st)
 		st = cut_all(ts, at, b, cand, nc, parts, keep, &hot);
+	if (!st)
+		st = place_states(ts, at, cand, nc, &ps);
 	for (size_t i = 0; i < nc && !st; i++) {
 		const fl__tfeat *f = &ts->f[cand[i]];
 		if (keep[i] < 0)
@@ -227,7 +332,7 @@ static fl_status encode(const fl_tileset *ts, const fl_instant *at, int z, int x
 			layer = f->layer;
 			bad = fl__mvt_layer(m, layer_names[layer]) != 0;
 		}
-		if (bad || fl__mvt_feature(m, type, cmd.v, cmd.n) || props(m, ts, f))
+		if (bad || fl__mvt_feature(m, type, cmd.v, cmd.n) || props(m, ts, f, ps))
 			st = fl__fail(FL_ENOMEM, "out of memory");
 	}
 	if (!st)
@@ -235,7 +340,7 @@ static fl_status encode(const fl_tileset *ts, const fl_instant *at, int z, int x
 	for (size_t i = 0; parts && i < nc; i++)
 		if (parts[i])
 			GEOSGeom_destroy_r(ts->geos, parts[i]);
-	free(parts), free(keep), free(cmd.v);
+	free(parts), free(keep), free(cmd.v), free(ps);
 	fl__hot_free(&hot);
 	fl__mvt_free(m);
 	return st;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "fail.h"
 #include "geojson.h"
 #include "shapes.h"
@@ -106,6 +107,24 @@ static bool measure_regions(const fl_tracker *t, measure *m, bool edges)
 	return any;
 }
 
+bool fl__tiles_bounds(const fl_tracker *t, double box[4])
+{
+	measure m = {0};
+	bool any = measure_regions(t, &m, false);
+	for (int k = 0; k < 4; k++)
+		box[k] = m.box[k];
+	return any;
+}
+
+long fl__places_field(const fl_places *p, const char *name)
+{
+	size_t n = fl_places_field_count(p);
+	for (size_t j = 0; j < n; j++)
+		if (!strcasecmp(fl_places_field_name(p, j), name))
+			return (long)j;
+	return -1;
+}
+
 /* The first zoom at which a length of `len` metres spans `units` of a tile's
  * 4096. */
 static int zoom_for(double len, double units)
@@ -195,6 +214,27 @@ static const char *const zone_fields[] = {
 	"approximate", "Boolean", "valid_from", "Number", "valid_to", "Number",
 	"valid_from_day", "Number", "valid_to_day", "Number", NULL};
 
+/* The fields of the places layer (tiles.h): pop_max and scalerank when the
+ * places have POP_MAX and SCALERANK; false when the tracker's places
+ * cannot be read. */
+static bool place_fields(const fl_tracker *t, const char *path, const char **f)
+{
+	fl_places *p = NULL;
+	if (fl_places_open(t, path, NULL, &p))
+		return false;
+	size_t n = 0;
+	f[n++] = "name", f[n++] = "String";
+	if (fl__places_field(p, "POP_MAX") >= 0)
+		f[n++] = "pop_max", f[n++] = "Number";
+	if (fl__places_field(p, "SCALERANK") >= 0)
+		f[n++] = "scalerank", f[n++] = "Number";
+	f[n++] = "holder", f[n++] = "String";
+	f[n++] = "holder_name", f[n++] = "String";
+	f[n] = NULL;
+	fl_places_free(p);
+	return true;
+}
+
 /* The tracker's name: its path's last part without the extension. */
 static char *tracker_name(const fl_tracker *t)
 {
@@ -246,8 +286,19 @@ char *fl_tiles_metadata_json(const fl_tracker *t, const fl_tile_opts *opts)
 	      control_fields);
 	fl__gj_put(&b, ",", 1);
 	layer(&b, "zones", "The tracker's zones with their period", lo, hi, zone_fields);
+	char *ppath = fl_tracker_places_path(t);
+	const char *pf[16];
+	bool bad = ppath && !place_fields(t, ppath, pf);
+	if (ppath && !bad) {
+		fl__gj_put(&b, ",", 1);
+		layer(&b, "places", "The tracker's places (holder: in the tiles of a date)", lo, hi, pf);
+	}
 	fl__gj_put(&b, "]}", 2);
-	free(name), free(attr);
+	free(name), free(attr), free(ppath);
+	if (bad) {
+		free(b.p);
+		return NULL;
+	}
 	if (b.oom) {
 		free(b.p);
 		fl__fail(FL_ENOMEM, "out of memory");

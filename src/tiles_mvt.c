@@ -128,9 +128,12 @@ static uint64_t value_hash(const Flmvt__Tile__Value *v)
 	if (v->string_value)
 		for (const unsigned char *p = (const unsigned char *)v->string_value; *p; p++)
 			h = (h ^ *p) * 1099511628211ull;
-	else
+	else {
+		uint64_t d = 0;
+		memcpy(&d, &v->double_value, sizeof d); /* a double's bits */
 		h = (h ^ (uint64_t)v->int_value ^ ((uint64_t)v->has_bool_value << 62) ^
-		     (uint64_t)v->bool_value) * 1099511628211ull;
+		     (uint64_t)v->bool_value ^ d) * 1099511628211ull;
+	}
 	return h ^ (h >> 29);
 }
 
@@ -141,7 +144,8 @@ static bool value_eq(const Flmvt__Tile__Value *a, const Flmvt__Tile__Value *b)
 	if (a->string_value)
 		return !strcmp(a->string_value, b->string_value);
 	return a->has_int_value == b->has_int_value && a->int_value == b->int_value &&
-	       a->has_bool_value == b->has_bool_value && a->bool_value == b->bool_value;
+	       a->has_bool_value == b->has_bool_value && a->bool_value == b->bool_value &&
+	       a->has_double_value == b->has_double_value && a->double_value == b->double_value;
 }
 
 static int rehash(mlayer *l)
@@ -235,6 +239,14 @@ int fl__mvt_bool(fl__mvt *m, const char *key, bool b)
 	Flmvt__Tile__Value v = FLMVT__TILE__VALUE__INIT;
 	v.has_bool_value = 1;
 	v.bool_value = b;
+	return add_tag(m, key, &v);
+}
+
+int fl__mvt_double(fl__mvt *m, const char *key, double x)
+{
+	Flmvt__Tile__Value v = FLMVT__TILE__VALUE__INIT;
+	v.has_double_value = 1;
+	v.double_value = x;
 	return add_tag(m, key, &v);
 }
 

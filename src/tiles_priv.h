@@ -19,14 +19,14 @@
 #define FL__TILE_EXTENT 4096
 #define FL__TILE_BUFFER 64
 
-enum { FL__TL_CONTROL, FL__TL_ZONES };
+enum { FL__TL_CONTROL, FL__TL_ZONES, FL__TL_PLACES };
 
-/* One feature a tileset draws from: a period or a zone. */
+/* One feature a tileset draws from: a period, a zone or a place. */
 typedef struct fl__tfeat {
 	GEOSGeometry *geom;   /* in Web Mercator metres; owned by the tileset */
 	double box[4];        /* its envelope: min x, min y, max x, max y */
-	int layer;            /* FL__TL_CONTROL or FL__TL_ZONES */
-	size_t idx;           /* the period (tileset's per) or the zone */
+	int layer;            /* FL__TL_CONTROL, FL__TL_ZONES or FL__TL_PLACES */
+	size_t idx;           /* the period (tileset's per), the zone or the place */
 	fl_instant from, to;  /* shown over [from, to); to INT64_MAX while open */
 } fl__tfeat;
 
@@ -35,8 +35,11 @@ struct fl_tileset {
 	GEOSContextHandle_t geos; /* the tileset's own, for its geometries */
 	fl_period *per;           /* the periods (control.h), their geometry dropped */
 	size_t nper;
-	fl__tfeat *f;             /* periods first, then zones */
+	fl__tfeat *f;             /* periods first, then zones, then places */
 	size_t n;
+	fl_places *places;        /* the tracker's places (NULL: none) */
+	long pop_f, rank_f;       /* their fields POP_MAX and SCALERANK, -1: none */
+	fl_query q;               /* the filters, for the places' holders at a date */
 };
 
 /* A growing array of command integers. */
@@ -95,6 +98,14 @@ int fl__tile_hot(GEOSContextHandle_t h, const GEOSGeometry *g, const double b[4]
 int fl__tile_geom(GEOSContextHandle_t h, const GEOSGeometry *g, const double b[4],
 		  const fl__hot *hs, fl__u32s *out, int *type);
 
+/* ---- tiles_meta.c ---- */
+/* The envelope of the tracker's regions (of its atoms when it has none),
+ * lon/lat: min lon, min lat, max lon, max lat; false when none has a
+ * geometry. */
+bool fl__tiles_bounds(const fl_tracker *t, double box[4]);
+/* The index of p's field `name` (in any case), -1 when it has none. */
+long fl__places_field(const fl_places *p, const char *name);
+
 /* ---- tiles_mvt.c: a tile being built ---- */
 typedef struct fl__mvt fl__mvt;
 fl__mvt *fl__mvt_new(void);
@@ -108,6 +119,7 @@ int fl__mvt_feature(fl__mvt *m, int type, const uint32_t *geom, size_t n);
 int fl__mvt_str(fl__mvt *m, const char *key, const char *v);
 int fl__mvt_int(fl__mvt *m, const char *key, int64_t v);
 int fl__mvt_bool(fl__mvt *m, const char *key, bool v);
+int fl__mvt_double(fl__mvt *m, const char *key, double v);
 /* The tile's bytes (malloc'd), its empty layers left out; *buf NULL and
  * *len 0 when it has no feature. */
 fl_status fl__mvt_pack(fl__mvt *m, unsigned char **buf, size_t *len);

@@ -24,8 +24,23 @@
  *            style compares it like any other.
  *   zones    the tracker's zones (id, name, actor, kind, approximate,
  *            valid_from/valid_to and the _day values as above).
- *   places   (to come: the tracker's places, when it has any; the tracker
- *            model has none yet, so no tile has this layer).
+ *   places   the tracker's places (places.h: places.geojson in its folder;
+ *            a tracker without it has no such layer, in the tiles or in
+ *            vector_layers): one point feature per place within the
+ *            envelope of the tracker's regions (the metadata's bounds),
+ *            in the one tile whose own extent holds it (not repeated in
+ *            the buffers of its neighbours), at every zoom of the set (the
+ *            style may filter by scalerank; no zoom is chosen here).
+ *            Properties:
+ *              name                     the layer's field `name` (any case:
+ *                                       NAME), when it has one
+ *              pop_max, scalerank       the layer's POP_MAX and SCALERANK
+ *                                       as numbers, when present and numeric
+ *              holder, holder_name      only in the tiles of a date (at not
+ *                                       NULL): who holds it then (the filters
+ *                                       of fl_tileset_new), absent when no one
+ *            The whole history's places carry no periods: a place's holder
+ *            on a day is that of the control piece under it.
  *
  * Geometry: each tile is cut to its bounds and a buffer of 64 units, and
  * its coordinates are snap-rounded to the tile's integer grid: every grid
@@ -42,7 +57,9 @@
  * (exterior rings clockwise on screen, y down).
  *
  * Ownership: fl_tileset_new() returns a set the caller frees with
- * fl_tileset_free(); the tracker must outlive it.  fl_tileset_tile()
+ * fl_tileset_free(); the tracker must outlive it (its places are read
+ * when the set is made: a places.geojson that cannot be read fails
+ * fl_tileset_new, naming the file).  fl_tileset_tile()
  * reads the tracker's actors, regions and events (the set has its
  * geometries and a GEOS context of its own): one call at a time, as on the
  * tracker.  Tile bytes (*buf) are malloc'd for the
@@ -82,8 +99,8 @@ FL_API fl_status fl_tiles_zooms(const fl_tracker *t, const fl_tile_opts *opts, i
 				int *maxzoom);
 
 /* What tiles are made from: the tracker's periods (filters as for
- * fl_periods_new: as-of and status; NULL = every event) and zones, projected
- * to Web Mercator once. */
+ * fl_periods_new: as-of and status; NULL = every event), zones and places,
+ * projected to Web Mercator once. */
 typedef struct fl_tileset fl_tileset;
 FL_API fl_status fl_tileset_new(const fl_tracker *t, const fl_query *filters, fl_tileset **out);
 FL_API void fl_tileset_free(fl_tileset *ts);
@@ -121,6 +138,8 @@ FL_API fl_status fl_tiles_each(const fl_tracker *t, const fl_query *q, const fl_
  *    "bounds":[w,s,e,n] (degrees), "center":[lon,lat,zoom],
  *    "vector_layers":[{"id","description","minzoom","maxzoom",
  *                      "fields":{name:"String"|"Number"|"Boolean"}}]}
+ * (vector_layers: control, zones, and places when the tracker has places,
+ * with the fields its file has; an unreadable places.geojson: NULL)
  * malloc'd, NUL-terminated (free with fl_free); NULL on failure (the
  * error in fl_error_last). */
 FL_API char *fl_tiles_metadata_json(const fl_tracker *t, const fl_tile_opts *opts);

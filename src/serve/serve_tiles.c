@@ -139,12 +139,12 @@ static json_object *tileset_doc(const sv_server *s, const char *o, int list)
 		json_object_object_add(item, "templated", json_object_new_boolean(1));
 		json_object_array_add(links, item);
 		json_object *layers = json_object_new_array();
-		static const char *const ids[] = {"control", "zones"};
-		for (int i = 0; i < 2; i++) {
+		static const char *const ids[] = {"control", "zones", "places"};
+		for (int i = 0; i < (s->places ? 3 : 2); i++) { /* places: points */
 			json_object *l = json_object_new_object();
 			json_object_object_add(l, "id", json_object_new_string(ids[i]));
 			json_object_object_add(l, "dataType", json_object_new_string("vector"));
-			json_object_object_add(l, "geometryDimension", json_object_new_int(2));
+			json_object_object_add(l, "geometryDimension", json_object_new_int(i < 2 ? 2 : 0));
 			json_object_array_add(layers, l);
 		}
 		json_object_object_add(d, "layers", layers);

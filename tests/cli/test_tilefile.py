@@ -93,7 +93,8 @@ def _(tmp):
                                                  h["tile_type"], h["clustered"]),))
     check(h["data_offset"] + h["data_length"] == len(b), "the data section does not end the file")
     meta = json.loads(gzip.decompress(b[h["metadata_offset"]:h["metadata_offset"] + h["metadata_length"]]))
-    check([v["id"] for v in meta["vector_layers"]] == ["control", "zones"], "vector_layers %r" % meta["vector_layers"])
+    check([v["id"] for v in meta["vector_layers"]] == ["control", "zones", "places"],
+          "vector_layers %r" % meta["vector_layers"])
     for k in ("valid_from_day", "valid_to_day", "holder", "color"):
         check(k in meta["vector_layers"][0]["fields"], "control lacks field %s" % k)
     check("geoBoundaries" in meta.get("attribution", ""), "attribution %r" % meta.get("attribution"))
@@ -151,6 +152,99 @@ def _(tmp):
     check(checked > 300, "only %d points checked" % checked)
 
 
+def shipped_place(name):
+    with open(os.path.join(KARABAKH, "places.geojson")) as f:
+        for ft in json.load(f)["features"]:
+            if ft["properties"]["NAME"] == name:
+                return ft
+    raise AssertionError("no %s in places.geojson" % name)
+
+
+@test("pmtiles: the places layer has Stepanakert at every zoom, named as in places.geojson, within a unit")
+def _(tmp):
+    b = karabakh_pmtiles(tmp)
+    h = pmt.header(b)
+    meta = json.loads(gzip.decompress(b[h["metadata_offset"]:h["metadata_offset"] + h["metadata_length"]]))
+    pl = [v for v in meta["vector_layers"] if v["id"] == "places"]
+    check(len(pl) == 1 and pl[0]["fields"] == {"name": "String", "pop_max": "Number", "scalerank": "Number",
+                                               "holder": "String", "holder_name": "String"},
+          "places in vector_layers: %r" % pl)
+    ft = shipped_place("Stepanakert")
+    lon, lat = ft["geometry"]["coordinates"]
+    want = Point(*TO_MERC.transform(lon, lat))
+    tiles = pmt.tiles(b)
+    for z in range(h["min_zoom"], h["max_zoom"] + 1):
+        x, y = tile_of(lon, lat, z)
+        check((z, x, y) in tiles, "no tile %d/%d/%d" % (z, x, y))
+        got = [(p, g) for p, g in decode(tmp, z, x, y, tiles[(z, x, y)]).get("places", [])
+               if p.get("name") == "Stepanakert"]
+        check(len(got) == 1, "z%d: %d places named Stepanakert in tile %d/%d/%d" % (z, len(got), z, x, y))
+        p, g = got[0]
+        unit = 2 * 20037508.342789244 / (1 << z) / 4096
+        check(g.geom_type == "Point" and g.distance(want) <= unit,
+              "z%d: Stepanakert at %r, %.1f units from %r" % (z, g.wkt, g.distance(want) / unit, want.wkt))
+        check(p.get("pop_max") == ft["properties"]["POP_MAX"] and p.get("scalerank") == ft["properties"]["SCALERANK"],
+              "z%d: fields %r" % (z, p))
+        check("holder" not in p, "the whole history's places have no holder: %r" % p)
+        # one feature per place: the tiles around it do not repeat it
+        for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)):
+            n = tiles.get((z, x + dx, y + dy))
+            if n and z >= 3:
+                near = [q for q, _ in decode(tmp, z, x + dx, y + dy, n).get("places", [])
+                        if q.get("name") == "Stepanakert"]
+                check(not near, "z%d: Stepanakert repeated in tile %d/%d/%d" % (z, z, x + dx, y + dy))
+    # Ashtarak (44.36 E) lies west of the regions' bounds: in no tile
+    for (z, x, y), data in tiles.items():
+        if z == h["max_zoom"] - 2:
+            names = [q.get("name") for q, _ in decode(tmp, z, x, y, data).get("places", [])]
+            check("Ashtarak" not in names, "Ashtarak, outside the bounds, in tile %d/%d/%d" % (z, x, y))
+
+
+@test("a tracker without places.geojson: no places layer in any tile nor in vector_layers")
+def _(tmp):
+    t = copy_karabakh(tmp)
+    os.unlink(os.path.join(t, "places.geojson"))
+    path = os.path.join(tmp, "np.pmtiles")
+    run_ok(["-d", t, "export", "-o", path, "--maxzoom", "6"], tmp)
+    with open(path, "rb") as f:
+        b = f.read()
+    h = pmt.header(b)
+    meta = json.loads(gzip.decompress(b[h["metadata_offset"]:h["metadata_offset"] + h["metadata_length"]]))
+    check([v["id"] for v in meta["vector_layers"]] == ["control", "zones"], "vector_layers %r" % meta["vector_layers"])
+    tiles = pmt.tiles(b)
+    for (z, x, y), data in tiles.items():
+        check("places" not in decode(tmp, z, x, y, data), "tile %d/%d/%d has a places layer" % (z, x, y))
+    check(len(tiles) > 5, "%d tiles" % len(tiles))
+    mb = os.path.join(tmp, "np.mbtiles")
+    run_ok(["-d", t, "export", "-o", mb, "--maxzoom", "4"], tmp)
+    db = sqlite3.connect(mb)
+    layers = [v["id"] for v in json.loads(dict(db.execute("SELECT name, value FROM metadata"))["json"])["vector_layers"]]
+    db.close()
+    check(layers == ["control", "zones"], "mbtiles vector_layers %r" % layers)
+
+
+@test("places with fractional POP_MAX: numbers kept as doubles, each its own (not merged in the tile)")
+def _(tmp):
+    t = copy_karabakh(tmp)
+    p = os.path.join(t, "places.geojson")
+    with open(p) as f:
+        fc = json.load(f)
+    vals = {"Stepanakert": 57473.5, "Ganca": 4064.25}
+    for ft in fc["features"]:
+        if ft["properties"]["NAME"] in vals:
+            ft["properties"]["POP_MAX"] = vals[ft["properties"]["NAME"]]
+    with open(p, "w") as f:
+        json.dump(fc, f)
+    path = os.path.join(tmp, "frac.pmtiles")
+    run_ok(["-d", t, "export", "-o", path, "--maxzoom", "5"], tmp)
+    with open(path, "rb") as f:
+        tiles = pmt.tiles(f.read())
+    x, y = tile_of(46.75, 39.8, 5)
+    got = {q["name"]: q.get("pop_max") for q, _ in decode(tmp, 5, x, y, tiles[(5, x, y)]).get("places", [])
+           if q.get("name") in vals}
+    check(got == vals, "pop_max in tile 5/%d/%d: %r, want %r" % (x, y, got, vals))
+
+
 @test("mbtiles: GDAL's MBTiles driver opens it; metadata, TMS rows and the tiles equal the pmtiles'")
 def _(tmp):
     pm = pmt.tiles(karabakh_pmtiles(tmp))
@@ -159,13 +253,14 @@ def _(tmp):
     ds = gdal.OpenEx(path, gdal.OF_VECTOR)
     check(ds.GetDriver().ShortName == "MBTiles", "opened by %s" % ds.GetDriver().ShortName)
     names = sorted(ds.GetLayer(i).GetName() for i in range(ds.GetLayerCount()))
-    check(names == ["control", "zones"], "layers %r" % names)
+    check(names == ["control", "places", "zones"], "layers %r" % names)
     check(ds.GetLayerByName("control").GetFeatureCount() > 0, "GDAL reads no control feature")
     ds = None
     db = sqlite3.connect(path)
     meta = dict(db.execute("SELECT name, value FROM metadata"))
     check(meta["format"] == "pbf", "format %r" % meta.get("format"))
-    check([v["id"] for v in json.loads(meta["json"])["vector_layers"]] == ["control", "zones"], "json %r" % meta["json"])
+    check([v["id"] for v in json.loads(meta["json"])["vector_layers"]] == ["control", "zones", "places"],
+          "json %r" % meta["json"])
     for k in ("name", "bounds", "center", "minzoom", "maxzoom", "attribution"):
         check(k in meta, "metadata lacks %s" % k)
     rows = db.execute("SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles").fetchall()

@@ -225,6 +225,36 @@ def t_zones(tmp, srv):
         check(got == want, "%s: the zone %s" % (date, "shown" if got else "not shown"))
 
 
+@test("the places layer: Stepanakert named as in places.geojson, within a unit; at a date its holder as `places`")
+def t_places(tmp, srv):
+    with open(os.path.join(KARABAKH, "places.geojson")) as f:
+        ft = [g for g in json.load(f)["features"] if g["properties"]["NAME"] == "Stepanakert"][0]
+    lon, lat = ft["geometry"]["coordinates"]
+    want = Point(*merc(lon, lat))
+    z = 9
+    tx, ty = tile_of(lon, lat, z)
+    unit = 2 * HALF / 2 ** z / 4096
+    hist = decode(srv, tmp, z, tx, ty)[0]
+    got = [(f, g) for f, g in hist.get("places", []) if f.get("name") == "Stepanakert"]
+    check(len(got) == 1, "places of the history tile: %s" % [f.get("name") for f, g in hist.get("places", [])])
+    f, g = got[0]
+    check(g.distance(want) <= unit, "Stepanakert at %s, %.2f units from %s" % (g.wkt, g.distance(want) / unit, want.wkt))
+    check(f.get("scalerank") == 7 and f.get("pop_max") == ft["properties"]["POP_MAX"] and "holder" not in f,
+          "history fields %s" % f)
+    for date in ("2023-09-01", "2024-01-01"):
+        out = run_ok(["-d", KARABAKH, "places", "--date", date], tmp).stdout
+        st = [g["properties"] for g in json.loads(out)["features"] if g["properties"]["NAME"] == "Stepanakert"][0]
+        layers = decode(srv, tmp, z, tx, ty, "?datetime=" + date)[0]
+        got = [f for f, g in layers.get("places", []) if f.get("name") == "Stepanakert" and g.distance(want) <= unit]
+        check(len(got) == 1 and got[0].get("holder") == st["holder"] and
+              got[0].get("holder_name") == st["holder_name"],
+              "%s: the tile's Stepanakert %s, `places` says %s" % (date, got, st["holder"]))
+    check(st["holder"] == "AZ", "2024-01-01: %s" % st["holder"])
+    doc = json.loads(srv.get(TILES)[2])
+    check([(ly["id"], ly["geometryDimension"]) for ly in doc["layers"]] ==
+          [("control", 2), ("zones", 2), ("places", 0)], "the tileset's layers %s" % doc["layers"])
+
+
 def lonlat(pt):
     return Point(pt.x * 180 / HALF, math.degrees(2 * math.atan(math.exp(pt.y * math.pi / HALF)) - math.pi / 2))
 
