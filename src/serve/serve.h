@@ -195,11 +195,12 @@ void sv_places_free(sv_server *s);
 int sv_coll_present(const sv_server *s, int c);
 
 /* ---- static files (serve_static.c) ---- */
-/* Read the whitelisted files from viewer_dir and leaflet_dir; a missing
+/* Read the whitelisted files from viewer_dir, leaflet_dir and vendor_dir
+ * (protomaps-leaflet's, or NULL; it is optional); a missing
  * Leaflet is reported (nonzero) but the rest is kept.  sv_static_free()
  * releases them (after the daemon stopped: responses point into them). */
-int sv_static_load(sv_files *fs, const char *viewer_dir, const char *leaflet_dir, char *err,
-		   size_t errlen);
+int sv_static_load(sv_files *fs, const char *viewer_dir, const char *leaflet_dir,
+		   const char *vendor_dir, char *err, size_t errlen);
 void sv_static_free(sv_files *fs);
 const sv_file *sv_static_find(const sv_files *fs, const char *url);
 /* The viewer's page (/viewer, /viewer/, /viewer/index.html): it takes the
