@@ -5,7 +5,9 @@
  * protomaps-leaflet, as the static site of `export --site` draws its
  * PMTiles: every piece carries its period in whole days (valid_from_day <=
  * D < valid_to_day), so a new date only changes the filter and redraws
- * from the tiles already fetched; the slider sends no request.
+ * from the tiles already fetched; the slider sends no request.  The filter,
+ * the pieces on the map and the wait for a redraw are share/site/periods.js,
+ * which the site shares (served at /viewer/periods.js).
  *
  * window.frontlineTiles.load() fetches protomaps-leaflet from the server
  * (/viewer/vendor/protomaps-leaflet.js, a 404 where it is not installed: the
@@ -21,6 +23,7 @@
 
   function load() {
     return new Promise(function (ok, fail) {
+      if (!window.frontlinePeriods) { fail(new Error("/viewer/periods.js did not load")); return; }
       if (window.protomapsL) { ok(); return; }
       var s = document.createElement("script");
       s.src = "/viewer/vendor/protomaps-leaflet.js";
@@ -34,8 +37,9 @@
   }
 
   function start(map, opts) {
+    var periods = window.frontlinePeriods;
     var day = 0, faded = false, seq = 0, loaded = false, waiting = [];
-    function shows(p) { return p.valid_from_day <= day && day < p.valid_to_day; }
+    function shows(p) { return periods.shows(p, day); }
     function marked(p) { return p.uncertain === true || p.partial === true; }
     map.createPane("control-tiles").style.zIndex = 400; /* over the base map, as the features */
     var layer = protomapsL.leafletLayer({
@@ -78,34 +82,17 @@
         L.popup().setLatLng(e.latlng).setContent(opts.popup(hits[0])).openOn(map);
     });
 
-    /* The pieces on the map at day: those of the tiles drawn, which
-     * protomaps-leaflet keeps. */
-    function pieces() {
-      var out = [];
-      var view = layer.views && layer.views.get("");
-      var cache = view && view.tileCache && view.tileCache.cache;
-      if (cache)
-        cache.forEach(function (entry) {
-          if (entry.data)
-            (entry.data.get("control") || []).forEach(function (f) { if (shows(f.props)) out.push(f.props); });
-        });
-      return out;
-    }
-
     function show(d, fade) {
       var mine = ++seq;
       day = d;
       faded = fade;
       return new Promise(function (ok) {
-        function settle() {
-          if (mine !== seq) return; /* a later date won: its promise answers */
-          if (layer.isLoading && layer.isLoading()) { setTimeout(settle, 50); return; }
-          setTimeout(function () { if (mine === seq) ok(pieces()); }, 100);
-        }
         function redraw() {
           layer.clearLayout();
           layer.rerenderTiles();
-          settle();
+          /* a later date's promise answers for this one */
+          periods.settle(layer, function () { return mine === seq; },
+                         function () { ok(periods.pieces(layer, "control", day)); });
         }
         if (loaded) redraw();
         else waiting.push(redraw);

@@ -119,6 +119,7 @@ int cmd_serve(const cli_global *g, int argc, char **argv)
 			 .open = open_tracker, .ctx = (void *)g, .leaflet_dir = FL_LEAFLET_DIR,
 			 .warn = warn};
 	cfg.viewer_dir = is_dir(FL_VIEWER_SOURCE) ? FL_VIEWER_SOURCE : FL_VIEWER_INSTALLED;
+	cfg.site_dir = is_dir(FL_SITE_SOURCE) ? FL_SITE_SOURCE : FL_SITE_INSTALLED;
 	/* protomaps-leaflet, for the viewer's tile path: npm's copy in the source
 	 * tree (scripts/setup.sh), else the installed one, else none */
 	cfg.vendor_dir = is_dir(FL_SITE_SOURCE "/vendor/node_modules/protomaps-leaflet/dist")
