@@ -6,7 +6,8 @@
  * the tiles it needs from that one file by HTTP range requests.  Every
  * piece in the tiles carries its period (valid_from_day <= D <
  * valid_to_day, whole days since 1970-01-01): the date slider only changes
- * the filter and redraws, no request for data goes out for a new date.
+ * the filter and redraws, no request for data goes out for a new date
+ * (periods.js, shared with the live viewer's tile path).
  *
  * As in the live viewer: the slider runs from the first change's day to
  * today (or the last change's, when later) and opens on the last change;
@@ -35,19 +36,16 @@
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
     });
   }
-  function shows(p) { return p.valid_from_day <= day && day < p.valid_to_day; }
+  var periods = window.frontlinePeriods;
+  function shows(p) { return periods.shows(p, day); }
 
   /* The holders on the map at the slider's day: those of the pieces in
    * the tiles drawn, which protomaps-leaflet keeps. */
   function legend() {
     var seen = {};
-    var cache = layer && layer.views && layer.views.get("") && layer.views.get("").tileCache;
-    if (cache && cache.cache)
-      cache.cache.forEach(function (entry) {
-        (entry.data.get("control") || []).forEach(function (f) {
-          if (shows(f.props)) seen[f.props.holder] = f.props.color || colors[f.props.holder] || "#bbbbbb";
-        });
-      });
+    periods.pieces(layer, "control", day).forEach(function (p) {
+      seen[p.holder] = p.color || colors[p.holder] || "#bbbbbb";
+    });
     var html = "<div><strong>" + esc(sliderDate()) + "</strong></div>";
     Object.keys(seen).sort().forEach(function (h) {
       html += '<div><span class="swatch" style="background:' + esc(seen[h]) + '"></span>' +
@@ -66,18 +64,12 @@
     window.history.replaceState(null, "", url.toString());
     layer.clearLayout();
     layer.rerenderTiles();
-    /* the tiles are redrawn from memory after the first load: wait for the
-     * layer to have no tile loading, then a frame */
-    (function settle() {
-      if (mine !== seq) return;
-      if (layer.isLoading && layer.isLoading()) { setTimeout(settle, 50); return; }
-      setTimeout(function () {
-        if (mine !== seq) return;
-        legend();
-        document.body.setAttribute("data-loaded", date);
-        if (playing) playTimer = setTimeout(step, 1000);
-      }, 100);
-    })();
+    /* the tiles are redrawn from memory after the first load */
+    periods.settle(layer, function () { return mine === seq; }, function () {
+      legend();
+      document.body.setAttribute("data-loaded", date);
+      if (playing) playTimer = setTimeout(step, 1000);
+    });
   }
 
   function step() {

@@ -23,10 +23,23 @@
  * region (partial: #fl-hatch-partial, the other diagonal, class "partial
  * hatch-<id>"), each with a legend row.  body gets data-basemap="ready"
  * (or "none") once the base map is drawn.
+ *
+ * A large tracker (TILES_AT regions or more: the control collection's
+ * regionCount) is drawn from serve's vector tiles instead (tiles.js): the
+ * whole history once, filtered by the slider's day in the browser, so the
+ * slider sends no request; its legend lists the holders without areas and
+ * uncertain or partial ground is outlined with dashes.  ?tiles=1 or ?tiles=0
+ * forces either path; without protomaps-leaflet on the server the viewer
+ * draws features.  body gets data-control="tiles" or "features".
  */
 (function () {
   "use strict";
   var DAY = 86400000;
+  /* from this many regions on, a map of features is too heavy for the
+   * browser (an SVG path per piece, fetched anew per date): draw tiles */
+  var TILES_AT = 2000;
+  var forced = /[?&]tiles=([01])(&|$)/.exec(location.search);
+  var tiles = null; /* the tile path (tiles.js), when drawn from tiles */
   var map = L.map("map", { zoomSnap: 0.25, attributionControl: false });
   var credits = L.control.attribution({ position: "bottomleft" }).addTo(map);
   var colors = {}, names = {}, first = 0, last = 0, stops = [], playing = false, playTimer = null;
@@ -68,23 +81,25 @@
       var h = holderId(p.holder, p.contested) || holderId(p.to, p.to_contested) || "";
       area[h] = (area[h] || 0) + (f.properties.area_km2 || 0);
     });
+    /* pieces from tiles have no area: the holders only, and a row for
+     * uncertain or partial ground when there is some */
+    var km = features.some(function (f) { return f.properties.area_km2 !== undefined; });
+    function size(a) { return km ? " <small>(" + Math.round(a).toLocaleString("en") + " km²)</small>" : ""; }
     var html = "<div><strong>" + esc(title) + "</strong></div>", unsure = 0, part = 0;
     Object.keys(area).sort().forEach(function (h) {
       html += '<div><span class="swatch" style="background:' + esc(color(h)) + '"></span>' +
-        esc(names[h] ? h + " – " + names[h] : (h || "not held")) + " <small>(" +
-        Math.round(area[h]).toLocaleString("en") + " km²)</small></div>";
+        esc(names[h] ? h + " – " + names[h] : (h || "not held")) + size(area[h]) + "</div>";
     });
     features.forEach(function (f) {
-      if (f.properties.uncertain) unsure += f.properties.area_km2 || 0;
-      if (f.properties.partial === true) part += f.properties.area_km2 || 0;
+      if (f.properties.uncertain) unsure += f.properties.area_km2 || (km ? 0 : 1);
+      if (f.properties.partial === true) part += f.properties.area_km2 || (km ? 0 : 1);
     });
     if (unsure > 0)
       html += '<div class="legend-uncertain"><span class="swatch hatch"></span>uncertain: the date of the ' +
-        "change admits a period <small>(" + Math.round(unsure).toLocaleString("en") + " km²)</small></div>";
+        "change admits a period" + size(unsure) + "</div>";
     if (part > 0)
       html += '<div class="legend-partial"><span class="swatch hatch-partial"></span>partial: the source ' +
-        "reports the change for part of the region only <small>(" + Math.round(part).toLocaleString("en") +
-        " km²)</small></div>";
+        "reports the change for part of the region only" + size(part) + "</div>";
     document.getElementById("legend").innerHTML = html;
   }
 
@@ -116,7 +131,7 @@
     var date = sliderDate();
     var inCompare = compare.checked;
     var url = "/collections/control/items?f=json&limit=10000&datetime=" + date;
-    var jobs = [getJSON(url)];
+    var jobs = [tiles ? tiles.show(Math.round(dayOf(date) / DAY), inCompare) : getJSON(url)];
     if (inCompare)
       jobs.push(getJSON("/collections/changes/items?f=json&limit=10000&datetime=" +
                         encodeURIComponent(d1.value + "/" + d2.value)));
@@ -127,31 +142,36 @@
       if (controlLayer) map.removeLayer(controlLayer);
       if (changesLayer) map.removeLayer(changesLayer);
       changesLayer = null;
-      controlLayer = L.featureGroup();
-      L.geoJSON(res[0], {
-        style: function (f) {
-          var p = f.properties, c = p.contested ? p.contested.split(";") : null;
-          /* contested ground: grey, outlined with dashes in its first party's colour */
-          return { fillColor: color(holderId(p.holder, p.contested)), fillOpacity: inCompare ? 0.15 : 0.7,
-                   color: c ? color(c[0]) : "#444", weight: c ? 2 : 0.8, dashArray: c ? "6 4" : null,
-                   className: cls(f.id) };
-        },
-        onEachFeature: function (f, layer) { layer.bindPopup(popupControl(f.properties)); }
-      }).addTo(controlLayer);
-      /* uncertain ground: hatched over the nominal holder's colour; partial
-       * ground (the event reports part of the region) with the other diagonal */
-      [["uncertain", "url(#fl-hatch)", "5 3"], ["partial", "url(#fl-hatch-partial)", null]].forEach(function (k) {
-        var some = res[0].features.filter(function (f) { return f.properties[k[0]] === true; });
-        if (some.length && !inCompare)
-          L.geoJSON({ type: "FeatureCollection", features: some }, {
-            style: function (f) {
-              return { fillColor: k[1], fillOpacity: 1, color: "#222", weight: 1, dashArray: k[2],
-                       className: k[0] + " " + cls(f.id).replace("region-", "hatch-") };
-            },
-            onEachFeature: function (f, layer) { layer.bindPopup(popupControl(f.properties)); }
-          }).addTo(controlLayer);
-      });
-      controlLayer.addTo(map);
+      controlLayer = null;
+      if (tiles) /* the pieces' properties, as features */
+        res[0] = { features: res[0].map(function (p) { return { properties: p }; }) };
+      else controlLayer = L.featureGroup();
+      if (controlLayer) {
+        L.geoJSON(res[0], {
+          style: function (f) {
+            var p = f.properties, c = p.contested ? p.contested.split(";") : null;
+            /* contested ground: grey, outlined with dashes in its first party's colour */
+            return { fillColor: color(holderId(p.holder, p.contested)), fillOpacity: inCompare ? 0.15 : 0.7,
+                     color: c ? color(c[0]) : "#444", weight: c ? 2 : 0.8, dashArray: c ? "6 4" : null,
+                     className: cls(f.id) };
+          },
+          onEachFeature: function (f, layer) { layer.bindPopup(popupControl(f.properties)); }
+        }).addTo(controlLayer);
+        /* uncertain ground: hatched over the nominal holder's colour; partial
+         * ground (the event reports part of the region) with the other diagonal */
+        [["uncertain", "url(#fl-hatch)", "5 3"], ["partial", "url(#fl-hatch-partial)", null]].forEach(function (k) {
+          var some = res[0].features.filter(function (f) { return f.properties[k[0]] === true; });
+          if (some.length && !inCompare)
+            L.geoJSON({ type: "FeatureCollection", features: some }, {
+              style: function (f) {
+                return { fillColor: k[1], fillOpacity: 1, color: "#222", weight: 1, dashArray: k[2],
+                         className: k[0] + " " + cls(f.id).replace("region-", "hatch-") };
+              },
+              onEachFeature: function (f, layer) { layer.bindPopup(popupControl(f.properties)); }
+            }).addTo(controlLayer);
+        });
+        controlLayer.addTo(map);
+      }
       if (inCompare) {
         changesLayer = L.geoJSON(res[1], {
           style: function (f) {
@@ -205,7 +225,7 @@
 
   /* the view in the page's URL (no new history entry per slider step) */
   function keepInURL() {
-    var q = "?date=" + sliderDate();
+    var q = "?date=" + sliderDate() + (forced ? "&tiles=" + forced[1] : "");
     if (compare.checked && d1.value && d2.value) q += "&compare=" + d1.value + "/" + d2.value;
     if (location.search !== q) history.replaceState(null, "", location.pathname + q + location.hash);
   }
@@ -231,6 +251,7 @@
 
   getJSON("/collections/control?f=json").then(function (c) {
     (c.actors || []).forEach(function (a) { colors[a.id] = a.color; names[a.id] = a.name; });
+    var want = forced ? forced[1] === "1" : (c.regionCount || 0) >= TILES_AT;
     var iv = c.extent && c.extent.temporal ? c.extent.temporal.interval[0] : null;
     var today = dayOf(isoDay(Date.now()));
     first = dayOf(iv && iv[0] ? iv[0] : isoDay(Date.now()));
@@ -250,8 +271,22 @@
       d2.value = c[2];
       document.getElementById("compare-dates").hidden = false;
     }
-    changed(true);
-    extras();
+    (want ? window.frontlineTiles.load() : Promise.reject(null)).then(function () {
+      tiles = window.frontlineTiles.start(map, {
+        color: function (p) { return color(holderId(p.holder, p.contested)); },
+        popup: function (p) {
+          return popupControl({ name: p.region_name || p.region, holder: p.holder, holder_name: p.holder_name,
+                                contested: p.contested, since: isoDay(p.valid_from_day * DAY), status: p.status,
+                                partial: p.partial, event: p.event });
+        }
+      });
+    }).catch(function (e) {
+      if (e) console.warn("the viewer draws features: " + e.message);
+    }).then(function () {
+      document.body.setAttribute("data-control", tiles ? "tiles" : "features");
+      changed(true);
+      extras();
+    });
   }).catch(function (e) { statusEl.textContent = e.message; });
 
   /* the play stops, the credits, the base map and the labels */

@@ -119,6 +119,14 @@ int cmd_serve(const cli_global *g, int argc, char **argv)
 			 .open = open_tracker, .ctx = (void *)g, .leaflet_dir = FL_LEAFLET_DIR,
 			 .warn = warn};
 	cfg.viewer_dir = is_dir(FL_VIEWER_SOURCE) ? FL_VIEWER_SOURCE : FL_VIEWER_INSTALLED;
+	cfg.site_dir = is_dir(FL_SITE_SOURCE) ? FL_SITE_SOURCE : FL_SITE_INSTALLED;
+	/* protomaps-leaflet, for the viewer's tile path: npm's copy in the source
+	 * tree (scripts/setup.sh), else the installed one, else none */
+	cfg.vendor_dir = is_dir(FL_SITE_SOURCE "/vendor/node_modules/protomaps-leaflet/dist")
+				 ? FL_SITE_SOURCE "/vendor/node_modules/protomaps-leaflet/dist"
+			 : is_dir(FL_SITE_INSTALLED "/protomaps-leaflet") ? FL_SITE_INSTALLED
+									       "/protomaps-leaflet"
+									     : NULL;
 	/* the base map render draws: the source tree's, else the installed one */
 	cfg.basemap_dir = is_dir(FL_GEODATA_SOURCE "/basemap") ? FL_GEODATA_SOURCE "/basemap"
 			  : is_dir(FL_GEODATA_INSTALLED "/basemap") ? FL_GEODATA_INSTALLED "/basemap"

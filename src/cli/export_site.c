@@ -2,7 +2,7 @@
  * export_site.c: `frontline export --site DIR`: a static web site of the
  * whole history that any static host serves.
  *
- * DIR gets index.html, site.js and site.css (share/site), control.pmtiles
+ * DIR gets index.html, site.js, periods.js and site.css (share/site), control.pmtiles
  * (fl_tiles_write), site.json (the tile set's header and metadata, the
  * actors' names and colours, the days on which control changed: the
  * slider's and the play button's steps), Leaflet (Debian's libjs-leaflet)
@@ -265,7 +265,7 @@ static int fill(const fl_tracker *t, const fl_tile_opts *opts, const char *tmp)
 			rc = -1;
 		}
 	}
-	static const char *const own[] = {"index.html", "site.js", "site.css"};
+	static const char *const own[] = {"index.html", "site.js", "periods.js", "site.css"};
 	static const char *const img[] = {"layers.png", "layers-2x.png", "marker-icon.png",
 					  "marker-icon-2x.png", "marker-shadow.png"};
 	for (size_t i = 0; !rc && i < sizeof own / sizeof own[0]; i++)

@@ -195,11 +195,16 @@ void sv_places_free(sv_server *s);
 int sv_coll_present(const sv_server *s, int c);
 
 /* ---- static files (serve_static.c) ---- */
-/* Read the whitelisted files from viewer_dir and leaflet_dir; a missing
+/* Where the served files are: the viewer's, Leaflet's, protomaps-leaflet's
+ * and the static site's (periods.js); the last two are optional (NULL or
+ * missing: the viewer draws features). */
+typedef struct sv_dirs {
+	const char *viewer, *leaflet, *vendor, *site;
+} sv_dirs;
+/* Read the whitelisted files from dirs; a missing
  * Leaflet is reported (nonzero) but the rest is kept.  sv_static_free()
  * releases them (after the daemon stopped: responses point into them). */
-int sv_static_load(sv_files *fs, const char *viewer_dir, const char *leaflet_dir, char *err,
-		   size_t errlen);
+int sv_static_load(sv_files *fs, const sv_dirs *dirs, char *err, size_t errlen);
 void sv_static_free(sv_files *fs);
 const sv_file *sv_static_find(const sv_files *fs, const char *url);
 /* The viewer's page (/viewer, /viewer/, /viewer/index.html): it takes the

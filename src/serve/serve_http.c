@@ -250,7 +250,8 @@ sv_run_status sv_run(const sv_config *c, char *err, size_t errlen)
 	struct MHD_Daemon *d = NULL;
 	sv_files files = {0};
 	sv_live live;
-	if (sv_static_load(&files, c->viewer_dir, c->leaflet_dir, err, errlen) && c->warn)
+	sv_dirs dirs = {c->viewer_dir, c->leaflet_dir, c->vendor_dir, c->site_dir};
+	if (sv_static_load(&files, &dirs, err, errlen) && c->warn)
 		c->warn(c->ctx, err);
 	files.basemap_dir = c->basemap_dir;
 	if (sv_live_init(&live, c->path, t, &files, c->cache_bytes, err, errlen))

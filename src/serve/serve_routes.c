@@ -33,7 +33,7 @@
 
 /* The viewer's page: date=D opens it on a day, compare=D1/D2 in compare mode
  * (viewer.js reads both, and keeps them in the URL as the user moves). */
-static const char *const viewer_params[] = {"date", "compare", NULL};
+static const char *const viewer_params[] = {"date", "compare", "tiles", NULL};
 
 static int viewer_check(const sv_request *rq, sv_response *rs)
 {
@@ -48,6 +48,11 @@ static int viewer_check(const sv_request *rq, sv_response *rs)
 	if (cmp && (sp_parse_datetime(cmp, &d, err, sizeof err) || !d.interval || d.start.open ||
 		    d.end.open || !d.start.date_only || !d.end.date_only)) {
 		sv_error(rs, 400, "compare: expected two days D1/D2 such as 2020-11-09/2020-12-02");
+		return -1;
+	}
+	const char *tiles = sv_arg_value(rq, "tiles");
+	if (tiles && strcmp(tiles, "0") && strcmp(tiles, "1")) {
+		sv_error(rs, 400, "tiles: expected 1 (draw tiles) or 0 (draw features)");
 		return -1;
 	}
 	return 0;
@@ -175,6 +180,9 @@ static json_object *collection_doc(const sv_server *s, const char *o, int c, sp_
 	json_object_object_add(d, "crs", crs);
 	if (c == SV_CONTROL || c == SV_CHANGES || c == SV_FRONT || c == SV_PLACES)
 		json_object_object_add(d, "actors", json_object_get(s->actors));
+	if (c == SV_CONTROL) /* the viewer draws tiles when there are many */
+		json_object_object_add(d, "regionCount",
+				       json_object_new_int64((int64_t)fl_tracker_region_count(s->t)));
 	return d;
 }
 

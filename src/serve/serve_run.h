@@ -24,6 +24,8 @@ typedef struct sv_config {
 	void *ctx;
 	const char *viewer_dir; /* the viewer's files */
 	const char *leaflet_dir;
+	const char *vendor_dir;  /* protomaps-leaflet.js's, or NULL: not installed */
+	const char *site_dir;    /* the static site's files (periods.js) */
 	const char *basemap_dir; /* the base map's layers (NAME.fgb), NULL: none */
 	/* A problem that does not stop the server (Leaflet is missing). */
 	void (*warn)(void *ctx, const char *msg);

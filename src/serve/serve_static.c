@@ -4,7 +4,10 @@
  * Only the files of a fixed list are served, read once at start-up: the URL
  * never becomes a file name, so no request can reach any other file (paths
  * with "." or ".." segments are refused before routing anyway).  Leaflet comes
- * from Debian's libjs-leaflet (/usr/share/javascript/leaflet), never a CDN.
+ * from Debian's libjs-leaflet (/usr/share/javascript/leaflet), never a CDN;
+ * protomaps-leaflet (the viewer's tile path) from where scripts/setup.sh
+ * installs it, and where it is not, its URL is a 404 and the viewer draws
+ * features; periods.js is the static site's (share/site), shared with it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +23,10 @@ static const struct {
 	{"/viewer/viewer.js", "viewer", "viewer.js", "text/javascript; charset=utf-8"},
 	{"/viewer/viewer.css", "viewer", "viewer.css", "text/css; charset=utf-8"},
 	{"/viewer/basemap.js", "viewer", "basemap.js", "text/javascript; charset=utf-8"},
+	{"/viewer/tiles.js", "viewer", "tiles.js", "text/javascript; charset=utf-8"},
+	{"/viewer/periods.js", "site", "periods.js", "text/javascript; charset=utf-8"},
+	{"/viewer/vendor/protomaps-leaflet.js", "vendor", "protomaps-leaflet.js",
+	 "text/javascript; charset=utf-8"},
 	{"/static/leaflet/leaflet.js", "leaflet", "leaflet.js", "text/javascript; charset=utf-8"},
 	{"/static/leaflet/leaflet.css", "leaflet", "leaflet.css", "text/css; charset=utf-8"},
 	{"/static/leaflet/images/layers.png", "leaflet", "images/layers.png", "image/png"},
@@ -64,8 +71,7 @@ static unsigned char *slurp(const char *path, size_t *len)
 	return NULL;
 }
 
-int sv_static_load(sv_files *fs, const char *viewer_dir, const char *leaflet_dir, char *err,
-		   size_t errlen)
+int sv_static_load(sv_files *fs, const sv_dirs *dirs, char *err, size_t errlen)
 {
 	fs->n = 0;
 	fs->v = calloc(NWHITE, sizeof *fs->v);
@@ -74,11 +80,20 @@ int sv_static_load(sv_files *fs, const char *viewer_dir, const char *leaflet_dir
 	int missing = 0;
 	err[0] = 0;
 	for (size_t i = 0; i < NWHITE; i++) {
-		const char *dir = strcmp(whitelist[i].dir, "viewer") ? leaflet_dir : viewer_dir;
+		const char *d = whitelist[i].dir;
+		int vendor = !strcmp(d, "vendor") || !strcmp(d, "site");
+		const char *dir = !strcmp(d, "vendor") ? dirs->vendor
+				  : !strcmp(d, "site")   ? dirs->site
+				  : !strcmp(d, "viewer") ? dirs->viewer
+							 : dirs->leaflet;
+		if (!dir)
+			continue;
 		char path[4096];
 		snprintf(path, sizeof path, "%s/%s", dir, whitelist[i].file);
 		size_t len = 0;
 		unsigned char *data = slurp(path, &len);
+		if (!data && vendor) /* optional: the viewer draws features without them */
+			continue;
 		if (!data) {
 			if (!missing)
 				snprintf(err, errlen, "cannot read %s (the viewer will not work)", path);

@@ -59,7 +59,12 @@ NAMES = ["viewer loads the map of the last event date with a legend",
          "the pixels inside Kalbajar: AM's colour over the land on 2020-11-24, AZ's on 2020-11-25",
          "partial ground (Shusha on 2020-11-08, Fuzuli in 1994) is hatched, with a legend row",
          "the slider reaches today; play steps to the next event's day, pauses, and stops at the end",
-         "/basemap routes: the layers cut to the extent, the attribution on /, bad layer and parameter"]
+         "/basemap routes: the layers cut to the extent, the attribution on /, bad layer and parameter",
+         "?tiles=1: control from the whole-history tiles (no items request, none per date), Kalbajar AM then AZ"]
+
+
+class Skip(Exception):
+    pass
 
 
 def skip_all(reason):
@@ -463,9 +468,63 @@ def main():
             check(st == 200 and len(json.loads(body)["features"]) == 1, "the OGC API changed: %d" % st)
         results.append(t13)
 
+        def t14():
+            if not os.path.isdir(os.path.join(SRC_ROOT, "share", "site", "vendor", "node_modules",
+                                              "protomaps-leaflet")):
+                raise Skip("protomaps-leaflet is not installed (scripts/setup.sh runs npm ci)")
+            st, ty, body = http("/viewer/vendor/protomaps-leaflet.js")
+            check(st == 200 and b"protomapsL" in body, "/viewer/vendor/protomaps-leaflet.js: %d" % st)
+            st, ty, body = http("/viewer?tiles=2")
+            check(st == 400 and "tiles: expected 1" in json.loads(body)["description"], "?tiles=2: %d %r" % (st, body))
+            doc = json.loads(http("/collections/control?f=json")[2])
+            check(doc.get("regionCount") == 78, "the control collection's regionCount %r" % doc.get("regionCount"))
+            at = regions["kalbajar"].representative_point()
+
+            def requests():
+                return driver.execute_script(
+                    "return performance.getEntriesByType('resource').map(function (e) { return e.name; })"
+                    ".filter(function (n) { return n.indexOf('/collections/') >= 0; })")
+            for day, who, name in (("2020-11-24", AM, "AM"), ("2020-11-25", AZ, "AZ")):
+                if day == "2020-11-24":
+                    driver.get(base + "/viewer?date=" + day + "&tiles=1")
+                    loaded(day)
+                    basemap_ready()
+                    body = driver.find_element(By.TAG_NAME, "body")
+                    check(body.get_attribute("data-control") == "tiles",
+                          "?tiles=1 drew %r, not tiles" % body.get_attribute("data-control"))
+                    check("tiles=1" in driver.current_url, "the URL lost tiles=1: %s" % driver.current_url)
+                    driver.execute_script("window.frontlineViewer.map.setView([arguments[0], arguments[1]], 9,"
+                                          " {animate: false});", at.y, at.x)
+                before = len(requests())
+                driver.execute_script("document.body.removeAttribute('data-loaded');"
+                                      "window.frontlineViewer.setDate(arguments[0])", day)
+                loaded(day)
+                last = []
+
+                def drawn(_):  # the canvas is drawn once its tiles are in: look until it shows the colour
+                    last[:] = [mode(look(at.y, at.x, 9, "viewer-tiles-kalbajar-%s.png" % day))]
+                    return near(last[0], over(who, LAND))
+                try:
+                    wait.until(drawn)
+                except Exception:  # noqa
+                    raise Failure("Kalbajar from tiles on %s is %r, expected %s's %s over the land"
+                                  % (day, last and last[0], name, over(who, LAND)))
+                if day == "2020-11-25":
+                    new = requests()[before:]
+                    check(not new, "the slider's date sent requests: %r" % new)
+            urls = requests()
+            check(any("/collections/control/tiles/WebMercatorQuad/" in u for u in urls),
+                  "no tile requested: %r" % urls)
+            check(not any("/collections/control/items" in u for u in urls), "control items requested: %r" % urls)
+            check(not status(), "error shown: %r" % status())
+        results.append(t14)
+
         for k, (name, fn) in enumerate(zip(NAMES, results), 1):
             try:
                 fn()
+            except Skip as ex:
+                print("ok %d - %s # SKIP %s" % (k, name, ex))
+                continue
             except Exception as ex:
                 failed += 1
                 print("not ok %d - %s" % (k, name))
