@@ -38,10 +38,12 @@ sv_page *sv_page_make(fl_instant stamp, const char *pre, size_t npre, const sv_s
 	p->stamp = stamp;
 	p->len = total;
 	char *at = p->data;
-	memcpy(at, pre, npre);
+	if (npre) /* (an empty tile is an empty page: pre may be NULL) */
+		memcpy(at, pre, npre);
 	at += npre;
 	for (size_t i = 0; i < ns; i++) {
-		memcpy(at, sl[i].p, sl[i].n);
+		if (sl[i].n)
+			memcpy(at, sl[i].p, sl[i].n);
 		at += sl[i].n;
 	}
 	if (tl)
