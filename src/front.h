@@ -58,10 +58,7 @@ typedef struct fl__front_sweep {
 fl_status fl__front_sweep_init(fl__front_sweep *fs, const fl_tracker *t);
 void fl__front_sweep_free(fl__front_sweep *fs);
 /* Atom x passes from holder[x] to `to` (before holder[x] is set). */
-static inline void fl__front_sweep_move(fl__front_sweep *fs, const int *holder, size_t x, int to)
-{
-	fl__front_move(fs->f, holder, x, to, fs->now, &fs->total);
-}
+void fl__front_sweep_move(fl__front_sweep *fs, const int *holder, size_t x, int to);
 /* Keep the lengths now as the next sample's; FL_ENOMEM when that fails. */
 fl_status fl__front_sweep_sample(fl__front_sweep *fs);
 

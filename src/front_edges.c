@@ -352,3 +352,8 @@ fl_status fl__front_sweep_sample(fl__front_sweep *fs)
 	fs->n++;
 	return FL_OK;
 }
+
+void fl__front_sweep_move(fl__front_sweep *fs, const int *holder, size_t x, int to)
+{
+	fl__front_move(fs->f, holder, x, to, fs->now, &fs->total);
+}
