@@ -4,7 +4,8 @@
  * GDALOpenEx() often fails without a message (a file no driver recognises,
  * a missing file), which left errors ending in "GDAL cannot open it: ".
  * The reason is GDAL's message when it gave one, else what the file system
- * says about the path.
+ * says about the path.  Beside it, the one transformation of a layer's CRS
+ * to longitude/latitude that every reader of user layers uses.
  */
 #include "gdal_load.h"
 #include <errno.h>
@@ -46,4 +47,24 @@ const char *fl__gdal_open_reason(const char *path, char *buf, size_t len)
 		}
 	}
 	return buf;
+}
+
+OGRCoordinateTransformationH fl__layer_to_lonlat(OGRLayerH l, int *no_crs)
+{
+	OGRSpatialReferenceH src = l ? OGR_L_GetSpatialRef(l) : NULL;
+	if (no_crs)
+		*no_crs = !src;
+	if (!src)
+		return NULL;
+	OGRSpatialReferenceH wgs = OSRNewSpatialReference(NULL);
+	OSRSetWellKnownGeogCS(wgs, "WGS84");
+	OSRSetAxisMappingStrategy(wgs, OAMS_TRADITIONAL_GIS_ORDER);
+	OGRSpatialReferenceH s2 = OSRClone(src);
+	OSRSetAxisMappingStrategy(s2, OAMS_TRADITIONAL_GIS_ORDER);
+	OGRCoordinateTransformationH ct = NULL;
+	if (!OSRIsSame(s2, wgs))
+		ct = OCTNewCoordinateTransformation(s2, wgs);
+	OSRDestroySpatialReference(s2);
+	OSRDestroySpatialReference(wgs);
+	return ct;
 }

@@ -83,25 +83,6 @@ fl__dated *fl__dated_find(fl__dated **v, size_t *n, size_t *cap, const char *dat
 	return d;
 }
 
-/* The transformation of lyr's CRS to WGS 84 lon/lat (NULL: none needed). */
-static OGRCoordinateTransformationH to_wgs84(OGRLayerH lyr)
-{
-	OGRCoordinateTransformationH ct = NULL;
-	OGRSpatialReferenceH src = lyr ? OGR_L_GetSpatialRef(lyr) : NULL;
-	if (src) {
-		OGRSpatialReferenceH wgs = OSRNewSpatialReference(NULL);
-		OSRSetWellKnownGeogCS(wgs, "WGS84");
-		OSRSetAxisMappingStrategy(wgs, OAMS_TRADITIONAL_GIS_ORDER);
-		OGRSpatialReferenceH s2 = OSRClone(src);
-		OSRSetAxisMappingStrategy(s2, OAMS_TRADITIONAL_GIS_ORDER);
-		if (!OSRIsSame(s2, wgs))
-			ct = OCTNewCoordinateTransformation(s2, wgs);
-		OSRDestroySpatialReference(s2);
-		OSRDestroySpatialReference(wgs);
-	}
-	return ct;
-}
-
 /* Feature k's geometry og, in WGS 84 lon/lat and 2D, as a GEOS polygon or
  * multipolygon (*g; a refusal names the file and the feature). */
 static fl_status polygon_of(GEOSContextHandle_t h, OGRGeometryH og, OGRCoordinateTransformationH ct,
@@ -153,7 +134,7 @@ fl_status fl__import_read_file(GEOSContextHandle_t h, const char *path, const ch
 				fl__gdal_open_reason(path, why, sizeof why));
 	}
 	OGRLayerH lyr = GDALDatasetGetLayer(ds, 0);
-	OGRCoordinateTransformationH ct = to_wgs84(lyr);
+	OGRCoordinateTransformationH ct = fl__layer_to_lonlat(lyr, NULL);
 	if (!lyr)
 		st = fl__fail(FL_EINPUT, "%s: no layer in it", path);
 	if (!st && date_field && OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(lyr), date_field) < 0)
@@ -294,7 +275,7 @@ static GEOSGeometry *valid_polygon(GEOSContextHandle_t h, GEOSGeometry *g)
 static fl_status extent_union(GEOSContextHandle_t h, OGRLayerH lyr, const char *path, const char *where,
 			      GEOSGeometry **out)
 {
-	OGRCoordinateTransformationH ct = to_wgs84(lyr);
+	OGRCoordinateTransformationH ct = fl__layer_to_lonlat(lyr, NULL);
 	char *what = fl__printf("`extent` %s", path);
 	GEOSGeometry **parts = NULL;
 	size_t n = 0, cap = 0;

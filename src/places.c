@@ -120,27 +120,6 @@ static fl_status read_fields(fl_places *p, OGRLayerH l)
 	return FL_OK;
 }
 
-/* The transformation of the layer's CRS to WGS 84 lon/lat (NULL: none
- * needed, or the layer has no CRS: *none). */
-static OGRCoordinateTransformationH to_wgs84(OGRLayerH l, int *none)
-{
-	OGRCoordinateTransformationH ct = NULL;
-	OGRSpatialReferenceH src = OGR_L_GetSpatialRef(l);
-	*none = !src;
-	if (src) {
-		OGRSpatialReferenceH wgs = OSRNewSpatialReference(NULL);
-		OSRSetWellKnownGeogCS(wgs, "WGS84");
-		OSRSetAxisMappingStrategy(wgs, OAMS_TRADITIONAL_GIS_ORDER);
-		OGRSpatialReferenceH s2 = OSRClone(src);
-		OSRSetAxisMappingStrategy(s2, OAMS_TRADITIONAL_GIS_ORDER);
-		if (!OSRIsSame(s2, wgs))
-			ct = OCTNewCoordinateTransformation(s2, wgs);
-		OSRDestroySpatialReference(s2);
-		OSRDestroySpatialReference(wgs);
-	}
-	return ct;
-}
-
 /* Feature f as place i: its point (refusals name the file and feature)
  * and its fields' values. */
 static fl_status read_place(fl_places *p, OGRFeatureH f, OGRCoordinateTransformationH ct, int no_crs,
@@ -195,7 +174,7 @@ static fl_status read_layer(fl_places *p, OGRLayerH l)
 		if (!strcasecmp(p->fields[j].name, "name"))
 			name = (int)j;
 	int no_crs = 0;
-	OGRCoordinateTransformationH ct = to_wgs84(l, &no_crs);
+	OGRCoordinateTransformationH ct = fl__layer_to_lonlat(l, &no_crs);
 	size_t cap = 0, vcap = 0;
 	OGRFeatureH f;
 	OGR_L_ResetReading(l);

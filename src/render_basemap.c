@@ -125,23 +125,6 @@ static GEOSGeometry *feature_geom(GEOSContextHandle_t h, OGRGeometryH og, OGRCoo
 	return g;
 }
 
-/* The transformation from the layer's CRS to longitude/latitude, or NULL
- * when it has none or is that already. */
-static OGRCoordinateTransformationH to_lonlat(OGRLayerH l)
-{
-	OGRSpatialReferenceH src = OGR_L_GetSpatialRef(l);
-	if (!src)
-		return NULL;
-	OGRSpatialReferenceH wgs = OSRNewSpatialReference(NULL);
-	OSRSetWellKnownGeogCS(wgs, "WGS84");
-	OSRSetAxisMappingStrategy(wgs, OAMS_TRADITIONAL_GIS_ORDER);
-	OGRCoordinateTransformationH ct = NULL;
-	if (!OSRIsSame(src, wgs))
-		ct = OCTNewCoordinateTransformation(src, wgs);
-	OSRDestroySpatialReference(wgs);
-	return ct;
-}
-
 static fl_status read_layer(fl__basemap *bm, OGRLayerH l, int style, const double fr[4])
 {
 	bm_layer *nl = realloc(bm->layers, (bm->nlayers + 1) * sizeof *nl);
@@ -151,7 +134,7 @@ static fl_status read_layer(fl__basemap *bm, OGRLayerH l, int style, const doubl
 	bm_layer *ly = &bm->layers[bm->nlayers++];
 	memset(ly, 0, sizeof *ly);
 	ly->style = style;
-	OGRCoordinateTransformationH ct = to_lonlat(l);
+	OGRCoordinateTransformationH ct = fl__layer_to_lonlat(l, NULL);
 	/* the filter is in the layer's CRS: longitude/latitude only */
 	if (!ct)
 		OGR_L_SetSpatialFilterRect(l, fr[0], fr[1], fr[2], fr[3]);
@@ -246,7 +229,7 @@ static fl_status read_places(fl__basemap *bm, OGRLayerH l, const char *path, con
 		return fl__fail(FL_EARG, "`places` %s: no NAME field (the place names)", path);
 	int r1 = OGR_FD_GetFieldIndex(d, "SCALERANK"), r2 = OGR_FD_GetFieldIndex(d, "LABELRANK"),
 	    pop = OGR_FD_GetFieldIndex(d, "POP_MAX");
-	OGRCoordinateTransformationH ct = to_lonlat(l);
+	OGRCoordinateTransformationH ct = fl__layer_to_lonlat(l, NULL);
 	if (!ct)
 		OGR_L_SetSpatialFilterRect(l, fr[0], fr[1], fr[2], fr[3]);
 	OGR_L_ResetReading(l);
